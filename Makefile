@@ -1,0 +1,44 @@
+# oomq: the human entry point.  Kbuild is in ./Kbuild and module/Kbuild.
+#
+#   make                 module (for KVER) and the user-space tools
+#   make module KVER=... build oomq.ko against /lib/modules/KVER/build
+#   make check           host checks, then the VM bench on Debian's kernels
+#   make style           checkpatch --strict and sparse over module/ include/
+#   make format          clang-format the C sources in place
+
+VERSION := 0.1.0
+
+# The kernel to build for: the running one if its headers are installed,
+# else the newest installed header tree.
+KVER ?= $(shell k=$$(uname -r); \
+	if [ -d /lib/modules/$$k/build ]; then echo $$k; \
+	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1 | \
+		cut -d/ -f4; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+BUILD := build
+
+.PHONY: all module module-clean clean check style format
+all: module tools
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR):" \
+		"install linux-headers-$(KVER) or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+module-clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+include tools/tools.mk
+include tests/unit/unit.mk
+include tests/vm/vm.mk
+include scripts/style.mk
+
+check: deps check-unit check-module-build check-vm
+	@echo "make check: all passed"
+
+clean: module-clean
+	rm -rf $(BUILD)

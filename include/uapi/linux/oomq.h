@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * oomq: a user-space ranked queue of OOM victims for the kernel OOM killer.
+ *
+ * This header is the contract between oomq.ko and its user-space peers.
+ * It is append-only: values are never renumbered or reused.
+ *
+ * /proc/oom
+ * ---------
+ * Writing a list of PIDs (decimal, separated by spaces, tabs, commas or
+ * newlines) replaces the whole queue in one step; the first PID is the
+ * first victim.  Each write() is one complete list of at most
+ * OOMQ_PROC_WRITE_MAX bytes and OOMQ_QUEUE_MAX PIDs.  An empty list
+ * clears the queue.  PIDs are read in the writer's PID namespace; a PID
+ * naming a thread queues its whole thread group; PIDs that do not exist
+ * are skipped and duplicates keep their first place.  A malformed list
+ * (anything but digits and separators, a leading zero, a zero, a number
+ * above 4194304, a NUL byte) fails with EINVAL, too many PIDs or bytes
+ * with E2BIG; either way the previous queue stays as it was.  Writing
+ * needs CAP_SYS_RESOURCE; reading prints the live queued processes as
+ * the reader's PID namespace sees them, space separated, one line.
+ *
+ * At OOM time the kernel still chooses among the tasks it considers
+ * eligible (memcg scope, cpusets, oom_score_adj -1000, kthreads, init,
+ * tasks already exiting); oomq only moves queued tasks ahead of all
+ * others, in queue order.  When no queued task is eligible the kernel's
+ * own choice stands.  When a TTL is set and the queue is older than it,
+ * the queue is ignored for that OOM.
+ *
+ * Generic netlink family OOMQ_GENL_NAME, version OOMQ_GENL_VERSION
+ * ----------------------------------------------------------------
+ * OOMQ_CMD_GET_STATUS (doit, any user)
+ *   Reply: OOMQ_A_QUEUE (live queue, PIDs in the caller's namespace),
+ *   OOMQ_A_QUEUE_LEN (entries held, live or not), OOMQ_A_QUEUE_AGE_MS
+ *   (absent when no queue was ever set), OOMQ_A_TTL_MS, OOMQ_A_MODE,
+ *   OOMQ_A_MODE_ACTIVE, OOMQ_A_COUNTERS.
+ *
+ * OOMQ_CMD_SET_QUEUE (doit, CAP_NET_ADMIN)
+ *   OOMQ_A_QUEUE: the new queue as an array of __u32 PIDs in the caller's
+ *   PID namespace, same rules as a write to /proc/oom.  A zero-length
+ *   attribute clears the queue.
+ *
+ * OOMQ_CMD_SET_CONFIG (doit, CAP_NET_ADMIN)
+ *   OOMQ_A_TTL_MS (0: no expiry) and/or OOMQ_A_MODE.  Out-of-range values
+ *   fail with EINVAL and change nothing.
+ *
+ * OOMQ_CMD_EVENT (multicast on group OOMQ_MCGRP_EVENTS, never a request)
+ *   OOMQ_A_EVENT_TYPE says which; PIDs and UIDs are those of the initial
+ *   namespaces.
+ *   OOMQ_EVENT_KILL: one per OOM kill.  OOMQ_A_CHOICE says why this
+ *     victim; OOMQ_A_SCOPE global, memcg (with OOMQ_A_CGROUP_ID) or sysrq;
+ *     OOMQ_A_VICTIM_PID, _COMM, _UID, _RSS_KB, _SWAP_KB, _OOM_SCORE_ADJ as
+ *     sampled when the victim was chosen (absent when not known);
+ *     OOMQ_A_QUEUE_INDEX when it came from the queue; OOMQ_A_QUEUE_LEN and
+ *     OOMQ_A_QUEUE_AGE_MS of the queue in force.
+ *   OOMQ_EVENT_QUEUE_SET: the queue was replaced; OOMQ_A_QUEUE_LEN.
+ *   OOMQ_EVENT_PROBE_MISS: an OOM killed a task while the queue was in
+ *     force but the badness hook never ran; OOMQ_A_MODE_ACTIVE.
+ *   OOMQ_EVENT_LOST: events were dropped; OOMQ_A_LOST counts them.
+ */
+#ifndef _UAPI_LINUX_OOMQ_H
+#define _UAPI_LINUX_OOMQ_H
+
+#include <linux/types.h>
+
+#define OOMQ_GENL_NAME		"oomq"
+#define OOMQ_GENL_VERSION	1
+#define OOMQ_MCGRP_EVENTS	"events"
+
+#define OOMQ_QUEUE_MAX		4096	/* PIDs in one queue */
+#define OOMQ_PROC_WRITE_MAX	65536	/* bytes in one write to /proc/oom */
+#define OOMQ_PID_MAX		4194304	/* PID_MAX_LIMIT on 64-bit */
+
+enum oomq_cmd {
+	OOMQ_CMD_UNSPEC,
+	OOMQ_CMD_GET_STATUS,
+	OOMQ_CMD_SET_QUEUE,
+	OOMQ_CMD_SET_CONFIG,
+	OOMQ_CMD_EVENT,
+	__OOMQ_CMD_MAX
+};
+#define OOMQ_CMD_MAX (__OOMQ_CMD_MAX - 1)
+
+enum oomq_attr {
+	OOMQ_A_UNSPEC,
+	OOMQ_A_PAD,
+	OOMQ_A_QUEUE,			/* binary: __u32 PIDs, first first */
+	OOMQ_A_QUEUE_LEN,		/* u32 */
+	OOMQ_A_QUEUE_AGE_MS,		/* u64, ms since the queue was set */
+	OOMQ_A_TTL_MS,			/* u32, ms; 0 means no expiry */
+	OOMQ_A_MODE,			/* u32, enum oomq_mode */
+	OOMQ_A_MODE_ACTIVE,		/* u32, enum oomq_mode in use now */
+	OOMQ_A_COUNTERS,		/* nested, enum oomq_counter */
+	OOMQ_A_EVENT_TYPE,		/* u32, enum oomq_event */
+	OOMQ_A_CHOICE,			/* u32, enum oomq_choice */
+	OOMQ_A_SCOPE,			/* u32, enum oomq_scope */
+	OOMQ_A_CGROUP_ID,		/* u64, cgroup v2 id of the OOMing memcg */
+	OOMQ_A_VICTIM_PID,		/* u32 */
+	OOMQ_A_VICTIM_COMM,		/* string, at most 16 bytes with NUL */
+	OOMQ_A_VICTIM_UID,		/* u32 */
+	OOMQ_A_VICTIM_RSS_KB,		/* u64, KiB */
+	OOMQ_A_VICTIM_SWAP_KB,		/* u64, KiB */
+	OOMQ_A_VICTIM_OOM_SCORE_ADJ,	/* s32 */
+	OOMQ_A_QUEUE_INDEX,		/* u32, 0 is the head */
+	OOMQ_A_LOST,			/* u32, events dropped */
+	__OOMQ_A_MAX
+};
+#define OOMQ_A_MAX (__OOMQ_A_MAX - 1)
+
+/* Counters in OOMQ_A_COUNTERS, each a u64 since the module was loaded. */
+enum oomq_counter {
+	OOMQ_C_UNSPEC,
+	OOMQ_C_PAD,
+	OOMQ_C_OOMS,			/* out_of_memory() calls */
+	OOMQ_C_KILLS,			/* OOMs that chose a victim */
+	OOMQ_C_STEERED,			/* kills taken from the queue */
+	OOMQ_C_FALLBACK,		/* kills by the kernel's choice while
+					 * the queue held no eligible task
+					 */
+	OOMQ_C_STALE,			/* OOMs that ignored a queue past TTL */
+	OOMQ_C_PROBE_MISSES,		/* kills where the badness hook never ran */
+	OOMQ_C_KPROBE_MISSED,		/* kretprobe instances not run */
+	OOMQ_C_EVENTS_LOST,		/* events dropped, ring full */
+	__OOMQ_C_MAX
+};
+#define OOMQ_C_MAX (__OOMQ_C_MAX - 1)
+
+enum oomq_event {
+	OOMQ_EVENT_UNSPEC,
+	OOMQ_EVENT_KILL,
+	OOMQ_EVENT_QUEUE_SET,
+	OOMQ_EVENT_PROBE_MISS,
+	OOMQ_EVENT_LOST,
+};
+
+/* Why the OOM killer took this victim. */
+enum oomq_choice {
+	OOMQ_CHOICE_UNSPEC,
+	OOMQ_CHOICE_QUEUE,		/* first eligible queued task */
+	OOMQ_CHOICE_KERNEL,		/* queue empty: kernel's own choice */
+	OOMQ_CHOICE_DRY,		/* no queued task eligible: kernel's */
+	OOMQ_CHOICE_STALE,		/* queue past its TTL: kernel's */
+	OOMQ_CHOICE_OTHER,		/* kernel override: oom_kill_allocating_task
+					 * or an oom_task_origin() task
+					 */
+};
+
+enum oomq_scope {
+	OOMQ_SCOPE_UNSPEC,
+	OOMQ_SCOPE_GLOBAL,
+	OOMQ_SCOPE_MEMCG,
+	OOMQ_SCOPE_SYSRQ,
+};
+
+/*
+ * How the module steers the kernel's choice.  BADNESS rewrites the
+ * result of oom_badness() for queued tasks; ORIGIN marks the first
+ * eligible queued task like swapoff marks itself (oom_task_origin());
+ * AUTO uses BADNESS and switches to ORIGIN after a probe miss.
+ */
+enum oomq_mode {
+	OOMQ_MODE_BADNESS,
+	OOMQ_MODE_ORIGIN,
+	OOMQ_MODE_AUTO,
+	__OOMQ_MODE_MAX
+};
+#define OOMQ_MODE_MAX (__OOMQ_MODE_MAX - 1)
+
+#endif /* _UAPI_LINUX_OOMQ_H */
