@@ -37,7 +37,7 @@ include tests/unit/unit.mk
 include tests/vm/vm.mk
 include scripts/style.mk
 
-check: deps check-unit check-module-build check-vm
+check: deps format-check style check-unit check-module-build check-vm
 	@echo "make check: all passed"
 
 clean: module-clean

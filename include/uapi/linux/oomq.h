@@ -79,19 +79,20 @@ enum oomq_cmd {
 	OOMQ_CMD_EVENT,
 	__OOMQ_CMD_MAX
 };
+
 #define OOMQ_CMD_MAX (__OOMQ_CMD_MAX - 1)
 
 enum oomq_attr {
 	OOMQ_A_UNSPEC,
 	OOMQ_A_PAD,
-	OOMQ_A_QUEUE,			/* binary: __u32 PIDs, first first */
+	OOMQ_A_QUEUE,			/* binary: __u32 PIDs, head first */
 	OOMQ_A_QUEUE_LEN,		/* u32 */
 	OOMQ_A_QUEUE_AGE_MS,		/* u64, ms since the queue was set */
 	OOMQ_A_TTL_MS,			/* u32, ms; 0 means no expiry */
 	OOMQ_A_MODE,			/* u32, enum oomq_mode */
 	OOMQ_A_MODE_ACTIVE,		/* u32, enum oomq_mode in use now */
 	OOMQ_A_COUNTERS,		/* nested, enum oomq_counter */
-	OOMQ_A_EVENT_TYPE,		/* u32, enum oomq_event */
+	OOMQ_A_EVENT_TYPE,		/* u32, enum oomq_event_type */
 	OOMQ_A_CHOICE,			/* u32, enum oomq_choice */
 	OOMQ_A_SCOPE,			/* u32, enum oomq_scope */
 	OOMQ_A_CGROUP_ID,		/* u64, cgroup v2 id of the OOMing memcg */
@@ -105,6 +106,7 @@ enum oomq_attr {
 	OOMQ_A_LOST,			/* u32, events dropped */
 	__OOMQ_A_MAX
 };
+
 #define OOMQ_A_MAX (__OOMQ_A_MAX - 1)
 
 /* Counters in OOMQ_A_COUNTERS, each a u64 since the module was loaded. */
@@ -123,9 +125,10 @@ enum oomq_counter {
 	OOMQ_C_EVENTS_LOST,		/* events dropped, ring full */
 	__OOMQ_C_MAX
 };
+
 #define OOMQ_C_MAX (__OOMQ_C_MAX - 1)
 
-enum oomq_event {
+enum oomq_event_type {
 	OOMQ_EVENT_UNSPEC,
 	OOMQ_EVENT_KILL,
 	OOMQ_EVENT_QUEUE_SET,
@@ -164,6 +167,7 @@ enum oomq_mode {
 	OOMQ_MODE_AUTO,
 	__OOMQ_MODE_MAX
 };
+
 #define OOMQ_MODE_MAX (__OOMQ_MODE_MAX - 1)
 
 #endif /* _UAPI_LINUX_OOMQ_H */

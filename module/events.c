@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events to user space.  They are raised in probe context, where neither
+ * allocating a message nor sending it is allowed, so they go through a
+ * small fixed ring and a work item sends them from process context.  A
+ * full ring drops the newest events and says how many in a LOST event.
+ */
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "events.h"
+#include "netlink.h"
+
+#define OOMQ_EVENT_RING_SIZE 32	/* a power of two */
+
+static struct oomq_event oomq_ring[OOMQ_EVENT_RING_SIZE];
+static unsigned int oomq_ring_head;	/* free-running: next to write */
+static unsigned int oomq_ring_tail;	/* free-running: next to send */
+static u32 oomq_ring_lost;		/* dropped since the last LOST event */
+static u64 oomq_ring_lost_total;
+static bool oomq_ring_open;		/* false: nobody sends, drop quietly */
+static DEFINE_SPINLOCK(oomq_ring_lock);
+
+static void oomq_events_send(struct work_struct *work);
+static DECLARE_WORK(oomq_events_work, oomq_events_send);
+
+/* Any context. */
+static void oomq_events_post(const struct oomq_event *event)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&oomq_ring_lock, flags);
+	if (oomq_ring_open) {
+		if (oomq_ring_head - oomq_ring_tail == OOMQ_EVENT_RING_SIZE) {
+			oomq_ring_lost++;
+			oomq_ring_lost_total++;
+		} else {
+			oomq_ring[oomq_ring_head++ % OOMQ_EVENT_RING_SIZE] =
+				*event;
+		}
+		/* Under the lock, so uninit's cancel cannot miss it. */
+		queue_work(system_wq, &oomq_events_work);
+	}
+	spin_unlock_irqrestore(&oomq_ring_lock, flags);
+}
+
+/* Take the next event to send; false when the ring is empty. */
+static bool oomq_events_take(struct oomq_event *event)
+{
+	bool taken = true;
+
+	spin_lock_irq(&oomq_ring_lock);
+	if (oomq_ring_tail != oomq_ring_head) {
+		*event = oomq_ring[oomq_ring_tail++ % OOMQ_EVENT_RING_SIZE];
+	} else if (oomq_ring_lost) {
+		event->type = OOMQ_EVENT_LOST;
+		event->lost = oomq_ring_lost;
+		oomq_ring_lost = 0;
+	} else {
+		taken = false;
+	}
+	spin_unlock_irq(&oomq_ring_lock);
+	return taken;
+}
+
+static void oomq_events_send(struct work_struct *work)
+{
+	struct oomq_event event;
+
+	while (oomq_events_take(&event))
+		oomq_netlink_event(&event);
+}
+
+void oomq_events_kill(const struct oomq_kill *kill)
+{
+	struct oomq_event event = { .type = OOMQ_EVENT_KILL, .kill = *kill };
+
+	oomq_events_post(&event);
+}
+
+void oomq_events_queue_set(unsigned int queue_len)
+{
+	struct oomq_event event = {
+		.type = OOMQ_EVENT_QUEUE_SET,
+		.queue_len = queue_len,
+	};
+
+	oomq_events_post(&event);
+}
+
+void oomq_events_probe_miss(enum oomq_mode mode_active)
+{
+	struct oomq_event event = {
+		.type = OOMQ_EVENT_PROBE_MISS,
+		.mode_active = mode_active,
+	};
+
+	oomq_events_post(&event);
+}
+
+u64 oomq_events_lost(void)
+{
+	u64 lost;
+
+	spin_lock_irq(&oomq_ring_lock);
+	lost = oomq_ring_lost_total;
+	spin_unlock_irq(&oomq_ring_lock);
+	return lost;
+}
+
+int oomq_events_init(void)
+{
+	spin_lock_irq(&oomq_ring_lock);
+	oomq_ring_open = true;
+	spin_unlock_irq(&oomq_ring_lock);
+	return 0;
+}
+
+/* Before the netlink family goes: nothing may be sent after this. */
+void oomq_events_uninit(void)
+{
+	spin_lock_irq(&oomq_ring_lock);
+	oomq_ring_open = false;
+	spin_unlock_irq(&oomq_ring_lock);
+	cancel_work_sync(&oomq_events_work);
+}
