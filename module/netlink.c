@@ -19,8 +19,8 @@
 #include "queue.h"
 
 static const struct nla_policy oomq_policy[OOMQ_A_MAX + 1] = {
-	[OOMQ_A_QUEUE] = { .type = NLA_BINARY,
-			   .len = OOMQ_QUEUE_MAX * sizeof(u32) },
+	/* No .len: a queue too long fails with E2BIG, as in /proc/oom. */
+	[OOMQ_A_QUEUE] = { .type = NLA_BINARY },
 	[OOMQ_A_TTL_MS] = { .type = NLA_U32 },
 	[OOMQ_A_MODE] = NLA_POLICY_MAX(NLA_U32, OOMQ_MODE_MAX),
 };

@@ -41,8 +41,11 @@
  *   attribute clears the queue.
  *
  * OOMQ_CMD_SET_CONFIG (doit, CAP_NET_ADMIN)
- *   OOMQ_A_TTL_MS (0: no expiry) and/or OOMQ_A_MODE.  Out-of-range values
- *   fail with EINVAL and change nothing.
+ *   OOMQ_A_TTL_MS (0: no expiry) and/or OOMQ_A_MODE.  A mode out of range
+ *   fails with ERANGE (the attribute policy) and changes nothing.
+ *
+ * Malformed requests fail before anything changes, with the netlink
+ * extended ACK naming the attribute where the policy allows.
  *
  * OOMQ_CMD_EVENT (multicast on group OOMQ_MCGRP_EVENTS, never a request)
  *   OOMQ_A_EVENT_TYPE says which; PIDs and UIDs are those of the initial

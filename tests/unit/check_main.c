@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs every unit suite.  Exit status is the number of failed checks,
+ * capped, so make stops on any failure; the closing summary line is
+ * Check's own ("100%: Checks: N, Failures: 0, Errors: 0").
+ */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(parse_suite());
+	srunner_add_suite(sr, oomqctl_args_suite());
+	srunner_add_suite(sr, oomqctl_msg_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
