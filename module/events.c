@@ -2,8 +2,9 @@
 /*
  * Events to user space.  They are raised in probe context, where neither
  * allocating a message nor sending it is allowed, so they go through a
- * small fixed ring and a work item sends them from process context.  A
- * full ring drops the newest events and says how many in a LOST event.
+ * small fixed ring and a work item sends them from process context.
+ * Queue changes not yet sent are merged into one; a full ring drops the
+ * newest events and says how many in a LOST event.
  */
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -24,23 +25,37 @@ static DEFINE_SPINLOCK(oomq_ring_lock);
 static void oomq_events_send(struct work_struct *work);
 static DECLARE_WORK(oomq_events_work, oomq_events_send);
 
+/* The newest event not sent yet, or NULL.  Caller holds the lock. */
+static struct oomq_event *oomq_ring_newest(void)
+{
+	if (oomq_ring_head == oomq_ring_tail)
+		return NULL;
+	return &oomq_ring[(oomq_ring_head - 1) % OOMQ_EVENT_RING_SIZE];
+}
+
 /* Any context. */
 static void oomq_events_post(const struct oomq_event *event)
 {
+	struct oomq_event *newest;
 	unsigned long flags;
 
 	spin_lock_irqsave(&oomq_ring_lock, flags);
-	if (oomq_ring_open) {
-		if (oomq_ring_head - oomq_ring_tail == OOMQ_EVENT_RING_SIZE) {
-			oomq_ring_lost++;
-			oomq_ring_lost_total++;
-		} else {
-			oomq_ring[oomq_ring_head++ % OOMQ_EVENT_RING_SIZE] =
-				*event;
-		}
-		/* Under the lock, so uninit's cancel cannot miss it. */
-		queue_work(system_wq, &oomq_events_work);
+	if (!oomq_ring_open)
+		goto out;
+	newest = oomq_ring_newest();
+	if (newest && newest->type == OOMQ_EVENT_QUEUE_SET &&
+	    event->type == OOMQ_EVENT_QUEUE_SET) {
+		/* Only the latest queue matters: a burst of writes is one. */
+		*newest = *event;
+	} else if (oomq_ring_head - oomq_ring_tail == OOMQ_EVENT_RING_SIZE) {
+		oomq_ring_lost++;
+		oomq_ring_lost_total++;
+	} else {
+		oomq_ring[oomq_ring_head++ % OOMQ_EVENT_RING_SIZE] = *event;
 	}
+	/* Under the lock, so uninit's cancel cannot miss it. */
+	queue_work(system_wq, &oomq_events_work);
+out:
 	spin_unlock_irqrestore(&oomq_ring_lock, flags);
 }
 

@@ -17,7 +17,8 @@
  * (anything but digits and separators, a leading zero, a zero, a number
  * above 4194304, a NUL byte) fails with EINVAL, too many PIDs or bytes
  * with E2BIG; either way the previous queue stays as it was.  Writing
- * needs CAP_SYS_RESOURCE; reading prints the live queued processes as
+ * needs CAP_SYS_RESOURCE of the opener (open() for writing fails with
+ * EPERM without it); reading prints the live queued processes as
  * the reader's PID namespace sees them, space separated, one line.
  *
  * At OOM time the kernel still chooses among the tasks it considers
@@ -56,7 +57,8 @@
  *     sampled when the victim was chosen (absent when not known);
  *     OOMQ_A_QUEUE_INDEX when it came from the queue; OOMQ_A_QUEUE_LEN and
  *     OOMQ_A_QUEUE_AGE_MS of the queue in force.
- *   OOMQ_EVENT_QUEUE_SET: the queue was replaced; OOMQ_A_QUEUE_LEN.
+ *   OOMQ_EVENT_QUEUE_SET: the queue was replaced; OOMQ_A_QUEUE_LEN.  A
+ *     burst of replacements may be reported once, with the last length.
  *   OOMQ_EVENT_PROBE_MISS: an OOM killed a task while the queue was in
  *     force but the badness hook never ran; OOMQ_A_MODE_ACTIVE.
  *   OOMQ_EVENT_LOST: events were dropped; OOMQ_A_LOST counts them.

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Starting, watching and killing the runner's children.  Every child is
+ * registered so a case that fails half-way still leaves nothing behind:
+ * kill_all() sends SIGKILL before it waits on anything that may survive.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+
+#define REPORT_FD 3
+#define READY_TIMEOUT_MS 30000
+/* The trigger fills the guest's RAM under TCG: allow for a slow host. */
+#define TRIGGER_TIMEOUT_MS 90000
+
+static pid_t children[512];
+static size_t nchildren;
+
+static void register_child(pid_t pid)
+{
+	if (nchildren < ARRAY_SIZE(children))
+		children[nchildren++] = pid;
+}
+
+static bool registered(pid_t pid)
+{
+	for (size_t i = 0; i < nchildren; i++)
+		if (children[i] == pid)
+			return true;
+	return false;
+}
+
+void unregister_child(pid_t pid)
+{
+	for (size_t i = 0; i < nchildren; i++) {
+		if (children[i] == pid) {
+			children[i] = children[--nchildren];
+			return;
+		}
+	}
+}
+
+/* Only our unreaped children: a reaped PID may belong to someone else. */
+void kill_reap(pid_t pid)
+{
+	if (pid <= 0 || !registered(pid))
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	unregister_child(pid);
+}
+
+void kill_all(void)
+{
+	while (nchildren)
+		kill_reap(children[nchildren - 1]);
+}
+
+/* Read one line from @fd within @timeout_ms; false on EOF or timeout. */
+static bool read_line(int fd, char *buf, size_t size, unsigned int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long left = end - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			return false;
+		n = read(fd, buf + len, 1);
+		if (n <= 0)
+			return false;
+		if (buf[len] == '\n')
+			break;
+		len++;
+	}
+	buf[len] = '\0';
+	return true;
+}
+
+/* Exec this binary as a helper; *report_fd reads what it says on fd 3. */
+static pid_t spawn_helper(char *const argv[], int *report_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		/* dup2 clears O_CLOEXEC on the copy, so fd 3 survives. */
+		if (dup2(fds[1], REPORT_FD) < 0)
+			_exit(127);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	register_child(pid);
+	*report_fd = fds[0];
+	return pid;
+}
+
+static pid_t spawn_ready(char *const argv[], char *line, size_t size)
+{
+	int fd;
+	pid_t pid = spawn_helper(argv, &fd);
+
+	if (pid < 0)
+		return -1;
+	if (!read_line(fd, line, size, READY_TIMEOUT_MS) ||
+	    strncmp(line, "ready", 5)) {
+		close(fd);
+		kill_reap(pid);
+		return -1;
+	}
+	close(fd);
+	return pid;
+}
+
+static pid_t spawn_holder_kind(const char *kind, const struct holder_opts *o,
+			       pid_t *tid)
+{
+	char mib[16], adj[16], line[64];
+	char *argv[] = { "oomq-vmtest",
+			 (char *)kind,
+			 (char *)o->name,
+			 mib,
+			 adj,
+			 (char *)(o->cgroup ? o->cgroup : "-"),
+			 NULL };
+	const char *t;
+	pid_t pid;
+
+	snprintf(mib, sizeof(mib), "%u", o->mib);
+	snprintf(adj, sizeof(adj), "%d", o->adj);
+	pid = spawn_ready(argv, line, sizeof(line));
+	t = strstr(line, "tid=");
+	if (pid > 0 && tid)
+		*tid = t ? atoi(t + 4) : 0;
+	return pid;
+}
+
+pid_t spawn_holder(const struct holder_opts *opts)
+{
+	return spawn_holder_kind("holder", opts, NULL);
+}
+
+pid_t spawn_small(const char *name)
+{
+	struct holder_opts o = { .name = name, .mib = 24 };
+
+	return spawn_holder(&o);
+}
+
+/* The kernel's own choice in every global case: by far the largest. */
+pid_t spawn_big(void)
+{
+	struct holder_opts o = { .name = "big", .mib = 96 };
+
+	return spawn_holder(&o);
+}
+
+pid_t spawn_threaded(const char *name, pid_t *tid)
+{
+	struct holder_opts o = { .name = name, .mib = 1 };
+
+	return spawn_holder_kind("threaded", &o, tid);
+}
+
+pid_t spawn_zombie(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		register_child(pid);
+		/* Wait until it is a zombie, without reaping it. */
+		siginfo_t si = { 0 };
+
+		waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
+	}
+	return pid;
+}
+
+pid_t spawn_exec(char *const argv[], const char *out)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (out) {
+			int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+				_exit(127);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		register_child(pid);
+	return pid;
+}
+
+pid_t spawn_fn(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn(arg));
+	if (pid > 0)
+		register_child(pid);
+	return pid;
+}
+
+struct trigger_result run_trigger(const char *cgroup, unsigned int max_mib)
+{
+	struct trigger_result r = { 0 };
+	char max[16], line[128];
+	char *argv[] = { "oomq-vmtest", "trigger", max,
+			 (char *)(cgroup ? cgroup : "-"), NULL };
+	long long t0 = now_ms();
+	int fd;
+	pid_t pid;
+
+	snprintf(max, sizeof(max), "%u", max_mib);
+	pid = spawn_helper(argv, &fd);
+	if (pid < 0)
+		return r;
+	if (read_line(fd, line, sizeof(line), TRIGGER_TIMEOUT_MS) &&
+	    !strncmp(line, "done ", 5)) {
+		const char *p = strstr(line, "oom="), *m = strstr(line, "mib=");
+
+		r.ok = true;
+		r.oom = p && p[4] == '1';
+		r.mib = m ? strtoul(m + 4, NULL, 10) : 0;
+	}
+	r.ms = now_ms() - t0;
+	close(fd);
+	/* Its memory is what made the OOM; give it back for the next one. */
+	kill_reap(pid);
+	return r;
+}
+
+static int pidfd_open(pid_t pid)
+{
+	return syscall(SYS_pidfd_open, pid, 0);
+}
+
+bool wait_killed(pid_t pid, unsigned int timeout_ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	siginfo_t si = { 0 };
+
+	pfd.fd = pidfd_open(pid);
+	if (pfd.fd < 0)
+		return false;
+	poll(&pfd, 1, timeout_ms);
+	close(pfd.fd);
+	if (waitid(P_PID, pid, &si, WEXITED | WNOHANG) || si.si_pid != pid)
+		return false;
+	unregister_child(pid);
+	return si.si_code == CLD_KILLED && si.si_status == SIGKILL;
+}
+
+bool is_alive(pid_t pid)
+{
+	siginfo_t si = { 0 };
+	char path[64], buf[512];
+	const char *state;
+
+	if (!waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT))
+		return si.si_pid == 0;
+	/* Not our child: "pid (comm) S ..." in /proc/<pid>/stat. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return false;
+	state = strrchr(buf, ')');
+	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The oomq guest test runner: shared declarations.  One static binary
+ * runs as the test runner (oomq-vmtest --module=... CASE...) and, exec'd
+ * again with a helper name as argv[1], as each helper process.
+ */
+#ifndef OOMQ_VMTEST_H
+#define OOMQ_VMTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- results (report.c) ---- */
+
+enum result { RES_PASS, RES_FAIL, RES_SKIP };
+
+struct outcome {
+	enum result res;
+	char detail[512];
+};
+
+/* Record a failure (the first one wins) and return false. */
+bool failf(struct outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Mark the case skipped with a reason. */
+void skipf(struct outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append to the detail of a passing case. */
+void notef(struct outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print a line to the console through /dev/kmsg, whole. */
+void kmsgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void report_init(void);
+long long now_ms(void);
+void sleep_ms(unsigned int ms);
+
+/* ---- the run (oomq-vmtest.c) ---- */
+
+struct vm_env {
+	const char *module_path; /* oomq.ko in the guest, may be absent */
+	const char *oomqctl_path; /* static oomqctl, may be absent */
+	bool module_loaded;
+	char mode_default[32]; /* "mode" parameter after insmod */
+};
+
+extern struct vm_env env;
+
+/* ---- /proc, /sys (sysfs.c) ---- */
+
+/* Read a whole small file, NUL-terminated; returns bytes or -errno. */
+ssize_t read_text(const char *path, char *buf, size_t size);
+/* One open + one write() + close; returns 0 or -errno of the failing call. */
+int write_text(const char *path, const char *buf, size_t len);
+int write_str(const char *path, const char *s);
+long long vmstat_oom_kill(void);
+long oom_score(pid_t pid);
+long oom_score_adj(pid_t pid);
+/* Read /proc/oom with whitespace collapsed to single spaces, trimmed. */
+int queue_read(char *buf, size_t size);
+/* Write a queue of PIDs as "a b c\n" in one write(). */
+int queue_set(const pid_t *pids, size_t n);
+int queue_clear(void);
+int param_get(const char *name, char *buf, size_t size);
+int param_set(const char *name, const char *value);
+/* Active objects of a slab cache after flushing per-CPU slabs. */
+long slab_active(const char *cache);
+
+/* ---- processes (proc.c; the helpers' side in helper.c) ---- */
+
+struct holder_opts {
+	const char *name; /* comm, at most 15 characters */
+	unsigned int mib; /* memory to touch, MiB */
+	int adj; /* oom_score_adj */
+	const char *cgroup; /* cgroup directory to join, or NULL */
+};
+
+struct trigger_result {
+	bool ok; /* the trigger reported at all */
+	bool oom; /* oom_kill went up while it allocated */
+	unsigned int mib; /* how far it got, MiB */
+	long long ms; /* how long it took */
+};
+
+/* Start a holder; it has touched all its memory when this returns. */
+pid_t spawn_holder(const struct holder_opts *opts);
+/*
+ * 24 MiB, adj 0, root cgroup: what the cases queue.  One kill must free
+ * more than the gap to the high watermark that the allocator retries
+ * against before it calls the OOM killer again, or a second victim dies.
+ */
+pid_t spawn_small(const char *name);
+/* 96 MiB, adj 0: the kernel's own choice in every global case. */
+pid_t spawn_big(void);
+/* A holder with a second thread; *tid gets that thread's TID. */
+pid_t spawn_threaded(const char *name, pid_t *tid);
+/* A child that exits at once and is left unreaped. */
+pid_t spawn_zombie(void);
+/* Allocate until one OOM kill happened (or @max_mib), then hold. */
+struct trigger_result run_trigger(const char *cgroup, unsigned int max_mib);
+/* Fork+exec argv with stdout to @out (or inherited), registered. */
+pid_t spawn_exec(char *const argv[], const char *out);
+/* Fork a registered child running @fn(@arg); its exit status is fn's. */
+pid_t spawn_fn(int (*fn)(void *), void *arg);
+
+/* Did @pid die of SIGKILL within @timeout_ms?  Reaps it. */
+bool wait_killed(pid_t pid, unsigned int timeout_ms);
+/* Is @pid alive and not a zombie?  Never reaps. */
+bool is_alive(pid_t pid);
+/* kill -9 and reap one registered child / all of them. */
+void kill_reap(pid_t pid);
+void kill_all(void);
+/* Forget @pid so kill_all() leaves it (a long-lived background helper). */
+void unregister_child(pid_t pid);
+
+/* Entry points of the exec'd helpers (helper.c). */
+int helper_main(int argc, char **argv);
+
+/* ---- cgroup v2 (cgroup.c) ---- */
+
+int cg_create(const char *name, char *path, size_t size);
+int cg_set(const char *path, const char *file, const char *value);
+/* Wait until cgroup.events says frozen @want. */
+bool cg_wait_frozen(const char *path, int want, unsigned int timeout_ms);
+void cg_remove(const char *path);
+
+/* ---- module (module.c) ---- */
+
+int module_load(const char *params);
+int module_unload(void);
+
+/* ---- netlink events via oomqctl (events.c) ---- */
+
+/* Start `oomqctl events` in the background; 0 or -errno. */
+int events_start(void);
+void events_stop(void);
+bool events_running(void);
+/*
+ * Wait for a kill event naming @pid; copy its choice= value (e.g.
+ * "queue") into @choice.  False on timeout.
+ */
+bool events_wait_kill(pid_t pid, char *choice, size_t size,
+		      unsigned int timeout_ms);
+/* Remember a kill the runner caused, for the final netlink case. */
+void expect_kill(pid_t pid, const char *choices, const char *scope, int index,
+		 const char *comm);
+
+/* ---- the cases ---- */
+
+struct vm_case {
+	const char *name;
+	void (*run)(struct outcome *o);
+	bool needs_module;
+};
+
+void case_control(struct outcome *o);
+void case_steer_order(struct outcome *o);
+void case_skip_ineligible(struct outcome *o);
+void case_memcg(struct outcome *o);
+void case_pid_reuse(struct outcome *o);
+void case_sysrq(struct outcome *o);
+void case_frozen(struct outcome *o);
+void case_stale(struct outcome *o);
+void case_mode_origin(struct outcome *o);
+void case_proc_bad_input(struct outcome *o);
+void case_proc_valid_input(struct outcome *o);
+void case_proc_perm(struct outcome *o);
+void case_oom_score(struct outcome *o);
+void case_netlink_events(struct outcome *o);
+void case_leak_stress(struct outcome *o);
+
+#endif /* OOMQ_VMTEST_H */

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Build the guest initramfs: static busybox with its applet links, /init,
+# the test runner, and (when given) the module and oomqctl.
+#
+#   mkinitramfs.sh OUT.cpio.gz RUNNER [MODULE.ko|-] [OOMQCTL|-]
+set -eu
+
+out=$1
+runner=$2
+module=${3:--}
+oomqctl=${4:--}
+here=$(cd "$(dirname "$0")" && pwd)
+
+root=$out.d
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
+	"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules"
+
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list-full); do
+	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+cp "$here/init" "$root/init"
+cp "$runner" "$root/bin/oomq-vmtest"
+# Debug info only makes the image bigger; the guest never reads it.
+if [ "$module" != - ]; then
+	strip --strip-debug -o "$root/lib/modules/oomq.ko" "$module"
+fi
+[ "$oomqctl" = - ] || cp "$oomqctl" "$root/bin/oomqctl"
+chmod 755 "$root/init" "$root/bin/oomq-vmtest"
+
+(cd "$root" && find . -print0 | sort -z |
+	cpio --null --create --format=newc --owner=0:0 --quiet) |
+	gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+rm -rf "$root"

@@ -1,0 +1,40 @@
+# The VM bench: Debian's 6.1 and 6.12 kernels booted under QEMU (TCG) with
+# an initramfs holding the module, the guest test runner and oomqctl.
+# Included from the top-level Makefile: paths are relative to the root.
+#
+#   make vm-kernels	resolve the newest kernels, install headers, fetch images
+#   make check-vm-6.1	one kernel (also check-vm-6.12)
+#   make check-vm	both, ending with a combined "N passed, N failed" line
+#
+# VM_CASES=steer_order,memcg runs only those cases (plus insmod);
+# VM_MEM, VM_TIMEOUT and VM_APPEND are passed to tests/vm/run.sh.
+
+VM_BUILD := $(BUILD)/vm
+VM_RUNNER := $(VM_BUILD)/guest/oomq-vmtest
+VM_OOMQCTL := $(BUILD)/static/oomqctl
+VM_GUEST_SRCS := $(wildcard tests/vm/guest/*.c)
+VM_GUEST_HDRS := $(wildcard tests/vm/guest/*.h) tests/common/proc_oom_cases.h \
+	include/uapi/linux/oomq.h
+VM_SCRIPTS := $(wildcard tests/vm/*.sh) tests/vm/init
+VM_SERIES := 6.1 6.12
+
+# Static: the guest has no libc of its own.
+$(VM_RUNNER): $(VM_GUEST_SRCS) $(VM_GUEST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN_CFLAGS) -static -pthread -Iinclude/uapi \
+		-o $@ $(VM_GUEST_SRCS)
+
+.PHONY: vm-kernels vm-guest check-vm $(VM_SERIES:%=check-vm-%)
+vm-kernels:
+	tests/vm/kernels.sh all
+
+vm-guest: $(VM_RUNNER) $(VM_OOMQCTL)
+
+$(VM_SERIES:%=check-vm-%): check-vm-%: vm-guest
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) tests/vm/run.sh $* $(VM_RUNNER) \
+		$(VM_OOMQCTL)
+
+# One kernel after the other: each VM wants both cores.
+check-vm: vm-guest
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) tests/vm/check-all.sh $(VM_RUNNER) \
+		$(VM_OOMQCTL) $(VM_SERIES)
