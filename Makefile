@@ -22,7 +22,7 @@ WARN_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 BUILD := build
 
 .PHONY: all module module-clean clean check style format
-all: module tools
+all: module tools agent
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR):" \
@@ -33,6 +33,7 @@ module-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 include tools/tools.mk
+include agent/agent.mk
 include tests/unit/unit.mk
 include tests/vm/vm.mk
 include scripts/style.mk

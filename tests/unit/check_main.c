@@ -16,6 +16,15 @@ int main(void)
 	sr = srunner_create(parse_suite());
 	srunner_add_suite(sr, oomqctl_args_suite());
 	srunner_add_suite(sr, oomqctl_msg_suite());
+	srunner_add_suite(sr, agent_pressure_suite());
+	srunner_add_suite(sr, agent_psi_suite());
+	srunner_add_suite(sr, agent_nl_suite());
+	srunner_add_suite(sr, agent_kill_suite());
+	srunner_add_suite(sr, agent_protect_suite());
+	srunner_add_suite(sr, agent_proc_suite());
+	srunner_add_suite(sr, agent_badness_suite());
+	srunner_add_suite(sr, agent_policy_suite());
+	srunner_add_suite(sr, agent_rank_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

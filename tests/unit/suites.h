@@ -8,5 +8,14 @@
 Suite *parse_suite(void);
 Suite *oomqctl_args_suite(void);
 Suite *oomqctl_msg_suite(void);
+Suite *agent_pressure_suite(void);
+Suite *agent_psi_suite(void);
+Suite *agent_nl_suite(void);
+Suite *agent_kill_suite(void);
+Suite *agent_protect_suite(void);
+Suite *agent_proc_suite(void);
+Suite *agent_badness_suite(void);
+Suite *agent_policy_suite(void);
+Suite *agent_rank_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */

@@ -13,9 +13,12 @@ FUZZ_SMOKE_TIME ?= 15
 
 UNIT_BIN := $(BUILD)/unit/check_unit
 UNIT_SRCS := tests/unit/check_main.c tests/unit/suite_parse.c \
-	tests/unit/suite_oomqctl.c $(OOMQCTL_LIB_SRCS)
-UNIT_HDRS := tests/unit/suites.h tests/common/proc_oom_cases.h \
-	module/parse.h include/uapi/linux/oomq.h $(OOMQCTL_HDRS)
+	tests/unit/suite_oomqctl.c $(OOMQCTL_LIB_SRCS) \
+	$(wildcard tests/unit/suite_agent_*.c) \
+	$(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
+UNIT_HDRS := tests/unit/suites.h tests/unit/suite_agent.h \
+	tests/common/proc_oom_cases.h module/parse.h include/uapi/linux/oomq.h \
+	$(OOMQCTL_HDRS) $(AGENT_HDRS)
 # Sanitizer findings abort the test instead of only printing.
 UNIT_CFLAGS := $(WARN_CFLAGS) -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude/uapi
@@ -36,7 +39,7 @@ check-unit: $(UNIT_BIN) fuzz-smoke check-tools
 $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) \
-		$$(pkg-config --cflags --libs check libnl-genl-3.0)
+		$$(pkg-config --cflags --libs check libnl-genl-3.0) $(AGENT_LIBS)
 
 $(FUZZ_BIN): tests/fuzz/fuzz_parse.c module/parse.c module/parse.h
 	@mkdir -p $(@D)/corpus

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The config file.  libinih does the INI syntax; this file knows the
+ * sections and keys, checks every value, compiles the regexes, and
+ * reports every problem with its line (libinih itself tells only the
+ * first bad line, so lines are fed to it by our own reader, which
+ * counts them and notices lines that libinih silently refused).
+ *
+ *   [oomqd]            policy, queue_length, ttl_ms, interval_s,
+ *                      default_priority
+ *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
+ *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms
+ *   [rule NAME]        match_comm, match_cmdline, match_exe, match_user,
+ *                      match_cgroup, action, adjust, priority
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "proc_sample.h"
+#include <linux/oomq.h>
+
+#define POLICY_FILE_MAX (1 << 20) /* a config larger than this is a mistake */
+
+enum section { SEC_NONE, SEC_MAIN, SEC_THRESH, SEC_RULE, SEC_BAD };
+
+struct parse_ctx {
+	struct policy *p;
+	const char *pos;
+	const char *end;
+	unsigned int lineno;
+	bool want_handler; /* the current line is "key = value" */
+	bool handled; /* and libinih passed it to handler() */
+	enum section sec;
+	struct policy_rule *rule;
+	unsigned int seen; /* keys seen in this section, bit per key */
+};
+
+static const char *const action_names[] = {
+	[POLICY_NONE] = "none",
+	[POLICY_PREFER] = "prefer",
+	[POLICY_AVOID] = "avoid",
+	[POLICY_PROTECT] = "protect",
+};
+
+const char *policy_action_name(enum policy_action a)
+{
+	return (unsigned int)a < 4 ? action_names[a] : "?";
+}
+
+__attribute__((format(printf, 3, 4))) static void
+add_error(struct policy *p, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->nerrors < POLICY_ERRORS_MAX) {
+		struct policy_error *e = &p->errors[p->nerrors];
+
+		e->line = line;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	p->nerrors++;
+}
+
+void policy_defaults(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->port = BADNESS_MODERN;
+	p->queue_length = 32;
+	p->ttl_ms = 60000;
+	p->interval_s = 10;
+	p->default_priority = 100;
+	p->th.mem_low_pct = 10;
+	p->th.mem_critical_pct = 5;
+	p->th.swap_low_pct = 10;
+	p->th.psi_some_pct = 10;
+	p->th.psi_full_pct = 5;
+	p->th.kill = 0;
+	p->th.kill_grace_ms = 2000;
+}
+
+void policy_free(struct policy *p)
+{
+	for (unsigned int i = 0; i < p->nrules; i++)
+		for (int f = 0; f < POLICY_NFIELDS; f++)
+			if (p->rules[i].fields & (1u << f))
+				regfree(&p->rules[i].re[f]);
+	p->nrules = 0;
+}
+
+/* A whole decimal integer in [min, max], or an error naming the key. */
+static int parse_int(struct parse_ctx *c, const char *key, const char *value,
+		     long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (!*value || *end || errno || v < min || v > max) {
+		add_error(c->p, c->lineno,
+			  "%s: expected an integer from %ld to %ld, got '%s'",
+			  key, min, max, value);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_uint(struct parse_ctx *c, const char *key, const char *value,
+		      long min, long max, unsigned int *out)
+{
+	long v;
+	int ret = parse_int(c, key, value, min, max, &v);
+
+	if (!ret)
+		*out = (unsigned int)v;
+	return ret;
+}
+
+static int parse_bool(struct parse_ctx *c, const char *key, const char *value,
+		      int *out)
+{
+	if (!strcmp(value, "on") || !strcmp(value, "yes") ||
+	    !strcmp(value, "true") || !strcmp(value, "1")) {
+		*out = 1;
+	} else if (!strcmp(value, "off") || !strcmp(value, "no") ||
+		   !strcmp(value, "false") || !strcmp(value, "0")) {
+		*out = 0;
+	} else {
+		add_error(c->p, c->lineno, "%s: expected on or off, got '%s'",
+			  key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Index of @key in @keys, or -1. */
+static int key_index(const char *const *keys, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (keys[i] && !strcmp(keys[i], key))
+			return i;
+	return -1;
+}
+
+static bool first_time(struct parse_ctx *c, int bit, const char *key)
+{
+	if (c->seen & (1u << bit)) {
+		add_error(c->p, c->lineno, "%s: given twice in this section",
+			  key);
+		return false;
+	}
+	c->seen |= 1u << bit;
+	return true;
+}
+
+static const char *const main_keys[] = {
+	"policy", "queue_length", "ttl_ms", "interval_s", "default_priority",
+};
+
+static void main_key(struct parse_ctx *c, const char *key, const char *value)
+{
+	struct policy *p = c->p;
+	int i = key_index(main_keys, 5, key);
+
+	if (i < 0) {
+		add_error(p, c->lineno, "unknown key '%s' in [oomqd]", key);
+		return;
+	}
+	if (!first_time(c, i, key))
+		return;
+	switch (i) {
+	case 0:
+		if (badness_port_parse(value, &p->port))
+			add_error(
+				p, c->lineno,
+				"policy: expected classic, rss or modern, got '%s'",
+				value);
+		break;
+	case 1:
+		parse_uint(c, key, value, 1, OOMQ_QUEUE_MAX, &p->queue_length);
+		break;
+	case 2:
+		parse_uint(c, key, value, 0, 86400000, &p->ttl_ms);
+		break;
+	case 3:
+		parse_uint(c, key, value, 1, 3600, &p->interval_s);
+		break;
+	case 4:
+		parse_uint(c, key, value, 0, POLICY_PRIORITY_MAX,
+			   &p->default_priority);
+		break;
+	}
+}
+
+static const char *const thresh_keys[] = {
+	"mem_low_pct",	 "mem_critical_pct", "swap_low_pct",
+	"psi_some_pct",	 "psi_full_pct",     "kill",
+	"kill_grace_ms",
+};
+
+static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
+{
+	struct policy_thresholds *th = &c->p->th;
+	int i = key_index(thresh_keys, 7, key);
+	unsigned int *pct[] = { &th->mem_low_pct, &th->mem_critical_pct,
+				&th->swap_low_pct, &th->psi_some_pct,
+				&th->psi_full_pct };
+
+	if (i < 0) {
+		add_error(c->p, c->lineno, "unknown key '%s' in [thresholds]",
+			  key);
+		return;
+	}
+	if (!first_time(c, i, key))
+		return;
+	if (i < 5)
+		parse_uint(c, key, value, 0, 100, pct[i]);
+	else if (i == 5)
+		parse_bool(c, key, value, &th->kill);
+	else
+		parse_uint(c, key, value, 0, 60000, &th->kill_grace_ms);
+}
+
+/* Users are resolved once, here, so classifying never calls NSS. */
+static void resolve_users(struct parse_ctx *c, struct policy_rule *r)
+{
+	struct passwd *pw;
+
+	setpwent();
+	while ((pw = getpwent())) {
+		if (regexec(&r->re[POLICY_USER], pw->pw_name, 0, NULL, 0))
+			continue;
+		if (r->nuids == POLICY_UIDS_MAX) {
+			add_error(c->p, c->lineno,
+				  "match_user: matches more than %d users",
+				  POLICY_UIDS_MAX);
+			break;
+		}
+		r->uids[r->nuids++] = pw->pw_uid;
+	}
+	endpwent();
+}
+
+static const char *const rule_keys[] = {
+	"match_comm",	"match_cmdline", "match_exe", "match_user",
+	"match_cgroup", "action",	 "adjust",    "priority",
+};
+
+static void rule_key(struct parse_ctx *c, const char *key, const char *value)
+{
+	struct policy_rule *r = c->rule;
+	int i = key_index(rule_keys, 8, key);
+	long v;
+	int ret;
+
+	if (i < 0) {
+		add_error(c->p, c->lineno, "unknown key '%s' in [rule %s]", key,
+			  r->name);
+		return;
+	}
+	if (!first_time(c, i, key))
+		return;
+	if (i < POLICY_NFIELDS) {
+		char msg[128];
+
+		ret = regcomp(&r->re[i], value, REG_EXTENDED | REG_NOSUB);
+		if (ret) {
+			regerror(ret, &r->re[i], msg, sizeof(msg));
+			add_error(c->p, c->lineno, "%s: bad regex '%s': %s",
+				  key, value, msg);
+			return;
+		}
+		r->fields |= 1u << i;
+		if (i == POLICY_USER)
+			resolve_users(c, r);
+		return;
+	}
+	switch (i) {
+	case 5:
+		ret = key_index(action_names, 4, value);
+		if (ret < 0)
+			add_error(
+				c->p, c->lineno,
+				"action: expected prefer, avoid, protect or none, got '%s'",
+				value);
+		else
+			r->action = (enum policy_action)ret;
+		break;
+	case 6:
+		if (!parse_int(c, key, value, -1000, 1000, &v))
+			r->adjust = (int)v;
+		break;
+	case 7:
+		if (!parse_int(c, key, value, 0, POLICY_PRIORITY_MAX, &v))
+			r->priority = (int)v;
+		break;
+	}
+}
+
+#if INI_HANDLER_LINENO
+static int handler(void *user, const char *section, const char *key,
+		   const char *value, int lineno)
+#else
+static int handler(void *user, const char *section, const char *key,
+		   const char *value)
+#endif
+{
+	struct parse_ctx *c = user;
+
+	(void)section; /* the reader tracked it, with its line */
+	c->handled = true;
+	if (!value) /* only with INI_ALLOW_NO_VALUE */
+		value = "";
+	switch (c->sec) {
+	case SEC_NONE:
+		add_error(c->p, c->lineno,
+			  "'%s' before any section: put it under [oomqd]", key);
+		break;
+	case SEC_MAIN:
+		main_key(c, key, value);
+		break;
+	case SEC_THRESH:
+		thresh_key(c, key, value);
+		break;
+	case SEC_RULE:
+		rule_key(c, key, value);
+		break;
+	case SEC_BAD:
+		break; /* the header was reported */
+	}
+	return 1;
+}
+
+/* Checks a finished rule; the defaults that depend on the action. */
+static void finish_rule(struct parse_ctx *c)
+{
+	struct policy_rule *r = c->rule;
+
+	if (!r)
+		return;
+	c->rule = NULL;
+	if (!(c->seen & ((1u << POLICY_NFIELDS) - 1)))
+		add_error(
+			c->p, r->line,
+			"[rule %s]: no match_* key, it would match everything",
+			r->name);
+	if (r->action == POLICY_PROTECT && r->priority > 0)
+		add_error(
+			c->p, r->line,
+			"[rule %s]: action protect never queues, priority %d contradicts it",
+			r->name, r->priority);
+	if (!(c->seen & (1u << 6))) {
+		if (r->action == POLICY_PREFER)
+			r->adjust = 300;
+		else if (r->action == POLICY_AVOID)
+			r->adjust = -300;
+	}
+}
+
+static void section_header(struct parse_ctx *c, const char *s, size_t n)
+{
+	const char *close = memchr(s, ']', n);
+	struct policy *p = c->p;
+	struct policy_rule *r;
+	size_t len;
+
+	finish_rule(c);
+	c->seen = 0;
+	c->sec = SEC_BAD;
+	if (!close) {
+		add_error(p, c->lineno, "section header without ']'");
+		return;
+	}
+	s++;
+	len = close - s;
+	if (len == 5 && !memcmp(s, "oomqd", 5)) {
+		c->sec = SEC_MAIN;
+	} else if (len == 10 && !memcmp(s, "thresholds", 10)) {
+		c->sec = SEC_THRESH;
+	} else if (len > 5 && !memcmp(s, "rule ", 5)) {
+		s += 5;
+		len -= 5;
+		while (len && *s == ' ') {
+			s++;
+			len--;
+		}
+		if (!len || len >= POLICY_NAME_LEN) {
+			add_error(
+				p, c->lineno,
+				"[rule NAME]: the name must have 1 to %d characters",
+				POLICY_NAME_LEN - 1);
+			return;
+		}
+		for (unsigned int i = 0; i < p->nrules; i++) {
+			if (strlen(p->rules[i].name) == len &&
+			    !memcmp(p->rules[i].name, s, len)) {
+				add_error(
+					p, c->lineno,
+					"[rule %.*s]: defined twice, first at line %u",
+					(int)len, s, p->rules[i].line);
+				return;
+			}
+		}
+		if (p->nrules == POLICY_RULES_MAX) {
+			add_error(p, c->lineno, "more than %d rules",
+				  POLICY_RULES_MAX);
+			return;
+		}
+		r = &p->rules[p->nrules++];
+		memset(r, 0, sizeof(*r));
+		memcpy(r->name, s, len);
+		r->line = c->lineno;
+		r->priority = -1;
+		c->rule = r;
+		c->sec = SEC_RULE;
+	} else {
+		add_error(
+			p, c->lineno,
+			"unknown section [%.*s]: expected [oomqd], [thresholds] or [rule NAME]",
+			(int)len, s);
+	}
+}
+
+/* The line libinih just parsed should have reached handler(). */
+static void check_handled(struct parse_ctx *c)
+{
+	if (c->want_handler && !c->handled)
+		add_error(c->p, c->lineno,
+			  "expected 'key = value', '[section]' or a comment");
+	c->want_handler = false;
+	c->handled = false;
+}
+
+/* ini_reader: one line of the buffer at a time, counting lines. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse_ctx *c = stream;
+	const char *nl, *s;
+	size_t len, n;
+
+	check_handled(c);
+	if (c->pos >= c->end)
+		return NULL;
+	nl = memchr(c->pos, '\n', c->end - c->pos);
+	len = nl ? (size_t)(nl - c->pos) + 1 : (size_t)(c->end - c->pos);
+	s = c->pos;
+	c->pos += len;
+	c->lineno++;
+
+	n = len;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	if (memchr(s, '\0', n)) {
+		add_error(c->p, c->lineno, "NUL byte in line");
+		n = 0;
+	} else if (n + 2 > (size_t)num) {
+		add_error(c->p, c->lineno, "line longer than %d bytes",
+			  num - 2);
+		n = 0;
+	}
+	memcpy(str, s, n);
+	str[n] = '\n';
+	str[n + 1] = '\0';
+
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	if (!n || *s == ';' || *s == '#')
+		return str;
+	if (*s == '[')
+		section_header(c, s, n);
+	else
+		c->want_handler = true;
+	return str;
+}
+
+int policy_parse_buf(struct policy *p, const char *text, size_t len)
+{
+	struct parse_ctx c = { .p = p, .pos = text, .end = text + len };
+	int ret;
+
+	policy_free(p);
+	p->nerrors = 0;
+	/* A UTF-8 byte order mark is not part of the first line. */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		c.pos += 3;
+	/* One key per line: a continuation line is a mistake here. */
+	ini_allow_multiline = false;
+	ini_stop_on_first_error = false;
+	ret = ini_parse_stream(reader, &c, handler, &c);
+	check_handled(&c);
+	finish_rule(&c);
+	if (ret > 0 && !p->nerrors)
+		add_error(p, (unsigned int)ret, "syntax error");
+	else if (ret < 0)
+		add_error(p, 0, "out of memory");
+	if (p->th.mem_critical_pct > p->th.mem_low_pct)
+		add_error(
+			p, 0,
+			"[thresholds]: mem_critical_pct %u is above mem_low_pct %u",
+			p->th.mem_critical_pct, p->th.mem_low_pct);
+	return p->nerrors ? -EINVAL : 0;
+}
+
+int policy_load(struct policy *p, const char *path)
+{
+	struct stat st;
+	char *text;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto err_close;
+	}
+	if (st.st_size > POLICY_FILE_MAX) {
+		ret = -EFBIG;
+		goto err_close;
+	}
+	text = malloc(st.st_size + 1);
+	if (!text) {
+		ret = -ENOMEM;
+		goto err_close;
+	}
+	n = read(fd, text, st.st_size);
+	if (n < 0) {
+		ret = -errno;
+		goto err_free;
+	}
+	ret = policy_parse_buf(p, text, (size_t)n);
+err_free:
+	free(text);
+err_close:
+	close(fd);
+	return ret;
+}
+
+void policy_print_errors(const struct policy *p, const char *file, FILE *f)
+{
+	unsigned int n = p->nerrors < POLICY_ERRORS_MAX ? p->nerrors :
+							  POLICY_ERRORS_MAX;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (p->errors[i].line)
+			fprintf(f, "%s:%u: %s\n", file, p->errors[i].line,
+				p->errors[i].msg);
+		else
+			fprintf(f, "%s: %s\n", file, p->errors[i].msg);
+	}
+	if (p->nerrors > n)
+		fprintf(f, "%s: %u more errors\n", file, p->nerrors - n);
+}
+
+unsigned int policy_needs(const struct policy *p)
+{
+	unsigned int need = 0;
+
+	for (unsigned int i = 0; i < p->nrules; i++) {
+		unsigned int f = p->rules[i].fields;
+
+		if (f & (1u << POLICY_CMDLINE))
+			need |= PROC_NEED_CMDLINE;
+		if (f & (1u << POLICY_EXE))
+			need |= PROC_NEED_EXE;
+		if (f & (1u << POLICY_CGROUP))
+			need |= PROC_NEED_CGROUP;
+	}
+	return need;
+}
+
+static bool match_user(const struct policy_rule *r, uid_t uid)
+{
+	char num[16];
+
+	for (unsigned int i = 0; i < r->nuids; i++)
+		if (r->uids[i] == uid)
+			return true;
+	/* A uid without a passwd entry can still match by number. */
+	snprintf(num, sizeof(num), "%u", (unsigned int)uid);
+	return !regexec(&r->re[POLICY_USER], num, 0, NULL, 0);
+}
+
+static bool rule_matches(const struct policy_rule *r, const struct sample *s,
+			 const struct sample_text *t)
+{
+	const char *str[POLICY_NFIELDS] = {
+		[POLICY_COMM] = s->comm,
+		[POLICY_CMDLINE] = t->cmdline,
+		[POLICY_EXE] = t->exe,
+		[POLICY_CGROUP] = t->cgroup,
+	};
+
+	for (int f = 0; f < POLICY_NFIELDS; f++) {
+		if (!(r->fields & (1u << f)))
+			continue;
+		if (f == POLICY_USER) {
+			if (!match_user(r, s->uid))
+				return false;
+		} else if (!*str[f] || regexec(&r->re[f], str[f], 0, NULL, 0)) {
+			/* An unreadable exe or cgroup matches nothing. */
+			return false;
+		}
+	}
+	return true;
+}
+
+void policy_classify(struct sample *s, const struct sample_text *text,
+		     void *policy)
+{
+	const struct policy *p = policy;
+
+	s->rule = SAMPLE_NO_RULE;
+	s->adjust = 0;
+	s->priority = (uint16_t)p->default_priority;
+	for (unsigned int i = 0; i < p->nrules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (!rule_matches(r, s, text))
+			continue;
+		/* The first matching rule decides, in file order. */
+		s->rule = (int16_t)i;
+		s->adjust = (int16_t)r->adjust;
+		if (r->action == POLICY_PROTECT)
+			s->priority = 0;
+		else if (r->priority >= 0)
+			s->priority = (uint16_t)r->priority;
+		return;
+	}
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Policy: the config file (INI, parsed by libinih) and the rules it
+ * defines.  Rules are compiled once at load; classifying a sample is a
+ * few regexec() calls on strings already in memory.
+ */
+#ifndef _OOMQD_POLICY_H
+#define _OOMQD_POLICY_H
+
+#include <regex.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "badness.h"
+#include "sample.h"
+
+#define POLICY_RULES_MAX 64
+#define POLICY_NAME_LEN 48
+#define POLICY_UIDS_MAX 64 /* user names a match_user regex selects */
+#define POLICY_ERRORS_MAX 64
+#define POLICY_ERROR_LEN 200
+#define POLICY_PRIORITY_MAX 1000
+
+enum policy_action {
+	POLICY_NONE, /* only set a priority */
+	POLICY_PREFER, /* kill earlier: adjust defaults to +300 */
+	POLICY_AVOID, /* kill later: adjust defaults to -300 */
+	POLICY_PROTECT, /* never queue */
+};
+
+/* What a rule can match; all given fields must match (AND). */
+enum policy_field {
+	POLICY_COMM,
+	POLICY_CMDLINE,
+	POLICY_EXE,
+	POLICY_USER,
+	POLICY_CGROUP,
+	POLICY_NFIELDS
+};
+
+struct policy_rule {
+	char name[POLICY_NAME_LEN];
+	unsigned int line; /* of its [rule NAME] header */
+	unsigned int fields; /* 1 << enum policy_field, compiled in re[] */
+	regex_t re[POLICY_NFIELDS];
+	uid_t uids[POLICY_UIDS_MAX]; /* users whose name matched at load */
+	unsigned int nuids;
+	enum policy_action action;
+	int adjust; /* oom_score_adj units, -1000 .. 1000 */
+	int priority; /* 0 .. POLICY_PRIORITY_MAX, or -1: the default */
+};
+
+/*
+ * When to act.  oomqd's pressure watcher reads these; the ranking does
+ * not.  Percentages are of MemTotal / SwapTotal; PSI values are avg10
+ * percentages of /proc/pressure/memory.
+ */
+struct policy_thresholds {
+	unsigned int mem_low_pct; /* MemAvailable below: re-rank often */
+	unsigned int mem_critical_pct; /* below: proactive kill, if on */
+	unsigned int swap_low_pct; /* SwapFree below counts as low too */
+	unsigned int psi_some_pct; /* some avg10 above: pressure */
+	unsigned int psi_full_pct; /* full avg10 above: critical */
+	int kill; /* proactive kill before the kernel OOMs */
+	unsigned int kill_grace_ms; /* SIGTERM to SIGKILL */
+};
+
+struct policy_error {
+	unsigned int line; /* 0: not tied to a line */
+	char msg[POLICY_ERROR_LEN];
+};
+
+struct policy {
+	enum badness_port port;
+	unsigned int queue_length; /* PIDs written, 1 .. OOMQ_QUEUE_MAX */
+	unsigned int ttl_ms; /* module ignores an older queue; 0 never */
+	unsigned int interval_s; /* calm re-rank period */
+	unsigned int default_priority; /* of processes no rule moves */
+	struct policy_thresholds th;
+	struct policy_rule rules[POLICY_RULES_MAX];
+	unsigned int nrules;
+	struct policy_error errors[POLICY_ERRORS_MAX];
+	unsigned int nerrors; /* of the last parse; may exceed the array */
+};
+
+/* On a policy never parsed or already policy_free()d. */
+void policy_defaults(struct policy *p);
+/* 0, or -EINVAL with every problem in p->errors.  Rules are replaced. */
+int policy_parse_buf(struct policy *p, const char *text, size_t len);
+/* As policy_parse_buf() on a file; -errno when it cannot be read. */
+int policy_load(struct policy *p, const char *path);
+void policy_free(struct policy *p);
+/* "FILE:LINE: message", one a line. */
+void policy_print_errors(const struct policy *p, const char *file, FILE *f);
+
+/* PROC_NEED_* the rules need. */
+unsigned int policy_needs(const struct policy *p);
+
+/* proc_classify_fn: sets s->rule, s->adjust, s->priority. */
+void policy_classify(struct sample *s, const struct sample_text *text,
+		     void *policy);
+
+const char *policy_action_name(enum policy_action a);
+
+#endif /* _OOMQD_POLICY_H */

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pressure: levels with hysteresis over memory samples, and what the
+ * loop should do about them.  Pure: no I/O, no allocation, no clock
+ * (the caller passes the time), so every transition is unit-tested.
+ *
+ * Going up is immediate: a sample that meets a higher level's entry
+ * thresholds moves there at once, since being late costs a frozen
+ * machine.  Going down needs both the relaxed ("stay") thresholds of the
+ * current level to fail and dwell_ms at the current level, since PSI's
+ * avg10 lags and a level that flaps would re-rank for nothing.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "pressure.h"
+
+static const char *const level_names[PRESSURE_NR_LEVELS] = {
+	[PRESSURE_CALM] = "calm",
+	[PRESSURE_ELEVATED] = "elevated",
+	[PRESSURE_HIGH] = "high",
+	[PRESSURE_CRITICAL] = "critical",
+};
+
+const char *pressure_level_name(enum pressure_level level)
+{
+	if ((unsigned int)level >= PRESSURE_NR_LEVELS)
+		return "?";
+	return level_names[level];
+}
+
+/**
+ * pressure_config_default - fill @cfg with the defaults
+ *
+ * MemAvailable at 20/10/5 % of RAM, the last two only once swap is half
+ * and nine tenths used; earlyoom's default is 10 % of both.  PSI some
+ * avg10 at 10/25/50 %, full at 10/30 % for high/critical; systemd-oomd's
+ * default limit is 60 % for a cgroup.  The proactive kill is off.
+ */
+void pressure_config_default(struct pressure_config *cfg)
+{
+	static const struct pressure_config def = {
+		.enter = {
+			[PRESSURE_ELEVATED] = { .mem_avail_pct = 20,
+						.swap_free_pct = 100,
+						.psi_some_pct = 10,
+						.psi_full_pct = 0 },
+			[PRESSURE_HIGH] = { .mem_avail_pct = 10,
+					    .swap_free_pct = 50,
+					    .psi_some_pct = 25,
+					    .psi_full_pct = 10 },
+			[PRESSURE_CRITICAL] = { .mem_avail_pct = 5,
+						.swap_free_pct = 10,
+						.psi_some_pct = 50,
+						.psi_full_pct = 30 },
+		},
+		.mem_hyst_pct = 5,
+		.psi_hyst_pct = 5,
+		.dwell_ms = 10000,
+		.trigger_level = PRESSURE_ELEVATED,
+		.interval_ms = {
+			[PRESSURE_CALM] = 25000,
+			[PRESSURE_ELEVATED] = 5000,
+			[PRESSURE_HIGH] = 2000,
+			[PRESSURE_CRITICAL] = 500,
+		},
+		.queue_ttl_ms = 60000,
+		.kill_enabled = false,
+		.kill_level = PRESSURE_CRITICAL,
+		.kill_delay_ms = 1000,
+		.kill_cooldown_ms = 3000,
+	};
+
+	*cfg = def;
+}
+
+static bool pct_ok(double v)
+{
+	return v >= 0 && v <= 100;
+}
+
+/**
+ * pressure_config_check - is @cfg usable?
+ * @why: set to a one-line reason on failure (static string)
+ *
+ * Return: 0, or -EINVAL with *@why naming the field.
+ */
+int pressure_config_check(const struct pressure_config *cfg, const char **why)
+{
+	*why = NULL;
+	for (int l = PRESSURE_ELEVATED; l < PRESSURE_NR_LEVELS; l++) {
+		const struct pressure_threshold *t = &cfg->enter[l];
+
+		if (!pct_ok(t->mem_avail_pct) || !pct_ok(t->swap_free_pct) ||
+		    !pct_ok(t->psi_some_pct) || !pct_ok(t->psi_full_pct)) {
+			*why = "thresholds are percentages, 0 to 100";
+			return -EINVAL;
+		}
+		if ((t->psi_some_pct > 0 &&
+		     t->psi_some_pct <= cfg->psi_hyst_pct) ||
+		    (t->psi_full_pct > 0 &&
+		     t->psi_full_pct <= cfg->psi_hyst_pct)) {
+			*why = "psi_hyst_pct must be below every PSI threshold";
+			return -EINVAL;
+		}
+		if (!cfg->interval_ms[l]) {
+			*why = "intervals must be above 0 ms";
+			return -EINVAL;
+		}
+	}
+	if (!pct_ok(cfg->mem_hyst_pct) || !pct_ok(cfg->psi_hyst_pct)) {
+		*why = "hysteresis margins are percentage points, 0 to 100";
+		return -EINVAL;
+	}
+	if (cfg->interval_ms[PRESSURE_CALM] < PRESSURE_CALM_MIN_MS) {
+		*why = "the calm interval must be at least 10000 ms";
+		return -EINVAL;
+	}
+	/* Even calm, a refresh must come before half the TTL is gone. */
+	if (cfg->queue_ttl_ms &&
+	    (cfg->queue_ttl_ms - 1) / 2 < PRESSURE_CALM_MIN_MS) {
+		*why = "queue_ttl_ms must be 0 (no expiry) or above 20000 ms";
+		return -EINVAL;
+	}
+	if ((unsigned int)cfg->trigger_level >= PRESSURE_NR_LEVELS) {
+		*why = "trigger_level is not a level";
+		return -EINVAL;
+	}
+	if (cfg->kill_level <= PRESSURE_CALM ||
+	    (unsigned int)cfg->kill_level >= PRESSURE_NR_LEVELS) {
+		*why = "kill_level must be elevated, high or critical";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * pressure_interval_ms - longest sleep at @level
+ *
+ * interval_ms[level], cut to below half the queue TTL, and never below
+ * PRESSURE_CALM_MIN_MS while calm.
+ */
+uint32_t pressure_interval_ms(const struct pressure_config *cfg,
+			      enum pressure_level level)
+{
+	uint32_t ms = cfg->interval_ms[level];
+
+	if (cfg->queue_ttl_ms && ms > (cfg->queue_ttl_ms - 1) / 2)
+		ms = (cfg->queue_ttl_ms - 1) / 2;
+	if (level == PRESSURE_CALM && ms < PRESSURE_CALM_MIN_MS)
+		ms = PRESSURE_CALM_MIN_MS;
+	return ms ? ms : 1;
+}
+
+/*
+ * Does @s meet level @l's thresholds, relaxed by the hysteresis margins
+ * when @stay?  Memory with no MemTotal (an unread sample) never does.
+ */
+static bool meets(const struct pressure_config *cfg,
+		  const struct pressure_sample *s, enum pressure_level l,
+		  bool stay)
+{
+	const struct pressure_threshold *t = &cfg->enter[l];
+	double mh = stay ? cfg->mem_hyst_pct : 0;
+	double ph = stay ? cfg->psi_hyst_pct : 0;
+
+	if (l == PRESSURE_CALM)
+		return true;
+	if (t->mem_avail_pct > 0 && s->mem_total_kb) {
+		double mem = 100.0 * (double)s->mem_avail_kb /
+			     (double)s->mem_total_kb;
+		double swap = s->swap_total_kb ?
+				      100.0 * (double)s->swap_free_kb /
+					      (double)s->swap_total_kb :
+				      0;
+
+		if (mem <= t->mem_avail_pct + mh &&
+		    swap <= t->swap_free_pct + mh)
+			return true;
+	}
+	if (s->psi_valid) {
+		if (t->psi_some_pct > 0 &&
+		    s->psi_some_avg10 >= t->psi_some_pct - ph)
+			return true;
+		if (t->psi_full_pct > 0 &&
+		    s->psi_full_avg10 >= t->psi_full_pct - ph)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * pressure_at_least - does @s meet @level's entry thresholds right now?
+ *
+ * No hysteresis, no dwell, no state: the re-check before each step of a
+ * proactive kill (kill.c's callback), so a kill stops as soon as the
+ * pressure it answers is gone.
+ */
+bool pressure_at_least(const struct pressure_config *cfg,
+		       const struct pressure_sample *s,
+		       enum pressure_level level)
+{
+	for (int l = PRESSURE_NR_LEVELS - 1; l >= (int)level; l--)
+		if (meets(cfg, s, (enum pressure_level)l, false))
+			return true;
+	return false;
+}
+
+/* The highest level whose entry thresholds @s meets. */
+static enum pressure_level target_level(const struct pressure_config *cfg,
+					const struct pressure_sample *s)
+{
+	enum pressure_level l = PRESSURE_CRITICAL;
+
+	while (l > PRESSURE_CALM && !meets(cfg, s, l, false))
+		l--;
+	if (s->triggers && l < cfg->trigger_level)
+		l = cfg->trigger_level;
+	return l;
+}
+
+void pressure_init(struct pressure_state *st, const struct pressure_config *cfg,
+		   uint64_t now_ms)
+{
+	(void)cfg;
+	memset(st, 0, sizeof(*st));
+	st->level = PRESSURE_CALM;
+	st->entered_ms = now_ms;
+}
+
+/**
+ * pressure_ranked - note a re-rank the loop did on its own
+ *
+ * pressure_update() already counts the re-ranks it asks for; call this
+ * for others (SIGHUP, a config reload) so the next refresh is timed
+ * from them.
+ */
+void pressure_ranked(struct pressure_state *st, uint64_t now_ms)
+{
+	st->ranked_ms = now_ms;
+	st->ranked_once = true;
+}
+
+static uint32_t min_u32(uint32_t a, uint64_t b)
+{
+	return b < a ? (uint32_t)b : a;
+}
+
+/**
+ * pressure_update - feed one sample, get what to do
+ * @st: the state, from pressure_init()
+ * @cfg: checked thresholds
+ * @s: the sample; s->kills and s->triggers count since the last call
+ * @now_ms: monotonic ms (CLOCK_MONOTONIC), never going back
+ *
+ * When the answer says rerank, the loop is expected to re-rank now; the
+ * refresh interval counts from this call.  wait_ms is how long the loop
+ * may sleep before the next sample unless a PSI trigger or a netlink
+ * event wakes it first: the level's interval less the time since the
+ * last re-rank, or less when a kill delay or cooldown ends sooner.
+ */
+struct pressure_action pressure_update(struct pressure_state *st,
+				       const struct pressure_config *cfg,
+				       const struct pressure_sample *s,
+				       uint64_t now_ms)
+{
+	struct pressure_action a = { .prev = st->level };
+	enum pressure_level target = target_level(cfg, s);
+	enum pressure_level level = st->level;
+	uint32_t interval;
+
+	if (now_ms < st->entered_ms) /* a clock that went back */
+		st->entered_ms = now_ms;
+	if (target > level) {
+		level = target;
+	} else if (target < level && now_ms - st->entered_ms >= cfg->dwell_ms) {
+		/* Down to the highest level whose relaxed thresholds hold. */
+		while (level > target && !meets(cfg, s, level, true))
+			level--;
+	}
+	if (level != st->level) {
+		st->level = level;
+		st->entered_ms = now_ms;
+		/* Moving within the kill levels keeps the kill clock. */
+		if (level >= cfg->kill_level && a.prev < cfg->kill_level)
+			st->kill_level_ms = now_ms;
+	}
+	a.level = level;
+	a.changed = level != a.prev;
+
+	if (s->kills) {
+		st->kill_ms = now_ms;
+		st->killed_once = true;
+	}
+
+	interval = pressure_interval_ms(cfg, level);
+	a.rerank = a.changed || s->kills || !st->ranked_once ||
+		   now_ms - st->ranked_ms >= interval;
+	if (a.rerank)
+		pressure_ranked(st, now_ms);
+	a.wait_ms = min_u32(interval, interval - (now_ms - st->ranked_ms));
+
+	if (cfg->kill_enabled && level >= cfg->kill_level &&
+	    pressure_at_least(cfg, s, cfg->kill_level)) {
+		uint64_t at_level = now_ms - st->kill_level_ms;
+		uint64_t since_kill = now_ms - st->kill_ms;
+
+		if (at_level < cfg->kill_delay_ms)
+			a.wait_ms = min_u32(a.wait_ms,
+					    cfg->kill_delay_ms - at_level);
+		else if (st->killed_once && since_kill < cfg->kill_cooldown_ms)
+			a.wait_ms = min_u32(a.wait_ms,
+					    cfg->kill_cooldown_ms - since_kill);
+		else
+			a.kill = true;
+	}
+	if (!a.wait_ms)
+		a.wait_ms = 1;
+	return a;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pressure: "when to act".  A pure state machine over memory samples
+ * (/proc/meminfo, PSI averages, PSI trigger firings) with hysteresis;
+ * it tells the loop when to re-rank, how long to sleep and whether a
+ * proactive kill is due.  Whom to pick is rank.c's and policy.c's
+ * business, not this file's.
+ *
+ * No allocation, no I/O, no clock: the loop reads /proc/meminfo
+ * (proc_parse_meminfo_buf() over a descriptor opened once and a
+ * preallocated buffer) and PSI (psi_read()), and passes the time.
+ *
+ * Typical use in the loop:
+ *
+ *	struct pressure_config cfg;
+ *	struct pressure_state st;
+ *
+ *	pressure_config_default(&cfg);      (then the config file fills it)
+ *	err = pressure_config_check(&cfg, &why);
+ *	pressure_init(&st, &cfg, now_ms);
+ *	for (;;) {
+ *		... fill a struct pressure_sample ...
+ *		act = pressure_update(&st, &cfg, &sample, now_ms);
+ *		if (act.rerank) { rank; write /proc/oom;
+ *				  pressure_ranked(&st, now_ms); }
+ *		if (act.kill) kill_start(...);
+ *		poll(fds, n, act.wait_ms);
+ *	}
+ */
+#ifndef _OOMQ_AGENT_PRESSURE_H
+#define _OOMQ_AGENT_PRESSURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum pressure_level {
+	PRESSURE_CALM,
+	PRESSURE_ELEVATED, /* something is being reclaimed: rank more often */
+	PRESSURE_HIGH, /* an OOM may come: keep the queue fresh */
+	PRESSURE_CRITICAL, /* the freeze is near: proactive kill, if on */
+	PRESSURE_NR_LEVELS
+};
+
+/* No periodic wake-up faster than this while calm, in ms. */
+#define PRESSURE_CALM_MIN_MS 10000u
+
+/*
+ * Thresholds to enter one level (index ELEVATED..CRITICAL; the CALM
+ * entry is unused).  A level is entered when its memory condition or
+ * either of its PSI conditions holds:
+ *   memory:  MemAvailable <= mem_avail_pct % of MemTotal
+ *            and SwapFree <= swap_free_pct % of SwapTotal (no swap
+ *            counts as 0 % free; 100 ignores swap)
+ *   PSI:     some avg10 >= psi_some_pct, or full avg10 >= psi_full_pct
+ *            (0 disables that PSI condition)
+ */
+struct pressure_threshold {
+	double mem_avail_pct; /* percent of MemTotal, 0..100 */
+	double swap_free_pct; /* percent of SwapTotal, 0..100 */
+	double psi_some_pct; /* percent of wall time (avg10), 0: off */
+	double psi_full_pct; /* percent of wall time (avg10), 0: off */
+};
+
+struct pressure_config {
+	struct pressure_threshold enter[PRESSURE_NR_LEVELS];
+	/*
+	 * Hysteresis: a level is kept while its thresholds, relaxed by
+	 * these margins, still hold (memory thresholds raised, PSI ones
+	 * lowered), so a sample hovering at a threshold does not flap.
+	 */
+	double mem_hyst_pct; /* percentage points added to mem/swap */
+	double psi_hyst_pct; /* percentage points taken from PSI */
+	/* Minimum time at a level before going down, in ms (up is at once). */
+	uint32_t dwell_ms;
+	/* A PSI trigger firing raises the level to at least this one. */
+	enum pressure_level trigger_level;
+	/*
+	 * Longest sleep at each level, in ms: the queue is re-ranked and
+	 * rewritten at least this often.  CALM must be at least
+	 * PRESSURE_CALM_MIN_MS.
+	 */
+	uint32_t interval_ms[PRESSURE_NR_LEVELS];
+	/*
+	 * The TTL the agent sets on the module's queue, in ms (0: none).
+	 * Every interval is cut below ttl_ms / 2 so one refresh may be late
+	 * and the queue is still fresh when the OOM comes.
+	 */
+	uint32_t queue_ttl_ms;
+	/* Proactive kill: off unless kill_enabled. */
+	bool kill_enabled;
+	enum pressure_level kill_level; /* kill at this level or above */
+	uint32_t kill_delay_ms; /* time at kill_level before a kill, ms */
+	uint32_t kill_cooldown_ms; /* between the end of one kill and the
+				    * next, ms, so the freed memory shows */
+};
+
+/*
+ * One sample.  Fill the memory fields from /proc/meminfo (struct
+ * proc_meminfo), the PSI ones from psi_read(); set psi_valid false when
+ * PSI is absent.
+ */
+struct pressure_sample {
+	uint64_t mem_total_kb; /* MemTotal, KiB */
+	uint64_t mem_avail_kb; /* MemAvailable, KiB */
+	uint64_t swap_total_kb; /* SwapTotal, KiB */
+	uint64_t swap_free_kb; /* SwapFree, KiB */
+	bool psi_valid;
+	double psi_some_avg10; /* percent */
+	double psi_full_avg10; /* percent */
+	uint32_t triggers; /* PSI trigger firings since the last sample */
+	uint32_t kills; /* OOM or proactive kills since the last sample */
+};
+
+struct pressure_state {
+	enum pressure_level level;
+	uint64_t entered_ms; /* when level was entered, monotonic ms */
+	uint64_t ranked_ms; /* last re-rank (pressure_ranked()) */
+	uint64_t kill_level_ms; /* when the level reached kill_level */
+	uint64_t kill_ms; /* last kill seen, for the cooldown */
+	bool ranked_once;
+	bool killed_once;
+};
+
+/* What the loop should do after a sample. */
+struct pressure_action {
+	enum pressure_level level; /* after this sample */
+	enum pressure_level prev; /* before it */
+	bool changed; /* level != prev */
+	/* Re-rank and rewrite /proc/oom now: level changed, a kill was
+	 * seen, the first pass, or the refresh interval passed. */
+	bool rerank;
+	bool kill; /* a proactive kill is due (kill_enabled only) */
+	uint32_t wait_ms; /* sleep at most this long, ms */
+};
+
+void pressure_config_default(struct pressure_config *cfg);
+int pressure_config_check(const struct pressure_config *cfg, const char **why);
+void pressure_init(struct pressure_state *st, const struct pressure_config *cfg,
+		   uint64_t now_ms);
+struct pressure_action pressure_update(struct pressure_state *st,
+				       const struct pressure_config *cfg,
+				       const struct pressure_sample *s,
+				       uint64_t now_ms);
+void pressure_ranked(struct pressure_state *st, uint64_t now_ms);
+bool pressure_at_least(const struct pressure_config *cfg,
+		       const struct pressure_sample *s,
+		       enum pressure_level level);
+uint32_t pressure_interval_ms(const struct pressure_config *cfg,
+			      enum pressure_level level);
+const char *pressure_level_name(enum pressure_level level);
+
+#endif /* _OOMQ_AGENT_PRESSURE_H */

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsers of /proc files, on buffers.  The input is whatever one read()
+ * returned: it may be truncated, it is not NUL-terminated, and a process
+ * can put anything in its comm and cmdline, so every step checks bounds
+ * and every number checks for overflow.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "proc_parse.h"
+
+/* A read position in a buffer that is not NUL-terminated. */
+struct cur {
+	const char *p;
+	const char *end;
+};
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int cur_u64(struct cur *c, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (c->p == c->end || !is_digit(*c->p))
+		return -EINVAL;
+	for (; c->p < c->end && is_digit(*c->p); c->p++) {
+		unsigned int d = *c->p - '0';
+
+		if (x > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
+static int cur_s64(struct cur *c, int64_t *v)
+{
+	uint64_t x;
+	int neg = 0, ret;
+
+	if (c->p < c->end && *c->p == '-') {
+		neg = 1;
+		c->p++;
+	}
+	ret = cur_u64(c, &x);
+	if (ret)
+		return ret;
+	if (x > (uint64_t)INT64_MAX + neg)
+		return -ERANGE;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
+	return 0;
+}
+
+static int cur_hex64(struct cur *c, uint64_t *v)
+{
+	uint64_t x = 0;
+	int n = 0;
+
+	for (; c->p < c->end; c->p++, n++) {
+		char ch = *c->p;
+		unsigned int d;
+
+		if (is_digit(ch))
+			d = ch - '0';
+		else if (ch >= 'a' && ch <= 'f')
+			d = ch - 'a' + 10;
+		else if (ch >= 'A' && ch <= 'F')
+			d = ch - 'A' + 10;
+		else
+			break;
+		if (x >> 60)
+			return -ERANGE;
+		x = x << 4 | d;
+	}
+	if (!n)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
+/* Skips one or more blanks; none is malformed. */
+static int cur_blanks(struct cur *c)
+{
+	const char *s = c->p;
+
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+		c->p++;
+	return c->p == s ? -EINVAL : 0;
+}
+
+static void cur_skip_blanks(struct cur *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+		c->p++;
+}
+
+/* Accepts trailing blanks, then a newline or the end of the buffer. */
+static int cur_eol(struct cur *c)
+{
+	cur_skip_blanks(c);
+	if (c->p == c->end)
+		return 0;
+	if (*c->p != '\n')
+		return -EINVAL;
+	c->p++;
+	return 0;
+}
+
+/* Moves to the start of the next line, or to the end. */
+static void cur_next_line(struct cur *c)
+{
+	const char *nl = memchr(c->p, '\n', c->end - c->p);
+
+	c->p = nl ? nl + 1 : c->end;
+}
+
+/* True when the line at @c starts with @key immediately followed by ':'. */
+static int cur_key(struct cur *c, const char *key)
+{
+	size_t n = strlen(key);
+
+	if ((size_t)(c->end - c->p) <= n || memcmp(c->p, key, n) ||
+	    c->p[n] != ':')
+		return 0;
+	c->p += n + 1;
+	return 1;
+}
+
+/*
+ * /proc/<pid>/stat (fs/proc/array.c, do_task_stat()):
+ *
+ *   2291 (tmux: server) S 1 2291 2291 0 -1 4194560 3519 0 0 0 85 31 0 0 20 0
+ *   1 0 10377 9244672 893 18446744073709551615 ...
+ *
+ * comm is printed raw and may contain spaces, '(' and ')', so it runs
+ * from the first '(' to the *last* ')' and the numbers follow that.
+ * Fields after rss (24) are not needed and not checked.
+ */
+int proc_parse_stat_buf(const char *buf, size_t len, struct proc_stat *st)
+{
+	struct cur c = { buf, buf + len };
+	const char *close;
+	uint64_t u = 0;
+	int64_t s = 0;
+	size_t n;
+	int ret;
+
+	ret = cur_u64(&c, &u);
+	if (ret)
+		return ret;
+	if (u > INT32_MAX)
+		return -ERANGE;
+	st->pid = (int)u;
+	if (c.end - c.p < 2 || c.p[0] != ' ' || c.p[1] != '(')
+		return -EINVAL;
+	c.p += 2;
+	close = c.p;
+	for (const char *q = c.p; q < c.end; q++)
+		if (*q == ')')
+			close = q + 1;
+	if (close == c.p)
+		return -EINVAL;
+	close--;
+	n = close - c.p;
+	if (n >= sizeof(st->comm))
+		n = sizeof(st->comm) - 1;
+	memcpy(st->comm, c.p, n);
+	st->comm[n] = '\0';
+	c.p = close + 1;
+
+	if (cur_blanks(&c) || c.p == c.end || *c.p < 'A' || *c.p > 'z')
+		return -EINVAL;
+	st->state = *c.p++;
+
+	/* Fields 4..24, numbered as in proc(5). */
+	for (int field = 4; field <= 24; field++) {
+		if (cur_blanks(&c))
+			return -EINVAL;
+		switch (field) {
+		case 9: /* flags */
+		case 14: /* utime */
+		case 15: /* stime */
+		case 22: /* starttime */
+		case 23: /* vsize */
+		case 24: /* rss */
+			ret = cur_u64(&c, &u);
+			break;
+		default:
+			ret = cur_s64(&c, &s);
+			break;
+		}
+		if (ret)
+			return ret;
+		switch (field) {
+		case 4:
+			if (s < 0 || s > INT32_MAX)
+				return -ERANGE;
+			st->ppid = (int)s;
+			break;
+		case 9:
+			st->flags = u;
+			break;
+		case 14:
+			st->utime = u;
+			break;
+		case 15:
+			st->stime = u;
+			break;
+		case 19:
+			if (s < -20 || s > 19)
+				return -ERANGE;
+			st->nice = (long)s;
+			break;
+		case 22:
+			st->starttime = u;
+			break;
+		case 23:
+			st->vsize = u;
+			break;
+		case 24:
+			st->rss = u;
+			break;
+		}
+	}
+	/* The next byte must end the number: "893x" is not 893. */
+	if (c.p < c.end && *c.p != ' ' && *c.p != '\n')
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * /proc/<pid>/statm (fs/proc/array.c, proc_pid_statm()), in pages:
+ *
+ *   size resident shared text lib data dt
+ *   2257 893 629 211 0 235 0
+ */
+int proc_parse_statm_buf(const char *buf, size_t len, struct proc_statm *sm)
+{
+	struct cur c = { buf, buf + len };
+	uint64_t v[7];
+	int ret;
+
+	for (int i = 0; i < 7; i++) {
+		if (i && cur_blanks(&c))
+			return -EINVAL;
+		ret = cur_u64(&c, &v[i]);
+		if (ret)
+			return ret;
+	}
+	ret = cur_eol(&c);
+	if (ret || c.p != c.end)
+		return -EINVAL;
+	sm->size = v[0];
+	sm->resident = v[1];
+	sm->shared = v[2];
+	return 0;
+}
+
+static int parse_ids(struct cur *c, unsigned int ids[4])
+{
+	uint64_t v;
+	int ret;
+
+	for (int i = 0; i < 4; i++) {
+		if (cur_blanks(c))
+			return -EINVAL;
+		ret = cur_u64(c, &v);
+		if (ret)
+			return ret;
+		if (v > UINT32_MAX)
+			return -ERANGE;
+		ids[i] = (unsigned int)v;
+	}
+	return cur_eol(c);
+}
+
+static int parse_kb(struct cur *c, uint64_t *kb)
+{
+	int ret;
+
+	if (cur_blanks(c))
+		return -EINVAL;
+	ret = cur_u64(c, kb);
+	if (ret)
+		return ret;
+	if (c->end - c->p < 3 || memcmp(c->p, " kB", 3))
+		return -EINVAL;
+	c->p += 3;
+	return cur_eol(c);
+}
+
+/*
+ * /proc/<pid>/status (fs/proc/array.c, proc_pid_status(); task_mem() in
+ * fs/proc/task_mmu.c for the Vm and Rss lines), one "Key:\tvalue" a line:
+ *
+ *   Name:	bash
+ *   PPid:	1200
+ *   Uid:	1000	1000	1000	1000
+ *   Gid:	1000	1000	1000	1000
+ *   VmSize:	    8556 kB
+ *   VmRSS:	    5332 kB
+ *   RssAnon:	    1716 kB
+ *   RssFile:	    3616 kB
+ *   RssShmem:	       0 kB
+ *   VmPTE:	      56 kB
+ *   VmSwap:	       0 kB
+ *   Threads:	1
+ *   CapEff:	000001ffffffffff
+ *
+ * Kernel threads and zombies have no Vm and Rss lines (has_mm = 0).
+ * Uid, Gid, PPid and Threads are always printed; without them -ENOENT.
+ */
+int proc_parse_status_buf(const char *buf, size_t len, struct proc_status *ps)
+{
+	struct cur c = { buf, buf + len };
+	unsigned int seen = 0;
+	uint64_t v = 0;
+	int ret = 0;
+
+	memset(ps, 0, sizeof(*ps));
+	while (c.p < c.end) {
+		if (cur_key(&c, "Uid")) {
+			ret = parse_ids(&c, ps->uid);
+			seen |= 1;
+		} else if (cur_key(&c, "Gid")) {
+			ret = parse_ids(&c, ps->gid);
+			seen |= 2;
+		} else if (cur_key(&c, "PPid")) {
+			ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
+			if (!ret && v > INT32_MAX)
+				ret = -ERANGE;
+			ps->ppid = (int)v;
+			seen |= 4;
+		} else if (cur_key(&c, "Threads")) {
+			ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
+			if (!ret && v > UINT32_MAX)
+				ret = -ERANGE;
+			ps->threads = (unsigned int)v;
+			seen |= 8;
+		} else if (cur_key(&c, "CapEff")) {
+			ret = cur_blanks(&c)			  ?:
+				      cur_hex64(&c, &ps->cap_eff) ?:
+								    cur_eol(&c);
+		} else if (cur_key(&c, "VmSize")) {
+			ret = parse_kb(&c, &ps->vm_size_kb);
+			ps->has_mm = 1;
+		} else if (cur_key(&c, "VmRSS")) {
+			ret = parse_kb(&c, &ps->vm_rss_kb);
+		} else if (cur_key(&c, "VmSwap")) {
+			ret = parse_kb(&c, &ps->vm_swap_kb);
+		} else if (cur_key(&c, "VmPTE")) {
+			ret = parse_kb(&c, &ps->vm_pte_kb);
+		} else if (cur_key(&c, "RssAnon")) {
+			ret = parse_kb(&c, &ps->rss_anon_kb);
+		} else if (cur_key(&c, "RssFile")) {
+			ret = parse_kb(&c, &ps->rss_file_kb);
+		} else if (cur_key(&c, "RssShmem")) {
+			ret = parse_kb(&c, &ps->rss_shmem_kb);
+		} else {
+			const char *nl = memchr(c.p, '\n', c.end - c.p);
+			const char *colon = memchr(c.p, ':', c.end - c.p);
+
+			/* Every status line is "Key:..." */
+			if (!colon || (nl && colon > nl))
+				return -EINVAL;
+			cur_next_line(&c);
+		}
+		if (ret)
+			return ret;
+	}
+	return seen == 15 ? 0 : -ENOENT;
+}
+
+/*
+ * /proc/<pid>/oom_score_adj: "-1000\n" .. "1000\n".
+ */
+int proc_parse_oom_score_adj_buf(const char *buf, size_t len, int *adj)
+{
+	struct cur c = { buf, buf + len };
+	int64_t v;
+	int ret;
+
+	ret = cur_s64(&c, &v);
+	if (ret)
+		return ret;
+	if (cur_eol(&c) || c.p != c.end)
+		return -EINVAL;
+	if (v < -1000 || v > 1000)
+		return -ERANGE;
+	*adj = (int)v;
+	return 0;
+}
+
+/*
+ * /proc/<pid>/oom_score: "667\n", 0 .. 2000 (fs/proc/base.c).
+ */
+int proc_parse_oom_score_buf(const char *buf, size_t len, unsigned long *score)
+{
+	struct cur c = { buf, buf + len };
+	uint64_t v;
+	int ret;
+
+	ret = cur_u64(&c, &v);
+	if (ret)
+		return ret;
+	if (cur_eol(&c) || c.p != c.end)
+		return -EINVAL;
+	if (v > 2000)
+		return -ERANGE;
+	*score = (unsigned long)v;
+	return 0;
+}
+
+/*
+ * /proc/<pid>/cmdline: the arguments, each NUL-terminated:
+ *
+ *   sleep\0infinity\0
+ *
+ * Joined with spaces into @out, truncated to fit; empty for kernel
+ * threads and zombies.  A process may rewrite its argv ("nginx: worker
+ * process"), so this is a hint for matching, never an identity.
+ */
+int proc_parse_cmdline_buf(const char *buf, size_t len, char *out, size_t size)
+{
+	size_t n = 0;
+
+	if (!size)
+		return -ENOSPC;
+	while (len && buf[len - 1] == '\0')
+		len--;
+	for (size_t i = 0; i < len && n + 1 < size; i++)
+		out[n++] = buf[i] ? buf[i] : ' ';
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * /proc/<pid>/cgroup, "hierarchy-ID:controllers:path" a line; the cgroup
+ * v2 line has ID 0 and no controllers:
+ *
+ *   0::/user.slice/user-1000.slice/session-2.scope
+ *
+ * On a hybrid system v1 lines ("4:memory:/user.slice") come first and
+ * are skipped.  Without a v2 line: -ENOENT.  The path is truncated to fit.
+ */
+int proc_parse_cgroup_buf(const char *buf, size_t len, char *out, size_t size)
+{
+	struct cur c = { buf, buf + len };
+	int found = 0;
+
+	if (!size)
+		return -ENOSPC;
+	while (c.p < c.end) {
+		const char *nl, *colon, *path;
+		uint64_t id;
+		size_t n;
+		int ret;
+
+		ret = cur_u64(&c, &id);
+		if (ret)
+			return ret;
+		if (c.p == c.end || *c.p != ':')
+			return -EINVAL;
+		nl = memchr(c.p, '\n', c.end - c.p);
+		if (!nl)
+			nl = c.end;
+		colon = memchr(c.p + 1, ':', nl - c.p - 1);
+		if (!colon || colon + 1 == nl || colon[1] != '/')
+			return -EINVAL;
+		path = colon + 1;
+		if (!found && id == 0 && colon == c.p + 1) {
+			n = nl - path;
+			if (n >= size)
+				n = size - 1;
+			memcpy(out, path, n);
+			out[n] = '\0';
+			found = 1;
+		}
+		c.p = nl < c.end ? nl + 1 : nl;
+	}
+	return found ? 0 : -ENOENT;
+}
+
+/*
+ * /proc/meminfo (fs/proc/meminfo.c), in KiB:
+ *
+ *   MemTotal:       24683620 kB
+ *   MemFree:        23853432 kB
+ *   MemAvailable:   24300288 kB
+ *   ...
+ *   SwapTotal:             0 kB
+ *   SwapFree:              0 kB
+ *
+ * All four are required (MemAvailable exists since 3.14): -ENOENT.
+ */
+int proc_parse_meminfo_buf(const char *buf, size_t len, struct proc_meminfo *mi)
+{
+	struct cur c = { buf, buf + len };
+	unsigned int seen = 0;
+	int ret = 0;
+
+	while (c.p < c.end) {
+		if (cur_key(&c, "MemTotal")) {
+			ret = parse_kb(&c, &mi->mem_total_kb);
+			seen |= 1;
+		} else if (cur_key(&c, "MemAvailable")) {
+			ret = parse_kb(&c, &mi->mem_available_kb);
+			seen |= 2;
+		} else if (cur_key(&c, "SwapTotal")) {
+			ret = parse_kb(&c, &mi->swap_total_kb);
+			seen |= 4;
+		} else if (cur_key(&c, "SwapFree")) {
+			ret = parse_kb(&c, &mi->swap_free_kb);
+			seen |= 8;
+		} else {
+			cur_next_line(&c);
+		}
+		if (ret)
+			return ret;
+	}
+	return seen == 15 ? 0 : -ENOENT;
+}
+
+/* "350735.47": seconds with a fraction of 1 to 9 digits, to ms. */
+static int parse_seconds_ms(struct cur *c, uint64_t *ms)
+{
+	uint64_t sec, frac = 0;
+	int digits = 0, ret;
+
+	ret = cur_u64(c, &sec);
+	if (ret)
+		return ret;
+	if (c->p == c->end || *c->p != '.')
+		return -EINVAL;
+	c->p++;
+	for (; c->p < c->end && is_digit(*c->p); c->p++, digits++) {
+		if (digits >= 9)
+			return -EINVAL;
+		frac = frac * 10 + (*c->p - '0');
+	}
+	if (!digits)
+		return -EINVAL;
+	while (digits < 3) {
+		frac *= 10;
+		digits++;
+	}
+	while (digits > 3) {
+		frac /= 10;
+		digits--;
+	}
+	if (sec > (UINT64_MAX - frac) / 1000)
+		return -ERANGE;
+	*ms = sec * 1000 + frac;
+	return 0;
+}
+
+/*
+ * /proc/uptime (fs/proc/uptime.c): seconds since boot (CLOCK_BOOTTIME,
+ * the clock of stat's starttime) and idle seconds summed over CPUs:
+ *
+ *   350735.47 234388.90
+ */
+int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms)
+{
+	struct cur c = { buf, buf + len };
+	uint64_t up, idle;
+	int ret;
+
+	ret = parse_seconds_ms(&c, &up);
+	if (ret)
+		return ret;
+	if (cur_blanks(&c))
+		return -EINVAL;
+	ret = parse_seconds_ms(&c, &idle);
+	if (ret)
+		return ret;
+	if (cur_eol(&c) || c.p != c.end)
+		return -EINVAL;
+	*uptime_ms = up;
+	return 0;
+}
+
+/*
+ * /proc/stat (fs/proc/stat.c): the boot time in seconds since the epoch,
+ * one line among the CPU counters:
+ *
+ *   btime 1700000000
+ */
+int proc_parse_btime_buf(const char *buf, size_t len, uint64_t *btime)
+{
+	struct cur c = { buf, buf + len };
+	int ret;
+
+	while (c.p < c.end) {
+		if ((size_t)(c.end - c.p) > 6 && !memcmp(c.p, "btime ", 6)) {
+			c.p += 6;
+			cur_skip_blanks(&c);
+			ret = cur_u64(&c, btime);
+			if (ret)
+				return ret;
+			return cur_eol(&c);
+		}
+		cur_next_line(&c);
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Parsers of /proc files.  Each takes the bytes read from one file (not
+ * necessarily NUL-terminated) and fills a struct; none reads a file, logs
+ * or allocates, so they run in the pressure path and under a fuzzer.
+ *
+ * Return 0, -EINVAL for malformed input (the struct is then undefined),
+ * -ERANGE for a number that does not fit, -ENOENT when a required line is
+ * absent, -ENOSPC when an output buffer is too small.
+ */
+#ifndef _OOMQD_PROC_PARSE_H
+#define _OOMQD_PROC_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROC_PF_KTHREAD 0x00200000UL /* include/linux/sched.h */
+
+struct proc_stat {
+	int pid;
+	char comm[64]; /* kthread names may be longer than TASK_COMM_LEN */
+	char state;
+	int ppid;
+	unsigned long flags; /* PF_* */
+	uint64_t utime; /* clock ticks */
+	uint64_t stime; /* clock ticks */
+	long nice;
+	uint64_t starttime; /* clock ticks after boot */
+	uint64_t vsize; /* bytes */
+	uint64_t rss; /* pages, get_mm_rss() as oom_badness() reads it */
+};
+
+struct proc_statm {
+	uint64_t size; /* pages (total_vm) */
+	uint64_t resident; /* pages */
+	uint64_t shared; /* pages */
+};
+
+struct proc_status {
+	unsigned int uid[4]; /* real, effective, saved, fs */
+	unsigned int gid[4];
+	int ppid;
+	unsigned int threads;
+	uint64_t cap_eff;
+	int has_mm; /* Vm* lines present: not a kthread or zombie */
+	uint64_t vm_size_kb;
+	uint64_t vm_rss_kb;
+	uint64_t vm_swap_kb;
+	uint64_t vm_pte_kb;
+	uint64_t rss_anon_kb;
+	uint64_t rss_file_kb;
+	uint64_t rss_shmem_kb;
+};
+
+struct proc_meminfo {
+	uint64_t mem_total_kb;
+	uint64_t mem_available_kb;
+	uint64_t swap_total_kb;
+	uint64_t swap_free_kb;
+};
+
+int proc_parse_stat_buf(const char *buf, size_t len, struct proc_stat *st);
+int proc_parse_statm_buf(const char *buf, size_t len, struct proc_statm *sm);
+int proc_parse_status_buf(const char *buf, size_t len, struct proc_status *ps);
+int proc_parse_oom_score_adj_buf(const char *buf, size_t len, int *adj);
+int proc_parse_oom_score_buf(const char *buf, size_t len, unsigned long *score);
+int proc_parse_cmdline_buf(const char *buf, size_t len, char *out, size_t size);
+int proc_parse_cgroup_buf(const char *buf, size_t len, char *out, size_t size);
+int proc_parse_meminfo_buf(const char *buf, size_t len,
+			   struct proc_meminfo *mi);
+int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms);
+int proc_parse_btime_buf(const char *buf, size_t len, uint64_t *btime);
+
+#endif /* _OOMQD_PROC_PARSE_H */

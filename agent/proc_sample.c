@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading /proc into samples.  Files are opened relative to a directory
+ * fd of the /proc root, read with plain read() into one fixed buffer and
+ * parsed by proc_parse.c; the directory is listed with getdents64 into a
+ * fixed buffer, because opendir() would allocate on every pass.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "proc_parse.h"
+#include "proc_sample.h"
+
+int proc_sampler_open(struct proc_sampler *ps, const char *root)
+{
+	ps->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ps->root_fd < 0)
+		return -errno;
+	ps->self = getpid();
+	ps->page_kb = (unsigned int)(sysconf(_SC_PAGESIZE) / 1024);
+	ps->skipped = 0;
+	ps->malformed = 0;
+	return 0;
+}
+
+void proc_sampler_close(struct proc_sampler *ps)
+{
+	if (ps->root_fd >= 0)
+		close(ps->root_fd);
+	ps->root_fd = -1;
+}
+
+/* A process that exits between readdir and read shows as ENOENT/ESRCH. */
+static int vanished(int err)
+{
+	return err == -ENOENT || err == -ESRCH;
+}
+
+int proc_read(struct proc_sampler *ps, const char *path, size_t *len)
+{
+	size_t n = 0;
+	int fd, err = 0;
+
+	fd = openat(ps->root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	/* Leave one byte so a full buffer is seen as truncation. */
+	while (n < sizeof(ps->buf) - 1) {
+		ssize_t r = read(fd, ps->buf + n, sizeof(ps->buf) - 1 - n);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	if (err)
+		return err;
+	ps->buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
+{
+	struct proc_meminfo mi;
+	long page, tck;
+	size_t len;
+	int ret;
+
+	ret = proc_read(ps, "meminfo", &len);
+	if (!ret)
+		ret = proc_parse_meminfo_buf(ps->buf, len, &mi);
+	if (ret)
+		return ret;
+	sys->mem_total_kb = mi.mem_total_kb;
+	sys->mem_available_kb = mi.mem_available_kb;
+	sys->swap_total_kb = mi.swap_total_kb;
+	sys->swap_free_kb = mi.swap_free_kb;
+
+	ret = proc_read(ps, "uptime", &len);
+	if (!ret)
+		ret = proc_parse_uptime_buf(ps->buf, len, &sys->uptime_ms);
+	if (ret)
+		return ret;
+
+	ret = proc_read(ps, "stat", &len);
+	if (!ret)
+		ret = proc_parse_btime_buf(ps->buf, len, &sys->btime);
+	if (ret)
+		return ret;
+
+	page = sysconf(_SC_PAGESIZE);
+	tck = sysconf(_SC_CLK_TCK);
+	if (page < 1024 || tck <= 0)
+		return -EINVAL;
+	sys->page_kb = (unsigned int)(page / 1024);
+	sys->clk_tck = (unsigned int)tck;
+	return 0;
+}
+
+static int read_pid_file(struct proc_sampler *ps, pid_t pid, const char *name,
+			 size_t *len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
+	return proc_read(ps, path, len);
+}
+
+static void read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
+		      struct sample_text *t)
+{
+	char path[64];
+	size_t len;
+	ssize_t r;
+
+	t->cmdline[0] = t->exe[0] = t->cgroup[0] = '\0';
+	if ((need & PROC_NEED_CMDLINE) &&
+	    !read_pid_file(ps, pid, "cmdline", &len))
+		proc_parse_cmdline_buf(ps->buf, len, t->cmdline,
+				       sizeof(t->cmdline));
+	if ((need & PROC_NEED_CGROUP) &&
+	    !read_pid_file(ps, pid, "cgroup", &len) &&
+	    proc_parse_cgroup_buf(ps->buf, len, t->cgroup, sizeof(t->cgroup)))
+		t->cgroup[0] = '\0';
+	if (need & PROC_NEED_EXE) {
+		/* Others' exe needs ptrace access: empty when denied. */
+		snprintf(path, sizeof(path), "%d/exe", (int)pid);
+		r = readlinkat(ps->root_fd, path, t->exe, sizeof(t->exe) - 1);
+		t->exe[r > 0 ? r : 0] = '\0';
+	}
+}
+
+int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
+		    struct sample *s, struct sample_text *text)
+{
+	struct proc_status status;
+	struct proc_stat st;
+	size_t len;
+	int adj, ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = read_pid_file(ps, pid, "stat", &len);
+	if (ret)
+		return vanished(ret) ? -ESRCH : ret;
+	ret = proc_parse_stat_buf(ps->buf, len, &st);
+	if (ret)
+		return ret;
+
+	s->pid = pid;
+	s->ppid = st.ppid;
+	s->nice = (int8_t)st.nice;
+	s->cpu_ticks = st.utime + st.stime;
+	s->start_ticks = st.starttime;
+	s->rule = SAMPLE_NO_RULE;
+	/* Kernel threads may have longer names; TASK_COMM_LEN is enough. */
+	len = strnlen(st.comm, sizeof(s->comm) - 1);
+	memcpy(s->comm, st.comm, len);
+	s->comm[len] = '\0';
+	if (pid == ps->self)
+		s->flags |= SAMPLE_SELF;
+	/* Kernel threads are never victims: nothing more to read. */
+	if (st.flags & PROC_PF_KTHREAD) {
+		s->flags |= SAMPLE_KTHREAD | SAMPLE_NO_MM;
+		text->cmdline[0] = text->exe[0] = text->cgroup[0] = '\0';
+		return 0;
+	}
+
+	ret = read_pid_file(ps, pid, "status", &len);
+	if (ret)
+		return vanished(ret) ? -ESRCH : ret;
+	ret = proc_parse_status_buf(ps->buf, len, &status);
+	if (ret)
+		return ret;
+	s->uid = status.uid[0];
+	s->euid = status.uid[1];
+	s->cap_eff = status.cap_eff;
+	if (!status.has_mm) {
+		s->flags |= SAMPLE_NO_MM;
+	} else {
+		s->total_vm_kb = status.vm_size_kb;
+		s->swap_kb = status.vm_swap_kb;
+		s->pgtables_kb = status.vm_pte_kb;
+		/*
+		 * stat's rss is get_mm_rss(), the per-CPU approximation that
+		 * oom_badness() reads; status sums the counters exactly.
+		 * Using stat's keeps the modern port equal to oom_score.
+		 */
+		s->rss_kb = st.rss * ps->page_kb;
+	}
+
+	ret = read_pid_file(ps, pid, "oom_score_adj", &len);
+	if (ret)
+		return vanished(ret) ? -ESRCH : ret;
+	ret = proc_parse_oom_score_adj_buf(ps->buf, len, &adj);
+	if (ret)
+		return ret;
+	s->oom_score_adj = (int16_t)adj;
+
+	read_text(ps, pid, need, text);
+	return 0;
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static pid_t dirent_pid(const char *name)
+{
+	long v = 0;
+
+	if (!*name || *name == '0')
+		return 0;
+	for (; *name; name++) {
+		if (*name < '0' || *name > '9' || v > 4194304)
+			return 0;
+		v = v * 10 + (*name - '0');
+	}
+	return (pid_t)v;
+}
+
+int proc_sample_all(struct proc_sampler *ps, unsigned int need,
+		    struct sample *tab, size_t cap, size_t *n,
+		    proc_classify_fn classify, void *ctx)
+{
+	struct sample_text text;
+	size_t used = 0;
+	int full = 0;
+
+	ps->skipped = 0;
+	ps->malformed = 0;
+	if (lseek(ps->root_fd, 0, SEEK_SET) < 0)
+		return -errno;
+	for (;;) {
+		long nread = syscall(SYS_getdents64, ps->root_fd, ps->dents,
+				     sizeof(ps->dents));
+
+		if (nread < 0)
+			return -errno;
+		if (nread == 0)
+			break;
+		for (long off = 0; off < nread;) {
+			struct linux_dirent64 *d =
+				(struct linux_dirent64 *)(ps->dents + off);
+			pid_t pid = dirent_pid(d->d_name);
+			int ret;
+
+			off += d->d_reclen;
+			if (!pid)
+				continue;
+			if (used == cap) {
+				full = 1;
+				continue;
+			}
+			ret = proc_sample_one(ps, pid, need, &tab[used], &text);
+			if (ret == -ESRCH) {
+				ps->skipped++;
+				continue;
+			}
+			if (ret) {
+				ps->malformed++;
+				continue;
+			}
+			if (classify)
+				classify(&tab[used], &text, ctx);
+			used++;
+		}
+	}
+	*n = used;
+	return full ? -ENOSPC : 0;
+}

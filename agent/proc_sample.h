@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sampler: reads /proc (or a fake tree: the root is a parameter)
+ * into a preallocated table of struct sample.  It reads only what the
+ * active policy needs and allocates nothing after proc_sampler_open(),
+ * so it can run in the pressure path.
+ */
+#ifndef _OOMQD_PROC_SAMPLE_H
+#define _OOMQD_PROC_SAMPLE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "sample.h"
+
+/* What to read beyond stat, status and oom_score_adj. */
+#define PROC_NEED_CMDLINE 0x1
+#define PROC_NEED_EXE 0x2
+#define PROC_NEED_CGROUP 0x4
+
+struct proc_sampler {
+	int root_fd; /* the /proc root, O_DIRECTORY */
+	pid_t self; /* flagged SAMPLE_SELF, never queued */
+	unsigned int page_kb; /* stat's rss is in pages */
+	unsigned int skipped; /* last pass: processes that vanished */
+	unsigned int malformed; /* last pass: files that did not parse */
+	_Alignas(8) char dents[32768]; /* getdents64 records, 8-aligned */
+	char buf[8192]; /* one /proc file at a time */
+};
+
+/*
+ * Called for every sampled process with the strings the policy asked
+ * for (empty when not read or not readable), before the next process
+ * overwrites them.  This is where policy rules are matched.
+ */
+typedef void (*proc_classify_fn)(struct sample *s,
+				 const struct sample_text *text, void *ctx);
+
+int proc_sampler_open(struct proc_sampler *ps, const char *root);
+void proc_sampler_close(struct proc_sampler *ps);
+
+/* Reads one file of the root ("meminfo", "1/stat") into ps->buf. */
+int proc_read(struct proc_sampler *ps, const char *path, size_t *len);
+
+int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys);
+
+/* 0, or -ESRCH when the process went away, or -errno. */
+int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
+		    struct sample *s, struct sample_text *text);
+
+/*
+ * Samples every process into @tab (at most @cap), calling @classify for
+ * each.  Processes that vanish or whose files do not parse are skipped
+ * and counted.  -ENOSPC when there were more than @cap processes (the
+ * first @cap are in the table), else 0 or -errno.
+ */
+int proc_sample_all(struct proc_sampler *ps, unsigned int need,
+		    struct sample *tab, size_t cap, size_t *n,
+		    proc_classify_fn classify, void *ctx);
+
+#endif /* _OOMQD_PROC_SAMPLE_H */

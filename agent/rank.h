@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Ranking: from a table of classified samples to the queue order, and
+ * the queue as the text one write() to /proc/oom takes.  Pure and
+ * allocation-free: the caller owns every buffer.
+ */
+#ifndef _OOMQD_RANK_H
+#define _OOMQD_RANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "badness.h"
+#include "sample.h"
+
+/* Sorts the table by pid and fills child_vm_pages (classic port). */
+void rank_children(struct sample *tab, size_t n, unsigned int page_kb);
+
+/*
+ * Why a sample is never queued, or NULL when it may be.  Reads the
+ * badness, so call after rank_order() has scored the table.
+ */
+const char *rank_excluded(const struct sample *s);
+
+/*
+ * Scores every sample with @port (s->badness, s->score) and writes the
+ * indices of the queueable ones to @order: higher priority group first,
+ * then higher score, then lower pid.  Returns how many; @order must have
+ * room for @n.
+ */
+size_t rank_order(struct sample *tab, size_t n, const struct sample_sys *sys,
+		  enum badness_port port, uint32_t *order);
+
+/*
+ * The first @max PIDs of @order as "pid pid pid\n".  Returns the length,
+ * or -ENOSPC when @size is too small (nothing useful is left in @buf).
+ * An empty queue is "\n", which clears /proc/oom.
+ */
+int rank_format_queue(const struct sample *tab, const uint32_t *order, size_t n,
+		      size_t max, char *buf, size_t size);
+
+#endif /* _OOMQD_RANK_H */

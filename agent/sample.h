@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What oomqd knows about one process and about the system, as sampled
+ * from /proc.  Everything downstream (badness ports, policy, ranking) is
+ * a pure function of these structs, so tests build them by hand.
+ *
+ * A sample is kept small on purpose: the table is preallocated for every
+ * process on the machine and must stay within the agent's RSS budget, so
+ * the long strings a rule may match (cmdline, exe, cgroup path) are read
+ * into a scratch struct sample_text, matched at once, and not kept.
+ */
+#ifndef _OOMQD_SAMPLE_H
+#define _OOMQD_SAMPLE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SAMPLE_COMM_LEN 16 /* TASK_COMM_LEN */
+#define SAMPLE_TEXT_LEN 256 /* cmdline, exe and cgroup path, truncated */
+
+/* sample.flags */
+#define SAMPLE_KTHREAD 0x1 /* PF_KTHREAD: never a victim */
+#define SAMPLE_NO_MM 0x2 /* zombie or exiting: no address space */
+#define SAMPLE_SELF 0x4 /* oomqd itself */
+
+/* Linux capability numbers the classic port looks at. */
+#define SAMPLE_CAP_SYS_RAWIO 17
+#define SAMPLE_CAP_SYS_ADMIN 21
+#define SAMPLE_CAP_SYS_RESOURCE 24
+
+/* Sentinel: policy_classify() found no rule for this process. */
+#define SAMPLE_NO_RULE (-1)
+
+struct sample {
+	pid_t pid;
+	pid_t ppid;
+	uid_t uid; /* real */
+	uid_t euid; /* effective */
+	uint64_t cap_eff; /* CapEff bitmask */
+	uint64_t total_vm_kb; /* VmSize, KiB */
+	uint64_t rss_kb; /* resident (anon + file + shmem), KiB */
+	uint64_t swap_kb; /* swapped-out anon, KiB */
+	uint64_t pgtables_kb; /* page tables, KiB */
+	uint64_t child_vm_pages; /* classic: sum of (child total_vm/2 + 1),
+				  * pages; filled by rank_children()
+				  */
+	uint64_t cpu_ticks; /* utime + stime, clock ticks (USER_HZ) */
+	uint64_t start_ticks; /* start time after boot, clock ticks */
+	long badness; /* result of the active port, port units */
+	long score; /* badness after the rule's adjust: the sort key */
+	int16_t oom_score_adj; /* -1000 .. 1000 */
+	int8_t nice; /* -20 .. 19 */
+	uint8_t flags; /* SAMPLE_* */
+	int16_t rule; /* index of the policy rule that matched, or -1 */
+	int16_t adjust; /* that rule's adjust, oom_score_adj units */
+	uint16_t priority; /* priority group: 0 never queued, higher first */
+	char comm[SAMPLE_COMM_LEN];
+};
+
+/* Strings a rule may match; read only when some rule needs them. */
+struct sample_text {
+	char cmdline[SAMPLE_TEXT_LEN]; /* arguments joined by spaces */
+	char exe[SAMPLE_TEXT_LEN]; /* target of /proc/<pid>/exe */
+	char cgroup[SAMPLE_TEXT_LEN]; /* cgroup v2 path, "/" based */
+};
+
+/* System-wide facts, from /proc/meminfo, /proc/uptime, sysconf. */
+struct sample_sys {
+	uint64_t mem_total_kb;
+	uint64_t mem_available_kb;
+	uint64_t swap_total_kb;
+	uint64_t swap_free_kb;
+	uint64_t uptime_ms; /* since boot, CLOCK_BOOTTIME like start_ticks */
+	uint64_t btime; /* boot time, seconds since the epoch */
+	unsigned int page_kb; /* page size, KiB */
+	unsigned int clk_tck; /* USER_HZ, ticks per second */
+};
+
+/* totalram_pages() + total_swap_pages, as the kernel's oom_score uses. */
+static inline uint64_t sample_sys_totalpages(const struct sample_sys *sys)
+{
+	return (sys->mem_total_kb + sys->swap_total_kb) / sys->page_kb;
+}
+
+#endif /* _OOMQD_SAMPLE_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the suite_agent_*.c files. */
+#ifndef _OOMQ_TESTS_SUITE_AGENT_H
+#define _OOMQ_TESTS_SUITE_AGENT_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+/* Table rows leave the fields a failure case does not check at zero. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+/* The fake /proc; make check-unit runs from the top of the tree. */
+static inline const char *agent_fixture_root(void)
+{
+	const char *env = getenv("OOMQ_FIXTURES");
+
+	return env ? env : "tests/fixtures/proc";
+}
+
+/*
+ * A heap copy of exactly @len bytes, not NUL-terminated, so that
+ * AddressSanitizer fails a parser that reads one byte too far.
+ */
+static inline char *agent_exact_copy(const char *s, size_t len)
+{
+	char *p = malloc(len ? len : 1);
+
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, s, len);
+	return p;
+}
+
+/* Table rows give string literals; their length without the NUL. */
+#define LIT(s) s, sizeof(s) - 1
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif /* _OOMQ_TESTS_SUITE_AGENT_H */

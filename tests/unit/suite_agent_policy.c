@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The config file: values that parse, a table of mistakes with the exact
+ * line each is reported at, the shipped agent/oomqd.conf, and rule
+ * matching on samples.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "suites.h"
+#include "suite_agent.h"
+#include "../../agent/policy.h"
+#include "../../agent/proc_sample.h"
+
+static struct policy pol;
+
+static int parse(const char *text)
+{
+	policy_free(&pol); /* a test may parse twice */
+	policy_defaults(&pol);
+	return policy_parse_buf(&pol, text, strlen(text));
+}
+
+static void teardown(void)
+{
+	policy_free(&pol);
+}
+
+START_TEST(test_values)
+{
+	static const char conf[] = "\xef\xbb\xbf; comment\n"
+				   "# another\n"
+				   "\n"
+				   "[oomqd]\n"
+				   "policy = classic\n"
+				   "queue_length = 7   ; inline comment\n"
+				   "ttl_ms = 0\n"
+				   "interval_s = 30\n"
+				   "default_priority = 50\n"
+				   "[thresholds]\n"
+				   "kill = on\n"
+				   "mem_low_pct = 20\n"
+				   "kill_grace_ms = 500\n"
+				   "[rule web]\n"
+				   "match_comm = ^Web\n"
+				   "action = prefer\n"
+				   "[rule db]\n"
+				   "match_cmdline = postgres\n"
+				   "action = avoid\n"
+				   "adjust = -900\n"
+				   "priority = 10\n";
+
+	ck_assert_int_eq(parse(conf), 0);
+	ck_assert_uint_eq(pol.nerrors, 0);
+	ck_assert_int_eq(pol.port, BADNESS_CLASSIC);
+	ck_assert_uint_eq(pol.queue_length, 7);
+	ck_assert_uint_eq(pol.ttl_ms, 0);
+	ck_assert_uint_eq(pol.interval_s, 30);
+	ck_assert_uint_eq(pol.default_priority, 50);
+	ck_assert_int_eq(pol.th.kill, 1);
+	ck_assert_uint_eq(pol.th.mem_low_pct, 20);
+	ck_assert_uint_eq(pol.th.mem_critical_pct, 5);
+	ck_assert_uint_eq(pol.th.kill_grace_ms, 500);
+	ck_assert_uint_eq(pol.nrules, 2);
+	ck_assert_str_eq(pol.rules[0].name, "web");
+	ck_assert_uint_eq(pol.rules[0].line, 14);
+	ck_assert_int_eq(pol.rules[0].action, POLICY_PREFER);
+	ck_assert_int_eq(pol.rules[0].adjust, 300); /* prefer's default */
+	ck_assert_int_eq(pol.rules[0].priority, -1);
+	ck_assert_int_eq(pol.rules[1].action, POLICY_AVOID);
+	ck_assert_int_eq(pol.rules[1].adjust, -900);
+	ck_assert_int_eq(pol.rules[1].priority, 10);
+	ck_assert_uint_eq(policy_needs(&pol), PROC_NEED_CMDLINE);
+}
+END_TEST
+
+START_TEST(test_empty_is_defaults)
+{
+	ck_assert_int_eq(parse(""), 0);
+	ck_assert_int_eq(pol.port, BADNESS_MODERN);
+	ck_assert_uint_eq(pol.queue_length, 32);
+	ck_assert_uint_eq(pol.nrules, 0);
+	ck_assert_uint_eq(policy_needs(&pol), 0);
+}
+END_TEST
+
+struct error_case {
+	const char *name;
+	const char *conf;
+	unsigned int nerrors;
+	unsigned int line; /* of the first error */
+	const char *msg; /* a part of the first error */
+};
+
+static const struct error_case error_cases[] = {
+	{ "bad port", "[oomqd]\npolicy = bogus\n", 1, 2,
+	  "policy: expected classic, rss or modern, got 'bogus'" },
+	{ "unknown key", "[oomqd]\n\nqueue_len = 3\n", 1, 3,
+	  "unknown key 'queue_len' in [oomqd]" },
+	{ "unknown section", "[oomqd]\n[global]\nx = 1\n", 1, 2,
+	  "unknown section [global]" },
+	{ "queue_length 0", "[oomqd]\nqueue_length = 0\n", 1, 2,
+	  "queue_length: expected an integer from 1 to 4096, got '0'" },
+	{ "queue_length too big", "[oomqd]\nqueue_length = 5000\n", 1, 2,
+	  "from 1 to 4096, got '5000'" },
+	{ "queue_length not a number", "[oomqd]\nqueue_length = 12abc\n", 1, 2,
+	  "got '12abc'" },
+	{ "empty value", "[oomqd]\nttl_ms =\n", 1, 2, "ttl_ms: expected" },
+	{ "bad regex", "[rule a]\nmatch_comm = ([\n", 1, 2,
+	  "match_comm: bad regex '(['" },
+	{ "rule without match", "[rule a]\naction = prefer\n", 1, 1,
+	  "[rule a]: no match_* key" },
+	{ "rule defined twice",
+	  "[rule a]\nmatch_comm = x\n[rule a]\nmatch_comm = y\n", 1, 3,
+	  "[rule a]: defined twice, first at line 1" },
+	{ "not a key", "[oomqd]\nthis is not a key\n", 1, 2,
+	  "expected 'key = value'" },
+	{ "header without ]", "[oomqd\npolicy = rss\n", 1, 1,
+	  "section header without ']'" },
+	{ "key before section", "policy = rss\n", 1, 1,
+	  "'policy' before any section" },
+	{ "protect with priority",
+	  "[rule p]\nmatch_comm = x\naction = protect\npriority = 5\n", 1, 1,
+	  "action protect never queues, priority 5" },
+	{ "critical above low",
+	  "[thresholds]\nmem_low_pct = 5\nmem_critical_pct = 10\n", 1, 0,
+	  "mem_critical_pct 10 is above mem_low_pct 5" },
+	{ "key twice", "[oomqd]\npolicy = rss\npolicy = classic\n", 1, 3,
+	  "policy: given twice" },
+	{ "bad bool", "[thresholds]\nkill = maybe\n", 1, 2,
+	  "kill: expected on or off, got 'maybe'" },
+	{ "bad action", "[rule a]\nmatch_comm = x\naction = kill\n", 1, 3,
+	  "action: expected prefer, avoid, protect or none" },
+	{ "adjust out of range", "[rule a]\nmatch_comm = x\nadjust = 1001\n", 1,
+	  3, "adjust: expected an integer from -1000 to 1000" },
+	{ "priority negative", "[rule a]\nmatch_comm = x\npriority = -1\n", 1,
+	  3, "priority: expected an integer from 0 to 1000" },
+	{ "rule without name", "[rule  ]\n", 1, 1,
+	  "the name must have 1 to 47 characters" },
+	{ "unknown rule key", "[rule a]\nmatch_comm = x\nmatch_pid = 1\n", 1, 3,
+	  "unknown key 'match_pid' in [rule a]" },
+	{ "every error is reported",
+	  "[oomqd]\nqueue_length = x\nbogus = 1\n[nope]\n[oomqd]\npolicy = y\n",
+	  4, 2, "queue_length" },
+	{ "continuation lines are not allowed",
+	  "[oomqd]\npolicy = rss\n  classic\n", 1, 3,
+	  "expected 'key = value'" },
+	{ "NUL byte", "[oomqd]\npolicy = r\0ss\n", 1, 2, "NUL byte" },
+	{ "line too long",
+	  "[rule a]\nmatch_comm = "
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+	  2, 2, "line longer than" },
+};
+
+START_TEST(test_errors)
+{
+	const struct error_case *c = &error_cases[_i];
+	/* Through a file, so the printed form is checked too. */
+	char out[4096] = "", want[256];
+	int ret;
+	FILE *f;
+
+	/* The "NUL byte" case is 22 bytes: strlen() would stop early. */
+	policy_defaults(&pol);
+	if (!strcmp(c->name, "NUL byte"))
+		ret = policy_parse_buf(&pol, c->conf, 22);
+	else
+		ret = policy_parse_buf(&pol, c->conf, strlen(c->conf));
+	ck_assert_msg(ret == -EINVAL, "%s: returned %d", c->name, ret);
+	ck_assert_msg(pol.nerrors == c->nerrors, "%s: %u errors, want %u (%s)",
+		      c->name, pol.nerrors, c->nerrors, pol.errors[0].msg);
+	ck_assert_msg(pol.errors[0].line == c->line, "%s: line %u, want %u",
+		      c->name, pol.errors[0].line, c->line);
+	ck_assert_msg(strstr(pol.errors[0].msg, c->msg), "%s: '%s' lacks '%s'",
+		      c->name, pol.errors[0].msg, c->msg);
+
+	f = fmemopen(out, sizeof(out) - 1, "w");
+	ck_assert_ptr_nonnull(f);
+	policy_print_errors(&pol, "x.conf", f);
+	fclose(f);
+	if (c->line)
+		snprintf(want, sizeof(want), "x.conf:%u: ", c->line);
+	else
+		snprintf(want, sizeof(want), "x.conf: ");
+	ck_assert_msg(!strncmp(out, want, strlen(want)), "%s: printed '%s'",
+		      c->name, out);
+}
+END_TEST
+
+/* The lines of the multi-error case, in order. */
+START_TEST(test_every_error_line)
+{
+	static const unsigned int lines[] = { 2, 3, 4, 6 };
+
+	ck_assert_int_eq(parse("[oomqd]\nqueue_length = x\nbogus = 1\n[nope]\n"
+			       "[oomqd]\npolicy = y\n"),
+			 -EINVAL);
+	ck_assert_uint_eq(pol.nerrors, ARRAY_SIZE(lines));
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		ck_assert_uint_eq(pol.errors[i].line, lines[i]);
+}
+END_TEST
+
+START_TEST(test_shipped_config)
+{
+	const char *path = getenv("OOMQD_CONF");
+
+	policy_defaults(&pol);
+	ck_assert_int_eq(policy_load(&pol, path ? path : "agent/oomqd.conf"),
+			 0);
+	ck_assert_uint_eq(pol.nerrors, 0);
+	ck_assert_int_eq(pol.port, BADNESS_MODERN);
+}
+END_TEST
+
+START_TEST(test_load_missing)
+{
+	policy_defaults(&pol);
+	ck_assert_int_eq(policy_load(&pol, "tests/fixtures/nonexistent.conf"),
+			 -ENOENT);
+}
+END_TEST
+
+static const char rules_conf[] = "[oomqd]\n"
+				 "default_priority = 100\n"
+				 "[rule ssh]\n" /* rule 0 */
+				 "match_comm = ^sshd$\n"
+				 "action = protect\n"
+				 "[rule firefox]\n" /* rule 1 */
+				 "match_exe = /firefox$\n"
+				 "match_cgroup = ^/user\\.slice/\n"
+				 "action = prefer\n"
+				 "[rule builds]\n" /* rule 2 */
+				 "match_cmdline = (^| )-j[0-9]+\n"
+				 "priority = 200\n"
+				 "[rule batch-user]\n" /* rule 3 */
+				 "match_user = ^1001$\n"
+				 "action = avoid\n"
+				 "adjust = -50\n"
+				 "[rule root]\n" /* rule 4 */
+				 "match_user = ^root$\n"
+				 "priority = 0\n";
+
+struct classify_case {
+	const char *name;
+	struct sample s;
+	struct sample_text t;
+	int rule;
+	int adjust;
+	unsigned int priority;
+};
+
+static const struct classify_case classify_cases[] = {
+	{ "no rule",
+	  { .comm = "bash", .uid = 1000 },
+	  { .cmdline = "-bash" },
+	  SAMPLE_NO_RULE,
+	  0,
+	  100 },
+	{ "protect by comm", { .comm = "sshd", .uid = 0 }, {}, 0, 0, 0 },
+	{ "exe and cgroup both match",
+	  { .comm = "Web Content", .uid = 1000 },
+	  { .exe = "/usr/lib/firefox/firefox",
+	    .cgroup = "/user.slice/user-1000.slice/app.slice" },
+	  1,
+	  300,
+	  100 },
+	{ "exe matches, cgroup does not (AND)",
+	  { .comm = "Web Content", .uid = 1000 },
+	  { .exe = "/usr/lib/firefox/firefox", .cgroup = "/system.slice" },
+	  SAMPLE_NO_RULE,
+	  0,
+	  100 },
+	{ "unreadable exe matches nothing",
+	  { .comm = "Web Content", .uid = 1000 },
+	  { .cgroup = "/user.slice/x" },
+	  SAMPLE_NO_RULE,
+	  0,
+	  100 },
+	{ "priority group by cmdline",
+	  { .comm = "make", .uid = 1000 },
+	  { .cmdline = "make -j8" },
+	  2,
+	  0,
+	  200 },
+	{ "user by number", { .comm = "run", .uid = 1001 }, {}, 3, -50, 100 },
+	{ "user by name", { .comm = "cron", .uid = 0 }, {}, 4, 0, 0 },
+	{ "first rule wins",
+	  { .comm = "make", .uid = 1001 },
+	  { .cmdline = "make -j2" },
+	  2,
+	  0,
+	  200 },
+};
+
+START_TEST(test_classify)
+{
+	const struct classify_case *c = &classify_cases[_i];
+	struct sample s = c->s;
+
+	ck_assert_int_eq(parse(rules_conf), 0);
+	policy_classify(&s, &c->t, &pol);
+	ck_assert_msg(s.rule == c->rule, "%s: rule %d, want %d", c->name,
+		      s.rule, c->rule);
+	ck_assert_msg(s.adjust == c->adjust, "%s: adjust %d, want %d", c->name,
+		      s.adjust, c->adjust);
+	ck_assert_msg(s.priority == c->priority, "%s: priority %u, want %u",
+		      c->name, s.priority, c->priority);
+}
+END_TEST
+
+START_TEST(test_needs)
+{
+	ck_assert_int_eq(parse(rules_conf), 0);
+	ck_assert_uint_eq(policy_needs(&pol),
+			  PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP);
+	ck_assert_int_eq(parse("[rule a]\nmatch_comm = x\n"), 0);
+	ck_assert_uint_eq(policy_needs(&pol), 0);
+}
+END_TEST
+
+Suite *agent_policy_suite(void)
+{
+	Suite *s = suite_create("agent_policy");
+	TCase *tc = tcase_create("config");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_empty_is_defaults);
+	tcase_add_loop_test(tc, test_errors, 0, ARRAY_SIZE(error_cases));
+	tcase_add_test(tc, test_every_error_line);
+	tcase_add_test(tc, test_shipped_config);
+	tcase_add_test(tc, test_load_missing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("classify");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_loop_test(tc, test_classify, 0, ARRAY_SIZE(classify_cases));
+	tcase_add_test(tc, test_needs);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oomqd's /proc parsers on buffers (tables of good and malformed lines,
+ * exact -E values) and the sampler on the fake /proc in tests/fixtures.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "suites.h"
+#include "suite_agent.h"
+#include "../../agent/proc_parse.h"
+#include "../../agent/proc_sample.h"
+
+/* Fields 4..24 of a typical stat line, and what follows rss. */
+#define STAT_MID \
+	"1 42 42 0 -1 4194560 100 0 0 0 12 7 0 0 20 0 1 0 2291 9244672 893"
+#define STAT_TAIL " 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0\n"
+
+struct stat_case {
+	const char *name;
+	const char *in;
+	size_t len;
+	int ret;
+	const char *comm;
+	int ppid;
+	long nice;
+	unsigned long flags;
+};
+
+static const struct stat_case stat_cases[] = {
+	{ "plain", LIT("42 (sleep) S " STAT_MID STAT_TAIL), 0, "sleep", 1, 0,
+	  4194560 },
+	{ "comm with spaces and parens",
+	  LIT("42 (a) (b c)) R " STAT_MID STAT_TAIL), 0, "a) (b c)", 1, 0,
+	  4194560 },
+	{ "empty comm", LIT("42 () S " STAT_MID STAT_TAIL), 0, "", 1, 0,
+	  4194560 },
+	{ "ends right after rss", LIT("42 (x) S " STAT_MID), 0, "x", 1, 0,
+	  4194560 },
+	{ "negative nice",
+	  LIT("42 (x) S 1 42 42 0 -1 2129984 0 0 0 0 12 7 0 0 20 -5 1 0 2291 0 0\n"),
+	  0, "x", 1, -5, 2129984 },
+	{ "empty", LIT(""), -EINVAL },
+	{ "pid only", LIT("42"), -EINVAL },
+	{ "no parenthesis", LIT("42 sleep S " STAT_MID STAT_TAIL), -EINVAL },
+	{ "no closing parenthesis", LIT("42 (sleep S 1 42 42\n"), -EINVAL },
+	{ "truncated after comm", LIT("42 (sleep) S 1 42\n"), -EINVAL },
+	{ "state missing", LIT("42 (x)  " STAT_MID STAT_TAIL), -EINVAL },
+	{ "letter in a number",
+	  LIT("42 (x) S 1 4a2 42 0 -1 4194560 100 0 0 0 12 7 0 0 20 0 1 0 2291 9244672 893\n"),
+	  -EINVAL },
+	{ "pid overflow", LIT("99999999999999999999 (x) S " STAT_MID),
+	  -ERANGE },
+	{ "pid above int", LIT("4294967296 (x) S " STAT_MID), -ERANGE },
+	{ "negative ppid",
+	  LIT("42 (x) S -1 42 42 0 -1 4194560 100 0 0 0 12 7 0 0 20 0 1 0 2291 9244672 893\n"),
+	  -ERANGE },
+	{ "nice out of range",
+	  LIT("42 (x) S 1 42 42 0 -1 4194560 100 0 0 0 12 7 0 0 20 25 1 0 2291 9244672 893\n"),
+	  -ERANGE },
+	{ "negative rss",
+	  LIT("42 (x) S 1 42 42 0 -1 4194560 100 0 0 0 12 7 0 0 20 0 1 0 2291 9244672 -893\n"),
+	  -EINVAL },
+	{ "junk after rss", LIT("42 (x) S " STAT_MID "x\n"), -EINVAL },
+	{ "utime overflow",
+	  LIT("42 (x) S 1 42 42 0 -1 4194560 100 0 0 0 18446744073709551616 7 0 0 20 0 1 0 2291 9244672 893\n"),
+	  -ERANGE },
+};
+
+START_TEST(test_stat)
+{
+	const struct stat_case *c = &stat_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	struct proc_stat st;
+	int ret = proc_parse_stat_buf(buf, c->len, &st);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (ret)
+		return;
+	ck_assert_int_eq(st.pid, 42);
+	ck_assert_str_eq(st.comm, c->comm);
+	ck_assert_int_eq(st.ppid, c->ppid);
+	ck_assert_int_eq(st.nice, c->nice);
+	ck_assert_uint_eq(st.flags, c->flags);
+	ck_assert_uint_eq(st.utime, 12);
+	ck_assert_uint_eq(st.stime, 7);
+	ck_assert_uint_eq(st.starttime, 2291);
+}
+END_TEST
+
+START_TEST(test_stat_fields)
+{
+	static const char in[] = "42 (x) R " STAT_MID STAT_TAIL;
+	struct proc_stat st;
+
+	ck_assert_int_eq(proc_parse_stat_buf(in, sizeof(in) - 1, &st), 0);
+	ck_assert_int_eq(st.state, 'R');
+	ck_assert_uint_eq(st.vsize, 9244672);
+	ck_assert_uint_eq(st.rss, 893);
+}
+END_TEST
+
+struct buf_case {
+	const char *name;
+	const char *in;
+	size_t len;
+	int ret;
+	long long v1, v2, v3; /* meaning depends on the parser */
+};
+
+static const struct buf_case statm_cases[] = {
+	{ "plain", LIT("2257 893 629 211 0 235 0\n"), 0, 2257, 893, 629 },
+	{ "no newline", LIT("1 2 3 4 5 6 7"), 0, 1, 2, 3 },
+	{ "six fields", LIT("1 2 3 4 5 6\n"), -EINVAL },
+	{ "eight fields", LIT("1 2 3 4 5 6 7 8\n"), -EINVAL },
+	{ "negative", LIT("1 -2 3 4 5 6 7\n"), -EINVAL },
+	{ "overflow", LIT("1 99999999999999999999 3 4 5 6 7\n"), -ERANGE },
+	{ "two lines", LIT("1 2 3 4 5 6 7\n1\n"), -EINVAL },
+	{ "empty", LIT(""), -EINVAL },
+};
+
+START_TEST(test_statm)
+{
+	const struct buf_case *c = &statm_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	struct proc_statm sm;
+	int ret = proc_parse_statm_buf(buf, c->len, &sm);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (ret)
+		return;
+	ck_assert_uint_eq(sm.size, c->v1);
+	ck_assert_uint_eq(sm.resident, c->v2);
+	ck_assert_uint_eq(sm.shared, c->v3);
+}
+END_TEST
+
+#define STATUS_IDS \
+	"PPid:\t1200\nUid:\t1000\t1001\t1002\t1003\nGid:\t100\t100\t100\t100\n"
+#define STATUS_VM                                                              \
+	"VmSize:\t    8556 kB\nVmRSS:\t    5332 kB\nRssAnon:\t    1716 kB\n"   \
+	"RssFile:\t    3616 kB\nRssShmem:\t       0 kB\nVmPTE:\t      56 kB\n" \
+	"VmSwap:\t      12 kB\n"
+
+static const struct buf_case status_cases[] = {
+	{ "process",
+	  LIT("Name:\tbash\n" STATUS_IDS STATUS_VM
+	      "Threads:\t1\nCapEff:\t000001ffffffffff\n"),
+	  0, 1 },
+	{ "kernel thread: no Vm lines",
+	  LIT("Name:\tkthreadd\n" STATUS_IDS
+	      "Threads:\t1\nCapEff:\t0000000000000000\n"),
+	  0, 0 },
+	{ "name with colon and spaces",
+	  LIT("Name:\ta: b c\n" STATUS_IDS "Threads:\t3\n"), 0, 0 },
+	{ "no Uid", LIT("Name:\tx\nPPid:\t1\nGid:\t0\t0\t0\t0\nThreads:\t1\n"),
+	  -ENOENT },
+	{ "no Threads", LIT(STATUS_IDS), -ENOENT },
+	{ "Uid with three ids",
+	  LIT("Uid:\t1\t2\t3\nGid:\t1\t1\t1\t1\nPPid:\t1\nThreads:\t1\n"),
+	  -EINVAL },
+	{ "Uid overflow",
+	  LIT("Uid:\t4294967296\t0\t0\t0\nGid:\t0\t0\t0\t0\nPPid:\t1\nThreads:\t1\n"),
+	  -ERANGE },
+	{ "VmRSS in MB", LIT(STATUS_IDS "Threads:\t1\nVmRSS:\t12 MB\n"),
+	  -EINVAL },
+	{ "VmSwap without unit", LIT(STATUS_IDS "Threads:\t1\nVmSwap:\t12\n"),
+	  -EINVAL },
+	{ "line without colon", LIT(STATUS_IDS "Threads:\t1\ngarbage\n"),
+	  -EINVAL },
+	{ "CapEff not hex", LIT(STATUS_IDS "Threads:\t1\nCapEff:\tzz\n"),
+	  -EINVAL },
+	{ "CapEff overflow",
+	  LIT(STATUS_IDS "Threads:\t1\nCapEff:\t10000000000000000\n"),
+	  -ERANGE },
+	{ "empty", LIT(""), -ENOENT },
+};
+
+START_TEST(test_status)
+{
+	const struct buf_case *c = &status_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	struct proc_status ps;
+	int ret = proc_parse_status_buf(buf, c->len, &ps);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (ret)
+		return;
+	ck_assert_int_eq(ps.has_mm, c->v1);
+	ck_assert_uint_eq(ps.uid[0], 1000);
+	ck_assert_uint_eq(ps.uid[1], 1001);
+	ck_assert_uint_eq(ps.uid[3], 1003);
+	ck_assert_int_eq(ps.ppid, 1200);
+	if (c->v1) {
+		ck_assert_uint_eq(ps.vm_size_kb, 8556);
+		ck_assert_uint_eq(ps.vm_rss_kb, 5332);
+		ck_assert_uint_eq(ps.rss_anon_kb, 1716);
+		ck_assert_uint_eq(ps.rss_file_kb, 3616);
+		ck_assert_uint_eq(ps.rss_shmem_kb, 0);
+		ck_assert_uint_eq(ps.vm_pte_kb, 56);
+		ck_assert_uint_eq(ps.vm_swap_kb, 12);
+		ck_assert_uint_eq(ps.cap_eff, 0x1ffffffffffULL);
+		ck_assert_uint_eq(ps.threads, 1);
+	}
+}
+END_TEST
+
+static const struct buf_case adj_cases[] = {
+	{ "zero", LIT("0\n"), 0, 0 },
+	{ "min", LIT("-1000\n"), 0, -1000 },
+	{ "max, no newline", LIT("1000"), 0, 1000 },
+	{ "too low", LIT("-1001\n"), -ERANGE },
+	{ "too high", LIT("1001\n"), -ERANGE },
+	{ "leading blank", LIT(" 5\n"), -EINVAL },
+	{ "sign only", LIT("-\n"), -EINVAL },
+	{ "double sign", LIT("--5\n"), -EINVAL },
+	{ "two numbers", LIT("5 6\n"), -EINVAL },
+	{ "empty", LIT(""), -EINVAL },
+	{ "after newline", LIT("5\n6"), -EINVAL },
+};
+
+START_TEST(test_oom_score_adj)
+{
+	const struct buf_case *c = &adj_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	int adj = 12345;
+	int ret = proc_parse_oom_score_adj_buf(buf, c->len, &adj);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	ck_assert_int_eq(adj, ret ? 12345 : c->v1);
+}
+END_TEST
+
+static const struct buf_case score_cases[] = {
+	{ "typical", LIT("667\n"), 0, 667 },
+	{ "zero", LIT("0\n"), 0, 0 },
+	{ "max", LIT("2000\n"), 0, 2000 },
+	{ "above max", LIT("2001\n"), -ERANGE },
+	{ "negative", LIT("-1\n"), -EINVAL },
+	{ "empty", LIT(""), -EINVAL },
+};
+
+START_TEST(test_oom_score)
+{
+	const struct buf_case *c = &score_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	unsigned long score = 4242;
+	int ret = proc_parse_oom_score_buf(buf, c->len, &score);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	ck_assert_uint_eq(score, ret ? 4242 : (unsigned long)c->v1);
+}
+END_TEST
+
+struct text_case {
+	const char *name;
+	const char *in;
+	size_t len;
+	size_t size;
+	int ret;
+	const char *out;
+};
+
+static const struct text_case cmdline_cases[] = {
+	{ "two args", LIT("sleep\0infinity\0"), 64, 0, "sleep infinity" },
+	{ "empty (kernel thread)", LIT(""), 64, 0, "" },
+	{ "empty argument", LIT("a\0\0b\0"), 64, 0, "a  b" },
+	{ "rewritten argv", LIT("nginx: worker process"), 64, 0,
+	  "nginx: worker process" },
+	{ "truncated", LIT("abcdefgh\0"), 6, 0, "abcde" },
+	{ "no room", LIT("a\0"), 0, -ENOSPC, NULL },
+};
+
+START_TEST(test_cmdline)
+{
+	const struct text_case *c = &cmdline_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	char out[64];
+	int ret = proc_parse_cmdline_buf(buf, c->len, out, c->size);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (!ret)
+		ck_assert_str_eq(out, c->out);
+}
+END_TEST
+
+static const struct text_case cgroup_cases[] = {
+	{ "v2", LIT("0::/user.slice/user-1000.slice/session-2.scope\n"), 64, 0,
+	  "/user.slice/user-1000.slice/session-2.scope" },
+	{ "root", LIT("0::/\n"), 64, 0, "/" },
+	{ "hybrid: v1 lines first",
+	  LIT("4:memory:/x\n1:name=systemd:/y\n0::/z\n"), 64, 0, "/z" },
+	{ "no newline", LIT("0::/a"), 64, 0, "/a" },
+	{ "truncated", LIT("0::/abcdef\n"), 4, 0, "/ab" },
+	{ "v1 only", LIT("4:memory:/x\n"), 64, -ENOENT },
+	{ "empty", LIT(""), 64, -ENOENT },
+	{ "garbage", LIT("garbage\n"), 64, -EINVAL },
+	{ "no path", LIT("0::\n"), 64, -EINVAL },
+	{ "relative path", LIT("0::user.slice\n"), 64, -EINVAL },
+	{ "one colon", LIT("0:/x\n"), 64, -EINVAL },
+	{ "no room", LIT("0::/\n"), 0, -ENOSPC },
+};
+
+START_TEST(test_cgroup)
+{
+	const struct text_case *c = &cgroup_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	char out[64];
+	int ret = proc_parse_cgroup_buf(buf, c->len, out, c->size);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (!ret)
+		ck_assert_str_eq(out, c->out);
+}
+END_TEST
+
+#define MEMINFO_OK                                                   \
+	"MemTotal:       24683620 kB\nMemFree:        23853432 kB\n" \
+	"MemAvailable:   24300288 kB\nBuffers:            2016 kB\n" \
+	"SwapTotal:        1048576 kB\nSwapFree:          524288 kB\n"
+
+static const struct buf_case meminfo_cases[] = {
+	{ "full", LIT(MEMINFO_OK), 0 },
+	{ "no MemAvailable",
+	  LIT("MemTotal: 1 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n"), -ENOENT },
+	{ "MB unit", LIT("MemTotal: 12 MB\n"), -EINVAL },
+	{ "overflow", LIT("MemTotal: 99999999999999999999 kB\n"), -ERANGE },
+	{ "empty", LIT(""), -ENOENT },
+};
+
+START_TEST(test_meminfo)
+{
+	const struct buf_case *c = &meminfo_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	struct proc_meminfo mi;
+	int ret = proc_parse_meminfo_buf(buf, c->len, &mi);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (ret)
+		return;
+	ck_assert_uint_eq(mi.mem_total_kb, 24683620);
+	ck_assert_uint_eq(mi.mem_available_kb, 24300288);
+	ck_assert_uint_eq(mi.swap_total_kb, 1048576);
+	ck_assert_uint_eq(mi.swap_free_kb, 524288);
+}
+END_TEST
+
+static const struct buf_case uptime_cases[] = {
+	{ "typical", LIT("350735.47 234388.90\n"), 0, 350735470 },
+	{ "one decimal", LIT("1.5 2.0"), 0, 1500 },
+	{ "nanoseconds", LIT("1.123456789 0.0\n"), 0, 1123 },
+	{ "no fraction", LIT("12 34\n"), -EINVAL },
+	{ "ten decimals", LIT("1.1234567891 0.0\n"), -EINVAL },
+	{ "one number", LIT("1.00\n"), -EINVAL },
+	{ "letters", LIT("abc def\n"), -EINVAL },
+	{ "overflow", LIT("99999999999999999999.00 1.00\n"), -ERANGE },
+};
+
+START_TEST(test_uptime)
+{
+	const struct buf_case *c = &uptime_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	uint64_t ms = 7;
+	int ret = proc_parse_uptime_buf(buf, c->len, &ms);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	ck_assert_uint_eq(ms, ret ? 7 : (uint64_t)c->v1);
+}
+END_TEST
+
+static const struct buf_case btime_cases[] = {
+	{ "among counters",
+	  LIT("cpu  1 2 3 4\nintr 5 6\nbtime 1700000000\nprocesses 9\n"), 0,
+	  1700000000 },
+	{ "last line, no newline", LIT("cpu 1\nbtime 42"), 0, 42 },
+	{ "absent", LIT("cpu 1\n"), -ENOENT },
+	{ "not a number", LIT("btime x\n"), -EINVAL },
+	{ "overflow", LIT("btime 99999999999999999999\n"), -ERANGE },
+	{ "prefix only", LIT("btimes 5\n"), -ENOENT },
+};
+
+START_TEST(test_btime)
+{
+	const struct buf_case *c = &btime_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	uint64_t bt = 7;
+	int ret = proc_parse_btime_buf(buf, c->len, &bt);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (!ret)
+		ck_assert_uint_eq(bt, (uint64_t)c->v1);
+}
+END_TEST
+
+/* The sampler, on tests/fixtures/proc (see its README). */
+
+static struct proc_sampler sampler;
+static struct sample tab[32];
+
+struct seen_text {
+	pid_t pid;
+	struct sample_text text;
+};
+
+static void remember_300(struct sample *s, const struct sample_text *t,
+			 void *ctx)
+{
+	struct seen_text *seen = ctx;
+
+	if (s->pid == seen->pid)
+		seen->text = *t;
+}
+
+static const struct sample *find(size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tab[i].pid == pid)
+			return &tab[i];
+	return NULL;
+}
+
+START_TEST(test_sample_fixture)
+{
+	struct seen_text seen = { .pid = 300 };
+	const struct sample *s;
+	size_t n = 0;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, agent_fixture_root()), 0);
+	ck_assert_int_eq(proc_sample_all(&sampler,
+					 PROC_NEED_CMDLINE | PROC_NEED_EXE |
+						 PROC_NEED_CGROUP,
+					 tab, ARRAY_SIZE(tab), &n, remember_300,
+					 &seen),
+			 0);
+	/* 1 2 100 200 300 400 500 600 800; 700 malformed, 900 vanished */
+	ck_assert_uint_eq(n, 9);
+	ck_assert_uint_eq(sampler.malformed, 1);
+	ck_assert_uint_eq(sampler.skipped, 1);
+
+	s = find(n, 300);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->comm, "Web (Content)) ");
+	ck_assert_int_eq(s->ppid, 200);
+	ck_assert_uint_eq(s->uid, 1000);
+	ck_assert_uint_eq(s->total_vm_kb, 4000000);
+	ck_assert_uint_eq(s->rss_kb, 400000);
+	ck_assert_uint_eq(s->swap_kb, 4000);
+	ck_assert_uint_eq(s->pgtables_kb, 400);
+	ck_assert_uint_eq(s->cpu_ticks, 8000);
+	ck_assert_uint_eq(s->start_ticks, 9000000);
+	ck_assert_int_eq(s->flags, 0);
+	ck_assert_str_eq(seen.text.cmdline,
+			 "/usr/lib/firefox/firefox -contentproc -childID 3");
+	ck_assert_str_eq(seen.text.exe, "/usr/lib/firefox/firefox");
+	ck_assert_str_eq(seen.text.cgroup,
+			 "/user.slice/user-1000.slice/app.slice/firefox.scope");
+
+	s = find(n, 2);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(s->flags, SAMPLE_KTHREAD | SAMPLE_NO_MM);
+	s = find(n, 600);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(s->flags, SAMPLE_NO_MM);
+	s = find(n, 500);
+	ck_assert_int_eq(s->oom_score_adj, -1000);
+	ck_assert_uint_eq(s->cap_eff, 0x1ffffffffffULL);
+	s = find(n, 400);
+	ck_assert_int_eq(s->nice, 10);
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+/* Only what the policy asked for is read; the rest stays empty. */
+START_TEST(test_sample_needs)
+{
+	struct seen_text seen = { .pid = 100 };
+	size_t n;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, agent_fixture_root()), 0);
+	ck_assert_int_eq(proc_sample_all(&sampler, PROC_NEED_CGROUP, tab,
+					 ARRAY_SIZE(tab), &n, remember_300,
+					 &seen),
+			 0);
+	ck_assert_str_eq(seen.text.cgroup, "/system.slice/ssh.service");
+	ck_assert_str_eq(seen.text.cmdline, "");
+	ck_assert_str_eq(seen.text.exe, "");
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+START_TEST(test_sample_table_full)
+{
+	size_t n = 0;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, agent_fixture_root()), 0);
+	ck_assert_int_eq(proc_sample_all(&sampler, 0, tab, 3, &n, NULL, NULL),
+			 -ENOSPC);
+	ck_assert_uint_eq(n, 3);
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+START_TEST(test_sample_vanished)
+{
+	struct sample_text t;
+	struct sample s;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, agent_fixture_root()), 0);
+	ck_assert_int_eq(proc_sample_one(&sampler, 900, 0, &s, &t), -ESRCH);
+	ck_assert_int_eq(proc_sample_one(&sampler, 4242, 0, &s, &t), -ESRCH);
+	ck_assert_int_eq(proc_sample_one(&sampler, 700, 0, &s, &t), -EINVAL);
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+START_TEST(test_sample_sys)
+{
+	struct sample_sys sys;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, agent_fixture_root()), 0);
+	ck_assert_int_eq(proc_sample_sys(&sampler, &sys), 0);
+	ck_assert_uint_eq(sys.mem_total_kb, 4000000);
+	ck_assert_uint_eq(sys.mem_available_kb, 1000000);
+	ck_assert_uint_eq(sys.swap_total_kb, 1000000);
+	ck_assert_uint_eq(sys.swap_free_kb, 500000);
+	ck_assert_uint_eq(sys.uptime_ms, 100000000);
+	ck_assert_uint_eq(sys.btime, 1700000000);
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+START_TEST(test_sampler_open_missing)
+{
+	ck_assert_int_eq(proc_sampler_open(&sampler,
+					   "tests/fixtures/nonexistent"),
+			 -ENOENT);
+}
+END_TEST
+
+Suite *agent_proc_suite(void)
+{
+	Suite *s = suite_create("agent_proc");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_stat, 0, ARRAY_SIZE(stat_cases));
+	tcase_add_test(tc, test_stat_fields);
+	tcase_add_loop_test(tc, test_statm, 0, ARRAY_SIZE(statm_cases));
+	tcase_add_loop_test(tc, test_status, 0, ARRAY_SIZE(status_cases));
+	tcase_add_loop_test(tc, test_oom_score_adj, 0, ARRAY_SIZE(adj_cases));
+	tcase_add_loop_test(tc, test_oom_score, 0, ARRAY_SIZE(score_cases));
+	tcase_add_loop_test(tc, test_cmdline, 0, ARRAY_SIZE(cmdline_cases));
+	tcase_add_loop_test(tc, test_cgroup, 0, ARRAY_SIZE(cgroup_cases));
+	tcase_add_loop_test(tc, test_meminfo, 0, ARRAY_SIZE(meminfo_cases));
+	tcase_add_loop_test(tc, test_uptime, 0, ARRAY_SIZE(uptime_cases));
+	tcase_add_loop_test(tc, test_btime, 0, ARRAY_SIZE(btime_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sample");
+	tcase_add_test(tc, test_sample_fixture);
+	tcase_add_test(tc, test_sample_needs);
+	tcase_add_test(tc, test_sample_table_full);
+	tcase_add_test(tc, test_sample_vanished);
+	tcase_add_test(tc, test_sample_sys);
+	tcase_add_test(tc, test_sampler_open_missing);
+	suite_add_tcase(s, tc);
+	return s;
+}

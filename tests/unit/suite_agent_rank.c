@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ranking: order by priority group, then score, then pid; what is never
+ * queued; the children's share for the classic port; the text written
+ * to /proc/oom; and a whole pass over the fake /proc with a policy.
+ */
+#include <errno.h>
+#include <linux/oomq.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "suites.h"
+#include "suite_agent.h"
+#include "../../agent/agent.h"
+#include "../../agent/rank.h"
+
+/* 4 KiB pages; 1250000 pages in all: 1250 pages per adjust unit. */
+static const struct sample_sys sys = {
+	.mem_total_kb = 4000000,
+	.swap_total_kb = 1000000,
+	.uptime_ms = 100000000,
+	.page_kb = 4,
+	.clk_tck = 100,
+};
+
+#define P(pid_, rss_pages, prio, adj, flags_)                              \
+	{                                                                  \
+		.pid = pid_, .rss_kb = (rss_pages)*4ULL, .priority = prio, \
+		.adjust = adj, .flags = flags_, .rule = SAMPLE_NO_RULE,    \
+		.uid = 1000, .euid = 1000                                  \
+	}
+
+START_TEST(test_order)
+{
+	struct sample tab[] = {
+		P(10, 1000, 100, 0, 0), /* score 1000 */
+		P(11, 5000, 100, 0, 0), /* 5000 */
+		P(12, 100, 200, 0, 0), /* higher group: first */
+		P(13, 1000, 100, 0, 0), /* ties with 10: lower pid first */
+		P(14, 10, 100, 4, 0), /* 10 + 4 * 1250 = 5010: before 11 */
+		P(15, 9000, 100, -5, 0), /* 9000 - 6250 = 2750 */
+		P(16, 9000, 50, 0, 0), /* lower group: last */
+	};
+	static const pid_t want[] = { 12, 14, 11, 15, 10, 13, 16 };
+	uint32_t order[ARRAY_SIZE(tab)];
+	size_t n =
+		rank_order(tab, ARRAY_SIZE(tab), &sys, BADNESS_MODERN, order);
+
+	ck_assert_uint_eq(n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(tab[order[i]].pid == want[i],
+			      "position %zu: pid %d, want %d", i,
+			      tab[order[i]].pid, want[i]);
+	ck_assert_int_eq(tab[4].badness, 10);
+	ck_assert_int_eq(tab[4].score, 5010);
+}
+END_TEST
+
+struct excluded_case {
+	const char *name;
+	struct sample s;
+	const char *why; /* NULL: queued */
+};
+
+static const struct excluded_case excluded_cases[] = {
+	{ "ordinary", P(10, 100, 100, 0, 0), NULL },
+	{ "kernel thread", P(10, 0, 100, 0, SAMPLE_KTHREAD | SAMPLE_NO_MM),
+	  "kernel thread" },
+	{ "init", P(1, 100, 100, 0, 0), "init" },
+	{ "itself", P(10, 100, 100, 0, SAMPLE_SELF), "oomqd itself" },
+	{ "zombie", P(10, 0, 100, 0, SAMPLE_NO_MM), "no memory (exiting)" },
+	{ "priority 0 by default", P(10, 100, 0, 0, 0), "priority 0" },
+	{ "protected by a rule",
+	  { .pid = 10, .rss_kb = 400, .priority = 0, .rule = 3 },
+	  "protected" },
+	{ "oom_score_adj -1000",
+	  { .pid = 10,
+	    .rss_kb = 400,
+	    .priority = 100,
+	    .oom_score_adj = -1000,
+	    .rule = SAMPLE_NO_RULE },
+	  "oom_score_adj -1000" },
+	{ "no memory at all is still a candidate", P(10, 0, 100, 0, 0), NULL },
+};
+
+START_TEST(test_excluded)
+{
+	const struct excluded_case *c = &excluded_cases[_i];
+	struct sample s = c->s;
+	uint32_t order[1];
+	size_t n = rank_order(&s, 1, &sys, BADNESS_MODERN, order);
+	const char *why = rank_excluded(&s);
+
+	ck_assert_msg(n == (c->why ? 0u : 1u), "%s: ranked %zu", c->name, n);
+	if (c->why)
+		ck_assert_msg(why && !strcmp(why, c->why),
+			      "%s: '%s', want '%s'", c->name,
+			      why ? why : "(null)", c->why);
+	else
+		ck_assert_msg(!why, "%s: excluded as '%s'", c->name, why);
+}
+END_TEST
+
+START_TEST(test_children)
+{
+	struct sample tab[] = {
+		{ .pid = 30, .ppid = 10, .total_vm_kb = 4000 }, /* 500 + 1 */
+		{ .pid = 10, .ppid = 1, .total_vm_kb = 400 },
+		{ .pid = 20, .ppid = 10, .total_vm_kb = 40 }, /* 5 + 1 */
+		{ .pid = 40, .ppid = 10, .flags = SAMPLE_NO_MM }, /* zombie */
+		{ .pid = 50, .ppid = 99, .total_vm_kb = 40 }, /* orphan */
+		{ .pid = 1, .ppid = 0, .total_vm_kb = 4000 },
+	};
+
+	rank_children(tab, ARRAY_SIZE(tab), 4);
+	/* Sorted by pid: 1 10 20 30 40 50. */
+	ck_assert_int_eq(tab[0].pid, 1);
+	ck_assert_int_eq(tab[1].pid, 10);
+	ck_assert_int_eq(tab[5].pid, 50);
+	ck_assert_uint_eq(tab[1].child_vm_pages, 507);
+	/* init's child 10 has 100 pages: 50 + 1. */
+	ck_assert_uint_eq(tab[0].child_vm_pages, 51);
+	ck_assert_uint_eq(tab[2].child_vm_pages, 0);
+}
+END_TEST
+
+struct format_case {
+	const char *name;
+	size_t n, max, size;
+	int ret;
+	const char *text;
+};
+
+static const struct format_case format_cases[] = {
+	{ "three", 3, 10, 64, 15, "4242 17 100000\n" },
+	{ "capped at queue length", 3, 2, 64, 8, "4242 17\n" },
+	{ "empty clears the queue", 0, 10, 64, 1, "\n" },
+	{ "exact fit", 3, 10, 16, 15, "4242 17 100000\n" },
+	{ "one byte short", 3, 10, 15, -ENOSPC, NULL },
+	{ "no room for an empty queue", 0, 10, 1, -ENOSPC, NULL },
+};
+
+START_TEST(test_format)
+{
+	const struct format_case *c = &format_cases[_i];
+	const struct sample tab[] = { { .pid = 17 },
+				      { .pid = 4242 },
+				      { .pid = 100000 } };
+	const uint32_t order[] = { 1, 0, 2 };
+	char *buf = malloc(c->size); /* exact: ASan catches an overrun */
+	int ret;
+
+	ck_assert_ptr_nonnull(buf);
+	ret = rank_format_queue(tab, order, c->n, c->max, buf, c->size);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (ret > 0)
+		ck_assert_str_eq(buf, c->text);
+	free(buf);
+}
+END_TEST
+
+/* The largest queue the module takes fits the buffer the agent uses. */
+START_TEST(test_format_max_queue)
+{
+	static struct sample tab[OOMQ_QUEUE_MAX];
+	static uint32_t order[OOMQ_QUEUE_MAX];
+	static char buf[OOMQ_PROC_WRITE_MAX];
+
+	for (uint32_t i = 0; i < OOMQ_QUEUE_MAX; i++) {
+		tab[i].pid = OOMQ_PID_MAX - (pid_t)i;
+		order[i] = i;
+	}
+	ck_assert_int_eq(rank_format_queue(tab, order, OOMQ_QUEUE_MAX,
+					   OOMQ_QUEUE_MAX, buf, sizeof(buf)),
+			 OOMQ_QUEUE_MAX * 8);
+}
+END_TEST
+
+static struct agent ag;
+
+static void pass_on_fixture(const char *conf)
+{
+	policy_defaults(&ag.policy);
+	ck_assert_int_eq(policy_parse_buf(&ag.policy, conf, strlen(conf)), 0);
+	ck_assert_int_eq(agent_init(&ag, agent_fixture_root(), 64), 0);
+	/* The test runner's own pid must not hide a fixture process. */
+	ag.sampler.self = 0;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+}
+
+static void agent_teardown(void)
+{
+	agent_fini(&ag);
+	policy_free(&ag.policy);
+}
+
+/*
+ * modern, no rules: batch (10000 pages + 500 * 1250) first, then 300
+ * (101100), make (5015), sshd (2015), bash (1012); init, kthreadd, the
+ * oom_score_adj -1000 process and the zombie are never queued.
+ */
+START_TEST(test_fixture_modern)
+{
+	pass_on_fixture("");
+	ck_assert_uint_eq(ag.n, 9);
+	ck_assert_uint_eq(ag.nranked, 5);
+	ck_assert_str_eq(ag.queue, "800 300 400 100 200\n");
+	/* The fixture has no "oom" file: as if the module were absent. */
+	ck_assert_int_eq(agent_write_queue(&ag), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_fixture_policy)
+{
+	pass_on_fixture(
+		"[oomqd]\nqueue_length = 3\n"
+		"[rule builds]\nmatch_cmdline = -j[0-9]\npriority = 500\n"
+		"[rule ssh]\nmatch_exe = /sshd$\naction = protect\n"
+		"[rule batch]\nmatch_cgroup = ^/system\\.slice/batch\n"
+		"action = avoid\nadjust = -1000\n");
+	/* make first (group 500); batch 635020 - 1250000 falls last. */
+	ck_assert_uint_eq(ag.nranked, 4);
+	ck_assert_str_eq(ag.queue, "400 300 200\n");
+	ck_assert_int_eq(ag.tab[ag.order[3]].pid, 800);
+}
+END_TEST
+
+START_TEST(test_fixture_classic)
+{
+	static const struct {
+		pid_t pid;
+		long badness;
+	} want[] = {
+		/*
+		 * batch: 15000 pages, no cpu, 1000 s old (>> 10 = 0), niced
+		 * (x2), oom_score_adj 500 -> oomkilladj 8: 30000 << 8.
+		 */
+		{ 800, 7680000 },
+		/*
+		 * 1000000 pages; 80 s of cpu = 80000 jiffies >> 13 = 9,
+		 * int_sqrt 3; 10000 s old >> 10 = 9, int_sqrt twice 1.
+		 */
+		{ 300, 333333 },
+		/*
+		 * bash: 2000 pages + half of its children, 300: 500001 and
+		 * 400: 2501 (the zombie has no mm): 504502; 1.5 s of cpu
+		 * (no division); 92000 s old >> 10 = 89, int_sqrt 9 then 3.
+		 */
+		{ 200, 168167 },
+		/* make: 5000 pages, 5000 s old (int_sqrt(int_sqrt(4)) 1), x2. */
+		{ 400, 10000 },
+		/*
+		 * sshd: 3750 pages + bash's 1001 = 4751; 99995 s old: 97,
+		 * int_sqrt 9 then 3 -> 1583; root /4 = 395; CAP_SYS_RAWIO /4.
+		 */
+		{ 100, 98 },
+	};
+
+	pass_on_fixture("[oomqd]\npolicy = classic\n");
+	ck_assert_uint_eq(ag.nranked, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct sample *s = &ag.tab[ag.order[i]];
+
+		ck_assert_msg(s->pid == want[i].pid, "position %zu: pid %d", i,
+			      s->pid);
+		ck_assert_msg(s->badness == want[i].badness,
+			      "pid %d: badness %ld, want %ld", s->pid,
+			      s->badness, want[i].badness);
+	}
+	ck_assert_str_eq(ag.queue, "800 300 200 400 100\n");
+}
+END_TEST
+
+/* /proc/oom gets exactly the queue text, in one write. */
+START_TEST(test_write_queue)
+{
+	char dir[] = "/tmp/oomqd-test-XXXXXX", path[64], got[64] = "";
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/oom", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+
+	policy_defaults(&ag.policy);
+	ck_assert_int_eq(agent_init(&ag, dir, 8), 0);
+	strcpy(ag.queue, "800 300\n");
+	ag.queue_len = 8;
+	ck_assert_int_eq(agent_write_queue(&ag), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(got, sizeof(got), f));
+	fclose(f);
+	ck_assert_str_eq(got, "800 300\n");
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+Suite *agent_rank_suite(void)
+{
+	Suite *s = suite_create("agent_rank");
+	TCase *tc = tcase_create("rank");
+
+	tcase_add_test(tc, test_order);
+	tcase_add_loop_test(tc, test_excluded, 0, ARRAY_SIZE(excluded_cases));
+	tcase_add_test(tc, test_children);
+	tcase_add_loop_test(tc, test_format, 0, ARRAY_SIZE(format_cases));
+	tcase_add_test(tc, test_format_max_queue);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pass");
+	tcase_add_checked_fixture(tc, NULL, agent_teardown);
+	tcase_add_test(tc, test_fixture_modern);
+	tcase_add_test(tc, test_fixture_policy);
+	tcase_add_test(tc, test_fixture_classic);
+	tcase_add_test(tc, test_write_queue);
+	suite_add_tcase(s, tc);
+	return s;
+}
