@@ -28,11 +28,16 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = proc_sampler_open(&a->sampler, proc_root);
+	ret = mcache_init(&a->cache, cap);
 	if (ret)
 		goto err_free;
+	ret = proc_sampler_open(&a->sampler, proc_root);
+	if (ret)
+		goto err_cache;
 	return 0;
 
+err_cache:
+	mcache_fini(&a->cache);
 err_free:
 	free(a->queue);
 	free(a->order);
@@ -46,12 +51,30 @@ err_free:
 void agent_fini(struct agent *a)
 {
 	proc_sampler_close(&a->sampler);
+	mcache_fini(&a->cache);
 	free(a->queue);
 	free(a->order);
 	free(a->tab);
 	a->tab = NULL;
 	a->order = NULL;
 	a->queue = NULL;
+}
+
+void agent_policy_changed(struct agent *a)
+{
+	mcache_clear(&a->cache);
+}
+
+/* proc_classify_fn: the policy's regexes only for processes not seen. */
+static void classify(struct sample *s, const struct sample_text *text,
+		     void *ctx)
+{
+	struct agent *a = ctx;
+	uint64_t h = mcache_hash(s, text);
+
+	if (!mcache_lookup(&a->cache, s, h))
+		policy_classify(s, text, &a->policy);
+	mcache_add(&a->cache, s, h);
 }
 
 int agent_rank(struct agent *a)
@@ -61,8 +84,10 @@ int agent_rank(struct agent *a)
 	ret = proc_sample_sys(&a->sampler, &a->sys);
 	if (ret)
 		return ret;
+	mcache_begin(&a->cache);
 	ret = proc_sample_all(&a->sampler, policy_needs(&a->policy), a->tab,
-			      a->cap, &a->n, policy_classify, &a->policy);
+			      a->cap, &a->n, classify, a);
+	mcache_end(&a->cache);
 	/* A full table still ranks what it holds; the caller is told. */
 	a->truncated = ret == -ENOSPC;
 	if (ret && ret != -ENOSPC)

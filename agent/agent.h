@@ -7,7 +7,9 @@
  * watcher, a kill event from netlink) calls agent_pass().  A pass reads
  * /proc, ranks, and replaces the kernel's queue with one write(); it
  * allocates nothing and does bounded work (one read per /proc file it
- * needs, per process, at most a.cap processes).
+ * needs, per process, at most a.cap processes).  The policy's regexes
+ * run only for processes the match cache has not seen (mcache.h), since
+ * glibc's regexec() allocates.
  */
 #ifndef _OOMQD_AGENT_H
 #define _OOMQD_AGENT_H
@@ -15,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mcache.h"
 #include "policy.h"
 #include "proc_sample.h"
 #include "sample.h"
@@ -25,6 +28,7 @@ struct agent {
 	struct policy policy;
 	struct proc_sampler sampler;
 	struct sample_sys sys;
+	struct mcache cache; /* rule matches of the last pass */
 	struct sample *tab; /* cap entries */
 	uint32_t *order; /* cap entries: ranking, first victim first */
 	char *queue; /* the text for /proc/oom, OOMQ_PROC_WRITE_MAX bytes */
@@ -38,6 +42,12 @@ struct agent {
 /* Allocates everything a pass needs; @policy must already be loaded. */
 int agent_init(struct agent *a, const char *proc_root, size_t cap);
 void agent_fini(struct agent *a);
+
+/*
+ * Call after replacing a->policy (a reload): the remembered matches
+ * belong to the old rules.
+ */
+void agent_policy_changed(struct agent *a);
 
 /* Samples and ranks into a->order and a->queue; writes nothing. */
 int agent_rank(struct agent *a);

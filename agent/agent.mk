@@ -3,15 +3,16 @@
 #
 #   make agent        build/oomqd
 #
-# AGENT_LIB_SRCS is everything but main.c, so the unit tests link the
-# same objects the daemon runs.  The runtime pieces (pressure, PSI,
-# netlink, proactive kill, self-protection) join AGENT_RUNTIME_SRCS.
+# AGENT_LIB_SRCS and AGENT_RUNTIME_SRCS are everything but the top
+# (main.c, loop.c, log.c: the only code that logs), so the unit tests
+# link the same objects the daemon runs.
 
 AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/badness.c \
-	agent/policy.c agent/rank.c agent/agent.c
+	agent/policy.c agent/rank.c agent/mcache.c agent/agent.c
 AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/nl.c agent/kill.c \
-	agent/protect.c
-AGENT_SRCS := agent/main.c $(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
+	agent/protect.c agent/thresholds.c
+AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/log.c
+AGENT_SRCS := $(AGENT_TOP_SRCS) $(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
 AGENT_HDRS := $(wildcard agent/*.h) include/uapi/linux/oomq.h
 AGENT_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi \
 	-DOOMQ_VERSION='"$(VERSION)"' $$(pkg-config --cflags libnl-genl-3.0)
@@ -23,3 +24,9 @@ agent: $(BUILD)/oomqd
 $(BUILD)/oomqd: $(AGENT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(AGENT_CFLAGS) -o $@ $(AGENT_SRCS) $(AGENT_LIBS)
+
+# Static, for the VM test initramfs (the guest has no libc of its own).
+$(BUILD)/static/oomqd: $(AGENT_SRCS) $(AGENT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -static $(AGENT_CFLAGS) -o $@ $(AGENT_SRCS) -linih \
+		$$(pkg-config --static --libs libnl-genl-3.0)

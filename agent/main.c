@@ -2,30 +2,36 @@
 /*
  * oomqd: keeps the oomq kernel module's OOM victim queue ranked.
  *
- * This file is the command line, the log, and the loop; everything it
- * calls returns 0 or -errno and only this file prints.
+ * This file is the command line and the one-shot modes (--list,
+ * --once, --check); loop.c is the daemon.  Only these two log (log.c);
+ * everything they call returns 0 or -errno.
  *
  * Exit codes (also in --help):
- *   0  success
- *   1  runtime failure: /proc unreadable, /proc/oom write failed
- *   2  usage error, or the config file is invalid (--check found errors)
+ *   0  success; the daemon stopped on SIGTERM or SIGINT
+ *   1  runtime failure: the /proc root cannot be opened or read, the
+ *      /proc/oom write failed (--once), or the daemon's ppoll() failed
+ *   2  usage error, or the config file is invalid (--check found errors,
+ *      or the daemon's config did not load at start)
  *   3  --once without the oomq module: the ranking was printed but the
  *      kernel will not follow it
+ *
+ * The daemon never exits because the module is missing or goes away:
+ * it says so, keeps ranking (and killing, when configured), and looks
+ * for the module again while memory is calm.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <linux/oomq.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "log.h"
+#include "loop.h"
 #include "rank.h"
+#include "thresholds.h"
 
 #ifndef OOMQ_VERSION
 #define OOMQ_VERSION "unknown"
@@ -39,36 +45,29 @@
 #define NO_MODULE_MSG \
 	"oomq module not loaded: kernel OOMs will not follow this ranking"
 
-static int journal; /* stderr goes to the journal: use <N> prefixes */
-static volatile sig_atomic_t stop;
-
-__attribute__((format(printf, 2, 3))) static void logmsg(int prio,
-							 const char *fmt, ...)
-{
-	va_list ap;
-
-	if (journal)
-		fprintf(stderr, "<%d>", prio);
-	fputs("oomqd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: oomqd [OPTION]...\n"
 		"Keep the oomq module's OOM victim queue (/proc/oom) ranked.\n"
 		"\n"
-		"Without --list or --once, run as a daemon: re-rank and rewrite\n"
-		"/proc/oom every interval_s seconds.\n"
+		"Without --list, --once or --check, run as a daemon: rank and\n"
+		"write /proc/oom at start, then again whenever memory pressure\n"
+		"(/proc/meminfo, PSI triggers on /proc/pressure/memory) changes\n"
+		"level, after every OOM kill the module reports, and at least\n"
+		"every interval_s seconds when calm (more often under pressure,\n"
+		"always within half the queue TTL, which it sets in the module).\n"
+		"With kill = on in [thresholds] it also kills the first queued\n"
+		"process itself at critical pressure (SIGTERM, then SIGKILL),\n"
+		"one at a time.  Without the module it says so once and keeps\n"
+		"ranking.  SIGHUP reloads the config (a bad one is refused and\n"
+		"the old one kept); SIGTERM or SIGINT stop it.\n"
 		"\n"
 		"  -l, --list             print the ranking table and exit\n"
 		"  -a, --all              with --list: also the processes never queued\n"
 		"  -1, --once             rank, write /proc/oom once, print the queue\n"
-		"  -n, --dry-run          never write /proc/oom\n"
+		"  -n, --dry-run          never write /proc/oom, set the TTL or kill;\n"
+		"                         the daemon prints each queue to stdout\n"
 		"  -p, --policy PORT      badness port: classic, rss or modern\n"
 		"  -q, --queue-length N   PIDs to queue (1-4096)\n"
 		"  -c, --config FILE      config file (default " DEFAULT_CONFIG
@@ -79,10 +78,14 @@ static void usage(FILE *f)
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"\n"
+		"Logs go to stderr, one line each, with <N> syslog priorities\n"
+		"when run by systemd (JOURNAL_STREAM set).\n"
+		"\n"
 		"Exit status:\n"
-		"  0  success\n"
-		"  1  runtime failure (/proc unreadable, /proc/oom write failed)\n"
-		"  2  usage error or invalid config file\n"
+		"  0  success; the daemon stopped on SIGTERM or SIGINT\n"
+		"  1  runtime failure (/proc unreadable, /proc/oom write failed,\n"
+		"     the daemon's ppoll() failed)\n"
+		"  2  usage error or invalid config file (--check, or at start)\n"
 		"  3  --once without the oomq module: ranking printed, not applied\n");
 }
 
@@ -173,8 +176,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/*
+ * The same checks the daemon makes at start and on SIGHUP: the file's
+ * own (policy.c), then the thresholds as pressure.c will use them.
+ */
 static int check_config(struct policy *p, const char *file)
 {
+	struct pressure_config pc;
+	struct kill_config kc;
+	const char *why;
 	int ret;
 
 	policy_defaults(p);
@@ -186,6 +196,11 @@ static int check_config(struct policy *p, const char *file)
 	}
 	if (ret) {
 		printf("%s: %s\n", file, strerror(-ret));
+		return EXIT_USAGE;
+	}
+	if (thresholds_from_policy(p, &pc, &kc, &why)) {
+		printf("%s: %s\n", file, why);
+		policy_free(p);
 		return EXIT_USAGE;
 	}
 	printf("%s: ok (%u rules, policy %s, queue_length %u)\n", file,
@@ -207,6 +222,7 @@ static int load_policy(struct policy *p, const struct opts *o)
 		ret = policy_load(p, file);
 		if (ret == -EINVAL) {
 			policy_print_errors(p, file, stderr);
+			policy_free(p);
 			return ret;
 		}
 		if (ret) {
@@ -258,11 +274,12 @@ static void print_row(const struct agent *a, const struct sample *s,
 	printf("%s%s%s\n", rule, why ? "  never: " : "", why ? why : "");
 }
 
-static void print_list(const struct agent *a, int all)
+static void print_list(const struct agent *a, const char *root, int all)
 {
 	const struct policy *p = &a->policy;
 	char pos[16];
 
+	printf("# source: %s\n", root);
 	printf("# policy %s, %zu processes, %zu queueable, queue %u; "
 	       "MemTotal %llu MiB, MemAvailable %llu MiB, SwapFree %llu MiB\n",
 	       badness_port_name(p->port), a->n, a->nranked, p->queue_length,
@@ -291,12 +308,6 @@ static void print_list(const struct agent *a, int all)
 			print_row(a, &a->tab[i], "x");
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static void log_pass(const struct agent *a, int ret)
 {
 	if (a->truncated)
@@ -311,47 +322,24 @@ static void log_pass(const struct agent *a, int ret)
 		logmsg(LOG_ERR, "ranking pass failed: %s", strerror(-ret));
 }
 
-/*
- * The daemon until the runtime's pressure watcher takes over: a plain
- * timer.  The watcher replaces this loop and calls agent_pass() when the
- * pressure level changes, after a kill, and on its own refresh timer.
- */
-static int run_daemon(struct agent *a, int dry_run)
+static int reload_policy(struct policy *p, void *arg)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	int said_no_module = 0;
-	struct timespec ts;
+	return load_policy(p, arg);
+}
 
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	logmsg(LOG_INFO, "started: policy %s, queue %u, every %us%s",
-	       badness_port_name(a->policy.port), a->policy.queue_length,
-	       a->policy.interval_s, dry_run ? ", dry run" : "");
-	while (!stop) {
-		int ret = agent_rank(a);
+static int run_daemon(struct agent *a, const struct opts *o)
+{
+	struct loop_opts lo = {
+		.dry_run = o->dry_run,
+		.proc_root = o->proc_root,
+		.reload = reload_policy,
+		.reload_arg = (void *)o,
+	};
+	int ret = loop_run(a, &lo);
 
-		if (!ret && !dry_run)
-			ret = agent_write_queue(a);
-		if (ret == -ENOENT && !said_no_module) {
-			logmsg(LOG_WARNING, NO_MODULE_MSG);
-			said_no_module = 1;
-		} else if (!ret && said_no_module && !dry_run) {
-			logmsg(LOG_NOTICE, "oomq module found: queue written");
-			said_no_module = 0;
-		}
-		log_pass(a, ret);
-		if (dry_run && !ret) {
-			fputs(a->queue, stdout);
-			fflush(stdout);
-		}
-		/* One wake-up per interval; SIGTERM interrupts the sleep. */
-		ts.tv_sec = a->policy.interval_s;
-		ts.tv_nsec = 0;
-		while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
-			;
-	}
-	logmsg(LOG_INFO, "stopped");
-	return 0;
+	if (ret == -EINVAL)
+		return EXIT_USAGE;
+	return ret ? EXIT_RUNTIME : 0;
 }
 
 int main(int argc, char **argv)
@@ -360,7 +348,7 @@ int main(int argc, char **argv)
 	struct opts o = { .proc_root = "/proc" };
 	int ret, status = 0;
 
-	journal = getenv("JOURNAL_STREAM") != NULL;
+	log_init();
 	if (parse_args(argc, argv, &o))
 		return EXIT_USAGE;
 	if (o.check)
@@ -374,7 +362,7 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	if (!o.list && !o.once) {
-		status = run_daemon(&a, o.dry_run);
+		status = run_daemon(&a, &o);
 		goto out;
 	}
 
@@ -385,7 +373,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (o.list) {
-		print_list(&a, o.all);
+		print_list(&a, o.proc_root, o.all);
 		goto out;
 	}
 	/* --once */

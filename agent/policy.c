@@ -584,6 +584,15 @@ unsigned int policy_needs(const struct policy *p)
 	return need;
 }
 
+unsigned long policy_regexec_calls;
+
+/* regexec() on a rule's field, counted (see policy.h). */
+static int match(const regex_t *re, const char *s)
+{
+	policy_regexec_calls++;
+	return regexec(re, s, 0, NULL, 0);
+}
+
 static bool match_user(const struct policy_rule *r, uid_t uid)
 {
 	char num[16];
@@ -593,7 +602,7 @@ static bool match_user(const struct policy_rule *r, uid_t uid)
 			return true;
 	/* A uid without a passwd entry can still match by number. */
 	snprintf(num, sizeof(num), "%u", (unsigned int)uid);
-	return !regexec(&r->re[POLICY_USER], num, 0, NULL, 0);
+	return !match(&r->re[POLICY_USER], num);
 }
 
 static bool rule_matches(const struct policy_rule *r, const struct sample *s,
@@ -612,7 +621,7 @@ static bool rule_matches(const struct policy_rule *r, const struct sample *s,
 		if (f == POLICY_USER) {
 			if (!match_user(r, s->uid))
 				return false;
-		} else if (!*str[f] || regexec(&r->re[f], str[f], 0, NULL, 0)) {
+		} else if (!*str[f] || match(&r->re[f], str[f])) {
 			/* An unreadable exe or cgroup matches nothing. */
 			return false;
 		}

@@ -102,4 +102,10 @@ void policy_classify(struct sample *s, const struct sample_text *text,
 
 const char *policy_action_name(enum policy_action a);
 
+/*
+ * regexec() calls made by policy_classify() since start: glibc's
+ * regexec() allocates, so the match cache's tests count them.
+ */
+extern unsigned long policy_regexec_calls;
+
 #endif /* _OOMQD_POLICY_H */

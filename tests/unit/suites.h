@@ -17,5 +17,7 @@ Suite *agent_proc_suite(void);
 Suite *agent_badness_suite(void);
 Suite *agent_policy_suite(void);
 Suite *agent_rank_suite(void);
+Suite *agent_thresholds_suite(void);
+Suite *agent_pass_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */

@@ -33,7 +33,7 @@ FUZZ_RUN = $(FUZZ_BIN) -artifact_prefix=$(BUILD)/fuzz/ \
 
 .PHONY: check-unit check-tools fuzz fuzz-smoke
 
-check-unit: $(UNIT_BIN) fuzz-smoke check-tools
+check-unit: $(UNIT_BIN) fuzz-smoke fuzz-smoke-agent check-tools
 	$(UNIT_BIN)
 
 $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
@@ -55,6 +55,50 @@ fuzz-smoke: $(FUZZ_BIN)
 
 fuzz: $(FUZZ_BIN)
 	$(FUZZ_RUN) -max_total_time=$(FUZZ_TIME)
+
+# oomqd's config file and /proc parsers: one harness each, the seeds in
+# tests/fuzz/corpus_<name>.  The smoke runs go in parallel, so both cost
+# AGENT_FUZZ_SMOKE_TIME of wall time in check-unit.
+#
+#   make fuzz-config / fuzz-proc   FUZZ_TIME seconds each
+AGENT_FUZZ_SMOKE_TIME ?= 10
+AGENT_FUZZ_NAMES := config proc
+AGENT_FUZZ_BINS := $(AGENT_FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+AGENT_FUZZ_CFLAGS := $(FUZZ_CFLAGS) -D_GNU_SOURCE -Iinclude/uapi
+AGENT_FUZZ_RUN = $(BUILD)/fuzz/fuzz_$(1) -artifact_prefix=$(BUILD)/fuzz/$(1)- \
+	$(BUILD)/fuzz/corpus_$(1) tests/fuzz/corpus_$(1)
+
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c agent/policy.c \
+		agent/badness.c agent/thresholds.c agent/pressure.c $(AGENT_HDRS)
+	@mkdir -p $(@D)/corpus_config
+	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -linih
+
+$(BUILD)/fuzz/fuzz_proc: tests/fuzz/fuzz_proc.c agent/proc_parse.c \
+		agent/psi.c $(AGENT_HDRS)
+	@mkdir -p $(@D)/corpus_proc
+	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+.PHONY: fuzz-smoke-agent $(AGENT_FUZZ_NAMES:%=fuzz-%)
+fuzz-smoke-agent: $(AGENT_FUZZ_BINS)
+	@echo "fuzz: oomqd config and /proc parsers for $(AGENT_FUZZ_SMOKE_TIME)s"
+	@pids=; for n in $(AGENT_FUZZ_NAMES); do \
+		$(BUILD)/fuzz/fuzz_$$n -artifact_prefix=$(BUILD)/fuzz/$$n- \
+			-max_total_time=$(AGENT_FUZZ_SMOKE_TIME) \
+			$(BUILD)/fuzz/corpus_$$n tests/fuzz/corpus_$$n \
+			>$(BUILD)/fuzz/smoke_$$n.log 2>&1 & pids="$$pids $$!"; \
+	done; fail=0; for p in $$pids; do wait $$p || fail=1; done; \
+	for n in $(AGENT_FUZZ_NAMES); do \
+		grep -qE '^Done [0-9]+ runs' $(BUILD)/fuzz/smoke_$$n.log || \
+			{ cat $(BUILD)/fuzz/smoke_$$n.log; fail=1; }; \
+		printf 'fuzz_%s: ' $$n; grep -E '^Done [0-9]+ runs' \
+			$(BUILD)/fuzz/smoke_$$n.log || echo FAILED; \
+	done; exit $$fail
+
+fuzz-config: $(BUILD)/fuzz/fuzz_config
+	$(call AGENT_FUZZ_RUN,config) -max_total_time=$(FUZZ_TIME)
+
+fuzz-proc: $(BUILD)/fuzz/fuzz_proc
+	$(call AGENT_FUZZ_RUN,proc) -max_total_time=$(FUZZ_TIME)
 
 check-tools: $(BUILD)/oomqctl
 	sh tests/unit/oomqctl_cli.sh $(BUILD)/oomqctl

@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon loop; see loop.h.
+ *
+ * One ppoll() waits on up to three descriptors:
+ *   - the PSI trigger on /proc/pressure/memory (POLLPRI): stalls began;
+ *   - the module's event socket (POLLIN): the kernel killed someone, so
+ *     the queue lost its head and must be rewritten at once;
+ *   - the pidfd of a victim of our own proactive kill (POLLIN: exited);
+ * and sleeps at most what pressure.c says (at least 10 s when calm, less
+ * than half the queue TTL under pressure).  Signals are blocked except
+ * inside ppoll(), so a SIGTERM or SIGHUP is never lost between the check
+ * and the sleep.
+ *
+ * Without PSI (old kernel, psi=0) the timer alone drives /proc/meminfo
+ * sampling.  Without the module the loop still ranks (and kills, when
+ * configured), says once that kernel OOMs will not follow, and tries to
+ * reach the module again on calm timer wake-ups.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "loop.h"
+#include "nl.h"
+#include "pressure.h"
+#include "proc_parse.h"
+#include "protect.h"
+#include "psi.h"
+#include "thresholds.h"
+
+#define NO_MODULE_MSG \
+	"oomq module not loaded: kernel OOMs will not follow this ranking"
+
+struct loop {
+	struct agent *a;
+	const struct loop_opts *o;
+	struct pressure_config pcfg;
+	struct pressure_state pst;
+	struct kill kill;
+	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
+	struct psi psi;
+	char psi_path[PATH_MAX];
+	struct nlc nl;
+	bool nl_on; /* nl is open: events are heard */
+	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
+	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
+	bool truncated; /* "more than cap processes" logged */
+	pid_t head; /* the queue head of the last pass, for the log */
+	uint32_t triggers; /* PSI firings since the last sample */
+	uint32_t kills; /* kills seen since the last sample */
+	bool rerank; /* re-rank at the next sample whatever pressure says */
+};
+
+static volatile sig_atomic_t got_stop, got_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * /proc/meminfo through the sampler's root and buffer (no allocation),
+ * PSI averages from the trigger's own descriptor.
+ */
+static int read_sample(struct loop *l, struct pressure_sample *s)
+{
+	struct proc_meminfo mi;
+	struct psi_stats ps;
+	size_t len;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = proc_read(&l->a->sampler, "meminfo", &len);
+	if (!ret)
+		ret = proc_parse_meminfo_buf(l->a->sampler.buf, len, &mi);
+	if (!ret) {
+		s->mem_total_kb = mi.mem_total_kb;
+		s->mem_avail_kb = mi.mem_available_kb;
+		s->swap_total_kb = mi.swap_total_kb;
+		s->swap_free_kb = mi.swap_free_kb;
+	}
+	if (l->psi.fd >= 0 && !psi_read(&l->psi, &ps)) {
+		s->psi_valid = true;
+		s->psi_some_avg10 = ps.some.avg10;
+		s->psi_full_avg10 = ps.has_full ? ps.full.avg10 : 0;
+	}
+	return ret;
+}
+
+/* kill.c's re-check before each signal: a fresh sample, no hysteresis. */
+static bool still_critical(void *arg)
+{
+	struct loop *l = arg;
+	struct pressure_sample s;
+
+	read_sample(l, &s);
+	return pressure_at_least(&l->pcfg, &s, l->pcfg.kill_level);
+}
+
+static void module_gone(struct loop *l)
+{
+	if (l->nl_on) {
+		nlc_close(&l->nl);
+		l->nl_on = false;
+	}
+	if (!l->no_module) {
+		logmsg(LOG_WARNING, NO_MODULE_MSG);
+		l->no_module = true;
+	}
+}
+
+/* Join the module's events and set its TTL; quiet when it is absent. */
+static int module_open(struct loop *l)
+{
+	struct nlc_status st;
+	int ret;
+
+	ret = nlc_open(&l->nl);
+	if (ret) {
+		nlc_close(&l->nl);
+		return ret;
+	}
+	l->nl_on = true;
+	if (l->o->dry_run) {
+		logmsg(LOG_INFO, "dry run: the module's TTL is left as it is");
+	} else {
+		ret = nlc_set_ttl(&l->nl, l->pcfg.queue_ttl_ms);
+		if (ret)
+			logmsg(LOG_WARNING,
+			       "setting the queue TTL to %u ms: %s",
+			       l->pcfg.queue_ttl_ms, strerror(-ret));
+	}
+	ret = nlc_get_status(&l->nl, &st);
+	if (!ret)
+		logmsg(LOG_INFO,
+		       "oomq module: %u queued, TTL %u ms, %llu OOMs seen, "
+		       "%llu steered",
+		       st.queue_live, st.ttl_ms,
+		       (unsigned long long)st.counters[OOMQ_C_OOMS],
+		       (unsigned long long)st.counters[OOMQ_C_STEERED]);
+	return 0;
+}
+
+static const char *choice_text(uint32_t choice)
+{
+	switch (choice) {
+	case OOMQ_CHOICE_QUEUE:
+		return "from the queue";
+	case OOMQ_CHOICE_KERNEL:
+		return "kernel's choice, queue empty";
+	case OOMQ_CHOICE_DRY:
+		return "kernel's choice, no queued process eligible";
+	case OOMQ_CHOICE_STALE:
+		return "kernel's choice, queue older than its TTL";
+	case OOMQ_CHOICE_OTHER:
+		return "kernel override (oom_kill_allocating_task or an OOM "
+		       "origin task)";
+	default:
+		return "choice not reported";
+	}
+}
+
+static const char *scope_text(uint32_t scope)
+{
+	switch (scope) {
+	case OOMQ_SCOPE_GLOBAL:
+		return "global OOM";
+	case OOMQ_SCOPE_MEMCG:
+		return "memcg OOM";
+	case OOMQ_SCOPE_SYSRQ:
+		return "sysrq-f";
+	default:
+		return "scope not reported";
+	}
+}
+
+static void log_kill_event(const struct nlc_event *ev)
+{
+	char index[48] = "";
+
+	if (ev->has & NLC_HAS_INDEX)
+		snprintf(index, sizeof(index), " at index %u of %u",
+			 ev->queue_index, ev->queue_len);
+	logmsg(LOG_WARNING,
+	       "OOM kill: pid %u (%s), %s%s, RSS %llu KiB, swap %llu KiB, %s",
+	       ev->pid, (ev->has & NLC_HAS_COMM) ? ev->comm : "?",
+	       choice_text(ev->choice), index, (unsigned long long)ev->rss_kb,
+	       (unsigned long long)ev->swap_kb, scope_text(ev->scope));
+}
+
+/*
+ * At most LOOP_EVENTS_PER_WAKE events per wake-up: a burst cannot hold
+ * the loop away from re-ranking; the socket stays readable and the next
+ * ppoll() returns at once for the rest.
+ */
+static void drain_events(struct loop *l)
+{
+	struct nlc_event ev;
+
+	for (int i = 0; i < LOOP_EVENTS_PER_WAKE; i++) {
+		int n = nlc_recv_event(&l->nl, &ev);
+
+		if (n == 0)
+			return;
+		if (n == -EBADMSG) {
+			logmsg(LOG_WARNING, "malformed oomq event skipped");
+			continue;
+		}
+		if (n == -ENOBUFS) {
+			logmsg(LOG_WARNING,
+			       "oomq events lost (socket overflow): re-ranking");
+			l->kills++;
+			continue;
+		}
+		if (n < 0) {
+			logmsg(LOG_ERR, "oomq events: %s; reconnecting later",
+			       strerror(-n));
+			nlc_close(&l->nl);
+			l->nl_on = false;
+			return;
+		}
+		switch (ev.type) {
+		case OOMQ_EVENT_KILL:
+			log_kill_event(&ev);
+			l->kills++;
+			break;
+		case OOMQ_EVENT_PROBE_MISS:
+			logmsg(LOG_WARNING,
+			       "an OOM kill bypassed the oomq badness hook; "
+			       "module mode now %u",
+			       ev.mode_active);
+			break;
+		case OOMQ_EVENT_LOST:
+			logmsg(LOG_WARNING,
+			       "oomq module dropped %u events: re-ranking",
+			       ev.lost);
+			l->kills++;
+			break;
+		default: /* QUEUE_SET is our own write; unknown: newer module */
+			break;
+		}
+	}
+}
+
+static void log_pass_problems(struct loop *l)
+{
+	struct agent *a = l->a;
+
+	if (a->truncated && !l->truncated)
+		logmsg(LOG_WARNING,
+		       "more than %zu processes: ranking the first %zu", a->cap,
+		       a->cap);
+	l->truncated = a->truncated;
+}
+
+/* Rank, and unless dry, write /proc/oom: the one call for every cause. */
+static int pass(struct loop *l)
+{
+	struct agent *a = l->a;
+	int ret;
+
+	ret = l->o->dry_run ? agent_rank(a) : agent_pass(a);
+	log_pass_problems(l);
+	if (ret == -ENOENT && !l->o->dry_run) {
+		module_gone(l);
+	} else if (ret) {
+		logmsg(LOG_ERR, "ranking pass failed: %s", strerror(-ret));
+		return ret;
+	} else if (l->no_module && !l->o->dry_run) {
+		logmsg(LOG_NOTICE, "oomq module found: queue written");
+		l->no_module = false;
+	}
+	if (a->nranked) {
+		const struct sample *s = &a->tab[a->order[0]];
+
+		if (s->pid != l->head)
+			logmsg(LOG_INFO,
+			       "queue head: pid %d (%s), score %ld; %zu of %zu "
+			       "processes queueable",
+			       (int)s->pid, s->comm, s->score, a->nranked,
+			       a->n);
+		l->head = s->pid;
+	}
+	if (l->o->dry_run) {
+		fputs(a->queue, stdout);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* Never a second victim while one is dying: the caller checked. */
+static void start_kill(struct loop *l, uint64_t now)
+{
+	struct agent *a = l->a;
+	const struct sample *v;
+	int ret;
+
+	/* Rank now: the victim must be the current first, not 10 s old. */
+	if (pass(l) || !a->nranked) {
+		logmsg(LOG_WARNING, "proactive kill due, but nothing to kill");
+		return;
+	}
+	v = &a->tab[a->order[0]];
+	if (l->o->dry_run) {
+		logmsg(LOG_WARNING,
+		       "dry run: would kill pid %d (%s), RSS %llu KiB",
+		       (int)v->pid, v->comm, (unsigned long long)v->rss_kb);
+		l->kills++; /* the cooldown, as if it had died */
+		return;
+	}
+	memcpy(l->victim_comm, v->comm, sizeof(l->victim_comm));
+	ret = kill_start(&l->kill, v->pid, now);
+	switch (ret) {
+	case KILL_TERMINATING:
+		logmsg(LOG_WARNING,
+		       "proactive kill: SIGTERM to pid %d (%s), RSS %llu KiB; "
+		       "SIGKILL in %u ms",
+		       (int)v->pid, v->comm, (unsigned long long)v->rss_kb,
+		       l->kill.cfg.grace_ms);
+		break;
+	case KILL_KILLING:
+		logmsg(LOG_WARNING,
+		       "proactive kill: SIGKILL to pid %d (%s), RSS %llu KiB",
+		       (int)v->pid, v->comm, (unsigned long long)v->rss_kb);
+		break;
+	case KILL_REAPED:
+		logmsg(LOG_INFO, "proactive kill: pid %d (%s) already gone",
+		       (int)v->pid, v->comm);
+		l->kills++;
+		break;
+	case -ECANCELED:
+		logmsg(LOG_INFO, "proactive kill called off: pressure eased");
+		break;
+	default:
+		logmsg(LOG_ERR, "proactive kill of pid %d (%s): %s",
+		       (int)v->pid, v->comm, strerror(-ret));
+		l->rerank = true;
+		break;
+	}
+}
+
+static void step_kill(struct loop *l, uint64_t now)
+{
+	enum kill_phase before = l->kill.phase;
+	pid_t pid = l->kill.pid;
+	int ret = kill_step(&l->kill, now);
+
+	switch (ret) {
+	case KILL_REAPED:
+		logmsg(LOG_NOTICE, "proactive kill: pid %d (%s) is gone",
+		       (int)pid, l->victim_comm);
+		l->kills++;
+		break;
+	case KILL_KILLING:
+		if (before == KILL_TERMINATING) {
+			logmsg(LOG_WARNING,
+			       "proactive kill: SIGKILL to pid %d (%s) after "
+			       "%u ms",
+			       (int)pid, l->victim_comm, l->kill.cfg.grace_ms);
+			if (l->kill.mrelease_err)
+				logmsg(LOG_INFO, "process_mrelease(%d): %s",
+				       (int)pid,
+				       strerror(-l->kill.mrelease_err));
+		}
+		break;
+	case KILL_TERMINATING:
+		break;
+	case -ECANCELED:
+		logmsg(LOG_INFO,
+		       "proactive kill: pressure eased, pid %d (%s) keeps its "
+		       "SIGTERM",
+		       (int)pid, l->victim_comm);
+		break;
+	case -ETIMEDOUT:
+		logmsg(LOG_WARNING,
+		       "proactive kill: pid %d (%s) not gone %u ms after "
+		       "SIGKILL",
+		       (int)pid, l->victim_comm, l->kill.cfg.reap_timeout_ms);
+		break;
+	default:
+		/* Drop it: retrying at once would spin on a 0 ms wait. */
+		logmsg(LOG_ERR, "proactive kill of pid %d (%s): %s", (int)pid,
+		       l->victim_comm, strerror(-ret));
+		kill_reset(&l->kill);
+		break;
+	}
+}
+
+static void log_level(const struct pressure_action *act,
+		      const struct pressure_sample *s)
+{
+	logmsg(act->level > act->prev ? LOG_WARNING : LOG_NOTICE,
+	       "pressure %s -> %s: MemAvailable %llu of %llu MiB, SwapFree "
+	       "%llu of %llu MiB, PSI some %.2f%% full %.2f%%%s",
+	       pressure_level_name(act->prev), pressure_level_name(act->level),
+	       (unsigned long long)s->mem_avail_kb / 1024,
+	       (unsigned long long)s->mem_total_kb / 1024,
+	       (unsigned long long)s->swap_free_kb / 1024,
+	       (unsigned long long)s->swap_total_kb / 1024, s->psi_some_avg10,
+	       s->psi_full_avg10, s->psi_valid ? "" : " (no PSI)");
+}
+
+/* One sample and what it calls for; returns how long to sleep, ms. */
+static uint32_t tick(struct loop *l, uint64_t now)
+{
+	struct pressure_sample s;
+	struct pressure_action act;
+	int ret;
+
+	ret = read_sample(l, &s);
+	if (ret && !l->meminfo_bad)
+		logmsg(LOG_ERR, "%s/meminfo: %s", l->o->proc_root,
+		       strerror(-ret));
+	l->meminfo_bad = ret != 0;
+	s.triggers = l->triggers;
+	s.kills = l->kills;
+	l->triggers = l->kills = 0;
+
+	act = pressure_update(&l->pst, &l->pcfg, &s, now);
+	if (act.changed)
+		log_level(&act, &s);
+	if (act.rerank || l->rerank) {
+		l->rerank = false;
+		pass(l);
+		if (!act.rerank)
+			pressure_ranked(&l->pst, now);
+	}
+	if (act.kill && !kill_busy(&l->kill))
+		start_kill(l, now);
+	return act.wait_ms;
+}
+
+static void reload(struct loop *l)
+{
+	/* Static: struct policy is ~100 KiB of compiled rules. */
+	static struct policy np;
+	struct pressure_config pc;
+	struct kill_config kc;
+	const char *why;
+	int ret;
+
+	logmsg(LOG_INFO, "SIGHUP: reloading the config");
+	ret = l->o->reload(&np, l->o->reload_arg);
+	if (!ret) {
+		ret = thresholds_from_policy(&np, &pc, &kc, &why);
+		if (ret)
+			logmsg(LOG_ERR, "config: %s", why);
+	}
+	if (ret) {
+		logmsg(LOG_ERR, "reload failed: keeping the old config");
+		policy_free(&np);
+		return;
+	}
+	/* The compiled rules move to the agent; np is reset next time. */
+	policy_free(&l->a->policy);
+	l->a->policy = np;
+	agent_policy_changed(l->a);
+	l->pcfg = pc;
+	l->kill.cfg = kc;
+	if (l->nl_on && !l->o->dry_run) {
+		ret = nlc_set_ttl(&l->nl, pc.queue_ttl_ms);
+		if (ret)
+			logmsg(LOG_WARNING, "setting the queue TTL: %s",
+			       strerror(-ret));
+	}
+	l->rerank = true;
+	logmsg(LOG_NOTICE,
+	       "config reloaded: policy %s, queue %u, TTL %u ms, %u rules, "
+	       "proactive kill %s",
+	       badness_port_name(l->a->policy.port), l->a->policy.queue_length,
+	       pc.queue_ttl_ms, l->a->policy.nrules,
+	       pc.kill_enabled ? "on" : "off");
+}
+
+static void open_psi(struct loop *l)
+{
+	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
+	int ret;
+
+	snprintf(l->psi_path, sizeof(l->psi_path), "%s/pressure/memory",
+		 l->o->proc_root);
+	ret = psi_open(&l->psi, l->psi_path, &trig);
+	if (!ret) {
+		logmsg(LOG_INFO, "PSI trigger: %s stall of %u us in %u us",
+		       trig.kind == PSI_SOME ? "some" : "full",
+		       l->psi.trigger.threshold_us, l->psi.trigger.window_us);
+		return;
+	}
+	if (ret == -ENOENT || ret == -EOPNOTSUPP) {
+		logmsg(LOG_NOTICE,
+		       "%s: %s: no PSI, polling /proc/meminfo every %u ms "
+		       "when calm",
+		       l->psi_path, strerror(-ret),
+		       pressure_interval_ms(&l->pcfg, PRESSURE_CALM));
+		return;
+	}
+	/* A refused trigger still leaves the averages to read. */
+	logmsg(LOG_WARNING, "%s: trigger refused (%s): reading averages only",
+	       l->psi_path, strerror(-ret));
+	ret = psi_open(&l->psi, l->psi_path, NULL);
+	if (ret)
+		logmsg(LOG_WARNING, "%s: %s: polling /proc/meminfo only",
+		       l->psi_path, strerror(-ret));
+}
+
+static void log_protect(const struct protect_report *r)
+{
+	if (r->mlock_err)
+		logmsg(LOG_WARNING,
+		       "mlockall: %s: oomqd's pages may be paged out under "
+		       "pressure",
+		       strerror(-r->mlock_err));
+	if (r->oom_adj_err)
+		logmsg(LOG_WARNING,
+		       "oom_score_adj %d: %s: the kernel may pick oomqd "
+		       "(now %d)",
+		       PROTECT_OOM_ADJ_MIN, strerror(-r->oom_adj_err),
+		       r->oom_adj);
+	if (r->heap_err)
+		logmsg(LOG_WARNING, "mallopt refused: freed heap may be "
+				    "returned and faulted in again");
+}
+
+static void start(struct loop *l)
+{
+	struct protect_report pr;
+	int ret;
+
+	pressure_init(&l->pst, &l->pcfg, mono_ms());
+	open_psi(l);
+	ret = module_open(l);
+	if (ret == -ENOENT) {
+		module_gone(l);
+	} else if (ret) {
+		logmsg(LOG_WARNING,
+		       "oomq netlink: %s: kill events will not be heard",
+		       strerror(-ret));
+	}
+	/* Last: everything the loop needs is allocated by now. */
+	protect_self(&pr);
+	log_protect(&pr);
+	logmsg(LOG_INFO,
+	       "started: policy %s, queue %u, TTL %u ms, calm refresh %u s, "
+	       "proactive kill %s%s",
+	       badness_port_name(l->a->policy.port), l->a->policy.queue_length,
+	       l->pcfg.queue_ttl_ms,
+	       pressure_interval_ms(&l->pcfg, PRESSURE_CALM) / 1000,
+	       l->pcfg.kill_enabled ? "on" : "off",
+	       l->o->dry_run ? ", dry run" : "");
+}
+
+static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
+		     const sigset_t *mask, int *n)
+{
+	struct timespec ts = { .tv_sec = wait_ms / 1000,
+			       .tv_nsec = (long)(wait_ms % 1000) * 1000000 };
+
+	pfd[0] = (struct pollfd){ .fd = psi_fd(&l->psi), .events = POLLPRI };
+	pfd[1] = (struct pollfd){ .fd = l->nl_on ? nlc_fd(&l->nl) : -1,
+				  .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = kill_fd(&l->kill), .events = POLLIN };
+	*n = ppoll(pfd, 3, &ts, mask);
+}
+
+int loop_run(struct agent *a, const struct loop_opts *o)
+{
+	static struct loop l;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct kill_config kc;
+	sigset_t block, old;
+	const char *why;
+	uint32_t wait;
+	int ret = 0;
+
+	l.a = a;
+	l.o = o;
+	l.psi.fd = -1;
+	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
+		logmsg(LOG_ERR, "config: %s", why);
+		return -EINVAL;
+	}
+	kill_init(&l.kill, &kc, still_critical, &l);
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	sigdelset(&old, SIGTERM);
+	sigdelset(&old, SIGINT);
+	sigdelset(&old, SIGHUP);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	start(&l);
+	wait = tick(&l, mono_ms());
+	while (!got_stop) {
+		struct pollfd pfd[3];
+		uint64_t now;
+		int n, kw;
+
+		if (kill_busy(&l.kill)) {
+			kw = kill_wait_ms(&l.kill, mono_ms());
+			if (kw >= 0 && (uint32_t)kw < wait)
+				wait = (uint32_t)kw;
+		}
+		wait_for(&l, pfd, wait, &old, &n);
+		if (n < 0 && errno != EINTR) {
+			ret = -errno;
+			logmsg(LOG_ERR, "ppoll: %s", strerror(errno));
+			break;
+		}
+		if (got_stop)
+			break;
+		if (got_hup) {
+			got_hup = 0;
+			reload(&l);
+		}
+		now = mono_ms();
+		if (n > 0 && pfd[0].revents) {
+			int fired = psi_fired(&l.psi, pfd[0].revents);
+
+			if (fired > 0) {
+				l.triggers++;
+			} else if (fired < 0) {
+				logmsg(LOG_WARNING,
+				       "PSI trigger failed: timer only");
+				psi_close(&l.psi);
+			}
+		}
+		if (n > 0 && pfd[1].revents)
+			drain_events(&l);
+		if (kill_busy(&l.kill))
+			step_kill(&l, now);
+		/* A module loaded later is found within one calm interval. */
+		if (!n && !l.nl_on && l.pst.level == PRESSURE_CALM &&
+		    !module_open(&l)) {
+			logmsg(LOG_NOTICE, "oomq module found: events joined");
+			l.rerank = true;
+		}
+		wait = tick(&l, now);
+	}
+	logmsg(LOG_INFO, "stopping");
+	if (kill_busy(&l.kill))
+		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
+		       (int)l.kill.pid, l.victim_comm);
+	kill_reset(&l.kill);
+	if (l.nl_on)
+		nlc_close(&l.nl);
+	psi_close(&l.psi);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agent/mcache.c and the pass around it: the policy's regexes run once
+ * per process, not once per pass, and a second pass over the same
+ * processes calls no regexec() and no malloc() at all (glibc's regexec()
+ * allocates; the pass must not, under the pressure it answers).
+ *
+ * malloc() is counted through AddressSanitizer's allocator hooks, which
+ * see every allocation in the process (libc's own included), since the
+ * unit binary runs under ASan; without ASan that test skips.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "suite_agent.h"
+#include "suites.h"
+#include "../../agent/agent.h"
+#include "../../agent/mcache.h"
+
+/* Rules on every field a rule can match, so every kind of regexec runs. */
+static const char conf[] = "[rule builds]\n"
+			   "match_comm = ^make$\n"
+			   "action = prefer\n"
+			   "[rule web]\n"
+			   "match_cmdline = Web\n"
+			   "priority = 200\n"
+			   "[rule users]\n"
+			   "match_user = ^1001$\n"
+			   "action = avoid\n"
+			   "[rule slice]\n"
+			   "match_cgroup = ^/user\\.slice/\n"
+			   "match_exe = bash\n"
+			   "adjust = 7\n";
+
+static struct agent ag;
+
+static void setup(void)
+{
+	policy_defaults(&ag.policy);
+	ck_assert_int_eq(policy_parse_buf(&ag.policy, conf, strlen(conf)), 0);
+	ck_assert_int_eq(agent_init(&ag, agent_fixture_root(), 64), 0);
+	/* The test runner's own pid must not hide a fixture process. */
+	ag.sampler.self = 0;
+}
+
+static void teardown(void)
+{
+	agent_fini(&ag);
+	policy_free(&ag.policy);
+}
+
+struct verdict {
+	pid_t pid;
+	int16_t rule, adjust;
+	uint16_t priority;
+};
+
+static size_t verdicts(struct verdict *v, size_t max)
+{
+	size_t n = ag.n < max ? ag.n : max;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct verdict){ ag.tab[i].pid, ag.tab[i].rule,
+					 ag.tab[i].adjust, ag.tab[i].priority };
+	return n;
+}
+
+START_TEST(test_second_pass_no_regexec)
+{
+	struct verdict first[64], second[64];
+	size_t n1, n2;
+	int matched = 0;
+
+	policy_regexec_calls = 0;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_uint_gt(policy_regexec_calls, 0);
+	ck_assert_uint_eq(ag.cache.misses, ag.n);
+	n1 = verdicts(first, 64);
+	for (size_t i = 0; i < n1; i++)
+		matched += first[i].rule != SAMPLE_NO_RULE;
+	ck_assert_int_ge(matched, 3); /* the rules do match something */
+
+	policy_regexec_calls = 0;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_uint_eq(policy_regexec_calls, 0);
+	ck_assert_uint_eq(ag.cache.hits, ag.n);
+	n2 = verdicts(second, 64);
+	ck_assert_uint_eq(n1, n2);
+	for (size_t i = 0; i < n1; i++) {
+		ck_assert_int_eq(first[i].pid, second[i].pid);
+		ck_assert_int_eq(first[i].rule, second[i].rule);
+		ck_assert_int_eq(first[i].adjust, second[i].adjust);
+		ck_assert_uint_eq(first[i].priority, second[i].priority);
+	}
+
+	/* New rules: what the cache remembered no longer holds. */
+	agent_policy_changed(&ag);
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_uint_gt(policy_regexec_calls, 0);
+}
+END_TEST
+
+#ifdef __SANITIZE_ADDRESS__
+/* compiler-rt's allocator_interface.h; gcc ships the symbol, not it. */
+int __sanitizer_install_malloc_and_free_hooks(
+	void (*malloc_hook)(const volatile void *, size_t),
+	void (*free_hook)(const volatile void *));
+
+static volatile int counting;
+static volatile unsigned long allocs;
+
+static void on_malloc(const volatile void *p, size_t size)
+{
+	(void)p;
+	(void)size;
+	if (counting)
+		allocs++;
+}
+
+static void on_free(const volatile void *p)
+{
+	(void)p;
+}
+
+static unsigned long count_allocs(int (*fn)(struct agent *), int want)
+{
+	static int installed; /* ASan keeps at most 5 hook pairs */
+	unsigned long n;
+	int ret;
+
+	if (!installed)
+		installed = __sanitizer_install_malloc_and_free_hooks(on_malloc,
+								      on_free);
+	ck_assert_int_ne(installed, 0);
+	allocs = 0;
+	counting = 1;
+	ret = fn(&ag);
+	counting = 0;
+	/* Check's assertions allocate: count first, assert after. */
+	n = allocs;
+	ck_assert_int_eq(ret, want);
+	return n;
+}
+#endif
+
+START_TEST(test_second_pass_no_malloc)
+{
+#ifdef __SANITIZE_ADDRESS__
+	/*
+	 * The fixture has no /proc/oom: agent_pass() goes all the way to
+	 * the open() of it and fails there, as without the module.
+	 */
+	unsigned long first = count_allocs(agent_pass, -ENOENT);
+
+	/* The hooks do see allocations: the first pass ran regexec(). */
+	ck_assert_uint_gt(first, 0);
+	ck_assert_uint_eq(count_allocs(agent_pass, -ENOENT), 0);
+	ck_assert_uint_eq(count_allocs(agent_pass, -ENOENT), 0);
+#else
+	fputs("agent_pass: malloc not counted without ASan's hooks\n", stderr);
+#endif
+}
+END_TEST
+
+static struct mcache mc;
+
+static void mc_setup(void)
+{
+	ck_assert_int_eq(mcache_init(&mc, 4), 0);
+}
+
+static void mc_teardown(void)
+{
+	mcache_fini(&mc);
+}
+
+static struct sample proc(pid_t pid, uint64_t start, int16_t rule)
+{
+	return (struct sample){ .pid = pid,
+				.start_ticks = start,
+				.rule = rule };
+}
+
+static bool seen(pid_t pid, uint64_t start, uint64_t hash, int16_t rule)
+{
+	struct sample s = proc(pid, start, SAMPLE_NO_RULE);
+
+	if (!mcache_lookup(&mc, &s, hash))
+		return false;
+	ck_assert_int_eq(s.rule, rule);
+	return true;
+}
+
+/* Processes arrive out of pid order; vanished ones are dropped. */
+START_TEST(test_cache_evicts)
+{
+	struct sample a = proc(30, 5, 1), b = proc(10, 6, 2),
+		      c = proc(20, 7, 3);
+
+	mcache_begin(&mc);
+	mcache_add(&mc, &a, 1);
+	mcache_add(&mc, &b, 1);
+	mcache_add(&mc, &c, 1);
+	mcache_end(&mc);
+
+	mcache_begin(&mc);
+	ck_assert(seen(10, 6, 1, 2));
+	ck_assert(seen(20, 7, 1, 3));
+	ck_assert(seen(30, 5, 1, 1));
+	mcache_add(&mc, &a, 1);
+	mcache_add(&mc, &b, 1); /* 20 is gone */
+	mcache_end(&mc);
+
+	mcache_begin(&mc);
+	ck_assert(!seen(20, 7, 1, 3));
+	ck_assert(seen(10, 6, 1, 2));
+	ck_assert_uint_eq(mc.hits, 1);
+	ck_assert_uint_eq(mc.misses, 1);
+}
+END_TEST
+
+/* A recycled pid, or an exec/rename/setuid (new hash), is a miss. */
+START_TEST(test_cache_key)
+{
+	struct sample a = proc(10, 5, 1);
+	struct sample_text t = { .cmdline = "sleep 1" };
+	uint64_t h;
+
+	a.uid = 1000;
+	strcpy(a.comm, "sleep");
+	h = mcache_hash(&a, &t);
+	mcache_begin(&mc);
+	mcache_add(&mc, &a, h);
+	mcache_end(&mc);
+	ck_assert(seen(10, 5, h, 1));
+	ck_assert(!seen(10, 6, h, 1)); /* same pid, started later */
+
+	strcpy(t.cmdline, "sleep 2");
+	ck_assert_uint_ne(mcache_hash(&a, &t), h);
+	strcpy(t.cmdline, "sleep 1");
+	a.uid = 0;
+	ck_assert_uint_ne(mcache_hash(&a, &t), h);
+	a.uid = 1000;
+	strcpy(a.comm, "sleeq");
+	ck_assert_uint_ne(mcache_hash(&a, &t), h);
+	strcpy(a.comm, "sleep");
+	ck_assert_uint_eq(mcache_hash(&a, &t), h);
+}
+END_TEST
+
+/* More processes than the table: the rest are simply not remembered. */
+START_TEST(test_cache_bounded)
+{
+	mcache_begin(&mc);
+	for (pid_t p = 1; p <= 10; p++) {
+		struct sample s = proc(p, 1, (int16_t)p);
+
+		mcache_add(&mc, &s, 0);
+	}
+	ck_assert_uint_eq(mc.ncur, 4);
+	mcache_end(&mc);
+	mcache_begin(&mc);
+	ck_assert(seen(4, 1, 0, 4));
+	ck_assert(!seen(5, 1, 0, 5));
+}
+END_TEST
+
+Suite *agent_pass_suite(void)
+{
+	Suite *s = suite_create("agent_pass");
+	TCase *tc = tcase_create("cache");
+	TCase *tp = tcase_create("pass");
+
+	tcase_add_checked_fixture(tc, mc_setup, mc_teardown);
+	tcase_add_test(tc, test_cache_evicts);
+	tcase_add_test(tc, test_cache_key);
+	tcase_add_test(tc, test_cache_bounded);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tp, setup, teardown);
+	tcase_add_test(tp, test_second_pass_no_regexec);
+	tcase_add_test(tp, test_second_pass_no_malloc);
+	suite_add_tcase(s, tp);
+	return s;
+}
