@@ -37,6 +37,7 @@ include agent/agent.mk
 include tests/unit/unit.mk
 include tests/vm/vm.mk
 include scripts/style.mk
+include bench/bench.mk
 
 check: deps format-check style check-unit check-module-build check-vm
 	@echo "make check: all passed"
