@@ -18,7 +18,8 @@ BENCH_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Iagent
 
 .PHONY: bench bench-build
 bench:
-	@command -v earlyoom >/dev/null || scripts/install-deps.sh
+	@# Only here: on a systemd machine the package also starts its daemon.
+	@command -v earlyoom >/dev/null || scripts/install-deps.sh earlyoom
 	@$(MAKE) --no-print-directory bench-build
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_ROUNDS="$(BENCH_ROUNDS)" \
 		bench/run.sh $(BENCH_BUILD)

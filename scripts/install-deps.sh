@@ -10,7 +10,6 @@ PACKAGES="
 	clang llvm libclang-rt-14-dev
 	sparse linux-source-6.1 xz-utils
 	qemu-system-x86 busybox-static cpio zstd
-	earlyoom
 	$*
 "
 
