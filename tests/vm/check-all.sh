@@ -2,12 +2,13 @@
 # Run the VM bench on several kernels, one after the other, and end with
 # a combined "N passed, N failed, N skipped" line.
 #
-#   check-all.sh RUNNER OOMQCTL SERIES...
+#   check-all.sh RUNNER OOMQCTL OOMQD SERIES...
 set -eu
 
 runner=$1
 oomqctl=$2
-shift 2
+oomqd=$3
+shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 pass=0
 fail=0
@@ -17,7 +18,7 @@ trap 'rm -f "$out"' EXIT
 
 for series in "$@"; do
 	rc=0
-	"$here/run.sh" "$series" "$runner" "$oomqctl" >"$out" || rc=$?
+	"$here/run.sh" "$series" "$runner" "$oomqctl" "$oomqd" >"$out" || rc=$?
 	# Everything but run.sh's own summary line.
 	grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$out" || true
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)

@@ -1,20 +1,25 @@
 #!/bin/sh
 # Build the guest initramfs: static busybox with its applet links, /init,
-# the test runner, and (when given) the module and oomqctl.
+# the test runner, and (when given) the module, oomqctl, and oomqd with
+# its config (as /etc/oomqd-vmtest.conf).
 #
-#   mkinitramfs.sh OUT.cpio.gz RUNNER [MODULE.ko|-] [OOMQCTL|-]
+#   mkinitramfs.sh OUT.cpio.gz RUNNER [MODULE.ko|-] [OOMQCTL|-] [OOMQD|-]
+#		[OOMQD_CONF|-]
 set -eu
 
 out=$1
 runner=$2
 module=${3:--}
 oomqctl=${4:--}
+oomqd=${5:--}
+oomqd_conf=${6:--}
 here=$(cd "$(dirname "$0")" && pwd)
 
 root=$out.d
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
-	"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules"
+	"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules" \
+	"$root/etc"
 
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list-full); do
@@ -27,6 +32,8 @@ if [ "$module" != - ]; then
 	strip --strip-debug -o "$root/lib/modules/oomq.ko" "$module"
 fi
 [ "$oomqctl" = - ] || cp "$oomqctl" "$root/bin/oomqctl"
+[ "$oomqd" = - ] || strip -o "$root/bin/oomqd" "$oomqd"
+[ "$oomqd_conf" = - ] || cp "$oomqd_conf" "$root/etc/oomqd-vmtest.conf"
 chmod 755 "$root/init" "$root/bin/oomq-vmtest"
 
 (cd "$root" && find . -print0 | sort -z |

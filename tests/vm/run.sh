@@ -2,12 +2,14 @@
 # Boot one Debian kernel under QEMU (TCG) with the oomq initramfs, run every
 # guest case in that one boot, and report.
 #
-#   run.sh SERIES RUNNER [OOMQCTL]	SERIES is 6.1 or 6.12
+#   run.sh SERIES RUNNER [OOMQCTL [OOMQD]]	SERIES is 6.1 or 6.12
 #
 # Environment: VM_MEM (MiB, default 384), VM_TIMEOUT (s, default 600),
 # VM_CASES (comma-separated case names, default all), VM_APPEND (extra
 # kernel arguments), VM_SRC (tree to build the module from, default this
-# one: point it at a deliberately broken copy to see the bench catch it).
+# one: point it at a deliberately broken copy to see the bench catch it),
+# VM_OOMQD_CONF (oomqd's config for the agent_* cases, default
+# tests/vm/oomqd-vmtest.conf).
 #
 # Prints the guest's per-case lines and ends with "N passed, N failed,
 # N skipped"; exits non-zero if any case failed, the guest never printed
@@ -17,6 +19,7 @@ set -eu
 series=$1
 runner=$2
 oomqctl=${3:-}
+oomqd=${4:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vmdir=${VM_BUILD:-$top/build/vm}
 
@@ -52,8 +55,11 @@ else
 fi
 
 [ -n "$oomqctl" ] && [ -x "$oomqctl" ] || oomqctl=-
+# Without oomqd in the image the agent_* cases fail and say so.
+[ -n "$oomqd" ] && [ -x "$oomqd" ] || oomqd=-
 "$top/tests/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$runner" \
-	"$module" "$oomqctl"
+	"$module" "$oomqctl" "$oomqd" \
+	"${VM_OOMQD_CONF:-$top/tests/vm/oomqd-vmtest.conf}"
 
 log=$vmdir/$kver.log
 append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 slab_nomerge"

@@ -1,5 +1,5 @@
 # The VM bench: Debian's 6.1 and 6.12 kernels booted under QEMU (TCG) with
-# an initramfs holding the module, the guest test runner and oomqctl.
+# an initramfs holding the module, the guest test runner, oomqctl and oomqd.
 # Included from the top-level Makefile: paths are relative to the root.
 #
 #   make vm-kernels	resolve the newest kernels, install headers, fetch images
@@ -7,11 +7,14 @@
 #   make check-vm	both, ending with a combined "N passed, N failed" line
 #
 # VM_CASES=steer_order,memcg runs only those cases (plus insmod);
-# VM_MEM, VM_TIMEOUT and VM_APPEND are passed to tests/vm/run.sh.
+# VM_MEM, VM_TIMEOUT, VM_APPEND and VM_OOMQD_CONF are passed to
+# tests/vm/run.sh.
 
 VM_BUILD := $(BUILD)/vm
 VM_RUNNER := $(VM_BUILD)/guest/oomq-vmtest
 VM_OOMQCTL := $(BUILD)/static/oomqctl
+# The rule is in agent/agent.mk.
+VM_OOMQD := $(BUILD)/static/oomqd
 VM_GUEST_SRCS := $(wildcard tests/vm/guest/*.c)
 VM_GUEST_HDRS := $(wildcard tests/vm/guest/*.h) tests/common/proc_oom_cases.h \
 	include/uapi/linux/oomq.h
@@ -28,13 +31,13 @@ $(VM_RUNNER): $(VM_GUEST_SRCS) $(VM_GUEST_HDRS)
 vm-kernels:
 	tests/vm/kernels.sh all
 
-vm-guest: $(VM_RUNNER) $(VM_OOMQCTL)
+vm-guest: $(VM_RUNNER) $(VM_OOMQCTL) $(VM_OOMQD)
 
 $(VM_SERIES:%=check-vm-%): check-vm-%: vm-guest
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) tests/vm/run.sh $* $(VM_RUNNER) \
-		$(VM_OOMQCTL)
+		$(VM_OOMQCTL) $(VM_OOMQD)
 
 # One kernel after the other: each VM wants both cores.
 check-vm: vm-guest
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) tests/vm/check-all.sh $(VM_RUNNER) \
-		$(VM_OOMQCTL) $(VM_SERIES)
+		$(VM_OOMQCTL) $(VM_OOMQD) $(VM_SERIES)

@@ -7,11 +7,14 @@
  * nothing else shares them): a leaked struct pid or task reference per
  * queue write or per OOM would show there.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "oomcheck.h"
@@ -19,9 +22,14 @@
 #define CYCLES 20
 #define VICTIMS 3
 #define SLEEPERS 4
-/* Slack for objects in flight (measured: 0-2); a leak per OOM is 20+. */
-#define PID_SLACK 10
-#define TASK_SLACK 10
+/*
+ * Objects beyond those that live tasks account for, compared with the
+ * baseline: kernel threads come and go with load, so raw slab counts
+ * would drift without any leak.  Slack for objects still in flight
+ * (RCU-deferred frees); a leak per OOM or per queue entry is 20+.
+ */
+#define PID_SLACK 4
+#define TASK_SLACK 4
 #define SETTLE_MS 10000
 
 /* insmod parameters, varied across cycles. */
@@ -154,10 +162,72 @@ static bool cycle(struct outcome *o, int n)
 	return true;
 }
 
+/* Tasks alive or not yet reaped, kernel threads included. */
+static long tasks_now(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d, *t;
+	long n = 0;
+
+	if (!proc)
+		return -1;
+	while ((d = readdir(proc))) {
+		char path[300];
+		DIR *task;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", d->d_name);
+		task = opendir(path);
+		if (!task)
+			continue; /* gone meanwhile */
+		while ((t = readdir(task)))
+			n += t->d_name[0] != '.';
+		closedir(task);
+	}
+	closedir(proc);
+	return n;
+}
+
+/* pid and task_struct objects that no live task accounts for. */
+static void slab_excess(long *pid, long *task)
+{
+	long tasks = tasks_now();
+
+	*pid = slab_active("pid") - tasks;
+	*task = slab_active("task_struct") - tasks;
+}
+
+/*
+ * Back to the baseline of pid and task_struct objects?  RCU-deferred
+ * frees and reaping take a moment to show, so wait for them a while.
+ */
+static void slabs_settled(struct outcome *o, long pid0, long task0,
+			  const char *what)
+{
+	long long end = now_ms() + SETTLE_MS;
+	long pid1, task1;
+
+	/* Wait for all of it, not just the slack, to report the rest. */
+	do {
+		sleep_ms(250);
+		slab_excess(&pid1, &task1);
+		pid1 -= pid0;
+		task1 -= task0;
+	} while ((pid1 > 0 || task1 > 0) && now_ms() < end);
+	if (pid1 > PID_SLACK || task1 > TASK_SLACK)
+		failf(o,
+		      "after %s: pid %+ld, task_struct %+ld objects "
+		      "(slack %d, %d)",
+		      what, pid1, task1, PID_SLACK, TASK_SLACK);
+	else
+		notef(o, "%s; pid %+ld, task_struct %+ld objects", what, pid1,
+		      task1);
+}
+
 void case_leak_stress(struct outcome *o)
 {
-	long pid0, task0, pid1 = 0, task1 = 0;
-	long long end;
+	long pid0, task0;
 
 	/* The listener would lose its family at the first rmmod. */
 	events_stop();
@@ -170,26 +240,130 @@ void case_leak_stress(struct outcome *o)
 		return;
 	}
 	sleep_ms(500);
-	pid0 = slab_active("pid");
-	task0 = slab_active("task_struct");
+	slab_excess(&pid0, &task0);
 
 	for (int n = 0; n < CYCLES; n++)
 		if (!cycle(o, n))
 			return;
 
-	/* RCU-deferred frees and reaping take a moment to show. */
-	end = now_ms() + SETTLE_MS;
-	do {
-		sleep_ms(250);
-		pid1 = slab_active("pid") - pid0;
-		task1 = slab_active("task_struct") - task0;
-	} while ((pid1 > PID_SLACK || task1 > TASK_SLACK) && now_ms() < end);
-	if (pid1 > PID_SLACK || task1 > TASK_SLACK)
-		failf(o,
-		      "after %d cycles: pid %+ld, task_struct %+ld objects "
-		      "(slack %d, %d)",
-		      CYCLES, pid1, task1, PID_SLACK, TASK_SLACK);
-	else
-		notef(o, "%d cycles; pid %+ld, task_struct %+ld objects",
-		      CYCLES, pid1, task1);
+	slabs_settled(o, pid0, task0, "20 cycles");
+}
+
+/*
+ * A memcg OOM storm: children that each allocate past the cgroup's limit
+ * and are OOM-killed, one after the other, each queued by the storm
+ * parent first so the steering path runs too.  The module comes and goes
+ * under it, so some unloads land in the middle of an OOM.
+ */
+#define STORM_LIMIT "32M"
+#define STORM_CHILD_MIB 64
+#define STORM_CYCLES 20
+
+static int storm_child(void)
+{
+	size_t size = (size_t)STORM_CHILD_MIB << 20;
+	char *p = malloc(size);
+
+	for (size_t i = 0; p && i < size; i += 4096) {
+		p[i] = 1;
+		/* Or the compiler may drop the stores. */
+		__asm__ volatile("" ::: "memory");
+	}
+	return 1; /* not killed: the limit did not hold */
+}
+
+static int storm(void *arg)
+{
+	const char *procs = arg;
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	/* The runner's -1000 would make every child unkillable. */
+	if (write_str(procs, pid) || write_str("/proc/self/oom_score_adj", "0"))
+		return 2;
+	for (;;) {
+		pid_t child = fork();
+
+		if (child == 0)
+			_exit(storm_child());
+		if (child < 0)
+			continue;
+		/* Fails while the module is away; that is fine. */
+		snprintf(pid, sizeof(pid), "%d", child);
+		write_str("/proc/oom", pid);
+		waitpid(child, NULL, 0);
+	}
+	return 0;
+}
+
+static long memcg_oom_kills(const char *cg)
+{
+	char path[192], buf[512], *p;
+
+	snprintf(path, sizeof(path), "%s/memory.events", cg);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "oom_kill ");
+	return p ? strtol(p + 9, NULL, 10) : -1;
+}
+
+void case_unload_storm(struct outcome *o)
+{
+	char cg[128], procs[192];
+	long pid0, task0, kills;
+	pid_t stormer;
+	int err = 0;
+
+	events_stop();
+	if (slab_active("pid") < 0 || slab_active("task_struct") < 0) {
+		skipf(o, "no pid/task_struct lines in /proc/slabinfo");
+		return;
+	}
+	if (module_unload()) {
+		failf(o, "initial rmmod failed");
+		return;
+	}
+	sleep_ms(500);
+	slab_excess(&pid0, &task0);
+
+	err = cg_create("oomq-storm", cg, sizeof(cg));
+	if (!err)
+		err = cg_set(cg, "memory.max", STORM_LIMIT);
+	if (err) {
+		failf(o, "cgroup setup: %s", strerror(-err));
+		goto out;
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	stormer = spawn_fn(storm, procs);
+	for (int n = 0; n < STORM_CYCLES && !err; n++) {
+		err = module_load(load_params[n % ARRAY_SIZE(load_params)]);
+		if (!err) {
+			/* Unload at a different point of the storm each time. */
+			sleep_ms(40 + 37 * n % 200);
+			err = module_unload();
+		}
+		sleep_ms(20);
+	}
+	kills = memcg_oom_kills(cg);
+	if (!is_alive(stormer))
+		failf(o, "the storm stopped by itself");
+	kill_all();
+	cg_remove(cg);
+	if (err) {
+		failf(o, "%s: %s", env.module_loaded ? "rmmod" : "insmod",
+		      strerror(-err));
+		goto out;
+	}
+	/* Fewer kills than cycles would mean few unloads met an OOM. */
+	if (kills < STORM_CYCLES) {
+		failf(o, "only %ld memcg OOM kills during %d load cycles",
+		      kills, STORM_CYCLES);
+		goto out;
+	}
+	notef(o, "%ld memcg OOM kills across %d load/unload cycles", kills,
+	      STORM_CYCLES);
+	slabs_settled(o, pid0, task0, "the storm");
+out:
+	if (!env.module_loaded && module_load(""))
+		failf(o, "cannot load the module again");
 }

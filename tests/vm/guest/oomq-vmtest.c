@@ -6,7 +6,8 @@
  *	vm-case kernel=6.1.0-56-cloud-amd64 case=steer_order result=pass ms=812 detail="..."
  *	17 passed, 0 failed, 1 skipped
  *
- *	oomq-vmtest --module=PATH --oomqctl=PATH [all | CASE...]
+ *	oomq-vmtest --module=PATH --oomqctl=PATH --oomqd=PATH
+ *		--oomqd-conf=PATH [all | CASE...]
  *
  * Cases before "insmod" run without the module; those after it skip
  * with a reason when the module could not be loaded.
@@ -22,6 +23,8 @@
 struct vm_env env = {
 	.module_path = "/lib/modules/oomq.ko",
 	.oomqctl_path = "/bin/oomqctl",
+	.oomqd_path = "/bin/oomqd",
+	.oomqd_conf = "/etc/oomqd-vmtest.conf",
 };
 
 static void case_insmod(struct outcome *o);
@@ -41,7 +44,14 @@ static const struct vm_case cases[] = {
 	{ "proc_valid_input", case_proc_valid_input, true },
 	{ "proc_perm", case_proc_perm, true },
 	{ "oom_score", case_oom_score, true },
+	/* The agent with the module: case_agent.c. */
+	{ "agent_steers", case_agent_steers, true },
+	{ "agent_sigkill_ttl", case_agent_sigkill_ttl, true },
+	{ "agent_survives", case_agent_survives, true },
+	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
+	/* Unloads under a memcg OOM storm, then loads the module again. */
+	{ "unload_storm", case_unload_storm, true },
 	/* Last: it unloads and reloads the module. */
 	{ "leak_stress", case_leak_stress, true },
 };
@@ -136,6 +146,10 @@ int main(int argc, char **argv)
 			env.module_path = argv[i] + 9;
 		else if (!strncmp(argv[i], "--oomqctl=", 10))
 			env.oomqctl_path = argv[i] + 10;
+		else if (!strncmp(argv[i], "--oomqd=", 8))
+			env.oomqd_path = argv[i] + 8;
+		else if (!strncmp(argv[i], "--oomqd-conf=", 13))
+			env.oomqd_conf = argv[i] + 13;
 	}
 	report_init();
 	uname(&uts);

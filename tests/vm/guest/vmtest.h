@@ -42,6 +42,8 @@ void sleep_ms(unsigned int ms);
 struct vm_env {
 	const char *module_path; /* oomq.ko in the guest, may be absent */
 	const char *oomqctl_path; /* static oomqctl, may be absent */
+	const char *oomqd_path; /* static oomqd, may be absent */
+	const char *oomqd_conf; /* its config for the agent_* cases */
 	bool module_loaded;
 	char mode_default[32]; /* "mode" parameter after insmod */
 };
@@ -98,7 +100,7 @@ pid_t spawn_big(void);
 pid_t spawn_threaded(const char *name, pid_t *tid);
 /* A child that exits at once and is left unreaped. */
 pid_t spawn_zombie(void);
-/* Allocate until one OOM kill happened (or @max_mib), then hold. */
+/* Allocate until one OOM kill happened (or @max_mib), then exit. */
 struct trigger_result run_trigger(const char *cgroup, unsigned int max_mib);
 /* Fork+exec argv with stdout to @out (or inherited), registered. */
 pid_t spawn_exec(char *const argv[], const char *out);
@@ -168,7 +170,11 @@ void case_proc_bad_input(struct outcome *o);
 void case_proc_valid_input(struct outcome *o);
 void case_proc_perm(struct outcome *o);
 void case_oom_score(struct outcome *o);
+void case_agent_steers(struct outcome *o);
+void case_agent_sigkill_ttl(struct outcome *o);
+void case_agent_survives(struct outcome *o);
 void case_netlink_events(struct outcome *o);
+void case_unload_storm(struct outcome *o);
 void case_leak_stress(struct outcome *o);
 
 #endif /* OOMQ_VMTEST_H */

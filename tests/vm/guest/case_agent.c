@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The agent with the module: oomqd (static, in the image) runs as the
+ * daemon with the bench's config (tests/vm/oomqd-vmtest.conf), and real
+ * OOMs check what it promises:
+ *
+ *   agent_steers       its ranking decides: the process its policy
+ *                      prefers (24 MiB, "victim") dies, not the 96 MiB
+ *                      one the kernel alone would take;
+ *   agent_sigkill_ttl  it set the queue TTL; killed with SIGKILL, the
+ *                      queue it leaves stops steering once past the TTL;
+ *   agent_survives     it set oom_score_adj -1000 for itself, so an OOM
+ *                      in its own cgroup, where it is the kernel's first
+ *                      choice, takes the other task; it then keeps
+ *                      ranking (a new preferred process goes first once
+ *                      a SIGHUP asks it to reload and re-rank).
+ *
+ * The agent is started with oom_score_adj 0 (the runner's -1000 is not
+ * inherited), its stdout and stderr in AGENT_LOG; a case that fails
+ * because the agent exited quotes the log's last line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oomcheck.h"
+
+#define R(pid, name) ((struct proc_ref){ (pid), (name) })
+
+#define AGENT_LOG "/tmp/oomqd.log"
+#define STATUS_OUT "/tmp/oomqctl-status.out"
+/* From start to its first queue write, and to its self-protection. */
+#define AGENT_START_MS 10000
+/* SIGHUP (reload the config) re-ranks at once. */
+#define AGENT_RERANK_MS 5000
+/* What the stale queue is left to age beyond the TTL. */
+#define TTL_MARGIN_MS 500
+
+static int exec_agent(void *arg)
+{
+	char *argv[] = { (char *)env.oomqd_path, "--config",
+			 (char *)env.oomqd_conf, NULL };
+	int fd;
+
+	(void)arg;
+	/* Not the runner's -1000: the agent must protect itself. */
+	if (write_str("/proc/self/oom_score_adj", "0"))
+		return 126;
+	fd = open(AGENT_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		return 126;
+	close(fd);
+	execv(argv[0], argv);
+	return 127;
+}
+
+/* The last line the agent logged, for a failure's detail. */
+static const char *agent_log_tail(void)
+{
+	static char buf[1 << 16];
+	static char line[160];
+	ssize_t n = read_text(AGENT_LOG, buf, sizeof(buf));
+	char *p;
+
+	if (n <= 0)
+		return "(nothing logged)";
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	p = strrchr(buf, '\n');
+	p = p ? p + 1 : buf;
+	/* Truncated on purpose: one line of a detail. */
+	memcpy(line, p, strnlen(p, sizeof(line) - 1));
+	line[strnlen(p, sizeof(line) - 1)] = '\0';
+	return line;
+}
+
+/* Why @pid (a registered child) is gone: "exit 2", "signal 9". */
+static const char *exit_how(pid_t pid)
+{
+	static char how[32];
+	siginfo_t si = { 0 };
+
+	if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) ||
+	    si.si_pid != pid)
+		return "gone";
+	snprintf(how, sizeof(how), "%s %d",
+		 si.si_code == CLD_EXITED ? "exit" : "signal", si.si_status);
+	return how;
+}
+
+static bool agent_dead(struct outcome *o, pid_t agent, const char *when)
+{
+	if (is_alive(agent))
+		return false;
+	failf(o, "oomqd (%d) is gone (%s) %s; its log: %s", agent,
+	      exit_how(agent), when, agent_log_tail());
+	return true;
+}
+
+static pid_t agent_start(struct outcome *o)
+{
+	char path[64], comm[32] = "";
+	long long end;
+	pid_t pid;
+
+	if (access(env.oomqd_path, X_OK)) {
+		failf(o, "no oomqd in the image (%s)", env.oomqd_path);
+		return -1;
+	}
+	if (access(env.oomqd_conf, R_OK)) {
+		failf(o, "no oomqd config in the image (%s)", env.oomqd_conf);
+		return -1;
+	}
+	pid = spawn_fn(exec_agent, NULL);
+	if (pid < 0) {
+		failf(o, "fork: %s", strerror(errno));
+		return -1;
+	}
+	/*
+	 * Until the exec the child is a copy of the runner, oom_score_adj
+	 * -1000 included: only after it does the agent's own value show.
+	 */
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	end = now_ms() + AGENT_START_MS;
+	while (read_text(path, comm, sizeof(comm)) < 0 ||
+	       strcmp(comm, "oomqd\n")) {
+		if (agent_dead(o, pid, "at start") || now_ms() > end) {
+			failf(o, "oomqd (%d) did not start: comm '%s'", pid,
+			      comm);
+			return -1;
+		}
+		sleep_ms(10);
+	}
+	return pid;
+}
+
+/* The PID at the head of /proc/oom; 0 when it is empty. */
+static pid_t queue_head(void)
+{
+	char buf[4096];
+
+	if (queue_read(buf, sizeof(buf)))
+		return -1;
+	return atoi(buf);
+}
+
+/* Wait until the agent has put @pid first in /proc/oom. */
+static bool wait_head(struct outcome *o, pid_t agent, pid_t pid,
+		      const char *name, unsigned int timeout_ms,
+		      const char *when)
+{
+	long long t0 = now_ms(), end = t0 + timeout_ms;
+	pid_t head;
+
+	do {
+		head = queue_head();
+		if (head == pid) {
+			notef(o, "%s first in /proc/oom %lld ms %s", name,
+			      now_ms() - t0, when);
+			return true;
+		}
+		if (agent_dead(o, agent, when))
+			return false;
+		sleep_ms(50);
+	} while (now_ms() < end);
+	return failf(o, "%s (%d) not first in /proc/oom %u ms %s: head is %d",
+		     name, pid, timeout_ms, when, head);
+}
+
+static bool spawned(struct outcome *o, pid_t pid, const char *what)
+{
+	return pid > 0 ? true : failf(o, "could not start %s", what);
+}
+
+/* The kill event for @pid must say @want (when netlink is up). */
+static void event_is(struct outcome *o, pid_t pid, const char *name,
+		     const char *want)
+{
+	char choice[32];
+
+	if (!events_running()) {
+		notef(o, "netlink not checked: no oomqctl events");
+		return;
+	}
+	if (!events_wait_kill(pid, choice, sizeof(choice), 3000))
+		failf(o, "no kill event for %s (%d)", name, pid);
+	else if (strcmp(choice, want))
+		failf(o, "kill event for %s says choice=%s, want %s", name,
+		      choice, want);
+	else
+		notef(o, "event choice=%s", choice);
+}
+
+/* "queue_age_ms=1234" from `oomqctl status`; -1 if not known. */
+static long long queue_age_ms(void)
+{
+	char *argv[] = { (char *)env.oomqctl_path, "status", NULL };
+	char buf[4096];
+	const char *p;
+	pid_t pid;
+
+	if (access(env.oomqctl_path, X_OK))
+		return -1;
+	pid = spawn_exec(argv, STATUS_OUT);
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	unregister_child(pid);
+	if (read_text(STATUS_OUT, buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "queue_age_ms=");
+	return p ? atoll(p + 13) : -1;
+}
+
+/*
+ * The policy's choice dies: "victim" (24 MiB) is preferred by the
+ * config, "big" (96 MiB) is what the kernel alone would take.
+ */
+void case_agent_steers(struct outcome *o)
+{
+	pid_t big = spawn_big(), victim = spawn_small("victim");
+	pid_t other = spawn_small("other"), agent;
+
+	if (!spawned(o, big, "big") || !spawned(o, victim, "victim") ||
+	    !spawned(o, other, "other"))
+		return;
+	agent = agent_start(o);
+	if (agent < 0 || !wait_head(o, agent, victim, "victim", AGENT_START_MS,
+				    "after oomqd started"))
+		return;
+
+	const struct proc_ref live[] = { R(big, "big"), R(other, "other"),
+					 R(agent, "oomqd") };
+	if (!oom_once(o, &(struct oom_expect){ .victim = R(victim, "victim"),
+					       .live = live,
+					       .nlive = 3,
+					       .choices = "queue",
+					       .scope = "global" }))
+		return;
+	event_is(o, victim, "victim", "queue");
+}
+
+/*
+ * SIGKILL leaves the agent's last queue behind; once older than the TTL
+ * the agent set, the module ignores it: the kernel's own choice dies and
+ * the event says "stale".
+ */
+void case_agent_sigkill_ttl(struct outcome *o)
+{
+	pid_t big = spawn_big(), victim = spawn_small("victim"), agent;
+	char ttl[32] = "", missing[200] = "";
+	long long end, age, wait;
+
+	if (!spawned(o, big, "big") || !spawned(o, victim, "victim"))
+		return;
+	agent = agent_start(o);
+	if (agent < 0 || !wait_head(o, agent, victim, "victim", AGENT_START_MS,
+				    "after oomqd started"))
+		return;
+	/* The agent sets the TTL from its config, over netlink. */
+	end = now_ms() + AGENT_START_MS;
+	while ((param_get("ttl_ms", ttl, sizeof(ttl)) || !strcmp(ttl, "0")) &&
+	       now_ms() < end && !agent_dead(o, agent, "before its TTL"))
+		sleep_ms(50);
+	if (o->res == RES_FAIL)
+		return;
+	if (!strcmp(ttl, "0")) {
+		/* Go on as if it had, to check the rest; the case fails. */
+		snprintf(
+			missing, sizeof(missing),
+			"oomqd did not set the queue TTL: ttl_ms still 0 %d ms after start (config ttl_ms=20001)",
+			AGENT_START_MS);
+		param_set("ttl_ms", "20001");
+		snprintf(ttl, sizeof(ttl), "20001");
+	}
+	notef(o, "ttl_ms=%s", ttl);
+
+	kill_reap(agent);
+	if (queue_head() != victim) {
+		failf(o, "the dead agent's queue does not start with victim");
+		return;
+	}
+	/* Its last write may be up to half the TTL old already. */
+	age = queue_age_ms();
+	wait = atoll(ttl) + TTL_MARGIN_MS - (age > 0 ? age : 0);
+	notef(o, "queue %lld ms old at SIGKILL, waited %lld ms", age, wait);
+	if (wait > 0)
+		sleep_ms(wait);
+
+	if (!oom_once(o, &(struct oom_expect){ .victim = R(big, "big"),
+					       .live = &R(victim, "victim"),
+					       .nlive = 1,
+					       .choices = "stale",
+					       .scope = "global" }))
+		return;
+	event_is(o, big, "big", "stale");
+	if (missing[0])
+		failf(o,
+		      "%s; with ttl_ms set through sysfs instead the stale queue was ignored",
+		      missing);
+}
+
+/*
+ * An OOM in the agent's own cgroup, where it is the kernel's first
+ * choice: the only other task there is never queued and has
+ * oom_score_adj -500 (a negative badness), so only the agent's own
+ * -1000 keeps it alive.  Afterwards it must still be ranking.
+ */
+void case_agent_survives(struct outcome *o)
+{
+	struct holder_opts uo = { .name = "unqueued", .mib = 4, .adj = -500 };
+	char cg[128], pidbuf[16];
+	pid_t agent, unq, big, fresh;
+	long long end;
+	long adj;
+	int err;
+
+	err = cg_create("oomq-agent", cg, sizeof(cg));
+	if (!err)
+		err = cg_set(cg, "memory.max", "64M");
+	if (err) {
+		failf(o, "cgroup setup: %s", strerror(-err));
+		cg_remove(cg);
+		return;
+	}
+	uo.cgroup = cg;
+	unq = spawn_holder(&uo);
+	if (!spawned(o, unq, "unqueued"))
+		goto out;
+	agent = agent_start(o);
+	if (agent < 0)
+		goto out;
+	/* Started, and protected itself (it started at 0). */
+	end = now_ms() + AGENT_START_MS;
+	while ((adj = oom_score_adj(agent)) != -1000 && now_ms() < end &&
+	       !agent_dead(o, agent, "after start"))
+		sleep_ms(50);
+	if (o->res == RES_FAIL)
+		goto out;
+	if (adj != -1000) {
+		failf(o,
+		      "oomqd did not protect itself: /proc/%d/oom_score_adj is %ld %d ms after start, want -1000",
+		      agent, adj, AGENT_START_MS);
+		goto out;
+	}
+	snprintf(pidbuf, sizeof(pidbuf), "%d", agent);
+	err = cg_set(cg, "cgroup.procs", pidbuf);
+	if (err) {
+		failf(o, "move oomqd into %s: %s", cg, strerror(-err));
+		goto out;
+	}
+	notef(o, "oomqd oom_score_adj -1000");
+
+	if (!oom_once(o, &(struct oom_expect){ .cgroup = cg,
+					       .max_mib = 256,
+					       .victim = R(unq, "unqueued"),
+					       .live = &R(agent, "oomqd"),
+					       .nlive = 1,
+					       .choices = "dry|kernel",
+					       .scope = "memcg" }))
+		goto out;
+	if (agent_dead(o, agent, "after the OOM"))
+		goto out;
+	/*
+	 * Its calm timer would queue "fresh" within 10 s; a reload is the
+	 * documented way to have it re-rank now, and costs the bench less.
+	 * "big" would come first if the policy were not applied.
+	 */
+	big = spawn_big();
+	fresh = spawn_small("fresh");
+	if (spawned(o, big, "big") && spawned(o, fresh, "fresh") &&
+	    !kill(agent, SIGHUP))
+		wait_head(o, agent, fresh, "fresh", AGENT_RERANK_MS,
+			  "after the OOM and a SIGHUP");
+	agent_dead(o, agent, "at the end");
+out:
+	kill_all();
+	cg_remove(cg);
+}
