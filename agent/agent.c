@@ -5,26 +5,31 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/oomq.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "badness.h"
 #include "rank.h"
 
 int agent_init(struct agent *a, const char *proc_root, size_t cap)
 {
 	int ret;
 
-	a->n = a->nranked = 0;
+	a->n = a->nranked = a->nprocs = a->ncand = 0;
+	a->need = 0;
+	a->full = 0;
 	a->queue_len = 0;
 	a->truncated = 0;
 	a->cap = cap;
 	/* Large and zeroed: untouched pages of the table cost no RSS. */
 	a->tab = calloc(cap, sizeof(*a->tab));
+	a->cand = calloc(cap, sizeof(*a->cand));
 	a->order = calloc(cap, sizeof(*a->order));
 	a->queue = malloc(OOMQ_PROC_WRITE_MAX);
-	if (!a->tab || !a->order || !a->queue) {
+	if (!a->tab || !a->cand || !a->order || !a->queue) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -41,7 +46,9 @@ err_cache:
 err_free:
 	free(a->queue);
 	free(a->order);
+	free(a->cand);
 	free(a->tab);
+	a->cand = NULL;
 	a->tab = NULL;
 	a->order = NULL;
 	a->queue = NULL;
@@ -54,7 +61,9 @@ void agent_fini(struct agent *a)
 	mcache_fini(&a->cache);
 	free(a->queue);
 	free(a->order);
+	free(a->cand);
 	free(a->tab);
+	a->cand = NULL;
 	a->tab = NULL;
 	a->order = NULL;
 	a->queue = NULL;
@@ -77,6 +86,182 @@ static void classify(struct sample *s, const struct sample_text *text,
 	mcache_add(&a->cache, s, h);
 }
 
+/* Every process fully sampled: classic, rss, and --list. */
+static int rank_full(struct agent *a)
+{
+	int ret;
+
+	mcache_begin(&a->cache);
+	ret = proc_sample_all(&a->sampler, a->need, a->tab, a->cap, &a->n,
+			      classify, a);
+	mcache_end(&a->cache);
+	a->nprocs = a->n;
+	/* A full table still ranks what it holds; the caller is told. */
+	a->truncated = ret == -ENOSPC;
+	if (ret && ret != -ENOSPC)
+		return ret;
+	if (a->policy.port == BADNESS_CLASSIC)
+		rank_children(a->tab, a->n, a->sys.page_kb);
+	return 0;
+}
+
+static void count_failure(struct proc_sampler *ps, int err)
+{
+	if (err == -ESRCH)
+		ps->skipped++;
+	else
+		ps->malformed++;
+}
+
+/*
+ * The rules' verdict from the files they match, read this pass.  The
+ * match cache is keyed by pid and a hash of every input a rule reads
+ * (comm, uid, cmdline, exe, cgroup: whichever the rules name), with no
+ * start time: since all of them are read again every pass, the verdict
+ * is a pure function of the hash, a recycled pid included, and nothing
+ * can go stale (an exec that keeps comm, a rewritten argv, setuid, a
+ * cgroup move).  Keying by (pid, start time) instead to skip re-reading
+ * cmdline and the like would need stat (~10 us) every pass just for the
+ * key, and would miss exactly those changes.
+ */
+static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
+{
+	struct proc_sampler *ps = &a->sampler;
+	struct sample s = { .pid = pid, .rule = SAMPLE_NO_RULE };
+	struct sample_text t;
+	uint64_t h;
+	int ret = 0;
+
+	if (a->need & PROC_NEED_COMM)
+		ret = proc_read_comm(ps, pid, s.comm);
+	if (!ret && (a->need & PROC_NEED_UID))
+		ret = proc_read_uid(ps, pid, &s.uid, &s.euid);
+	if (ret)
+		return ret;
+	proc_read_text(ps, pid, a->need, &t);
+	h = mcache_hash(&s, &t);
+	if (!mcache_lookup(&a->cache, &s, h))
+		policy_classify(&s, &t, &a->policy);
+	mcache_add(&a->cache, &s, h);
+	c->rule = s.rule;
+	c->adjust = s.adjust;
+	c->priority = s.priority;
+	return 0;
+}
+
+/* proc_pid_fn: the first stage for one process. */
+static int first_stage(pid_t pid, void *ctx)
+{
+	struct agent *a = ctx;
+	struct proc_sampler *ps = &a->sampler;
+	struct agent_cand *c = &a->cand[a->ncand];
+	unsigned long score;
+	int ret;
+
+	/* Never queued, whatever it scores: save its reads. */
+	if (pid == ps->self)
+		return 0;
+	if (a->nprocs == a->cap) {
+		a->truncated = 1;
+		return 0;
+	}
+	ret = proc_read_oom_score(ps, pid, &score);
+	c->pid = pid;
+	c->rule = SAMPLE_NO_RULE;
+	c->adjust = 0;
+	c->priority = (uint16_t)a->policy.default_priority;
+	if (!ret && a->policy.nrules)
+		ret = first_stage_rules(a, pid, c);
+	if (ret) {
+		count_failure(ps, ret);
+		return 0;
+	}
+	a->nprocs++;
+	if (!c->priority) /* protected, or priority 0: never queued */
+		return 0;
+	c->key = rank_modern_key(score, c->adjust);
+	a->ncand++;
+	return 0;
+}
+
+/* The order the queue takes: higher group, higher key, lower pid. */
+static bool cand_before(const struct agent_cand *x, const struct agent_cand *y)
+{
+	if (x->priority != y->priority)
+		return x->priority > y->priority;
+	if (x->key != y->key)
+		return x->key > y->key;
+	return x->pid < y->pid;
+}
+
+/* A heap with the first candidate at the top. */
+static void cand_sift_down(struct agent_cand *h, size_t root, size_t n)
+{
+	for (;;) {
+		size_t child = 2 * root + 1, top = root;
+		struct agent_cand t;
+
+		if (child < n && cand_before(&h[child], &h[top]))
+			top = child;
+		if (child + 1 < n && cand_before(&h[child + 1], &h[top]))
+			top = child + 1;
+		if (top == root)
+			return;
+		t = h[root];
+		h[root] = h[top];
+		h[top] = t;
+		root = top;
+	}
+}
+
+/*
+ * Lazily: the first stage for everyone, then full samples best first
+ * until queue_length are queueable.  Building the heap is O(n), each pop
+ * O(log n): only the few candidates popped are ever put in order.
+ */
+static int rank_lazy(struct agent *a)
+{
+	struct proc_sampler *ps = &a->sampler;
+	size_t want = a->policy.queue_length, queueable = 0, k;
+	int ret;
+
+	a->nprocs = a->ncand = a->n = 0;
+	a->truncated = 0;
+	ps->skipped = ps->malformed = 0;
+	if (a->policy.nrules)
+		mcache_begin(&a->cache);
+	ret = proc_for_each_pid(ps, first_stage, a);
+	if (a->policy.nrules)
+		mcache_end(&a->cache);
+	if (ret)
+		return ret;
+
+	k = a->ncand;
+	for (size_t i = k / 2; i-- > 0;)
+		cand_sift_down(a->cand, i, k);
+	while (k && queueable < want && a->n < a->cap) {
+		struct agent_cand c = a->cand[0];
+		struct sample *s = &a->tab[a->n];
+
+		a->cand[0] = a->cand[--k];
+		cand_sift_down(a->cand, 0, k);
+		ret = proc_sample_one(ps, c.pid, 0, s, NULL);
+		if (ret) {
+			count_failure(ps, ret);
+			continue;
+		}
+		s->rule = c.rule;
+		s->adjust = c.adjust;
+		s->priority = c.priority;
+		/* rank_excluded() reads the badness: -1000, unkillable. */
+		s->badness = badness_modern(s, &a->sys);
+		if (!rank_excluded(s))
+			queueable++;
+		a->n++;
+	}
+	return 0;
+}
+
 int agent_rank(struct agent *a)
 {
 	int ret;
@@ -84,16 +269,13 @@ int agent_rank(struct agent *a)
 	ret = proc_sample_sys(&a->sampler, &a->sys);
 	if (ret)
 		return ret;
-	mcache_begin(&a->cache);
-	ret = proc_sample_all(&a->sampler, policy_needs(&a->policy), a->tab,
-			      a->cap, &a->n, classify, a);
-	mcache_end(&a->cache);
-	/* A full table still ranks what it holds; the caller is told. */
-	a->truncated = ret == -ENOSPC;
-	if (ret && ret != -ENOSPC)
+	a->need = policy_needs(&a->policy);
+	if (a->full || a->policy.port != BADNESS_MODERN)
+		ret = rank_full(a);
+	else
+		ret = rank_lazy(a);
+	if (ret)
 		return ret;
-	if (a->policy.port == BADNESS_CLASSIC)
-		rank_children(a->tab, a->n, a->sys.page_kb);
 	a->nranked =
 		rank_order(a->tab, a->n, &a->sys, a->policy.port, a->order);
 	ret = rank_format_queue(a->tab, a->order, a->nranked,

@@ -10,6 +10,25 @@
  * needs, per process, at most a.cap processes).  The policy's regexes
  * run only for processes the match cache has not seen (mcache.h), since
  * glibc's regexec() allocates.
+ *
+ * The modern port's pass is lazy, as earlyoom's victim search is:
+ * reading /proc is nearly all of a pass's cost (about 6-12 us per file
+ * per process), so
+ *
+ *   1. every process: /proc/<pid>/oom_score, which is the sort key
+ *      itself (rank_modern_key()), plus only the files the rules match
+ *      (comm; cmdline, exe, cgroup, status for uid only when a rule
+ *      names them).  One compact struct agent_cand each;
+ *   2. best first: the full sample (stat, status, oom_score_adj) of
+ *      candidates until queue_length of them are queueable, the rest
+ *      falling out as kernel threads, zombies, -1000 or vanished.
+ *
+ * The queue is the one the full sample of every process gives (tested
+ * on tests/fixtures/proc), because the sort key is the same number read
+ * from the kernel instead of recomputed from stat and status.  The
+ * classic and rss ports need stat, status and oom_score_adj of everyone
+ * (total_vm, children, cpu time, capabilities, oomkilladj) and
+ * `oomqd --list` shows every process, so they sample everything.
  */
 #ifndef _OOMQD_AGENT_H
 #define _OOMQD_AGENT_H
@@ -24,16 +43,30 @@
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
 
+/* One process after the lazy pass's first stage: 16 bytes. */
+struct agent_cand {
+	int32_t key; /* rank_modern_key() of its oom_score */
+	pid_t pid;
+	uint16_t priority; /* priority group, never 0 here */
+	int16_t rule; /* what policy_classify() set */
+	int16_t adjust; /* oom_score_adj units */
+};
+
 struct agent {
 	struct policy policy;
 	struct proc_sampler sampler;
 	struct sample_sys sys;
 	struct mcache cache; /* rule matches of the last pass */
-	struct sample *tab; /* cap entries */
+	struct sample *tab; /* cap entries; lazy: the candidates sampled */
+	struct agent_cand *cand; /* cap entries, lazy first stage */
 	uint32_t *order; /* cap entries: ranking, first victim first */
 	char *queue; /* the text for /proc/oom, OOMQ_PROC_WRITE_MAX bytes */
 	size_t cap;
-	size_t n; /* sampled in the last pass */
+	size_t n; /* in tab after the last pass */
+	size_t nprocs; /* processes seen in the last pass */
+	size_t ncand; /* lazy: candidates of the first stage */
+	unsigned int need; /* PROC_NEED_* of the policy, per pass */
+	int full; /* sample every process fully (--list), never lazily */
 	size_t nranked; /* queueable in the last pass */
 	int queue_len; /* bytes of queue text */
 	int truncated; /* the last pass saw more than cap processes */

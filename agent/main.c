@@ -361,6 +361,8 @@ int main(int argc, char **argv)
 		logmsg(LOG_ERR, "%s: %s", o.proc_root, strerror(-ret));
 		return EXIT_RUNTIME;
 	}
+	/* The table shows every process, not only the candidates. */
+	a.full = o.list;
 	if (!o.list && !o.once) {
 		status = run_daemon(&a, &o);
 		goto out;

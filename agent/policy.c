@@ -574,6 +574,10 @@ unsigned int policy_needs(const struct policy *p)
 	for (unsigned int i = 0; i < p->nrules; i++) {
 		unsigned int f = p->rules[i].fields;
 
+		if (f & (1u << POLICY_COMM))
+			need |= PROC_NEED_COMM;
+		if (f & (1u << POLICY_USER))
+			need |= PROC_NEED_UID;
 		if (f & (1u << POLICY_CMDLINE))
 			need |= PROC_NEED_CMDLINE;
 		if (f & (1u << POLICY_EXE))

@@ -43,15 +43,21 @@ static int vanished(int err)
 
 int proc_read(struct proc_sampler *ps, const char *path, size_t *len)
 {
-	size_t n = 0;
+	size_t n = 0, room = sizeof(ps->buf) - 1;
 	int fd, err = 0;
 
 	fd = openat(ps->root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	/* Leave one byte so a full buffer is seen as truncation. */
-	while (n < sizeof(ps->buf) - 1) {
-		ssize_t r = read(fd, ps->buf + n, sizeof(ps->buf) - 1 - n);
+	/*
+	 * Leave one byte so a full buffer is seen as truncation.  procfs
+	 * files of a pid are single_open() seq_files: one read() returns
+	 * all of a file that fits, so a short read is the end and the
+	 * usual second read() that returns 0 is a syscall saved (one per
+	 * file per process).  Only a read that filled the room loops.
+	 */
+	while (n < room) {
+		ssize_t r = read(fd, ps->buf + n, room - n);
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -59,9 +65,9 @@ int proc_read(struct proc_sampler *ps, const char *path, size_t *len)
 			err = -errno;
 			break;
 		}
-		if (r == 0)
-			break;
 		n += r;
+		if (r == 0 || n < room)
+			break;
 	}
 	close(fd);
 	if (err)
@@ -118,8 +124,8 @@ static int read_pid_file(struct proc_sampler *ps, pid_t pid, const char *name,
 	return proc_read(ps, path, len);
 }
 
-static void read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
-		      struct sample_text *t)
+void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
+		    struct sample_text *t)
 {
 	char path[64];
 	size_t len;
@@ -173,7 +179,9 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	/* Kernel threads are never victims: nothing more to read. */
 	if (st.flags & PROC_PF_KTHREAD) {
 		s->flags |= SAMPLE_KTHREAD | SAMPLE_NO_MM;
-		text->cmdline[0] = text->exe[0] = text->cgroup[0] = '\0';
+		if (text)
+			text->cmdline[0] = text->exe[0] = text->cgroup[0] =
+				'\0';
 		return 0;
 	}
 
@@ -208,7 +216,57 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		return ret;
 	s->oom_score_adj = (int16_t)adj;
 
-	read_text(ps, pid, need, text);
+	if (text)
+		proc_read_text(ps, pid, need, text);
+	return 0;
+}
+
+/* "666\n" */
+int proc_read_oom_score(struct proc_sampler *ps, pid_t pid,
+			unsigned long *score)
+{
+	size_t len;
+	int ret = read_pid_file(ps, pid, "oom_score", &len);
+
+	if (ret)
+		return vanished(ret) ? -ESRCH : ret;
+	return proc_parse_oom_score_buf(ps->buf, len, score);
+}
+
+/*
+ * "Web Content\n": the task's comm as stat shows it between the
+ * parentheses, at most TASK_COMM_LEN - 1 bytes; a kernel thread's may be
+ * longer (workqueue names), cut as proc_sample_one() cuts stat's.
+ */
+int proc_read_comm(struct proc_sampler *ps, pid_t pid, char *comm)
+{
+	size_t len;
+	int ret = read_pid_file(ps, pid, "comm", &len);
+
+	if (ret)
+		return vanished(ret) ? -ESRCH : ret;
+	if (len && ps->buf[len - 1] == '\n')
+		len--;
+	if (len > SAMPLE_COMM_LEN - 1)
+		len = SAMPLE_COMM_LEN - 1;
+	memcpy(comm, ps->buf, len);
+	comm[len] = '\0';
+	return 0;
+}
+
+int proc_read_uid(struct proc_sampler *ps, pid_t pid, uid_t *uid, uid_t *euid)
+{
+	struct proc_status status;
+	size_t len;
+	int ret = read_pid_file(ps, pid, "status", &len);
+
+	if (ret)
+		return vanished(ret) ? -ESRCH : ret;
+	ret = proc_parse_status_buf(ps->buf, len, &status);
+	if (ret)
+		return ret;
+	*uid = status.uid[0];
+	*euid = status.uid[1];
 	return 0;
 }
 
@@ -232,6 +290,34 @@ static pid_t dirent_pid(const char *name)
 		v = v * 10 + (*name - '0');
 	}
 	return (pid_t)v;
+}
+
+int proc_for_each_pid(struct proc_sampler *ps, proc_pid_fn fn, void *ctx)
+{
+	if (lseek(ps->root_fd, 0, SEEK_SET) < 0)
+		return -errno;
+	for (;;) {
+		long nread = syscall(SYS_getdents64, ps->root_fd, ps->dents,
+				     sizeof(ps->dents));
+
+		if (nread < 0)
+			return -errno;
+		if (nread == 0)
+			return 0;
+		for (long off = 0; off < nread;) {
+			struct linux_dirent64 *d =
+				(struct linux_dirent64 *)(ps->dents + off);
+			pid_t pid = dirent_pid(d->d_name);
+			int ret;
+
+			off += d->d_reclen;
+			if (!pid)
+				continue;
+			ret = fn(pid, ctx);
+			if (ret)
+				return ret;
+		}
+	}
 }
 
 int proc_sample_all(struct proc_sampler *ps, unsigned int need,

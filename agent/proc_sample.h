@@ -17,6 +17,13 @@
 #define PROC_NEED_CMDLINE 0x1
 #define PROC_NEED_EXE 0x2
 #define PROC_NEED_CGROUP 0x4
+/*
+ * What the lazy pass's first stage must read for the rules: the full
+ * sample has comm (stat) and uid (status) anyway, the first stage only
+ * when a rule matches them.
+ */
+#define PROC_NEED_COMM 0x8
+#define PROC_NEED_UID 0x10
 
 struct proc_sampler {
 	int root_fd; /* the /proc root, O_DIRECTORY */
@@ -44,7 +51,31 @@ int proc_read(struct proc_sampler *ps, const char *path, size_t *len);
 
 int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys);
 
-/* 0, or -ESRCH when the process went away, or -errno. */
+/*
+ * The lazy pass's first stage: one small file each.  0, -ESRCH when
+ * the process went away, or -errno (-EINVAL: did not parse).
+ */
+/* /proc/<pid>/oom_score, the kernel's normalised oom_badness(). */
+int proc_read_oom_score(struct proc_sampler *ps, pid_t pid,
+			unsigned long *score);
+/* /proc/<pid>/comm into @comm (SAMPLE_COMM_LEN), without the newline. */
+int proc_read_comm(struct proc_sampler *ps, pid_t pid, char *comm);
+/* The real and effective uid, from /proc/<pid>/status. */
+int proc_read_uid(struct proc_sampler *ps, pid_t pid, uid_t *uid, uid_t *euid);
+/* cmdline, exe and cgroup as @need asks; empty when unreadable. */
+void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
+		    struct sample_text *text);
+
+/* Called for every pid of the root; a non-zero return stops the walk. */
+typedef int (*proc_pid_fn)(pid_t pid, void *ctx);
+/* 0, the first non-zero return of @fn, or -errno of getdents64. */
+int proc_for_each_pid(struct proc_sampler *ps, proc_pid_fn fn, void *ctx);
+
+/*
+ * 0, or -ESRCH when the process went away, or -errno.  @text may be
+ * NULL: the strings are then not read (the lazy pass matched the rules
+ * in its first stage).
+ */
 int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		    struct sample *s, struct sample_text *text);
 

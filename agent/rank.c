@@ -120,16 +120,23 @@ const char *rank_excluded(const struct sample *s)
 	return NULL;
 }
 
+struct rank_ctx {
+	const struct sample *tab;
+	enum badness_port port;
+};
+
 static int cmp_rank(const void *a, const void *b, const void *ctx)
 {
-	const struct sample *tab = ctx;
-	const struct sample *x = &tab[*(const uint32_t *)a];
-	const struct sample *y = &tab[*(const uint32_t *)b];
+	const struct rank_ctx *c = ctx;
+	const struct sample *x = &c->tab[*(const uint32_t *)a];
+	const struct sample *y = &c->tab[*(const uint32_t *)b];
 
 	/* "Greater" sorts later; the queue wants the first victim first. */
 	if (x->priority != y->priority)
 		return x->priority > y->priority ? -1 : 1;
-	if (x->score != y->score)
+	if (c->port == BADNESS_MODERN && x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	if (c->port != BADNESS_MODERN && x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
@@ -157,10 +164,13 @@ size_t rank_order(struct sample *tab, size_t n, const struct sample_sys *sys,
 		s->score = s->badness == BADNESS_UNKILLABLE ?
 				   BADNESS_UNKILLABLE :
 				   adjusted(s->badness, s->adjust, totalpages);
+		s->key = rank_modern_key(
+			badness_oom_score(s->badness, totalpages), s->adjust);
 		if (!rank_excluded(s))
 			order[k++] = (uint32_t)i;
 	}
-	heapsort_r(order, k, sizeof(*order), cmp_rank, tab);
+	heapsort_r(order, k, sizeof(*order), cmp_rank,
+		   &(struct rank_ctx){ .tab = tab, .port = port });
 	return k;
 }
 

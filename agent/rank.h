@@ -23,10 +23,25 @@ void rank_children(struct sample *tab, size_t n, unsigned int page_kb);
 const char *rank_excluded(const struct sample *s);
 
 /*
- * Scores every sample with @port (s->badness, s->score) and writes the
- * indices of the queueable ones to @order: higher priority group first,
- * then higher score, then lower pid.  Returns how many; @order must have
- * room for @n.
+ * The modern port's sort key within a priority group: the process's
+ * /proc/<pid>/oom_score plus the rule's adjust on the same scale
+ * (oom_score shows 2/3 of each oom_score_adj unit; times 3 keeps it
+ * exact).  Ordering by the kernel's own normalised badness rather than
+ * by pages is what lets the lazy pass (agent.c) order every process from
+ * one small file: two processes within one oom_score step (about 0.15%
+ * of RAM + swap) tie and the lower pid goes first, as earlyoom orders by
+ * oom_score before anything else.
+ */
+static inline int32_t rank_modern_key(unsigned long oom_score, int adjust)
+{
+	return (int32_t)oom_score * 3 + adjust * 2;
+}
+
+/*
+ * Scores every sample with @port (s->badness, s->score, s->key) and
+ * writes the indices of the queueable ones to @order: higher priority
+ * group first, then higher score (modern: higher key), then lower pid.
+ * Returns how many; @order must have room for @n.
  */
 size_t rank_order(struct sample *tab, size_t n, const struct sample_sys *sys,
 		  enum badness_port port, uint32_t *order);

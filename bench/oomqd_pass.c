@@ -12,7 +12,8 @@
  *
  * cpu_us is user+system time of the timed passes only (getrusage
  * around the loop), after one untimed warm-up pass; procs is what the
- * last pass sampled (kernel threads included, as in /proc).  hwm_kb is
+ * last pass saw (a.nprocs: kernel threads included, as in /proc; the
+ * lazy pass fully samples only its top candidates, a.n).  hwm_kb is
  * VmHWM, the peak resident set of this process over its whole life,
  * warm-up included: the number to hold against oomqd's RSS budget.
  *
@@ -190,9 +191,11 @@ int main(int argc, char **argv)
 	}
 	printf("procs=%zu skipped=%u passes=%ld cpu_us=%lld us_per_pass=%.1f "
 	       "us_per_proc=%.2f hwm_kb=%ld rss_anon_kb=%ld truncated=%d\n",
-	       a.n, a.sampler.skipped, passes, cpu1 - cpu0,
+	       a.nprocs, a.sampler.skipped, passes, cpu1 - cpu0,
 	       (double)(cpu1 - cpu0) / (double)passes,
-	       a.n ? (double)(cpu1 - cpu0) / (double)passes / (double)a.n : 0,
+	       a.nprocs ? (double)(cpu1 - cpu0) / (double)passes /
+				  (double)a.nprocs :
+			  0,
 	       status_kb("VmHWM"), status_kb("RssAnon"), a.truncated);
 	agent_fini(&a);
 	policy_free(&a.policy);

@@ -14,6 +14,7 @@
 # what already runs), then BENCH_ROUNDS rounds each measure, back to back:
 #   - oomqd-pass with the built-in defaults (modern port, no rules);
 #   - oomqd-pass with the shipped agent/oomqd.conf (rules on comm);
+#   - modern-static: the defaults again, statically linked (RSS floor);
 #   - earlyoom --dryrun (see measure_earlyoom for what is counted).
 # Every measurement appends one line to $OUT/raw.tsv:
 #   N round tool run procs work cpu_us hwm_kb anon_kb
@@ -127,9 +128,11 @@ stop_population() {
 }
 
 measure_oomqd() {
-	local n=$1 round=$2 run=$3 line
+	local n=$1 round=$2 run=$3 line bin=$BENCH_DIR/oomqd-pass
 	shift 3
-	line=$("$BENCH_DIR/oomqd-pass" -t "$PASS_S" -n 5 "$@") ||
+	# A run named *-static measures the statically linked build.
+	[ "${run%-static}" = "$run" ] || bin=$BENCH_DIR/oomqd-pass-static
+	line=$("$bin" -t "$PASS_S" -n 5 "$@") ||
 		die "oomqd-pass $* failed"
 	[ "$(kv truncated "$line")" = 0 ] || die "oomqd-pass: table full: $line"
 	record "$n" "$round" oomqd "$run" "$(kv procs "$line")" \
@@ -213,7 +216,7 @@ measure_earlyoom() {
 
 [ "$(id -u)" = 0 ] || die "needs root (pid_max, earlyoom reads every process)"
 command -v earlyoom >/dev/null || die "earlyoom missing: scripts/install-deps.sh"
-for b in oomqd-pass bench-spawn; do
+for b in oomqd-pass oomqd-pass-static bench-spawn; do
 	[ -x "$BENCH_DIR/$b" ] || die "build first: make bench-build"
 done
 pgrep -x earlyoom >/dev/null &&
@@ -226,6 +229,7 @@ for n in $SIZES; do
 	for round in $(seq "$ROUNDS"); do
 		measure_oomqd "$n" "$round" modern
 		measure_oomqd "$n" "$round" "$CONF" -c "$CONF"
+		measure_oomqd "$n" "$round" modern-static
 		measure_earlyoom "$n" "$round"
 		echo "bench: $n processes, round $round/$ROUNDS done"
 	done

@@ -70,7 +70,8 @@ START_TEST(test_values)
 	ck_assert_int_eq(pol.rules[1].action, POLICY_AVOID);
 	ck_assert_int_eq(pol.rules[1].adjust, -900);
 	ck_assert_int_eq(pol.rules[1].priority, 10);
-	ck_assert_uint_eq(policy_needs(&pol), PROC_NEED_CMDLINE);
+	ck_assert_uint_eq(policy_needs(&pol),
+			  PROC_NEED_COMM | PROC_NEED_CMDLINE);
 }
 END_TEST
 
@@ -316,9 +317,11 @@ START_TEST(test_needs)
 {
 	ck_assert_int_eq(parse(rules_conf), 0);
 	ck_assert_uint_eq(policy_needs(&pol),
-			  PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP);
+			  PROC_NEED_COMM | PROC_NEED_UID | PROC_NEED_CMDLINE |
+				  PROC_NEED_EXE | PROC_NEED_CGROUP);
+	/* The lazy pass's first stage reads comm only for comm rules. */
 	ck_assert_int_eq(parse("[rule a]\nmatch_comm = x\n"), 0);
-	ck_assert_uint_eq(policy_needs(&pol), 0);
+	ck_assert_uint_eq(policy_needs(&pol), PROC_NEED_COMM);
 }
 END_TEST
 

@@ -37,7 +37,7 @@ START_TEST(test_order)
 		P(11, 5000, 100, 0, 0), /* 5000 */
 		P(12, 100, 200, 0, 0), /* higher group: first */
 		P(13, 1000, 100, 0, 0), /* ties with 10: lower pid first */
-		P(14, 10, 100, 4, 0), /* 10 + 4 * 1250 = 5010: before 11 */
+		P(14, 10, 100, 5, 0), /* 10 + 5 * 1250 = 6260: before 11 */
 		P(15, 9000, 100, -5, 0), /* 9000 - 6250 = 2750 */
 		P(16, 9000, 50, 0, 0), /* lower group: last */
 	};
@@ -52,7 +52,10 @@ START_TEST(test_order)
 			      "position %zu: pid %d, want %d", i,
 			      tab[order[i]].pid, want[i]);
 	ck_assert_int_eq(tab[4].badness, 10);
-	ck_assert_int_eq(tab[4].score, 5010);
+	ck_assert_int_eq(tab[4].score, 6260);
+	/* The sort key: oom_score 666 * 3 + 5 * 2; 11's is 669 * 3. */
+	ck_assert_int_eq(tab[4].key, 2008);
+	ck_assert_int_eq(tab[1].key, 2007);
 }
 END_TEST
 
@@ -219,7 +222,14 @@ START_TEST(test_fixture_policy)
 		"[rule ssh]\nmatch_exe = /sshd$\naction = protect\n"
 		"[rule batch]\nmatch_cgroup = ^/system\\.slice/batch\n"
 		"action = avoid\nadjust = -1000\n");
-	/* make first (group 500); batch 635020 - 1250000 falls last. */
+	/*
+	 * make first (group 500); batch 635020 - 1250000 falls last.  The
+	 * lazy pass stopped at 3 queueable; the full one ranks all 4.
+	 */
+	ck_assert_uint_eq(ag.nranked, 3);
+	ck_assert_str_eq(ag.queue, "400 300 200\n");
+	ag.full = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
 	ck_assert_uint_eq(ag.nranked, 4);
 	ck_assert_str_eq(ag.queue, "400 300 200\n");
 	ck_assert_int_eq(ag.tab[ag.order[3]].pid, 800);
@@ -299,6 +309,88 @@ START_TEST(test_write_queue)
 }
 END_TEST
 
+/*
+ * The fixture's oom_score files are what the kernel would show: the
+ * modern port over the full sample, scaled by badness_oom_score().  The
+ * lazy pass orders by these files, the full one by that computation.
+ */
+START_TEST(test_fixture_oom_score)
+{
+	static const pid_t pids[] = { 1, 2, 100, 200, 300, 400, 500, 600, 800 };
+	static struct proc_sampler ps;
+	struct sample_sys sys;
+	int checked = 0;
+
+	ck_assert_int_eq(proc_sampler_open(&ps, agent_fixture_root()), 0);
+	ps.self = 0;
+	ck_assert_int_eq(proc_sample_sys(&ps, &sys), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
+		unsigned long file, computed;
+		struct sample smp;
+
+		ck_assert_int_eq(proc_sample_one(&ps, pids[i], 0, &smp, NULL),
+				 0);
+		computed = badness_oom_score(badness_modern(&smp, &sys),
+					     sample_sys_totalpages(&sys));
+		ck_assert_int_eq(proc_read_oom_score(&ps, pids[i], &file), 0);
+		ck_assert_msg(file == computed,
+			      "pid %d: oom_score %lu, want %lu", pids[i], file,
+			      computed);
+		checked++;
+	}
+	ck_assert_int_eq(checked, ARRAY_SIZE(pids));
+	proc_sampler_close(&ps);
+}
+END_TEST
+
+/* Policies the lazy pass must rank exactly as the full one does. */
+static const char *const lazy_confs[] = {
+	"",
+	/* comm rules: groups, protect, adjust both ways */
+	"[rule builds]\nmatch_comm = ^make$\npriority = 200\n"
+	"[rule batch]\nmatch_comm = ^batch$\naction = protect\n"
+	"[rule web]\nmatch_comm = ^Web\naction = avoid\nadjust = -60\n"
+	"[rule sh]\nmatch_comm = ^(bash|sshd)$\nadjust = 2\n",
+	/* every other field */
+	"[rule builds]\nmatch_cmdline = -j[0-9]\npriority = 500\n"
+	"[rule ssh]\nmatch_exe = /sshd$\naction = protect\n"
+	"[rule batch]\nmatch_cgroup = ^/system\\.slice/batch\n"
+	"action = avoid\nadjust = -1000\n"
+	"[rule users]\nmatch_user = ^1000$\nadjust = 100\n",
+	/* nothing queued by default, one group by rule */
+	"[oomqd]\ndefault_priority = 0\n"
+	"[rule web]\nmatch_comm = ^Web\npriority = 5\n",
+};
+
+/*
+ * For every policy and every queue length from 1 to past the end: the
+ * queue of the lazy pass is the full pass's, byte for byte.
+ */
+START_TEST(test_lazy_equals_full)
+{
+	const char *conf = lazy_confs[_i];
+	char lazy[64];
+
+	for (unsigned int q = 1; q <= 10; q++) {
+		if (q > 1) /* the fixture's teardown frees the last */
+			agent_teardown();
+		pass_on_fixture(conf);
+		ag.policy.queue_length = q;
+		ck_assert_int_eq(agent_rank(&ag), 0);
+		ck_assert_uint_le(ag.nranked, q);
+		snprintf(lazy, sizeof(lazy), "%s", ag.queue);
+		ag.full = 1;
+		ck_assert_int_eq(agent_rank(&ag), 0);
+		ck_assert_msg(
+			!strcmp(lazy, ag.queue),
+			"conf %d, queue_length %u: lazy \"%s\", full \"%s\"",
+			_i, q, lazy, ag.queue);
+		/* The full pass sampled everyone, the lazy one fewer. */
+		ck_assert_uint_eq(ag.n, 9);
+	}
+}
+END_TEST
+
 Suite *agent_rank_suite(void)
 {
 	Suite *s = suite_create("agent_rank");
@@ -317,6 +409,9 @@ Suite *agent_rank_suite(void)
 	tcase_add_test(tc, test_fixture_policy);
 	tcase_add_test(tc, test_fixture_classic);
 	tcase_add_test(tc, test_write_queue);
+	tcase_add_test(tc, test_fixture_oom_score);
+	tcase_add_loop_test(tc, test_lazy_equals_full, 0,
+			    ARRAY_SIZE(lazy_confs));
 	suite_add_tcase(s, tc);
 	return s;
 }
