@@ -192,6 +192,8 @@ static bool index_ok(const char *line, int want)
 	char val[16];
 	bool has = token(line, "index", val, sizeof(val));
 
+	if (want == KILL_INDEX_ANY)
+		return true;
 	return want < 0 ? !has : has && atoi(val) == want;
 }
 

@@ -145,6 +145,8 @@ bool events_running(void);
  */
 bool events_wait_kill(pid_t pid, char *choice, size_t size,
 		      unsigned int timeout_ms);
+/* expect_kill()'s @index when any place, or none, will do. */
+#define KILL_INDEX_ANY (-2)
 /* Remember a kill the runner caused, for the final netlink case. */
 void expect_kill(pid_t pid, const char *choices, const char *scope, int index,
 		 const char *comm);
