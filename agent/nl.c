@@ -7,7 +7,7 @@
  * maximum length (libnl's policy only checks a minimum unless told), so
  * a u32 that is not 4 bytes is refused rather than half read; unknown
  * attributes are skipped by nla_parse(), so a newer module still works.
- * The policy is the same as tools/msg.c's; see the note there.
+ * The policies are shared with oomqctl: lib/oomq_nl.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,79 +20,13 @@
 #include <netlink/genl/genl.h>
 
 #include "nl.h"
-
-/* clang-format off */
-#define POLICY_U32 { .type = NLA_U32, .minlen = 4, .maxlen = 4 }
-#define POLICY_S32 { .type = NLA_S32, .minlen = 4, .maxlen = 4 }
-#define POLICY_U64 { .type = NLA_U64, .minlen = 8, .maxlen = 8 }
-/* clang-format on */
-
-static const struct nla_policy attr_policy[OOMQ_A_MAX + 1] = {
-	[OOMQ_A_QUEUE] = { .type = NLA_UNSPEC,
-			   .maxlen = OOMQ_QUEUE_MAX * sizeof(__u32) },
-	[OOMQ_A_QUEUE_LEN] = POLICY_U32,
-	[OOMQ_A_QUEUE_AGE_MS] = POLICY_U64,
-	[OOMQ_A_TTL_MS] = POLICY_U32,
-	[OOMQ_A_MODE] = POLICY_U32,
-	[OOMQ_A_MODE_ACTIVE] = POLICY_U32,
-	[OOMQ_A_COUNTERS] = { .type = NLA_NESTED },
-	[OOMQ_A_EVENT_TYPE] = POLICY_U32,
-	[OOMQ_A_CHOICE] = POLICY_U32,
-	[OOMQ_A_SCOPE] = POLICY_U32,
-	[OOMQ_A_CGROUP_ID] = POLICY_U64,
-	[OOMQ_A_VICTIM_PID] = POLICY_U32,
-	/* TASK_COMM_LEN with its NUL; libnl checks the NUL is there. */
-	[OOMQ_A_VICTIM_COMM] = { .type = NLA_STRING, .maxlen = 16 },
-	[OOMQ_A_VICTIM_UID] = POLICY_U32,
-	[OOMQ_A_VICTIM_RSS_KB] = POLICY_U64,
-	[OOMQ_A_VICTIM_SWAP_KB] = POLICY_U64,
-	[OOMQ_A_VICTIM_OOM_SCORE_ADJ] = POLICY_S32,
-	[OOMQ_A_QUEUE_INDEX] = POLICY_U32,
-	[OOMQ_A_LOST] = POLICY_U32,
-};
-
-static const struct nla_policy counter_policy[OOMQ_C_MAX + 1] = {
-	[OOMQ_C_OOMS] = POLICY_U64,	     [OOMQ_C_KILLS] = POLICY_U64,
-	[OOMQ_C_STEERED] = POLICY_U64,	     [OOMQ_C_FALLBACK] = POLICY_U64,
-	[OOMQ_C_STALE] = POLICY_U64,	     [OOMQ_C_PROBE_MISSES] = POLICY_U64,
-	[OOMQ_C_KPROBE_MISSED] = POLICY_U64, [OOMQ_C_EVENTS_LOST] = POLICY_U64,
-};
-
-/* libnl's NLE_* codes back to errno, for the ones a socket meets. */
-static int nle_to_errno(int nle)
-{
-	switch (nle < 0 ? -nle : nle) {
-	case 0:
-		return 0;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOACCESS:
-		return -EACCES;
-	case NLE_INVAL:
-		return -EINVAL;
-	case NLE_AGAIN:
-		return -EAGAIN;
-	case NLE_INTR:
-		return -EINTR;
-	case NLE_OBJ_NOTFOUND:
-		return -ENOENT;
-	case NLE_OPNOTSUPP:
-		return -EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT:
-	case NLE_PROTO_MISMATCH:
-		return -EPROTONOSUPPORT;
-	default:
-		return -EIO;
-	}
-}
+#include "oomq_nl.h"
 
 static int parse(struct nlmsghdr *nlh, struct nlattr **tb)
 {
 	if (!genlmsg_valid_hdr(nlh, 0))
 		return -EBADMSG;
-	if (genlmsg_parse(nlh, 0, tb, OOMQ_A_MAX, attr_policy) < 0)
+	if (genlmsg_parse(nlh, 0, tb, OOMQ_A_MAX, oomq_nl_attr_policy) < 0)
 		return -EBADMSG;
 	if (tb[OOMQ_A_QUEUE] && nla_len(tb[OOMQ_A_QUEUE]) % sizeof(__u32))
 		return -EBADMSG;
@@ -185,10 +119,10 @@ int nlc_parse_status(struct nlmsghdr *nlh, struct nlc_status *st)
 		return err;
 	if (tb[OOMQ_A_COUNTERS]) {
 		if (nla_parse_nested(ctb, OOMQ_C_MAX, tb[OOMQ_A_COUNTERS],
-				     counter_policy) < 0)
+				     oomq_nl_counter_policy) < 0)
 			return -EBADMSG;
 		for (int c = 0; c <= OOMQ_C_MAX; c++)
-			if (ctb[c] && counter_policy[c].type == NLA_U64)
+			if (ctb[c] && oomq_nl_counter_policy[c].type == NLA_U64)
 				st->counters[c] = nla_get_u64(ctb[c]);
 		st->has |= NLC_HAS_COUNTERS;
 	}
@@ -311,14 +245,14 @@ int nlc_open(struct nlc *nl)
 		return -ENOMEM;
 	err = genl_connect(nl->req_sk);
 	if (err < 0)
-		return nle_to_errno(err);
+		return oomq_nl_errno(err);
 	nl->family = genl_ctrl_resolve(nl->req_sk, OOMQ_GENL_NAME);
 	if (nl->family < 0)
-		return nle_to_errno(nl->family);
+		return oomq_nl_errno(nl->family);
 	grp = genl_ctrl_resolve_grp(nl->req_sk, OOMQ_GENL_NAME,
 				    OOMQ_MCGRP_EVENTS);
 	if (grp < 0)
-		return nle_to_errno(grp);
+		return oomq_nl_errno(grp);
 	/* A status reply with a full queue is over 16 KiB. */
 	nl_socket_enable_msg_peek(nl->req_sk);
 	/* A module that never answers must not hang the agent. */
@@ -336,7 +270,7 @@ int nlc_open(struct nlc *nl)
 	/* Room for a burst of kills while the agent is not scheduled. */
 	if (err >= 0)
 		err = nl_socket_set_buffer_size(nl->ev_sk, 1 << 20, 0);
-	return nle_to_errno(err);
+	return oomq_nl_errno(err);
 }
 
 struct reply {
@@ -401,7 +335,7 @@ static int request(struct nlc *nl, struct nl_msg *msg, struct nlc_status *st)
 	if (r.kernel_err)
 		return r.kernel_err;
 	if (err < 0)
-		return nle_to_errno(err);
+		return oomq_nl_errno(err);
 	return r.parse_err;
 }
 

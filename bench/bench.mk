@@ -14,7 +14,7 @@
 BENCH_BUILD := $(BUILD)/bench
 BENCH_SIZES ?= 1000 10000
 BENCH_ROUNDS ?= 3
-BENCH_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Iagent
+BENCH_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Iagent -Ilib
 
 .PHONY: bench bench-build
 bench:

@@ -13,44 +13,8 @@
 
 #include <netlink/genl/genl.h>
 
+#include "oomq_nl.h"
 #include "oomqctl.h"
-
-/* clang-format off */
-#define POLICY_U32 { .type = NLA_U32, .minlen = 4, .maxlen = 4 }
-#define POLICY_S32 { .type = NLA_S32, .minlen = 4, .maxlen = 4 }
-#define POLICY_U64 { .type = NLA_U64, .minlen = 8, .maxlen = 8 }
-/* clang-format on */
-
-static const struct nla_policy attr_policy[OOMQ_A_MAX + 1] = {
-	[OOMQ_A_QUEUE] = { .type = NLA_UNSPEC,
-			   .maxlen = OOMQ_QUEUE_MAX * sizeof(__u32) },
-	[OOMQ_A_QUEUE_LEN] = POLICY_U32,
-	[OOMQ_A_QUEUE_AGE_MS] = POLICY_U64,
-	[OOMQ_A_TTL_MS] = POLICY_U32,
-	[OOMQ_A_MODE] = POLICY_U32,
-	[OOMQ_A_MODE_ACTIVE] = POLICY_U32,
-	[OOMQ_A_COUNTERS] = { .type = NLA_NESTED },
-	[OOMQ_A_EVENT_TYPE] = POLICY_U32,
-	[OOMQ_A_CHOICE] = POLICY_U32,
-	[OOMQ_A_SCOPE] = POLICY_U32,
-	[OOMQ_A_CGROUP_ID] = POLICY_U64,
-	[OOMQ_A_VICTIM_PID] = POLICY_U32,
-	/* TASK_COMM_LEN with its NUL; libnl checks the NUL is there. */
-	[OOMQ_A_VICTIM_COMM] = { .type = NLA_STRING, .maxlen = 16 },
-	[OOMQ_A_VICTIM_UID] = POLICY_U32,
-	[OOMQ_A_VICTIM_RSS_KB] = POLICY_U64,
-	[OOMQ_A_VICTIM_SWAP_KB] = POLICY_U64,
-	[OOMQ_A_VICTIM_OOM_SCORE_ADJ] = POLICY_S32,
-	[OOMQ_A_QUEUE_INDEX] = POLICY_U32,
-	[OOMQ_A_LOST] = POLICY_U32,
-};
-
-static const struct nla_policy counter_policy[OOMQ_C_MAX + 1] = {
-	[OOMQ_C_OOMS] = POLICY_U64,	     [OOMQ_C_KILLS] = POLICY_U64,
-	[OOMQ_C_STEERED] = POLICY_U64,	     [OOMQ_C_FALLBACK] = POLICY_U64,
-	[OOMQ_C_STALE] = POLICY_U64,	     [OOMQ_C_PROBE_MISSES] = POLICY_U64,
-	[OOMQ_C_KPROBE_MISSED] = POLICY_U64, [OOMQ_C_EVENTS_LOST] = POLICY_U64,
-};
 
 static const char *const counter_names[OOMQ_C_MAX + 1] = {
 	[OOMQ_C_OOMS] = "ooms",
@@ -126,7 +90,7 @@ static void print_comm(FILE *out, const char *comm)
 /* Parse a genetlink message: -EBADMSG when it breaks the policy. */
 static int parse(struct nlmsghdr *nlh, struct nlattr **tb)
 {
-	if (genlmsg_parse(nlh, 0, tb, OOMQ_A_MAX, attr_policy) < 0)
+	if (genlmsg_parse(nlh, 0, tb, OOMQ_A_MAX, oomq_nl_attr_policy) < 0)
 		return -EBADMSG;
 	if (tb[OOMQ_A_QUEUE] && nla_len(tb[OOMQ_A_QUEUE]) % sizeof(__u32))
 		return -EBADMSG;
@@ -154,7 +118,7 @@ int msg_print_status(FILE *out, struct nlmsghdr *nlh)
 		return err;
 	if (tb[OOMQ_A_COUNTERS] &&
 	    nla_parse_nested(ctb, OOMQ_C_MAX, tb[OOMQ_A_COUNTERS],
-			     counter_policy) < 0)
+			     oomq_nl_counter_policy) < 0)
 		return -EBADMSG;
 
 	if (tb[OOMQ_A_QUEUE]) {

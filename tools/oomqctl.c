@@ -20,6 +20,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
+#include "oomq_nl.h"
 #include "oomqctl.h"
 
 static const char usage_text[] =
@@ -41,40 +42,6 @@ struct ctl {
 	struct nl_sock *sk;
 	int family;
 };
-
-/*
- * libnl reports its own NLE_* codes, which lose the errno; map back the
- * ones a socket can meet.  Kernel replies keep their errno: see
- * on_error().
- */
-static int nle_to_errno(int nle)
-{
-	switch (nle < 0 ? -nle : nle) {
-	case 0:
-		return 0;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOACCESS:
-		return -EACCES;
-	case NLE_INVAL:
-		return -EINVAL;
-	case NLE_AGAIN:
-		return -EAGAIN;
-	case NLE_INTR:
-		return -EINTR;
-	case NLE_OBJ_NOTFOUND:
-		return -ENOENT;
-	case NLE_OPNOTSUPP:
-		return -EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT:
-	case NLE_PROTO_MISMATCH:
-		return -EPROTONOSUPPORT;
-	default:
-		return -EIO;
-	}
-}
 
 /*
  * Connect and resolve the family: -ENOENT means no oomq module.
@@ -110,7 +77,7 @@ static int ctl_open(struct ctl *ctl)
 err_socket:
 	nl_socket_free(ctl->sk);
 	ctl->sk = NULL;
-	return nle_to_errno(err);
+	return oomq_nl_errno(err);
 }
 
 static void ctl_close(struct ctl *ctl)
@@ -187,7 +154,7 @@ static int ctl_request(struct ctl *ctl, struct nl_msg *msg, bool want_status,
 		return 0;
 	}
 	if (err < 0)
-		return nle_to_errno(err);
+		return oomq_nl_errno(err);
 	return r.print_err;
 }
 
@@ -234,16 +201,16 @@ static int ctl_events(struct ctl *ctl, unsigned int count,
 
 	grp = genl_ctrl_resolve_grp(ctl->sk, OOMQ_GENL_NAME, OOMQ_MCGRP_EVENTS);
 	if (grp < 0)
-		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : nle_to_errno(grp);
+		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : oomq_nl_errno(grp);
 	/* Multicast carries no sequence numbers of ours. */
 	nl_socket_disable_seq_check(ctl->sk);
 	err = nl_socket_modify_cb(ctl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_event,
 				  &ev);
 	if (err < 0)
-		return nle_to_errno(err);
+		return oomq_nl_errno(err);
 	err = nl_socket_add_membership(ctl->sk, grp);
 	if (err < 0) {
-		*kernel_err = nle_to_errno(err);
+		*kernel_err = oomq_nl_errno(err);
 		return 0;
 	}
 	err = nl_socket_set_nonblocking(ctl->sk);
@@ -251,7 +218,7 @@ static int ctl_events(struct ctl *ctl, unsigned int count,
 	if (err >= 0)
 		err = nl_socket_set_buffer_size(ctl->sk, 1 << 20, 0);
 	if (err < 0)
-		return nle_to_errno(err);
+		return oomq_nl_errno(err);
 
 	pfd.fd = nl_socket_get_fd(ctl->sk);
 	pfd.events = POLLIN;
@@ -278,7 +245,7 @@ static int ctl_events(struct ctl *ctl, unsigned int count,
 			continue;
 		}
 		if (err < 0 && err != -NLE_AGAIN)
-			return nle_to_errno(err);
+			return oomq_nl_errno(err);
 	}
 	return 0;
 }

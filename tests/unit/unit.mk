@@ -12,16 +12,17 @@ FUZZ_TIME ?= 300
 FUZZ_SMOKE_TIME ?= 15
 
 UNIT_BIN := $(BUILD)/unit/check_unit
-UNIT_SRCS := tests/unit/check_main.c tests/unit/suite_parse.c \
+# $(sort) also drops the sources that tools and agent share (lib/).
+UNIT_SRCS := $(sort tests/unit/check_main.c tests/unit/suite_parse.c \
 	tests/unit/suite_oomqctl.c $(OOMQCTL_LIB_SRCS) \
 	$(wildcard tests/unit/suite_agent_*.c) \
-	$(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
+	$(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS))
 UNIT_HDRS := tests/unit/suites.h tests/unit/suite_agent.h \
 	tests/common/proc_oom_cases.h module/parse.h include/uapi/linux/oomq.h \
 	$(OOMQCTL_HDRS) $(AGENT_HDRS)
 # Sanitizer findings abort the test instead of only printing.
 UNIT_CFLAGS := $(WARN_CFLAGS) -g -O1 -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude/uapi
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude/uapi -Ilib
 
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_parse
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
@@ -64,7 +65,7 @@ fuzz: $(FUZZ_BIN)
 AGENT_FUZZ_SMOKE_TIME ?= 10
 AGENT_FUZZ_NAMES := config proc
 AGENT_FUZZ_BINS := $(AGENT_FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
-AGENT_FUZZ_CFLAGS := $(FUZZ_CFLAGS) -D_GNU_SOURCE -Iinclude/uapi
+AGENT_FUZZ_CFLAGS := $(FUZZ_CFLAGS) -D_GNU_SOURCE -Iinclude/uapi -Ilib
 AGENT_FUZZ_RUN = $(BUILD)/fuzz/fuzz_$(1) -artifact_prefix=$(BUILD)/fuzz/$(1)- \
 	$(BUILD)/fuzz/corpus_$(1) tests/fuzz/corpus_$(1)
 
