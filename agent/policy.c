@@ -258,6 +258,64 @@ static const char *const rule_keys[] = {
 	"match_cgroup", "action",	 "adjust",    "priority",
 };
 
+/*
+ * glibc's regcomp() copies the operand of every '+' and '{n,m}', so
+ * nested repetition grows the compiled pattern exponentially ("a++++...",
+ * "((a+)+)+", "(a{99}){99}"): a config line could make oomqd take
+ * gigabytes at start.  Refuse what no process-matching rule needs.
+ * Return: NULL, or why the pattern is refused.
+ */
+#define REGEX_MAX_LEN 512
+#define REGEX_MAX_REPEATS 16 /* '+' and '{' operators */
+#define REGEX_MAX_BOUND 100 /* in {n,m} */
+
+static const char *regex_too_costly(const char *re)
+{
+	unsigned int repeats = 0;
+	bool after_quantifier = false;
+
+	if (strlen(re) > REGEX_MAX_LEN)
+		return "longer than 512 bytes";
+	for (const char *p = re; *p; p++) {
+		bool quantifier = strchr("*+?{", *p) != NULL;
+
+		if (*p == '\\' && p[1]) {
+			p++;
+			after_quantifier = false;
+			continue;
+		}
+		if (*p == '[') {
+			/* A bracket expression: "[]+*]" holds no repetition. */
+			p += p[1] == '^' ? 2 : 1;
+			p += *p == ']';
+			p += strcspn(p, "]");
+			if (!*p)
+				return NULL; /* unterminated: regcomp will say */
+			after_quantifier = false;
+			continue;
+		}
+		if (quantifier && after_quantifier)
+			return "a repetition follows a repetition";
+		if ((*p == '+' || *p == '{') && ++repeats > REGEX_MAX_REPEATS)
+			return "more than 16 '+' or '{' repetitions";
+		if (*p == '{') {
+			char *end;
+			unsigned long n;
+
+			do {
+				n = strtoul(p + 1, &end, 10);
+				if (n > REGEX_MAX_BOUND)
+					return "a {n,m} bound above 100";
+				p = end;
+			} while (*p == ',');
+			if (*p != '}')
+				return NULL; /* malformed: regcomp will say */
+		}
+		after_quantifier = quantifier;
+	}
+	return NULL;
+}
+
 static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy_rule *r = c->rule;
@@ -273,8 +331,14 @@ static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 	if (!first_time(c, i, key))
 		return;
 	if (i < POLICY_NFIELDS) {
+		const char *why = regex_too_costly(value);
 		char msg[128];
 
+		if (why) {
+			add_error(c->p, c->lineno, "%s: regex '%s' refused: %s",
+				  key, value, why);
+			return;
+		}
 		ret = regcomp(&r->re[i], value, REG_EXTENDED | REG_NOSUB);
 		if (ret) {
 			regerror(ret, &r->re[i], msg, sizeof(msg));

@@ -85,6 +85,15 @@ START_TEST(test_empty_is_defaults)
 }
 END_TEST
 
+/* What the cost guard must let through: brackets, escapes, small bounds. */
+START_TEST(test_regex_guard_accepts)
+{
+	ck_assert_int_eq(
+		parse("[rule a]\nmatch_comm = ^[+*](a+)+\\+b{2,3}x?$\n"), 0);
+	ck_assert_uint_eq(pol.nrules, 1);
+}
+END_TEST
+
 struct error_case {
 	const char *name;
 	const char *conf;
@@ -109,6 +118,14 @@ static const struct error_case error_cases[] = {
 	{ "empty value", "[oomqd]\nttl_ms =\n", 1, 2, "ttl_ms: expected" },
 	{ "bad regex", "[rule a]\nmatch_comm = ([\n", 1, 2,
 	  "match_comm: bad regex '(['" },
+	{ "repetition of a repetition", "[rule a]\nmatch_comm = go++\n", 1, 2,
+	  "regex 'go++' refused: a repetition follows a repetition" },
+	{ "repetition bound", "[rule a]\nmatch_comm = a{2,101}\n", 1, 2,
+	  "refused: a {n,m} bound above 100" },
+	{ "too many repetitions",
+	  "[rule a]\nmatch_comm = "
+	  "(((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
+	  1, 2, "refused: more than 16 '+' or '{' repetitions" },
 	{ "rule without match", "[rule a]\naction = prefer\n", 1, 1,
 	  "[rule a]: no match_* key" },
 	{ "rule defined twice",
@@ -333,6 +350,7 @@ Suite *agent_policy_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_empty_is_defaults);
+	tcase_add_test(tc, test_regex_guard_accepts);
 	tcase_add_loop_test(tc, test_errors, 0, ARRAY_SIZE(error_cases));
 	tcase_add_test(tc, test_every_error_line);
 	tcase_add_test(tc, test_shipped_config);
