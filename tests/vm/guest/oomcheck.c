@@ -25,11 +25,15 @@ unsigned int mem_total_mib(void)
 	return strtoul(p + 9, NULL, 10) / 1024;
 }
 
-/*
- * PIDs the kernel reported as "Killed process N" after the last log line
- * holding @mark, in order; how many.
- */
-static size_t kernel_kills(const char *mark, pid_t *pids, size_t max)
+void oom_mark(char *mark, size_t size)
+{
+	static unsigned int serial;
+
+	snprintf(mark, size, "oomq-vmtest: oom %u starts", ++serial);
+	kmsgf("%s", mark);
+}
+
+size_t kernel_kills(const char *mark, pid_t *pids, size_t max)
 {
 	static char log[1 << 20];
 	int len = klogctl(SYSLOG_ACTION_READ_ALL, log, sizeof(log) - 1);
@@ -127,13 +131,11 @@ bool oom_verdict(struct outcome *o, const struct oom_expect *e,
 
 bool oom_once(struct outcome *o, const struct oom_expect *e)
 {
-	static unsigned int serial;
 	long long before = vmstat_oom_kill();
 	struct trigger_result r;
-	char mark[48];
+	char mark[OOM_MARK_SIZE];
 
-	snprintf(mark, sizeof(mark), "oomq-vmtest: oom %u starts", ++serial);
-	kmsgf("%s", mark);
+	oom_mark(mark, sizeof(mark));
 	r = run_trigger(e->cgroup, e->max_mib ? e->max_mib : mem_total_mib());
 	if (!r.ok)
 		return failf(o, "trigger stalled or died: no report in %lld ms",

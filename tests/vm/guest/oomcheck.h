@@ -30,6 +30,14 @@ bool oom_once(struct outcome *o, const struct oom_expect *e);
 /* After an OOM was caused some other way (sysrq): the same checks. */
 bool oom_verdict(struct outcome *o, const struct oom_expect *e,
 		 long long kills_before);
+/* Mark the kernel log before an OOM; @mark gets the line's text. */
+#define OOM_MARK_SIZE 48
+void oom_mark(char *mark, size_t size);
+/*
+ * PIDs the kernel reported as "Killed process N" after the last log line
+ * holding @mark, in order; how many (at most @max).
+ */
+size_t kernel_kills(const char *mark, pid_t *pids, size_t max);
 /* A global trigger's limit: all of RAM, in MiB. */
 unsigned int mem_total_mib(void);
 
