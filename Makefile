@@ -5,6 +5,8 @@
 #   make check           host checks, then the VM bench on Debian's kernels
 #   make style           checkpatch --strict and sparse over module/ include/
 #   make format          clang-format the C sources in place
+#   make install         oomqd, oomqctl, config, man pages, units (DESTDIR,
+#                        PREFIX); also uninstall, install-dkms, uninstall-dkms
 
 VERSION := 0.1.0
 
@@ -38,6 +40,7 @@ include tests/unit/unit.mk
 include tests/vm/vm.mk
 include scripts/style.mk
 include bench/bench.mk
+include scripts/install.mk
 
 check: deps format-check style check-unit check-module-build check-vm
 	@echo "make check: all passed"
