@@ -11,6 +11,7 @@
 
 extern const struct nla_policy oomq_nl_attr_policy[OOMQ_A_MAX + 1];
 extern const struct nla_policy oomq_nl_counter_policy[OOMQ_C_MAX + 1];
+extern const struct nla_policy oomq_nl_task_policy[OOMQ_TASK_A_MAX + 1];
 
 int oomq_nl_errno(int nle);
 

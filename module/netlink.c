@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "oomq" generic netlink family: status, set-queue and set-config
- * commands and the events multicast group.  The messages are specified
+ * commands, the task dump (tasks.c) and the events multicast group.  The messages are specified
  * in include/uapi/linux/oomq.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,6 +17,7 @@
 #include "hook.h"
 #include "netlink.h"
 #include "queue.h"
+#include "tasks.h"
 
 static const struct nla_policy oomq_policy[OOMQ_A_MAX + 1] = {
 	/* No .len: a queue too long fails with E2BIG, as in /proc/oom. */
@@ -160,7 +161,12 @@ static int oomq_cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static const struct genl_small_ops oomq_ops[] = {
+static int oomq_cmd_get_tasks(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return oomq_tasks_dump(skb, cb, &oomq_family);
+}
+
+static const struct genl_small_ops oomq_small_ops[] = {
 	{
 		.cmd = OOMQ_CMD_GET_STATUS,
 		.doit = oomq_cmd_get_status,
@@ -177,14 +183,27 @@ static const struct genl_small_ops oomq_ops[] = {
 	},
 };
 
+/* Dumps with start and done callbacks need the full genl_ops. */
+static const struct genl_ops oomq_ops[] = {
+	{
+		.cmd = OOMQ_CMD_GET_TASKS,
+		.start = oomq_tasks_dump_start,
+		.dumpit = oomq_cmd_get_tasks,
+		.done = oomq_tasks_dump_done,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
 static struct genl_family oomq_family __ro_after_init = {
 	.name = OOMQ_GENL_NAME,
 	.version = OOMQ_GENL_VERSION,
 	.maxattr = OOMQ_A_MAX,
 	.policy = oomq_policy,
 	.module = THIS_MODULE,
-	.small_ops = oomq_ops,
-	.n_small_ops = ARRAY_SIZE(oomq_ops),
+	.small_ops = oomq_small_ops,
+	.n_small_ops = ARRAY_SIZE(oomq_small_ops),
+	.ops = oomq_ops,
+	.n_ops = ARRAY_SIZE(oomq_ops),
 	.resv_start_op = OOMQ_CMD_SET_CONFIG + 1,
 	.mcgrps = oomq_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(oomq_mcgrps),

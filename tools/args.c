@@ -199,6 +199,12 @@ int args_parse(int argc, char **argv, struct args *args, char *why,
 			return fail(why, whylen, "status takes no arguments");
 		return 0;
 	}
+	if (!strcmp(cmd, "tasks")) {
+		args->cmd = CMD_TASKS;
+		if (argc)
+			return fail(why, whylen, "tasks takes no arguments");
+		return 0;
+	}
 	if (!strcmp(cmd, "events")) {
 		args->cmd = CMD_EVENTS;
 		return parse_events(argc, argv, args, why, whylen);

@@ -14,6 +14,7 @@
 #include <netlink/genl/genl.h>
 
 #include "oomq_nl.h"
+#include "oomq_tasks.h"
 #include "oomqctl.h"
 
 static const char *const counter_names[OOMQ_C_MAX + 1] = {
@@ -230,6 +231,61 @@ int msg_print_event(FILE *out, struct nlmsghdr *nlh)
 		fprintf(out, " lost=%u", nla_get_u32(tb[OOMQ_A_LOST]));
 	fputc('\n', out);
 	return 0;
+}
+
+static const char *const task_flag_names[] = {
+	"kthread",  "init",  "no_mm",	   "exiting",
+	"oom_skip", "vfork", "oom_victim",
+};
+
+/**
+ * msg_print_task - print one process of a GET_TASKS dump as one line
+ * @out: where to
+ * @t: the process
+ *
+ *	pid=1 ppid=0 uid=0 euid=0 comm=init flags=init adj=0 nice=0
+ *	cpu_ns=... start_ns=... cap_eff=0x1ffffffffff cgroup_id=1
+ *	total_vm=... rss_anon=... rss_file=... rss_shmem=... swap=0
+ *	pgtables=... page_size=4096
+ *
+ * (one line) in the kernel's units: pages, bytes and ns; flags as names
+ * joined by commas, "-" when none; no address space, no mm fields.
+ */
+void msg_print_task(FILE *out, const struct oomq_task *t)
+{
+	const char *sep = "";
+
+	fprintf(out, "pid=%u ppid=%u uid=%u euid=%u comm=", t->pid, t->ppid,
+		t->uid, t->euid);
+	print_comm(out, t->comm);
+	fputs(" flags=", out);
+	for (unsigned int i = 0; i < 32; i++) {
+		if (!(t->flags & (1U << i)))
+			continue;
+		if (i < sizeof(task_flag_names) / sizeof(task_flag_names[0]))
+			fprintf(out, "%s%s", sep, task_flag_names[i]);
+		else
+			fprintf(out, "%s0x%x", sep, 1U << i);
+		sep = ",";
+	}
+	fprintf(out,
+		"%s adj=%d nice=%d cpu_ns=%llu start_ns=%llu cap_eff=0x%llx "
+		"cgroup_id=%llu",
+		*sep ? "" : "-", t->oom_score_adj, t->nice,
+		(unsigned long long)t->cpu_ns, (unsigned long long)t->start_ns,
+		(unsigned long long)t->cap_eff,
+		(unsigned long long)t->cgroup_id);
+	if (t->has_mm)
+		fprintf(out,
+			" total_vm=%llu rss_anon=%llu rss_file=%llu "
+			"rss_shmem=%llu swap=%llu pgtables=%llu",
+			(unsigned long long)t->total_vm,
+			(unsigned long long)t->rss_anon,
+			(unsigned long long)t->rss_file,
+			(unsigned long long)t->rss_shmem,
+			(unsigned long long)t->swap,
+			(unsigned long long)t->pgtables);
+	fprintf(out, " page_size=%u\n", t->page_size);
 }
 
 /* A request for @cmd with room for @payload bytes of attributes. */

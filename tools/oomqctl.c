@@ -21,6 +21,7 @@
 #include <netlink/genl/genl.h>
 
 #include "oomq_nl.h"
+#include "oomq_tasks.h"
 #include "oomqctl.h"
 
 static const char usage_text[] =
@@ -28,12 +29,15 @@ static const char usage_text[] =
 	"       oomqctl events [--count N] [--timeout SEC]\n"
 	"       oomqctl set-queue [--raw] [PID...]\n"
 	"       oomqctl set-config [ttl_ms=N] [mode=badness|origin|auto]\n"
+	"       oomqctl tasks\n"
 	"\n"
 	"status      print the queue, settings and counters, key=value\n"
 	"events      print one line per event until N events or SEC seconds\n"
 	"set-queue   replace the queue; no PIDs clears it (PIDs as for\n"
 	"            /proc/oom; --raw sends any u32 unchecked)\n"
 	"set-config  set the queue TTL (0: none) and the steering mode\n"
+	"tasks       print every process as the module sees it, one line\n"
+	"            each (the snapshot oomqd ranks from; needs admin)\n"
 	"\n"
 	"exit: 0 ok, 1 usage, 2 oomq module not loaded, 3 kernel refused,\n"
 	"      4 other error, 5 events timed out before N events\n";
@@ -250,6 +254,30 @@ static int ctl_events(struct ctl *ctl, unsigned int count,
 	return 0;
 }
 
+static int on_task(const struct oomq_task *t, void *ctx)
+{
+	(void)ctx;
+	msg_print_task(stdout, t);
+	return 0;
+}
+
+/* Print the task dump; its own socket, read without libnl's loop. */
+static int ctl_tasks(int *kernel_err)
+{
+	static struct oomq_dump dump;
+	int err = oomq_dump_open(&dump);
+
+	if (err)
+		return err;
+	err = oomq_dump_tasks(&dump, on_task, NULL);
+	if (err && dump.kernel_refused) {
+		*kernel_err = err;
+		err = 0;
+	}
+	oomq_dump_close(&dump);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static struct args args;
@@ -283,6 +311,9 @@ int main(int argc, char **argv)
 	}
 
 	switch (args.cmd) {
+	case CMD_TASKS:
+		err = ctl_tasks(&kernel_err);
+		break;
 	case CMD_EVENTS:
 		err = ctl_events(&ctl, args.count, args.timeout_s, &kernel_err);
 		break;

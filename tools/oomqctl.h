@@ -30,6 +30,7 @@ enum args_cmd {
 	CMD_EVENTS,
 	CMD_SET_QUEUE,
 	CMD_SET_CONFIG,
+	CMD_TASKS,
 };
 
 /*
@@ -62,5 +63,8 @@ struct nl_msg *msg_set_config(int family, const struct args *args);
 struct nl_msg *msg_get_status(int family);
 int msg_print_status(FILE *out, struct nlmsghdr *nlh);
 int msg_print_event(FILE *out, struct nlmsghdr *nlh);
+
+struct oomq_task;
+void msg_print_task(FILE *out, const struct oomq_task *t);
 
 #endif /* _OOMQCTL_H */

@@ -5,9 +5,10 @@
 NL_LIBDIR ?= /lib/x86_64-linux-gnu
 # The /proc/oom grammar is shared with the module, so set-queue checks
 # PIDs exactly as a write to /proc/oom would.
-OOMQCTL_LIB_SRCS := tools/args.c tools/msg.c lib/oomq_nl.c module/parse.c
+OOMQCTL_LIB_SRCS := tools/args.c tools/msg.c lib/oomq_nl.c lib/oomq_tasks.c \
+	module/parse.c
 OOMQCTL_SRCS := tools/oomqctl.c $(OOMQCTL_LIB_SRCS)
-OOMQCTL_HDRS := tools/oomqctl.h lib/oomq_nl.h module/parse.h \
+OOMQCTL_HDRS := tools/oomqctl.h lib/oomq_nl.h lib/oomq_tasks.h module/parse.h \
 	include/uapi/linux/oomq.h
 TOOLS_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Ilib \
 	$$(pkg-config --cflags libnl-genl-3.0)

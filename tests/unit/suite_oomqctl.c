@@ -11,6 +11,7 @@
 
 #include "suites.h"
 #include "../../tools/oomqctl.h"
+#include "oomq_tasks.h"
 #include "../common/proc_oom_cases.h"
 
 #define FAMILY 0x1234 /* any id: nothing is sent */
@@ -93,6 +94,10 @@ START_TEST(test_args_commands)
 	ck_assert_int_eq(args.cmd, CMD_HELP);
 	ck_assert_int_eq(run_args(ARGS("status")), 0);
 	ck_assert_int_eq(args.cmd, CMD_STATUS);
+
+	ck_assert_int_eq(run_args(ARGS("tasks")), 0);
+	ck_assert_int_eq(args.cmd, CMD_TASKS);
+	ck_assert_int_eq(run_args(ARGS("tasks", "1")), -EINVAL);
 
 	ck_assert_int_eq(run_args(ARGS("events")), 0);
 	ck_assert_int_eq(args.cmd, CMD_EVENTS);
@@ -514,6 +519,143 @@ START_TEST(test_request_set_config)
 }
 END_TEST
 
+/* ---- the task dump ---- */
+
+/* A GET_TASKS message as the module sends one; @mm: with the mm part. */
+static struct nl_msg *new_task(__u32 pid, __u32 flags, bool mm)
+{
+	struct nl_msg *msg = new_msg(OOMQ_CMD_GET_TASKS);
+	struct nlattr *nest = nla_nest_start(msg, OOMQ_A_TASK);
+
+	ck_assert_ptr_nonnull(nest);
+	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PID, pid), 0);
+	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PPID, 1), 0);
+	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_UID, 1000), 0);
+	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_EUID, 0), 0);
+	ck_assert_int_eq(nla_put_string(msg, OOMQ_TASK_A_COMM, "make -j20"), 0);
+	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_FLAGS, flags), 0);
+	ck_assert_int_eq(nla_put_s32(msg, OOMQ_TASK_A_OOM_SCORE_ADJ, -500), 0);
+	ck_assert_int_eq(nla_put_s32(msg, OOMQ_TASK_A_NICE, -5), 0);
+	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_CPU_NS, 123456789), 0);
+	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_START_NS, 5000000000), 0);
+	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_CAP_EFF, 0x200000), 0);
+	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_CGROUP_ID, 77), 0);
+	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PAGE_SIZE, 4096), 0);
+	if (mm) {
+		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_TOTAL_VM, 5000),
+				 0);
+		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_RSS_ANON, 300),
+				 0);
+		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_RSS_FILE, 200),
+				 0);
+		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_RSS_SHMEM, 10),
+				 0);
+		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_SWAP, 7), 0);
+		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_PGTABLES, 8192),
+				 0);
+	}
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static char *print_task(struct nl_msg *msg, int *ret)
+{
+	struct oomq_task t;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	ck_assert_ptr_nonnull(out);
+	*ret = oomq_task_parse(nlmsg_hdr(msg), &t);
+	if (!*ret)
+		msg_print_task(out, &t);
+	ck_assert_int_eq(fclose(out), 0);
+	nlmsg_free(msg);
+	return text;
+}
+
+START_TEST(test_task_full)
+{
+	int ret;
+	char *text = print_task(new_task(4242, 0, true), &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(text, "pid=4242 ppid=1 uid=1000 euid=0 "
+			       "comm=make\\x20-j20 flags=- adj=-500 nice=-5 "
+			       "cpu_ns=123456789 start_ns=5000000000 "
+			       "cap_eff=0x200000 cgroup_id=77 total_vm=5000 "
+			       "rss_anon=300 rss_file=200 rss_shmem=10 swap=7 "
+			       "pgtables=8192 page_size=4096\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_task_no_mm)
+{
+	int ret;
+	char *text = print_task(new_task(2,
+					 OOMQ_TASK_F_KTHREAD |
+						 OOMQ_TASK_F_NO_MM | (1U << 20),
+					 false),
+				&ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(text,
+			 "pid=2 ppid=1 uid=1000 euid=0 "
+			 "comm=make\\x20-j20 flags=kthread,no_mm,0x100000 "
+			 "adj=-500 nice=-5 cpu_ns=123456789 "
+			 "start_ns=5000000000 cap_eff=0x200000 "
+			 "cgroup_id=77 page_size=4096\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_task_malformed)
+{
+	static const char two[2] = { 1, 2 };
+	struct oomq_task t;
+	struct nl_msg *msg;
+	struct nlattr *nest;
+
+	/* Another command: not ours to decode. */
+	msg = new_msg(OOMQ_CMD_GET_STATUS);
+	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -ENOMSG);
+	nlmsg_free(msg);
+	/* No OOMQ_A_TASK, or one without a PID, or a short u32. */
+	msg = new_msg(OOMQ_CMD_GET_TASKS);
+	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -EBADMSG);
+	nlmsg_free(msg);
+	msg = new_msg(OOMQ_CMD_GET_TASKS);
+	nest = nla_nest_start(msg, OOMQ_A_TASK);
+	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PPID, 1), 0);
+	nla_nest_end(msg, nest);
+	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -EBADMSG);
+	nlmsg_free(msg);
+	msg = new_msg(OOMQ_CMD_GET_TASKS);
+	nest = nla_nest_start(msg, OOMQ_A_TASK);
+	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_PID, 2, two), 0);
+	nla_nest_end(msg, nest);
+	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -EBADMSG);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_task_request)
+{
+	struct nl_msg *msg = oomq_tasks_request(FAMILY);
+	struct nlmsghdr *nlh;
+
+	ck_assert_ptr_nonnull(msg);
+	nlh = nlmsg_hdr(msg);
+	ck_assert_uint_eq(nlh->nlmsg_type, FAMILY);
+	ck_assert_uint_eq(nlh->nlmsg_flags & (NLM_F_REQUEST | NLM_F_DUMP),
+			  NLM_F_REQUEST | NLM_F_DUMP);
+	ck_assert_uint_eq(genlmsg_hdr(nlh)->cmd, OOMQ_CMD_GET_TASKS);
+	ck_assert_int_eq(genlmsg_attrlen(genlmsg_hdr(nlh), 0), 0);
+	nlmsg_free(msg);
+}
+END_TEST
+
 Suite *oomqctl_args_suite(void)
 {
 	Suite *s = suite_create("oomqctl_args");
@@ -546,6 +688,10 @@ Suite *oomqctl_msg_suite(void)
 	tcase_add_test(tc, test_event_malformed);
 	tcase_add_test(tc, test_request_set_queue);
 	tcase_add_test(tc, test_request_set_config);
+	tcase_add_test(tc, test_task_full);
+	tcase_add_test(tc, test_task_no_mm);
+	tcase_add_test(tc, test_task_malformed);
+	tcase_add_test(tc, test_task_request);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -45,6 +45,17 @@
  *   OOMQ_A_TTL_MS (0: no expiry) and/or OOMQ_A_MODE.  A mode out of range
  *   fails with ERANGE (the attribute policy) and changes nothing.
  *
+ * OOMQ_CMD_GET_TASKS (dump, CAP_NET_ADMIN)
+ *   One message per process (thread-group leader) that the caller's PID
+ *   namespace can see, in PID order, each with one OOMQ_A_TASK nest of
+ *   enum oomq_task_attr: everything the badness() ports and a policy need
+ *   in one pass instead of several /proc files per process.  Numbers are
+ *   in the kernel's units (pages, bytes, ns) and IDs as the caller's PID
+ *   and user namespaces see them.  A process that exits during the dump
+ *   is left out; one that starts may or may not be in it.  Each message
+ *   batch is read under RCU one process at a time, with no lock held
+ *   between processes or batches.
+ *
  * Malformed requests fail before anything changes, with the netlink
  * extended ACK naming the attribute where the policy allows.
  *
@@ -82,6 +93,7 @@ enum oomq_cmd {
 	OOMQ_CMD_SET_QUEUE,
 	OOMQ_CMD_SET_CONFIG,
 	OOMQ_CMD_EVENT,
+	OOMQ_CMD_GET_TASKS,
 	__OOMQ_CMD_MAX
 };
 
@@ -109,6 +121,7 @@ enum oomq_attr {
 	OOMQ_A_VICTIM_OOM_SCORE_ADJ,	/* s32 */
 	OOMQ_A_QUEUE_INDEX,		/* u32, 0 is the head */
 	OOMQ_A_LOST,			/* u32, events dropped */
+	OOMQ_A_TASK,			/* nested, enum oomq_task_attr */
 	__OOMQ_A_MAX
 };
 
@@ -132,6 +145,50 @@ enum oomq_counter {
 };
 
 #define OOMQ_C_MAX (__OOMQ_C_MAX - 1)
+
+/* One process in an OOMQ_CMD_GET_TASKS dump, in OOMQ_A_TASK. */
+enum oomq_task_attr {
+	OOMQ_TASK_A_UNSPEC,
+	OOMQ_TASK_A_PAD,
+	OOMQ_TASK_A_PID,		/* u32, thread-group ID */
+	OOMQ_TASK_A_PPID,		/* u32, 0 when outside the namespace */
+	OOMQ_TASK_A_UID,		/* u32, real */
+	OOMQ_TASK_A_EUID,		/* u32, effective */
+	OOMQ_TASK_A_COMM,		/* string, at most 16 bytes with NUL */
+	OOMQ_TASK_A_FLAGS,		/* u32, OOMQ_TASK_F_* */
+	OOMQ_TASK_A_OOM_SCORE_ADJ,	/* s32 */
+	OOMQ_TASK_A_NICE,		/* s32 */
+	OOMQ_TASK_A_CPU_NS,		/* u64, CPU time of the whole group */
+	OOMQ_TASK_A_START_NS,		/* u64, start after boot (CLOCK_BOOTTIME) */
+	OOMQ_TASK_A_CAP_EFF,		/* u64, effective capabilities, bit n
+					 * is capability n
+					 */
+	OOMQ_TASK_A_CGROUP_ID,		/* u64, cgroup v2 ID (inode number) */
+	/* The address space; absent when OOMQ_TASK_F_NO_MM. */
+	OOMQ_TASK_A_TOTAL_VM,		/* u64, pages */
+	OOMQ_TASK_A_RSS_ANON,		/* u64, pages */
+	OOMQ_TASK_A_RSS_FILE,		/* u64, pages */
+	OOMQ_TASK_A_RSS_SHMEM,		/* u64, pages */
+	OOMQ_TASK_A_SWAP,		/* u64, swap entries (pages) */
+	OOMQ_TASK_A_PGTABLES,		/* u64, bytes */
+	OOMQ_TASK_A_PAGE_SIZE,		/* u32, bytes per page */
+	__OOMQ_TASK_A_MAX
+};
+
+#define OOMQ_TASK_A_MAX (__OOMQ_TASK_A_MAX - 1)
+
+/*
+ * OOMQ_TASK_A_FLAGS: why the kernel would not, or need not, pick this
+ * process.  oom_badness() skips KTHREAD, INIT, NO_MM, OOM_SKIP, VFORK
+ * and oom_score_adj -1000; an OOM_VICTIM is already dying.
+ */
+#define OOMQ_TASK_F_KTHREAD	(1U << 0)	/* kernel thread */
+#define OOMQ_TASK_F_INIT	(1U << 1)	/* the global init */
+#define OOMQ_TASK_F_NO_MM	(1U << 2)	/* no thread has an mm left */
+#define OOMQ_TASK_F_EXITING	(1U << 3)	/* exiting or SIGKILL pending */
+#define OOMQ_TASK_F_OOM_SKIP	(1U << 4)	/* mm reaped: MMF_OOM_SKIP */
+#define OOMQ_TASK_F_VFORK	(1U << 5)	/* the mm's owner is in vfork() */
+#define OOMQ_TASK_F_OOM_VICTIM	(1U << 6)	/* chosen by an OOM already */
 
 enum oomq_event_type {
 	OOMQ_EVENT_UNSPEC,

@@ -6,10 +6,12 @@
  * changed, and an unprivileged caller may read but not write
  * (GENL_ADMIN_PERM).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -195,4 +197,227 @@ void case_netlink_cmds(struct outcome *o)
 	notef(o, "set-queue, set-config and status as root; raw PID 0 and "
 		 "mode 9 refused (exit 3), nothing changed; uid 1000 reads "
 		 "status, writes refused");
+}
+
+/* ---- the task dump (OOMQ_CMD_GET_TASKS) ---- */
+
+#define DUMP_MAX (1 << 17)
+#define CHURN_DUMPS 20
+/* Enough processes that a dump takes several batches (32 KiB each). */
+#define DUMP_SLEEPERS 300
+
+struct dumped {
+	pid_t pid, ppid;
+	unsigned long long rss, total_vm; /* pages */
+	int adj;
+	char comm[16];
+	bool kthread, has_mm;
+};
+
+static unsigned long long field_u64(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+/* One line of `oomqctl tasks`; false when it does not parse. */
+static bool parse_dumped(const char *line, struct dumped *d)
+{
+	char flags[96];
+
+	memset(d, 0, sizeof(*d));
+	if (sscanf(line,
+		   "pid=%d ppid=%d uid=%*u euid=%*u comm=%15s flags=%95s adj=%d",
+		   &d->pid, &d->ppid, d->comm, flags, &d->adj) != 5)
+		return false;
+	d->kthread = strstr(flags, "kthread");
+	d->has_mm = strstr(line, " rss_anon=");
+	d->rss = field_u64(line, " rss_anon=") + field_u64(line, " rss_file=") +
+		 field_u64(line, " rss_shmem=");
+	d->total_vm = field_u64(line, " total_vm=");
+	return true;
+}
+
+/* "pid (comm) S ppid ..." -> ppid, vsize (bytes) and rss (pages). */
+static bool proc_stat_of(pid_t pid, pid_t *ppid, unsigned long long *vsize,
+			 unsigned long long *rss)
+{
+	char path[64], buf[1024], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+		return false;
+	/* After ')': state ppid ... field 23 vsize, 24 rss. */
+	return sscanf(p + 2,
+		      "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d "
+		      "%*d %*d %*d %*d %*d %*u %llu %llu",
+		      ppid, vsize, rss) == 3;
+}
+
+/*
+ * Every dumped process against /proc, read just after: a process idle
+ * meanwhile must read the same.  The runner and oomqctl itself move, so
+ * only processes whose /proc view is the same twice are compared.
+ */
+static bool compare_dump(struct outcome *o, char *out, unsigned int *n,
+			 unsigned int *compared)
+{
+	char *save, *line;
+
+	*n = *compared = 0;
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long vsize, rss, vsize2, rss2;
+		struct dumped d;
+		pid_t ppid;
+
+		if (!parse_dumped(line, &d))
+			return failf(o, "unparsable dump line '%.80s'", line);
+		(*n)++;
+		if (!proc_stat_of(d.pid, &ppid, &vsize, &rss))
+			continue; /* gone since */
+		if (!proc_stat_of(d.pid, &ppid, &vsize2, &rss2) ||
+		    vsize != vsize2 || rss != rss2)
+			continue; /* busy */
+		if (ppid != d.ppid || oom_score_adj(d.pid) != d.adj)
+			return failf(
+				o, "pid %d: ppid %d adj %d, /proc says %d %ld",
+				d.pid, d.ppid, d.adj, ppid,
+				oom_score_adj(d.pid));
+		if (d.has_mm && (d.rss != rss || d.total_vm * 4096 != vsize))
+			return failf(
+				o,
+				"pid %d (%s): rss %llu total_vm %llu pages, "
+				"/proc says %llu, %llu bytes",
+				d.pid, d.comm, d.rss, d.total_vm, rss, vsize);
+		if (d.kthread == d.has_mm)
+			return failf(o, "pid %d (%s): kthread %d but mm %d",
+				     d.pid, d.comm, d.kthread, d.has_mm);
+		(*compared)++;
+	}
+	return true;
+}
+
+/* Every thread-group leader /proc lists, as the dump must list it. */
+static bool dump_lists(const char *out, pid_t pid)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "pid=%d ", pid);
+	return !strncmp(out, key, strlen(key)) ||
+	       strstr(out, (snprintf(key, sizeof(key), "\npid=%d ", pid), key));
+}
+
+/* The PIDs /proc lists now (thread-group leaders); how many. */
+static size_t proc_pids(pid_t *pids, size_t max)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	size_t n = 0;
+
+	while (proc && n < max && (e = readdir(proc)))
+		if (atoi(e->d_name) > 0)
+			pids[n++] = atoi(e->d_name);
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+/* Listed by /proc before the dump and alive after it: in the dump. */
+static bool all_listed(struct outcome *o, const char *out, const pid_t *before,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!dump_lists(out, before[i]) && is_alive(before[i]))
+			return failf(o,
+				     "pid %d is in /proc but not in the dump",
+				     before[i]);
+	return true;
+}
+
+static int sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* Forks children that exit at once, so PIDs come and go mid-dump. */
+static int churn(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pid_t child = fork();
+
+		if (child == 0)
+			_exit(0);
+		if (child > 0)
+			waitpid(child, NULL, 0);
+	}
+	return 0;
+}
+
+void case_tasks_dump(struct outcome *o)
+{
+	static char out[DUMP_MAX];
+	static pid_t before[4096];
+	unsigned int n, compared;
+	pid_t holder = spawn_small("dumped"), churner;
+	size_t nbefore;
+	int st;
+
+	if (access(env.oomqctl_path, X_OK)) {
+		skipf(o, "oomqctl not in the image");
+		return;
+	}
+	if (holder <= 0) {
+		failf(o, "could not start a holder");
+		return;
+	}
+	for (int i = 0; i < DUMP_SLEEPERS; i++)
+		if (spawn_fn(sleeper, NULL) <= 0) {
+			failf(o, "could not start sleeper %d", i);
+			return;
+		}
+	nbefore = proc_pids(before, ARRAY_SIZE(before));
+	st = ctl(0, out, sizeof(out), "tasks", NULL);
+	if (st != CTL_OK) {
+		failf(o, "oomqctl tasks: exit %d: %.200s", st, out);
+		return;
+	}
+	if (!all_listed(o, out, before, nbefore) ||
+	    !compare_dump(o, out, &n, &compared))
+		return;
+	if (n < DUMP_SLEEPERS || compared < DUMP_SLEEPERS) {
+		failf(o, "only %u of %u processes compared", compared, n);
+		return;
+	}
+	notef(o, "%u processes, %u compared with /proc", n, compared);
+
+	churner = spawn_fn(churn, NULL);
+	for (int i = 0; i < CHURN_DUMPS; i++) {
+		nbefore = proc_pids(before, ARRAY_SIZE(before));
+		st = ctl(0, out, sizeof(out), "tasks", NULL);
+		if (st != CTL_OK) {
+			failf(o,
+			      "dump %d with processes exiting: exit %d: "
+			      "%.200s",
+			      i, st, out);
+			return;
+		}
+		if (!all_listed(o, out, before, nbefore))
+			return;
+	}
+	kill_reap(churner);
+	notef(o, "%d dumps while processes came and went", CHURN_DUMPS);
+
+	st = ctl(1000, out, sizeof(out), "tasks", NULL);
+	if (st != CTL_REFUSED || !strstr(out, "Operation not permitted")) {
+		failf(o, "uid 1000: exit %d, want %d (EPERM): %.200s", st,
+		      CTL_REFUSED, out);
+		return;
+	}
+	notef(o, "uid 1000 refused");
 }

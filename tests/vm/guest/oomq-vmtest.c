@@ -45,6 +45,7 @@ static const struct vm_case cases[] = {
 	{ "proc_perm", case_proc_perm, true },
 	{ "oom_score", case_oom_score, true },
 	{ "netlink_cmds", case_netlink_cmds, true },
+	{ "tasks_dump", case_tasks_dump, true },
 	/* The agent with the module: case_agent.c. */
 	{ "agent_steers", case_agent_steers, true },
 	{ "agent_sigkill_ttl", case_agent_sigkill_ttl, true },

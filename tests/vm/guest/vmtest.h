@@ -173,6 +173,7 @@ void case_proc_valid_input(struct outcome *o);
 void case_proc_perm(struct outcome *o);
 void case_oom_score(struct outcome *o);
 void case_netlink_cmds(struct outcome *o);
+void case_tasks_dump(struct outcome *o);
 void case_agent_steers(struct outcome *o);
 void case_agent_sigkill_ttl(struct outcome *o);
 void case_agent_survives(struct outcome *o);
