@@ -2,7 +2,8 @@
 #
 #   make                 module (for KVER) and the user-space tools
 #   make module KVER=... build oomq.ko against /lib/modules/KVER/build
-#   make check           host checks, then the VM bench on Debian's kernels
+#   make check           host checks, the packages, then the VM bench on
+#                        Debian's kernels
 #   make style           checkpatch --strict and sparse over module/ include/
 #   make format          clang-format the C sources in place
 #   make install         oomqd, oomqctl, config, man pages, units (DESTDIR,
@@ -42,7 +43,8 @@ include scripts/style.mk
 include bench/bench.mk
 include scripts/install.mk
 
-check: deps format-check style check-unit check-module-build check-vm
+check: deps format-check style check-unit check-module-build check-package \
+	check-vm
 	@echo "make check: all passed"
 
 clean: module-clean

@@ -9,6 +9,8 @@
 #   make install-dkms     the module source as dkms.conf expects it, in
 #                         /usr/src/oomq-VERSION (then: dkms install oomq/VERSION)
 #   make uninstall-dkms   removes it (dkms remove oomq/VERSION --all first)
+#   make check-package    the .debs built, lintian, installed, dkms-built
+#                         for 6.1 and 6.12, purged; install round trips
 #
 # DESTDIR stages the tree elsewhere; PREFIX (default /usr/local) places
 # everything but /etc and /usr/src.  Debian's packaging uses PREFIX=/usr
@@ -97,3 +99,10 @@ install-dkms:
 uninstall-dkms:
 	rm -rf "$(DESTDIR)$(DKMS_SRCDIR)"
 	@$(call rmdir_empty,$(DKMS_DIRS))
+
+# Both .debs built (into build/deb/), lintian, installed with dkms
+# building the module for Debian's 6.1 and 6.12 headers, purged without
+# residue; make install/uninstall round trips.  Root.
+.PHONY: check-package
+check-package:
+	scripts/check-package.sh
