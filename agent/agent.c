@@ -13,6 +13,7 @@
 #include "agent.h"
 #include "badness.h"
 #include "rank.h"
+#include "task_sample.h"
 
 int agent_init(struct agent *a, const char *proc_root, size_t cap)
 {
@@ -29,7 +30,15 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->cand = calloc(cap, sizeof(*a->cand));
 	a->order = calloc(cap, sizeof(*a->order));
 	a->queue = malloc(OOMQ_PROC_WRITE_MAX);
-	if (!a->tab || !a->cand || !a->order || !a->queue) {
+	a->dump = NULL;
+	a->dump_open = false;
+	a->dump_retry = 0;
+	a->dump_err = 0;
+	a->used_dump = false;
+	if (a->source != AGENT_SOURCE_PROC)
+		a->dump = calloc(1, sizeof(*a->dump));
+	if (!a->tab || !a->cand || !a->order || !a->queue ||
+	    (a->source != AGENT_SOURCE_PROC && !a->dump)) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -44,6 +53,8 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 err_cache:
 	mcache_fini(&a->cache);
 err_free:
+	free(a->dump);
+	a->dump = NULL;
 	free(a->queue);
 	free(a->order);
 	free(a->cand);
@@ -57,6 +68,11 @@ err_free:
 
 void agent_fini(struct agent *a)
 {
+	if (a->dump_open)
+		oomq_dump_close(a->dump);
+	a->dump_open = false;
+	free(a->dump);
+	a->dump = NULL;
 	proc_sampler_close(&a->sampler);
 	mcache_fini(&a->cache);
 	free(a->queue);
@@ -103,6 +119,91 @@ static int rank_full(struct agent *a)
 	if (a->policy.port == BADNESS_CLASSIC)
 		rank_children(a->tab, a->n, a->sys.page_kb);
 	return 0;
+}
+
+/* Strings for rules beyond comm and uid come from /proc even so. */
+#define PROC_NEED_TEXT (PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP)
+
+/* oomq_task_fn: one process of the module's dump into the table. */
+static int dump_one(const struct oomq_task *t, void *ctx)
+{
+	struct agent *a = ctx;
+	struct sample_text text = { "", "", "" };
+	struct sample *s;
+
+	if (a->n == a->cap) {
+		a->truncated = 1;
+		return 0;
+	}
+	s = &a->tab[a->n];
+	task_sample(t, &a->sys, a->sampler.self, s);
+	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
+		proc_read_text(&a->sampler, s->pid, a->need, &text);
+	classify(s, &text, a);
+	a->n++;
+	return 0;
+}
+
+/* Every process from the module's dump: any port, and --list. */
+static int rank_dump(struct agent *a)
+{
+	int ret;
+
+	a->n = 0;
+	a->truncated = 0;
+	a->sampler.skipped = a->sampler.malformed = 0;
+	mcache_begin(&a->cache);
+	ret = oomq_dump_tasks(a->dump, dump_one, a);
+	mcache_end(&a->cache);
+	a->nprocs = a->n;
+	if (ret)
+		return ret;
+	if (a->policy.port == BADNESS_CLASSIC)
+		rank_children(a->tab, a->n, a->sys.page_kb);
+	return 0;
+}
+
+/*
+ * Is the dump there to read?  Opening resolves the family (and
+ * allocates), so AUTO does not try on every pass while the module is
+ * away: only when /proc/oom is there, and not for a few passes after a
+ * failure.
+ */
+static bool dump_ready(struct agent *a)
+{
+	int ret;
+
+	if (!a->dump)
+		return false;
+	if (a->dump_open)
+		return true;
+	if (a->source == AGENT_SOURCE_AUTO) {
+		if (a->dump_retry) {
+			a->dump_retry--;
+			return false;
+		}
+		if (faccessat(a->sampler.root_fd, "oom", F_OK, 0)) {
+			a->dump_err = -ENOENT;
+			return false;
+		}
+	}
+	ret = oomq_dump_open(a->dump);
+	if (ret) {
+		a->dump_err = ret;
+		a->dump_retry = AGENT_DUMP_RETRY_PASSES;
+		return false;
+	}
+	a->dump_open = true;
+	return true;
+}
+
+/* A failed dump: drop the socket (the family may be gone for good). */
+static void dump_failed(struct agent *a, int err)
+{
+	oomq_dump_close(a->dump);
+	a->dump_open = false;
+	a->dump_err = err;
+	a->dump_retry = AGENT_DUMP_RETRY_PASSES;
 }
 
 static void count_failure(struct proc_sampler *ps, int err)
@@ -270,7 +371,20 @@ int agent_rank(struct agent *a)
 	if (ret)
 		return ret;
 	a->need = policy_needs(&a->policy);
-	if (a->full || a->policy.port != BADNESS_MODERN)
+	a->used_dump = false;
+	a->dump_err = 0;
+	ret = -ENOENT;
+	if (dump_ready(a)) {
+		ret = rank_dump(a);
+		a->used_dump = !ret;
+		if (ret)
+			dump_failed(a, ret);
+	}
+	if (a->used_dump)
+		ret = 0;
+	else if (a->source == AGENT_SOURCE_DUMP)
+		return a->dump_err ? a->dump_err : ret;
+	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = rank_full(a);
 	else
 		ret = rank_lazy(a);
@@ -285,6 +399,29 @@ int agent_rank(struct agent *a)
 		return ret;
 	a->queue_len = ret;
 	return 0;
+}
+
+const char *agent_source_used(const struct agent *a)
+{
+	return a->used_dump ? "netlink task dump" : "/proc";
+}
+
+static const char *const source_names[] = {
+	[AGENT_SOURCE_AUTO] = "auto",
+	[AGENT_SOURCE_PROC] = "proc",
+	[AGENT_SOURCE_DUMP] = "netlink",
+};
+
+int agent_source_parse(const char *name, enum agent_source *source)
+{
+	for (size_t i = 0; i < sizeof(source_names) / sizeof(*source_names);
+	     i++) {
+		if (!strcmp(name, source_names[i])) {
+			*source = (enum agent_source)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 int agent_write_queue(struct agent *a)

@@ -29,6 +29,15 @@
  * classic and rss ports need stat, status and oom_score_adj of everyone
  * (total_vm, children, cpu time, capabilities, oomkilladj) and
  * `oomqd --list` shows every process, so they sample everything.
+ *
+ * With the oomq module loaded a pass reads its task snapshot instead
+ * (OOMQ_CMD_GET_TASKS, lib/oomq_tasks.h): every field of every process
+ * in a few recvmsg() calls, so every port samples everything and no
+ * lazy stage is needed.  Only the strings a rule matches beyond comm
+ * and uid (cmdline, exe, cgroup path) still come from /proc.  A dump
+ * that fails (the module unloaded, no CAP_NET_ADMIN) makes that pass
+ * read /proc; AGENT_SOURCE_AUTO tries the dump again a few passes
+ * later.
  */
 #ifndef _OOMQD_AGENT_H
 #define _OOMQD_AGENT_H
@@ -37,11 +46,22 @@
 #include <stdint.h>
 
 #include "mcache.h"
+#include "oomq_tasks.h"
 #include "policy.h"
 #include "proc_sample.h"
 #include "sample.h"
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
+
+/* Where a pass reads the processes from. */
+enum agent_source {
+	AGENT_SOURCE_AUTO, /* the module's dump when it answers, else /proc */
+	AGENT_SOURCE_PROC, /* /proc only */
+	AGENT_SOURCE_DUMP, /* the module's dump only; a pass fails without */
+};
+
+/* Passes on /proc after a failed dump before AUTO tries it again. */
+#define AGENT_DUMP_RETRY_PASSES 16
 
 /* One process after the lazy pass's first stage: 16 bytes. */
 struct agent_cand {
@@ -70,9 +90,18 @@ struct agent {
 	size_t nranked; /* queueable in the last pass */
 	int queue_len; /* bytes of queue text */
 	int truncated; /* the last pass saw more than cap processes */
+	enum agent_source source; /* set before agent_init() */
+	struct oomq_dump *dump; /* NULL with AGENT_SOURCE_PROC */
+	bool dump_open;
+	unsigned int dump_retry; /* passes until AUTO tries the dump again */
+	int dump_err; /* why the last pass could not use the dump, or 0 */
+	bool used_dump; /* the last pass read the dump */
 };
 
-/* Allocates everything a pass needs; @policy must already be loaded. */
+/*
+ * Allocates everything a pass needs; @policy must already be loaded and
+ * a->source set (zero: AGENT_SOURCE_AUTO).
+ */
 int agent_init(struct agent *a, const char *proc_root, size_t cap);
 void agent_fini(struct agent *a);
 
@@ -90,6 +119,10 @@ int agent_rank(struct agent *a);
  * -ENOENT when the file does not exist: the oomq module is not loaded.
  */
 int agent_write_queue(struct agent *a);
+
+/* "netlink task dump" or "/proc": what the last pass read. */
+const char *agent_source_used(const struct agent *a);
+int agent_source_parse(const char *name, enum agent_source *source);
 
 /* agent_rank() then agent_write_queue(): the call for every trigger. */
 int agent_pass(struct agent *a);

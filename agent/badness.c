@@ -197,7 +197,8 @@ long badness_modern(const struct sample *s, const struct sample_sys *sys)
 	uint64_t totalpages = sample_sys_totalpages(sys);
 	long points, adj;
 
-	if (never_killed(s) || s->oom_score_adj == -1000)
+	if (never_killed(s) || s->oom_score_adj == -1000 ||
+	    (s->flags & SAMPLE_UNKILLABLE))
 		return BADNESS_UNKILLABLE;
 
 	/*

@@ -51,6 +51,7 @@ struct loop {
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
 	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
 	bool truncated; /* "more than cap processes" logged */
+	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
 	pid_t head; /* the queue head of the last pass, for the log */
 	uint32_t triggers; /* PSI firings since the last sample */
 	uint32_t kills; /* kills seen since the last sample */
@@ -268,6 +269,17 @@ static void log_pass_problems(struct loop *l)
 		       "more than %zu processes: ranking the first %zu", a->cap,
 		       a->cap);
 	l->truncated = a->truncated;
+	if (a->used_dump != l->source) {
+		if (a->used_dump)
+			logmsg(LOG_INFO, "ranking from the module's task dump");
+		else if (a->dump_err && a->dump_err != -ENOENT)
+			logmsg(LOG_WARNING,
+			       "ranking from /proc: task dump failed: %s",
+			       strerror(-a->dump_err));
+		else
+			logmsg(LOG_INFO, "ranking from /proc");
+		l->source = a->used_dump;
+	}
 }
 
 /* Rank, and unless dry, write /proc/oom: the one call for every cause. */
@@ -592,6 +604,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.a = a;
 	l.o = o;
 	l.psi.fd = -1;
+	l.source = -1;
 	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
 		logmsg(LOG_ERR, "config: %s", why);
 		return -EINVAL;

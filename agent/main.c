@@ -75,6 +75,10 @@ static void usage(FILE *f)
 		"  -C, --check FILE       validate FILE, print every error as\n"
 		"                         FILE:LINE: message, and exit\n"
 		"  -r, --proc-root DIR    read DIR instead of /proc (tests)\n"
+		"  -s, --source SOURCE    where to read the processes: auto (the\n"
+		"                         oomq module's task dump when it answers,\n"
+		"                         else /proc; the default), proc, or\n"
+		"                         netlink (the dump only)\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"\n"
@@ -95,6 +99,7 @@ struct opts {
 	const char *check;
 	const char *proc_root;
 	const char *port;
+	const char *source;
 	long queue_length; /* 0: from the config */
 };
 
@@ -110,6 +115,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", required_argument, NULL, 'C' },
 		{ "proc-root", required_argument, NULL, 'r' },
+		{ "source", required_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -117,7 +123,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "la1np:q:c:C:r:Vh", longopts,
+	while ((c = getopt_long(argc, argv, "la1np:q:c:C:r:s:Vh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -153,6 +159,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'r':
 			o->proc_root = optarg;
+			break;
+		case 's':
+			o->source = optarg;
 			break;
 		case 'V':
 			printf("oomqd %s\n", OOMQ_VERSION);
@@ -279,7 +288,7 @@ static void print_list(const struct agent *a, const char *root, int all)
 	const struct policy *p = &a->policy;
 	char pos[16];
 
-	printf("# source: %s\n", root);
+	printf("# source: %s\n", a->used_dump ? agent_source_used(a) : root);
 	printf("# policy %s, %zu processes, %zu queueable, queue %u; "
 	       "MemTotal %llu MiB, MemAvailable %llu MiB, SwapFree %llu MiB\n",
 	       badness_port_name(p->port), a->n, a->nranked, p->queue_length,
@@ -356,6 +365,13 @@ int main(int argc, char **argv)
 	if (load_policy(&a.policy, &o))
 		return EXIT_USAGE;
 
+	if (o.source && agent_source_parse(o.source, &a.source)) {
+		logmsg(LOG_ERR,
+		       "--source: expected auto, proc or netlink, got '%s'",
+		       o.source);
+		status = EXIT_USAGE;
+		goto out_policy;
+	}
 	ret = agent_init(&a, o.proc_root, AGENT_MAX_PROCS);
 	if (ret) {
 		logmsg(LOG_ERR, "%s: %s", o.proc_root, strerror(-ret));
@@ -393,6 +409,7 @@ int main(int argc, char **argv)
 	fputs(a.queue, stdout);
 out:
 	agent_fini(&a);
+out_policy:
 	policy_free(&a.policy);
 	return status;
 }

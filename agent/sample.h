@@ -22,6 +22,7 @@
 #define SAMPLE_KTHREAD 0x1 /* PF_KTHREAD: never a victim */
 #define SAMPLE_NO_MM 0x2 /* zombie or exiting: no address space */
 #define SAMPLE_SELF 0x4 /* oomqd itself */
+#define SAMPLE_UNKILLABLE 0x8 /* reaped (MMF_OOM_SKIP) or in vfork() */
 
 /* Linux capability numbers the classic port looks at. */
 #define SAMPLE_CAP_SYS_RAWIO 17

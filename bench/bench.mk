@@ -14,7 +14,10 @@
 BENCH_BUILD := $(BUILD)/bench
 BENCH_SIZES ?= 1000 10000
 BENCH_ROUNDS ?= 3
-BENCH_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Iagent -Ilib
+BENCH_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Iagent -Ilib \
+	$$(pkg-config --cflags libnl-genl-3.0)
+# The pass may read the module's task dump: libnl, as oomqd links it.
+BENCH_SRCS := bench/oomqd_pass.c $(AGENT_LIB_SRCS) lib/oomq_nl.c
 
 .PHONY: bench bench-build
 bench:
@@ -30,15 +33,16 @@ bench-build: $(BENCH_BUILD)/oomqd-pass $(BENCH_BUILD)/oomqd-pass-static \
 # The agent's own objects, as the daemon links them.
 $(BENCH_BUILD)/oomqd-pass: bench/oomqd_pass.c $(AGENT_LIB_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -o $@ bench/oomqd_pass.c $(AGENT_LIB_SRCS) -linih
+	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) -linih \
+		$$(pkg-config --libs libnl-genl-3.0)
 
 # Static, as $(BUILD)/static/oomqd: the RSS floor without ld.so and the
 # shared libc's pages (about 1.2 MiB of a dynamic binary's VmHWM).
 $(BENCH_BUILD)/oomqd-pass-static: bench/oomqd_pass.c $(AGENT_LIB_SRCS) \
 		$(AGENT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) -static $(BENCH_CFLAGS) -o $@ bench/oomqd_pass.c \
-		$(AGENT_LIB_SRCS) -linih
+	$(CC) -static $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) -linih \
+		$$(pkg-config --static --libs libnl-genl-3.0)
 
 # Static: each of the 10,000 forked children maps as little as possible.
 $(BENCH_BUILD)/bench-spawn: bench/spawn.c

@@ -35,6 +35,7 @@ struct opts {
 	const char *config; /* NULL: built-in defaults (modern) */
 	const char *port;
 	const char *proc_root;
+	const char *source; /* NULL: auto */
 	double seconds; /* at least this much wall time of passes */
 	long min_passes; /* and at least this many */
 };
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: oomqd-pass [-c CONFIG] [-p PORT] [-t SECONDS] [-n PASSES]\n"
-		"                  [-r PROC_ROOT]\n"
+		"                  [-r PROC_ROOT] [-s auto|proc|netlink]\n"
 		"Repeat oomqd's ranking pass over /proc; print its CPU cost.\n");
 }
 
@@ -52,7 +53,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:p:t:n:r:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:t:n:r:s:h")) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -72,6 +73,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'r':
 			o->proc_root = optarg;
+			break;
+		case 's':
+			o->source = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -166,6 +170,10 @@ int main(int argc, char **argv)
 	}
 	if (load_policy(&a.policy, &o))
 		return 2;
+	if (o.source && agent_source_parse(o.source, &a.source)) {
+		usage(stderr);
+		return 2;
+	}
 	ret = agent_init(&a, o.proc_root, AGENT_MAX_PROCS);
 	if (ret) {
 		fprintf(stderr, "oomqd-pass: %s: %s\n", o.proc_root,
@@ -189,10 +197,10 @@ int main(int argc, char **argv)
 		agent_fini(&a);
 		return 1;
 	}
-	printf("procs=%zu skipped=%u passes=%ld cpu_us=%lld us_per_pass=%.1f "
+	printf("source=%s procs=%zu skipped=%u passes=%ld cpu_us=%lld us_per_pass=%.1f "
 	       "us_per_proc=%.2f hwm_kb=%ld rss_anon_kb=%ld truncated=%d\n",
-	       a.nprocs, a.sampler.skipped, passes, cpu1 - cpu0,
-	       (double)(cpu1 - cpu0) / (double)passes,
+	       a.used_dump ? "netlink" : "proc", a.nprocs, a.sampler.skipped,
+	       passes, cpu1 - cpu0, (double)(cpu1 - cpu0) / (double)passes,
 	       a.nprocs ? (double)(cpu1 - cpu0) / (double)passes /
 				  (double)a.nprocs :
 			  0,

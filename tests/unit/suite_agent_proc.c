@@ -10,6 +10,9 @@
 #include "suite_agent.h"
 #include "../../agent/proc_parse.h"
 #include "../../agent/proc_sample.h"
+#include "../../agent/badness.h"
+#include "../../agent/rank.h"
+#include "../../agent/task_sample.h"
 
 /* Fields 4..24 of a typical stat line, and what follows rss. */
 #define STAT_MID \
@@ -557,6 +560,98 @@ START_TEST(test_sampler_open_missing)
 }
 END_TEST
 
+/*
+ * The module's record of fixture process 300, in the kernel's units:
+ * the same numbers /proc shows in KiB and ticks must come out.
+ */
+START_TEST(test_task_sample_like_proc)
+{
+	const struct oomq_task t = {
+		.pid = 300,
+		.ppid = 200,
+		.uid = 1000,
+		.euid = 1000,
+		.cpu_ns = 80ULL * 1000000000, /* 8000 ticks at 100 Hz */
+		.start_ns = 90000ULL * 1000000000, /* 9000000 ticks */
+		.has_mm = true,
+		.total_vm = 1000000, /* pages */
+		.rss_anon = 60000,
+		.rss_file = 39000,
+		.rss_shmem = 1000,
+		.swap = 1000,
+		.pgtables = 400 * 1024, /* bytes */
+		.page_size = 4096,
+		.comm = "Web (Content)) ",
+	};
+	const struct sample_sys sys = { .page_kb = 4, .clk_tck = 100 };
+	struct sample from_task, from_proc;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, agent_fixture_root()), 0);
+	ck_assert_int_eq(proc_sample_one(&sampler, 300, 0, &from_proc, NULL),
+			 0);
+	proc_sampler_close(&sampler);
+	task_sample(&t, &sys, 1, &from_task);
+	ck_assert_int_eq(from_task.pid, from_proc.pid);
+	ck_assert_int_eq(from_task.ppid, from_proc.ppid);
+	ck_assert_uint_eq(from_task.uid, from_proc.uid);
+	ck_assert_uint_eq(from_task.euid, from_proc.euid);
+	ck_assert_str_eq(from_task.comm, from_proc.comm);
+	ck_assert_uint_eq(from_task.total_vm_kb, from_proc.total_vm_kb);
+	ck_assert_uint_eq(from_task.rss_kb, from_proc.rss_kb);
+	ck_assert_uint_eq(from_task.swap_kb, from_proc.swap_kb);
+	ck_assert_uint_eq(from_task.pgtables_kb, from_proc.pgtables_kb);
+	ck_assert_uint_eq(from_task.cpu_ticks, from_proc.cpu_ticks);
+	ck_assert_uint_eq(from_task.start_ticks, from_proc.start_ticks);
+	ck_assert_int_eq(from_task.flags, from_proc.flags);
+	ck_assert_int_eq(from_task.rule, SAMPLE_NO_RULE);
+}
+END_TEST
+
+START_TEST(test_task_sample_flags)
+{
+	const struct sample_sys sys = { .mem_total_kb = 4000000,
+					.page_kb = 4,
+					.clk_tck = 100 };
+	struct oomq_task t = {
+		.pid = 2, .flags = OOMQ_TASK_F_KTHREAD | OOMQ_TASK_F_NO_MM
+	};
+	struct sample s;
+
+	task_sample(&t, &sys, 77, &s);
+	ck_assert_int_eq(s.flags, SAMPLE_KTHREAD | SAMPLE_NO_MM);
+	ck_assert_uint_eq(s.rss_kb, 0);
+
+	/* A zombie leader: no mm, not a kernel thread. */
+	t = (struct oomq_task){ .pid = 600, .flags = OOMQ_TASK_F_NO_MM };
+	task_sample(&t, &sys, 77, &s);
+	ck_assert_int_eq(s.flags, SAMPLE_NO_MM);
+
+	/* oomqd itself, and no page size sent: the system's is used. */
+	t = (struct oomq_task){ .pid = 77, .has_mm = true, .rss_anon = 10 };
+	task_sample(&t, &sys, 77, &s);
+	ck_assert_int_eq(s.flags, SAMPLE_SELF);
+	ck_assert_uint_eq(s.rss_kb, 40);
+
+	/* Reaped or in vfork: oom_badness() says LONG_MIN, so do we. */
+	t = (struct oomq_task){ .pid = 900,
+				.has_mm = true,
+				.rss_anon = 1000,
+				.flags = OOMQ_TASK_F_OOM_SKIP };
+	task_sample(&t, &sys, 77, &s);
+	s.priority = 1;
+	ck_assert_int_eq(s.flags, SAMPLE_UNKILLABLE);
+	ck_assert_int_eq(badness_modern(&s, &sys), BADNESS_UNKILLABLE);
+	ck_assert_str_eq(rank_excluded(&s), "reaped or in vfork");
+	t.flags = OOMQ_TASK_F_VFORK;
+	task_sample(&t, &sys, 77, &s);
+	ck_assert_int_eq(s.flags, SAMPLE_UNKILLABLE);
+	/* Exiting or chosen already: still ranked, as /proc would. */
+	t.flags = OOMQ_TASK_F_EXITING | OOMQ_TASK_F_OOM_VICTIM;
+	task_sample(&t, &sys, 77, &s);
+	ck_assert_int_eq(s.flags, 0);
+}
+END_TEST
+
 Suite *agent_proc_suite(void)
 {
 	Suite *s = suite_create("agent_proc");
@@ -582,6 +677,8 @@ Suite *agent_proc_suite(void)
 	tcase_add_test(tc, test_sample_vanished);
 	tcase_add_test(tc, test_sample_sys);
 	tcase_add_test(tc, test_sampler_open_missing);
+	tcase_add_test(tc, test_task_sample_like_proc);
+	tcase_add_test(tc, test_task_sample_flags);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -59,6 +59,13 @@ static int exec_agent(void *arg)
 	return 127;
 }
 
+static bool agent_logged(const char *what)
+{
+	static char buf[1 << 16];
+
+	return read_text(AGENT_LOG, buf, sizeof(buf)) > 0 && strstr(buf, what);
+}
+
 /* The last line the agent logged, for a failure's detail. */
 static const char *agent_log_tail(void)
 {
@@ -244,6 +251,10 @@ void case_agent_steers(struct outcome *o)
 					       .scope = "global" }))
 		return;
 	event_is(o, victim, "victim", "queue");
+	/* With the module there, the daemon ranks from its task dump. */
+	if (!agent_logged("ranking from the module's task dump"))
+		failf(o, "oomqd did not rank from the task dump: %s",
+		      agent_log_tail());
 }
 
 /*
@@ -382,4 +393,98 @@ void case_agent_survives(struct outcome *o)
 out:
 	kill_all();
 	cg_remove(cg);
+}
+
+/*
+ * The same processes ranked from /proc and from the module's task dump
+ * must give the same queue, for every port.  Two oomqd runs are two
+ * moments: classic divides by the square roots of CPU and run time, so a
+ * process can cross a rounding step in between.  A difference must
+ * therefore persist over SOURCE_TRIES runs to count.
+ */
+#define SOURCE_TRIES 3
+
+static int run_oomqd(const char *port, const char *source, char *out,
+		     size_t size)
+{
+	const char *argv[] = { env.oomqd_path, "--once",
+			       "--dry-run",    "--config",
+			       env.oomqd_conf, "--policy",
+			       port,	       "--source",
+			       source,	       NULL };
+
+	return run_capture(0, argv, out, size);
+}
+
+/* The queue line of `oomqd --once` (the last line it printed). */
+static const char *queue_of(char *out)
+{
+	size_t n = strlen(out);
+	char *p;
+
+	while (n && out[n - 1] == '\n')
+		out[--n] = '\0';
+	p = strrchr(out, '\n');
+	return p ? p + 1 : out;
+}
+
+static bool same_queue(struct outcome *o, const char *port, size_t *len)
+{
+	static char from_proc[8192], from_dump[8192];
+	int st;
+
+	for (int i = 0; i < SOURCE_TRIES; i++) {
+		st = run_oomqd(port, "proc", from_proc, sizeof(from_proc));
+		if (st)
+			return failf(o, "%s from /proc: exit %d: %s", port, st,
+				     queue_of(from_proc));
+		st = run_oomqd(port, "netlink", from_dump, sizeof(from_dump));
+		if (st)
+			return failf(o, "%s from the dump: exit %d: %s", port,
+				     st, queue_of(from_dump));
+		if (!strcmp(queue_of(from_proc), queue_of(from_dump))) {
+			*len = 1;
+			for (const char *p = queue_of(from_dump); *p; p++)
+				*len += *p == ' ';
+			return true;
+		}
+	}
+	return failf(o, "%s: /proc queues '%.120s', the dump '%.120s'", port,
+		     queue_of(from_proc), queue_of(from_dump));
+}
+
+void case_agent_sources(struct outcome *o)
+{
+	static const char *const ports[] = { "modern", "classic", "rss" };
+	/* Equal sizes too: ties must break the same way (lower PID). */
+	static const unsigned int mib[] = { 1, 2,  3,  4,  4,  4,  6,
+					    8, 10, 12, 16, 16, 24, 32 };
+	static char out[1 << 16];
+	const char *list_argv[] = { env.oomqd_path, "--list", "--source",
+				    "netlink", NULL };
+	size_t len = 0;
+
+	if (access(env.oomqd_path, X_OK)) {
+		skipf(o, "oomqd not in the image");
+		return;
+	}
+	/* Holders of different sizes, so the order means something. */
+	for (size_t i = 0; i < ARRAY_SIZE(mib); i++) {
+		struct holder_opts h = { .name = "ranked", .mib = mib[i] };
+
+		if (spawn_holder(&h) <= 0) {
+			failf(o, "could not start holder %zu", i);
+			return;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
+		if (!same_queue(o, ports[i], &len))
+			return;
+		notef(o, "%s: same queue (%zu PIDs)", ports[i], len);
+	}
+	if (run_capture(0, list_argv, out, sizeof(out)) ||
+	    !strstr(out, "# source: netlink task dump"))
+		failf(o, "oomqd --list --source netlink: %.200s", out);
+	else
+		notef(o, "--list names the dump");
 }

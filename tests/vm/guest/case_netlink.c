@@ -7,8 +7,6 @@
  * (GENL_ADMIN_PERM).
  */
 #include <dirent.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,32 +16,11 @@
 
 #include "vmtest.h"
 
-#define CTL_OUT "/tmp/oomqctl.out"
 #define CTL_ARGS_MAX 6
 
 /* oomqctl's exit codes (tools/oomqctl.c). */
 #define CTL_OK 0
 #define CTL_REFUSED 3
-
-struct ctl_run {
-	uid_t uid; /* 0: as the runner */
-	const char *argv[CTL_ARGS_MAX + 2];
-};
-
-static int ctl_exec(void *arg)
-{
-	const struct ctl_run *run = arg;
-	int fd = open(CTL_OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-		return 126;
-	if (run->uid &&
-	    (setgroups(0, NULL) || setresgid(run->uid, run->uid, run->uid) ||
-	     setresuid(run->uid, run->uid, run->uid)))
-		return 126;
-	execv(run->argv[0], (char *const *)run->argv);
-	return 127;
-}
 
 /*
  * Run oomqctl with up to CTL_ARGS_MAX arguments (NULL-terminated) as
@@ -54,23 +31,16 @@ static int ctl(uid_t uid, char *out, size_t size, const char *first, ...)
 
 static int ctl(uid_t uid, char *out, size_t size, const char *first, ...)
 {
-	struct ctl_run run = { .uid = uid, .argv = { env.oomqctl_path } };
+	const char *argv[CTL_ARGS_MAX + 2] = { env.oomqctl_path };
 	const char *a = first;
-	int n = 1, status;
+	int n = 1;
 	va_list ap;
-	pid_t pid;
 
 	va_start(ap, first);
 	for (; a && n <= CTL_ARGS_MAX; a = va_arg(ap, const char *))
-		run.argv[n++] = a;
+		argv[n++] = a;
 	va_end(ap);
-	pid = spawn_fn(ctl_exec, &run);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	unregister_child(pid);
-	if (read_text(CTL_OUT, out, size) < 0)
-		out[0] = '\0';
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return run_capture(uid, argv, out, size);
 }
 
 /* Does the key=value output hold the line "@line"? */
@@ -275,6 +245,9 @@ static bool compare_dump(struct outcome *o, char *out, unsigned int *n,
 		if (!parse_dumped(line, &d))
 			return failf(o, "unparsable dump line '%.80s'", line);
 		(*n)++;
+		/* The runner itself reads the dump into fresh pages. */
+		if (d.pid == getpid())
+			continue;
 		if (!proc_stat_of(d.pid, &ppid, &vsize, &rss))
 			continue; /* gone since */
 		if (!proc_stat_of(d.pid, &ppid, &vsize2, &rss2) ||

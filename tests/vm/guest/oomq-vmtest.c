@@ -50,6 +50,7 @@ static const struct vm_case cases[] = {
 	{ "agent_steers", case_agent_steers, true },
 	{ "agent_sigkill_ttl", case_agent_sigkill_ttl, true },
 	{ "agent_survives", case_agent_survives, true },
+	{ "agent_sources", case_agent_sources, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
 	/* Unloads under a memcg OOM storm, then loads the module again. */

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -216,6 +217,42 @@ pid_t spawn_exec(char *const argv[], const char *out)
 	if (pid > 0)
 		register_child(pid);
 	return pid;
+}
+
+#define CAPTURE_OUT "/tmp/oomq-vmtest-capture.out"
+
+struct capture {
+	uid_t uid;
+	const char *const *argv;
+};
+
+static int capture_exec(void *arg)
+{
+	const struct capture *c = arg;
+	int fd = open(CAPTURE_OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		return 126;
+	if (c->uid &&
+	    (setgroups(0, NULL) || setresgid(c->uid, c->uid, c->uid) ||
+	     setresuid(c->uid, c->uid, c->uid)))
+		return 126;
+	execv(c->argv[0], (char *const *)c->argv);
+	return 127;
+}
+
+int run_capture(uid_t uid, const char *const argv[], char *out, size_t size)
+{
+	struct capture c = { uid, argv };
+	pid_t pid = spawn_fn(capture_exec, &c);
+	int status;
+
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	unregister_child(pid);
+	if (read_text(CAPTURE_OUT, out, size) < 0)
+		out[0] = '\0';
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 pid_t spawn_fn(int (*fn)(void *), void *arg)

@@ -104,6 +104,11 @@ pid_t spawn_zombie(void);
 struct trigger_result run_trigger(const char *cgroup, unsigned int max_mib);
 /* Fork+exec argv with stdout to @out (or inherited), registered. */
 pid_t spawn_exec(char *const argv[], const char *out);
+/*
+ * Run @argv (NULL-terminated) as @uid (0: as the runner), wait for it;
+ * its exit status (-1: killed), stdout and stderr in @out.
+ */
+int run_capture(uid_t uid, const char *const argv[], char *out, size_t size);
 /* Fork a registered child running @fn(@arg); its exit status is fn's. */
 pid_t spawn_fn(int (*fn)(void *), void *arg);
 
@@ -177,6 +182,7 @@ void case_tasks_dump(struct outcome *o);
 void case_agent_steers(struct outcome *o);
 void case_agent_sigkill_ttl(struct outcome *o);
 void case_agent_survives(struct outcome *o);
+void case_agent_sources(struct outcome *o);
 void case_netlink_events(struct outcome *o);
 void case_unload_storm(struct outcome *o);
 void case_leak_stress(struct outcome *o);

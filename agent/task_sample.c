@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The task snapshot's units to /proc's: pages and bytes to KiB, ns to
+ * clock ticks.  /proc converts the same kernel numbers the same way
+ * (do_task_stat(), task_mem()), so each field equals what the /proc
+ * sampler reads, but for CPU time: /proc splits the scheduler's runtime
+ * into user and system time, keeps each monotonic and truncates each to
+ * ticks, so it can read a tick or so less than the runtime here.
+ */
+#include <string.h>
+
+#include "task_sample.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+void task_sample(const struct oomq_task *t, const struct sample_sys *sys,
+		 pid_t self, struct sample *s)
+{
+	unsigned int page_kb = t->page_size ? t->page_size / 1024 :
+					      sys->page_kb;
+	uint64_t ns_per_tick = NSEC_PER_SEC / sys->clk_tck;
+
+	memset(s, 0, sizeof(*s));
+	s->pid = (pid_t)t->pid;
+	s->ppid = (pid_t)t->ppid;
+	s->uid = t->uid;
+	s->euid = t->euid;
+	s->cap_eff = t->cap_eff;
+	s->cpu_ticks = t->cpu_ns / ns_per_tick;
+	s->start_ticks = t->start_ns / ns_per_tick;
+	s->oom_score_adj = (int16_t)t->oom_score_adj;
+	s->nice = (int8_t)t->nice;
+	s->rule = SAMPLE_NO_RULE;
+	memcpy(s->comm, t->comm, sizeof(s->comm));
+	s->comm[sizeof(s->comm) - 1] = '\0';
+	if ((pid_t)t->pid == self)
+		s->flags |= SAMPLE_SELF;
+	if (t->flags & OOMQ_TASK_F_KTHREAD)
+		s->flags |= SAMPLE_KTHREAD | SAMPLE_NO_MM;
+	if (!t->has_mm) {
+		s->flags |= SAMPLE_NO_MM;
+		return;
+	}
+	/* oom_badness() gives these LONG_MIN; /proc cannot show why. */
+	if (t->flags & (OOMQ_TASK_F_OOM_SKIP | OOMQ_TASK_F_VFORK))
+		s->flags |= SAMPLE_UNKILLABLE;
+	s->total_vm_kb = t->total_vm * page_kb;
+	s->rss_kb = (t->rss_anon + t->rss_file + t->rss_shmem) * page_kb;
+	s->swap_kb = t->swap * page_kb;
+	s->pgtables_kb = t->pgtables / 1024;
+}
