@@ -123,7 +123,9 @@ for k in $kvers; do
 	[ -n "$ko" ] || die "dkms build left no oomq.ko for $k"
 	modinfo -F vermagic "$ko" | grep -q "^$k " ||
 		die "$ko is not built for $k"
-	step "dkms built oomq/$version for $k: $ko"
+	# Signed with /var/lib/dkms/mok.key when dkms could make one.
+	signer=$(modinfo -F signer "$ko" || true)
+	step "dkms built oomq/$version for $k: $ko (signer: ${signer:-none})"
 done
 dkms status -m oomq -v "$version"
 
