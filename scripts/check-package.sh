@@ -4,7 +4,8 @@
 #   1. build oomq-dkms and oomqd with dpkg-buildpackage from a copy of the
 #      tree in build/deb/src (it writes to the parent directory), so the
 #      checkout stays clean; the .debs end up in build/deb/;
-#   2. lintian on them: any error fails (every tag is printed);
+#   2. the man pages against the built programs (scripts/check-man.sh),
+#      and lintian on the packages: any error fails (every tag is printed);
 #   3. dpkg -i both on this machine, then `dkms build` for Debian's 6.1
 #      and 6.12 header trees (the postinst only builds for the running
 #      kernel) and the installed files checked;
@@ -37,7 +38,7 @@ step() {
 	die "debian/changelog is $debver, Makefile's VERSION is $version"
 
 # dh_dkms is in dh-dkms on Debian 12, not in dkms itself.
-scripts/install-deps.sh debhelper dh-dkms dkms lintian
+scripts/install-deps.sh debhelper dh-dkms dkms lintian mandoc
 
 # A leftover of an earlier run that failed half-way.
 for p in oomqd oomq-dkms; do
@@ -80,6 +81,8 @@ for f in "$dkms_deb" "$oomqd_deb" "$changes"; do
 	[ -f "$f" ] || die "dpkg-buildpackage left no $f"
 done
 ls -l "$out"/*.deb
+
+scripts/check-man.sh "$src/build"
 
 step "2. lintian"
 # As nobody: lintian unpacks what it checks and warns when run as root.

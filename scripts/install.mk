@@ -11,6 +11,7 @@
 #   make uninstall-dkms   removes it (dkms remove oomq/VERSION --all first)
 #   make check-package    the .debs built, lintian, installed, dkms-built
 #                         for 6.1 and 6.12, purged; install round trips
+#   make check-man        man pages lint-clean and in step with --help
 #
 # DESTDIR stages the tree elsewhere; PREFIX (default /usr/local) places
 # everything but /etc and /usr/src.  Debian's packaging uses PREFIX=/usr
@@ -103,6 +104,10 @@ uninstall-dkms:
 # Both .debs built (into build/deb/), lintian, installed with dkms
 # building the module for Debian's 6.1 and 6.12 headers, purged without
 # residue; make install/uninstall round trips.  Root.
-.PHONY: check-package
+.PHONY: check-package check-man
 check-package:
 	scripts/check-package.sh
+
+# Man pages lint-clean and in step with --help (also in check-package).
+check-man: $(BUILD)/oomqd $(BUILD)/oomqctl
+	scripts/check-man.sh $(BUILD)
