@@ -8,6 +8,8 @@
 #   make format          clang-format the C sources in place
 #   make install         oomqd, oomqctl, config, man pages, units (DESTDIR,
 #                        PREFIX); also uninstall, install-dkms, uninstall-dkms
+#   make check-package   the .debs built, linted, installed (dkms builds the
+#                        module for 6.1 and 6.12) and purged; install round trip
 
 VERSION := 0.1.0
 
