@@ -137,10 +137,15 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	}
 	s = &a->tab[a->n];
 	task_sample(t, &a->sys, a->sampler.self, s);
+	a->n++;
+	/* No rules: the verdict is the default, no need to hash. */
+	if (!a->policy.nrules) {
+		policy_classify(s, &text, &a->policy);
+		return 0;
+	}
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);
-	a->n++;
 	return 0;
 }
 

@@ -5,9 +5,17 @@
 # them (a failed measurement still fails).
 #
 #   make bench                      1,000 and 10,000 processes, 3 rounds
+#                                   on the host, then make bench-vm
 #   make bench BENCH_SIZES=1000 BENCH_ROUNDS=1
+#   make bench-host / bench-vm      one of the two
 #
-# Results: build/bench/results.md and results.json (also printed).
+# bench-vm runs the same script in a QEMU guest (Debian's 6.12 kernel,
+# tests/vm/kernels.sh) with oomq.ko loaded, one round by default
+# (BENCH_VM_ROUNDS), so the pass is measured from /proc and from the
+# module's task dump, each next to earlyoom in the same boot.
+#
+# Results: build/bench/results.md and results.json (host) and
+# build/bench/vm/KVER/results.md and results.json (also printed).
 # Needs root (pid_max, and earlyoom reading every process) and installs
 # earlyoom (Debian package) if it is missing.
 
@@ -19,13 +27,22 @@ BENCH_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Iagent -Ilib \
 # The pass may read the module's task dump: libnl, as oomqd links it.
 BENCH_SRCS := bench/oomqd_pass.c $(AGENT_LIB_SRCS) lib/oomq_nl.c
 
-.PHONY: bench bench-build
-bench:
-	@# Only here: on a systemd machine the package also starts its daemon.
+BENCH_VM_ROUNDS ?= 1
+
+.PHONY: bench bench-host bench-vm bench-deps bench-build
+bench: bench-host bench-vm
+
+# Only here: on a systemd machine the package also starts its daemon.
+bench-deps:
 	@command -v earlyoom >/dev/null || scripts/install-deps.sh earlyoom
-	@$(MAKE) --no-print-directory bench-build
+
+bench-host: bench-deps bench-build
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_ROUNDS="$(BENCH_ROUNDS)" \
 		bench/run.sh $(BENCH_BUILD)
+
+bench-vm: bench-deps bench-build
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) BENCH_SIZES="$(BENCH_SIZES)" \
+		BENCH_ROUNDS="$(BENCH_VM_ROUNDS)" bench/vm.sh $(BENCH_BUILD)
 
 bench-build: $(BENCH_BUILD)/oomqd-pass $(BENCH_BUILD)/oomqd-pass-static \
 	$(BENCH_BUILD)/bench-spawn

@@ -36,6 +36,7 @@ struct opts {
 	const char *port;
 	const char *proc_root;
 	const char *source; /* NULL: auto */
+	int dump_only; /* time the module's dump alone, no ranking */
 	double seconds; /* at least this much wall time of passes */
 	long min_passes; /* and at least this many */
 };
@@ -44,8 +45,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: oomqd-pass [-c CONFIG] [-p PORT] [-t SECONDS] [-n PASSES]\n"
-		"                  [-r PROC_ROOT] [-s auto|proc|netlink]\n"
-		"Repeat oomqd's ranking pass over /proc; print its CPU cost.\n");
+		"                  [-r PROC_ROOT] [-s auto|proc|netlink] [-D]\n"
+		"Repeat oomqd's ranking pass over /proc; print its CPU cost.\n"
+		"-D times the oomq module's task dump alone (no ranking).\n");
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -53,7 +55,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:p:t:n:r:s:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:t:n:r:s:Dh")) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -76,6 +78,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 's':
 			o->source = optarg;
+			break;
+		case 'D':
+			o->dump_only = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -153,6 +158,20 @@ static long status_kb(const char *key)
 	return -1;
 }
 
+static int count_task(const struct oomq_task *t, void *ctx)
+{
+	(void)t;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+/* One dump into the agent's own reader, nothing done with it. */
+static int dump_pass(struct agent *a)
+{
+	a->nprocs = 0;
+	return oomq_dump_tasks(a->dump, count_task, &a->nprocs);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .proc_root = "/proc",
@@ -180,14 +199,25 @@ int main(int argc, char **argv)
 			strerror(-ret));
 		return 1;
 	}
+	if (o.dump_only) {
+		ret = a.dump ? oomq_dump_open(a.dump) : -EINVAL;
+		if (ret) {
+			fprintf(stderr, "oomqd-pass: -D: no task dump: %s\n",
+				strerror(-ret));
+			agent_fini(&a);
+			return 1;
+		}
+		a.dump_open = true;
+		a.used_dump = true;
+	}
 	/* Warm-up: faults in the table and the dentries, like a daemon's
 	 * first pass; not timed.
 	 */
-	ret = agent_rank(&a);
+	ret = o.dump_only ? dump_pass(&a) : agent_rank(&a);
 	t0 = now_s();
 	cpu0 = cpu_us();
 	while (!ret && (passes < o.min_passes || now_s() - t0 < o.seconds)) {
-		ret = agent_rank(&a);
+		ret = o.dump_only ? dump_pass(&a) : agent_rank(&a);
 		passes++;
 	}
 	cpu1 = cpu_us();

@@ -13,12 +13,15 @@
 # program on Debian 12), so RssAnon, the private memory at the end of the
 # run, is shown too: it is what the agent's own tables cost.
 #
-# Targets (issue 3): a ranking pass costs at most half of earlyoom's
-# victim search per process; oomqd's peak RSS at most 1 MiB.
+# Targets: a ranking pass from /proc costs at most half of earlyoom's
+# victim search per process (issue 3), one from the module's task dump
+# (runs named *-netlink*) at most a tenth (issue 5); oomqd's peak RSS at
+# most 1 MiB.
 
 BEGIN {
 	FS = "\t"
 	CPU_TARGET = 0.5
+	CPU_TARGET_DUMP = 0.1
 	RSS_TARGET_KB = 1024
 }
 
@@ -121,9 +124,10 @@ END {
 	       cpus, nrounds, earlyoom > md
 	printf "{\n  \"date\": \"%s\",\n  \"kernel\": \"%s\",\n" \
 	       "  \"cpus\": %d,\n  \"earlyoom\": \"%s\",\n  \"rounds\": %d,\n" \
-	       "  \"targets\": {\"cpu_ratio_max\": %.2f, \"rss_kb_max\": %d},\n" \
+	       "  \"targets\": {\"cpu_ratio_max\": %.2f, " \
+	       "\"cpu_ratio_max_dump\": %.2f, \"rss_kb_max\": %d},\n" \
 	       "  \"sizes\": [\n", date, kernel, cpus, earlyoom, nrounds,
-	       CPU_TARGET, RSS_TARGET_KB > json
+	       CPU_TARGET, CPU_TARGET_DUMP, RSS_TARGET_KB > json
 
 	verdicts = ""
 	for (s = 1; s <= nsizes; s++) {
@@ -150,7 +154,8 @@ END {
 			k = n SUBSEP run
 			o_us = median(ou[k]); o_pp = median(op[k])
 			ratio = median(cr[k]); rss_ratio = median(rsr[k])
-			cpu_ok = ratio <= CPU_TARGET
+			target = run ~ /-netlink/ ? CPU_TARGET_DUMP : CPU_TARGET
+			cpu_ok = ratio <= target
 			rss_ok = ohwm[k] <= RSS_TARGET_KB
 			printf "| %s | %s | %.0f | %.2f | %.0f | %.2f | " \
 			       "**%.2f** | %s KiB | %s KiB | %.2f | %s KiB | %s KiB |\n",
@@ -161,16 +166,17 @@ END {
 			       "\"passes\": %d, \"us_per_pass\": %.1f, " \
 			       "\"us_per_proc\": %.2f, \"peak_rss_kb\": %d, " \
 			       "\"rss_anon_kb\": %d, \"cpu_ratio\": %.3f, \"rss_ratio\": %.3f, " \
+			       "\"cpu_target\": %.2f, " \
 			       "\"cpu_target_met\": %s, \"rss_target_met\": %s}%s\n",
 			       run, median(oprocs[k]), owork[k], o_us, o_pp,
-			       ohwm[k], oanon[k], ratio, rss_ratio,
+			       ohwm[k], oanon[k], ratio, rss_ratio, target,
 			       cpu_ok ? "true" : "false",
 			       rss_ok ? "true" : "false",
 			       r < nruns[n] ? "," : "" > json
 			verdicts = verdicts sprintf("- %s processes, %s: CPU " \
 				"ratio %.2f %s %.2f: %s; peak RSS %s KiB %s " \
 				"%d KiB: %s\n", group(n), run, ratio,
-				cpu_ok ? "<=" : ">", CPU_TARGET,
+				cpu_ok ? "<=" : ">", target,
 				cpu_ok ? "met" : "**not met**",
 				group(ohwm[k]), rss_ok ? "<=" : ">",
 				RSS_TARGET_KB,
@@ -179,11 +185,13 @@ END {
 		printf "     ]}%s\n", s < nsizes ? "," : "" > json
 	}
 	print "  ]\n}" > json
-	printf "\n## Targets (issue 3)\n\nA ranking pass costs at most " \
+	printf "\n## Targets\n\nA ranking pass from /proc costs at most " \
 	       "half of earlyoom's victim search per process (CPU ratio " \
-	       "<= %.2f); oomqd's peak RSS at most %d KiB. Peak RSS (VmHWM) " \
+	       "<= %.2f), one from the module's task dump (*-netlink runs) " \
+	       "at most a tenth (<= %.2f); oomqd's peak RSS at most %d KiB. " \
+	       "Peak RSS (VmHWM) " \
 	       "counts resident shared-library pages too: a trivial " \
 	       "dynamically linked glibc program already peaks near 1.2 MiB; " \
 	       "RssAnon is the agent's own memory.\n\n%s",
-	       CPU_TARGET, RSS_TARGET_KB, verdicts > md
+	       CPU_TARGET, CPU_TARGET_DUMP, RSS_TARGET_KB, verdicts > md
 }

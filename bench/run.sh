@@ -21,9 +21,12 @@
 # (work = passes or searches).  report.awk turns the rounds into medians
 # and per-round ratios: results.md, results.json, printed.
 #
-# Adding a measurement (issue 5: the netlink dump, the VM) means one more
-# "record" call per round with a new tool/run name; the report compares
-# every oomqd run against the earlyoom of its size.
+# Every run above reads /proc (-s proc).  With the oomq module loaded
+# (/proc/oom exists: make bench-vm runs this script in a guest that has
+# it) each round also measures the same passes from the module's task
+# dump: modern-netlink, $CONF-netlink and modern-netlink-static, and
+# dump-only-netlink, the dump alone with nothing ranked (its share).  The
+# report compares every oomqd run against the earlyoom of its size.
 #
 # Cleanup is unconditional (trap on EXIT, INT, TERM): earlyoom is killed,
 # bench-spawn is told to SIGKILL and reap its children, and pid_max and
@@ -227,9 +230,19 @@ mkdir -p "$OUT"
 for n in $SIZES; do
 	start_population "$n"
 	for round in $(seq "$ROUNDS"); do
-		measure_oomqd "$n" "$round" modern
-		measure_oomqd "$n" "$round" "$CONF" -c "$CONF"
-		measure_oomqd "$n" "$round" modern-static
+		measure_oomqd "$n" "$round" modern -s proc
+		measure_oomqd "$n" "$round" "$CONF" -c "$CONF" -s proc
+		measure_oomqd "$n" "$round" modern-static -s proc
+		if [ -e /proc/oom ]; then
+			measure_oomqd "$n" "$round" modern-netlink -s netlink
+			measure_oomqd "$n" "$round" "$CONF-netlink" -c "$CONF" \
+				-s netlink
+			measure_oomqd "$n" "$round" modern-netlink-static \
+				-s netlink
+			# Of which the dump itself: kernel and transport.
+			measure_oomqd "$n" "$round" dump-only-netlink \
+				-s netlink -D
+		fi
 		measure_earlyoom "$n" "$round"
 		echo "bench: $n processes, round $round/$ROUNDS done"
 	done

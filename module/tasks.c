@@ -35,63 +35,54 @@ enum {
 	OOMQ_DUMP_USER_NS,	/* struct user_namespace *, referenced */
 };
 
-struct oomq_task_mm {
+/* What one walk over a process's threads finds. */
+struct oomq_task_threads {
+	u64 cpu_ns;		/* utime + stime of the whole group */
+	bool has_mm;
 	u64 total_vm, anon, file, shmem, swap, pgtables;
-	u32 flags;
+	u32 flags;		/* OOMQ_TASK_F_OOM_SKIP, _VFORK */
 };
 
-/*
- * The address space, from the first thread that still has one, as
- * find_lock_task_mm() (not exported) finds it for oom_badness().
- */
-static bool oomq_task_mm(struct task_struct *p, struct oomq_task_mm *m)
+static void oomq_sample_mm(struct task_struct *t, struct mm_struct *mm,
+			   struct oomq_task_threads *th)
 {
-	struct task_struct *t;
-	bool found = false;
-
-	rcu_read_lock();
-	for_each_thread(p, t) {
-		struct mm_struct *mm;
-
-		task_lock(t);
-		mm = t->mm;
-		if (mm) {
-			m->total_vm = mm->total_vm;
-			m->anon = get_mm_counter(mm, MM_ANONPAGES);
-			m->file = get_mm_counter(mm, MM_FILEPAGES);
-			m->shmem = get_mm_counter(mm, MM_SHMEMPAGES);
-			m->swap = get_mm_counter(mm, MM_SWAPENTS);
-			m->pgtables = mm_pgtables_bytes(mm);
-			if (test_bit(MMF_OOM_SKIP, &mm->flags))
-				m->flags |= OOMQ_TASK_F_OOM_SKIP;
-			if (in_vfork(t))
-				m->flags |= OOMQ_TASK_F_VFORK;
-			found = true;
-		}
-		task_unlock(t);
-		if (found)
-			break;
-	}
-	rcu_read_unlock();
-	return found;
+	th->has_mm = true;
+	th->total_vm = mm->total_vm;
+	th->anon = get_mm_counter(mm, MM_ANONPAGES);
+	th->file = get_mm_counter(mm, MM_FILEPAGES);
+	th->shmem = get_mm_counter(mm, MM_SHMEMPAGES);
+	th->swap = get_mm_counter(mm, MM_SWAPENTS);
+	th->pgtables = mm_pgtables_bytes(mm);
+	if (test_bit(MMF_OOM_SKIP, &mm->flags))
+		th->flags |= OOMQ_TASK_F_OOM_SKIP;
+	if (in_vfork(t))
+		th->flags |= OOMQ_TASK_F_VFORK;
 }
 
 /*
- * utime + stime of the whole group as the scheduler counts it: the
- * threads that exited plus every live one.  /proc's stat reports the
- * same runtime split into user and system and kept monotonic.
+ * One pass over the threads: the CPU time the scheduler counted (those
+ * that exited plus every live one; /proc's stat reports the same runtime
+ * split into user and system time and kept monotonic), and the address
+ * space of the first thread that still has one, as find_lock_task_mm()
+ * (not exported) finds it for oom_badness().
  */
-static u64 oomq_group_cpu_ns(struct task_struct *p)
+static void oomq_walk_threads(struct task_struct *p,
+			      struct oomq_task_threads *th)
 {
 	struct task_struct *t;
-	u64 ns;
 
 	rcu_read_lock();
-	ns = READ_ONCE(p->signal->sum_sched_runtime);
-	for_each_thread(p, t)
-		ns += READ_ONCE(t->se.sum_exec_runtime);
+	th->cpu_ns = READ_ONCE(p->signal->sum_sched_runtime);
+	for_each_thread(p, t) {
+		th->cpu_ns += READ_ONCE(t->se.sum_exec_runtime);
+		if (th->has_mm)
+			continue;
+		task_lock(t);
+		if (t->mm)
+			oomq_sample_mm(t, t->mm, th);
+		task_unlock(t);
+	}
 	rcu_read_unlock();
-	return ns;
 }
 
 static u64 oomq_cap_eff(const struct cred *cred)
@@ -121,19 +112,20 @@ static u32 oomq_task_flags(struct task_struct *p)
 	return flags;
 }
 
-static int oomq_put_task_mm(struct sk_buff *skb, const struct oomq_task_mm *m)
+static int oomq_put_task_mm(struct sk_buff *skb,
+			    const struct oomq_task_threads *th)
 {
-	if (nla_put_u64_64bit(skb, OOMQ_TASK_A_TOTAL_VM, m->total_vm,
+	if (nla_put_u64_64bit(skb, OOMQ_TASK_A_TOTAL_VM, th->total_vm,
 			      OOMQ_TASK_A_PAD) ||
-	    nla_put_u64_64bit(skb, OOMQ_TASK_A_RSS_ANON, m->anon,
+	    nla_put_u64_64bit(skb, OOMQ_TASK_A_RSS_ANON, th->anon,
 			      OOMQ_TASK_A_PAD) ||
-	    nla_put_u64_64bit(skb, OOMQ_TASK_A_RSS_FILE, m->file,
+	    nla_put_u64_64bit(skb, OOMQ_TASK_A_RSS_FILE, th->file,
 			      OOMQ_TASK_A_PAD) ||
-	    nla_put_u64_64bit(skb, OOMQ_TASK_A_RSS_SHMEM, m->shmem,
+	    nla_put_u64_64bit(skb, OOMQ_TASK_A_RSS_SHMEM, th->shmem,
 			      OOMQ_TASK_A_PAD) ||
-	    nla_put_u64_64bit(skb, OOMQ_TASK_A_SWAP, m->swap,
+	    nla_put_u64_64bit(skb, OOMQ_TASK_A_SWAP, th->swap,
 			      OOMQ_TASK_A_PAD) ||
-	    nla_put_u64_64bit(skb, OOMQ_TASK_A_PGTABLES, m->pgtables,
+	    nla_put_u64_64bit(skb, OOMQ_TASK_A_PGTABLES, th->pgtables,
 			      OOMQ_TASK_A_PAD))
 		return -EMSGSIZE;
 	return 0;
@@ -170,12 +162,13 @@ static int oomq_put_task(struct sk_buff *skb, struct task_struct *p,
 			 struct pid_namespace *pid_ns,
 			 struct user_namespace *user_ns)
 {
-	struct oomq_task_mm mm = { 0 };
-	bool has_mm = oomq_task_mm(p, &mm);
-	u32 flags = oomq_task_flags(p) | mm.flags;
+	struct oomq_task_threads th = { 0 };
+	u32 flags;
 	int ret;
 
-	if (!has_mm)
+	oomq_walk_threads(p, &th);
+	flags = oomq_task_flags(p) | th.flags;
+	if (!th.has_mm)
 		flags |= OOMQ_TASK_F_NO_MM;
 	rcu_read_lock();
 	ret = oomq_put_task_ids(skb, p, pid_ns, user_ns);
@@ -185,14 +178,14 @@ static int oomq_put_task(struct sk_buff *skb, struct task_struct *p,
 	    nla_put_s32(skb, OOMQ_TASK_A_OOM_SCORE_ADJ,
 			READ_ONCE(p->signal->oom_score_adj)) ||
 	    nla_put_s32(skb, OOMQ_TASK_A_NICE, task_nice(p)) ||
-	    nla_put_u64_64bit(skb, OOMQ_TASK_A_CPU_NS, oomq_group_cpu_ns(p),
+	    nla_put_u64_64bit(skb, OOMQ_TASK_A_CPU_NS, th.cpu_ns,
 			      OOMQ_TASK_A_PAD) ||
 	    nla_put_u64_64bit(skb, OOMQ_TASK_A_START_NS,
 			      timens_add_boottime_ns(p->start_boottime),
 			      OOMQ_TASK_A_PAD) ||
 	    nla_put_u32(skb, OOMQ_TASK_A_PAGE_SIZE, PAGE_SIZE))
 		return -EMSGSIZE;
-	return has_mm ? oomq_put_task_mm(skb, &mm) : 0;
+	return th.has_mm ? oomq_put_task_mm(skb, &th) : 0;
 }
 
 /* The leader of the first thread group at or after *@nr, referenced. */
