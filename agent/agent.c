@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -25,7 +26,13 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->queue_len = 0;
 	a->truncated = 0;
 	a->cap = cap;
-	/* Large and zeroed: untouched pages of the table cost no RSS. */
+	/*
+	 * Large and zeroed: untouched pages of the table cost no RSS, unless
+	 * the first touch faults in a transparent huge page (2 MiB, and 2 MiB
+	 * locked under mlockall()).  That is process-wide, which suits a
+	 * daemon that needs no huge pages at all.
+	 */
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	a->tab = calloc(cap, sizeof(*a->tab));
 	a->cand = calloc(cap, sizeof(*a->cand));
 	a->order = calloc(cap, sizeof(*a->order));
@@ -395,8 +402,10 @@ int agent_rank(struct agent *a)
 		ret = rank_lazy(a);
 	if (ret)
 		return ret;
-	a->nranked =
-		rank_order(a->tab, a->n, &a->sys, a->policy.port, a->order);
+	/* --list shows the whole order, the queue needs its length. */
+	a->nranked = rank_order(a->tab, a->n, &a->sys, a->policy.port,
+				a->full ? a->n : a->policy.queue_length,
+				a->order);
 	ret = rank_format_queue(a->tab, a->order, a->nranked,
 				a->policy.queue_length, a->queue,
 				OOMQ_PROC_WRITE_MAX);

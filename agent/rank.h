@@ -41,10 +41,12 @@ static inline int32_t rank_modern_key(unsigned long oom_score, int adjust)
  * Scores every sample with @port (s->badness, s->score, s->key) and
  * writes the indices of the queueable ones to @order: higher priority
  * group first, then higher score (modern: higher key), then lower pid.
- * Returns how many; @order must have room for @n.
+ * Only the first @want are put in that order (the queue needs no more;
+ * @n or more sorts all); the rest follow in no order.  Returns how many
+ * are queueable; @order must have room for @n.
  */
 size_t rank_order(struct sample *tab, size_t n, const struct sample_sys *sys,
-		  enum badness_port port, uint32_t *order);
+		  enum badness_port port, size_t want, uint32_t *order);
 
 /*
  * The first @max PIDs of @order as "pid pid pid\n".  Returns the length,

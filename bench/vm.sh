@@ -97,6 +97,11 @@ timeout -k 5 "${BENCH_VM_TIMEOUT:-3600}" qemu-system-x86_64 \
 	exit 1
 }
 
+grep -q '^bench-vm: run.sh exited with status 0' "$log" || {
+	tail -n 30 "$log" >&2
+	echo "bench-vm: bench/run.sh failed in the guest" >&2
+	exit 1
+}
 # The guest prints each result file between BEGIN and END lines.
 extract() {
 	sed -n "/^bench-vm: BEGIN $1\r\?\$/,/^bench-vm: END $1\r\?\$/p" "$log" |

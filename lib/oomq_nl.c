@@ -51,26 +51,16 @@ const struct nla_policy oomq_nl_counter_policy[OOMQ_C_MAX + 1] = {
 	[OOMQ_C_KPROBE_MISSED] = POLICY_U64, [OOMQ_C_EVENTS_LOST] = POLICY_U64,
 };
 
+/*
+ * The task dump's structs may grow at their end (a newer module): at
+ * least the size this build knows, any length above.
+ */
 const struct nla_policy oomq_nl_task_policy[OOMQ_TASK_A_MAX + 1] = {
-	[OOMQ_TASK_A_PID] = POLICY_U32,
-	[OOMQ_TASK_A_PPID] = POLICY_U32,
-	[OOMQ_TASK_A_UID] = POLICY_U32,
-	[OOMQ_TASK_A_EUID] = POLICY_U32,
+	[OOMQ_TASK_A_STAT] = { .type = NLA_UNSPEC,
+			       .minlen = sizeof(struct oomq_task_stat) },
 	[OOMQ_TASK_A_COMM] = { .type = NLA_STRING, .maxlen = 16 },
-	[OOMQ_TASK_A_FLAGS] = POLICY_U32,
-	[OOMQ_TASK_A_OOM_SCORE_ADJ] = POLICY_S32,
-	[OOMQ_TASK_A_NICE] = POLICY_S32,
-	[OOMQ_TASK_A_CPU_NS] = POLICY_U64,
-	[OOMQ_TASK_A_START_NS] = POLICY_U64,
-	[OOMQ_TASK_A_CAP_EFF] = POLICY_U64,
-	[OOMQ_TASK_A_CGROUP_ID] = POLICY_U64,
-	[OOMQ_TASK_A_TOTAL_VM] = POLICY_U64,
-	[OOMQ_TASK_A_RSS_ANON] = POLICY_U64,
-	[OOMQ_TASK_A_RSS_FILE] = POLICY_U64,
-	[OOMQ_TASK_A_RSS_SHMEM] = POLICY_U64,
-	[OOMQ_TASK_A_SWAP] = POLICY_U64,
-	[OOMQ_TASK_A_PGTABLES] = POLICY_U64,
-	[OOMQ_TASK_A_PAGE_SIZE] = POLICY_U32,
+	[OOMQ_TASK_A_MM] = { .type = NLA_UNSPEC,
+			     .minlen = sizeof(struct oomq_task_mm) },
 };
 
 /*

@@ -21,20 +21,11 @@
 /* A dump batch that takes longer than this means the kernel is stuck. */
 #define DUMP_RECV_TIMEOUT_S 2
 
-static uint64_t get_u64(struct nlattr *attr)
-{
-	return attr ? nla_get_u64(attr) : 0;
-}
-
-static uint32_t get_u32(struct nlattr *attr)
-{
-	return attr ? nla_get_u32(attr) : 0;
-}
-
 int oomq_task_parse(struct nlmsghdr *nlh, struct oomq_task *t)
 {
 	struct nlattr *a[OOMQ_TASK_A_MAX + 1], *nest;
 	struct genlmsghdr *ghdr;
+	struct oomq_task_stat st;
 
 	if (!genlmsg_valid_hdr(nlh, 0))
 		return -EBADMSG;
@@ -43,40 +34,45 @@ int oomq_task_parse(struct nlmsghdr *nlh, struct oomq_task *t)
 		return -ENOMSG;
 	/*
 	 * The message holds the one nest: find it rather than parse the
-	 * top level against the whole family's policy, which costs as
-	 * much again per process (a third of a dump's user-space time).
+	 * top level against the whole family's policy, which would cost
+	 * as much again per process.
 	 */
 	nest = nla_find(genlmsg_attrdata(ghdr, 0), genlmsg_attrlen(ghdr, 0),
 			OOMQ_A_TASK);
 	if (!nest ||
 	    nla_parse_nested(a, OOMQ_TASK_A_MAX, nest, oomq_nl_task_policy) <
 		    0 ||
-	    !a[OOMQ_TASK_A_PID])
+	    !a[OOMQ_TASK_A_STAT])
 		return -EBADMSG;
 
+	/* nla_data() is only 4-byte aligned: copy before reading u64s. */
+	memcpy(&st, nla_data(a[OOMQ_TASK_A_STAT]), sizeof(st));
 	memset(t, 0, sizeof(*t));
-	t->pid = get_u32(a[OOMQ_TASK_A_PID]);
-	t->ppid = get_u32(a[OOMQ_TASK_A_PPID]);
-	t->uid = get_u32(a[OOMQ_TASK_A_UID]);
-	t->euid = get_u32(a[OOMQ_TASK_A_EUID]);
-	t->flags = get_u32(a[OOMQ_TASK_A_FLAGS]);
-	t->oom_score_adj = (int32_t)get_u32(a[OOMQ_TASK_A_OOM_SCORE_ADJ]);
-	t->nice = (int32_t)get_u32(a[OOMQ_TASK_A_NICE]);
-	t->cpu_ns = get_u64(a[OOMQ_TASK_A_CPU_NS]);
-	t->start_ns = get_u64(a[OOMQ_TASK_A_START_NS]);
-	t->cap_eff = get_u64(a[OOMQ_TASK_A_CAP_EFF]);
-	t->cgroup_id = get_u64(a[OOMQ_TASK_A_CGROUP_ID]);
-	t->page_size = get_u32(a[OOMQ_TASK_A_PAGE_SIZE]);
+	t->pid = st.pid;
+	t->ppid = st.ppid;
+	t->uid = st.uid;
+	t->euid = st.euid;
+	t->flags = st.flags;
+	t->oom_score_adj = st.oom_score_adj;
+	t->nice = st.nice;
+	t->page_size = st.page_size;
+	t->cpu_ns = st.cpu_ns;
+	t->start_ns = st.start_ns;
+	t->cap_eff = st.cap_eff;
+	t->cgroup_id = st.cgroup_id;
 	if (a[OOMQ_TASK_A_COMM])
 		nla_strlcpy(t->comm, a[OOMQ_TASK_A_COMM], sizeof(t->comm));
-	t->has_mm = !(t->flags & OOMQ_TASK_F_NO_MM) && a[OOMQ_TASK_A_TOTAL_VM];
+	t->has_mm = !(t->flags & OOMQ_TASK_F_NO_MM) && a[OOMQ_TASK_A_MM];
 	if (t->has_mm) {
-		t->total_vm = get_u64(a[OOMQ_TASK_A_TOTAL_VM]);
-		t->rss_anon = get_u64(a[OOMQ_TASK_A_RSS_ANON]);
-		t->rss_file = get_u64(a[OOMQ_TASK_A_RSS_FILE]);
-		t->rss_shmem = get_u64(a[OOMQ_TASK_A_RSS_SHMEM]);
-		t->swap = get_u64(a[OOMQ_TASK_A_SWAP]);
-		t->pgtables = get_u64(a[OOMQ_TASK_A_PGTABLES]);
+		struct oomq_task_mm mm;
+
+		memcpy(&mm, nla_data(a[OOMQ_TASK_A_MM]), sizeof(mm));
+		t->total_vm = mm.total_vm;
+		t->rss_anon = mm.rss_anon;
+		t->rss_file = mm.rss_file;
+		t->rss_shmem = mm.rss_shmem;
+		t->swap = mm.swap;
+		t->pgtables = mm.pgtables;
 	}
 	return 0;
 }

@@ -43,8 +43,8 @@ START_TEST(test_order)
 	};
 	static const pid_t want[] = { 12, 14, 11, 15, 10, 13, 16 };
 	uint32_t order[ARRAY_SIZE(tab)];
-	size_t n =
-		rank_order(tab, ARRAY_SIZE(tab), &sys, BADNESS_MODERN, order);
+	size_t n = rank_order(tab, ARRAY_SIZE(tab), &sys, BADNESS_MODERN,
+			      ARRAY_SIZE(tab), order);
 
 	ck_assert_uint_eq(n, ARRAY_SIZE(want));
 	for (size_t i = 0; i < n; i++)
@@ -56,6 +56,46 @@ START_TEST(test_order)
 	/* The sort key: oom_score 666 * 3 + 5 * 2; 11's is 669 * 3. */
 	ck_assert_int_eq(tab[4].key, 2008);
 	ck_assert_int_eq(tab[1].key, 2007);
+}
+END_TEST
+
+/*
+ * Only the queue's length is put in order: for every length, the front
+ * must be exactly the full sort's, and the rest the same set.  Many
+ * ties (pseudo-random sizes from a few values) exercise the pid order.
+ */
+START_TEST(test_order_partial)
+{
+	enum { N = 300 };
+	static struct sample tab[N];
+	static uint32_t full[N], part[N];
+	static const size_t wants[] = { 0, 1, 2, 7, 32, 299, 300, 301 };
+	unsigned int seed = 12345;
+	size_t n, k;
+
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 1103515245 + 12345;
+		tab[i] = (struct sample)P((pid_t)(100 + (seed >> 8) % 5000),
+					  (seed >> 16) % 7 * 100,
+					  (uint16_t)(1 + (seed >> 4) % 3), 0,
+					  0);
+		tab[i].pid += (pid_t)i * 5000; /* distinct */
+	}
+	n = rank_order(tab, N, &sys, BADNESS_MODERN, N, full);
+	for (size_t w = 0; w < ARRAY_SIZE(wants); w++) {
+		unsigned char seen[N] = { 0 };
+
+		k = rank_order(tab, N, &sys, BADNESS_MODERN, wants[w], part);
+		ck_assert_uint_eq(k, n);
+		for (size_t i = 0; i < k && i < wants[w]; i++)
+			ck_assert_msg(part[i] == full[i],
+				      "want %zu: position %zu differs",
+				      wants[w], i);
+		for (size_t i = 0; i < k; i++)
+			seen[part[i]]++;
+		for (size_t i = 0; i < k; i++)
+			ck_assert_uint_eq(seen[full[i]], 1);
+	}
 }
 END_TEST
 
@@ -91,7 +131,7 @@ START_TEST(test_excluded)
 	const struct excluded_case *c = &excluded_cases[_i];
 	struct sample s = c->s;
 	uint32_t order[1];
-	size_t n = rank_order(&s, 1, &sys, BADNESS_MODERN, order);
+	size_t n = rank_order(&s, 1, &sys, BADNESS_MODERN, 1, order);
 	const char *why = rank_excluded(&s);
 
 	ck_assert_msg(n == (c->why ? 0u : 1u), "%s: ranked %zu", c->name, n);
@@ -397,6 +437,7 @@ Suite *agent_rank_suite(void)
 	TCase *tc = tcase_create("rank");
 
 	tcase_add_test(tc, test_order);
+	tcase_add_test(tc, test_order_partial);
 	tcase_add_loop_test(tc, test_excluded, 0, ARRAY_SIZE(excluded_cases));
 	tcase_add_test(tc, test_children);
 	tcase_add_loop_test(tc, test_format, 0, ARRAY_SIZE(format_cases));

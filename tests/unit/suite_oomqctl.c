@@ -526,34 +526,35 @@ static struct nl_msg *new_task(__u32 pid, __u32 flags, bool mm)
 {
 	struct nl_msg *msg = new_msg(OOMQ_CMD_GET_TASKS);
 	struct nlattr *nest = nla_nest_start(msg, OOMQ_A_TASK);
+	const struct oomq_task_stat st = {
+		.pid = pid,
+		.ppid = 1,
+		.uid = 1000,
+		.euid = 0,
+		.flags = flags,
+		.oom_score_adj = -500,
+		.nice = -5,
+		.page_size = 4096,
+		.cpu_ns = 123456789,
+		.start_ns = 5000000000,
+		.cap_eff = 0x200000,
+		.cgroup_id = 77,
+	};
+	const struct oomq_task_mm m = {
+		.total_vm = 5000,
+		.rss_anon = 300,
+		.rss_file = 200,
+		.rss_shmem = 10,
+		.swap = 7,
+		.pgtables = 8192,
+	};
 
 	ck_assert_ptr_nonnull(nest);
-	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PID, pid), 0);
-	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PPID, 1), 0);
-	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_UID, 1000), 0);
-	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_EUID, 0), 0);
+	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_STAT, sizeof(st), &st), 0);
 	ck_assert_int_eq(nla_put_string(msg, OOMQ_TASK_A_COMM, "make -j20"), 0);
-	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_FLAGS, flags), 0);
-	ck_assert_int_eq(nla_put_s32(msg, OOMQ_TASK_A_OOM_SCORE_ADJ, -500), 0);
-	ck_assert_int_eq(nla_put_s32(msg, OOMQ_TASK_A_NICE, -5), 0);
-	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_CPU_NS, 123456789), 0);
-	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_START_NS, 5000000000), 0);
-	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_CAP_EFF, 0x200000), 0);
-	ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_CGROUP_ID, 77), 0);
-	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PAGE_SIZE, 4096), 0);
-	if (mm) {
-		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_TOTAL_VM, 5000),
+	if (mm)
+		ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_MM, sizeof(m), &m),
 				 0);
-		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_RSS_ANON, 300),
-				 0);
-		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_RSS_FILE, 200),
-				 0);
-		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_RSS_SHMEM, 10),
-				 0);
-		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_SWAP, 7), 0);
-		ck_assert_int_eq(nla_put_u64(msg, OOMQ_TASK_A_PGTABLES, 8192),
-				 0);
-	}
 	nla_nest_end(msg, nest);
 	return msg;
 }
@@ -613,29 +614,48 @@ END_TEST
 START_TEST(test_task_malformed)
 {
 	static const char two[2] = { 1, 2 };
+	char big[sizeof(struct oomq_task_stat) + 16];
 	struct oomq_task t;
 	struct nl_msg *msg;
 	struct nlattr *nest;
 
+	memset(big, 1, sizeof(big));
 	/* Another command: not ours to decode. */
 	msg = new_msg(OOMQ_CMD_GET_STATUS);
 	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -ENOMSG);
 	nlmsg_free(msg);
-	/* No OOMQ_A_TASK, or one without a PID, or a short u32. */
+	/* No OOMQ_A_TASK, or one without its stat, or a short stat. */
 	msg = new_msg(OOMQ_CMD_GET_TASKS);
 	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -EBADMSG);
 	nlmsg_free(msg);
 	msg = new_msg(OOMQ_CMD_GET_TASKS);
 	nest = nla_nest_start(msg, OOMQ_A_TASK);
-	ck_assert_int_eq(nla_put_u32(msg, OOMQ_TASK_A_PPID, 1), 0);
+	ck_assert_int_eq(nla_put_string(msg, OOMQ_TASK_A_COMM, "x"), 0);
 	nla_nest_end(msg, nest);
 	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -EBADMSG);
 	nlmsg_free(msg);
 	msg = new_msg(OOMQ_CMD_GET_TASKS);
 	nest = nla_nest_start(msg, OOMQ_A_TASK);
-	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_PID, 2, two), 0);
+	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_STAT, 2, two), 0);
 	nla_nest_end(msg, nest);
 	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -EBADMSG);
+	nlmsg_free(msg);
+	/* A short mm struct too. */
+	msg = new_msg(OOMQ_CMD_GET_TASKS);
+	nest = nla_nest_start(msg, OOMQ_A_TASK);
+	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_STAT, sizeof(big), big), 0);
+	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_MM, 8, big), 0);
+	nla_nest_end(msg, nest);
+	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), -EBADMSG);
+	nlmsg_free(msg);
+	/* A longer stat (a newer module): what this build knows is read. */
+	msg = new_msg(OOMQ_CMD_GET_TASKS);
+	nest = nla_nest_start(msg, OOMQ_A_TASK);
+	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_STAT, sizeof(big), big), 0);
+	nla_nest_end(msg, nest);
+	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), 0);
+	ck_assert_uint_eq(t.pid, 0x01010101);
+	ck_assert(!t.has_mm);
 	nlmsg_free(msg);
 }
 END_TEST

@@ -146,39 +146,55 @@ enum oomq_counter {
 
 #define OOMQ_C_MAX (__OOMQ_C_MAX - 1)
 
-/* One process in an OOMQ_CMD_GET_TASKS dump, in OOMQ_A_TASK. */
+/*
+ * One process in an OOMQ_CMD_GET_TASKS dump, in OOMQ_A_TASK.  The
+ * numbers come as two fixed structs, as the kernel's diag interfaces
+ * send theirs (struct inet_diag_meminfo): a dump of every process is
+ * the one place where an attribute per number would cost more than the
+ * numbers.  A struct only ever grows at its end; readers take what they
+ * know of a longer one and refuse a shorter one.
+ */
 enum oomq_task_attr {
 	OOMQ_TASK_A_UNSPEC,
 	OOMQ_TASK_A_PAD,
-	OOMQ_TASK_A_PID,		/* u32, thread-group ID */
-	OOMQ_TASK_A_PPID,		/* u32, 0 when outside the namespace */
-	OOMQ_TASK_A_UID,		/* u32, real */
-	OOMQ_TASK_A_EUID,		/* u32, effective */
+	OOMQ_TASK_A_STAT,		/* struct oomq_task_stat */
 	OOMQ_TASK_A_COMM,		/* string, at most 16 bytes with NUL */
-	OOMQ_TASK_A_FLAGS,		/* u32, OOMQ_TASK_F_* */
-	OOMQ_TASK_A_OOM_SCORE_ADJ,	/* s32 */
-	OOMQ_TASK_A_NICE,		/* s32 */
-	OOMQ_TASK_A_CPU_NS,		/* u64, CPU time of the whole group */
-	OOMQ_TASK_A_START_NS,		/* u64, start after boot (CLOCK_BOOTTIME) */
-	OOMQ_TASK_A_CAP_EFF,		/* u64, effective capabilities, bit n
-					 * is capability n
+	OOMQ_TASK_A_MM,			/* struct oomq_task_mm; absent when
+					 * OOMQ_TASK_F_NO_MM
 					 */
-	OOMQ_TASK_A_CGROUP_ID,		/* u64, cgroup v2 ID (inode number) */
-	/* The address space; absent when OOMQ_TASK_F_NO_MM. */
-	OOMQ_TASK_A_TOTAL_VM,		/* u64, pages */
-	OOMQ_TASK_A_RSS_ANON,		/* u64, pages */
-	OOMQ_TASK_A_RSS_FILE,		/* u64, pages */
-	OOMQ_TASK_A_RSS_SHMEM,		/* u64, pages */
-	OOMQ_TASK_A_SWAP,		/* u64, swap entries (pages) */
-	OOMQ_TASK_A_PGTABLES,		/* u64, bytes */
-	OOMQ_TASK_A_PAGE_SIZE,		/* u32, bytes per page */
 	__OOMQ_TASK_A_MAX
 };
 
 #define OOMQ_TASK_A_MAX (__OOMQ_TASK_A_MAX - 1)
 
+/* IDs as the caller's PID and user namespaces see them. */
+struct oomq_task_stat {
+	__u32 pid;		/* thread-group ID */
+	__u32 ppid;		/* 0 when the parent is outside the namespace */
+	__u32 uid;		/* real */
+	__u32 euid;		/* effective */
+	__u32 flags;		/* OOMQ_TASK_F_* */
+	__s32 oom_score_adj;
+	__s32 nice;
+	__u32 page_size;	/* bytes per page, for struct oomq_task_mm */
+	__u64 cpu_ns;		/* CPU time of the whole thread group */
+	__u64 start_ns;		/* start after boot (CLOCK_BOOTTIME) */
+	__u64 cap_eff;		/* effective capabilities: bit n is cap n */
+	__u64 cgroup_id;	/* cgroup v2 ID (the directory's inode) */
+};
+
+/* The address space, as oom_badness() and /proc/<pid>/status see it. */
+struct oomq_task_mm {
+	__u64 total_vm;		/* pages */
+	__u64 rss_anon;		/* pages */
+	__u64 rss_file;		/* pages */
+	__u64 rss_shmem;	/* pages */
+	__u64 swap;		/* swap entries (pages) */
+	__u64 pgtables;		/* bytes */
+};
+
 /*
- * OOMQ_TASK_A_FLAGS: why the kernel would not, or need not, pick this
+ * oomq_task_stat.flags: why the kernel would not, or need not, pick this
  * process.  oom_badness() skips KTHREAD, INIT, NO_MM, OOM_SKIP, VFORK
  * and oom_score_adj -1000; an OOM_VICTIM is already dying.
  */
