@@ -8,6 +8,9 @@
 #   make format          clang-format the C sources in place
 #   make install         oomqd, oomqctl, config, man pages, units (DESTDIR,
 #                        PREFIX); also uninstall, install-dkms, uninstall-dkms
+#   make agent tools CROSS_COMPILE=aarch64-linux-gnu-
+#                        oomqd and oomqctl for arm64 in build/aarch64-linux-gnu;
+#                        agent-static, check-cross: see scripts/cross.mk
 #   make check-package   the .debs built, linted, installed (dkms builds the
 #                        module for 6.1 and 6.12) and purged; install round trip
 
@@ -25,6 +28,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 BUILD := build
+include scripts/cross.mk
 
 .PHONY: all module module-clean clean check style format
 all: module tools agent
@@ -45,8 +49,8 @@ include scripts/style.mk
 include bench/bench.mk
 include scripts/install.mk
 
-check: deps format-check style check-unit check-module-build check-package \
-	check-vm
+check: deps format-check style check-unit check-cross check-module-build \
+	check-package check-vm
 	@echo "make check: all passed"
 
 clean: module-clean

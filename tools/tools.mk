@@ -2,7 +2,8 @@
 # (static, for the VM test initramfs).  Included from the top-level
 # Makefile: paths are relative to the root.
 
-NL_LIBDIR ?= /lib/x86_64-linux-gnu
+# The target's static libnl (TARGET_TRIPLET: scripts/cross.mk).
+NL_LIBDIR ?= /usr/lib/$(TARGET_TRIPLET)
 # The /proc/oom grammar is shared with the module, so set-queue checks
 # PIDs exactly as a write to /proc/oom would.
 OOMQCTL_LIB_SRCS := tools/args.c tools/msg.c lib/oomq_nl.c lib/oomq_tasks.c \
