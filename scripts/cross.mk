@@ -9,7 +9,11 @@
 #   make check-cross   installs an arm64 cross toolchain and libraries
 #                      (Debian multiarch) and qemu-user, builds both
 #                      programs for arm64, static, and runs them under
-#                      qemu-aarch64
+#                      qemu-aarch64; then check-cross-module
+#   make check-cross-module
+#                      oomq.ko for Debian's arm64 6.1 (cloud) and 6.12
+#                      kernels, W=1, no warnings, from their headers
+#                      packages (scripts/cross-headers.sh says how)
 #
 # With CROSS_COMPILE set, CC defaults to $(CROSS_COMPILE)gcc, pkg-config
 # reads the target's .pc files (Debian multiarch: /usr/lib/TRIPLET/
@@ -38,16 +42,33 @@ else
 TARGET_TRIPLET = $(target_triplet)
 endif
 
-.PHONY: agent-static check-cross
+.PHONY: agent-static check-cross check-cross-module
 agent-static: $(BUILD)/static/oomqd $(BUILD)/static/oomqctl
 
-# The Debian architecture, the GNU triplet and the qemu-user binary of
-# the target check-cross builds for.
+# The Debian architecture, the GNU triplet, the qemu-user binary and the
+# kernel's ARCH of the target check-cross builds for, and its kernels:
+# the same releases check-module-build builds for on the host.
 CROSS_ARCH ?= arm64
 CROSS_TRIPLET ?= aarch64-linux-gnu
 CROSS_QEMU ?= qemu-$(firstword $(subst -, ,$(CROSS_TRIPLET)))
+CROSS_KARCH ?= arm64
+CROSS_KVERS = $(patsubst %-amd64,%-$(CROSS_ARCH),$(KVER_6_1) $(KVER_6_12))
 
 check-cross:
 	scripts/cross-deps.sh $(CROSS_ARCH) $(CROSS_TRIPLET)
 	$(MAKE) CROSS_COMPILE=$(CROSS_TRIPLET)- agent tools agent-static
 	scripts/check-cross.sh $(CROSS_QEMU) build/$(CROSS_TRIPLET)
+	$(MAKE) check-cross-module
+
+check-cross-module:
+	@for k in $(CROSS_KVERS); do \
+		kdir=$$(scripts/cross-headers.sh $(CROSS_ARCH) $$k \
+			build/$(CROSS_TRIPLET)/kheaders) && \
+		KDIR=$$kdir scripts/kbuild.sh $$k \
+			build/$(CROSS_TRIPLET)/kbuild/$$k W=1 \
+			ARCH=$(CROSS_KARCH) CROSS_COMPILE=$(CROSS_TRIPLET)- && \
+		ko=build/$(CROSS_TRIPLET)/kbuild/$$k/module/oomq.ko && \
+		modinfo -F vermagic $$ko | grep -q "^$$k " && \
+		echo "module cross-builds cleanly with W=1 for $$k:" \
+			"$$(file -b $$ko | cut -d, -f1-2)" || exit 1; \
+	done
