@@ -57,13 +57,13 @@ fuzz-smoke: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	$(FUZZ_RUN) -max_total_time=$(FUZZ_TIME)
 
-# oomqd's config file and /proc parsers: one harness each, the seeds in
-# tests/fuzz/corpus_<name>.  The smoke runs go in parallel, so both cost
-# AGENT_FUZZ_SMOKE_TIME of wall time in check-unit.
+# oomqd's config file, /proc and task-dump parsers: one harness each,
+# the seeds in tests/fuzz/corpus_<name>.  The smoke runs go in parallel,
+# so all cost AGENT_FUZZ_SMOKE_TIME of wall time in check-unit.
 #
-#   make fuzz-config / fuzz-proc   FUZZ_TIME seconds each
+#   make fuzz-config / fuzz-proc / fuzz-task   FUZZ_TIME seconds each
 AGENT_FUZZ_SMOKE_TIME ?= 10
-AGENT_FUZZ_NAMES := config proc
+AGENT_FUZZ_NAMES := config proc task
 AGENT_FUZZ_BINS := $(AGENT_FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 AGENT_FUZZ_CFLAGS := $(FUZZ_CFLAGS) -D_GNU_SOURCE -Iinclude/uapi -Ilib
 AGENT_FUZZ_RUN = $(BUILD)/fuzz/fuzz_$(1) -artifact_prefix=$(BUILD)/fuzz/$(1)- \
@@ -79,9 +79,17 @@ $(BUILD)/fuzz/fuzz_proc: tests/fuzz/fuzz_proc.c agent/proc_parse.c \
 	@mkdir -p $(@D)/corpus_proc
 	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
+# The task dump's decoder, on whatever a netlink message may hold.
+$(BUILD)/fuzz/fuzz_task: tests/fuzz/fuzz_task.c lib/oomq_tasks.c \
+		lib/oomq_nl.c agent/task_sample.c $(AGENT_HDRS)
+	@mkdir -p $(@D)/corpus_task
+	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) \
+		$$(pkg-config --cflags libnl-genl-3.0) -o $@ $(filter %.c,$^) \
+		$$(pkg-config --libs libnl-genl-3.0)
+
 .PHONY: fuzz-smoke-agent $(AGENT_FUZZ_NAMES:%=fuzz-%)
 fuzz-smoke-agent: $(AGENT_FUZZ_BINS)
-	@echo "fuzz: oomqd config and /proc parsers for $(AGENT_FUZZ_SMOKE_TIME)s"
+	@echo "fuzz: oomqd config, /proc and task-dump parsers for $(AGENT_FUZZ_SMOKE_TIME)s"
 	@pids=; for n in $(AGENT_FUZZ_NAMES); do \
 		$(BUILD)/fuzz/fuzz_$$n -artifact_prefix=$(BUILD)/fuzz/$$n- \
 			-max_total_time=$(AGENT_FUZZ_SMOKE_TIME) \
@@ -100,6 +108,9 @@ fuzz-config: $(BUILD)/fuzz/fuzz_config
 
 fuzz-proc: $(BUILD)/fuzz/fuzz_proc
 	$(call AGENT_FUZZ_RUN,proc) -max_total_time=$(FUZZ_TIME)
+
+fuzz-task: $(BUILD)/fuzz/fuzz_task
+	$(call AGENT_FUZZ_RUN,task) -max_total_time=$(FUZZ_TIME)
 
 check-tools: $(BUILD)/oomqctl
 	sh tests/unit/oomqctl_cli.sh $(BUILD)/oomqctl
