@@ -19,15 +19,7 @@
 #include <linux/oomq.h>
 
 #include "../../agent/thresholds.h"
-
-#define fuzz_assert(cond)                                                \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", \
-				__FILE__, __LINE__, #cond);              \
-			abort();                                         \
-		}                                                        \
-	} while (0)
+#include "fuzz_assert.h"
 
 static struct policy pol;
 

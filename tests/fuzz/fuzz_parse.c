@@ -18,17 +18,9 @@
 
 #include "../../module/parse.h"
 #include "../../include/uapi/linux/oomq.h"
+#include "fuzz_assert.h"
 
 #define UNTOUCHED 0xdeadbeefu
-
-#define fuzz_assert(cond)                                                \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", \
-				__FILE__, __LINE__, #cond);              \
-			abort();                                         \
-		}                                                        \
-	} while (0)
 
 /* Print @pids back as "a,b\tc..." and check the parser agrees. */
 static void check_roundtrip(const unsigned int *pids, unsigned int n)

@@ -18,15 +18,7 @@
 
 #include "../../agent/proc_parse.h"
 #include "../../agent/psi.h"
-
-#define fuzz_assert(cond)                                                \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", \
-				__FILE__, __LINE__, #cond);              \
-			abort();                                         \
-		}                                                        \
-	} while (0)
+#include "fuzz_assert.h"
 
 static int documented(int ret)
 {

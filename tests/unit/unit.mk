@@ -42,7 +42,8 @@ $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
 	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) \
 		$$(pkg-config --cflags --libs check libnl-genl-3.0) $(AGENT_LIBS)
 
-$(FUZZ_BIN): tests/fuzz/fuzz_parse.c module/parse.c module/parse.h
+$(FUZZ_BIN): tests/fuzz/fuzz_parse.c module/parse.c module/parse.h \
+		tests/fuzz/fuzz_assert.h
 	@mkdir -p $(@D)/corpus
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_parse.c module/parse.c
 
@@ -66,22 +67,24 @@ AGENT_FUZZ_SMOKE_TIME ?= 10
 AGENT_FUZZ_NAMES := config proc task
 AGENT_FUZZ_BINS := $(AGENT_FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 AGENT_FUZZ_CFLAGS := $(FUZZ_CFLAGS) -D_GNU_SOURCE -Iinclude/uapi -Ilib
+# Every harness: the shared assert, the agent headers.
+AGENT_FUZZ_HDRS := tests/fuzz/fuzz_assert.h $(AGENT_HDRS)
 AGENT_FUZZ_RUN = $(BUILD)/fuzz/fuzz_$(1) -artifact_prefix=$(BUILD)/fuzz/$(1)- \
 	$(BUILD)/fuzz/corpus_$(1) tests/fuzz/corpus_$(1)
 
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c agent/policy.c \
-		agent/badness.c agent/thresholds.c agent/pressure.c $(AGENT_HDRS)
+		agent/badness.c agent/thresholds.c agent/pressure.c $(AGENT_FUZZ_HDRS)
 	@mkdir -p $(@D)/corpus_config
 	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -linih
 
 $(BUILD)/fuzz/fuzz_proc: tests/fuzz/fuzz_proc.c agent/proc_parse.c \
-		agent/psi.c $(AGENT_HDRS)
+		agent/psi.c $(AGENT_FUZZ_HDRS)
 	@mkdir -p $(@D)/corpus_proc
 	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 # The task dump's decoder, on whatever a netlink message may hold.
 $(BUILD)/fuzz/fuzz_task: tests/fuzz/fuzz_task.c lib/oomq_tasks.c \
-		lib/oomq_nl.c agent/task_sample.c $(AGENT_HDRS)
+		lib/oomq_nl.c agent/task_sample.c $(AGENT_FUZZ_HDRS)
 	@mkdir -p $(@D)/corpus_task
 	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) \
 		$$(pkg-config --cflags libnl-genl-3.0) -o $@ $(filter %.c,$^) \
