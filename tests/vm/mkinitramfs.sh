@@ -5,6 +5,8 @@
 #
 #   mkinitramfs.sh OUT.cpio.gz RUNNER [MODULE.ko|-] [OOMQCTL|-] [OOMQD|-]
 #		[OOMQD_CONF|-]
+#
+# VM_INIT names another /init (make demo's tests/vm/demo-init).
 set -eu
 
 out=$1
@@ -25,7 +27,7 @@ cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list-full); do
 	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 done
-cp "$here/init" "$root/init"
+cp "${VM_INIT:-$here/init}" "$root/init"
 cp "$runner" "$root/bin/oomq-vmtest"
 # Debug info only makes the image bigger; the guest never reads it.
 if [ "$module" != - ]; then

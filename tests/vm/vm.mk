@@ -41,3 +41,11 @@ $(VM_SERIES:%=check-vm-%): check-vm-%: vm-guest
 check-vm: vm-guest
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) tests/vm/check-all.sh $(VM_RUNNER) \
 		$(VM_OOMQCTL) $(VM_OOMQD) $(VM_SERIES)
+
+# make demo: one real OOM without oomq and one with it, narrated
+# (tests/vm/demo.sh); on a fresh Debian 12 machine as root it installs
+# what it needs first.  DEMO_SERIES=6.1 boots the other kernel.
+.PHONY: demo
+demo: deps $(VM_RUNNER) $(VM_OOMQCTL)
+	@VM_BUILD=$(CURDIR)/$(VM_BUILD) DEMO_SERIES=$(or $(DEMO_SERIES),6.12) \
+		tests/vm/demo.sh $(VM_RUNNER) $(VM_OOMQCTL)
