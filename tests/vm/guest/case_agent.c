@@ -257,10 +257,69 @@ void case_agent_steers(struct outcome *o)
 		      agent_log_tail());
 }
 
+/* MemAvailable, MiB. */
+static long mem_available_mib(void)
+{
+	char buf[4096];
+	const char *p;
+
+	if (read_text("/proc/meminfo", buf, sizeof(buf)) < 0 ||
+	    !(p = strstr(buf, "MemAvailable:")))
+		return -1;
+	return strtol(p + 13, NULL, 10) / 1024;
+}
+
+/*
+ * Squeeze MemAvailable to PRESSURE_AVAIL_PCT of RAM (below oomqd's
+ * default 10% "high" threshold) and wait until the agent has logged the
+ * rise out of "calm".  The holder has oom_score_adj -500, so big stays
+ * the kernel's own choice at the next OOM.  Its PID, or -1 (failed).
+ */
+#define PRESSURE_AVAIL_PCT 8
+#define PRESSURE_NOTICE_MS 15000
+
+static pid_t press_agent(struct outcome *o, pid_t agent)
+{
+	long avail = mem_available_mib();
+	long want = (long)mem_total_mib() * PRESSURE_AVAIL_PCT / 100;
+	struct holder_opts h = { .name = "pressure", .adj = -500 };
+	long long end = now_ms() + PRESSURE_NOTICE_MS;
+	pid_t pid;
+
+	if (avail < 0 || avail <= want + 8) {
+		failf(o, "MemAvailable %ld MiB: no room to add pressure",
+		      avail);
+		return -1;
+	}
+	h.mib = (unsigned int)(avail - want);
+	pid = spawn_holder(&h);
+	if (pid <= 0) {
+		failf(o, "could not start a %u MiB pressure holder", h.mib);
+		return -1;
+	}
+	while (!agent_logged("pressure calm -> ") && now_ms() < end &&
+	       !agent_dead(o, agent, "under pressure"))
+		sleep_ms(100);
+	if (o->res == RES_FAIL)
+		return -1;
+	if (!agent_logged("pressure calm -> ")) {
+		failf(o,
+		      "oomqd logged no pressure rise in %d ms (MemAvailable %ld MiB): %s",
+		      PRESSURE_NOTICE_MS, mem_available_mib(),
+		      agent_log_tail());
+		return -1;
+	}
+	notef(o,
+	      "%u MiB more held, MemAvailable %ld MiB, oomqd saw the pressure",
+	      h.mib, mem_available_mib());
+	return pid;
+}
+
 /*
  * SIGKILL leaves the agent's last queue behind; once older than the TTL
  * the agent set, the module ignores it: the kernel's own choice dies and
- * the event says "stale".
+ * the event says "stale".  The agent is killed mid-pressure, when it is
+ * refreshing the queue most often.
  */
 void case_agent_sigkill_ttl(struct outcome *o)
 {
@@ -291,6 +350,8 @@ void case_agent_sigkill_ttl(struct outcome *o)
 		snprintf(ttl, sizeof(ttl), "20001");
 	}
 	notef(o, "ttl_ms=%s", ttl);
+	if (press_agent(o, agent) < 0)
+		return;
 
 	kill_reap(agent);
 	if (queue_head() != victim) {
