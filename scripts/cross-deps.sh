@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install what `make check-cross` needs: a cross compiler, the target's
-# libnl and libinih through Debian multiarch, qemu user emulation and
-# file(1).  Idempotent: the foreign architecture is added (and apt's
-# lists refreshed) only once; scripts/install-deps.sh installs only what
+# libnl and libinih through Debian multiarch, qemu user and system
+# emulation and file(1).  Idempotent: the foreign architecture is added
+# (and apt's lists refreshed) only once; scripts/install-deps.sh installs only what
 # is missing.
 #
 #   scripts/cross-deps.sh [DEBIAN_ARCH [GNU_TRIPLET]]   default: arm64
@@ -26,4 +26,4 @@ fi
 
 exec "$here/install-deps.sh" "gcc-$triplet" "libc6-dev-$arch-cross" \
 	"libnl-3-dev:$arch" "libnl-genl-3-dev:$arch" "libinih-dev:$arch" \
-	qemu-user file
+	qemu-user qemu-system-arm file

@@ -9,11 +9,16 @@
 #   make check-cross   installs an arm64 cross toolchain and libraries
 #                      (Debian multiarch) and qemu-user, builds both
 #                      programs for arm64, static, and runs them under
-#                      qemu-aarch64; then check-cross-module
+#                      qemu-aarch64; then check-cross-module and
+#                      check-cross-vm
 #   make check-cross-module
 #                      oomq.ko for Debian's arm64 6.1 (cloud) and 6.12
 #                      kernels, W=1, no warnings, from their headers
 #                      packages (scripts/cross-headers.sh says how)
+#   make check-cross-vm
+#                      boots both arm64 kernels in qemu-system-aarch64 and
+#                      loads and uses the module there (scripts/
+#                      check-cross-vm.sh)
 #
 # With CROSS_COMPILE set, CC defaults to $(CROSS_COMPILE)gcc, pkg-config
 # reads the target's .pc files (Debian multiarch: /usr/lib/TRIPLET/
@@ -42,7 +47,7 @@ else
 TARGET_TRIPLET = $(target_triplet)
 endif
 
-.PHONY: agent-static check-cross check-cross-module
+.PHONY: agent-static check-cross check-cross-module check-cross-vm
 agent-static: $(BUILD)/static/oomqd $(BUILD)/static/oomqctl
 
 # The Debian architecture, the GNU triplet, the qemu-user binary and the
@@ -58,7 +63,7 @@ check-cross:
 	scripts/cross-deps.sh $(CROSS_ARCH) $(CROSS_TRIPLET)
 	$(MAKE) CROSS_COMPILE=$(CROSS_TRIPLET)- agent tools agent-static
 	scripts/check-cross.sh $(CROSS_QEMU) build/$(CROSS_TRIPLET)
-	$(MAKE) check-cross-module
+	$(MAKE) check-cross-module check-cross-vm
 
 check-cross-module:
 	@for k in $(CROSS_KVERS); do \
@@ -71,4 +76,9 @@ check-cross-module:
 		modinfo -F vermagic $$ko | grep -q "^$$k " && \
 		echo "module cross-builds cleanly with W=1 for $$k:" \
 			"$$(file -b $$ko | cut -d, -f1-2)" || exit 1; \
+	done
+
+check-cross-vm: check-cross-module
+	@for k in $(CROSS_KVERS); do \
+		scripts/check-cross-vm.sh $$k build/$(CROSS_TRIPLET) || exit 1; \
 	done
