@@ -46,6 +46,8 @@ struct loop {
 	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
 	struct psi psi;
 	char psi_path[PATH_MAX];
+	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
+	char cg_psi_path[PATH_MAX];
 	struct nlc nl;
 	bool nl_on; /* nl is open: events are heard */
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
@@ -101,6 +103,14 @@ static int read_sample(struct loop *l, struct pressure_sample *s)
 		s->psi_valid = true;
 		s->psi_some_avg10 = ps.some.avg10;
 		s->psi_full_avg10 = ps.has_full ? ps.full.avg10 : 0;
+	}
+	/* A watched cgroup stalling counts as much as the whole system. */
+	if (l->cg_psi.fd >= 0 && !psi_read(&l->cg_psi, &ps)) {
+		s->psi_valid = true;
+		if (ps.some.avg10 > s->psi_some_avg10)
+			s->psi_some_avg10 = ps.some.avg10;
+		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
+			s->psi_full_avg10 = ps.full.avg10;
 	}
 	return ret;
 }
@@ -459,6 +469,8 @@ static uint32_t tick(struct loop *l, uint64_t now)
 	return act.wait_ms;
 }
 
+static void open_cgroup_psi(struct loop *l);
+
 static void reload(struct loop *l)
 {
 	/* Static: struct policy is ~100 KiB of compiled rules. */
@@ -486,6 +498,9 @@ static void reload(struct loop *l)
 	agent_policy_changed(l->a);
 	l->pcfg = pc;
 	l->kill.cfg = kc;
+	/* psi_cgroup may name another cgroup now, or none. */
+	psi_close(&l->cg_psi);
+	open_cgroup_psi(l);
 	if (l->nl_on && !l->o->dry_run) {
 		ret = nlc_set_ttl(&l->nl, pc.queue_ttl_ms);
 		if (ret)
@@ -499,6 +514,38 @@ static void reload(struct loop *l)
 	       badness_port_name(l->a->policy.port), l->a->policy.queue_length,
 	       pc.queue_ttl_ms, l->a->policy.nrules,
 	       pc.kill_enabled ? "on" : "off");
+}
+
+/*
+ * psi_cgroup: that cgroup's memory.pressure, with the same trigger.  A
+ * cgroup that is missing is logged and not watched; the system's PSI
+ * and /proc/meminfo still are.
+ */
+static void open_cgroup_psi(struct loop *l)
+{
+	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
+	const char *dir = l->a->policy.th.psi_cgroup;
+	int ret;
+
+	l->cg_psi.fd = -1;
+	if (!dir[0])
+		return;
+	snprintf(l->cg_psi_path, sizeof(l->cg_psi_path), "%s/memory.pressure",
+		 dir);
+	ret = psi_open(&l->cg_psi, l->cg_psi_path, &trig);
+	if (ret && ret != -ENOENT)
+		ret = psi_open(&l->cg_psi, l->cg_psi_path, NULL);
+	if (ret) {
+		logmsg(LOG_WARNING, "psi_cgroup: %s: %s: not watched",
+		       l->cg_psi_path, strerror(-ret));
+		return;
+	}
+	if (l->cg_psi.has_trigger)
+		logmsg(LOG_INFO, "cgroup PSI trigger: %s", l->cg_psi_path);
+	else
+		logmsg(LOG_WARNING,
+		       "%s: trigger refused: reading averages only",
+		       l->cg_psi_path);
 }
 
 static void open_psi(struct loop *l)
@@ -557,6 +604,7 @@ static void start(struct loop *l)
 
 	pressure_init(&l->pst, &l->pcfg, mono_ms());
 	open_psi(l);
+	open_cgroup_psi(l);
 	ret = module_open(l);
 	if (ret == -ENOENT) {
 		module_gone(l);
@@ -578,6 +626,9 @@ static void start(struct loop *l)
 	       l->o->dry_run ? ", dry run" : "");
 }
 
+/* PSI, the module's events, the dying victim's pidfd, cgroup PSI. */
+#define LOOP_NFDS 4
+
 static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 		     const sigset_t *mask, int *n)
 {
@@ -588,7 +639,8 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 	pfd[1] = (struct pollfd){ .fd = l->nl_on ? nlc_fd(&l->nl) : -1,
 				  .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = kill_fd(&l->kill), .events = POLLIN };
-	*n = ppoll(pfd, 3, &ts, mask);
+	pfd[3] = (struct pollfd){ .fd = psi_fd(&l->cg_psi), .events = POLLPRI };
+	*n = ppoll(pfd, LOOP_NFDS, &ts, mask);
 }
 
 int loop_run(struct agent *a, const struct loop_opts *o)
@@ -604,6 +656,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.a = a;
 	l.o = o;
 	l.psi.fd = -1;
+	l.cg_psi.fd = -1;
 	l.source = -1;
 	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
 		logmsg(LOG_ERR, "config: %s", why);
@@ -626,7 +679,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	start(&l);
 	wait = tick(&l, mono_ms());
 	while (!got_stop) {
-		struct pollfd pfd[3];
+		struct pollfd pfd[LOOP_NFDS];
 		uint64_t now;
 		int n, kw;
 
@@ -657,6 +710,19 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 				logmsg(LOG_WARNING,
 				       "PSI trigger failed: timer only");
 				psi_close(&l.psi);
+				psi_close(&l.cg_psi);
+			}
+		}
+		if (n > 0 && pfd[3].revents) {
+			int fired = psi_fired(&l.cg_psi, pfd[3].revents);
+
+			if (fired > 0) {
+				l.triggers++;
+			} else if (fired < 0) {
+				logmsg(LOG_WARNING,
+				       "%s: trigger failed: not watched",
+				       l.cg_psi_path);
+				psi_close(&l.cg_psi);
 			}
 		}
 		if (n > 0 && pfd[1].revents)
@@ -679,6 +745,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	if (l.nl_on)
 		nlc_close(&l.nl);
 	psi_close(&l.psi);
+	psi_close(&l.cg_psi);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

@@ -9,7 +9,8 @@
  *   [oomqd]            policy, queue_length, ttl_ms, interval_s,
  *                      default_priority
  *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
- *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms
+ *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms,
+ *                      psi_cgroup
  *   [rule NAME]        match_comm, match_cmdline, match_exe, match_user,
  *                      match_cgroup, action, adjust, priority
  */
@@ -207,13 +208,36 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 static const char *const thresh_keys[] = {
 	"mem_low_pct",	 "mem_critical_pct", "swap_low_pct",
 	"psi_some_pct",	 "psi_full_pct",     "kill",
-	"kill_grace_ms",
+	"kill_grace_ms", "psi_cgroup",
 };
+
+/* An absolute path without "." or ".." parts: where a cgroup can be. */
+static void parse_cgroup_dir(struct parse_ctx *c, const char *key,
+			     const char *value, char *dst, size_t size)
+{
+	size_t len = strlen(value);
+
+	if (value[0] != '/' || strstr(value, "/./") || strstr(value, "/../") ||
+	    (len >= 2 && !strcmp(value + len - 2, "/.")) ||
+	    (len >= 3 && !strcmp(value + len - 3, "/.."))) {
+		add_error(c->p, c->lineno,
+			  "%s: expected an absolute cgroup directory such as "
+			  "/sys/fs/cgroup/user.slice, got '%s'",
+			  key, value);
+		return;
+	}
+	if (len >= size - sizeof("/memory.pressure")) {
+		add_error(c->p, c->lineno, "%s: longer than %zu bytes", key,
+			  size - sizeof("/memory.pressure") - 1);
+		return;
+	}
+	memcpy(dst, value, len + 1);
+}
 
 static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy_thresholds *th = &c->p->th;
-	int i = key_index(thresh_keys, 7, key);
+	int i = key_index(thresh_keys, 8, key);
 	unsigned int *pct[] = { &th->mem_low_pct, &th->mem_critical_pct,
 				&th->swap_low_pct, &th->psi_some_pct,
 				&th->psi_full_pct };
@@ -229,8 +253,11 @@ static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 		parse_uint(c, key, value, 0, 100, pct[i]);
 	else if (i == 5)
 		parse_bool(c, key, value, &th->kill);
-	else
+	else if (i == 6)
 		parse_uint(c, key, value, 0, 60000, &th->kill_grace_ms);
+	else
+		parse_cgroup_dir(c, key, value, th->psi_cgroup,
+				 sizeof(th->psi_cgroup));
 }
 
 /* Users are resolved once, here, so classifying never calls NSS. */

@@ -50,6 +50,8 @@ struct policy_rule {
 	int priority; /* 0 .. POLICY_PRIORITY_MAX, or -1: the default */
 };
 
+#define POLICY_PATH_MAX 128 /* psi_cgroup, with its NUL */
+
 /*
  * When to act.  oomqd's pressure watcher reads these; the ranking does
  * not.  Percentages are of MemTotal / SwapTotal; PSI values are avg10
@@ -63,6 +65,8 @@ struct policy_thresholds {
 	unsigned int psi_full_pct; /* full avg10 above: critical */
 	int kill; /* proactive kill before the kernel OOMs */
 	unsigned int kill_grace_ms; /* SIGTERM to SIGKILL */
+	/* A cgroup v2 directory whose memory.pressure counts too, or "". */
+	char psi_cgroup[POLICY_PATH_MAX];
 };
 
 struct policy_error {

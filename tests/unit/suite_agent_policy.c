@@ -41,6 +41,7 @@ START_TEST(test_values)
 				   "kill = on\n"
 				   "mem_low_pct = 20\n"
 				   "kill_grace_ms = 500\n"
+				   "psi_cgroup = /sys/fs/cgroup/user.slice\n"
 				   "[rule web]\n"
 				   "match_comm = ^Web\n"
 				   "action = prefer\n"
@@ -61,9 +62,10 @@ START_TEST(test_values)
 	ck_assert_uint_eq(pol.th.mem_low_pct, 20);
 	ck_assert_uint_eq(pol.th.mem_critical_pct, 5);
 	ck_assert_uint_eq(pol.th.kill_grace_ms, 500);
+	ck_assert_str_eq(pol.th.psi_cgroup, "/sys/fs/cgroup/user.slice");
 	ck_assert_uint_eq(pol.nrules, 2);
 	ck_assert_str_eq(pol.rules[0].name, "web");
-	ck_assert_uint_eq(pol.rules[0].line, 14);
+	ck_assert_uint_eq(pol.rules[0].line, 15);
 	ck_assert_int_eq(pol.rules[0].action, POLICY_PREFER);
 	ck_assert_int_eq(pol.rules[0].adjust, 300); /* prefer's default */
 	ck_assert_int_eq(pol.rules[0].priority, -1);
@@ -147,6 +149,19 @@ static const struct error_case error_cases[] = {
 	  "policy: given twice" },
 	{ "bad bool", "[thresholds]\nkill = maybe\n", 1, 2,
 	  "kill: expected on or off, got 'maybe'" },
+	{ "relative psi_cgroup", "[thresholds]\npsi_cgroup = user.slice\n", 1,
+	  2, "psi_cgroup: expected an absolute cgroup directory" },
+	{ "psi_cgroup with ..",
+	  "[thresholds]\npsi_cgroup = /sys/fs/cgroup/../../etc\n", 1, 2,
+	  "psi_cgroup: expected an absolute cgroup directory" },
+	{ "psi_cgroup ending in ..",
+	  "[thresholds]\npsi_cgroup = /sys/fs/cgroup/..\n", 1, 2,
+	  "psi_cgroup: expected an absolute cgroup directory" },
+	{ "psi_cgroup too long",
+	  "[thresholds]\npsi_cgroup = /sys/fs/cgroup/"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+	  1, 2, "psi_cgroup: longer than" },
 	{ "bad action", "[rule a]\nmatch_comm = x\naction = kill\n", 1, 3,
 	  "action: expected prefer, avoid, protect or none" },
 	{ "adjust out of range", "[rule a]\nmatch_comm = x\nadjust = 1001\n", 1,
