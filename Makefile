@@ -2,8 +2,11 @@
 #
 #   make                 module (for KVER) and the user-space tools
 #   make module KVER=... build oomq.ko against /lib/modules/KVER/build
+#   make demo            one real OOM without oomq and one with it, in QEMU
 #   make check           host checks, the packages, then the VM bench on
 #                        Debian's kernels
+#   make bench           oomqd's ranking pass against earlyoom, on the host
+#                        and in QEMU with the module (bench/bench.mk)
 #   make style           checkpatch --strict and sparse over module/ include/
 #   make format          clang-format the C sources in place
 #   make install         oomqd, oomqctl, config, man pages, units (DESTDIR,
