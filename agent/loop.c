@@ -626,6 +626,25 @@ static void start(struct loop *l)
 	       l->o->dry_run ? ", dry run" : "");
 }
 
+/*
+ * What poll() said about a PSI trigger: a firing is counted (the next
+ * tick samples at once); a failed trigger (the cgroup went away) is
+ * closed, and the timer and the other sources carry on.
+ */
+static void psi_event(struct loop *l, struct psi *p, short revents,
+		      const char *path)
+{
+	int fired = psi_fired(p, revents);
+
+	if (fired > 0) {
+		l->triggers++;
+	} else if (fired < 0) {
+		logmsg(LOG_WARNING, "%s: PSI trigger failed: not watched",
+		       path);
+		psi_close(p);
+	}
+}
+
 /* PSI, the module's events, the dying victim's pidfd, cgroup PSI. */
 #define LOOP_NFDS 4
 
@@ -701,30 +720,10 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 			reload(&l);
 		}
 		now = mono_ms();
-		if (n > 0 && pfd[0].revents) {
-			int fired = psi_fired(&l.psi, pfd[0].revents);
-
-			if (fired > 0) {
-				l.triggers++;
-			} else if (fired < 0) {
-				logmsg(LOG_WARNING,
-				       "PSI trigger failed: timer only");
-				psi_close(&l.psi);
-				psi_close(&l.cg_psi);
-			}
-		}
-		if (n > 0 && pfd[3].revents) {
-			int fired = psi_fired(&l.cg_psi, pfd[3].revents);
-
-			if (fired > 0) {
-				l.triggers++;
-			} else if (fired < 0) {
-				logmsg(LOG_WARNING,
-				       "%s: trigger failed: not watched",
-				       l.cg_psi_path);
-				psi_close(&l.cg_psi);
-			}
-		}
+		if (n > 0 && pfd[0].revents)
+			psi_event(&l, &l.psi, pfd[0].revents, l.psi_path);
+		if (n > 0 && pfd[3].revents)
+			psi_event(&l, &l.cg_psi, pfd[3].revents, l.cg_psi_path);
 		if (n > 0 && pfd[1].revents)
 			drain_events(&l);
 		if (kill_busy(&l.kill))
