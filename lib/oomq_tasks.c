@@ -25,7 +25,6 @@ int oomq_task_parse(struct nlmsghdr *nlh, struct oomq_task *t)
 {
 	struct nlattr *a[OOMQ_TASK_A_MAX + 1], *nest;
 	struct genlmsghdr *ghdr;
-	struct oomq_task_stat st;
 
 	if (!genlmsg_valid_hdr(nlh, 0))
 		return -EBADMSG;
@@ -45,35 +44,17 @@ int oomq_task_parse(struct nlmsghdr *nlh, struct oomq_task *t)
 	    !a[OOMQ_TASK_A_STAT])
 		return -EBADMSG;
 
-	/* nla_data() is only 4-byte aligned: copy before reading u64s. */
-	memcpy(&st, nla_data(a[OOMQ_TASK_A_STAT]), sizeof(st));
+	/*
+	 * A longer struct (a newer module) is read as far as this build
+	 * knows it; nla_data() is only 4-byte aligned, so copy.
+	 */
 	memset(t, 0, sizeof(*t));
-	t->pid = st.pid;
-	t->ppid = st.ppid;
-	t->uid = st.uid;
-	t->euid = st.euid;
-	t->flags = st.flags;
-	t->oom_score_adj = st.oom_score_adj;
-	t->nice = st.nice;
-	t->page_size = st.page_size;
-	t->cpu_ns = st.cpu_ns;
-	t->start_ns = st.start_ns;
-	t->cap_eff = st.cap_eff;
-	t->cgroup_id = st.cgroup_id;
+	memcpy(&t->stat, nla_data(a[OOMQ_TASK_A_STAT]), sizeof(t->stat));
 	if (a[OOMQ_TASK_A_COMM])
 		nla_strlcpy(t->comm, a[OOMQ_TASK_A_COMM], sizeof(t->comm));
-	t->has_mm = !(t->flags & OOMQ_TASK_F_NO_MM) && a[OOMQ_TASK_A_MM];
-	if (t->has_mm) {
-		struct oomq_task_mm mm;
-
-		memcpy(&mm, nla_data(a[OOMQ_TASK_A_MM]), sizeof(mm));
-		t->total_vm = mm.total_vm;
-		t->rss_anon = mm.rss_anon;
-		t->rss_file = mm.rss_file;
-		t->rss_shmem = mm.rss_shmem;
-		t->swap = mm.swap;
-		t->pgtables = mm.pgtables;
-	}
+	t->has_mm = !(t->stat.flags & OOMQ_TASK_F_NO_MM) && a[OOMQ_TASK_A_MM];
+	if (t->has_mm)
+		memcpy(&t->mm, nla_data(a[OOMQ_TASK_A_MM]), sizeof(t->mm));
 	return 0;
 }
 

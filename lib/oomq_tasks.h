@@ -16,22 +16,17 @@
 
 struct nl_sock;
 
-/* One process, in the kernel's units (see enum oomq_task_attr). */
+/* One process, as the module sent it (include/uapi/linux/oomq.h). */
 struct oomq_task {
-	uint32_t pid, ppid, uid, euid;
-	uint32_t flags; /* OOMQ_TASK_F_* */
-	int32_t oom_score_adj, nice;
-	uint64_t cpu_ns, start_ns, cap_eff, cgroup_id;
-	bool has_mm; /* the fields below are set */
-	uint64_t total_vm, rss_anon, rss_file, rss_shmem, swap; /* pages */
-	uint64_t pgtables; /* bytes */
-	uint32_t page_size; /* bytes */
+	struct oomq_task_stat stat;
+	bool has_mm; /* mm is set: not OOMQ_TASK_F_NO_MM */
+	struct oomq_task_mm mm;
 	char comm[16];
 };
 
 /*
  * Decode a GET_TASKS message: 0, -ENOMSG when it is another command,
- * -EBADMSG when it breaks the policy or lacks the PID.
+ * -EBADMSG when it breaks the policy or lacks the stat struct.
  */
 int oomq_task_parse(struct nlmsghdr *nlh, struct oomq_task *t);
 

@@ -255,12 +255,12 @@ void msg_print_task(FILE *out, const struct oomq_task *t)
 {
 	const char *sep = "";
 
-	fprintf(out, "pid=%u ppid=%u uid=%u euid=%u comm=", t->pid, t->ppid,
-		t->uid, t->euid);
+	fprintf(out, "pid=%u ppid=%u uid=%u euid=%u comm=", t->stat.pid,
+		t->stat.ppid, t->stat.uid, t->stat.euid);
 	print_comm(out, t->comm);
 	fputs(" flags=", out);
 	for (unsigned int i = 0; i < 32; i++) {
-		if (!(t->flags & (1U << i)))
+		if (!(t->stat.flags & (1U << i)))
 			continue;
 		if (i < sizeof(task_flag_names) / sizeof(task_flag_names[0]))
 			fprintf(out, "%s%s", sep, task_flag_names[i]);
@@ -271,21 +271,22 @@ void msg_print_task(FILE *out, const struct oomq_task *t)
 	fprintf(out,
 		"%s adj=%d nice=%d cpu_ns=%llu start_ns=%llu cap_eff=0x%llx "
 		"cgroup_id=%llu",
-		*sep ? "" : "-", t->oom_score_adj, t->nice,
-		(unsigned long long)t->cpu_ns, (unsigned long long)t->start_ns,
-		(unsigned long long)t->cap_eff,
-		(unsigned long long)t->cgroup_id);
+		*sep ? "" : "-", t->stat.oom_score_adj, t->stat.nice,
+		(unsigned long long)t->stat.cpu_ns,
+		(unsigned long long)t->stat.start_ns,
+		(unsigned long long)t->stat.cap_eff,
+		(unsigned long long)t->stat.cgroup_id);
 	if (t->has_mm)
 		fprintf(out,
 			" total_vm=%llu rss_anon=%llu rss_file=%llu "
 			"rss_shmem=%llu swap=%llu pgtables=%llu",
-			(unsigned long long)t->total_vm,
-			(unsigned long long)t->rss_anon,
-			(unsigned long long)t->rss_file,
-			(unsigned long long)t->rss_shmem,
-			(unsigned long long)t->swap,
-			(unsigned long long)t->pgtables);
-	fprintf(out, " page_size=%u\n", t->page_size);
+			(unsigned long long)t->mm.total_vm,
+			(unsigned long long)t->mm.rss_anon,
+			(unsigned long long)t->mm.rss_file,
+			(unsigned long long)t->mm.rss_shmem,
+			(unsigned long long)t->mm.swap,
+			(unsigned long long)t->mm.pgtables);
+	fprintf(out, " page_size=%u\n", t->stat.page_size);
 }
 
 /* A request for @cmd with room for @payload bytes of attributes. */

@@ -567,20 +567,24 @@ END_TEST
 START_TEST(test_task_sample_like_proc)
 {
 	const struct oomq_task t = {
-		.pid = 300,
-		.ppid = 200,
-		.uid = 1000,
-		.euid = 1000,
-		.cpu_ns = 80ULL * 1000000000, /* 8000 ticks at 100 Hz */
-		.start_ns = 90000ULL * 1000000000, /* 9000000 ticks */
+		.stat = {
+			.pid = 300,
+			.ppid = 200,
+			.uid = 1000,
+			.euid = 1000,
+			.cpu_ns = 80ULL * 1000000000, /* 8000 ticks at 100 Hz */
+			.start_ns = 90000ULL * 1000000000, /* 9000000 ticks */
+			.page_size = 4096,
+		},
 		.has_mm = true,
-		.total_vm = 1000000, /* pages */
-		.rss_anon = 60000,
-		.rss_file = 39000,
-		.rss_shmem = 1000,
-		.swap = 1000,
-		.pgtables = 400 * 1024, /* bytes */
-		.page_size = 4096,
+		.mm = {
+			.total_vm = 1000000, /* pages */
+			.rss_anon = 60000,
+			.rss_file = 39000,
+			.rss_shmem = 1000,
+			.swap = 1000,
+			.pgtables = 400 * 1024, /* bytes */
+		},
 		.comm = "Web (Content)) ",
 	};
 	const struct sample_sys sys = { .page_kb = 4, .clk_tck = 100 };
@@ -613,7 +617,8 @@ START_TEST(test_task_sample_flags)
 					.page_kb = 4,
 					.clk_tck = 100 };
 	struct oomq_task t = {
-		.pid = 2, .flags = OOMQ_TASK_F_KTHREAD | OOMQ_TASK_F_NO_MM
+		.stat = { .pid = 2,
+			  .flags = OOMQ_TASK_F_KTHREAD | OOMQ_TASK_F_NO_MM },
 	};
 	struct sample s;
 
@@ -622,31 +627,34 @@ START_TEST(test_task_sample_flags)
 	ck_assert_uint_eq(s.rss_kb, 0);
 
 	/* A zombie leader: no mm, not a kernel thread. */
-	t = (struct oomq_task){ .pid = 600, .flags = OOMQ_TASK_F_NO_MM };
+	t = (struct oomq_task){ .stat = { .pid = 600,
+					  .flags = OOMQ_TASK_F_NO_MM } };
 	task_sample(&t, &sys, 77, &s);
 	ck_assert_int_eq(s.flags, SAMPLE_NO_MM);
 
 	/* oomqd itself, and no page size sent: the system's is used. */
-	t = (struct oomq_task){ .pid = 77, .has_mm = true, .rss_anon = 10 };
+	t = (struct oomq_task){ .stat = { .pid = 77 },
+				.has_mm = true,
+				.mm = { .rss_anon = 10 } };
 	task_sample(&t, &sys, 77, &s);
 	ck_assert_int_eq(s.flags, SAMPLE_SELF);
 	ck_assert_uint_eq(s.rss_kb, 40);
 
 	/* Reaped or in vfork: oom_badness() says LONG_MIN, so do we. */
-	t = (struct oomq_task){ .pid = 900,
+	t = (struct oomq_task){ .stat = { .pid = 900,
+					  .flags = OOMQ_TASK_F_OOM_SKIP },
 				.has_mm = true,
-				.rss_anon = 1000,
-				.flags = OOMQ_TASK_F_OOM_SKIP };
+				.mm = { .rss_anon = 1000 } };
 	task_sample(&t, &sys, 77, &s);
 	s.priority = 1;
 	ck_assert_int_eq(s.flags, SAMPLE_UNKILLABLE);
 	ck_assert_int_eq(badness_modern(&s, &sys), BADNESS_UNKILLABLE);
 	ck_assert_str_eq(rank_excluded(&s), "reaped or in vfork");
-	t.flags = OOMQ_TASK_F_VFORK;
+	t.stat.flags = OOMQ_TASK_F_VFORK;
 	task_sample(&t, &sys, 77, &s);
 	ck_assert_int_eq(s.flags, SAMPLE_UNKILLABLE);
 	/* Exiting or chosen already: still ranked, as /proc would. */
-	t.flags = OOMQ_TASK_F_EXITING | OOMQ_TASK_F_OOM_VICTIM;
+	t.stat.flags = OOMQ_TASK_F_EXITING | OOMQ_TASK_F_OOM_VICTIM;
 	task_sample(&t, &sys, 77, &s);
 	ck_assert_int_eq(s.flags, 0);
 }

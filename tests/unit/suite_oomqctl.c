@@ -654,7 +654,7 @@ START_TEST(test_task_malformed)
 	ck_assert_int_eq(nla_put(msg, OOMQ_TASK_A_STAT, sizeof(big), big), 0);
 	nla_nest_end(msg, nest);
 	ck_assert_int_eq(oomq_task_parse(nlmsg_hdr(msg), &t), 0);
-	ck_assert_uint_eq(t.pid, 0x01010101);
+	ck_assert_uint_eq(t.stat.pid, 0x01010101);
 	ck_assert(!t.has_mm);
 	nlmsg_free(msg);
 }
