@@ -65,3 +65,4 @@ $(BENCH_BUILD)/oomqd-pass-static: bench/oomqd_pass.c $(AGENT_LIB_SRCS) \
 $(BENCH_BUILD)/bench-spawn: bench/spawn.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN_CFLAGS) -static -o $@ bench/spawn.c
+include bench/scenario/scenario.mk
