@@ -3,7 +3,7 @@
 
     report.py OUT CONTENDER...
 
-Reads OUT/logs/CONTENDER-N.log, writes OUT/results.md, OUT/results.json
+OUT is the results directory. Reads OUT/logs/CONTENDER-N.log, writes OUT/results.md, OUT/results.json
 and, when gnuplot is there, OUT/plot-CONTENDER.png (the first run).
 """
 import json
@@ -39,8 +39,11 @@ def parse(path):
             elif tag == "SCN-DEATH":
                 run["deaths"].append(kv)
             elif tag == "SCN-AGENT":
-                run["agent_cpu_ms"] = int(kv["cpu_ms"])
-                run["agent_hwm_kb"] = int(kv["hwm_kb"])
+                # Summed over the contender's processes (oomqd may fork).
+                for k in ("cpu_ms", "hwm_kb"):
+                    if kv.get(k, "").isdigit():
+                        run["agent_" + k] = ((run["agent_" + k] or 0) +
+                                             int(kv[k]))
     run["completed"] = "max_stall_ms" in run
     return run
 

@@ -3,24 +3,26 @@
 # fresh boot of the same disk image, one after the other (the 2 cores are
 # shared: two TCG guests at once would measure each other).
 #
-#   run.sh OUT KVER
+#   run.sh OUT KVER [RESULTS]
 #
+# OUT holds disk.img and initramfs.gz (build.sh); RESULTS (default OUT)
+# gets logs/, results.md, results.json and the plots.
 # Environment: SCENARIO_RUNS (5), SCENARIO_CONTENDERS (all six),
 # SCENARIO_BOOT_TIMEOUT (s per boot, 200) and the guest's knobs that
 # boot.sh reads.
 set -eu
 
-out=$1 kver=$2
+out=$1 kver=$2 res=${3:-$1}
 here=$(cd "$(dirname "$0")" && pwd)
 runs=${SCENARIO_RUNS:-5}
 contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oomq-hand oomqd oomqd-kill}
-rm -rf "$out/logs"
-mkdir -p "$out/logs"
+rm -rf "$res/logs"
+mkdir -p "$res/logs"
 start=$(date +%s)
 n=1
 while [ "$n" -le "$runs" ]; do
 	for c in $contenders; do
-		log=$out/logs/$c-$n.log
+		log=$res/logs/$c-$n.log
 		t0=$(date +%s)
 		rc=0
 		"$here/boot.sh" "$out" "$kver" "$c" "$log" || rc=$?
@@ -35,7 +37,7 @@ while [ "$n" -le "$runs" ]; do
 	done
 	n=$((n + 1))
 done
-"$here/report.py" "$out" $contenders
+"$here/report.py" "$res" $contenders
 echo "scenario: $(($(date +%s) - start)) s for $runs run(s) of: $contenders"
-echo "scenario: wrote $out/results.md $out/results.json"
-ls "$out"/plot-*.png 2>/dev/null | sed 's/^/scenario: plot /' || true
+echo "scenario: wrote $res/results.md $res/results.json"
+ls "$res"/plot-*.png 2>/dev/null | sed 's/^/scenario: plot /' || true
