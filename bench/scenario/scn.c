@@ -48,11 +48,22 @@
 #define HBFILE "/scenario/hb.dat"
 #define BIN "/scenario/bin/"
 
-enum role { R_NONE, R_KDEINIT, R_KSMSERVER, R_KWIN, R_TERMINAL, R_MAKE,
-	    R_SH, R_WORKER, R_HEARTBEAT, R_OTHER, R_MAX };
+enum role {
+	R_NONE,
+	R_KDEINIT,
+	R_KSMSERVER,
+	R_KWIN,
+	R_TERMINAL,
+	R_MAKE,
+	R_SH,
+	R_WORKER,
+	R_HEARTBEAT,
+	R_OTHER,
+	R_MAX
+};
 static const char *const role_name[R_MAX] = {
-	"none", "kdeinit", "ksmserver", "kwin", "terminal", "make", "sh",
-	"doctool", "heartbeat", "other",
+	"none", "kdeinit", "ksmserver", "kwin",	     "terminal",
+	"make", "sh",	   "doctool",	"heartbeat", "other",
 };
 
 #define MAXP 128
@@ -290,12 +301,12 @@ static int doctool(void)
 		wsoff = (size_t)(getpid() % 16) * (wslen / 16);
 	}
 	/* 4 MiB of the file per step, starting at a per-worker offset. */
-#define READ_WS()                                                      \
-	do {                                                           \
-		for (size_t k = 0; ws && k < 4 * MIB; k += PAGE) {     \
-			sum += ws[wsoff];                               \
-			wsoff = (wsoff + PAGE) % wslen;                 \
-		}                                                      \
+#define READ_WS()                                                  \
+	do {                                                       \
+		for (size_t k = 0; ws && k < 4 * MIB; k += PAGE) { \
+			sum += ws[wsoff];                          \
+			wsoff = (wsoff + PAGE) % wslen;            \
+		}                                                  \
 	} while (0)
 	for (long i = 1; i <= steps; i++) {
 		size_t want = len * i / steps;
@@ -531,9 +542,8 @@ static int run(void)
 	       "max_read_ms=%d timed_out=%d\n",
 	       inn, inn ? innocents : "-", off, nworkers, done, other,
 	       kern + user, kern, nk, user, t_last_kill,
-	       t_workers_gone < 0 ? -1 : t_workers_gone - t_make,
-	       S->hb_max_ms, S->hb_max_at - t_make, S->read_max_ms,
-	       workers_gone < nworkers);
+	       t_workers_gone < 0 ? -1 : t_workers_gone - t_make, S->hb_max_ms,
+	       S->hb_max_at - t_make, S->read_max_ms, workers_gone < nworkers);
 	fflush(stdout);
 	return 0;
 }
