@@ -9,13 +9,17 @@
 #   make bench-scenario                    5 runs of each contender
 #   make bench-scenario SCENARIO_RUNS=1    one run each (about 5 minutes)
 #   make bench-scenario SCENARIO_CONTENDERS="kernel oomqd"
+#   make bench-scenario SCENARIO_KSMSERVER_MIB=80 \
+#	SCENARIO_RESULTS=build/scenario/big    an innocent larger than any
+#                                          worker (size-only picks it)
 #
 # Results: build/scenario/results.md, results.json, plot-*.png; the
-# guests' consoles in build/scenario/logs/.
+# guests' consoles in build/scenario/logs/ (SCENARIO_RESULTS moves them).
 
 SCENARIO_BUILD := $(BUILD)/scenario
 SCENARIO_RUNS ?= 5
 SCENARIO_SERIES ?= 6.12
+SCENARIO_RESULTS ?= $(SCENARIO_BUILD)
 
 .PHONY: bench-scenario
 bench-scenario: $(BUILD)/static/oomqd
@@ -31,4 +35,4 @@ bench-scenario: $(BUILD)/static/oomqd
 	bench/scenario/build.sh $(SCENARIO_BUILD) $$kver \
 		$(SCENARIO_BUILD)/kbuild/module/oomq.ko $(BUILD)/static/oomqd; \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RUNS=$(SCENARIO_RUNS) \
-		bench/scenario/run.sh $(SCENARIO_BUILD) $$kver
+		bench/scenario/run.sh $(SCENARIO_BUILD) $$kver $(SCENARIO_RESULTS)
