@@ -66,8 +66,10 @@ mke2fs -q -t ext4 -L scenario -d "$out/rootfs" "$out/disk.img.tmp" 1G
 mv "$out/disk.img.tmp" "$out/disk.img"
 
 # The initramfs: busybox, the modules, initramfs-init.
-deb=$(ls "$top/build/vm/debs/linux-image-$kver-unsigned_"*.deb 2>/dev/null |
-	tail -n 1)
+deb=
+for f in "$top/build/vm/debs/linux-image-$kver-unsigned_"*.deb; do
+	[ -f "$f" ] && deb=$f
+done
 [ -n "$deb" ] || { echo "scenario: no .deb for $kver" >&2; exit 1; }
 ir=$out/initramfs.d
 rm -rf "$ir"
@@ -79,7 +81,7 @@ done
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$ir/x" --wildcards \
 	'*/crc16.ko.xz' '*/mbcache.ko.xz' '*/jbd2.ko.xz' \
 	'*/crc32c_generic.ko.xz' '*/ext4.ko.xz' '*/virtio_blk.ko.xz'
-for f in $(find "$ir/x" -name '*.ko.xz'); do
+find "$ir/x" -name '*.ko.xz' | while read -r f; do
 	xz -dc "$f" >"$ir/lib/$(basename "$f" .xz)"
 done
 rm -rf "$ir/x"

@@ -37,7 +37,11 @@ while [ "$n" -le "$runs" ]; do
 	done
 	n=$((n + 1))
 done
+# shellcheck disable=SC2086 # one argument per contender
 "$here/report.py" "$res" $contenders
 echo "scenario: $(($(date +%s) - start)) s for $runs run(s) of: $contenders"
 echo "scenario: wrote $res/results.md $res/results.json"
-ls "$res"/plot-*.png 2>/dev/null | sed 's/^/scenario: plot /' || true
+for f in "$res"/plot-*.png; do
+	[ -f "$f" ] && echo "scenario: plot $f"
+done
+exit 0
