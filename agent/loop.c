@@ -122,7 +122,7 @@ static bool still_critical(void *arg)
 	struct pressure_sample s;
 
 	read_sample(l, &s);
-	return pressure_at_least(&l->pcfg, &s, l->pcfg.kill_level);
+	return pressure_kill_due_now(&l->pcfg, &s);
 }
 
 static void module_gone(struct loop *l)

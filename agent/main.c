@@ -58,7 +58,7 @@ static void usage(FILE *f)
 		"every interval_s seconds when calm (more often under pressure,\n"
 		"always within half the queue TTL, which it sets in the module).\n"
 		"With kill = on in [thresholds] it also kills the first queued\n"
-		"process itself at critical pressure (SIGTERM, then SIGKILL),\n"
+		"process itself at critical memory shortage (SIGTERM, then SIGKILL),\n"
 		"one at a time.  Without the module it says so once and keeps\n"
 		"ranking.  SIGHUP reloads the config (a bad one is refused and\n"
 		"the old one kept); SIGTERM or SIGINT stop it.\n"

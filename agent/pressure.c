@@ -152,6 +152,22 @@ uint32_t pressure_interval_ms(const struct pressure_config *cfg,
 	return ms ? ms : 1;
 }
 
+/* MemAvailable and SwapFree at or below @t's, plus @margin points? */
+static bool memory_meets(const struct pressure_threshold *t,
+			 const struct pressure_sample *s, double margin)
+{
+	double mem, swap;
+
+	if (t->mem_avail_pct <= 0 || !s->mem_total_kb)
+		return false;
+	mem = 100.0 * (double)s->mem_avail_kb / (double)s->mem_total_kb;
+	swap = s->swap_total_kb ? 100.0 * (double)s->swap_free_kb /
+					  (double)s->swap_total_kb :
+				  0;
+	return mem <= t->mem_avail_pct + margin &&
+	       swap <= t->swap_free_pct + margin;
+}
+
 /*
  * Does @s meet level @l's thresholds, relaxed by the hysteresis margins
  * when @stay?  Memory with no MemTotal (an unread sample) never does.
@@ -161,23 +177,12 @@ static bool meets(const struct pressure_config *cfg,
 		  bool stay)
 {
 	const struct pressure_threshold *t = &cfg->enter[l];
-	double mh = stay ? cfg->mem_hyst_pct : 0;
 	double ph = stay ? cfg->psi_hyst_pct : 0;
 
 	if (l == PRESSURE_CALM)
 		return true;
-	if (t->mem_avail_pct > 0 && s->mem_total_kb) {
-		double mem = 100.0 * (double)s->mem_avail_kb /
-			     (double)s->mem_total_kb;
-		double swap = s->swap_total_kb ?
-				      100.0 * (double)s->swap_free_kb /
-					      (double)s->swap_total_kb :
-				      0;
-
-		if (mem <= t->mem_avail_pct + mh &&
-		    swap <= t->swap_free_pct + mh)
-			return true;
-	}
+	if (memory_meets(t, s, stay ? cfg->mem_hyst_pct : 0))
+		return true;
 	if (s->psi_valid) {
 		if (t->psi_some_pct > 0 &&
 		    s->psi_some_avg10 >= t->psi_some_pct - ph)
@@ -190,18 +195,22 @@ static bool meets(const struct pressure_config *cfg,
 }
 
 /**
- * pressure_at_least - does @s meet @level's entry thresholds right now?
+ * pressure_kill_due_now - is memory itself at the kill level right now?
  *
- * No hysteresis, no dwell, no state: the re-check before each step of a
- * proactive kill (kill.c's callback), so a kill stops as soon as the
- * pressure it answers is gone.
+ * The proactive kill's condition, at its start and before each step
+ * (kill.c's callback).  PSI raises the level, so the queue is refreshed
+ * often and the kernel follows it if it OOMs, but PSI alone does not
+ * kill: avg10 still shows an overload's stalls seconds after it ended
+ * (the scenario bench saw PSI full at 11-13% two seconds after
+ * MemAvailable was back at three quarters of RAM), and a kill then
+ * takes a process that no longer needs to die.  No hysteresis either:
+ * a kill stops as soon as the memory shortage is gone.
  */
-bool pressure_at_least(const struct pressure_config *cfg,
-		       const struct pressure_sample *s,
-		       enum pressure_level level)
+bool pressure_kill_due_now(const struct pressure_config *cfg,
+			   const struct pressure_sample *s)
 {
-	for (int l = PRESSURE_NR_LEVELS - 1; l >= (int)level; l--)
-		if (meets(cfg, s, (enum pressure_level)l, false))
+	for (int l = PRESSURE_NR_LEVELS - 1; l >= (int)cfg->kill_level; l--)
+		if (memory_meets(&cfg->enter[l], s, 0))
 			return true;
 	return false;
 }
@@ -301,7 +310,7 @@ struct pressure_action pressure_update(struct pressure_state *st,
 	a.wait_ms = min_u32(interval, interval - (now_ms - st->ranked_ms));
 
 	if (cfg->kill_enabled && level >= cfg->kill_level &&
-	    pressure_at_least(cfg, s, cfg->kill_level)) {
+	    pressure_kill_due_now(cfg, s)) {
 		uint64_t at_level = now_ms - st->kill_level_ms;
 		uint64_t since_kill = now_ms - st->kill_ms;
 

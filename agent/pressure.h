@@ -143,9 +143,8 @@ struct pressure_action pressure_update(struct pressure_state *st,
 				       const struct pressure_sample *s,
 				       uint64_t now_ms);
 void pressure_ranked(struct pressure_state *st, uint64_t now_ms);
-bool pressure_at_least(const struct pressure_config *cfg,
-		       const struct pressure_sample *s,
-		       enum pressure_level level);
+bool pressure_kill_due_now(const struct pressure_config *cfg,
+			   const struct pressure_sample *s);
 uint32_t pressure_interval_ms(const struct pressure_config *cfg,
 			      enum pressure_level level);
 const char *pressure_level_name(enum pressure_level level);

@@ -235,7 +235,7 @@ START_TEST(test_interval_ttl)
 }
 END_TEST
 
-START_TEST(test_at_least)
+START_TEST(test_kill_due_now)
 {
 	struct pressure_config cfg;
 	struct step s = { 0, 4, -1, -1, -1, 0, 0, 0, 0, 0 };
@@ -243,15 +243,44 @@ START_TEST(test_at_least)
 
 	pressure_config_default(&cfg);
 	x = make_sample(&s);
-	ck_assert(pressure_at_least(&cfg, &x, CRIT));
-	ck_assert(pressure_at_least(&cfg, &x, CALM));
+	ck_assert(pressure_kill_due_now(&cfg, &x));
 	s.avail_pct = 8;
 	x = make_sample(&s);
-	ck_assert(!pressure_at_least(&cfg, &x, CRIT));
-	ck_assert(pressure_at_least(&cfg, &x, HIGH));
+	ck_assert(!pressure_kill_due_now(&cfg, &x));
+	cfg.kill_level = HIGH;
+	ck_assert(pressure_kill_due_now(&cfg, &x));
+	cfg.kill_level = CRIT;
+	/* PSI alone, memory plentiful: critical, but no kill. */
+	s.avail_pct = 75;
+	s.some = 90;
+	s.full = 40;
+	x = make_sample(&s);
+	ck_assert(!pressure_kill_due_now(&cfg, &x));
 	/* An unread sample (no MemTotal) is no pressure. */
 	memset(&x, 0, sizeof(x));
-	ck_assert(!pressure_at_least(&cfg, &x, ELEV));
+	ck_assert(!pressure_kill_due_now(&cfg, &x));
+}
+END_TEST
+
+/*
+ * The scenario bench's case: an overload just ended, PSI avg10 still
+ * far above its thresholds, MemAvailable back: the level stays up for
+ * a while, but nothing is killed.
+ */
+static const struct step psi_tail_steps[] = {
+	{ 0, 50, -1, 0, 0, 0, 0, CALM, 1, 0 },
+	{ 1000, 75, -1, 60, 12, 0, 0, CRIT, 1, 0 },
+	{ 2500, 75, -1, 60, 12, 0, 0, CRIT, -1, 0 },
+	{ 5000, 75, -1, 55, 11, 0, 0, CRIT, -1, 0 },
+};
+
+START_TEST(test_no_kill_on_psi_tail)
+{
+	struct pressure_config cfg;
+
+	pressure_config_default(&cfg);
+	cfg.kill_enabled = true;
+	run_steps(&cfg, psi_tail_steps, N(psi_tail_steps));
 }
 END_TEST
 
@@ -340,7 +369,8 @@ Suite *agent_pressure_suite(void)
 	tcase_add_test(tc, test_kill_timing);
 	tcase_add_test(tc, test_wait);
 	tcase_add_test(tc, test_interval_ttl);
-	tcase_add_test(tc, test_at_least);
+	tcase_add_test(tc, test_kill_due_now);
+	tcase_add_test(tc, test_no_kill_on_psi_tail);
 	tcase_add_test(tc, test_config_default);
 	tcase_add_loop_test(tc, test_config_bad, 0, N(bad_configs));
 	suite_add_tcase(s, tc);
