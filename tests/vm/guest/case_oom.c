@@ -63,6 +63,21 @@ void case_control(struct outcome *o)
 }
 
 /* Queue order is kill order; an exhausted queue leaves the kernel's choice. */
+/*
+ * oom_once() allows the kernel one follow-up kill of its own; when it
+ * took a process the next step needs, start another of the same kind
+ * (a small holder named @name, or big).
+ */
+static pid_t respawn_if_gone(struct outcome *o, pid_t pid, const char *name,
+			     bool big)
+{
+	if (is_alive(pid))
+		return pid;
+	wait_killed(pid, 0); /* reap it */
+	notef(o, "the follow-up took %s: a new one", name);
+	return big ? spawn_big() : spawn_small(name);
+}
+
 /* How long a follow-up's victim may take to be gone (verdict() waited). */
 #define FOLLOW_UP_WAIT_MS 300
 
@@ -112,6 +127,10 @@ void case_steer_order(struct outcome *o)
 			return;
 	}
 	if (!queue_is(o, "", "after the second kill"))
+		return;
+	big = respawn_if_gone(o, big, "big", true);
+	other = respawn_if_gone(o, other, "other", false);
+	if (!spawned(o, big, "big") || !spawned(o, other, "other"))
 		return;
 
 	/* Entries held but none alive: the kernel's choice, "dry". */
@@ -360,7 +379,10 @@ void case_stale(struct outcome *o)
 		failf(o, "set ttl_ms: %s", strerror(-err));
 		return;
 	}
-	if (!set_queue(o, &b, 1))
+	big = respawn_if_gone(o, big, "big", true);
+	b = respawn_if_gone(o, b, "stale", false);
+	if (!spawned(o, big, "big") || !spawned(o, b, "stale") ||
+	    !set_queue(o, &b, 1))
 		return;
 	sleep_ms(400);
 	if (!oom_once(o, &(struct oom_expect){ .victim = R(big, "big"),
