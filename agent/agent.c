@@ -415,6 +415,31 @@ int agent_rank(struct agent *a)
 	return 0;
 }
 
+/**
+ * agent_pausable - what pause.c may stop
+ *
+ * The processes of the last pass's queue that a "pause = yes" rule
+ * matched and @skip (the stopped ones) does not turn down, in queue
+ * order, at most @max of them into @out.
+ *
+ * Return: how many.
+ */
+size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
+		      void *arg, const struct sample **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0;
+	     i < a->nranked && i < a->policy.queue_length && n < max; i++) {
+		const struct sample *s = &a->tab[a->order[i]];
+
+		if (s->rule >= 0 && a->policy.rules[s->rule].pause &&
+		    !skip(s->pid, arg))
+			out[n++] = s;
+	}
+	return n;
+}
+
 const char *agent_source_used(const struct agent *a)
 {
 	return a->used_dump ? "netlink task dump" : "/proc";

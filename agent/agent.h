@@ -42,6 +42,7 @@
 #ifndef _OOMQD_AGENT_H
 #define _OOMQD_AGENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -119,6 +120,10 @@ int agent_rank(struct agent *a);
  * -ENOENT when the file does not exist: the oomq module is not loaded.
  */
 int agent_write_queue(struct agent *a);
+
+/* Queued processes of "pause = yes" rules not @skip'ped, queue order. */
+size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
+		      void *arg, const struct sample **out, size_t max);
 
 /* "netlink task dump" or "/proc": what the last pass read. */
 const char *agent_source_used(const struct agent *a);

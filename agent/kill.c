@@ -3,45 +3,21 @@
  * kill: SIGTERM, a grace period, SIGKILL and process_mrelease() through
  * a pidfd, and the wait for the victim's exit on that pidfd.
  *
- * The syscalls go through syscall(2) with the numbers from
- * <sys/syscall.h>: glibc 2.36 wraps pidfd_open and pidfd_send_signal but
- * not process_mrelease.  A libc or kernel without them gives -ENOSYS;
+ * The pidfd calls are pidfd.h's; process_mrelease goes through
+ * syscall(2) too.  A libc or kernel without them gives -ENOSYS;
  * without pidfd_open (before 5.3) there is no proactive kill at all,
  * since kill(2) on a bare PID may hit a recycled one; without
  * process_mrelease (before 5.15) the kill still works and only the
  * early release of the victim's memory is lost.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kill.h"
-
-static int sys_pidfd_open(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	long fd = syscall(SYS_pidfd_open, pid, 0);
-
-	return fd < 0 ? -errno : (int)fd;
-#else
-	(void)pid;
-	return -ENOSYS;
-#endif
-}
-
-static int sys_pidfd_send_signal(int pidfd, int sig)
-{
-#ifdef SYS_pidfd_send_signal
-	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) ? -errno : 0;
-#else
-	(void)pidfd;
-	(void)sig;
-	return -ENOSYS;
-#endif
-}
+#include "pidfd.h"
 
 static int sys_process_mrelease(int pidfd)
 {
@@ -98,12 +74,9 @@ static bool still_wanted(const struct kill *k)
 	return !k->recheck || k->recheck(k->arg);
 }
 
-/* Has the victim exited?  Its pidfd turns readable when it has. */
 static bool exited(const struct kill *k)
 {
-	struct pollfd pfd = { .fd = k->pidfd, .events = POLLIN };
-
-	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLHUP));
+	return pidfd_exited(k->pidfd);
 }
 
 static void reaped(struct kill *k, uint64_t now_ms)

@@ -7,8 +7,10 @@
  *   - the module's event socket (POLLIN): the kernel killed someone, so
  *     the queue lost its head and must be rewritten at once;
  *   - the pidfd of a victim of our own proactive kill (POLLIN: exited);
+ *   - a cgroup's memory.pressure trigger (psi_cgroup), like the first;
  * and sleeps at most what pressure.c says (at least 10 s when calm, less
- * than half the queue TTL under pressure).  Signals are blocked except
+ * than half the queue TTL under pressure; pause_sample_ms while pause.c
+ * has stopped someone or memory is near its threshold).  Signals are blocked except
  * inside ppoll(), so a SIGTERM or SIGHUP is never lost between the check
  * and the sleep.
  *
@@ -28,6 +30,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nl.h"
+#include "pause.h"
 #include "pressure.h"
 #include "proc_parse.h"
 #include "protect.h"
@@ -44,6 +47,8 @@ struct loop {
 	struct pressure_state pst;
 	struct kill kill;
 	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
+	struct pause_set paused;
+	uint64_t pass_ms; /* when the last ranking pass ran */
 	struct psi psi;
 	char psi_path[PATH_MAX];
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
@@ -299,6 +304,7 @@ static int pass(struct loop *l)
 	int ret;
 
 	ret = l->o->dry_run ? agent_rank(a) : agent_pass(a);
+	l->pass_ms = mono_ms();
 	log_pass_problems(l);
 	if (ret == -ENOENT && !l->o->dry_run) {
 		module_gone(l);
@@ -348,6 +354,8 @@ static void start_kill(struct loop *l, uint64_t now)
 		return;
 	}
 	memcpy(l->victim_comm, v->comm, sizeof(l->victim_comm));
+	/* A stopped victim would hold its SIGTERM until continued. */
+	pause_release(&l->paused, v->pid);
 	ret = kill_start(&l->kill, v->pid, now);
 	switch (ret) {
 	case KILL_TERMINATING:
@@ -439,12 +447,99 @@ static void log_level(const struct pressure_action *act,
 	       s->psi_full_avg10, s->psi_valid ? "" : " (no PSI)");
 }
 
+static bool is_paused(pid_t pid, void *arg)
+{
+	return pause_has(arg, pid);
+}
+
+/*
+ * Stop half of the pausable processes still running, the last queued
+ * (the smallest) first, and never the last one: jobs that are all
+ * stopped free nothing, while one left running can finish and free its
+ * memory.  pause.c asks again every pause_gap_ms while memory falls, so
+ * 14 running jobs come down to one in four steps; continues then come
+ * one at a time.  The ranking is redone when it is more than a second
+ * old, not at every step.
+ */
+static void stop_next(struct loop *l, const struct pressure_sample *s,
+		      uint64_t now)
+{
+	const struct sample *run[PAUSE_MAX];
+	size_t n, k;
+	int ret;
+
+	if (now - l->pass_ms >= 1000 && pass(l))
+		return;
+	n = agent_pausable(l->a, is_paused, &l->paused, run, PAUSE_MAX);
+	for (k = n / 2; k; k--) {
+		const struct sample *v = run[n - k];
+
+		ret = pause_stop(&l->paused, v->pid, v->comm, v->rss_kb,
+				 s->mem_avail_kb, now, l->o->dry_run);
+		if (ret) {
+			logmsg(LOG_ERR, "pause: SIGSTOP to pid %d (%s): %s",
+			       (int)v->pid, v->comm, strerror(-ret));
+			l->rerank = true;
+			continue;
+		}
+		logmsg(LOG_WARNING,
+		       "%spause: SIGSTOP to pid %d (%s), RSS %llu KiB; "
+		       "MemAvailable %llu MiB; %u stopped",
+		       l->o->dry_run ? "dry run: " : "", (int)v->pid, v->comm,
+		       (unsigned long long)v->rss_kb,
+		       (unsigned long long)s->mem_avail_kb / 1024, l->paused.n);
+	}
+}
+
+static void cont_oldest(struct loop *l, const char *why, uint64_t now)
+{
+	struct pause_entry e;
+	int ret = pause_cont_oldest(&l->paused, now, &e);
+
+	if (ret == -ENOENT)
+		return;
+	if (ret && ret != -ESRCH)
+		logmsg(LOG_ERR, "pause: SIGCONT to pid %d (%s): %s", (int)e.pid,
+		       e.comm, strerror(-ret));
+	else if (!ret)
+		logmsg(LOG_NOTICE,
+		       "%spause: SIGCONT to pid %d (%s) after %llu ms: %s; "
+		       "%u stopped",
+		       l->o->dry_run ? "dry run: " : "", (int)e.pid, e.comm,
+		       (unsigned long long)(now - e.since_ms), why,
+		       l->paused.n);
+}
+
+/* pause.c's part of a tick; returns how long to sleep at most, or -1. */
+static int pause_tick(struct loop *l, const struct pressure_sample *s,
+		      uint64_t now)
+{
+	pause_reap(&l->paused);
+	switch (pause_due(&l->paused, &l->pcfg, s, now)) {
+	case PAUSE_STOP:
+		stop_next(l, s, now);
+		break;
+	case PAUSE_CONT:
+		cont_oldest(l,
+			    l->pcfg.pause_enabled ? "memory is back" :
+						    "pausing is off",
+			    now);
+		break;
+	case PAUSE_EXPIRED:
+		cont_oldest(l, "stopped for pause_max_s", now);
+		break;
+	case PAUSE_NOTHING:
+		break;
+	}
+	return pause_wait_ms(&l->paused, &l->pcfg, s);
+}
+
 /* One sample and what it calls for; returns how long to sleep, ms. */
 static uint32_t tick(struct loop *l, uint64_t now)
 {
 	struct pressure_sample s;
 	struct pressure_action act;
-	int ret;
+	int ret, pw;
 
 	ret = read_sample(l, &s);
 	if (ret && !l->meminfo_bad)
@@ -466,7 +561,9 @@ static uint32_t tick(struct loop *l, uint64_t now)
 	}
 	if (act.kill && !kill_busy(&l->kill))
 		start_kill(l, now);
-	return act.wait_ms;
+	pw = pause_tick(l, &s, now);
+	return pw >= 0 && (uint32_t)pw < act.wait_ms ? (uint32_t)pw :
+						       act.wait_ms;
 }
 
 static void open_cgroup_psi(struct loop *l);
@@ -618,11 +715,12 @@ static void start(struct loop *l)
 	log_protect(&pr);
 	logmsg(LOG_INFO,
 	       "started: policy %s, queue %u, TTL %u ms, calm refresh %u s, "
-	       "proactive kill %s%s",
+	       "proactive kill %s, pause %s%s",
 	       badness_port_name(l->a->policy.port), l->a->policy.queue_length,
 	       l->pcfg.queue_ttl_ms,
 	       pressure_interval_ms(&l->pcfg, PRESSURE_CALM) / 1000,
 	       l->pcfg.kill_enabled ? "on" : "off",
+	       l->pcfg.pause_enabled ? "on" : "off",
 	       l->o->dry_run ? ", dry run" : "");
 }
 
@@ -682,6 +780,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		return -EINVAL;
 	}
 	kill_init(&l.kill, &kc, still_critical, &l);
+	pause_init(&l.paused);
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
@@ -741,6 +840,9 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l.kill.pid, l.victim_comm);
 	kill_reset(&l.kill);
+	if (l.paused.n)
+		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u stopped",
+		       pause_release_all(&l.paused));
 	if (l.nl_on)
 		nlc_close(&l.nl);
 	psi_close(&l.psi);

@@ -10,9 +10,9 @@
  *                      default_priority
  *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
  *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms,
- *                      psi_cgroup
+ *                      psi_cgroup, pause_pct, pause_max_s
  *   [rule NAME]        match_comm, match_cmdline, match_exe, match_user,
- *                      match_cgroup, action, adjust, priority
+ *                      match_cgroup, action, adjust, priority, pause
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,6 +88,8 @@ void policy_defaults(struct policy *p)
 	p->th.psi_full_pct = 5;
 	p->th.kill = 0;
 	p->th.kill_grace_ms = 2000;
+	p->th.pause_pct = 0;
+	p->th.pause_max_s = 300;
 }
 
 void policy_free(struct policy *p)
@@ -208,7 +210,8 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 static const char *const thresh_keys[] = {
 	"mem_low_pct",	 "mem_critical_pct", "swap_low_pct",
 	"psi_some_pct",	 "psi_full_pct",     "kill",
-	"kill_grace_ms", "psi_cgroup",
+	"kill_grace_ms", "psi_cgroup",	     "pause_pct",
+	"pause_max_s",
 };
 
 /* An absolute path without "." or ".." parts: where a cgroup can be. */
@@ -237,7 +240,7 @@ static void parse_cgroup_dir(struct parse_ctx *c, const char *key,
 static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy_thresholds *th = &c->p->th;
-	int i = key_index(thresh_keys, 8, key);
+	int i = key_index(thresh_keys, 10, key);
 	unsigned int *pct[] = { &th->mem_low_pct, &th->mem_critical_pct,
 				&th->swap_low_pct, &th->psi_some_pct,
 				&th->psi_full_pct };
@@ -255,6 +258,10 @@ static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 		parse_bool(c, key, value, &th->kill);
 	else if (i == 6)
 		parse_uint(c, key, value, 0, 60000, &th->kill_grace_ms);
+	else if (i == 8)
+		parse_uint(c, key, value, 0, 50, &th->pause_pct);
+	else if (i == 9)
+		parse_uint(c, key, value, 1, 3600, &th->pause_max_s);
 	else
 		parse_cgroup_dir(c, key, value, th->psi_cgroup,
 				 sizeof(th->psi_cgroup));
@@ -281,8 +288,9 @@ static void resolve_users(struct parse_ctx *c, struct policy_rule *r)
 }
 
 static const char *const rule_keys[] = {
-	"match_comm",	"match_cmdline", "match_exe", "match_user",
-	"match_cgroup", "action",	 "adjust",    "priority",
+	"match_comm", "match_cmdline", "match_exe",
+	"match_user", "match_cgroup",  "action",
+	"adjust",     "priority",      "pause",
 };
 
 /*
@@ -346,7 +354,7 @@ static const char *regex_too_costly(const char *re)
 static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy_rule *r = c->rule;
-	int i = key_index(rule_keys, 8, key);
+	int i = key_index(rule_keys, 9, key);
 	long v;
 	int ret;
 
@@ -396,6 +404,9 @@ static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 	case 7:
 		if (!parse_int(c, key, value, 0, POLICY_PRIORITY_MAX, &v))
 			r->priority = (int)v;
+		break;
+	case 8:
+		parse_bool(c, key, value, &r->pause);
 		break;
 	}
 }
@@ -447,6 +458,11 @@ static void finish_rule(struct parse_ctx *c)
 			c->p, r->line,
 			"[rule %s]: no match_* key, it would match everything",
 			r->name);
+	if (r->action == POLICY_PROTECT && r->pause)
+		add_error(c->p, r->line,
+			  "[rule %s]: action protect is never queued, so never "
+			  "paused: drop pause = yes",
+			  r->name);
 	if (r->action == POLICY_PROTECT && r->priority > 0)
 		add_error(
 			c->p, r->line,

@@ -48,6 +48,7 @@ struct policy_rule {
 	enum policy_action action;
 	int adjust; /* oom_score_adj units, -1000 .. 1000 */
 	int priority; /* 0 .. POLICY_PRIORITY_MAX, or -1: the default */
+	int pause; /* stop instead of kill while memory is short (pause.c) */
 };
 
 #define POLICY_PATH_MAX 128 /* psi_cgroup, with its NUL */
@@ -65,6 +66,8 @@ struct policy_thresholds {
 	unsigned int psi_full_pct; /* full avg10 above: critical */
 	int kill; /* proactive kill before the kernel OOMs */
 	unsigned int kill_grace_ms; /* SIGTERM to SIGKILL */
+	unsigned int pause_pct; /* MemAvailable below: stop pausable; 0 off */
+	unsigned int pause_max_s; /* nobody stays stopped longer */
 	/* A cgroup v2 directory whose memory.pressure counts too, or "". */
 	char psi_cgroup[POLICY_PATH_MAX];
 };

@@ -69,6 +69,13 @@ void pressure_config_default(struct pressure_config *cfg)
 		.kill_level = PRESSURE_CRITICAL,
 		.kill_delay_ms = 1000,
 		.kill_cooldown_ms = 3000,
+		.pause_enabled = false,
+		.pause_at = { .mem_avail_pct = 10, .swap_free_pct = 50 },
+		.resume_at = { .mem_avail_pct = 20, .swap_free_pct = 100 },
+		.pause_gap_ms = 200,
+		.resume_gap_ms = 1000,
+		.pause_max_ms = 60000,
+		.pause_sample_ms = 100,
 	};
 
 	*cfg = def;
@@ -131,6 +138,15 @@ int pressure_config_check(const struct pressure_config *cfg, const char **why)
 		*why = "kill_level must be elevated, high or critical";
 		return -EINVAL;
 	}
+	if (cfg->pause_enabled &&
+	    (!pct_ok(cfg->pause_at.mem_avail_pct) ||
+	     !pct_ok(cfg->resume_at.mem_avail_pct) ||
+	     cfg->resume_at.mem_avail_pct <= cfg->pause_at.mem_avail_pct ||
+	     !cfg->pause_sample_ms || !cfg->pause_max_ms)) {
+		*why = "pause: resume_at must be above pause_at, both 0 to "
+		       "100 %, and pause_sample_ms and pause_max_ms above 0";
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -153,8 +169,8 @@ uint32_t pressure_interval_ms(const struct pressure_config *cfg,
 }
 
 /* MemAvailable and SwapFree at or below @t's, plus @margin points? */
-static bool memory_meets(const struct pressure_threshold *t,
-			 const struct pressure_sample *s, double margin)
+static bool memory_within(const struct pressure_threshold *t,
+			  const struct pressure_sample *s, double margin)
 {
 	double mem, swap;
 
@@ -181,7 +197,7 @@ static bool meets(const struct pressure_config *cfg,
 
 	if (l == PRESSURE_CALM)
 		return true;
-	if (memory_meets(t, s, stay ? cfg->mem_hyst_pct : 0))
+	if (memory_within(t, s, stay ? cfg->mem_hyst_pct : 0))
 		return true;
 	if (s->psi_valid) {
 		if (t->psi_some_pct > 0 &&
@@ -192,6 +208,13 @@ static bool meets(const struct pressure_config *cfg,
 			return true;
 	}
 	return false;
+}
+
+/* MemAvailable and SwapFree at or below @t's (pause.c's condition). */
+bool pressure_memory_meets(const struct pressure_threshold *t,
+			   const struct pressure_sample *s)
+{
+	return memory_within(t, s, 0);
 }
 
 /**
@@ -210,7 +233,7 @@ bool pressure_kill_due_now(const struct pressure_config *cfg,
 			   const struct pressure_sample *s)
 {
 	for (int l = PRESSURE_NR_LEVELS - 1; l >= (int)cfg->kill_level; l--)
-		if (memory_meets(&cfg->enter[l], s, 0))
+		if (memory_within(&cfg->enter[l], s, 0))
 			return true;
 	return false;
 }

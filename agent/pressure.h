@@ -93,6 +93,21 @@ struct pressure_config {
 	uint32_t kill_delay_ms; /* time at kill_level before a kill, ms */
 	uint32_t kill_cooldown_ms; /* between the end of one kill and the
 				    * next, ms, so the freed memory shows */
+	/*
+	 * Pause (pause.c): stop pausable queued processes with SIGSTOP
+	 * while memory is at pause_at (memory thresholds only), continue
+	 * them once it is above resume_at.  Off unless pause_enabled.
+	 */
+	bool pause_enabled;
+	struct pressure_threshold pause_at;
+	struct pressure_threshold resume_at;
+	uint32_t pause_gap_ms; /* between two stops, ms */
+	uint32_t resume_gap_ms; /* after a stop or continue, before the
+				 * next continue, ms */
+	uint32_t pause_max_ms; /* nobody stays stopped longer, ms */
+	uint32_t pause_sample_ms; /* sample at least this often while
+				   * memory is at resume_at or something is
+				   * stopped, ms */
 };
 
 /*
@@ -143,6 +158,8 @@ struct pressure_action pressure_update(struct pressure_state *st,
 				       const struct pressure_sample *s,
 				       uint64_t now_ms);
 void pressure_ranked(struct pressure_state *st, uint64_t now_ms);
+bool pressure_memory_meets(const struct pressure_threshold *t,
+			   const struct pressure_sample *s);
 bool pressure_kill_due_now(const struct pressure_config *cfg,
 			   const struct pressure_sample *s);
 uint32_t pressure_interval_ms(const struct pressure_config *cfg,

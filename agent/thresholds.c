@@ -17,7 +17,9 @@
  * the kernel will not OOM yet).  PSI margins shrink to half the smallest
  * PSI threshold, since pressure.c needs every threshold above its margin.
  * interval_s is the calm refresh; the shorter intervals under pressure
- * keep pressure.c's defaults, cut to the calm one.
+ * keep pressure.c's defaults, cut to the calm one.  pause_pct stops
+ * pausable processes at MemAvailable <= pause_pct (SwapFree as for
+ * high) and continues them above twice that; 0 turns pausing off.
  */
 #include <errno.h>
 
@@ -70,6 +72,15 @@ int thresholds_from_policy(const struct policy *p, struct pressure_config *pc,
 	pc->kill_enabled = th->kill != 0;
 	pc->kill_level = PRESSURE_CRITICAL;
 	kc->grace_ms = th->kill_grace_ms;
+
+	pc->pause_enabled = th->pause_pct != 0;
+	if (pc->pause_enabled) {
+		pc->pause_at.mem_avail_pct = th->pause_pct;
+		pc->pause_at.swap_free_pct = hi->swap_free_pct;
+		pc->resume_at.mem_avail_pct = min_d(100, 2.0 * th->pause_pct);
+		pc->resume_at.swap_free_pct = 100;
+	}
+	pc->pause_max_ms = th->pause_max_s * 1000u;
 
 	/* pressure.c's reasons name its fields; these two, the file's keys. */
 	*why = NULL;

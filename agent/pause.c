@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pause: SIGSTOP and SIGCONT through pidfds; see pause.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pause.h"
+#include "pidfd.h"
+
+void pause_init(struct pause_set *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+}
+
+/**
+ * pause_due - what the set should do after sample @s
+ *
+ * A continue after the expiry of the oldest comes first; then a stop
+ * while memory is at pause_at, at most one every pause_gap_ms and only
+ * while MemAvailable has not risen since the last one (the stops so far
+ * may be enough); then a continue once memory is above resume_at, one
+ * every resume_gap_ms after the last stop or continue, so the memory a
+ * continued job takes shows before the next goes on.
+ */
+enum pause_verdict pause_due(const struct pause_set *ps,
+			     const struct pressure_config *cfg,
+			     const struct pressure_sample *s, uint64_t now_ms)
+{
+	uint64_t last;
+
+	if (ps->n && now_ms - ps->e[0].since_ms >= cfg->pause_max_ms)
+		return PAUSE_EXPIRED;
+	if (!cfg->pause_enabled)
+		return ps->n ? PAUSE_CONT : PAUSE_NOTHING;
+	if (pressure_memory_meets(&cfg->pause_at, s)) {
+		if (ps->stopped_once &&
+		    now_ms - ps->stop_ms < cfg->pause_gap_ms)
+			return PAUSE_NOTHING;
+		if (ps->n && s->mem_avail_kb > ps->stop_avail_kb)
+			return PAUSE_NOTHING;
+		return ps->n < PAUSE_MAX ? PAUSE_STOP : PAUSE_NOTHING;
+	}
+	if (!ps->n || pressure_memory_meets(&cfg->resume_at, s))
+		return PAUSE_NOTHING;
+	last = ps->stop_ms;
+	if (ps->cont_once && ps->cont_ms > last)
+		last = ps->cont_ms;
+	return now_ms - last >= cfg->resume_gap_ms ? PAUSE_CONT : PAUSE_NOTHING;
+}
+
+int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
+		  const struct pressure_sample *s)
+{
+	if (ps->n ||
+	    (cfg->pause_enabled && pressure_memory_meets(&cfg->resume_at, s)))
+		return (int)cfg->pause_sample_ms;
+	return -1;
+}
+
+bool pause_has(const struct pause_set *ps, pid_t pid)
+{
+	for (unsigned int i = 0; i < ps->n; i++)
+		if (ps->e[i].pid == pid)
+			return true;
+	return false;
+}
+
+int pause_stop(struct pause_set *ps, pid_t pid, const char *comm,
+	       uint64_t rss_kb, uint64_t avail_kb, uint64_t now_ms,
+	       bool dry_run)
+{
+	struct pause_entry *e;
+	int fd = -1, err;
+	size_t len;
+
+	if (ps->n == PAUSE_MAX)
+		return -ENOSPC;
+	if (!dry_run) {
+		fd = sys_pidfd_open(pid);
+		if (fd < 0)
+			return fd;
+		err = sys_pidfd_send_signal(fd, SIGSTOP);
+		if (err) {
+			close(fd);
+			return err;
+		}
+	}
+	e = &ps->e[ps->n++];
+	e->pid = pid;
+	e->pidfd = fd;
+	e->since_ms = now_ms;
+	e->rss_kb = rss_kb;
+	len = strnlen(comm, sizeof(e->comm) - 1);
+	memcpy(e->comm, comm, len);
+	e->comm[len] = '\0';
+	ps->stop_ms = now_ms;
+	ps->stop_avail_kb = avail_kb;
+	ps->stopped_once = true;
+	return 0;
+}
+
+/* SIGCONT to entry @i, which leaves the set. */
+static int cont_at(struct pause_set *ps, unsigned int i,
+		   struct pause_entry *out)
+{
+	struct pause_entry e = ps->e[i];
+	int err = 0;
+
+	if (e.pidfd >= 0) {
+		err = sys_pidfd_send_signal(e.pidfd, SIGCONT);
+		close(e.pidfd);
+		e.pidfd = -1;
+	}
+	memmove(&ps->e[i], &ps->e[i + 1], (ps->n - i - 1) * sizeof(e));
+	ps->n--;
+	if (out)
+		*out = e;
+	return err;
+}
+
+int pause_cont_oldest(struct pause_set *ps, uint64_t now_ms,
+		      struct pause_entry *out)
+{
+	if (!ps->n)
+		return -ENOENT;
+	ps->cont_ms = now_ms;
+	ps->cont_once = true;
+	return cont_at(ps, 0, out);
+}
+
+void pause_release(struct pause_set *ps, pid_t pid)
+{
+	for (unsigned int i = 0; i < ps->n; i++)
+		if (ps->e[i].pid == pid) {
+			cont_at(ps, i, NULL);
+			return;
+		}
+}
+
+unsigned int pause_release_all(struct pause_set *ps)
+{
+	unsigned int n = ps->n;
+
+	while (ps->n)
+		cont_at(ps, 0, NULL);
+	return n;
+}
+
+unsigned int pause_reap(struct pause_set *ps)
+{
+	unsigned int gone = 0, i = 0;
+
+	while (i < ps->n) {
+		struct pause_entry *e = &ps->e[i];
+
+		if (e->pidfd >= 0 && pidfd_exited(e->pidfd)) {
+			close(e->pidfd);
+			memmove(e, e + 1, (ps->n - i - 1) * sizeof(*e));
+			ps->n--;
+			gone++;
+		} else {
+			i++;
+		}
+	}
+	return gone;
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agent/pause.c: when to stop and continue (pure, made-up samples and
+ * times), the signals on a real child, the config keys that turn it on
+ * and the choice of whom to stop.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "suite_agent.h"
+#include "suites.h"
+#include "../../agent/agent.h"
+#include "../../agent/pause.h"
+#include "../../agent/thresholds.h"
+
+#define TOTAL_KB 1000000ULL
+
+static struct pressure_config cfg;
+
+static void setup(void)
+{
+	pressure_config_default(&cfg);
+	cfg.pause_enabled = true; /* stop at 10 %, continue above 20 % */
+}
+
+/* MemAvailable at @pct of 1,000,000 KiB, no swap. */
+static struct pressure_sample at(double pct)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
+
+	s.mem_avail_kb = (uint64_t)(pct * TOTAL_KB / 100);
+	return s;
+}
+
+static void stop_fake(struct pause_set *ps, pid_t pid, double pct, uint64_t now)
+{
+	ck_assert_int_eq(pause_stop(ps, pid, "cc1", 1024, at(pct).mem_avail_kb,
+				    now, true),
+			 0);
+}
+
+START_TEST(test_due_stop)
+{
+	struct pause_set ps;
+	struct pressure_sample s;
+
+	pause_init(&ps);
+	s = at(15);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_NOTHING);
+	s = at(10);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_STOP);
+	stop_fake(&ps, 100, 10, 1000);
+	/* The next one pause_gap_ms later, while memory keeps falling. */
+	s = at(9);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1199), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1200), PAUSE_STOP);
+	/* Risen since the last stop: that stop was enough. */
+	s = at(10.5);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 5000), PAUSE_NOTHING);
+	/* Between the two thresholds: hold. */
+	s = at(15);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 5000), PAUSE_NOTHING);
+	ck_assert(pause_has(&ps, 100));
+	ck_assert(!pause_has(&ps, 101));
+}
+END_TEST
+
+START_TEST(test_due_cont)
+{
+	struct pause_set ps;
+	struct pressure_sample s = at(25);
+	struct pause_entry e;
+
+	pause_init(&ps);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_NOTHING);
+	stop_fake(&ps, 100, 9, 1000);
+	stop_fake(&ps, 101, 8, 1200);
+	/* Memory back: one continue per resume_gap_ms, oldest first. */
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 2199), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 2200), PAUSE_CONT);
+	ck_assert_int_eq(pause_cont_oldest(&ps, 2200, &e), 0);
+	ck_assert_int_eq(e.pid, 100);
+	ck_assert_uint_eq(e.since_ms, 1000);
+	ck_assert_str_eq(e.comm, "cc1");
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 3199), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 3200), PAUSE_CONT);
+	ck_assert_int_eq(pause_cont_oldest(&ps, 3200, &e), 0);
+	ck_assert_int_eq(e.pid, 101);
+	ck_assert_uint_eq(ps.n, 0);
+	ck_assert_int_eq(pause_cont_oldest(&ps, 3300, &e), -ENOENT);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 9999), PAUSE_NOTHING);
+}
+END_TEST
+
+/* pause_max_ms bounds a stop even while memory stays short; turning
+ * pausing off continues everyone, without waiting. */
+START_TEST(test_due_expired_and_off)
+{
+	struct pause_set ps;
+	struct pressure_sample s = at(5);
+
+	pause_init(&ps);
+	stop_fake(&ps, 100, 4.5, 1000);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 60999), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 61000), PAUSE_EXPIRED);
+	cfg.pause_enabled = false;
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1001), PAUSE_CONT);
+	ck_assert_uint_eq(pause_release_all(&ps), 1);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1002), PAUSE_NOTHING);
+}
+END_TEST
+
+/* Free swap means the kernel is not out of memory yet: no stop. */
+START_TEST(test_due_swap)
+{
+	struct pause_set ps;
+	struct pressure_sample s = at(5);
+
+	pause_init(&ps);
+	s.swap_total_kb = 1000;
+	s.swap_free_kb = 800;
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_NOTHING);
+	s.swap_free_kb = 400;
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_STOP);
+}
+END_TEST
+
+START_TEST(test_wait_ms)
+{
+	struct pause_set ps;
+	struct pressure_sample s = at(50);
+
+	pause_init(&ps);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), -1);
+	s = at(20);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
+	cfg.pause_enabled = false;
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), -1);
+	stop_fake(&ps, 100, 5, 0);
+	s = at(50);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
+}
+END_TEST
+
+static pid_t spawn_sleeper(void)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (!pid)
+		for (;;)
+			pause();
+	return pid;
+}
+
+/* What the child did last: 's' stopped, 'c' continued, 'k' killed. */
+static char next_change(pid_t pid)
+{
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, WUNTRACED | WCONTINUED), pid);
+	return WIFSTOPPED(st) ? 's' : WIFCONTINUED(st) ? 'c' : 'k';
+}
+
+START_TEST(test_signals)
+{
+	struct pause_set ps;
+	struct pause_entry e;
+	pid_t a = spawn_sleeper(), b = spawn_sleeper();
+
+	pause_init(&ps);
+	ck_assert_int_eq(pause_stop(&ps, a, "doctool", 1, 1, 10, false), 0);
+	ck_assert_int_eq(next_change(a), 's');
+	ck_assert_int_eq(pause_stop(&ps, b, "doctool", 1, 1, 20, false), 0);
+	ck_assert_int_eq(next_change(b), 's');
+	ck_assert_int_eq(pause_cont_oldest(&ps, 30, &e), 0);
+	ck_assert_int_eq(e.pid, a);
+	ck_assert_int_eq(e.pidfd, -1);
+	ck_assert_int_eq(next_change(a), 'c');
+	/* Killed while stopped: it leaves the set at the next reap. */
+	ck_assert_int_eq(pause_reap(&ps), 0);
+	kill(b, SIGKILL);
+	ck_assert_int_eq(next_change(b), 'k');
+	ck_assert_int_eq(pause_reap(&ps), 1);
+	ck_assert_uint_eq(ps.n, 0);
+	/* Before a kill the victim is continued and forgotten. */
+	ck_assert_int_eq(pause_stop(&ps, a, "doctool", 1, 1, 40, false), 0);
+	ck_assert_int_eq(next_change(a), 's');
+	pause_release(&ps, a);
+	ck_assert_int_eq(next_change(a), 'c');
+	ck_assert(!pause_has(&ps, a));
+	kill(a, SIGKILL);
+	ck_assert_int_eq(next_change(a), 'k');
+	/* Gone: refused, and nothing enters the set. */
+	ck_assert_int_eq(pause_stop(&ps, a, "doctool", 1, 1, 50, false),
+			 -ESRCH);
+	ck_assert_uint_eq(ps.n, 0);
+}
+END_TEST
+
+START_TEST(test_full)
+{
+	struct pause_set ps;
+	struct pressure_sample s = at(5);
+
+	pause_init(&ps);
+	for (int i = 0; i < PAUSE_MAX; i++)
+		stop_fake(&ps, 100 + i, 5 - 0.01 * i, i * 200);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, PAUSE_MAX * 200),
+			 PAUSE_NOTHING);
+	ck_assert_int_eq(pause_stop(&ps, 1, "x", 1, 1, 0, true), -ENOSPC);
+}
+END_TEST
+
+static struct policy pol;
+
+static void teardown(void)
+{
+	policy_free(&pol);
+}
+
+START_TEST(test_config)
+{
+	static const char conf[] = "[thresholds]\npause_pct = 12\n"
+				   "pause_max_s = 30\n"
+				   "[rule builds]\nmatch_comm = ^cc1$\n"
+				   "priority = 200\npause = yes\n";
+	struct pressure_config pc;
+	struct kill_config kc;
+	const char *why;
+
+	policy_defaults(&pol);
+	ck_assert_int_eq(policy_parse_buf(&pol, conf, strlen(conf)), 0);
+	ck_assert_int_eq(pol.rules[0].pause, 1);
+	ck_assert_int_eq(thresholds_from_policy(&pol, &pc, &kc, &why), 0);
+	ck_assert(pc.pause_enabled);
+	ck_assert_double_eq(pc.pause_at.mem_avail_pct, 12);
+	ck_assert_double_eq(pc.pause_at.swap_free_pct, 50);
+	ck_assert_double_eq(pc.resume_at.mem_avail_pct, 24);
+	ck_assert_uint_eq(pc.pause_max_ms, 30000);
+	policy_free(&pol);
+
+	policy_defaults(&pol);
+	ck_assert_int_eq(policy_parse_buf(&pol, "", 0), 0);
+	ck_assert_int_eq(thresholds_from_policy(&pol, &pc, &kc, &why), 0);
+	ck_assert(!pc.pause_enabled);
+}
+END_TEST
+
+static void expect_error(const char *conf, unsigned int line, const char *msg)
+{
+	policy_free(&pol);
+	policy_defaults(&pol);
+	ck_assert_int_eq(policy_parse_buf(&pol, conf, strlen(conf)), -EINVAL);
+	ck_assert_uint_eq(pol.nerrors, 1);
+	ck_assert_uint_eq(pol.errors[0].line, line);
+	ck_assert_msg(strstr(pol.errors[0].msg, msg), "'%s' lacks '%s'",
+		      pol.errors[0].msg, msg);
+}
+
+START_TEST(test_config_errors)
+{
+	expect_error("[thresholds]\npause_pct = 51\n", 2,
+		     "pause_pct: expected an integer from 0 to 50");
+	expect_error("[thresholds]\npause_max_s = 0\n", 2,
+		     "pause_max_s: expected an integer from 1 to 3600");
+	expect_error("[rule r]\nmatch_comm = x\npause = maybe\n", 3,
+		     "pause: expected on or off, got 'maybe'");
+	expect_error("[rule r]\nmatch_comm = x\naction = protect\npause = on\n",
+		     1, "action protect is never queued, so never paused");
+}
+END_TEST
+
+static bool skip_pid(pid_t pid, void *arg)
+{
+	return pid == *(pid_t *)arg;
+}
+
+/* Queued processes of pause rules, queue order, skipping the stopped. */
+START_TEST(test_pausable)
+{
+	static struct agent a;
+	struct sample tab[4] = {
+		{ .pid = 10, .rule = -1 }, /* no rule */
+		{ .pid = 11, .rule = 0 }, /* a rule without pause */
+		{ .pid = 12, .rule = 1 },
+		{ .pid = 13, .rule = 1 },
+	};
+	uint32_t order[4] = { 0, 3, 1, 2 };
+	const struct sample *out[4];
+	pid_t skip = 0;
+
+	policy_defaults(&a.policy);
+	a.policy.rules[1].pause = 1;
+	a.policy.nrules = 2;
+	a.tab = tab;
+	a.order = order;
+	a.nranked = 4;
+	ck_assert_uint_eq(agent_pausable(&a, skip_pid, &skip, out, 4), 2);
+	ck_assert_int_eq(out[0]->pid, 13);
+	ck_assert_int_eq(out[1]->pid, 12);
+	ck_assert_uint_eq(agent_pausable(&a, skip_pid, &skip, out, 1), 1);
+	skip = 13;
+	ck_assert_uint_eq(agent_pausable(&a, skip_pid, &skip, out, 4), 1);
+	ck_assert_int_eq(out[0]->pid, 12);
+	/* Only the queue counts: beyond queue_length, nothing. */
+	a.policy.queue_length = 3;
+	ck_assert_uint_eq(agent_pausable(&a, skip_pid, &skip, out, 4), 0);
+}
+END_TEST
+
+Suite *agent_pause_suite(void)
+{
+	Suite *s = suite_create("agent_pause");
+	TCase *tc = tcase_create("pause");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_due_stop);
+	tcase_add_test(tc, test_due_cont);
+	tcase_add_test(tc, test_due_expired_and_off);
+	tcase_add_test(tc, test_due_swap);
+	tcase_add_test(tc, test_wait_ms);
+	tcase_add_test(tc, test_signals);
+	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_config);
+	tcase_add_test(tc, test_config_errors);
+	tcase_add_test(tc, test_pausable);
+	suite_add_tcase(s, tc);
+	return s;
+}
