@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,52 @@ int protect_mlock(void)
 		return -errno;
 #endif
 	return mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
+}
+
+/*
+ * The static oomqd's hot text and read-only data (agent/oomqd-static.ld):
+ * everything it runs, together.  Other builds define none of these.
+ */
+extern const char __oomqd_hot_text_start[] __attribute__((weak));
+extern const char __oomqd_hot_text_end[] __attribute__((weak));
+extern const char __oomqd_hot_rodata_start[] __attribute__((weak));
+extern const char __oomqd_hot_rodata_end[] __attribute__((weak));
+
+static int mlock_range(const char *start, const char *end)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t s = (uintptr_t)start & ~(page - 1);
+
+	if (!start || end <= start)
+		return 0;
+	if (mlock((const void *)s, (size_t)((uintptr_t)end - s)))
+		return -errno;
+	return 0;
+}
+
+/**
+ * protect_hot - fault in and lock all of the hot text and rodata
+ *
+ * mlockall(MCL_ONFAULT) locks a page when it is first touched, and the
+ * static oomqd never touches most of its (cold) text.  The code and data
+ * the pressure and kill paths need must not wait for their first use
+ * under pressure: in the static build they all lie in the hot ranges,
+ * locked here in full (mlock() faults them in).  What runs outside them
+ * (glibc's CPU-specific string functions, its ctype tables) runs on every
+ * ranking pass: the first one, before any pressure, locks it.  Without
+ * those ranges (other builds) this does nothing: there, a text page
+ * faults in with up to 15 of its neighbours, and the first pass locks
+ * what it touched.
+ *
+ * Return: 0 or -errno from mlock().
+ */
+int protect_hot(void)
+{
+	int ret = mlock_range(__oomqd_hot_text_start, __oomqd_hot_text_end);
+
+	if (ret)
+		return ret;
+	return mlock_range(__oomqd_hot_rodata_start, __oomqd_hot_rodata_end);
 }
 
 /**
@@ -138,6 +185,8 @@ int protect_self(struct protect_report *r)
 	memset(r, 0, sizeof(*r));
 	r->heap_err = protect_heap();
 	r->mlock_err = protect_mlock();
+	if (!r->mlock_err)
+		r->mlock_err = protect_hot();
 	protect_prefault_stack(PROTECT_STACK_BYTES);
 	r->oom_adj_err = protect_oom_score_adj(PROTECT_OOM_SCORE_ADJ,
 					       PROTECT_OOM_ADJ_MIN);

@@ -35,6 +35,7 @@ struct protect_report {
 };
 
 int protect_mlock(void);
+int protect_hot(void);
 int protect_oom_score_adj(const char *path, int adj);
 int protect_read_oom_score_adj(const char *path, int *adj);
 int protect_heap(void);

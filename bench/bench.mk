@@ -53,13 +53,14 @@ $(BENCH_BUILD)/oomqd-pass: bench/oomqd_pass.c $(AGENT_LIB_SRCS) $(AGENT_HDRS)
 	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) -linih \
 		$$(pkg-config --libs libnl-genl-3.0)
 
-# Static, as $(BUILD)/static/oomqd: the RSS floor without ld.so and the
-# shared libc's pages (about 1.2 MiB of a dynamic binary's VmHWM).
+# Static, as $(BUILD)/static/oomqd (same layout: agent/oomqd-static.ld):
+# the RSS floor without ld.so and the shared libc's pages (about 1.2 MiB
+# of a dynamic binary's VmHWM).
 $(BENCH_BUILD)/oomqd-pass-static: bench/oomqd_pass.c $(AGENT_LIB_SRCS) \
-		$(AGENT_HDRS)
+		$(AGENT_HDRS) agent/oomqd-static.ld
 	@mkdir -p $(@D)
-	$(CC) -static $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) -linih \
-		$$(pkg-config --static --libs libnl-genl-3.0)
+	$(CC) -static $(BENCH_CFLAGS) $(AGENT_STATIC_LDFLAGS) -o $@ \
+		$(BENCH_SRCS) -linih $$(pkg-config --static --libs libnl-genl-3.0)
 
 # Static: each of the 10,000 forked children maps as little as possible.
 $(BENCH_BUILD)/bench-spawn: bench/spawn.c
