@@ -453,29 +453,19 @@ static bool is_paused(pid_t pid, void *arg)
 }
 
 /*
- * Stop half of the pausable processes still running, the last queued
- * (the smallest) first, and never the last one: jobs that are all
- * stopped free nothing, while one left running can finish and free its
- * memory.  pause.c asks again every pause_gap_ms while memory falls, so
- * 14 running jobs come down to one in four steps; continues then come
- * one at a time.  The ranking is redone when it is more than a second
- * old, not at every step.
+ * Stop half of the pausable processes still running (@run, queue
+ * order), the last queued (the smallest) first: 14 running jobs come
+ * down to one in four steps of pause_gap_ms, and pause_due() never asks
+ * for a stop with one left.  Continues then come one at a time.
  */
-static void stop_next(struct loop *l, const struct pressure_sample *s,
-		      uint64_t now)
+static void stop_half(struct loop *l, const struct pressure_sample *s,
+		      uint64_t now, const struct sample **run, size_t n)
 {
-	const struct sample *run[PAUSE_MAX];
-	size_t n, k;
-	int ret;
-
-	if (now - l->pass_ms >= 1000 && pass(l))
-		return;
-	n = agent_pausable(l->a, is_paused, &l->paused, run, PAUSE_MAX);
-	for (k = n / 2; k; k--) {
+	for (size_t k = n / 2; k; k--) {
 		const struct sample *v = run[n - k];
+		int ret = pause_stop(&l->paused, v->pid, v->comm, v->rss_kb,
+				     s->mem_avail_kb, now, l->o->dry_run);
 
-		ret = pause_stop(&l->paused, v->pid, v->comm, v->rss_kb,
-				 s->mem_avail_kb, now, l->o->dry_run);
 		if (ret) {
 			logmsg(LOG_ERR, "pause: SIGSTOP to pid %d (%s): %s",
 			       (int)v->pid, v->comm, strerror(-ret));
@@ -510,19 +500,33 @@ static void cont_oldest(struct loop *l, const char *why, uint64_t now)
 		       l->paused.n);
 }
 
-/* pause.c's part of a tick; returns how long to sleep at most, or -1. */
+/*
+ * pause.c's part of a tick; returns how long to sleep at most, or -1.
+ * Who runs comes from a ranking at most a second old: while pause.c is
+ * at work, one pass a second (a stopped job's exit, a new job).
+ */
 static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		      uint64_t now)
 {
+	const struct sample *run[PAUSE_MAX];
+	size_t n = 0;
+
 	pause_reap(&l->paused);
-	switch (pause_due(&l->paused, &l->pcfg, s, now)) {
+	if ((l->paused.n || (l->pcfg.pause_enabled &&
+			     pressure_memory_meets(&l->pcfg.pause_at, s))) &&
+	    now - l->pass_ms >= 1000)
+		pass(l);
+	if (l->pcfg.pause_enabled)
+		n = agent_pausable(l->a, is_paused, &l->paused, run, PAUSE_MAX);
+	switch (pause_due(&l->paused, &l->pcfg, s, (unsigned int)n, now)) {
 	case PAUSE_STOP:
-		stop_next(l, s, now);
+		stop_half(l, s, now, run, n);
 		break;
 	case PAUSE_CONT:
 		cont_oldest(l,
-			    l->pcfg.pause_enabled ? "memory is back" :
-						    "pausing is off",
+			    !l->pcfg.pause_enabled ? "pausing is off" :
+			    n			   ? "memory is back" :
+						     "none of the others runs",
 			    now);
 		break;
 	case PAUSE_EXPIRED:

@@ -17,17 +17,22 @@ void pause_init(struct pause_set *ps)
 
 /**
  * pause_due - what the set should do after sample @s
+ * @running: pausable processes not stopped, as the last ranking saw them
  *
- * A continue after the expiry of the oldest comes first; then a stop
- * while memory is at pause_at, at most one every pause_gap_ms and only
- * while MemAvailable has not risen since the last one (the stops so far
- * may be enough); then a continue once memory is above resume_at, one
- * every resume_gap_ms after the last stop or continue, so the memory a
- * continued job takes shows before the next goes on.
+ * A continue after the expiry of the oldest comes first.  While memory
+ * is at pause_at: a stop, at most one every pause_gap_ms, only while
+ * MemAvailable has not risen since the last one (the stops so far may
+ * be enough) and while more than one pausable process runs (the loop
+ * never stops the last: jobs that are all stopped free nothing).  Above
+ * it: a continue once memory is above resume_at too, or at once when
+ * nothing pausable runs any more (the one left running has finished),
+ * one every resume_gap_ms after the last stop or continue, so the
+ * memory a continued job takes shows before the next goes on.
  */
 enum pause_verdict pause_due(const struct pause_set *ps,
 			     const struct pressure_config *cfg,
-			     const struct pressure_sample *s, uint64_t now_ms)
+			     const struct pressure_sample *s,
+			     unsigned int running, uint64_t now_ms)
 {
 	uint64_t last;
 
@@ -36,14 +41,16 @@ enum pause_verdict pause_due(const struct pause_set *ps,
 	if (!cfg->pause_enabled)
 		return ps->n ? PAUSE_CONT : PAUSE_NOTHING;
 	if (pressure_memory_meets(&cfg->pause_at, s)) {
+		if (running < 2 || ps->n == PAUSE_MAX)
+			return PAUSE_NOTHING;
 		if (ps->stopped_once &&
 		    now_ms - ps->stop_ms < cfg->pause_gap_ms)
 			return PAUSE_NOTHING;
 		if (ps->n && s->mem_avail_kb > ps->stop_avail_kb)
 			return PAUSE_NOTHING;
-		return ps->n < PAUSE_MAX ? PAUSE_STOP : PAUSE_NOTHING;
+		return PAUSE_STOP;
 	}
-	if (!ps->n || pressure_memory_meets(&cfg->resume_at, s))
+	if (!ps->n || (running && pressure_memory_meets(&cfg->resume_at, s)))
 		return PAUSE_NOTHING;
 	last = ps->stop_ms;
 	if (ps->cont_once && ps->cont_ms > last)

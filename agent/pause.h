@@ -13,9 +13,10 @@
  *
  *	memory at pause_at          stop, then again every pause_gap_ms
  *	                            while MemAvailable has not risen since
- *	                            the last stop
- *	memory above resume_at      continue the longest-stopped one, one
- *	                            every resume_gap_ms
+ *	                            the last stop, never the last running
+ *	memory above resume_at, or  continue the longest-stopped one, one
+ *	above pause_at with none    every resume_gap_ms
+ *	running
  *	stopped for pause_max_ms    continue it, whatever memory says: a
  *	                            shortage that stays is the kill's and
  *	                            the kernel's business, not a stop's
@@ -71,7 +72,8 @@ enum pause_verdict {
 void pause_init(struct pause_set *ps);
 enum pause_verdict pause_due(const struct pause_set *ps,
 			     const struct pressure_config *cfg,
-			     const struct pressure_sample *s, uint64_t now_ms);
+			     const struct pressure_sample *s,
+			     unsigned int running, uint64_t now_ms);
 /* Sleep at most this long (ms) so pause_due() is asked in time, or -1. */
 int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 		  const struct pressure_sample *s);

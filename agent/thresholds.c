@@ -19,7 +19,8 @@
  * interval_s is the calm refresh; the shorter intervals under pressure
  * keep pressure.c's defaults, cut to the calm one.  pause_pct stops
  * pausable processes at MemAvailable <= pause_pct (SwapFree as for
- * high) and continues them above twice that; 0 turns pausing off.
+ * high) and continues them above that plus the memory hysteresis (5
+ * points); 0 turns pausing off.
  */
 #include <errno.h>
 
@@ -77,7 +78,7 @@ int thresholds_from_policy(const struct policy *p, struct pressure_config *pc,
 	if (pc->pause_enabled) {
 		pc->pause_at.mem_avail_pct = th->pause_pct;
 		pc->pause_at.swap_free_pct = hi->swap_free_pct;
-		pc->resume_at.mem_avail_pct = min_d(100, 2.0 * th->pause_pct);
+		pc->resume_at.mem_avail_pct = th->pause_pct + pc->mem_hyst_pct;
 		pc->resume_at.swap_free_pct = 100;
 	}
 	pc->pause_max_ms = th->pause_max_s * 1000u;

@@ -23,7 +23,7 @@ static struct pressure_config cfg;
 static void setup(void)
 {
 	pressure_config_default(&cfg);
-	cfg.pause_enabled = true; /* stop at 10 %, continue above 20 % */
+	cfg.pause_enabled = true; /* stop at 10 %, continue above 15 % */
 }
 
 /* MemAvailable at @pct of 1,000,000 KiB, no swap. */
@@ -49,22 +49,42 @@ START_TEST(test_due_stop)
 
 	pause_init(&ps);
 	s = at(15);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 0), PAUSE_NOTHING);
 	s = at(10);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_STOP);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 0), PAUSE_STOP);
 	stop_fake(&ps, 100, 10, 1000);
 	/* The next one pause_gap_ms later, while memory keeps falling. */
 	s = at(9);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1199), PAUSE_NOTHING);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1200), PAUSE_STOP);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 1199), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 1200), PAUSE_STOP);
 	/* Risen since the last stop: that stop was enough. */
 	s = at(10.5);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 5000), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 5000), PAUSE_NOTHING);
 	/* Between the two thresholds: hold. */
-	s = at(15);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 5000), PAUSE_NOTHING);
+	s = at(12);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 5000), PAUSE_NOTHING);
 	ck_assert(pause_has(&ps, 100));
 	ck_assert(!pause_has(&ps, 101));
+}
+END_TEST
+
+/* Never the last one running; with none running, continue one as soon
+ * as memory is above pause_at, not only above resume_at. */
+START_TEST(test_due_running)
+{
+	struct pause_set ps;
+	struct pressure_sample s = at(9);
+
+	pause_init(&ps);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 2, 0), PAUSE_STOP);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1, 0), PAUSE_NOTHING);
+	stop_fake(&ps, 100, 9, 0);
+	s = at(12);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1, 5000), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0, 999), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0, 1000), PAUSE_CONT);
+	s = at(10);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0, 5000), PAUSE_NOTHING);
 }
 END_TEST
 
@@ -75,23 +95,23 @@ START_TEST(test_due_cont)
 	struct pause_entry e;
 
 	pause_init(&ps);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 0), PAUSE_NOTHING);
 	stop_fake(&ps, 100, 9, 1000);
 	stop_fake(&ps, 101, 8, 1200);
 	/* Memory back: one continue per resume_gap_ms, oldest first. */
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 2199), PAUSE_NOTHING);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 2200), PAUSE_CONT);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 2199), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 2200), PAUSE_CONT);
 	ck_assert_int_eq(pause_cont_oldest(&ps, 2200, &e), 0);
 	ck_assert_int_eq(e.pid, 100);
 	ck_assert_uint_eq(e.since_ms, 1000);
 	ck_assert_str_eq(e.comm, "cc1");
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 3199), PAUSE_NOTHING);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 3200), PAUSE_CONT);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 3199), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 3200), PAUSE_CONT);
 	ck_assert_int_eq(pause_cont_oldest(&ps, 3200, &e), 0);
 	ck_assert_int_eq(e.pid, 101);
 	ck_assert_uint_eq(ps.n, 0);
 	ck_assert_int_eq(pause_cont_oldest(&ps, 3300, &e), -ENOENT);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 9999), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 9999), PAUSE_NOTHING);
 }
 END_TEST
 
@@ -104,12 +124,12 @@ START_TEST(test_due_expired_and_off)
 
 	pause_init(&ps);
 	stop_fake(&ps, 100, 4.5, 1000);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 60999), PAUSE_NOTHING);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 61000), PAUSE_EXPIRED);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 60999), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 61000), PAUSE_EXPIRED);
 	cfg.pause_enabled = false;
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1001), PAUSE_CONT);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 1001), PAUSE_CONT);
 	ck_assert_uint_eq(pause_release_all(&ps), 1);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1002), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 1002), PAUSE_NOTHING);
 }
 END_TEST
 
@@ -122,9 +142,9 @@ START_TEST(test_due_swap)
 	pause_init(&ps);
 	s.swap_total_kb = 1000;
 	s.swap_free_kb = 800;
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_NOTHING);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 0), PAUSE_NOTHING);
 	s.swap_free_kb = 400;
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0), PAUSE_STOP);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, 0), PAUSE_STOP);
 }
 END_TEST
 
@@ -135,7 +155,7 @@ START_TEST(test_wait_ms)
 
 	pause_init(&ps);
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), -1);
-	s = at(20);
+	s = at(15);
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
 	cfg.pause_enabled = false;
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), -1);
@@ -209,7 +229,7 @@ START_TEST(test_full)
 	pause_init(&ps);
 	for (int i = 0; i < PAUSE_MAX; i++)
 		stop_fake(&ps, 100 + i, 5 - 0.01 * i, i * 200);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, PAUSE_MAX * 200),
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, PAUSE_MAX * 200),
 			 PAUSE_NOTHING);
 	ck_assert_int_eq(pause_stop(&ps, 1, "x", 1, 1, 0, true), -ENOSPC);
 }
@@ -239,7 +259,7 @@ START_TEST(test_config)
 	ck_assert(pc.pause_enabled);
 	ck_assert_double_eq(pc.pause_at.mem_avail_pct, 12);
 	ck_assert_double_eq(pc.pause_at.swap_free_pct, 50);
-	ck_assert_double_eq(pc.resume_at.mem_avail_pct, 24);
+	ck_assert_double_eq(pc.resume_at.mem_avail_pct, 17);
 	ck_assert_uint_eq(pc.pause_max_ms, 30000);
 	policy_free(&pol);
 
@@ -319,6 +339,7 @@ Suite *agent_pause_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_due_stop);
+	tcase_add_test(tc, test_due_running);
 	tcase_add_test(tc, test_due_cont);
 	tcase_add_test(tc, test_due_expired_and_off);
 	tcase_add_test(tc, test_due_swap);
