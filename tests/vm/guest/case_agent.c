@@ -13,7 +13,10 @@
  *                      in its own cgroup, where it is the kernel's first
  *                      choice, takes the other task; it then keeps
  *                      ranking (a new preferred process goes first once
- *                      a SIGHUP asks it to reload and re-rank).
+ *                      a SIGHUP asks it to reload and re-rank);
+ *   agent_pauses       pause_pct: it stops pausable jobs under pressure
+ *                      (never the last one running) and continues them
+ *                      when the pressure ends or when it exits.
  *
  * The agent is started with oom_score_adj 0 (the runner's -1000 is not
  * inherited), its stdout and stderr in AGENT_LOG; a case that fails
@@ -548,4 +551,124 @@ void case_agent_sources(struct outcome *o)
 		failf(o, "oomqd --list --source netlink: %.200s", out);
 	else
 		notef(o, "--list names the dump");
+}
+
+/* The state letter of /proc/PID/stat: 'S' sleeping, 'T' stopped. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+		return '?';
+	return p[2];
+}
+
+#define PAUSE_JOBS 3
+#define PAUSE_WAIT_MS 15000
+/* After the second stop: no third may come. */
+#define PAUSE_HOLD_MS 2000
+
+static int stopped_jobs(const pid_t *job)
+{
+	int n = 0;
+
+	for (int i = 0; i < PAUSE_JOBS; i++)
+		n += proc_state(job[i]) == 'T';
+	return n;
+}
+
+/* Wait until @want jobs are stopped; the most seen goes to *@most. */
+static bool wait_stopped(struct outcome *o, pid_t agent, const pid_t *job,
+			 int want, int *most, unsigned int timeout_ms,
+			 const char *when)
+{
+	long long end = now_ms() + timeout_ms;
+	int n;
+
+	do {
+		n = stopped_jobs(job);
+		if (n > *most)
+			*most = n;
+		if (n == want)
+			return true;
+		if (agent_dead(o, agent, when))
+			return false;
+		sleep_ms(50);
+	} while (now_ms() < end);
+	return failf(o, "%d of %d jobs stopped %u ms %s, want %d; oomqd: %s", n,
+		     PAUSE_JOBS, timeout_ms, when, want, agent_log_tail());
+}
+
+/*
+ * pause_pct (12 % in the bench's config) and the "jobs" rule: with
+ * MemAvailable squeezed to 8 %, oomqd stops half of the three jobs, then
+ * half of the two left, and never the last one; once the squeeze is
+ * gone it continues them; squeezed again and then stopped with SIGTERM,
+ * it continues what it had stopped before it exits.
+ */
+void case_agent_pauses(struct outcome *o)
+{
+	struct holder_opts h = { .mib = 8 };
+	pid_t job[PAUSE_JOBS], agent, pressure;
+	int most = 0;
+
+	for (int i = 0; i < PAUSE_JOBS; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "job%d", i);
+		h.name = name;
+		job[i] = spawn_holder(&h);
+		if (!spawned(o, job[i], name))
+			return;
+	}
+	agent = agent_start(o);
+	if (agent < 0)
+		return;
+	for (long long end = now_ms() + AGENT_START_MS;
+	     !agent_logged("queue head:"); sleep_ms(50))
+		if (agent_dead(o, agent, "at start") || now_ms() > end) {
+			failf(o, "oomqd ranked nothing in %d ms: %s",
+			      AGENT_START_MS, agent_log_tail());
+			return;
+		}
+	pressure = press_agent(o, agent);
+	if (pressure < 0 || !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most,
+					  PAUSE_WAIT_MS, "under pressure"))
+		return;
+	sleep_ms(PAUSE_HOLD_MS);
+	if (stopped_jobs(job) > most)
+		most = stopped_jobs(job);
+	if (most == PAUSE_JOBS)
+		failf(o, "all %d jobs stopped: the last must run", PAUSE_JOBS);
+	notef(o, "%d of %d jobs stopped at MemAvailable %ld MiB", most,
+	      PAUSE_JOBS, mem_available_mib());
+
+	kill_reap(pressure);
+	if (!wait_stopped(o, agent, job, 0, &most, PAUSE_WAIT_MS,
+			  "after the pressure ended"))
+		return;
+	if (!agent_logged("memory is back"))
+		failf(o, "no \"memory is back\" continue logged: %s",
+		      agent_log_tail());
+	notef(o, "all continued after the pressure ended");
+
+	pressure = press_agent(o, agent);
+	if (pressure < 0 || !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most,
+					  PAUSE_WAIT_MS, "pressed again"))
+		return;
+	kill(agent, SIGTERM);
+	while (waitpid(agent, NULL, 0) < 0 && errno == EINTR)
+		;
+	unregister_child(agent);
+	if (stopped_jobs(job))
+		failf(o, "%d jobs still stopped after oomqd exited",
+		      stopped_jobs(job));
+	else
+		notef(o, "oomqd continued the stopped jobs when it exited");
+	for (int i = 0; i < PAUSE_JOBS; i++)
+		if (!is_alive(job[i]))
+			failf(o, "job%d (%d) died: pausing must not kill", i,
+			      job[i]);
 }

@@ -51,6 +51,7 @@ static const struct vm_case cases[] = {
 	{ "agent_sigkill_ttl", case_agent_sigkill_ttl, true },
 	{ "agent_survives", case_agent_survives, true },
 	{ "agent_sources", case_agent_sources, true },
+	{ "agent_pauses", case_agent_pauses, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
 	/* Unloads under a memcg OOM storm, then loads the module again. */
