@@ -3,7 +3,7 @@
 #   boot.sh OUT KVER CONTENDER LOG
 # qemu -snapshot: every boot starts from the same disk image, writes are
 # dropped.  Exit 0 with LOG holding the guest's console; 124 if the guest
-# had to be cut off (SCENARIO_BOOT_TIMEOUT seconds, 200).
+# had to be cut off (SCENARIO_BOOT_TIMEOUT seconds, 420).
 set -eu
 
 out=$1 kver=$2 c=$3 log=$4
@@ -12,9 +12,10 @@ vmlinuz=${VM_BUILD:-$top/build/vm}/kernels/$kver/vmlinuz
 args="scn.contender=$c scn.workers=${SCENARIO_WORKERS:-14}"
 args="$args scn.worker_mib=${SCENARIO_WORKER_MIB:-60}"
 args="$args scn.ksmserver_mib=${SCENARIO_KSMSERVER_MIB:-30}"
+args="$args ${SCENARIO_ARGS:-}"
 [ "$c" = oomq-hand ] && args="$args scn.queue=1"
 rc=0
-timeout -k 5 "${SCENARIO_BOOT_TIMEOUT:-200}" qemu-system-x86_64 \
+timeout -k 5 "${SCENARIO_BOOT_TIMEOUT:-420}" qemu-system-x86_64 \
 	-accel tcg,thread=single -smp 2 -m "${SCENARIO_MEM:-512}M" \
 	-nodefaults -display none -no-reboot -serial stdio \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.gz" \

@@ -55,9 +55,18 @@ install -m 755 "$oomqd" "$s/oomqd"
 cp "$top/agent/oomqd.conf" "$s/oomqd.conf"
 sed 's/^kill = off/kill = on/' "$top/agent/oomqd.conf" >"$s/oomqd-kill.conf"
 grep -q '^kill = on' "$s/oomqd-kill.conf"
-# Incompressible, so ext4 stores every block: 64 MiB the workers read
-# through, 1 MiB the heartbeat reads from.
-[ -f "$out/ws.dat" ] || head -c 64M /dev/urandom >"$out/ws.dat"
+# Pausing on (at 15 % MemAvailable), and the scenario's doc tool named
+# with the compilers in the builds rule, as a user whose build runs one
+# would.
+sed -e "s/^pause_pct = 0/pause_pct = ${SCENARIO_PAUSE_PCT:-15}/" \
+	-e 's/^match_comm = ^(cc1|/match_comm = ^(doctool|cc1|/' \
+	"$top/agent/oomqd.conf" >"$s/oomqd-pause.conf"
+grep -q '^pause_pct = [1-9]' "$s/oomqd-pause.conf"
+grep -q '(doctool|cc1|' "$s/oomqd-pause.conf"
+# Incompressible, so ext4 stores every block: 256 MiB the workers read
+# through (scn.ws_mib of it), 1 MiB the heartbeat reads from.
+[ "$(stat -c %s "$out/ws.dat" 2>/dev/null)" = 268435456 ] ||
+	head -c 256M /dev/urandom >"$out/ws.dat"
 [ -f "$out/hb.dat" ] || head -c 1M /dev/urandom >"$out/hb.dat"
 cp "$out/ws.dat" "$out/hb.dat" "$s/"
 

@@ -7,15 +7,15 @@
 #
 # OUT holds disk.img and initramfs.gz (build.sh); RESULTS (default OUT)
 # gets logs/, results.md, results.json and the plots.
-# Environment: SCENARIO_RUNS (5), SCENARIO_CONTENDERS (all six),
-# SCENARIO_BOOT_TIMEOUT (s per boot, 200) and the guest's knobs that
-# boot.sh reads.
+# Environment: SCENARIO_RUNS (5), SCENARIO_CONTENDERS (all seven),
+# SCENARIO_BOOT_TIMEOUT (s per boot, 420) and the guest's knobs that
+# boot.sh reads (SCENARIO_ARGS: more scn.NAME=VALUE for scn.c).
 set -eu
 
 out=$1 kver=$2 res=${3:-$1}
 here=$(cd "$(dirname "$0")" && pwd)
 runs=${SCENARIO_RUNS:-5}
-contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oomq-hand oomqd oomqd-kill}
+contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oomq-hand oomqd oomqd-kill oomqd-pause}
 rm -rf "$res/logs"
 mkdir -p "$res/logs"
 start=$(date +%s)

@@ -3,11 +3,12 @@
 # on Debian's 6.12 kernel booted from an ext4 image of a debootstrap'ed
 # bookworm: the kernel alone, earlyoom and nohang (Debian's packages, their
 # packaged defaults), oomq with a hand-written queue, oomq + oomqd
-# (agent/oomqd.conf) and oomqd with kill = on, each in a fresh boot.
-# Not part of make check. Needs root (debootstrap), about 50 s per boot.
+# (agent/oomqd.conf), oomqd with kill = on, and oomqd with pause_pct = 15
+# (the doc tool named in the builds rule), each in a fresh boot.
+# Not part of make check. Needs root (debootstrap), 1.5-4 min per boot.
 #
 #   make bench-scenario                    5 runs of each contender
-#   make bench-scenario SCENARIO_RUNS=1    one run each (about 5 minutes)
+#   make bench-scenario SCENARIO_RUNS=1    one run each (about 15 minutes)
 #   make bench-scenario SCENARIO_CONTENDERS="kernel oomqd"
 #   make bench-scenario SCENARIO_KSMSERVER_MIB=80 \
 #	SCENARIO_RESULTS=build/scenario/big    an innocent larger than any
