@@ -23,11 +23,12 @@ void pause_init(struct pause_set *ps)
  * is at pause_at: a stop, at most one every pause_gap_ms, only while
  * MemAvailable has not risen since the last one (the stops so far may
  * be enough) and while more than one pausable process runs (the loop
- * never stops the last: jobs that are all stopped free nothing).  Above
- * it: a continue once memory is above resume_at too, or at once when
- * nothing pausable runs any more (the one left running has finished),
- * one every resume_gap_ms after the last stop or continue, so the
- * memory a continued job takes shows before the next goes on.
+ * never stops the last: jobs that are all stopped free nothing).  A
+ * continue when nothing pausable runs any more (the one left running
+ * has finished), whatever memory says, for the same reason; else once
+ * memory is above resume_at.  Continues come one every resume_gap_ms
+ * after the last stop or continue, so the memory a continued job takes
+ * shows before the next goes on.
  */
 enum pause_verdict pause_due(const struct pause_set *ps,
 			     const struct pressure_config *cfg,
@@ -40,7 +41,7 @@ enum pause_verdict pause_due(const struct pause_set *ps,
 		return PAUSE_EXPIRED;
 	if (!cfg->pause_enabled)
 		return ps->n ? PAUSE_CONT : PAUSE_NOTHING;
-	if (pressure_memory_meets(&cfg->pause_at, s)) {
+	if (running && pressure_memory_meets(&cfg->pause_at, s)) {
 		if (running < 2 || ps->n == PAUSE_MAX)
 			return PAUSE_NOTHING;
 		if (ps->stopped_once &&
@@ -58,13 +59,33 @@ enum pause_verdict pause_due(const struct pause_set *ps,
 	return now_ms - last >= cfg->resume_gap_ms ? PAUSE_CONT : PAUSE_NOTHING;
 }
 
+/**
+ * pause_wait_ms - how long the loop may sleep and still stop in time
+ *
+ * pause_sample_ms while someone is stopped or memory is at resume_at;
+ * above it, as long as memory filling at PAUSE_FILL_KB_PER_MS would
+ * take to reach pause_at (a 512 MiB guest at 30 % samples every 0.1 s,
+ * 16 GiB with 8 GiB available every 8 s; the level's own interval caps
+ * it).  Without PSI stalls yet, the level may still be calm: this is
+ * what notices a build's jobs growing toward pause_at in time.
+ *
+ * Return: ms, or -1 when pausing is off and nobody is stopped.
+ */
 int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 		  const struct pressure_sample *s)
 {
+	double at_kb, ms;
+
 	if (ps->n ||
 	    (cfg->pause_enabled && pressure_memory_meets(&cfg->resume_at, s)))
 		return (int)cfg->pause_sample_ms;
-	return -1;
+	if (!cfg->pause_enabled || !s->mem_total_kb)
+		return -1;
+	at_kb = (double)s->mem_total_kb * cfg->pause_at.mem_avail_pct / 100;
+	ms = ((double)s->mem_avail_kb - at_kb) / PAUSE_FILL_KB_PER_MS;
+	if (ms < cfg->pause_sample_ms)
+		return (int)cfg->pause_sample_ms;
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
 bool pause_has(const struct pause_set *ps, pid_t pid)

@@ -15,8 +15,7 @@
  *	                            while MemAvailable has not risen since
  *	                            the last stop, never the last running
  *	memory above resume_at, or  continue the longest-stopped one, one
- *	above pause_at with none    every resume_gap_ms
- *	running
+ *	none of them running        every resume_gap_ms
  *	stopped for pause_max_ms    continue it, whatever memory says: a
  *	                            shortage that stays is the kill's and
  *	                            the kernel's business, not a stop's
@@ -43,6 +42,8 @@
 #include "sample.h"
 
 #define PAUSE_MAX 64 /* processes stopped at once */
+/* The fastest memory is assumed to fill, for the sampling: 1 GiB/s. */
+#define PAUSE_FILL_KB_PER_MS 1024
 
 struct pause_entry {
 	pid_t pid;

@@ -68,8 +68,8 @@ START_TEST(test_due_stop)
 }
 END_TEST
 
-/* Never the last one running; with none running, continue one as soon
- * as memory is above pause_at, not only above resume_at. */
+/* Never the last one running; with none running, continue one whatever
+ * memory says: all stopped, nothing can free memory. */
 START_TEST(test_due_running)
 {
 	struct pause_set ps;
@@ -83,8 +83,8 @@ START_TEST(test_due_running)
 	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 1, 5000), PAUSE_NOTHING);
 	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0, 999), PAUSE_NOTHING);
 	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0, 1000), PAUSE_CONT);
-	s = at(10);
-	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0, 5000), PAUSE_NOTHING);
+	s = at(5);
+	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 0, 5000), PAUSE_CONT);
 }
 END_TEST
 
@@ -154,7 +154,13 @@ START_TEST(test_wait_ms)
 	struct pressure_sample s = at(50);
 
 	pause_init(&ps);
-	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), -1);
+	/* 400,000 KiB above pause_at at 1 GiB/s. */
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 390);
+	s = at(16);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
+	s.mem_total_kb = 100000000; /* 95 GiB above: an interval caps it */
+	s.mem_avail_kb = 96000000;
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 83984);
 	s = at(15);
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
 	cfg.pause_enabled = false;
