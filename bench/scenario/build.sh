@@ -55,10 +55,10 @@ install -m 755 "$oomqd" "$s/oomqd"
 cp "$top/agent/oomqd.conf" "$s/oomqd.conf"
 sed 's/^kill = off/kill = on/' "$top/agent/oomqd.conf" >"$s/oomqd-kill.conf"
 grep -q '^kill = on' "$s/oomqd-kill.conf"
-# Pausing on (at 15 % MemAvailable), and the scenario's doc tool named
+# Pausing on (at 25 % MemAvailable), and the scenario's doc tool named
 # with the compilers in the builds rule, as a user whose build runs one
 # would.
-sed -e "s/^pause_pct = 0/pause_pct = ${SCENARIO_PAUSE_PCT:-15}/" \
+sed -e "s/^pause_pct = 0/pause_pct = ${SCENARIO_PAUSE_PCT:-25}/" \
 	-e 's/^match_comm = ^(cc1|/match_comm = ^(doctool|cc1|/' \
 	"$top/agent/oomqd.conf" >"$s/oomqd-pause.conf"
 grep -q '^pause_pct = [1-9]' "$s/oomqd-pause.conf"

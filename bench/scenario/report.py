@@ -17,7 +17,7 @@ import sys
 out, contenders = sys.argv[1], sys.argv[2:]
 KEYS = ["innocents_killed", "offenders_killed", "workers_done",
         "total_kills", "kernel_kills", "user_kills", "t_resolved_ms",
-        "max_stall_ms", "max_read_ms"]
+        "t_workers_gone_ms", "max_stall_ms", "max_read_ms"]
 
 
 def parse(path):
@@ -93,9 +93,9 @@ best_stall = min((results[c]["median"]["max_stall_ms"] for c in peers
 lines = [
     "| contender | runs | innocents killed | workers killed (of 14) | "
     "workers finished | kernel / user kills | overload resolved, s | "
-    "longest stall, ms | stall / best peer | longest 4 KiB read, ms | "
-    "agent CPU ms / peak RSS KiB |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "all workers gone, s | longest stall, ms | stall / best peer | "
+    "longest 4 KiB read, ms | agent CPU ms / peak RSS KiB |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 for c in contenders:
     r, m = results[c], results[c]["median"]
@@ -112,9 +112,34 @@ for c in contenders:
         f"{fmt(m['kernel_kills'])} / {fmt(m['user_kills'])} | "
         f"{fmt(m['t_resolved_ms'], 1000, 1)} "
         f"({perrun(c, 't_resolved_ms', 1000, 1)}) | "
+        f"{fmt(m['t_workers_gone_ms'], 1000, 1)} | "
         f"{fmt(m['max_stall_ms'])} ({perrun(c, 'max_stall_ms')}) | "
         f"{ratio} | {fmt(m['max_read_ms'])} | "
         f"{fmt(m['agent_cpu_ms'])} / {fmt(m['agent_hwm_kb'])} |")
+# Issue 6's goals for each oomq contender, against the peers of this run.
+fewest = min((results[c]["median"]["offenders_killed"] for c in peers
+              if results[c]["median"]["offenders_killed"] is not None),
+             default=None)
+goals = []
+for c in contenders:
+    if c in peers or not results[c]["completed_runs"]:
+        continue
+    r, m = results[c], results[c]["median"]
+    inn = all(x["completed"] and x.get("innocents_killed") == 0
+              for x in r["_runs"])
+    stall = (best_stall is not None and m["max_stall_ms"] is not None and
+             m["max_stall_ms"] * 2 <= best_stall)
+    work = (fewest is not None and m["offenders_killed"] is not None and
+            m["offenders_killed"] <= fewest)
+    goals.append(f"- {c}: 0 innocents in every run: {'yes' if inn else 'no'};"
+                 f" stall at most half the best peer's "
+                 f"({fmt(best_stall)} ms): "
+                 f"{'yes' if stall else 'no'} ({fmt(m['max_stall_ms'])} ms);"
+                 f" workers killed at most the fewest a peer killed "
+                 f"({fmt(fewest)}): {'yes' if work else 'no'} "
+                 f"({fmt(m['offenders_killed'])})")
+lines += ["", "Goals (issue 6; medians against the peers' best):"] + goals
+
 md = ["# Scenario bench: make -j14 desktop meltdown (512 MiB guest, TCG)",
       "", "Medians over the completed runs, per-run values in parentheses;",
       "'cut' is a run whose guest had to be cut off. Times are under TCG",

@@ -3,7 +3,7 @@
 # on Debian's 6.12 kernel booted from an ext4 image of a debootstrap'ed
 # bookworm: the kernel alone, earlyoom and nohang (Debian's packages, their
 # packaged defaults), oomq with a hand-written queue, oomq + oomqd
-# (agent/oomqd.conf), oomqd with kill = on, and oomqd with pause_pct = 15
+# (agent/oomqd.conf), oomqd with kill = on, and oomqd with pause_pct = 25
 # (the doc tool named in the builds rule), each in a fresh boot.
 # Not part of make check. Needs root (debootstrap), 1.5-4 min per boot.
 #
