@@ -94,10 +94,17 @@ void policy_defaults(struct policy *p)
 
 void policy_free(struct policy *p)
 {
-	for (unsigned int i = 0; i < p->nrules; i++)
-		for (int f = 0; f < POLICY_NFIELDS; f++)
-			if (p->rules[i].fields & (1u << f))
-				regfree(&p->rules[i].re[f]);
+	for (unsigned int i = 0; i < p->nrules; i++) {
+		struct policy_rule *r = &p->rules[i];
+
+		for (int f = 0; f < POLICY_NFIELDS; f++) {
+			if (r->names[f])
+				free(r->names[f]);
+			else if (r->fields & (1u << f))
+				regfree(&r->re[f]);
+			r->names[f] = NULL;
+		}
+	}
 	p->nrules = 0;
 }
 
@@ -351,6 +358,67 @@ static const char *regex_too_costly(const char *re)
 	return NULL;
 }
 
+/* A name's characters that mean themselves in an extended regex. */
+static bool plain_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || (ch && strchr(" _-:/@,=%", ch));
+}
+
+/*
+ * "^name$" or "^(name|name|...)$" whose names are plain characters and
+ * escaped dots or pluses: the names, NUL-ended, an empty one last (a
+ * buffer to free()).  NULL when @re is anything else, or out of memory:
+ * then it is compiled as a regex.  The shipped rules are all such lists;
+ * glibc's regex would take some 20 KiB of heap for each, and allocate
+ * in regexec().
+ */
+static char *literal_names(const char *re)
+{
+	size_t len = strlen(re);
+	bool group;
+	char *out, *o;
+	const char *p, *end;
+
+	if (len < 3 || re[0] != '^' || re[len - 1] != '$' ||
+	    (len >= 2 && re[len - 2] == '\\'))
+		return NULL;
+	p = re + 1;
+	end = re + len - 1;
+	group = *p == '(';
+	if (group) {
+		if (end - p < 3 || end[-1] != ')')
+			return NULL;
+		p++;
+		end--;
+	}
+	out = malloc(len + 2);
+	if (!out)
+		return NULL;
+	o = out;
+	for (bool empty = true;; p++) {
+		if (p == end || *p == '|') {
+			if (empty || (*p == '|' && !group))
+				break;
+			*o++ = '\0';
+			empty = true;
+			if (p == end) {
+				*o = '\0';
+				return out;
+			}
+			continue;
+		}
+		if (*p == '\\' && p + 1 < end && (p[1] == '.' || p[1] == '+'))
+			p++;
+		else if (!plain_char(*p))
+			break;
+		*o++ = *p;
+		empty = false;
+	}
+	free(out);
+	return NULL;
+}
+
 static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy_rule *r = c->rule;
@@ -372,6 +440,13 @@ static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 		if (why) {
 			add_error(c->p, c->lineno, "%s: regex '%s' refused: %s",
 				  key, value, why);
+			return;
+		}
+		/* Users are matched by regex at load (resolve_users()). */
+		if (i != POLICY_USER)
+			r->names[i] = literal_names(value);
+		if (r->names[i]) {
+			r->fields |= 1u << i;
 			return;
 		}
 		ret = regcomp(&r->re[i], value, REG_EXTENDED | REG_NOSUB);
@@ -697,11 +772,17 @@ unsigned int policy_needs(const struct policy *p)
 
 unsigned long policy_regexec_calls;
 
-/* regexec() on a rule's field, counted (see policy.h). */
-static int match(const regex_t *re, const char *s)
+/* One field of a rule against @s, counted (see policy.h); 0: a match. */
+static int match(const struct policy_rule *r, int f, const char *s)
 {
 	policy_regexec_calls++;
-	return regexec(re, s, 0, NULL, 0);
+	if (r->names[f]) {
+		for (const char *n = r->names[f]; *n; n += strlen(n) + 1)
+			if (!strcmp(n, s))
+				return 0;
+		return REG_NOMATCH;
+	}
+	return regexec(&r->re[f], s, 0, NULL, 0);
 }
 
 static bool match_user(const struct policy_rule *r, uid_t uid)
@@ -713,7 +794,7 @@ static bool match_user(const struct policy_rule *r, uid_t uid)
 			return true;
 	/* A uid without a passwd entry can still match by number. */
 	snprintf(num, sizeof(num), "%u", (unsigned int)uid);
-	return !match(&r->re[POLICY_USER], num);
+	return !match(r, POLICY_USER, num);
 }
 
 static bool rule_matches(const struct policy_rule *r, const struct sample *s,
@@ -732,7 +813,7 @@ static bool rule_matches(const struct policy_rule *r, const struct sample *s,
 		if (f == POLICY_USER) {
 			if (!match_user(r, s->uid))
 				return false;
-		} else if (!*str[f] || match(&r->re[f], str[f])) {
+		} else if (!*str[f] || match(r, f, str[f])) {
 			/* An unreadable exe or cgroup matches nothing. */
 			return false;
 		}

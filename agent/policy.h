@@ -43,6 +43,12 @@ struct policy_rule {
 	unsigned int line; /* of its [rule NAME] header */
 	unsigned int fields; /* 1 << enum policy_field, compiled in re[] */
 	regex_t re[POLICY_NFIELDS];
+	/*
+	 * Per field, a pattern that is only a list of names (^(a|b\.c)$)
+	 * as those names, each NUL-ended, an empty one last: matched with
+	 * strcmp(), no regex_t compiled.  NULL: re[] is compiled.
+	 */
+	char *names[POLICY_NFIELDS];
 	uid_t uids[POLICY_UIDS_MAX]; /* users whose name matched at load */
 	unsigned int nuids;
 	enum policy_action action;
@@ -110,8 +116,9 @@ void policy_classify(struct sample *s, const struct sample_text *text,
 const char *policy_action_name(enum policy_action a);
 
 /*
- * regexec() calls made by policy_classify() since start: glibc's
- * regexec() allocates, so the match cache's tests count them.
+ * Field matches (regexec() or a name list) made by policy_classify()
+ * since start: glibc's regexec() allocates, so the match cache's tests
+ * count them.
  */
 extern unsigned long policy_regexec_calls;
 

@@ -5,6 +5,8 @@
  * matching on samples.
  */
 #include <errno.h>
+#include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "suites.h"
@@ -357,6 +359,61 @@ START_TEST(test_needs)
 }
 END_TEST
 
+/*
+ * A pattern that is only a list of names is matched by strcmp(), not
+ * compiled: it must match exactly what glibc's regex would.
+ */
+START_TEST(test_name_lists)
+{
+	static const char *const pats[] = {
+		"^(cc1|ld\\.lld|Web Content|go)$", /* names */
+		"^sshd$", /* names */
+		"^(c\\+\\+|x)$", /* names */
+		"^(a|b",
+		"^a|b$",
+		"^(x)|(y)$",
+		"^c.1$",
+		"^(go|)$",
+		"^(a|b)c$",
+		"sshd",
+		"^ssh*d$",
+		"^(a|(b))$",
+	};
+	static const bool listed[] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const char *const comms[] = {
+		"cc1", "ld.lld", "ldxlld", "Web Content", "sshd", "a",
+		"b",   "x",	 "y",	   "c01",	  "go",	  "c++",
+		"ac",  "sshhd",	 "cc",	   "xsshd",
+	};
+	char conf[256];
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		regex_t re;
+		int bad = regcomp(&re, pats[i], REG_EXTENDED | REG_NOSUB);
+
+		snprintf(conf, sizeof(conf), "[rule r]\nmatch_comm = %s\n",
+			 pats[i]);
+		ck_assert_int_eq(parse(conf), bad ? -EINVAL : 0);
+		if (bad)
+			continue;
+		ck_assert_msg(!pol.rules[0].names[POLICY_COMM] == !listed[i],
+			      "%s: names %p", pats[i],
+			      (void *)pol.rules[0].names[POLICY_COMM]);
+		for (size_t j = 0; j < sizeof(comms) / sizeof(comms[0]); j++) {
+			struct sample s = { .pid = 2 };
+			struct sample_text t = { .cmdline = "" };
+			bool want = !regexec(&re, comms[j], 0, NULL, 0);
+
+			snprintf(s.comm, sizeof(s.comm), "%s", comms[j]);
+			policy_classify(&s, &t, &pol);
+			ck_assert_msg((s.rule == 0) == want, "%s on '%s': %d",
+				      pats[i], comms[j], s.rule);
+		}
+		regfree(&re);
+	}
+}
+END_TEST
+
 Suite *agent_policy_suite(void)
 {
 	Suite *s = suite_create("agent_policy");
@@ -376,6 +433,7 @@ Suite *agent_policy_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_loop_test(tc, test_classify, 0, ARRAY_SIZE(classify_cases));
 	tcase_add_test(tc, test_needs);
+	tcase_add_test(tc, test_name_lists);
 	suite_add_tcase(s, tc);
 	return s;
 }
