@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "log.h"
@@ -463,8 +464,8 @@ static void stop_half(struct loop *l, const struct pressure_sample *s,
 {
 	for (size_t k = n / 2; k; k--) {
 		const struct sample *v = run[n - k];
-		int ret = pause_stop(&l->paused, v->pid, v->comm, v->rss_kb,
-				     s->mem_avail_kb, now, l->o->dry_run);
+		int ret = pause_stop(&l->paused, v, s->mem_avail_kb, now,
+				     l->o->dry_run);
 
 		if (ret) {
 			logmsg(LOG_ERR, "pause: SIGSTOP to pid %d (%s): %s",
@@ -698,6 +699,35 @@ static void log_protect(const struct protect_report *r)
 				    "returned and faulted in again");
 }
 
+/*
+ * The record of what pause.c stopped (run_dir/stopped): an oomqd that
+ * starts after one was SIGKILLed continues what that one left stopped.
+ * A dry run stops nothing and continues nothing.
+ */
+static void open_pause_file(struct loop *l)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (l->o->dry_run || !l->o->run_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/stopped", l->o->run_dir);
+	if (mkdir(l->o->run_dir, 0700) && errno != EEXIST)
+		ret = -errno;
+	else
+		ret = pause_file_open(&l->paused, path, l->o->proc_root);
+	if (ret > 0)
+		logmsg(LOG_NOTICE,
+		       "pause: SIGCONT to %d processes an earlier oomqd left "
+		       "stopped",
+		       ret);
+	else if (ret < 0 && l->pcfg.pause_enabled)
+		logmsg(LOG_WARNING,
+		       "%s: %s: if oomqd is killed, what it stopped stays "
+		       "stopped",
+		       path, strerror(-ret));
+}
+
 static void start(struct loop *l)
 {
 	struct protect_report pr;
@@ -714,6 +744,7 @@ static void start(struct loop *l)
 		       "oomq netlink: %s: kill events will not be heard",
 		       strerror(-ret));
 	}
+	open_pause_file(l);
 	/* Last: everything the loop needs is allocated by now. */
 	protect_self(&pr);
 	log_protect(&pr);
@@ -847,6 +878,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	if (l.paused.n)
 		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u stopped",
 		       pause_release_all(&l.paused));
+	pause_file_close(&l.paused);
 	if (l.nl_on)
 		nlc_close(&l.nl);
 	psi_close(&l.psi);

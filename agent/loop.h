@@ -24,7 +24,12 @@ struct loop_opts {
 	const char *proc_root; /* "/proc", or a fake tree */
 	loop_reload_fn reload; /* SIGHUP */
 	void *reload_arg;
+	/* Where the record of stopped processes lives (pause.c), or NULL. */
+	const char *run_dir;
 };
+
+/* The daemon's run_dir: created 0700 if missing. */
+#define LOOP_RUN_DIR "/run/oomqd"
 
 /* Netlink events handled per wake-up; the rest wait for the next one. */
 #define LOOP_EVENTS_PER_WAKE 32

@@ -342,6 +342,7 @@ static int run_daemon(struct agent *a, const struct opts *o)
 		.dry_run = o->dry_run,
 		.proc_root = o->proc_root,
 		.reload = reload_policy,
+		.run_dir = LOOP_RUN_DIR,
 		.reload_arg = (void *)o,
 	};
 	int ret = loop_run(a, &lo);

@@ -3,16 +3,42 @@
  * pause: SIGSTOP and SIGCONT through pidfds; see pause.h.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pause.h"
 #include "pidfd.h"
+#include "proc_parse.h"
 
 void pause_init(struct pause_set *ps)
 {
 	memset(ps, 0, sizeof(*ps));
+	ps->fd = -1;
+}
+
+/* The set into the record file, in place: no allocation. */
+static void sync_file(struct pause_set *ps)
+{
+	unsigned int k = 0;
+
+	if (ps->fd < 0)
+		return;
+	memset(&ps->table, 0, sizeof(ps->table));
+	ps->table.magic = PAUSE_FILE_MAGIC;
+	for (unsigned int i = 0; i < ps->n; i++) {
+		if (ps->e[i].pidfd < 0) /* a dry run's: nothing stopped */
+			continue;
+		ps->table.r[k].pid = ps->e[i].pid;
+		ps->table.r[k].start_ticks = ps->e[i].start_ticks;
+		k++;
+	}
+	/* A failed write only loses the record; the set is right. */
+	if (pwrite(ps->fd, &ps->table, sizeof(ps->table), 0) < 0)
+		return;
 }
 
 /**
@@ -96,9 +122,8 @@ bool pause_has(const struct pause_set *ps, pid_t pid)
 	return false;
 }
 
-int pause_stop(struct pause_set *ps, pid_t pid, const char *comm,
-	       uint64_t rss_kb, uint64_t avail_kb, uint64_t now_ms,
-	       bool dry_run)
+int pause_stop(struct pause_set *ps, const struct sample *v, uint64_t avail_kb,
+	       uint64_t now_ms, bool dry_run)
 {
 	struct pause_entry *e;
 	int fd = -1, err;
@@ -107,7 +132,7 @@ int pause_stop(struct pause_set *ps, pid_t pid, const char *comm,
 	if (ps->n == PAUSE_MAX)
 		return -ENOSPC;
 	if (!dry_run) {
-		fd = sys_pidfd_open(pid);
+		fd = sys_pidfd_open(v->pid);
 		if (fd < 0)
 			return fd;
 		err = sys_pidfd_send_signal(fd, SIGSTOP);
@@ -117,16 +142,18 @@ int pause_stop(struct pause_set *ps, pid_t pid, const char *comm,
 		}
 	}
 	e = &ps->e[ps->n++];
-	e->pid = pid;
+	e->pid = v->pid;
 	e->pidfd = fd;
 	e->since_ms = now_ms;
-	e->rss_kb = rss_kb;
-	len = strnlen(comm, sizeof(e->comm) - 1);
-	memcpy(e->comm, comm, len);
+	e->start_ticks = v->start_ticks;
+	e->rss_kb = v->rss_kb;
+	len = strnlen(v->comm, sizeof(e->comm) - 1);
+	memcpy(e->comm, v->comm, len);
 	e->comm[len] = '\0';
 	ps->stop_ms = now_ms;
 	ps->stop_avail_kb = avail_kb;
 	ps->stopped_once = true;
+	sync_file(ps);
 	return 0;
 }
 
@@ -144,6 +171,7 @@ static int cont_at(struct pause_set *ps, unsigned int i,
 	}
 	memmove(&ps->e[i], &ps->e[i + 1], (ps->n - i - 1) * sizeof(e));
 	ps->n--;
+	sync_file(ps);
 	if (out)
 		*out = e;
 	return err;
@@ -193,5 +221,64 @@ unsigned int pause_reap(struct pause_set *ps)
 			i++;
 		}
 	}
+	if (gone)
+		sync_file(ps);
 	return gone;
+}
+
+/* Is @r's process still stopped and still the same?  Through @pidfd,
+ * opened first, so the PID cannot be recycled between check and signal. */
+static bool still_ours(const char *proc_root, const struct pause_record *r)
+{
+	char path[PATH_MAX], buf[1024];
+	struct proc_stat st;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)r->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0 || proc_parse_stat_buf(buf, (size_t)len, &st))
+		return false;
+	return st.state == 'T' && st.starttime == r->start_ticks;
+}
+
+int pause_file_open(struct pause_set *ps, const char *path,
+		    const char *proc_root)
+{
+	struct pause_table *t = &ps->table;
+	int fd, cont = 0;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, t, sizeof(*t), 0) == (ssize_t)sizeof(*t) &&
+	    t->magic == PAUSE_FILE_MAGIC) {
+		for (unsigned int i = 0; i < PAUSE_MAX; i++) {
+			int pidfd;
+
+			if (t->r[i].pid <= 0)
+				continue;
+			pidfd = sys_pidfd_open(t->r[i].pid);
+			if (pidfd < 0)
+				continue;
+			if (still_ours(proc_root, &t->r[i]) &&
+			    !sys_pidfd_send_signal(pidfd, SIGCONT))
+				cont++;
+			close(pidfd);
+		}
+	}
+	ps->fd = fd;
+	sync_file(ps);
+	return cont;
+}
+
+void pause_file_close(struct pause_set *ps)
+{
+	if (ps->fd >= 0)
+		close(ps->fd);
+	ps->fd = -1;
 }

@@ -49,9 +49,29 @@ struct pause_entry {
 	pid_t pid;
 	int pidfd; /* -1 in a dry run: nothing was sent */
 	uint64_t since_ms; /* stopped at, monotonic ms */
+	uint64_t start_ticks; /* the process's start time, its identity */
 	uint64_t rss_kb; /* at the stop, for the log */
 	char comm[SAMPLE_COMM_LEN];
 };
+
+/*
+ * The record file (pause_file_open()): who is stopped, rewritten in
+ * place after every change, so an oomqd that starts after one was
+ * SIGKILLed continues what that one had stopped.  Fixed size, written
+ * once at open: later writes allocate nothing.
+ */
+struct pause_record {
+	int32_t pid; /* 0: unused */
+	uint32_t zero;
+	uint64_t start_ticks;
+};
+
+struct pause_table {
+	uint64_t magic; /* PAUSE_FILE_MAGIC */
+	struct pause_record r[PAUSE_MAX];
+};
+
+#define PAUSE_FILE_MAGIC 0x31707473716d6f6fULL /* "oomqstp1" */
 
 struct pause_set {
 	struct pause_entry e[PAUSE_MAX]; /* oldest first */
@@ -61,6 +81,8 @@ struct pause_set {
 	uint64_t stop_avail_kb; /* MemAvailable at the last stop */
 	bool stopped_once;
 	bool cont_once;
+	int fd; /* the record file, or -1 */
+	struct pause_table table; /* its contents */
 };
 
 enum pause_verdict {
@@ -80,12 +102,11 @@ int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 		  const struct pressure_sample *s);
 bool pause_has(const struct pause_set *ps, pid_t pid);
 /*
- * SIGSTOP to @pid (nothing sent when @dry_run) and into the set.
+ * SIGSTOP to @v's process (nothing sent when @dry_run) and into the set.
  * Return: 0, -ENOSPC with the set full, -ESRCH, another -errno.
  */
-int pause_stop(struct pause_set *ps, pid_t pid, const char *comm,
-	       uint64_t rss_kb, uint64_t avail_kb, uint64_t now_ms,
-	       bool dry_run);
+int pause_stop(struct pause_set *ps, const struct sample *v, uint64_t avail_kb,
+	       uint64_t now_ms, bool dry_run);
 /*
  * SIGCONT to the oldest; *@out gets its entry (pidfd closed).
  * Return: 0, -ENOENT with nobody stopped, -errno of the signal (the
@@ -99,5 +120,14 @@ void pause_release(struct pause_set *ps, pid_t pid);
 unsigned int pause_release_all(struct pause_set *ps);
 /* Drops the exited; returns how many. */
 unsigned int pause_reap(struct pause_set *ps);
+/*
+ * Opens (creates) the record file at @path and continues every process
+ * it names that is still stopped and still the same (start time from
+ * @proc_root/PID/stat); then records the (empty) set there.
+ * Return: how many were continued, or -errno (no file: nothing kept).
+ */
+int pause_file_open(struct pause_set *ps, const char *path,
+		    const char *proc_root);
+void pause_file_close(struct pause_set *ps);
 
 #endif /* _OOMQ_AGENT_PAUSE_H */

@@ -5,7 +5,10 @@
  * and the choice of whom to stop.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +17,7 @@
 #include "suites.h"
 #include "../../agent/agent.h"
 #include "../../agent/pause.h"
+#include "../../agent/proc_parse.h"
 #include "../../agent/thresholds.h"
 
 #define TOTAL_KB 1000000ULL
@@ -35,10 +39,19 @@ static struct pressure_sample at(double pct)
 	return s;
 }
 
+static struct sample proc_of(pid_t pid, const char *comm)
+{
+	struct sample v = { .pid = pid, .rss_kb = 1024 };
+
+	snprintf(v.comm, sizeof(v.comm), "%s", comm);
+	return v;
+}
+
 static void stop_fake(struct pause_set *ps, pid_t pid, double pct, uint64_t now)
 {
-	ck_assert_int_eq(pause_stop(ps, pid, "cc1", 1024, at(pct).mem_avail_kb,
-				    now, true),
+	struct sample v = proc_of(pid, "cc1");
+
+	ck_assert_int_eq(pause_stop(ps, &v, at(pct).mem_avail_kb, now, true),
 			 0);
 }
 
@@ -196,11 +209,12 @@ START_TEST(test_signals)
 	struct pause_set ps;
 	struct pause_entry e;
 	pid_t a = spawn_sleeper(), b = spawn_sleeper();
+	struct sample va = proc_of(a, "doctool"), vb = proc_of(b, "doctool");
 
 	pause_init(&ps);
-	ck_assert_int_eq(pause_stop(&ps, a, "doctool", 1, 1, 10, false), 0);
+	ck_assert_int_eq(pause_stop(&ps, &va, 1, 10, false), 0);
 	ck_assert_int_eq(next_change(a), 's');
-	ck_assert_int_eq(pause_stop(&ps, b, "doctool", 1, 1, 20, false), 0);
+	ck_assert_int_eq(pause_stop(&ps, &vb, 1, 20, false), 0);
 	ck_assert_int_eq(next_change(b), 's');
 	ck_assert_int_eq(pause_cont_oldest(&ps, 30, &e), 0);
 	ck_assert_int_eq(e.pid, a);
@@ -213,7 +227,7 @@ START_TEST(test_signals)
 	ck_assert_int_eq(pause_reap(&ps), 1);
 	ck_assert_uint_eq(ps.n, 0);
 	/* Before a kill the victim is continued and forgotten. */
-	ck_assert_int_eq(pause_stop(&ps, a, "doctool", 1, 1, 40, false), 0);
+	ck_assert_int_eq(pause_stop(&ps, &va, 1, 40, false), 0);
 	ck_assert_int_eq(next_change(a), 's');
 	pause_release(&ps, a);
 	ck_assert_int_eq(next_change(a), 'c');
@@ -221,8 +235,7 @@ START_TEST(test_signals)
 	kill(a, SIGKILL);
 	ck_assert_int_eq(next_change(a), 'k');
 	/* Gone: refused, and nothing enters the set. */
-	ck_assert_int_eq(pause_stop(&ps, a, "doctool", 1, 1, 50, false),
-			 -ESRCH);
+	ck_assert_int_eq(pause_stop(&ps, &va, 1, 50, false), -ESRCH);
 	ck_assert_uint_eq(ps.n, 0);
 }
 END_TEST
@@ -231,13 +244,84 @@ START_TEST(test_full)
 {
 	struct pause_set ps;
 	struct pressure_sample s = at(5);
+	struct sample one = proc_of(1, "x");
 
 	pause_init(&ps);
 	for (int i = 0; i < PAUSE_MAX; i++)
 		stop_fake(&ps, 100 + i, 5 - 0.01 * i, i * 200);
 	ck_assert_int_eq(pause_due(&ps, &cfg, &s, 14, PAUSE_MAX * 200),
 			 PAUSE_NOTHING);
-	ck_assert_int_eq(pause_stop(&ps, 1, "x", 1, 1, 0, true), -ENOSPC);
+	ck_assert_int_eq(pause_stop(&ps, &one, 1, 0, true), -ENOSPC);
+}
+END_TEST
+
+/* /proc/PID/stat's start time of @pid. */
+static uint64_t start_ticks(pid_t pid)
+{
+	char path[64], buf[1024];
+	struct proc_stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(proc_parse_stat_buf(buf, (size_t)n, &st), 0);
+	return st.starttime;
+}
+
+/*
+ * An oomqd SIGKILLed with processes stopped leaves them in the record
+ * file; the next one continues those still stopped and still the same
+ * (start time), not a process that merely has the PID.
+ */
+START_TEST(test_file)
+{
+	char path[] = "/tmp/oomq-pause-XXXXXX";
+	struct pause_set ps;
+	pid_t a = spawn_sleeper(), b = spawn_sleeper();
+	struct sample va = proc_of(a, "cc1"), vb = proc_of(b, "cc1");
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	va.start_ticks = start_ticks(a);
+	vb.start_ticks = start_ticks(b) + 1; /* another process, as if */
+	pause_init(&ps);
+	ck_assert_int_eq(pause_file_open(&ps, path, "/proc"), 0);
+	ck_assert_int_eq(pause_stop(&ps, &va, 1, 10, false), 0);
+	ck_assert_int_eq(pause_stop(&ps, &vb, 1, 20, false), 0);
+	ck_assert_int_eq(next_change(a), 's');
+	ck_assert_int_eq(next_change(b), 's');
+	/* The killed oomqd: its pidfds go, its stops stay. */
+	for (unsigned int i = 0; i < ps.n; i++)
+		close(ps.e[i].pidfd);
+	pause_file_close(&ps);
+
+	pause_init(&ps);
+	ck_assert_int_eq(pause_file_open(&ps, path, "/proc"), 1);
+	ck_assert_int_eq(next_change(a), 'c');
+	ck_assert_uint_eq(ps.n, 0);
+	pause_file_close(&ps);
+	/* Recorded empty now: nothing the second time. */
+	pause_init(&ps);
+	ck_assert_int_eq(pause_file_open(&ps, path, "/proc"), 0);
+	pause_file_close(&ps);
+	kill(b, SIGKILL);
+	ck_assert_int_eq(next_change(b), 'k');
+	kill(a, SIGKILL);
+	ck_assert_int_eq(next_change(a), 'k');
+	/* Not a record file: ignored, and made one. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, "junk", 4), 4);
+	close(fd);
+	pause_init(&ps);
+	ck_assert_int_eq(pause_file_open(&ps, path, "/proc"), 0);
+	pause_file_close(&ps);
+	unlink(path);
 }
 END_TEST
 
@@ -352,6 +436,7 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_wait_ms);
 	tcase_add_test(tc, test_signals);
 	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_file);
 	tcase_add_test(tc, test_config);
 	tcase_add_test(tc, test_config_errors);
 	tcase_add_test(tc, test_pausable);

@@ -20,8 +20,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$out.d
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
-	"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules" \
-	"$root/etc"
+	"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" \
+	"$root/lib/modules" "$root/etc"
 
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list-full); do

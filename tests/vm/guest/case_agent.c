@@ -601,12 +601,30 @@ static bool wait_stopped(struct outcome *o, pid_t agent, const pid_t *job,
 		     PAUSE_JOBS, timeout_ms, when, want, agent_log_tail());
 }
 
+/* A started agent that has ranked once, or -1 (failed). */
+static pid_t agent_ranked(struct outcome *o)
+{
+	pid_t agent = agent_start(o);
+
+	if (agent < 0)
+		return -1;
+	for (long long end = now_ms() + AGENT_START_MS;
+	     !agent_logged("queue head:"); sleep_ms(50))
+		if (agent_dead(o, agent, "at start") || now_ms() > end) {
+			failf(o, "oomqd ranked nothing in %d ms: %s",
+			      AGENT_START_MS, agent_log_tail());
+			return -1;
+		}
+	return agent;
+}
+
 /*
  * pause_pct (12 % in the bench's config) and the "jobs" rule: with
  * MemAvailable squeezed to 8 %, oomqd stops half of the three jobs, then
  * half of the two left, and never the last one; once the squeeze is
  * gone it continues them; squeezed again and then stopped with SIGTERM,
- * it continues what it had stopped before it exits.
+ * it continues what it had stopped before it exits; SIGKILLed instead,
+ * it leaves them stopped, and the next oomqd continues them at start.
  */
 void case_agent_pauses(struct outcome *o)
 {
@@ -623,16 +641,9 @@ void case_agent_pauses(struct outcome *o)
 		if (!spawned(o, job[i], name))
 			return;
 	}
-	agent = agent_start(o);
+	agent = agent_ranked(o);
 	if (agent < 0)
 		return;
-	for (long long end = now_ms() + AGENT_START_MS;
-	     !agent_logged("queue head:"); sleep_ms(50))
-		if (agent_dead(o, agent, "at start") || now_ms() > end) {
-			failf(o, "oomqd ranked nothing in %d ms: %s",
-			      AGENT_START_MS, agent_log_tail());
-			return;
-		}
 	pressure = press_agent(o, agent);
 	if (pressure < 0 || !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most,
 					  PAUSE_WAIT_MS, "under pressure"))
@@ -667,6 +678,31 @@ void case_agent_pauses(struct outcome *o)
 		      stopped_jobs(job));
 	else
 		notef(o, "oomqd continued the stopped jobs when it exited");
+	kill_reap(pressure);
+
+	agent = agent_ranked(o);
+	if (agent < 0)
+		return;
+	pressure = press_agent(o, agent);
+	if (pressure < 0 ||
+	    !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most, PAUSE_WAIT_MS,
+			  "pressed a third time"))
+		return;
+	kill_reap(agent);
+	sleep_ms(200);
+	if (stopped_jobs(job) != PAUSE_JOBS - 1)
+		failf(o, "%d jobs stopped after SIGKILL to oomqd, want %d",
+		      stopped_jobs(job), PAUSE_JOBS - 1);
+	kill_reap(pressure);
+	agent = agent_start(o);
+	if (agent < 0 || !wait_stopped(o, agent, job, 0, &most, PAUSE_WAIT_MS,
+				       "after oomqd started again"))
+		return;
+	if (!agent_logged("an earlier oomqd left stopped"))
+		failf(o, "the new oomqd did not say it continued them: %s",
+		      agent_log_tail());
+	else
+		notef(o, "SIGKILLed, the next oomqd continued them at start");
 	for (int i = 0; i < PAUSE_JOBS; i++)
 		if (!is_alive(job[i]))
 			failf(o, "job%d (%d) died: pausing must not kill", i,
