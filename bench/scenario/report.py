@@ -34,6 +34,10 @@ def parse(path):
             if tag == "SCN-RESULT":
                 for k, v in kv.items():
                     run[k] = v if k == "innocents" else int(v)
+                # -1: nobody was killed, or a worker never ended.
+                for k in ("t_resolved_ms", "t_workers_gone_ms"):
+                    if run.get(k, 0) < 0:
+                        run[k] = None
             elif tag == "SCN-SAMPLE":
                 run["samples"].append({k: int(v) for k, v in kv.items()})
             elif tag == "SCN-DEATH":
