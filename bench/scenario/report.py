@@ -168,10 +168,15 @@ if shutil.which("gnuplot"):
                         f"{s['some10'] / 100} {s['full10'] / 100} "
                         f"{s['hb_ms']}\n")
         kills = f"{out}/plot-{c}.kills"
+        nkills = 0
         with open(kills, "w") as f:
             for d in r["deaths"]:
                 if d["how"] in ("kernel", "user"):
                     f.write(f"{int(d['t']) / 1000} {d['role']}-{d['how']}\n")
+                    nkills += 1
+        # gnuplot refuses an empty file: no kill, no kill markers.
+        marks = (f", \\\n     '{kills}' u 1:(0):(0):(400) w vectors "
+                 "nohead lc rgb 'red' t 'kills'" if nkills else "")
         gp = f"""
 set terminal pngcairo size 1000,600
 set output '{out}/plot-{c}.png'
@@ -184,8 +189,7 @@ set key outside bottom center horizontal
 plot '{dat}' u 1:2 w l t 'MemAvailable MiB', \\
      '{dat}' u 1:5 w l t 'heartbeat delay ms (100 ms window max)', \\
      '{dat}' u 1:3 w l axes x1y2 t 'PSI some avg10', \\
-     '{dat}' u 1:4 w l axes x1y2 t 'PSI full avg10', \\
-     '{kills}' u 1:(0):(0):(400) w vectors nohead lc rgb 'red' t 'kills'
+     '{dat}' u 1:4 w l axes x1y2 t 'PSI full avg10'{marks}
 """
         subprocess.run(["gnuplot"], input=gp, text=True, check=False)
 print("\n".join(lines))
