@@ -6,7 +6,8 @@
 #   make check           host checks, the packages, then the VM bench on
 #                        Debian's kernels
 #   make bench           oomqd's ranking pass against earlyoom, on the host
-#                        and in QEMU with the module (bench/bench.mk)
+#                        and in QEMU with the module (bench/bench.mk), then
+#                        the make -j desktop meltdown (make bench-scenario)
 #   make style           checkpatch --strict and sparse over module/ include/
 #   make format          clang-format the C sources in place
 #   make install         oomqd, oomqctl, config, man pages, units (DESTDIR,

@@ -5,7 +5,9 @@
 # them (a failed measurement still fails).
 #
 #   make bench                      1,000 and 10,000 processes, 3 rounds
-#                                   on the host, then make bench-vm
+#                                   on the host, then make bench-vm, then
+#                                   make bench-scenario (bench/scenario/,
+#                                   about 50 minutes)
 #   make bench BENCH_SIZES=1000 BENCH_ROUNDS=1
 #   make bench-host / bench-vm      one of the two
 #
@@ -30,7 +32,7 @@ BENCH_SRCS := bench/oomqd_pass.c $(AGENT_LIB_SRCS) lib/oomq_nl.c
 BENCH_VM_ROUNDS ?= 1
 
 .PHONY: bench bench-host bench-vm bench-deps bench-build
-bench: bench-host bench-vm
+bench: bench-host bench-vm bench-scenario
 
 # Only here: on a systemd machine the package also starts its daemon.
 bench-deps:

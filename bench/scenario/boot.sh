@@ -14,12 +14,23 @@ args="$args scn.worker_mib=${SCENARIO_WORKER_MIB:-60}"
 args="$args scn.ksmserver_mib=${SCENARIO_KSMSERVER_MIB:-30}"
 args="$args ${SCENARIO_ARGS:-}"
 [ "$c" = oomq-hand ] && args="$args scn.queue=1"
+# SCENARIO_SWAP_MIB: a swap disk (/dev/vdb, swapon'ed by guest-init).
+set --
+if [ "${SCENARIO_SWAP_MIB:-0}" -gt 0 ]; then
+	swap=$out/swap-${SCENARIO_SWAP_MIB}.img
+	if [ ! -f "$swap" ]; then
+		truncate -s "${SCENARIO_SWAP_MIB}M" "$swap.tmp"
+		mkswap -q "$swap.tmp" >/dev/null
+		mv "$swap.tmp" "$swap"
+	fi
+	set -- -drive "file=$swap,if=virtio,format=raw,snapshot=on"
+fi
 rc=0
 timeout -k 5 "${SCENARIO_BOOT_TIMEOUT:-420}" qemu-system-x86_64 \
 	-accel tcg,thread=single -smp 2 -m "${SCENARIO_MEM:-512}M" \
 	-nodefaults -display none -no-reboot -serial stdio \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.gz" \
-	-drive "file=$out/disk.img,if=virtio,format=raw,snapshot=on" \
+	-drive "file=$out/disk.img,if=virtio,format=raw,snapshot=on" "$@" \
 	-append "console=ttyS0 root=/dev/vda panic=-1 quiet log_buf_len=1M $args" \
 	</dev/null >"$log" 2>&1 || rc=$?
 exit $rc

@@ -8,11 +8,13 @@
 # Not part of make check. Needs root (debootstrap), 1.5-4 min per boot.
 #
 #   make bench-scenario                    5 runs of each contender
-#   make bench-scenario SCENARIO_RUNS=1    one run each (about 15 minutes)
+#   make bench-scenario SCENARIO_RUNS=1    one run each (about 10 minutes)
 #   make bench-scenario SCENARIO_CONTENDERS="kernel oomqd"
 #   make bench-scenario SCENARIO_KSMSERVER_MIB=80 \
 #	SCENARIO_RESULTS=build/scenario/big    an innocent larger than any
 #                                          worker (size-only picks it)
+#   make bench-scenario SCENARIO_SWAP_MIB=128 \
+#	SCENARIO_RESULTS=build/scenario/swap   with a 128 MiB swap disk
 #
 # Results: build/scenario/results.md, results.json, plot-*.png; the
 # guests' consoles in build/scenario/logs/ (SCENARIO_RESULTS moves them).
