@@ -9,10 +9,9 @@
  *   - the pidfd of a victim of our own proactive kill (POLLIN: exited);
  *   - a cgroup's memory.pressure trigger (psi_cgroup), like the first;
  * and sleeps at most what pressure.c says (at least 10 s when calm, less
- * than half the queue TTL under pressure; pause_sample_ms while pause.c
- * has stopped someone or memory is near its threshold).  Signals are blocked except
- * inside ppoll(), so a SIGTERM or SIGHUP is never lost between the check
- * and the sleep.
+ * than half the queue TTL under pressure), or less with pausing on (see
+ * pause_wait_ms()).  Signals are blocked except inside ppoll(), so a
+ * SIGTERM or SIGHUP is never lost between the check and the sleep.
  *
  * Without PSI (old kernel, psi=0) the timer alone drives /proc/meminfo
  * sampling.  Without the module the loop still ranks (and kills, when
@@ -468,8 +467,10 @@ static void stop_half(struct loop *l, const struct pressure_sample *s,
 				     l->o->dry_run);
 
 		if (ret) {
-			logmsg(LOG_ERR, "pause: SIGSTOP to pid %d (%s): %s",
-			       (int)v->pid, v->comm, strerror(-ret));
+			/* -ESRCH: gone since the ranking, as may happen. */
+			logmsg(ret == -ESRCH ? LOG_INFO : LOG_ERR,
+			       "pause: SIGSTOP to pid %d (%s): %s", (int)v->pid,
+			       v->comm, strerror(-ret));
 			l->rerank = true;
 			continue;
 		}
@@ -524,11 +525,12 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		stop_half(l, s, now, run, n);
 		break;
 	case PAUSE_CONT:
-		cont_oldest(l,
-			    !l->pcfg.pause_enabled ? "pausing is off" :
-			    n			   ? "memory is back" :
-						     "none of the others runs",
-			    now);
+		if (!l->pcfg.pause_enabled)
+			cont_oldest(l, "pausing is off", now);
+		else if (n)
+			cont_oldest(l, "memory is back", now);
+		else
+			cont_oldest(l, "none of the others runs", now);
 		break;
 	case PAUSE_EXPIRED:
 		cont_oldest(l, "stopped for pause_max_s", now);
