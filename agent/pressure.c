@@ -70,7 +70,7 @@ void pressure_config_default(struct pressure_config *cfg)
 		.kill_delay_ms = 1000,
 		.kill_cooldown_ms = 3000,
 		.pause_enabled = false,
-		.pause_at = { .mem_avail_pct = 10, .swap_free_pct = 50 },
+		.pause_at = { .mem_avail_pct = 10, .swap_free_pct = 100 },
 		.resume_at = { .mem_avail_pct = 15, .swap_free_pct = 100 },
 		.pause_gap_ms = 200,
 		.resume_gap_ms = 1000,

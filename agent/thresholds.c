@@ -18,9 +18,9 @@
  * PSI threshold, since pressure.c needs every threshold above its margin.
  * interval_s is the calm refresh; the shorter intervals under pressure
  * keep pressure.c's defaults, cut to the calm one.  pause_pct stops
- * pausable processes at MemAvailable <= pause_pct (SwapFree as for
- * high) and continues them above that plus the memory hysteresis (5
- * points); 0 turns pausing off.
+ * pausable processes at MemAvailable <= pause_pct, free swap or not
+ * (swapping is the stall a stop avoids), and continues them above that
+ * plus the memory hysteresis (5 points); 0 turns pausing off.
  */
 #include <errno.h>
 
@@ -77,7 +77,8 @@ int thresholds_from_policy(const struct policy *p, struct pressure_config *pc,
 	pc->pause_enabled = th->pause_pct != 0;
 	if (pc->pause_enabled) {
 		pc->pause_at.mem_avail_pct = th->pause_pct;
-		pc->pause_at.swap_free_pct = hi->swap_free_pct;
+		/* Swapping is the stall a stop avoids: free swap or not. */
+		pc->pause_at.swap_free_pct = 100;
 		pc->resume_at.mem_avail_pct = th->pause_pct + pc->mem_hyst_pct;
 		pc->resume_at.swap_free_pct = 100;
 	}
