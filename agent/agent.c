@@ -394,12 +394,14 @@ int agent_rank(struct agent *a)
 	}
 	if (a->used_dump)
 		ret = 0;
-	else if (a->source == AGENT_SOURCE_DUMP)
-		return a->dump_err ? a->dump_err : ret;
+	else if (a->source == AGENT_SOURCE_DUMP) /* and no dump: ret < 0 */
+		ret = a->dump_err ? a->dump_err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = rank_full(a);
 	else
 		ret = rank_lazy(a);
+	/* The second stage and the dump's strings read files of their own. */
+	proc_sampler_flush(&a->sampler);
 	if (ret)
 		return ret;
 	/* --list shows the whole order, the queue needs its length. */

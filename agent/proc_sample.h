@@ -25,12 +25,18 @@
 #define PROC_NEED_COMM 0x8
 #define PROC_NEED_UID 0x10
 
+/* Files read and not yet closed: proc_sampler_flush() closes them. */
+#define PROC_DEFER_FDS 32
+
 struct proc_sampler {
 	int root_fd; /* the /proc root, O_DIRECTORY */
 	pid_t self; /* flagged SAMPLE_SELF, never queued */
 	unsigned int page_kb; /* stat's rss is in pages */
 	unsigned int skipped; /* last pass: processes that vanished */
 	unsigned int malformed; /* last pass: files that did not parse */
+	unsigned int ndeferred; /* fds in deferred[] */
+	int deferred[PROC_DEFER_FDS]; /* per-process files read, to close */
+	int no_close_range; /* the kernel has none (before 5.9) */
 	_Alignas(8) char dents[32768]; /* getdents64 records, 8-aligned */
 	char buf[8192]; /* one /proc file at a time */
 };
@@ -48,6 +54,12 @@ void proc_sampler_close(struct proc_sampler *ps);
 
 /* Reads one file of the root ("meminfo", "1/stat") into ps->buf. */
 int proc_read(struct proc_sampler *ps, const char *path, size_t *len);
+/*
+ * Closes the files of processes read since the last call.  The walks
+ * below call it before they return; whoever reads a process's files
+ * outside them (proc_sample_one(), proc_read_*()) calls it after.
+ */
+void proc_sampler_flush(struct proc_sampler *ps);
 
 int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys);
 

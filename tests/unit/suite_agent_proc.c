@@ -4,7 +4,9 @@
  * exact -E values) and the sampler on the fake /proc in tests/fixtures.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "suites.h"
 #include "suite_agent.h"
@@ -560,6 +562,66 @@ START_TEST(test_sampler_open_missing)
 }
 END_TEST
 
+static int open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) != -1;
+	return n;
+}
+
+static int count_pid(pid_t pid, void *ctx)
+{
+	unsigned long score;
+
+	(void)pid;
+	(void)proc_read_oom_score(&sampler, 100, &score);
+	++*(int *)ctx;
+	return 0;
+}
+
+/*
+ * The files of processes are closed in batches: never more than
+ * PROC_DEFER_FDS open, none left after a walk or a flush, and a
+ * descriptor that is not the sampler's, amid the numbers it used, stays
+ * open.
+ */
+START_TEST(test_sampler_defers_close)
+{
+	unsigned long score;
+	int base, gap, keep, walked = 0;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, agent_fixture_root()), 0);
+	/* A free number below one that is taken: the runs break there. */
+	gap = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	keep = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(gap, 0);
+	ck_assert_int_eq(keep, gap + 1);
+	close(gap);
+	base = open_fds();
+
+	for (int i = 0; i < 3 * PROC_DEFER_FDS + 5; i++) {
+		ck_assert_int_eq(proc_read_oom_score(&sampler, 100, &score), 0);
+		ck_assert_int_le(open_fds() - base, PROC_DEFER_FDS - 1);
+	}
+	ck_assert_int_eq(open_fds() - base, 5);
+	proc_sampler_flush(&sampler);
+	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_ne(fcntl(keep, F_GETFD), -1);
+
+	ck_assert_int_eq(proc_for_each_pid(&sampler, count_pid, &walked), 0);
+	ck_assert_int_eq(walked, 11);
+	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_ne(fcntl(keep, F_GETFD), -1);
+
+	ck_assert_int_eq(proc_read_oom_score(&sampler, 100, &score), 0);
+	proc_sampler_close(&sampler);
+	ck_assert_int_eq(open_fds(), base - 1); /* and the root's */
+	close(keep);
+}
+END_TEST
+
 /*
  * The module's record of fixture process 300, in the kernel's units:
  * the same numbers /proc shows in KiB and ticks must come out.
@@ -685,6 +747,7 @@ Suite *agent_proc_suite(void)
 	tcase_add_test(tc, test_sample_vanished);
 	tcase_add_test(tc, test_sample_sys);
 	tcase_add_test(tc, test_sampler_open_missing);
+	tcase_add_test(tc, test_sampler_defers_close);
 	tcase_add_test(tc, test_task_sample_like_proc);
 	tcase_add_test(tc, test_task_sample_flags);
 	suite_add_tcase(s, tc);
