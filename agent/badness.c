@@ -73,11 +73,18 @@ static int has_cap(const struct sample *s, int cap)
 #define CLASSIC_SHIFT_HZ 10
 
 /*
- * badness() from mm/oom_kill.c of Linux 2.6.10, with oomkilladj from
- * 2.6.11 and, as oomq's design asks, half of each child's size in the
- * kernel's own form (total_vm/2 + 1, 2.6.17) and CAP_SYS_RESOURCE next to
- * CAP_SYS_ADMIN (2.6.2x).  The children's part is precomputed into
- * s->child_vm_pages by rank_children().  Its rationale, verbatim:
+ * badness() from mm/oom_kill.c of Linux 2.6.10, as the Nokia patch
+ * carries it (Mauricio Lin, Edjard Mota, Bruna Moreira, Ilias Biris,
+ * INdT; "User space out of memory approach", linux-kernel, 10 Jan 2005,
+ * <3f250c71050110134337c08ef0@mail.gmail.com>), checked line by line
+ * against that text: total_vm; (utime + stime) >> (SHIFT_HZ + 3);
+ * (uptime - start_time.tv_sec) >> 10; int_sqrt() and int_sqrt(int_sqrt());
+ * x2 when nice > 0; /4 for CAP_SYS_ADMIN, uid 0 or euid 0; /4 for
+ * CAP_SYS_RAWIO.  Two additions the patch's kernel did not have, both
+ * asked for by oomq's design: the oomkilladj shift (2.6.11) and half of
+ * each child's size in the kernel's own later form (total_vm/2 + 1,
+ * 2.6.17), precomputed into s->child_vm_pages by rank_children().
+ * PF_MEMDIE is not visible from user space.  Its rationale, verbatim:
  *
  * The formula used is relatively simple and documented inline in the
  * function. The main rationale is that we want to select a good task
@@ -135,8 +142,7 @@ static long classic_points(unsigned long points, const struct sample *s,
 	 * Superuser processes are usually more important, so we make it
 	 * less likely that we kill those.
 	 */
-	if (has_cap(s, SAMPLE_CAP_SYS_ADMIN) ||
-	    has_cap(s, SAMPLE_CAP_SYS_RESOURCE) || s->uid == 0 || s->euid == 0)
+	if (has_cap(s, SAMPLE_CAP_SYS_ADMIN) || s->uid == 0 || s->euid == 0)
 		points /= 4;
 
 	/*

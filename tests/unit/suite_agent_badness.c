@@ -108,7 +108,20 @@ static const struct port_case classic_cases[] = {
 	    .oom_score_adj = 500,
 	    .cap_eff = 1ULL << SAMPLE_CAP_SYS_RAWIO },
 	  53248 },
-	/* Non-root uid but CAP_SYS_RESOURCE: 1666 / 4 = 416. */
+	/* Non-root uid with CAP_SYS_ADMIN: 1666 / 4 = 416. */
+	{ "CAP_SYS_ADMIN",
+	  { .pid = 10,
+	    .uid = 1000,
+	    .euid = 1000,
+	    .total_vm_kb = 400000,
+	    .cpu_ticks = HOUR_CPU,
+	    .start_ticks = DAY_OLD,
+	    .cap_eff = 1ULL << SAMPLE_CAP_SYS_ADMIN },
+	  416 },
+	/*
+	 * CAP_SYS_RESOURCE is not in the patch's badness() (later kernels
+	 * added it): 1666, undivided.
+	 */
 	{ "CAP_SYS_RESOURCE",
 	  { .pid = 10,
 	    .uid = 1000,
@@ -117,7 +130,7 @@ static const struct port_case classic_cases[] = {
 	    .cpu_ticks = HOUR_CPU,
 	    .start_ticks = DAY_OLD,
 	    .cap_eff = 1ULL << SAMPLE_CAP_SYS_RESOURCE },
-	  416 },
+	  1666 },
 	/* euid 0 alone counts as root: 1666 / 4 = 416. */
 	{ "setuid root",
 	  { .pid = 10,
