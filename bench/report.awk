@@ -13,6 +13,12 @@
 # program on Debian 12), so RssAnon, the private memory at the end of the
 # run, is shown too: it is what the agent's own tables cost.
 #
+# earlyoom is measured twice per round: as shipped (run "dryrun", the
+# peer of every ratio) and with the shipped config's names as --prefer
+# and --avoid (run "names"): then it reads /proc/PID/comm of every
+# process too, as oomqd must for rules on names.  Runs of a config
+# (named *.conf*) also get a ratio against that like-for-like peer.
+#
 # Targets: a ranking pass from /proc costs at most half of earlyoom's
 # victim search per process (issue 3), one from the module's task dump
 # (runs named *-netlink*) at most a tenth (issue 5); oomqd's peak RSS at
@@ -68,6 +74,13 @@ function group(n,    s) {
 		seen_n[n] = 1
 		sizes[++nsizes] = n
 	}
+	if (tool == "earlyoom" && run == "names") {
+		n_proc[n, round] = unit / procs
+		add(nu, n, unit)
+		add(np, n, unit / procs)
+		maxv(nhwm, n, hwm)
+		next
+	}
 	if (tool == "earlyoom") {
 		e_unit[n, round] = unit
 		e_proc[n, round] = unit / procs
@@ -110,6 +123,8 @@ END {
 				exit 1
 			}
 			add(cr, k, v[2] / e_proc[kk[1], rr[i]])
+			if (kk[2] ~ /\.conf/ && (kk[1], rr[i]) in n_proc)
+				add(cnr, k, v[2] / n_proc[kk[1], rr[i]])
 			add(rsr, k, v[3] / e_hwm[kk[1], rr[i]])
 			nrounds = nr
 		}
@@ -142,13 +157,20 @@ END {
 		print "| oomqd run | procs | oomqd µs/pass | µs/proc " \
 		      "| earlyoom µs/search | µs/proc | CPU ratio " \
 		      "| oomqd peak RSS | earlyoom peak RSS | RSS ratio " \
-		      "| oomqd RssAnon | earlyoom RssAnon |" > md
-		print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
+		      "| oomqd RssAnon | earlyoom RssAnon " \
+		      "| CPU ratio, earlyoom with the same names |" > md
+		print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
 		printf "    {\"n\": %d, \"earlyoom\": {\"procs\": %d, " \
 		       "\"searches\": %d, \"us_per_search\": %.1f, " \
 		       "\"us_per_proc\": %.2f, \"peak_rss_kb\": %d, " \
-		       "\"rss_anon_kb\": %d},\n     \"oomqd\": [\n", n,
+		       "\"rss_anon_kb\": %d},\n", n,
 		       e_procs, ework[n], e_us, e_pp, ehwm[n], eanon[n] > json
+		if (n in np)
+			printf "     \"earlyoom_same_names\": {\"us_per_search\": " \
+			       "%.1f, \"us_per_proc\": %.2f, \"peak_rss_kb\": " \
+			       "%d},\n", median(nu[n]), median(np[n]),
+			       nhwm[n] > json
+		printf "     \"oomqd\": [\n" > json
 		for (r = 1; r <= nruns[n]; r++) {
 			run = runs[n, r]
 			k = n SUBSEP run
@@ -157,19 +179,24 @@ END {
 			target = run ~ /-netlink/ ? CPU_TARGET_DUMP : CPU_TARGET
 			cpu_ok = ratio <= target
 			rss_ok = ohwm[k] <= RSS_TARGET_KB
+			names = (k in cnr) ? sprintf("%.2f", median(cnr[k])) : ""
 			printf "| %s | %s | %.0f | %.2f | %.0f | %.2f | " \
-			       "**%.2f** | %s KiB | %s KiB | %.2f | %s KiB | %s KiB |\n",
+			       "**%.2f** | %s KiB | %s KiB | %.2f | %s KiB | %s KiB " \
+			       "| %s |\n",
 			       run, group(median(oprocs[k])), o_us, o_pp, e_us,
 			       e_pp, ratio, group(ohwm[k]), group(ehwm[n]),
-			       rss_ratio, group(oanon[k]), group(eanon[n]) > md
+			       rss_ratio, group(oanon[k]), group(eanon[n]),
+			       names == "" ? "–" : names > md
 			printf "       {\"run\": \"%s\", \"procs\": %d, " \
 			       "\"passes\": %d, \"us_per_pass\": %.1f, " \
 			       "\"us_per_proc\": %.2f, \"peak_rss_kb\": %d, " \
 			       "\"rss_anon_kb\": %d, \"cpu_ratio\": %.3f, \"rss_ratio\": %.3f, " \
+			       "\"cpu_ratio_same_names\": %s, " \
 			       "\"cpu_target\": %.2f, " \
 			       "\"cpu_target_met\": %s, \"rss_target_met\": %s}%s\n",
 			       run, median(oprocs[k]), owork[k], o_us, o_pp,
-			       ohwm[k], oanon[k], ratio, rss_ratio, target,
+			       ohwm[k], oanon[k], ratio, rss_ratio,
+			       names == "" ? "null" : names, target,
 			       cpu_ok ? "true" : "false",
 			       rss_ok ? "true" : "false",
 			       r < nruns[n] ? "," : "" > json
@@ -181,7 +208,19 @@ END {
 				group(ohwm[k]), rss_ok ? "<=" : ">",
 				RSS_TARGET_KB,
 				rss_ok ? "met" : "**not met**")
+			if (names != "")
+				verdicts = verdicts sprintf("  (against " \
+					"earlyoom with the same names as " \
+					"--prefer/--avoid: CPU ratio %s)\n",
+					names)
 		}
+		if (n in np)
+			printf "\nearlyoom with the shipped config's names as " \
+			       "--prefer/--avoid (it then reads comm of every " \
+			       "process): %.0f µs/search, %.2f µs/proc, " \
+			       "%.2f of the above per process.\n",
+			       median(nu[n]), median(np[n]),
+			       median(np[n]) / e_pp > md
 		printf "     ]}%s\n", s < nsizes ? "," : "" > json
 	}
 	print "  ]\n}" > json

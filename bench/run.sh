@@ -15,7 +15,10 @@
 #   - oomqd-pass with the built-in defaults (modern port, no rules);
 #   - oomqd-pass with the shipped agent/oomqd.conf (rules on comm);
 #   - modern-static: the defaults again, statically linked (RSS floor);
-#   - earlyoom --dryrun (see measure_earlyoom for what is counted).
+#   - earlyoom --dryrun (see measure_earlyoom for what is counted);
+#   - earlyoom --dryrun with $CONF's rules on names as --prefer and
+#     --avoid (conf_regex), the like-for-like peer of the $CONF run:
+#     with them earlyoom reads comm of every process too.
 # Every measurement appends one line to $OUT/raw.tsv:
 #   N round tool run procs work cpu_us hwm_kb anon_kb
 # (work = passes or searches).  report.awk turns the rounds into medians
@@ -191,10 +194,16 @@ next_search() {
 # next to reading ~2 files per process.  The sleeps cost no CPU, so they
 # do not matter.  Peak RSS is earlyoom's VmHWM at the end; RssAnon (its
 # private memory, at the end) is recorded next to it.
+#
+# measure_earlyoom N ROUND RUN [ARGS]: RUN names the record ("dryrun":
+# earlyoom as shipped; "names": with --prefer/--avoid, where earlyoom
+# also reads /proc/PID/comm of every process, as oomqd must for rules on
+# names).
 measure_earlyoom() {
-	local n=$1 round=$2 c0 c1 t0 t1 p0 p1 hwm anon start
+	local n=$1 round=$2 run=$3 c0 c1 t0 t1 p0 p1 hwm anon start
+	shift 3
 	# --pdeathsig: it must not outlive this script either.
-	setpriv --pdeathsig KILL earlyoom --dryrun -m 99 -s 100 -r 3600 \
+	setpriv --pdeathsig KILL earlyoom --dryrun -m 99 -s 100 -r 3600 "$@" \
 		>"$OUT/earlyoom.log" 2>&1 &
 	eo_pid=$!
 	c0=$(next_search 0)
@@ -213,8 +222,36 @@ measure_earlyoom() {
 	kill -TERM "$eo_pid"
 	wait "$eo_pid" || true
 	eo_pid=
-	record "$n" "$round" earlyoom dryrun $(((p0 + p1) / 2)) $((c1 - c0)) \
+	record "$n" "$round" earlyoom "$run" $(((p0 + p1) / 2)) $((c1 - c0)) \
 		$(((t1 - t0) * 1000000 / $(getconf CLK_TCK))) "$hwm" "$anon"
+}
+
+# The names of $CONF's rules on comm as one earlyoom regex: $1 = prefer
+# (action prefer, or a priority above the default: queued earlier) or
+# avoid (action avoid or protect, or priority 0).  Rules on anything but
+# comm have no earlyoom counterpart and are left out.
+conf_regex() {
+	awk -v want="$1" '
+	function flush() {
+		if (pat != "" && (cls = class()) == want)
+			re = re (re == "" ? "" : "|") "(" pat ")"
+		pat = action = prio = ""
+	}
+	function class() {
+		if (action == "prefer" || (prio != "" && prio + 0 > def + 0))
+			return "prefer"
+		if (action == "avoid" || action == "protect" || prio == "0")
+			return "avoid"
+		return ""
+	}
+	/^\[/ { flush(); rule = $0 ~ /^\[rule / }
+	{ sub(/[ \t]+$/, "") }
+	/^default_priority *=/ { sub(/^[^=]*= */, ""); def = $0 }
+	rule && /^match_comm *=/ { sub(/^[^=]*= */, ""); pat = $0 }
+	rule && /^action *=/ { sub(/^[^=]*= */, ""); action = $0 }
+	rule && /^priority *=/ { sub(/^[^=]*= */, ""); prio = $0 }
+	END { flush(); print re }
+	' "$CONF"
 }
 
 [ "$(id -u)" = 0 ] || die "needs root (pid_max, earlyoom reads every process)"
@@ -243,7 +280,9 @@ for n in $SIZES; do
 			measure_oomqd "$n" "$round" dump-only-netlink \
 				-s netlink -D
 		fi
-		measure_earlyoom "$n" "$round"
+		measure_earlyoom "$n" "$round" dryrun
+		measure_earlyoom "$n" "$round" names \
+			--prefer "$(conf_regex prefer)" --avoid "$(conf_regex avoid)"
 		echo "bench: $n processes, round $round/$ROUNDS done"
 	done
 	stop_population
