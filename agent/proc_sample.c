@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -178,12 +177,33 @@ int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
 	return 0;
 }
 
+/*
+ * "<pid>/<name>" into @path (64 bytes; names are short literals): what
+ * snprintf("%d/%s") gives, without its format parsing, once or twice per
+ * process per pass.
+ */
+static void pid_path(char *path, pid_t pid, const char *name)
+{
+	char digits[12];
+	size_t n = 0, len = strlen(name);
+	unsigned int v = (unsigned int)pid;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*path++ = digits[--n];
+	*path++ = '/';
+	memcpy(path, name, len + 1);
+}
+
 static int read_pid_file(struct proc_sampler *ps, pid_t pid, const char *name,
 			 size_t *len)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
+	pid_path(path, pid, name);
 	return read_file(ps, path, len, true);
 }
 
@@ -205,7 +225,7 @@ void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		t->cgroup[0] = '\0';
 	if (need & PROC_NEED_EXE) {
 		/* Others' exe needs ptrace access: empty when denied. */
-		snprintf(path, sizeof(path), "%d/exe", (int)pid);
+		pid_path(path, pid, "exe");
 		r = readlinkat(ps->root_fd, path, t->exe, sizeof(t->exe) - 1);
 		t->exe[r > 0 ? r : 0] = '\0';
 	}
