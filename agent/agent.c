@@ -13,6 +13,7 @@
 
 #include "agent.h"
 #include "badness.h"
+#include "heap.h"
 #include "rank.h"
 #include "task_sample.h"
 
@@ -307,24 +308,11 @@ static bool cand_before(const struct agent_cand *x, const struct agent_cand *y)
 	return x->pid < y->pid;
 }
 
-/* A heap with the first candidate at the top. */
-static void cand_sift_down(struct agent_cand *h, size_t root, size_t n)
+/* heap_above_fn: the first candidate on top. */
+static bool cand_first_above(const void *x, const void *y, const void *ctx)
 {
-	for (;;) {
-		size_t child = 2 * root + 1, top = root;
-		struct agent_cand t;
-
-		if (child < n && cand_before(&h[child], &h[top]))
-			top = child;
-		if (child + 1 < n && cand_before(&h[child + 1], &h[top]))
-			top = child + 1;
-		if (top == root)
-			return;
-		t = h[root];
-		h[root] = h[top];
-		h[top] = t;
-		root = top;
-	}
+	(void)ctx;
+	return cand_before(x, y);
 }
 
 /*
@@ -350,14 +338,13 @@ static int rank_lazy(struct agent *a)
 		return ret;
 
 	k = a->ncand;
-	for (size_t i = k / 2; i-- > 0;)
-		cand_sift_down(a->cand, i, k);
+	heap_make(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
 	while (k && queueable < want && a->n < a->cap) {
-		struct agent_cand c = a->cand[0];
 		struct sample *s = &a->tab[a->n];
+		struct agent_cand c;
 
-		a->cand[0] = a->cand[--k];
-		cand_sift_down(a->cand, 0, k);
+		heap_pop(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
+		c = a->cand[--k];
 		ret = proc_sample_one(ps, c.pid, 0, s, NULL);
 		if (ret) {
 			count_failure(ps, ret);

@@ -1,69 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ranking.  Sorting is an in-place heapsort rather than qsort(): glibc's
- * qsort() may malloc() a merge buffer, and this runs under memory
- * pressure, where the agent must not allocate.
+ * Ranking.  Sorting and selecting are heaps in place (heap.h) rather
+ * than qsort(): glibc's qsort() may malloc() a merge buffer, and this
+ * runs under memory pressure, where the agent must not allocate.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "heap.h"
 #include "rank.h"
 
-typedef int (*rank_cmp_fn)(const void *a, const void *b, const void *ctx);
-
-static void swap_bytes(char *a, char *b, size_t size)
+/* Greater pid above: heap_sort() puts them in ascending order. */
+static bool pid_above(const void *x, const void *y, const void *ctx)
 {
-	while (size--) {
-		char t = *a;
-
-		*a++ = *b;
-		*b++ = t;
-	}
-}
-
-static void sift_down(char *base, size_t root, size_t n, size_t size,
-		      rank_cmp_fn cmp, const void *ctx)
-{
-	for (;;) {
-		size_t child = 2 * root + 1, max = root;
-
-		if (child < n &&
-		    cmp(base + child * size, base + max * size, ctx) > 0)
-			max = child;
-		if (child + 1 < n &&
-		    cmp(base + (child + 1) * size, base + max * size, ctx) > 0)
-			max = child + 1;
-		if (max == root)
-			return;
-		swap_bytes(base + root * size, base + max * size, size);
-		root = max;
-	}
-}
-
-/* Ascending by @cmp. */
-static void heapsort_r(void *base, size_t n, size_t size, rank_cmp_fn cmp,
-		       const void *ctx)
-{
-	char *b = base;
-
-	if (n < 2)
-		return;
-	for (size_t i = n / 2; i-- > 0;)
-		sift_down(b, i, n, size, cmp, ctx);
-	for (size_t end = n - 1; end > 0; end--) {
-		swap_bytes(b, b + end * size, size);
-		sift_down(b, 0, end, size, cmp, ctx);
-	}
-}
-
-static int cmp_pid(const void *a, const void *b, const void *ctx)
-{
-	const struct sample *x = a, *y = b;
+	const struct sample *a = x, *b = y;
 
 	(void)ctx;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	return a->pid > b->pid;
 }
 
 static struct sample *find_pid(struct sample *tab, size_t n, pid_t pid)
@@ -85,7 +40,7 @@ static struct sample *find_pid(struct sample *tab, size_t n, pid_t pid)
 
 void rank_children(struct sample *tab, size_t n, unsigned int page_kb)
 {
-	heapsort_r(tab, n, sizeof(*tab), cmp_pid, NULL);
+	heap_sort(tab, n, sizeof(*tab), pid_above, NULL);
 	for (size_t i = 0; i < n; i++)
 		tab[i].child_vm_pages = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -123,25 +78,16 @@ const char *rank_excluded(const struct sample *s)
 	return NULL;
 }
 
-struct rank_ctx {
-	const struct sample *tab;
-	enum badness_port port;
-};
-
-static int cmp_rank(const void *a, const void *b, const void *ctx)
+bool rank_before(const struct sample *x, const struct sample *y,
+		 enum badness_port port)
 {
-	const struct rank_ctx *c = ctx;
-	const struct sample *x = &c->tab[*(const uint32_t *)a];
-	const struct sample *y = &c->tab[*(const uint32_t *)b];
-
-	/* "Greater" sorts later; the queue wants the first victim first. */
 	if (x->priority != y->priority)
-		return x->priority > y->priority ? -1 : 1;
-	if (c->port == BADNESS_MODERN && x->key != y->key)
-		return x->key > y->key ? -1 : 1;
-	if (c->port != BADNESS_MODERN && x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+		return x->priority > y->priority;
+	if (port == BADNESS_MODERN && x->key != y->key)
+		return x->key > y->key;
+	if (port != BADNESS_MODERN && x->score != y->score)
+		return x->score > y->score;
+	return x->pid < y->pid;
 }
 
 /* badness + adjust in oom_score_adj units, as oom_badness() scales them. */
@@ -154,31 +100,32 @@ static long adjusted(long badness, int adjust, uint64_t totalpages)
 	return badness + adjust * step;
 }
 
-/* Does @x go before @y in the queue? */
-static bool rank_before(const struct rank_ctx *c, uint32_t x, uint32_t y)
+void rank_score(struct sample *s, const struct sample_sys *sys,
+		enum badness_port port)
 {
-	return cmp_rank(&x, &y, c) < 0;
+	uint64_t totalpages = sample_sys_totalpages(sys);
+
+	s->badness = badness_of(port, s, sys);
+	s->score = s->badness == BADNESS_UNKILLABLE ?
+			   BADNESS_UNKILLABLE :
+			   adjusted(s->badness, s->adjust, totalpages);
+	s->key = rank_modern_key(badness_oom_score(s->badness, totalpages),
+				 s->adjust);
 }
 
-/* A heap of indices with the first in queue order at the root. */
-static void rank_sift_down(uint32_t *h, size_t root, size_t n,
-			   const struct rank_ctx *c)
-{
-	for (;;) {
-		size_t child = 2 * root + 1, top = root;
-		uint32_t t;
+/* Heaps of indices into a table of scored samples. */
+struct rank_ctx {
+	const struct sample *tab;
+	enum badness_port port;
+};
 
-		if (child < n && rank_before(c, h[child], h[top]))
-			top = child;
-		if (child + 1 < n && rank_before(c, h[child + 1], h[top]))
-			top = child + 1;
-		if (top == root)
-			return;
-		t = h[root];
-		h[root] = h[top];
-		h[top] = t;
-		root = top;
-	}
+/* The first in queue order on top. */
+static bool first_above(const void *x, const void *y, const void *ctx)
+{
+	const struct rank_ctx *c = ctx;
+
+	return rank_before(&c->tab[*(const uint32_t *)x],
+			   &c->tab[*(const uint32_t *)y], c->port);
 }
 
 /*
@@ -193,15 +140,9 @@ static void rank_select(uint32_t *order, size_t n, size_t want,
 {
 	if (want > n)
 		want = n;
-	for (size_t i = n / 2; i-- > 0;)
-		rank_sift_down(order, i, n, c);
-	for (size_t end = n; end > n - want; end--) {
-		uint32_t t = order[0];
-
-		order[0] = order[end - 1];
-		order[end - 1] = t;
-		rank_sift_down(order, 0, end - 1, c);
-	}
+	heap_make(order, n, sizeof(*order), first_above, c);
+	for (size_t end = n; end > n - want; end--)
+		heap_pop(order, end, sizeof(*order), first_above, c);
 	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
 		uint32_t t = order[i];
 
@@ -213,19 +154,11 @@ static void rank_select(uint32_t *order, size_t n, size_t want,
 size_t rank_order(struct sample *tab, size_t n, const struct sample_sys *sys,
 		  enum badness_port port, size_t want, uint32_t *order)
 {
-	uint64_t totalpages = sample_sys_totalpages(sys);
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct sample *s = &tab[i];
-
-		s->badness = badness_of(port, s, sys);
-		s->score = s->badness == BADNESS_UNKILLABLE ?
-				   BADNESS_UNKILLABLE :
-				   adjusted(s->badness, s->adjust, totalpages);
-		s->key = rank_modern_key(
-			badness_oom_score(s->badness, totalpages), s->adjust);
-		if (!rank_excluded(s))
+		rank_score(&tab[i], sys, port);
+		if (!rank_excluded(&tab[i]))
 			order[k++] = (uint32_t)i;
 	}
 	rank_select(order, k, want,

@@ -7,6 +7,7 @@
 #ifndef _OOMQD_RANK_H
 #define _OOMQD_RANK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,18 @@ static inline int32_t rank_modern_key(unsigned long oom_score, int adjust)
 {
 	return (int32_t)oom_score * 3 + adjust * 2;
 }
+
+/* Scores @s with @port: s->badness, s->score and s->key. */
+void rank_score(struct sample *s, const struct sample_sys *sys,
+		enum badness_port port);
+
+/*
+ * Does scored @x go before @y in the queue?  Higher priority group
+ * first, then higher score (modern: higher key), then lower pid: a
+ * strict order, since pids differ.
+ */
+bool rank_before(const struct sample *x, const struct sample *y,
+		 enum badness_port port);
 
 /*
  * Scores every sample with @port (s->badness, s->score, s->key) and

@@ -12,6 +12,7 @@
 #include "suites.h"
 #include "suite_agent.h"
 #include "../../agent/agent.h"
+#include "../../agent/heap.h"
 #include "../../agent/rank.h"
 
 /* 4 KiB pages; 1250000 pages in all: 1250 pages per adjust unit. */
@@ -95,6 +96,54 @@ START_TEST(test_order_partial)
 			seen[part[i]]++;
 		for (size_t i = 0; i < k; i++)
 			ck_assert_uint_eq(seen[full[i]], 1);
+	}
+}
+END_TEST
+
+static bool int_greater(const void *x, const void *y, const void *ctx)
+{
+	(void)ctx;
+	return *(const int *)x > *(const int *)y;
+}
+
+static bool int_less(const void *x, const void *y, const void *ctx)
+{
+	return int_greater(y, x, ctx);
+}
+
+/*
+ * heap_sort() sorts; a bounded heap with the least on top keeps the
+ * greatest few of a stream, whatever comes when.
+ */
+START_TEST(test_heap)
+{
+	enum { N = 500 };
+	static int all[N], sorted[N], kept[N];
+	static const size_t maxes[] = { 0, 1, 2, 3, 31, 499, 500, 600 };
+	unsigned int seed = 4242;
+
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 1103515245 + 12345;
+		all[i] = sorted[i] = (int)(seed >> 16) % 97; /* ties */
+	}
+	heap_sort(sorted, N, sizeof(int), int_greater, NULL);
+	for (size_t i = 1; i < N; i++)
+		ck_assert_int_le(sorted[i - 1], sorted[i]);
+	for (size_t m = 0; m < ARRAY_SIZE(maxes); m++) {
+		size_t n = 0, max = maxes[m], want = max < N ? max : N;
+		size_t dropped = 0;
+
+		for (size_t i = 0; i < N; i++) {
+			int x = all[i];
+
+			dropped += heap_offer(kept, &n, max, sizeof(int), &x,
+					      int_less, NULL);
+		}
+		ck_assert_uint_eq(n, want);
+		ck_assert_uint_eq(dropped, N - want);
+		heap_sort(kept, n, sizeof(int), int_greater, NULL);
+		for (size_t i = 0; i < n; i++)
+			ck_assert_int_eq(kept[i], sorted[N - n + i]);
 	}
 }
 END_TEST
@@ -442,6 +491,7 @@ Suite *agent_rank_suite(void)
 	tcase_add_test(tc, test_children);
 	tcase_add_loop_test(tc, test_format, 0, ARRAY_SIZE(format_cases));
 	tcase_add_test(tc, test_format_max_queue);
+	tcase_add_test(tc, test_heap);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pass");
