@@ -26,6 +26,7 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->full = 0;
 	a->queue_len = 0;
 	a->truncated = 0;
+	a->use_cache = false;
 	a->cap = cap;
 	/*
 	 * Large and zeroed: untouched pages of the table cost no RSS, unless
@@ -50,7 +51,7 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = mcache_init(&a->cache, cap);
+	ret = mcache_init(&a->cache, AGENT_CACHE_SIZE);
 	if (ret)
 		goto err_free;
 	ret = proc_sampler_open(&a->sampler, proc_root);
@@ -98,16 +99,36 @@ void agent_policy_changed(struct agent *a)
 	mcache_clear(&a->cache);
 }
 
-/* proc_classify_fn: the policy's regexes only for processes not seen. */
+/*
+ * proc_classify_fn: the rules' verdict.  Name lists cost a few strcmp();
+ * regexes run only for processes the cache has not seen.
+ */
 static void classify(struct sample *s, const struct sample_text *text,
 		     void *ctx)
 {
 	struct agent *a = ctx;
-	uint64_t h = mcache_hash(s, text);
+	uint64_t h;
 
+	if (!a->use_cache) {
+		policy_classify(s, text, &a->policy);
+		return;
+	}
+	h = mcache_hash(s, text);
 	if (!mcache_lookup(&a->cache, s, h))
 		policy_classify(s, text, &a->policy);
 	mcache_add(&a->cache, s, h);
+}
+
+static void cache_begin(struct agent *a)
+{
+	if (a->use_cache)
+		mcache_begin(&a->cache);
+}
+
+static void cache_end(struct agent *a)
+{
+	if (a->use_cache)
+		mcache_end(&a->cache);
 }
 
 /* Every process fully sampled: classic, rss, and --list. */
@@ -115,10 +136,10 @@ static int rank_full(struct agent *a)
 {
 	int ret;
 
-	mcache_begin(&a->cache);
+	cache_begin(a);
 	ret = proc_sample_all(&a->sampler, a->need, a->tab, a->cap, &a->n,
 			      classify, a);
-	mcache_end(&a->cache);
+	cache_end(a);
 	a->nprocs = a->n;
 	/* A full table still ranks what it holds; the caller is told. */
 	a->truncated = ret == -ENOSPC;
@@ -146,11 +167,6 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	s = &a->tab[a->n];
 	task_sample(t, &a->sys, a->sampler.self, s);
 	a->n++;
-	/* No rules: the verdict is the default, no need to hash. */
-	if (!a->policy.nrules) {
-		policy_classify(s, &text, &a->policy);
-		return 0;
-	}
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);
@@ -165,9 +181,9 @@ static int rank_dump(struct agent *a)
 	a->n = 0;
 	a->truncated = 0;
 	a->sampler.skipped = a->sampler.malformed = 0;
-	mcache_begin(&a->cache);
+	cache_begin(a);
 	ret = oomq_dump_tasks(a->dump, dump_one, a);
-	mcache_end(&a->cache);
+	cache_end(a);
 	a->nprocs = a->n;
 	if (ret)
 		return ret;
@@ -243,7 +259,6 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 	struct proc_sampler *ps = &a->sampler;
 	struct sample s = { .pid = pid, .rule = SAMPLE_NO_RULE };
 	struct sample_text t;
-	uint64_t h;
 	int ret = 0;
 
 	if (a->need & PROC_NEED_COMM)
@@ -253,10 +268,7 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 	if (ret)
 		return ret;
 	proc_read_text(ps, pid, a->need, &t);
-	h = mcache_hash(&s, &t);
-	if (!mcache_lookup(&a->cache, &s, h))
-		policy_classify(&s, &t, &a->policy);
-	mcache_add(&a->cache, &s, h);
+	classify(&s, &t, a);
 	c->rule = s.rule;
 	c->adjust = s.adjust;
 	c->priority = s.priority;
@@ -329,11 +341,9 @@ static int rank_lazy(struct agent *a)
 	a->nprocs = a->ncand = a->n = 0;
 	a->truncated = 0;
 	ps->skipped = ps->malformed = 0;
-	if (a->policy.nrules)
-		mcache_begin(&a->cache);
+	cache_begin(a);
 	ret = proc_for_each_pid(ps, first_stage, a);
-	if (a->policy.nrules)
-		mcache_end(&a->cache);
+	cache_end(a);
 	if (ret)
 		return ret;
 
@@ -370,6 +380,7 @@ int agent_rank(struct agent *a)
 	if (ret)
 		return ret;
 	a->need = policy_needs(&a->policy);
+	a->use_cache = policy_uses_regex(&a->policy);
 	a->used_dump = false;
 	a->dump_err = 0;
 	ret = -ENOENT;

@@ -9,7 +9,8 @@
  * allocates nothing and does bounded work (one read per /proc file it
  * needs, per process, at most a.cap processes).  The policy's regexes
  * run only for processes the match cache has not seen (mcache.h), since
- * glibc's regexec() allocates.
+ * glibc's regexec() allocates; rules that are only lists of names need
+ * no cache.
  *
  * The modern port's pass is lazy, as earlyoom's victim search is:
  * reading /proc is nearly all of a pass's cost (about 6-12 us per file
@@ -54,6 +55,15 @@
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
 
+/*
+ * Match cache slots, 32 bytes each: 64 KiB, touched only by a policy with
+ * regex rules.  3/4 of them remember processes, 1,536: a desktop's or a
+ * usual server's all.  On a machine with more, the rest are classified
+ * every pass (regexec() allocating), which keeps a 10,000-process pass
+ * with a regex rule under 1 MiB.
+ */
+#define AGENT_CACHE_SIZE 2048
+
 /* Where a pass reads the processes from. */
 enum agent_source {
 	AGENT_SOURCE_AUTO, /* the module's dump when it answers, else /proc */
@@ -86,6 +96,7 @@ struct agent {
 	size_t n; /* in tab after the last pass */
 	size_t nprocs; /* processes seen in the last pass */
 	size_t ncand; /* lazy: candidates of the first stage */
+	bool use_cache; /* the policy has regex rules, per pass */
 	unsigned int need; /* PROC_NEED_* of the policy, per pass */
 	int full; /* sample every process fully (--list), never lazily */
 	size_t nranked; /* queueable in the last pass */

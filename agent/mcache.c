@@ -1,44 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The match cache; see mcache.h for why.  No allocation after
- * mcache_init(), bounded work: O(log n) per lookup, one sort per pass.
+ * mcache_init(), bounded work: a probe or so per lookup, and one walk
+ * of the table per pass that lost a process.
  */
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "mcache.h"
+#include "zmem.h"
 
-int mcache_init(struct mcache *c, size_t cap)
+int mcache_init(struct mcache *c, size_t size)
 {
+	unsigned int bits = 2;
+
 	memset(c, 0, sizeof(*c));
-	/* calloc: pages never used by a small process table cost no RSS. */
-	c->prev = calloc(cap ? cap : 1, sizeof(*c->prev));
-	c->cur = calloc(cap ? cap : 1, sizeof(*c->cur));
-	if (!c->prev || !c->cur) {
-		mcache_fini(c);
+	while (bits < 30 && ((size_t)1 << bits) < size)
+		bits++;
+	c->size = (size_t)1 << bits;
+	c->max = c->size - c->size / 4;
+	c->shift = 64 - bits;
+	/* Pages of slots never used cost no RSS. */
+	c->slot = zmem_alloc(c->size, sizeof(*c->slot));
+	if (!c->slot) {
+		memset(c, 0, sizeof(*c));
 		return -ENOMEM;
 	}
-	c->cap = cap;
 	return 0;
 }
 
 void mcache_fini(struct mcache *c)
 {
-	free(c->prev);
-	free(c->cur);
+	zmem_free(c->slot, c->size, sizeof(*c->slot));
 	memset(c, 0, sizeof(*c));
 }
 
 void mcache_clear(struct mcache *c)
 {
-	c->nprev = c->ncur = 0;
+	for (size_t i = 0; c->n && i < c->size; i++) {
+		if (c->slot[i].pid) {
+			memset(&c->slot[i], 0, sizeof(c->slot[i]));
+			c->n--;
+		}
+	}
+	c->added = 0;
 }
 
 void mcache_begin(struct mcache *c)
 {
-	c->ncur = 0;
+	c->pass++;
+	c->added = 0;
 	c->hits = c->misses = 0;
 }
 
@@ -71,28 +83,29 @@ uint64_t mcache_hash(const struct sample *s, const struct sample_text *t)
 	return fnv_str(h, t->cgroup, sizeof(t->cgroup));
 }
 
-static const struct mcache_entry *find(const struct mcache *c, pid_t pid)
+/* Fibonacci hashing: pids close together land far apart. */
+static size_t home(const struct mcache *c, pid_t pid)
 {
-	size_t lo = 0, hi = c->nprev;
+	return (size_t)(((uint64_t)(uint32_t)pid * 0x9e3779b97f4a7c15ULL) >>
+			c->shift);
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+/* @pid's entry, or the free slot where it would go. */
+static struct mcache_entry *find(const struct mcache *c, pid_t pid)
+{
+	size_t mask = c->size - 1;
 
-		if (c->prev[mid].pid == pid)
-			return &c->prev[mid];
-		if (c->prev[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	for (size_t i = home(c, pid);; i = (i + 1) & mask)
+		if (c->slot[i].pid == pid || !c->slot[i].pid)
+			return &c->slot[i];
 }
 
 bool mcache_lookup(struct mcache *c, struct sample *s, uint64_t hash)
 {
-	const struct mcache_entry *e = find(c, s->pid);
+	const struct mcache_entry *e = s->pid > 0 ? find(c, s->pid) : NULL;
 
-	if (!e || e->start_ticks != s->start_ticks || e->hash != hash) {
+	if (!e || e->pid != s->pid || e->start_ticks != s->start_ticks ||
+	    e->hash != hash) {
 		c->misses++;
 		return false;
 	}
@@ -107,10 +120,18 @@ void mcache_add(struct mcache *c, const struct sample *s, uint64_t hash)
 {
 	struct mcache_entry *e;
 
-	if (c->ncur == c->cap)
+	if (s->pid <= 0)
 		return;
-	e = &c->cur[c->ncur++];
+	e = find(c, s->pid);
+	if (!e->pid) {
+		if (c->n == c->max)
+			return; /* full: classified again next pass */
+		c->n++;
+	}
+	if (e->pid != s->pid || e->pass != c->pass)
+		c->added++;
 	e->pid = s->pid;
+	e->pass = c->pass;
 	e->start_ticks = s->start_ticks;
 	e->hash = hash;
 	e->rule = s->rule;
@@ -118,52 +139,37 @@ void mcache_add(struct mcache *c, const struct sample *s, uint64_t hash)
 	e->priority = s->priority;
 }
 
-static void sift_down(struct mcache_entry *a, size_t root, size_t n)
+/*
+ * Empties slot @i and closes the gap (backward-shift deletion): each
+ * entry after it in the run moves back into the gap unless that would
+ * put it before its home slot, so that every probe still finds it.
+ */
+static void remove_at(struct mcache *c, size_t i)
 {
-	for (;;) {
-		size_t child = 2 * root + 1, max = root;
-		struct mcache_entry t;
+	size_t mask = c->size - 1;
 
-		if (child < n && a[child].pid > a[max].pid)
-			max = child;
-		if (child + 1 < n && a[child + 1].pid > a[max].pid)
-			max = child + 1;
-		if (max == root)
-			return;
-		t = a[root];
-		a[root] = a[max];
-		a[max] = t;
-		root = max;
+	for (size_t j = (i + 1) & mask; c->slot[j].pid; j = (j + 1) & mask) {
+		size_t h = home(c, c->slot[j].pid);
+
+		/* Stays: its home is after the gap, cyclically. */
+		if (((j - h) & mask) < ((j - i) & mask))
+			continue;
+		c->slot[i] = c->slot[j];
+		i = j;
 	}
+	memset(&c->slot[i], 0, sizeof(c->slot[i]));
+	c->n--;
 }
 
-/* Heapsort, not qsort(): glibc's qsort() may malloc() a merge buffer. */
-static void sort_by_pid(struct mcache_entry *a, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n && a[i - 1].pid < a[i].pid; i++)
-		;
-	if (i >= n) /* /proc lists processes by pid: the usual case */
-		return;
-	for (i = n / 2; i-- > 0;)
-		sift_down(a, i, n);
-	for (size_t end = n - 1; end > 0; end--) {
-		struct mcache_entry t = a[0];
-
-		a[0] = a[end];
-		a[end] = t;
-		sift_down(a, 0, end);
-	}
-}
-
+/*
+ * Drops the entries this pass did not add.  A removal moves entries back
+ * within their run only, so none not yet looked at lands before the slot
+ * being looked at: one walk, looking again at each slot it empties,
+ * sees them all.  It stops once only this pass's entries are left.
+ */
 void mcache_end(struct mcache *c)
 {
-	struct mcache_entry *t = c->prev;
-
-	sort_by_pid(c->cur, c->ncur);
-	c->prev = c->cur;
-	c->nprev = c->ncur;
-	c->cur = t;
-	c->ncur = 0;
+	for (size_t i = 0; c->n != c->added && i < c->size; i++)
+		while (c->slot[i].pid && c->slot[i].pass != c->pass)
+			remove_at(c, i);
 }

@@ -13,11 +13,18 @@
  * the rules match each pass, so the hash alone decides, and a stat read
  * per process only for the key would cost more than the comm it hashes.
  *
- * Two arrays of cap entries, allocated once: the last pass's entries,
- * sorted by pid (binary search), and this pass's, filled in sampling
- * order.  mcache_end() sorts the new one (already sorted when /proc
- * lists by pid) and swaps them, so a process that vanished is simply not
- * carried over: the cache never holds more than one pass's processes.
+ * Only a policy with a rule that needs regexec() uses the cache: when
+ * every rule is a list of names, policy_classify() is a few strcmp()
+ * and allocates nothing (policy_uses_regex()).
+ *
+ * One table of a fixed number of slots, allocated once, open addressing
+ * by pid (linear probing).  Each entry carries the pass that last added
+ * it; mcache_end() removes those the pass did not add, so a process that
+ * vanished is not carried over and the cache never holds more than one
+ * pass's processes.  At most 3/4 of the slots are used (a free slot ends
+ * every probe); when that many are, a process not in the table is
+ * classified every pass without being remembered: correct, only slower,
+ * and regexec() then allocates in the pass.
  */
 #ifndef _OOMQ_AGENT_MCACHE_H
 #define _OOMQ_AGENT_MCACHE_H
@@ -31,21 +38,29 @@
 struct mcache_entry {
 	uint64_t start_ticks; /* clock ticks after boot */
 	uint64_t hash; /* of the strings the rules match */
-	pid_t pid;
+	pid_t pid; /* 0: a free slot */
+	uint32_t pass; /* the last pass that added it */
 	int16_t rule; /* what policy_classify() set */
 	int16_t adjust; /* oom_score_adj units */
 	uint16_t priority;
 };
 
 struct mcache {
-	struct mcache_entry *prev; /* last pass, sorted by pid */
-	struct mcache_entry *cur; /* this pass, sampling order */
-	size_t nprev, ncur, cap;
+	struct mcache_entry *slot;
+	size_t size; /* slots, a power of two */
+	size_t n, max; /* entries, at most max */
+	size_t added; /* entries this pass added */
+	unsigned int shift; /* 64 - log2(size) */
+	uint32_t pass;
 	unsigned long hits, misses; /* this pass */
 };
 
-/* -ENOMEM, or 0. */
-int mcache_init(struct mcache *c, size_t cap);
+/*
+ * @size slots, rounded up to a power of two, at least 4.  -ENOMEM, or 0.
+ * The table has a mapping of its own (zmem.h): slots never used cost
+ * no RSS.
+ */
+int mcache_init(struct mcache *c, size_t size);
 void mcache_fini(struct mcache *c);
 /* Forget everything: the rules changed. */
 void mcache_clear(struct mcache *c);

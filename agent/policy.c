@@ -770,6 +770,16 @@ unsigned int policy_needs(const struct policy *p)
 	return need;
 }
 
+bool policy_uses_regex(const struct policy *p)
+{
+	for (unsigned int i = 0; i < p->nrules; i++)
+		for (int f = 0; f < POLICY_NFIELDS; f++)
+			if ((p->rules[i].fields & (1u << f)) &&
+			    !p->rules[i].names[f])
+				return true;
+	return false;
+}
+
 unsigned long policy_regexec_calls;
 
 /* One field of a rule against @s, counted (see policy.h); 0: a match. */

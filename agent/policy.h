@@ -8,6 +8,7 @@
 #define _OOMQD_POLICY_H
 
 #include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -108,6 +109,14 @@ void policy_print_errors(const struct policy *p, const char *file, FILE *f);
 
 /* PROC_NEED_* the rules need. */
 unsigned int policy_needs(const struct policy *p);
+
+/*
+ * Does policy_classify() call regexec(), which allocates?  Not when
+ * every field a rule matches is a list of names (match_user never is),
+ * nor without rules: then it is a few strcmp(), cheap and
+ * allocation-free, and the match cache (mcache.h) is not used.
+ */
+bool policy_uses_regex(const struct policy *p);
 
 /* proc_classify_fn: sets s->rule, s->adjust, s->priority. */
 void policy_classify(struct sample *s, const struct sample_text *text,

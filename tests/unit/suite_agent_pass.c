@@ -3,13 +3,16 @@
  * agent/mcache.c and the pass around it: the policy's regexes run once
  * per process, not once per pass, and a second pass over the same
  * processes calls no regexec() and no malloc() at all (glibc's regexec()
- * allocates; the pass must not, under the pressure it answers).
+ * allocates; the pass must not, under the pressure it answers).  A cache
+ * smaller than the processes changes nothing but the cost, and rules on
+ * names only use none.
  *
  * malloc() is counted through AddressSanitizer's allocator hooks, which
  * see every allocation in the process (libc's own included), since the
  * unit binary runs under ASan; without ASan that test skips.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,6 +105,69 @@ START_TEST(test_second_pass_no_regexec)
 }
 END_TEST
 
+/*
+ * A cache smaller than the processes: those it cannot hold are
+ * classified every pass, and the queue is the same.
+ */
+START_TEST(test_small_cache)
+{
+	char want[64];
+
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	snprintf(want, sizeof(want), "%s", ag.queue);
+	mcache_fini(&ag.cache);
+	ck_assert_int_eq(mcache_init(&ag.cache, 4), 0);
+	ck_assert_uint_lt(ag.cache.max, 10);
+	for (int pass = 0; pass < 3; pass++) {
+		policy_regexec_calls = 0;
+		ck_assert_int_eq(agent_rank(&ag), 0);
+		ck_assert_str_eq(ag.queue, want);
+		ck_assert_uint_eq(ag.cache.n, ag.cache.max);
+		ck_assert_uint_gt(policy_regexec_calls, 0);
+		ck_assert_uint_eq(ag.cache.hits + ag.cache.misses, ag.nprocs);
+		ck_assert_uint_eq(ag.cache.hits, pass ? ag.cache.max : 0);
+	}
+	ag.full = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_str_eq(ag.queue, want);
+}
+END_TEST
+
+/* Rules on names only, as the shipped ones: no cache, all strcmp(). */
+static const char names_conf[] = "[rule builds]\n"
+				 "match_comm = ^(make|cc1)$\n"
+				 "priority = 200\n"
+				 "[rule ssh]\n"
+				 "match_comm = ^(sshd|sshd-session)$\n"
+				 "action = protect\n"
+				 "[rule batch]\n"
+				 "match_comm = ^batch$\n"
+				 "adjust = -100\n";
+
+static void names_setup(void)
+{
+	policy_defaults(&ag.policy);
+	ck_assert_int_eq(policy_parse_buf(&ag.policy, names_conf,
+					  strlen(names_conf)),
+			 0);
+	ck_assert_int_eq(agent_init(&ag, agent_fixture_root(), 64), 0);
+	ag.sampler.self = 0;
+}
+
+START_TEST(test_names_no_cache)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		policy_regexec_calls = 0;
+		ck_assert_int_eq(agent_rank(&ag), 0);
+		ck_assert_uint_gt(policy_regexec_calls, 0); /* strcmp() */
+		ck_assert_uint_eq(ag.cache.n, 0);
+		ck_assert_uint_eq(ag.cache.hits + ag.cache.misses, 0);
+		/* make's group first; batch 1005 * 3 - 100 * 2 before 300. */
+		ck_assert_str_eq(ag.queue, "400 800 300 200\n");
+	}
+}
+END_TEST
+
 #ifdef __SANITIZE_ADDRESS__
 /* compiler-rt's allocator_interface.h; gcc ships the symbol, not it. */
 int __sanitizer_install_malloc_and_free_hooks(
@@ -145,22 +211,34 @@ static unsigned long count_allocs(int (*fn)(struct agent *), int want)
 }
 #endif
 
-START_TEST(test_second_pass_no_malloc)
+/*
+ * Three passes: the first allocates (regexec()) when @first does, the
+ * next two never.  The fixture has no /proc/oom: agent_pass() goes all
+ * the way to the open() of it and fails there, as without the module.
+ */
+static void passes_allocate(bool first)
 {
 #ifdef __SANITIZE_ADDRESS__
-	/*
-	 * The fixture has no /proc/oom: agent_pass() goes all the way to
-	 * the open() of it and fails there, as without the module.
-	 */
-	unsigned long first = count_allocs(agent_pass, -ENOENT);
-
-	/* The hooks do see allocations: the first pass ran regexec(). */
-	ck_assert_uint_gt(first, 0);
+	/* With regexes, this shows that the hooks do see allocations. */
+	ck_assert_int_eq(count_allocs(agent_pass, -ENOENT) > 0, first);
 	ck_assert_uint_eq(count_allocs(agent_pass, -ENOENT), 0);
 	ck_assert_uint_eq(count_allocs(agent_pass, -ENOENT), 0);
 #else
+	(void)first;
 	fputs("agent_pass: malloc not counted without ASan's hooks\n", stderr);
 #endif
+}
+
+START_TEST(test_second_pass_no_malloc)
+{
+	passes_allocate(true);
+}
+END_TEST
+
+/* Name lists: not even the first pass allocates. */
+START_TEST(test_names_no_malloc)
+{
+	passes_allocate(false);
 }
 END_TEST
 
@@ -221,6 +299,58 @@ START_TEST(test_cache_evicts)
 }
 END_TEST
 
+/*
+ * Against a plain list, on a table of 16 slots (12 entries): pids that
+ * collide and wrap around the end, passes that keep a random part of
+ * the last one's and add new ones, so removals shift runs back.
+ */
+START_TEST(test_cache_model)
+{
+	enum { PIDS = 48, PASSES = 400 };
+	static struct mcache big;
+	bool in[PIDS + 1] = { false }, now[PIDS + 1];
+	unsigned int seed = 7;
+	size_t n = 0;
+
+	ck_assert_int_eq(mcache_init(&big, 16), 0);
+	ck_assert_uint_eq(big.max, 12);
+	for (int pass = 0; pass < PASSES; pass++) {
+		size_t kept = 0;
+
+		memset(now, 0, sizeof(now));
+		mcache_begin(&big);
+		for (pid_t p = 1; p <= PIDS; p++) {
+			struct sample s = proc(p, 1, (int16_t)(p + pass));
+
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 3)
+				continue;
+			/* The model: there already, or room for it. */
+			if (in[p] || n < big.max) {
+				now[p] = true;
+				n += !in[p];
+				in[p] = true;
+			}
+			mcache_add(&big, &s, 0);
+		}
+		mcache_end(&big);
+		for (pid_t p = 1; p <= PIDS; p++) {
+			struct sample s = proc(p, 1, SAMPLE_NO_RULE);
+
+			in[p] = now[p];
+			kept += now[p];
+			ck_assert_msg(mcache_lookup(&big, &s, 0) == now[p],
+				      "pass %d, pid %d", pass, p);
+			if (now[p])
+				ck_assert_int_eq(s.rule, p + pass);
+		}
+		n = kept;
+		ck_assert_uint_eq(big.n, n);
+	}
+	mcache_fini(&big);
+}
+END_TEST
+
 /* A recycled pid, or an exec/rename/setuid (new hash), is a miss. */
 START_TEST(test_cache_key)
 {
@@ -250,7 +380,10 @@ START_TEST(test_cache_key)
 }
 END_TEST
 
-/* More processes than the table: the rest are simply not remembered. */
+/*
+ * More processes than the table: the rest are simply not remembered
+ * (4 slots, 3 used), until a remembered one goes.
+ */
 START_TEST(test_cache_bounded)
 {
 	mcache_begin(&mc);
@@ -259,9 +392,23 @@ START_TEST(test_cache_bounded)
 
 		mcache_add(&mc, &s, 0);
 	}
-	ck_assert_uint_eq(mc.ncur, 4);
+	ck_assert_uint_eq(mc.n, 3);
 	mcache_end(&mc);
 	mcache_begin(&mc);
+	ck_assert(seen(3, 1, 0, 3));
+	ck_assert(!seen(4, 1, 0, 4));
+	/* 1 is gone: its slot is free once this pass ends. */
+	for (int pass = 0; pass < 2; pass++) {
+		mcache_begin(&mc);
+		for (pid_t p = 2; p <= 10; p++) {
+			struct sample s = proc(p, 1, (int16_t)p);
+
+			mcache_add(&mc, &s, 0);
+		}
+		mcache_end(&mc);
+	}
+	ck_assert(!seen(1, 1, 0, 1));
+	ck_assert(seen(2, 1, 0, 2));
 	ck_assert(seen(4, 1, 0, 4));
 	ck_assert(!seen(5, 1, 0, 5));
 }
@@ -277,10 +424,17 @@ Suite *agent_pass_suite(void)
 	tcase_add_test(tc, test_cache_evicts);
 	tcase_add_test(tc, test_cache_key);
 	tcase_add_test(tc, test_cache_bounded);
+	tcase_add_test(tc, test_cache_model);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tp, setup, teardown);
 	tcase_add_test(tp, test_second_pass_no_regexec);
 	tcase_add_test(tp, test_second_pass_no_malloc);
+	tcase_add_test(tp, test_small_cache);
+	suite_add_tcase(s, tp);
+	tp = tcase_create("names");
+	tcase_add_checked_fixture(tp, names_setup, teardown);
+	tcase_add_test(tp, test_names_no_cache);
+	tcase_add_test(tp, test_names_no_malloc);
 	suite_add_tcase(s, tp);
 	return s;
 }

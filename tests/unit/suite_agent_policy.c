@@ -248,6 +248,8 @@ START_TEST(test_shipped_config)
 			 0);
 	ck_assert_uint_eq(pol.nerrors, 0);
 	ck_assert_int_eq(pol.port, BADNESS_MODERN);
+	/* Name lists only: a pass needs no match cache. */
+	ck_assert(!policy_uses_regex(&pol));
 }
 END_TEST
 
@@ -359,6 +361,31 @@ START_TEST(test_needs)
 }
 END_TEST
 
+/* Any field not matched by names needs regexec(); match_user always. */
+START_TEST(test_uses_regex)
+{
+	static const struct {
+		const char *conf;
+		bool regex;
+	} cases[] = {
+		{ "", false },
+		{ "[rule a]\nmatch_comm = ^(a|b)$\n"
+		  "[rule b]\nmatch_exe = ^/bin/x$\nmatch_cgroup = ^/y$\n",
+		  false },
+		{ "[rule a]\nmatch_comm = ^(a|b)$\n"
+		  "[rule b]\nmatch_comm = ^x$\nmatch_cmdline = -j\n",
+		  true },
+		{ "[rule a]\nmatch_user = ^(root)$\n", true },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ck_assert_int_eq(parse(cases[i].conf), 0);
+		ck_assert_msg(policy_uses_regex(&pol) == cases[i].regex,
+			      "case %zu", i);
+	}
+}
+END_TEST
+
 /*
  * A pattern that is only a list of names is matched by strcmp(), not
  * compiled: it must match exactly what glibc's regex would.
@@ -399,6 +426,7 @@ START_TEST(test_name_lists)
 		ck_assert_msg(!pol.rules[0].names[POLICY_COMM] == !listed[i],
 			      "%s: names %p", pats[i],
 			      (void *)pol.rules[0].names[POLICY_COMM]);
+		ck_assert_int_eq(policy_uses_regex(&pol), !listed[i]);
 		for (size_t j = 0; j < sizeof(comms) / sizeof(comms[0]); j++) {
 			struct sample s = { .pid = 2 };
 			struct sample_text t = { .cmdline = "" };
@@ -434,6 +462,7 @@ Suite *agent_policy_suite(void)
 	tcase_add_loop_test(tc, test_classify, 0, ARRAY_SIZE(classify_cases));
 	tcase_add_test(tc, test_needs);
 	tcase_add_test(tc, test_name_lists);
+	tcase_add_test(tc, test_uses_regex);
 	suite_add_tcase(s, tc);
 	return s;
 }
