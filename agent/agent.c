@@ -16,6 +16,18 @@
 #include "heap.h"
 #include "rank.h"
 #include "task_sample.h"
+#include "zmem.h"
+
+/* The big arrays, each in a mapping of its own (zmem.h). */
+static void free_arrays(struct agent *a)
+{
+	zmem_free(a->tab, a->tab_size, sizeof(*a->tab));
+	zmem_free(a->order, a->tab_size, sizeof(*a->order));
+	zmem_free(a->cand, a->cand_max, sizeof(*a->cand));
+	a->tab = NULL;
+	a->order = NULL;
+	a->cand = NULL;
+}
 
 int agent_init(struct agent *a, const char *proc_root, size_t cap)
 {
@@ -28,16 +40,20 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->truncated = 0;
 	a->use_cache = false;
 	a->cap = cap;
+	/* The lazy pass keeps up to a queue. */
+	a->tab_size = cap > OOMQ_QUEUE_MAX ? cap : OOMQ_QUEUE_MAX;
+	a->cand_max = (size_t)AGENT_CAND_PER_QUEUE * OOMQ_QUEUE_MAX;
 	/*
-	 * Large and zeroed: untouched pages of the table cost no RSS, unless
-	 * the first touch faults in a transparent huge page (2 MiB, and 2 MiB
-	 * locked under mlockall()).  That is process-wide, which suits a
-	 * daemon that needs no huge pages at all.
+	 * Sized for --list and the longest queue, but pages a pass never
+	 * touches cost no RSS, unless the first touch faults in a
+	 * transparent huge page (2 MiB, and 2 MiB locked under
+	 * mlockall()).  That is process-wide, which suits a daemon that
+	 * needs no huge pages at all.
 	 */
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
-	a->tab = calloc(cap, sizeof(*a->tab));
-	a->cand = calloc(cap, sizeof(*a->cand));
-	a->order = calloc(cap, sizeof(*a->order));
+	a->tab = zmem_alloc(a->tab_size, sizeof(*a->tab));
+	a->order = zmem_alloc(a->tab_size, sizeof(*a->order));
+	a->cand = zmem_alloc(a->cand_max, sizeof(*a->cand));
 	a->queue = malloc(OOMQ_PROC_WRITE_MAX);
 	a->dump = NULL;
 	a->dump_open = false;
@@ -65,13 +81,8 @@ err_free:
 	free(a->dump);
 	a->dump = NULL;
 	free(a->queue);
-	free(a->order);
-	free(a->cand);
-	free(a->tab);
-	a->cand = NULL;
-	a->tab = NULL;
-	a->order = NULL;
 	a->queue = NULL;
+	free_arrays(a);
 	return ret;
 }
 
@@ -85,13 +96,8 @@ void agent_fini(struct agent *a)
 	proc_sampler_close(&a->sampler);
 	mcache_fini(&a->cache);
 	free(a->queue);
-	free(a->order);
-	free(a->cand);
-	free(a->tab);
-	a->cand = NULL;
-	a->tab = NULL;
-	a->order = NULL;
 	a->queue = NULL;
+	free_arrays(a);
 }
 
 void agent_policy_changed(struct agent *a)
@@ -275,41 +281,6 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 	return 0;
 }
 
-/* proc_pid_fn: the first stage for one process. */
-static int first_stage(pid_t pid, void *ctx)
-{
-	struct agent *a = ctx;
-	struct proc_sampler *ps = &a->sampler;
-	struct agent_cand *c = &a->cand[a->ncand];
-	unsigned long score;
-	int ret;
-
-	/* Never queued, whatever it scores: save its reads. */
-	if (pid == ps->self)
-		return 0;
-	if (a->nprocs == a->cap) {
-		a->truncated = 1;
-		return 0;
-	}
-	ret = proc_read_oom_score(ps, pid, &score);
-	c->pid = pid;
-	c->rule = SAMPLE_NO_RULE;
-	c->adjust = 0;
-	c->priority = (uint16_t)a->policy.default_priority;
-	if (!ret && a->policy.nrules)
-		ret = first_stage_rules(a, pid, c);
-	if (ret) {
-		count_failure(ps, ret);
-		return 0;
-	}
-	a->nprocs++;
-	if (!c->priority) /* protected, or priority 0: never queued */
-		return 0;
-	c->key = rank_modern_key(score, c->adjust);
-	a->ncand++;
-	return 0;
-}
-
 /* The order the queue takes: higher group, higher key, lower pid. */
 static bool cand_before(const struct agent_cand *x, const struct agent_cand *y)
 {
@@ -327,34 +298,89 @@ static bool cand_first_above(const void *x, const void *y, const void *ctx)
 	return cand_before(x, y);
 }
 
-/*
- * Lazily: the first stage for everyone, then full samples best first
- * until queue_length are queueable.  Building the heap is O(n), each pop
- * O(log n): only the few candidates popped are ever put in order.
- */
-static int rank_lazy(struct agent *a)
+/* heap_above_fn: the last candidate on top, the one a better replaces. */
+static bool cand_last_above(const void *x, const void *y, const void *ctx)
 {
+	(void)ctx;
+	return cand_before(y, x);
+}
+
+size_t agent_cand_room(const struct agent *a)
+{
+	size_t room = (size_t)AGENT_CAND_PER_QUEUE * a->policy.queue_length;
+
+	if (room < AGENT_CAND_MIN)
+		room = AGENT_CAND_MIN;
+	return room < a->cand_max ? room : a->cand_max;
+}
+
+/* proc_pid_fn: the first stage for one process. */
+static int first_stage(pid_t pid, void *ctx)
+{
+	struct agent *a = ctx;
 	struct proc_sampler *ps = &a->sampler;
-	size_t want = a->policy.queue_length, queueable = 0, k;
+	struct agent_cand c;
+	unsigned long score;
 	int ret;
 
-	a->nprocs = a->ncand = a->n = 0;
-	a->truncated = 0;
-	ps->skipped = ps->malformed = 0;
-	cache_begin(a);
-	ret = proc_for_each_pid(ps, first_stage, a);
-	cache_end(a);
-	if (ret)
-		return ret;
+	/* Never queued, whatever it scores: save its reads. */
+	if (pid == ps->self)
+		return 0;
+	ret = proc_read_oom_score(ps, pid, &score);
+	c.pid = pid;
+	c.rule = SAMPLE_NO_RULE;
+	c.adjust = 0;
+	c.priority = (uint16_t)a->policy.default_priority;
+	if (!ret && a->policy.nrules)
+		ret = first_stage_rules(a, pid, &c);
+	if (ret) {
+		if (!a->again)
+			count_failure(ps, ret);
+		return 0;
+	}
+	if (!a->again)
+		a->nprocs++;
+	if (!c.priority) /* protected, or priority 0: never queued */
+		return 0;
+	c.key = rank_modern_key(score, c.adjust);
+	/* Again: only those after the ones the second stage took. */
+	if (a->again && !cand_before(&a->last, &c))
+		return 0;
+	if (heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
+		       cand_last_above, NULL))
+		a->dropped = true;
+	return 0;
+}
 
-	k = a->ncand;
+/* Taken in an earlier round, when a process's score fell meanwhile. */
+static bool taken(const struct agent *a, pid_t pid)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->tab[i].pid == pid)
+			return true;
+	return false;
+}
+
+/*
+ * The second stage: full samples of the kept candidates, best first,
+ * until @want are queueable; only those stay in the table.
+ */
+static void second_stage(struct agent *a, size_t want)
+{
+	struct proc_sampler *ps = &a->sampler;
+	size_t k = a->ncand;
+
 	heap_make(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
-	while (k && queueable < want && a->n < a->cap) {
+	while (k && a->n < want) {
 		struct sample *s = &a->tab[a->n];
 		struct agent_cand c;
+		int ret;
 
 		heap_pop(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
 		c = a->cand[--k];
+		a->last = c;
+		if (a->again && taken(a, c.pid))
+			continue;
 		ret = proc_sample_one(ps, c.pid, 0, s, NULL);
 		if (ret) {
 			count_failure(ps, ret);
@@ -366,10 +392,46 @@ static int rank_lazy(struct agent *a)
 		/* rank_excluded() reads the badness: -1000, unkillable. */
 		s->badness = badness_modern(s, &a->sys);
 		if (!rank_excluded(s))
-			queueable++;
-		a->n++;
+			a->n++;
 	}
-	return 0;
+}
+
+/*
+ * Lazily: the first stage for everyone, keeping the best few, then full
+ * samples of those best first until queue_length are queueable.  The
+ * heap costs O(log room) for a candidate that gets in and one
+ * comparison for one that does not; only the few popped are ever put in
+ * order.  When the kept ones run out first and some were left out, the
+ * first stage runs again for those after the last one taken (a strict
+ * order: pids differ), as often as that takes; the match cache (if any)
+ * spans all the rounds.
+ */
+static int rank_lazy(struct agent *a)
+{
+	struct proc_sampler *ps = &a->sampler;
+	size_t want = a->policy.queue_length, room = agent_cand_room(a);
+	size_t rounds = 0;
+	int ret;
+
+	a->nprocs = a->n = 0;
+	a->truncated = 0;
+	a->again = false;
+	a->cand_room = room;
+	ps->skipped = ps->malformed = 0;
+	cache_begin(a);
+	do {
+		a->ncand = 0;
+		a->dropped = false;
+		ret = proc_for_each_pid(ps, first_stage, a);
+		if (ret)
+			break;
+		second_stage(a, want);
+		a->again = true;
+		/* Bounded even if processes keep coming in behind. */
+	} while (a->n < want && a->dropped && ++rounds * room < a->nprocs);
+	a->again = false;
+	cache_end(a);
+	return ret;
 }
 
 int agent_rank(struct agent *a)

@@ -7,10 +7,12 @@
  * watcher, a kill event from netlink) calls agent_pass().  A pass reads
  * /proc, ranks, and replaces the kernel's queue with one write(); it
  * allocates nothing and does bounded work (one read per /proc file it
- * needs, per process, at most a.cap processes).  The policy's regexes
- * run only for processes the match cache has not seen (mcache.h), since
- * glibc's regexec() allocates; rules that are only lists of names need
- * no cache.
+ * needs, per process).  The lazy pass's memory is bounded by the
+ * queue's length, not by the number of processes; the classic and rss
+ * ports, the module's dump and --list keep a table of up to a.cap
+ * processes.  The policy's regexes run only for processes the match
+ * cache has not seen (mcache.h), since glibc's regexec() allocates;
+ * rules that are only lists of names need no cache.
  *
  * The modern port's pass is lazy, as earlyoom's victim search is:
  * reading /proc is nearly all of a pass's cost (about 6-12 us per file
@@ -19,10 +21,14 @@
  *   1. every process: /proc/<pid>/oom_score, which is the sort key
  *      itself (rank_modern_key()), plus only the files the rules match
  *      (comm; cmdline, exe, cgroup, status for uid only when a rule
- *      names them).  One compact struct agent_cand each;
+ *      names them).  One compact struct agent_cand each, kept only
+ *      while it is among the best few (agent_cand_room()) in a bounded
+ *      heap;
  *   2. best first: the full sample (stat, status, oom_score_adj) of
- *      candidates until queue_length of them are queueable, the rest
- *      falling out as kernel threads, zombies, -1000 or vanished.
+ *      those candidates until queue_length of them are queueable, the
+ *      rest falling out as kernel threads, zombies, -1000 or vanished.
+ *      Should the kept ones run out first while some were left out, the
+ *      first stage runs again for those after the last one taken.
  *
  * The queue is the one the full sample of every process gives (tested
  * on tests/fixtures/proc), because the sort key is the same number read
@@ -54,6 +60,22 @@
 #include "sample.h"
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
+
+/*
+ * The lazy pass's first stage keeps the best AGENT_CAND_PER_QUEUE times
+ * queue_length candidates, at least AGENT_CAND_MIN.  Those the second
+ * stage drops are the processes that vanished in between and what
+ * oom_score cannot tell: kernel threads, init, zombies, -1000 and
+ * processes in vfork() all read 0 and sort last in their group, so
+ * only a rule that lifts them puts them near the top.  Four times the
+ * queue leaves room for many of those; the floor of 256 (4 KiB) keeps a
+ * small machine (a VM with a couple of hundred kernel threads and fewer
+ * user processes than the queue) from dropping any, since a queue that
+ * runs out of kept candidates after some were dropped costs a second
+ * walk of /proc.
+ */
+#define AGENT_CAND_PER_QUEUE 4
+#define AGENT_CAND_MIN 256
 
 /*
  * Match cache slots, 32 bytes each: 64 KiB, touched only by a policy with
@@ -88,20 +110,32 @@ struct agent {
 	struct proc_sampler sampler;
 	struct sample_sys sys;
 	struct mcache cache; /* rule matches of the last pass */
-	struct sample *tab; /* cap entries; lazy: the candidates sampled */
-	struct agent_cand *cand; /* cap entries, lazy first stage */
-	uint32_t *order; /* cap entries: ranking, first victim first */
+	/*
+	 * The table: tab_size entries, cap or, if more, OOMQ_QUEUE_MAX
+	 * (zmem.h).  classic, rss, the dump and --list fill it; the lazy
+	 * pass uses only its first queue_length entries: the queueable it
+	 * kept.
+	 */
+	struct sample *tab;
+	struct agent_cand *cand; /* lazy first stage's heap, cand_max */
+	uint32_t *order; /* tab_size entries: ranking, first victim first */
 	char *queue; /* the text for /proc/oom, OOMQ_PROC_WRITE_MAX bytes */
-	size_t cap;
+	size_t cap; /* processes a whole table (classic, dump, --list) takes */
+	size_t tab_size;
+	size_t cand_max; /* room in cand (tests lower it) */
 	size_t n; /* in tab after the last pass */
 	size_t nprocs; /* processes seen in the last pass */
-	size_t ncand; /* lazy: candidates of the first stage */
+	size_t ncand; /* lazy: candidates the first stage kept */
+	size_t cand_room; /* lazy: at most that many, agent_cand_room() */
+	struct agent_cand last; /* lazy: the last one the second stage took */
+	bool dropped; /* lazy: the first stage left some out */
+	bool again; /* lazy: the first stage runs again, after last */
 	bool use_cache; /* the policy has regex rules, per pass */
 	unsigned int need; /* PROC_NEED_* of the policy, per pass */
 	int full; /* sample every process fully (--list), never lazily */
 	size_t nranked; /* queueable in the last pass */
 	int queue_len; /* bytes of queue text */
-	int truncated; /* the last pass saw more than cap processes */
+	int truncated; /* a whole table saw more than cap processes */
 	enum agent_source source; /* set before agent_init() */
 	struct oomq_dump *dump; /* NULL with AGENT_SOURCE_PROC */
 	bool dump_open;
@@ -125,6 +159,9 @@ void agent_policy_changed(struct agent *a);
 
 /* Samples and ranks into a->order and a->queue; writes nothing. */
 int agent_rank(struct agent *a);
+
+/* How many candidates the lazy pass keeps with a->policy's queue. */
+size_t agent_cand_room(const struct agent *a);
 
 /*
  * Replaces /proc/oom (under the proc root) with a->queue in one write().

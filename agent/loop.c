@@ -320,10 +320,13 @@ static int pass(struct loop *l)
 
 		if (s->pid != l->head)
 			logmsg(LOG_INFO,
-			       "queue head: pid %d (%s), score %ld; %zu of %zu "
-			       "processes queueable",
-			       (int)s->pid, s->comm, s->score, a->nranked,
-			       a->n);
+			       "queue head: pid %d (%s), score %ld; %zu queued "
+			       "of %zu processes",
+			       (int)s->pid, s->comm, s->score,
+			       a->nranked < a->policy.queue_length ?
+				       a->nranked :
+				       (size_t)a->policy.queue_length,
+			       a->nprocs);
 		l->head = s->pid;
 	}
 	if (l->o->dry_run) {

@@ -13,7 +13,8 @@
  * cpu_us is user+system time of the timed passes only (getrusage
  * around the loop), after one untimed warm-up pass; procs is what the
  * last pass saw (a.nprocs: kernel threads included, as in /proc; the
- * lazy pass fully samples only its top candidates, a.n).  hwm_kb is
+ * lazy pass fully samples only its top candidates and keeps the
+ * queueable ones, a.n).  hwm_kb is
  * VmHWM, the peak resident set of this process over its whole life,
  * warm-up included: the number to hold against oomqd's RSS budget.
  *

@@ -295,7 +295,9 @@ static void agent_teardown(void)
 START_TEST(test_fixture_modern)
 {
 	pass_on_fixture("");
-	ck_assert_uint_eq(ag.n, 9);
+	/* 900 vanished; the lazy pass keeps only the queueable. */
+	ck_assert_uint_eq(ag.nprocs, 10);
+	ck_assert_uint_eq(ag.n, 5);
 	ck_assert_uint_eq(ag.nranked, 5);
 	ck_assert_str_eq(ag.queue, "800 300 400 100 200\n");
 	/* The fixture has no "oom" file: as if the module were absent. */
@@ -449,11 +451,27 @@ static const char *const lazy_confs[] = {
 	/* nothing queued by default, one group by rule */
 	"[oomqd]\ndefault_priority = 0\n"
 	"[rule web]\nmatch_comm = ^Web\npriority = 5\n",
+	/*
+	 * The top group is all never queued (init, a kernel thread,
+	 * -1000, a zombie) or unreadable (700's stat): the second stage
+	 * drops every one of them; by names, then by regex (cached).
+	 */
+	"[rule dead]\n"
+	"match_comm = ^(systemd|kthreadd|critical|defunct|broken)$\n"
+	"priority = 300\n",
+	"[rule dead]\nmatch_comm = ^(sys|kth|cri|def|bro)\npriority = 300\n",
+	/* ties: sshd's key is batch's, 3015; lower pid first */
+	"[rule tie]\nmatch_comm = ^sshd$\nadjust = 507\n",
 };
 
+/* Room for that many candidates: the default, then fewer than there are. */
+static const size_t lazy_rooms[] = { 0, 1, 2, 3, 5 };
+
 /*
- * For every policy and every queue length from 1 to past the end: the
- * queue of the lazy pass is the full pass's, byte for byte.
+ * For every policy, every queue length from 1 to past the end and room
+ * for every candidate or only a few: the queue of the lazy pass is the
+ * full pass's, byte for byte.  With little room the first stage drops
+ * candidates and runs again for those after the last one taken.
  */
 START_TEST(test_lazy_equals_full)
 {
@@ -461,21 +479,27 @@ START_TEST(test_lazy_equals_full)
 	char lazy[64];
 
 	for (unsigned int q = 1; q <= 10; q++) {
-		if (q > 1) /* the fixture's teardown frees the last */
-			agent_teardown();
-		pass_on_fixture(conf);
-		ag.policy.queue_length = q;
-		ck_assert_int_eq(agent_rank(&ag), 0);
-		ck_assert_uint_le(ag.nranked, q);
-		snprintf(lazy, sizeof(lazy), "%s", ag.queue);
-		ag.full = 1;
-		ck_assert_int_eq(agent_rank(&ag), 0);
-		ck_assert_msg(
-			!strcmp(lazy, ag.queue),
-			"conf %d, queue_length %u: lazy \"%s\", full \"%s\"",
-			_i, q, lazy, ag.queue);
-		/* The full pass sampled everyone, the lazy one fewer. */
-		ck_assert_uint_eq(ag.n, 9);
+		for (size_t r = 0; r < ARRAY_SIZE(lazy_rooms); r++) {
+			if (q > 1 || r) /* the teardown frees the last */
+				agent_teardown();
+			pass_on_fixture(conf);
+			ag.policy.queue_length = q;
+			if (lazy_rooms[r])
+				ag.cand_max = lazy_rooms[r];
+			ck_assert_int_eq(agent_rank(&ag), 0);
+			ck_assert_uint_le(ag.nranked, q);
+			ck_assert_uint_le(ag.ncand, agent_cand_room(&ag));
+			snprintf(lazy, sizeof(lazy), "%s", ag.queue);
+			ag.full = 1;
+			ck_assert_int_eq(agent_rank(&ag), 0);
+			ck_assert_msg(!strcmp(lazy, ag.queue),
+				      "conf %d, queue_length %u, room %zu: "
+				      "lazy \"%s\", full \"%s\"",
+				      _i, q, agent_cand_room(&ag), lazy,
+				      ag.queue);
+			/* The full pass sampled everyone. */
+			ck_assert_uint_eq(ag.n, 9);
+		}
 	}
 }
 END_TEST
