@@ -40,8 +40,8 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->truncated = 0;
 	a->use_cache = false;
 	a->cap = cap;
-	/* The lazy pass keeps up to a queue. */
-	a->tab_size = cap > OOMQ_QUEUE_MAX ? cap : OOMQ_QUEUE_MAX;
+	/* The bounded paths keep up to a queue and build one more. */
+	a->tab_size = cap > OOMQ_QUEUE_MAX ? cap : OOMQ_QUEUE_MAX + 1;
 	a->cand_max = (size_t)AGENT_CAND_PER_QUEUE * OOMQ_QUEUE_MAX;
 	/*
 	 * Sized for --list and the longest queue, but pages a pass never
@@ -159,23 +159,40 @@ static int rank_full(struct agent *a)
 /* Strings for rules beyond comm and uid come from /proc even so. */
 #define PROC_NEED_TEXT (PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP)
 
-/* oomq_task_fn: one process of the module's dump into the table. */
+/*
+ * The whole table from the dump: classic's badness adds each process's
+ * children (rank_children() needs every process), and --list shows all.
+ */
+static bool dump_keeps_all(const struct agent *a)
+{
+	return a->full || a->policy.port == BADNESS_CLASSIC;
+}
+
+/*
+ * oomq_task_fn: one process of the module's dump, into the table or,
+ * scored at once, into the best queue_length so far.
+ */
 static int dump_one(const struct oomq_task *t, void *ctx)
 {
 	struct agent *a = ctx;
 	struct sample_text text = { "", "", "" };
 	struct sample *s;
 
-	if (a->n == a->cap) {
+	if (!dump_keeps_all(a)) {
+		s = rank_best_slot(&a->best);
+	} else if (a->n < a->cap) {
+		s = &a->tab[a->n++];
+	} else {
 		a->truncated = 1;
 		return 0;
 	}
-	s = &a->tab[a->n];
+	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
-	a->n++;
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);
+	if (!dump_keeps_all(a))
+		rank_best_offer(&a->best);
 	return 0;
 }
 
@@ -184,13 +201,16 @@ static int rank_dump(struct agent *a)
 {
 	int ret;
 
-	a->n = 0;
+	a->n = a->nprocs = 0;
 	a->truncated = 0;
 	a->sampler.skipped = a->sampler.malformed = 0;
+	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
+			&a->sys, a->policy.port);
 	cache_begin(a);
 	ret = oomq_dump_tasks(a->dump, dump_one, a);
 	cache_end(a);
-	a->nprocs = a->n;
+	if (!dump_keeps_all(a))
+		a->n = rank_best_end(&a->best);
 	if (ret)
 		return ret;
 	if (a->policy.port == BADNESS_CLASSIC)

@@ -7,12 +7,13 @@
  * watcher, a kill event from netlink) calls agent_pass().  A pass reads
  * /proc, ranks, and replaces the kernel's queue with one write(); it
  * allocates nothing and does bounded work (one read per /proc file it
- * needs, per process).  The lazy pass's memory is bounded by the
- * queue's length, not by the number of processes; the classic and rss
- * ports, the module's dump and --list keep a table of up to a.cap
- * processes.  The policy's regexes run only for processes the match
- * cache has not seen (mcache.h), since glibc's regexec() allocates;
- * rules that are only lists of names need no cache.
+ * needs, per process).  Its memory is bounded by the queue's length,
+ * not by the number of processes, on the paths the daemon takes by
+ * default (the modern port; the rss port from the module's dump); the
+ * classic port, the rss port from /proc and --list keep a table of up
+ * to a.cap processes.  The policy's regexes run only for processes the
+ * match cache has not seen (mcache.h), since glibc's regexec()
+ * allocates; rules that are only lists of names need no cache.
  *
  * The modern port's pass is lazy, as earlyoom's victim search is:
  * reading /proc is nearly all of a pass's cost (about 6-12 us per file
@@ -40,8 +41,11 @@
  * With the oomq module loaded a pass reads its task snapshot instead
  * (OOMQ_CMD_GET_TASKS, lib/oomq_tasks.h): every field of every process
  * in a few recvmsg() calls, so every port samples everything and no
- * lazy stage is needed.  Only the strings a rule matches beyond comm
- * and uid (cmdline, exe, cgroup path) still come from /proc.  A dump
+ * lazy stage is needed.  The modern and rss ports score each process as
+ * it comes and keep only the best queue_length queueable ones
+ * (struct rank_best); classic (whose badness adds the children's) and
+ * --list keep the whole table.  Only the strings a rule matches beyond
+ * comm and uid (cmdline, exe, cgroup path) still come from /proc.  A dump
  * that fails (the module unloaded, no CAP_NET_ADMIN) makes that pass
  * read /proc; AGENT_SOURCE_AUTO tries the dump again a few passes
  * later.
@@ -57,6 +61,7 @@
 #include "oomq_tasks.h"
 #include "policy.h"
 #include "proc_sample.h"
+#include "rank.h"
 #include "sample.h"
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
@@ -111,16 +116,16 @@ struct agent {
 	struct sample_sys sys;
 	struct mcache cache; /* rule matches of the last pass */
 	/*
-	 * The table: tab_size entries, cap or, if more, OOMQ_QUEUE_MAX
-	 * (zmem.h).  classic, rss, the dump and --list fill it; the lazy
-	 * pass uses only its first queue_length entries: the queueable it
-	 * kept.
+	 * The table: tab_size entries, cap or, if more, OOMQ_QUEUE_MAX + 1
+	 * (zmem.h).  classic, rss from /proc and --list fill it; the other
+	 * paths use only its first queue_length + 1 entries: the
+	 * queueable they kept.
 	 */
 	struct sample *tab;
 	struct agent_cand *cand; /* lazy first stage's heap, cand_max */
 	uint32_t *order; /* tab_size entries: ranking, first victim first */
 	char *queue; /* the text for /proc/oom, OOMQ_PROC_WRITE_MAX bytes */
-	size_t cap; /* processes a whole table (classic, dump, --list) takes */
+	size_t cap; /* processes a whole table (classic, --list) takes */
 	size_t tab_size;
 	size_t cand_max; /* room in cand (tests lower it) */
 	size_t n; /* in tab after the last pass */
@@ -131,6 +136,7 @@ struct agent {
 	bool dropped; /* lazy: the first stage left some out */
 	bool again; /* lazy: the first stage runs again, after last */
 	bool use_cache; /* the policy has regex rules, per pass */
+	struct rank_best best; /* dump: the best queue_length so far */
 	unsigned int need; /* PROC_NEED_* of the policy, per pass */
 	int full; /* sample every process fully (--list), never lazily */
 	size_t nranked; /* queueable in the last pass */

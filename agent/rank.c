@@ -128,6 +128,12 @@ static bool first_above(const void *x, const void *y, const void *ctx)
 			   &c->tab[*(const uint32_t *)y], c->port);
 }
 
+/* The last in queue order on top. */
+static bool last_above(const void *x, const void *y, const void *ctx)
+{
+	return first_above(y, x, ctx);
+}
+
 /*
  * The first @want of @order[0..@n) in queue order at the front: a heap
  * built in O(n), then @want pops, each to the end of the shrinking heap,
@@ -164,6 +170,46 @@ size_t rank_order(struct sample *tab, size_t n, const struct sample_sys *sys,
 	rank_select(order, k, want,
 		    &(struct rank_ctx){ .tab = tab, .port = port });
 	return k;
+}
+
+void rank_best_start(struct rank_best *b, struct sample *tab, uint32_t *heap,
+		     size_t max, const struct sample_sys *sys,
+		     enum badness_port port)
+{
+	b->tab = tab;
+	b->heap = heap;
+	b->n = 0;
+	b->max = max;
+	b->spare = 0;
+	b->sys = sys;
+	b->port = port;
+}
+
+/*
+ * The kept ones' slots are those of the heap: 0..n-1 until the first is
+ * left out, then all of 0..max but the spare, which is the slot of the
+ * one left out last.
+ */
+void rank_best_offer(struct rank_best *b)
+{
+	struct sample *s = &b->tab[b->spare];
+	uint32_t i = b->spare;
+
+	rank_score(s, b->sys, b->port);
+	if (rank_excluded(s))
+		return;
+	if (heap_offer(b->heap, &b->n, b->max, sizeof(i), &i, last_above,
+		       &(struct rank_ctx){ .tab = b->tab, .port = b->port }))
+		b->spare = i;
+	else
+		b->spare = (uint32_t)b->n;
+}
+
+size_t rank_best_end(struct rank_best *b)
+{
+	if (b->n == b->max && b->spare < b->max)
+		b->tab[b->spare] = b->tab[b->max];
+	return b->n;
 }
 
 int rank_format_queue(const struct sample *tab, const uint32_t *order, size_t n,

@@ -62,6 +62,44 @@ size_t rank_order(struct sample *tab, size_t n, const struct sample_sys *sys,
 		  enum badness_port port, size_t want, uint32_t *order);
 
 /*
+ * The best @max queueable samples of a stream, kept in a bounded heap as
+ * they come, so that ranking N processes needs room for @max, not N:
+ * what rank_order() would put first in the whole table is what it puts
+ * first in the kept ones.  The stream's samples are built in place:
+ *
+ *	rank_best_start(&b, tab, heap, max, sys, port);
+ *	for each process:
+ *		fill and classify *rank_best_slot(&b), then rank_best_offer(&b);
+ *	n = rank_best_end(&b);	(the kept ones are tab[0..n), in no order)
+ *
+ * @tab has room for @max + 1 samples (the kept and the one coming),
+ * @heap for @max indices.
+ */
+struct rank_best {
+	struct sample *tab;
+	uint32_t *heap; /* indices into tab, the last in queue order on top */
+	size_t n, max;
+	uint32_t spare; /* the slot the next sample is built in */
+	const struct sample_sys *sys;
+	enum badness_port port;
+};
+
+void rank_best_start(struct rank_best *b, struct sample *tab, uint32_t *heap,
+		     size_t max, const struct sample_sys *sys,
+		     enum badness_port port);
+
+static inline struct sample *rank_best_slot(struct rank_best *b)
+{
+	return &b->tab[b->spare];
+}
+
+/* Scores the slot's sample; keeps it if queueable and among the best. */
+void rank_best_offer(struct rank_best *b);
+
+/* Moves the kept ones to tab[0..n) and returns n. */
+size_t rank_best_end(struct rank_best *b);
+
+/*
  * The first @max PIDs of @order as "pid pid pid\n".  Returns the length,
  * or -ENOSPC when @size is too small (nothing useful is left in @buf).
  * An empty queue is "\n", which clears /proc/oom.

@@ -148,6 +148,74 @@ START_TEST(test_heap)
 }
 END_TEST
 
+/*
+ * The dump's bounded ranking: a table streamed through rank_best keeps
+ * exactly what rank_order() of the whole table queues first, and the
+ * queue text is the same byte for byte, in both ports the dump ranks so
+ * (_i: modern, rss), with ties, priority groups and the excluded.
+ */
+START_TEST(test_best_equals_order)
+{
+	enum { N = 200, ROOM = 256 };
+	static struct sample all[N], whole[N], kept[ROOM + 1];
+	static uint32_t order[ROOM], heap[ROOM];
+	static const size_t maxes[] = { 1, 2, 7, 32, 199, 200, 256 };
+	static char want[4096], got[4096];
+	enum badness_port port = _i ? BADNESS_RSS : BADNESS_MODERN;
+	unsigned int seed = 99;
+
+	for (size_t i = 0; i < N; i++) {
+		struct sample *s = &all[i];
+
+		seed = seed * 1103515245 + 12345;
+		*s = (struct sample)P((pid_t)(i * 37 % N + 1),
+				      (seed >> 8) % 5 * 1000,
+				      (uint16_t)((seed >> 12) % 4), 0, 0);
+		s->adjust = (int16_t)((int)((seed >> 16) % 3) - 1);
+		s->total_vm_kb = s->rss_kb * 2;
+		s->start_ticks = 1000;
+		switch ((seed >> 20) % 16) {
+		case 0:
+			s->flags = SAMPLE_KTHREAD | SAMPLE_NO_MM;
+			break;
+		case 1:
+			s->oom_score_adj = -1000;
+			break;
+		case 2:
+			s->flags = SAMPLE_NO_MM;
+			break;
+		case 3:
+			s->oom_score_adj = 300;
+			break;
+		}
+	}
+	for (size_t m = 0; m < ARRAY_SIZE(maxes); m++) {
+		size_t max = maxes[m], n, k;
+		struct rank_best b;
+
+		memcpy(whole, all, sizeof(all));
+		n = rank_order(whole, N, &sys, port, max, order);
+		ck_assert_int_gt(rank_format_queue(whole, order, n, max, want,
+						   sizeof(want)),
+				 0);
+		rank_best_start(&b, kept, heap, max, &sys, port);
+		for (size_t i = 0; i < N; i++) {
+			*rank_best_slot(&b) = all[i];
+			rank_best_offer(&b);
+		}
+		k = rank_best_end(&b);
+		ck_assert_uint_eq(k, n < max ? n : max);
+		ck_assert_uint_eq(rank_order(kept, k, &sys, port, max, order),
+				  k);
+		ck_assert_int_gt(rank_format_queue(kept, order, k, max, got,
+						   sizeof(got)),
+				 0);
+		ck_assert_msg(!strcmp(got, want),
+			      "max %zu: \"%s\", want \"%s\"", max, got, want);
+	}
+}
+END_TEST
+
 struct excluded_case {
 	const char *name;
 	struct sample s;
@@ -516,6 +584,7 @@ Suite *agent_rank_suite(void)
 	tcase_add_loop_test(tc, test_format, 0, ARRAY_SIZE(format_cases));
 	tcase_add_test(tc, test_format_max_queue);
 	tcase_add_test(tc, test_heap);
+	tcase_add_loop_test(tc, test_best_equals_order, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pass");
