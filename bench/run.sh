@@ -14,7 +14,9 @@
 # what already runs), then BENCH_ROUNDS rounds each measure, back to back:
 #   - oomqd-pass with the built-in defaults (modern port, no rules);
 #   - oomqd-pass with the shipped agent/oomqd.conf (rules on comm);
-#   - modern-static: the defaults again, statically linked (RSS floor);
+#   - modern-static and $CONF-static: both again, statically linked,
+#     as the daemon ships for small systems (no shared libc pages in the
+#     peak RSS);
 #   - earlyoom --dryrun (see measure_earlyoom for what is counted);
 #   - earlyoom --dryrun with $CONF's rules on names as --prefer and
 #     --avoid (conf_regex), the like-for-like peer of the $CONF run:
@@ -27,9 +29,9 @@
 # Every run above reads /proc (-s proc).  With the oomq module loaded
 # (/proc/oom exists: make bench-vm runs this script in a guest that has
 # it) each round also measures the same passes from the module's task
-# dump: modern-netlink, $CONF-netlink and modern-netlink-static, and
-# dump-only-netlink, the dump alone with nothing ranked (its share).  The
-# report compares every oomqd run against the earlyoom of its size.
+# dump: modern-netlink, $CONF-netlink, modern-netlink-static and
+# $CONF-netlink-static, and dump-only-netlink, the dump alone with
+# nothing ranked (its share).  The report compares every oomqd run against the earlyoom of its size.
 #
 # Cleanup is unconditional (trap on EXIT, INT, TERM): earlyoom is killed,
 # bench-spawn is told to SIGKILL and reap its children, and pid_max and
@@ -270,12 +272,15 @@ for n in $SIZES; do
 		measure_oomqd "$n" "$round" modern -s proc
 		measure_oomqd "$n" "$round" "$CONF" -c "$CONF" -s proc
 		measure_oomqd "$n" "$round" modern-static -s proc
+		measure_oomqd "$n" "$round" "$CONF-static" -c "$CONF" -s proc
 		if [ -e /proc/oom ]; then
 			measure_oomqd "$n" "$round" modern-netlink -s netlink
 			measure_oomqd "$n" "$round" "$CONF-netlink" -c "$CONF" \
 				-s netlink
 			measure_oomqd "$n" "$round" modern-netlink-static \
 				-s netlink
+			measure_oomqd "$n" "$round" "$CONF-netlink-static" \
+				-c "$CONF" -s netlink
 			# Of which the dump itself: kernel and transport.
 			measure_oomqd "$n" "$round" dump-only-netlink \
 				-s netlink -D
