@@ -106,6 +106,7 @@ void policy_free(struct policy *p)
 		}
 	}
 	p->nrules = 0;
+	p->comm_indexed = false;
 }
 
 /* A whole decimal integer in [min, max], or an error naming the key. */
@@ -669,6 +670,59 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
+_Static_assert(POLICY_RULES_MAX <= 64, "a rule is a bit of uint64_t");
+
+/* FNV-1a: comm is at most 15 bytes, the table at most 256 slots. */
+static unsigned int comm_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h & (POLICY_COMM_SLOTS - 1);
+}
+
+/* @name's slot, or the free slot where it would go (never full). */
+static unsigned int comm_slot(const struct policy *p, const char *name)
+{
+	unsigned int i = comm_hash(name);
+
+	while (p->comm_index[i].name[0] && strcmp(p->comm_index[i].name, name))
+		i = (i + 1) & (POLICY_COMM_SLOTS - 1);
+	return i;
+}
+
+/*
+ * The comm index of the rules' name lists.  A name of 16 bytes or more
+ * can never equal a comm (TASK_COMM_LEN - 1 at most) and is left out,
+ * as strcmp() would never have matched it either.
+ */
+static void index_comm_names(struct policy *p)
+{
+	unsigned int used = 0;
+
+	memset(p->comm_index, 0, sizeof(p->comm_index));
+	p->comm_indexed = false;
+	for (unsigned int i = 0; i < p->nrules; i++) {
+		const char *n = p->rules[i].names[POLICY_COMM];
+
+		for (; n && *n; n += strlen(n) + 1) {
+			struct policy_comm_name *slot;
+
+			if (strlen(n) >= SAMPLE_COMM_LEN)
+				continue;
+			slot = &p->comm_index[comm_slot(p, n)];
+			if (!slot->name[0]) {
+				if (++used > POLICY_COMM_SLOTS / 4 * 3)
+					return;
+				strcpy(slot->name, n);
+			}
+			slot->rules |= 1ull << i;
+		}
+	}
+	p->comm_indexed = true;
+}
+
 int policy_parse_buf(struct policy *p, const char *text, size_t len)
 {
 	struct parse_ctx c = { .p = p, .pos = text, .end = text + len };
@@ -685,6 +739,7 @@ int policy_parse_buf(struct policy *p, const char *text, size_t len)
 	ret = ini_parse_stream(reader, &c, handler, &c);
 	check_handled(&c);
 	finish_rule(&c);
+	index_comm_names(p);
 	if (ret > 0 && !p->nerrors)
 		add_error(p, (unsigned int)ret, "syntax error");
 	else if (ret < 0)
@@ -807,8 +862,12 @@ static bool match_user(const struct policy_rule *r, uid_t uid)
 	return !match(r, POLICY_USER, num);
 }
 
+/*
+ * @listed: the comm index's verdict for this rule, when @r's comm is a
+ * name list and the policy has the index (then no strcmp() here).
+ */
 static bool rule_matches(const struct policy_rule *r, const struct sample *s,
-			 const struct sample_text *t)
+			 const struct sample_text *t, int listed)
 {
 	const char *str[POLICY_NFIELDS] = {
 		[POLICY_COMM] = s->comm,
@@ -820,7 +879,10 @@ static bool rule_matches(const struct policy_rule *r, const struct sample *s,
 	for (int f = 0; f < POLICY_NFIELDS; f++) {
 		if (!(r->fields & (1u << f)))
 			continue;
-		if (f == POLICY_USER) {
+		if (f == POLICY_COMM && listed >= 0 && r->names[f]) {
+			if (!listed)
+				return false;
+		} else if (f == POLICY_USER) {
 			if (!match_user(r, s->uid))
 				return false;
 		} else if (!*str[f] || match(r, f, str[f])) {
@@ -835,14 +897,18 @@ void policy_classify(struct sample *s, const struct sample_text *text,
 		     void *policy)
 {
 	const struct policy *p = policy;
+	uint64_t listed = 0;
 
 	s->rule = SAMPLE_NO_RULE;
 	s->adjust = 0;
 	s->priority = (uint16_t)p->default_priority;
+	if (p->comm_indexed && p->nrules)
+		listed = p->comm_index[comm_slot(p, s->comm)].rules;
 	for (unsigned int i = 0; i < p->nrules; i++) {
 		const struct policy_rule *r = &p->rules[i];
+		int in_list = p->comm_indexed ? (int)((listed >> i) & 1) : -1;
 
-		if (!rule_matches(r, s, text))
+		if (!rule_matches(r, s, text, in_list))
 			continue;
 		/* The first matching rule decides, in file order. */
 		s->rule = (int16_t)i;

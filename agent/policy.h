@@ -84,6 +84,19 @@ struct policy_error {
 	char msg[POLICY_ERROR_LEN];
 };
 
+/*
+ * Every name in the rules' match_comm name lists, in one open-addressing
+ * table: which rules list it.  A process's comm is then looked up once,
+ * instead of strcmp() against each name of each rule (43 names in the
+ * shipped config, every process, every pass).
+ */
+#define POLICY_COMM_SLOTS 256 /* power of two, filled at most 3/4 */
+
+struct policy_comm_name {
+	char name[SAMPLE_COMM_LEN]; /* "" marks a free slot */
+	uint64_t rules; /* bit i: rules[i] lists the name */
+};
+
 struct policy {
 	enum badness_port port;
 	unsigned int queue_length; /* PIDs written, 1 .. OOMQ_QUEUE_MAX */
@@ -93,6 +106,8 @@ struct policy {
 	struct policy_thresholds th;
 	struct policy_rule rules[POLICY_RULES_MAX];
 	unsigned int nrules;
+	struct policy_comm_name comm_index[POLICY_COMM_SLOTS];
+	bool comm_indexed; /* false: more names than fit, strcmp() each */
 	struct policy_error errors[POLICY_ERRORS_MAX];
 	unsigned int nerrors; /* of the last parse; may exceed the array */
 };

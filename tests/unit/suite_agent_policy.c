@@ -442,6 +442,107 @@ START_TEST(test_name_lists)
 }
 END_TEST
 
+/*
+ * The comm index gives the verdict strcmp() over each rule's names
+ * gives: names shared by rules (the first rule wins), a name list ANDed
+ * with a user, regex rules between, names too long to be a comm.
+ */
+static const char index_conf[] =
+	"[rule a]\n"
+	"match_comm = ^(cc1|make|shared)$\n"
+	"match_user = ^root$\n"
+	"priority = 300\n"
+	"[rule b]\n"
+	"match_comm = ^(shared|ld\\.lld|a-name-longer-than-15)$\n"
+	"priority = 200\n"
+	"[rule c]\n"
+	"match_comm = ^mak.$\n"
+	"action = avoid\n"
+	"[rule d]\n"
+	"match_comm = ^(cc1|a-name-longer-t)$\n"
+	"action = protect\n";
+
+START_TEST(test_comm_index)
+{
+	static const char *const comms[] = {
+		"cc1",	  "make", "shared",	     "ld.lld",
+		"ldxlld", "makx", "a-name-longer-t", "",
+		"other",  "cc",	  "cc1plus",	     "a-name-longer-than-15",
+	};
+	static const uid_t uids[] = { 0, 1000 };
+
+	ck_assert_int_eq(parse(index_conf), 0);
+	ck_assert(pol.comm_indexed);
+	for (size_t i = 0; i < ARRAY_SIZE(comms); i++) {
+		for (size_t u = 0; u < ARRAY_SIZE(uids); u++) {
+			struct sample x = { .pid = 2, .uid = uids[u] };
+			struct sample y;
+			struct sample_text t = { .cmdline = "" };
+
+			snprintf(x.comm, sizeof(x.comm), "%s", comms[i]);
+			y = x;
+			policy_classify(&x, &t, &pol);
+			pol.comm_indexed = false;
+			policy_classify(&y, &t, &pol);
+			pol.comm_indexed = true;
+			ck_assert_msg(
+				x.rule == y.rule && x.priority == y.priority &&
+					x.adjust == y.adjust,
+				"'%s' uid %u: index rule %d, strcmp %d", x.comm,
+				(unsigned int)uids[u], x.rule, y.rule);
+		}
+	}
+	/* A few by hand: the first matching rule decides. */
+	{
+		struct sample s = { .pid = 2, .uid = 1000, .comm = "cc1" };
+		struct sample_text t = { .cmdline = "" };
+
+		policy_classify(&s, &t, &pol);
+		ck_assert_int_eq(s.rule, 3); /* not root: a fails, d protects */
+		s.uid = 0;
+		policy_classify(&s, &t, &pol);
+		ck_assert_int_eq(s.rule, 0);
+		snprintf(s.comm, sizeof(s.comm), "shared");
+		s.uid = 1000;
+		policy_classify(&s, &t, &pol);
+		ck_assert_int_eq(s.rule, 1);
+	}
+}
+END_TEST
+
+/*
+ * More names than the index holds (a line is at most 198 bytes: seven
+ * rules of 30): strcmp() them, same verdicts.
+ */
+START_TEST(test_comm_index_full)
+{
+	static char conf[8192];
+	struct sample s = { .pid = 2 };
+	struct sample_text t = { .cmdline = "" };
+	int len = 0;
+
+	for (int r = 0; r < 7; r++) {
+		len += snprintf(conf + len, sizeof(conf) - len,
+				"[rule r%d]\nmatch_comm = ^(", r);
+		for (int i = 0; i < 30; i++)
+			len += snprintf(conf + len, sizeof(conf) - len, "%sn%d",
+					i ? "|" : "", r * 30 + i);
+		len += snprintf(conf + len, sizeof(conf) - len,
+				")$\nadjust = %d\n", r + 1);
+	}
+	ck_assert_int_eq(parse(conf), 0);
+	ck_assert(pol.rules[6].names[POLICY_COMM]);
+	ck_assert(!pol.comm_indexed);
+	snprintf(s.comm, sizeof(s.comm), "n209");
+	policy_classify(&s, &t, &pol);
+	ck_assert_int_eq(s.rule, 6);
+	ck_assert_int_eq(s.adjust, 7);
+	snprintf(s.comm, sizeof(s.comm), "n210");
+	policy_classify(&s, &t, &pol);
+	ck_assert_int_eq(s.rule, SAMPLE_NO_RULE);
+}
+END_TEST
+
 Suite *agent_policy_suite(void)
 {
 	Suite *s = suite_create("agent_policy");
@@ -462,6 +563,8 @@ Suite *agent_policy_suite(void)
 	tcase_add_loop_test(tc, test_classify, 0, ARRAY_SIZE(classify_cases));
 	tcase_add_test(tc, test_needs);
 	tcase_add_test(tc, test_name_lists);
+	tcase_add_test(tc, test_comm_index);
+	tcase_add_test(tc, test_comm_index_full);
 	tcase_add_test(tc, test_uses_regex);
 	suite_add_tcase(s, tc);
 	return s;
