@@ -14,8 +14,9 @@
  * per process only for the key would cost more than the comm it hashes.
  *
  * Only a policy with a rule that needs regexec() uses the cache: when
- * every rule is a list of names, policy_classify() is a few strcmp()
- * and allocates nothing (policy_uses_regex()).
+ * every rule is a list of names, policy_classify() is one lookup of comm
+ * in the policy's index of those names and allocates nothing
+ * (policy_uses_regex()).
  *
  * One table of a fixed number of slots, allocated once, open addressing
  * by pid (linear probing).  Each entry carries the pass that last added

@@ -47,7 +47,8 @@ struct policy_rule {
 	/*
 	 * Per field, a pattern that is only a list of names (^(a|b\.c)$)
 	 * as those names, each NUL-ended, an empty one last: matched with
-	 * strcmp(), no regex_t compiled.  NULL: re[] is compiled.
+	 * strcmp() (comm: through comm_index), no regex_t compiled.  NULL:
+	 * re[] is compiled.
 	 */
 	char *names[POLICY_NFIELDS];
 	uid_t uids[POLICY_UIDS_MAX]; /* users whose name matched at load */
