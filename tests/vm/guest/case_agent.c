@@ -273,6 +273,27 @@ static long mem_available_mib(void)
 }
 
 /*
+ * MemAvailable once it has stopped rising or falling (by 1 MiB in
+ * 200 ms; 2 s at most): right after a big holder is reaped the figure
+ * still moves, and a squeeze sized on it fell short (CI: MemAvailable
+ * 25, 32, then 34 MiB under squeezes aimed at 25, and once not below
+ * pause_pct at all).
+ */
+static long settled_mem_available_mib(void)
+{
+	long prev = mem_available_mib(), cur = prev;
+
+	for (int i = 0; i < 10; i++) {
+		sleep_ms(200);
+		cur = mem_available_mib();
+		if (cur >= prev - 1 && cur <= prev + 1)
+			break;
+		prev = cur;
+	}
+	return cur;
+}
+
+/*
  * Squeeze MemAvailable to PRESSURE_AVAIL_PCT of RAM (below oomqd's
  * default 10% "high" threshold) and wait until the agent has logged the
  * rise out of "calm".  The holder has oom_score_adj -500, so big stays
@@ -283,7 +304,7 @@ static long mem_available_mib(void)
 
 static pid_t press_agent(struct outcome *o, pid_t agent)
 {
-	long avail = mem_available_mib();
+	long avail = settled_mem_available_mib();
 	long want = (long)mem_total_mib() * PRESSURE_AVAIL_PCT / 100;
 	struct holder_opts h = { .name = "pressure", .adj = -500 };
 	long long end = now_ms() + PRESSURE_NOTICE_MS;
@@ -597,8 +618,11 @@ static bool wait_stopped(struct outcome *o, pid_t agent, const pid_t *job,
 			return false;
 		sleep_ms(50);
 	} while (now_ms() < end);
-	return failf(o, "%d of %d jobs stopped %u ms %s, want %d; oomqd: %s", n,
-		     PAUSE_JOBS, timeout_ms, when, want, agent_log_tail());
+	return failf(
+		o,
+		"%d of %d jobs stopped %u ms %s, want %d; MemAvailable %ld MiB; oomqd: %s",
+		n, PAUSE_JOBS, timeout_ms, when, want, mem_available_mib(),
+		agent_log_tail());
 }
 
 /* A started agent that has ranked once, or -1 (failed). */
