@@ -600,12 +600,65 @@ static int stopped_jobs(const pid_t *job)
 	return n;
 }
 
-/* Wait until @want jobs are stopped; the most seen goes to *@most. */
+/*
+ * The squeeze of a pause phase: press_agent()'s holder and the top-ups.
+ * On 6.12 MemAvailable crept back up by ~10 MiB within seconds of a
+ * squeeze (CI), and oomqd rightly stops no second job while memory is
+ * rising; a top-up holds it at PRESSURE_AVAIL_PCT, as a build that keeps
+ * allocating would.
+ */
+#define SQUEEZE_MAX 8
+
+struct squeeze {
+	pid_t pid[SQUEEZE_MAX];
+	int n;
+};
+
+static bool squeeze_start(struct outcome *o, pid_t agent, struct squeeze *sq)
+{
+	sq->n = 0;
+	sq->pid[0] = press_agent(o, agent);
+	if (sq->pid[0] < 0)
+		return false;
+	sq->n = 1;
+	return true;
+}
+
+/*
+ * MemAvailable back above the squeeze's aim: hold that, and 3 MiB more,
+ * so that it falls below where oomqd made its last stop (it stops again
+ * only while memory is not rising).
+ */
+static void squeeze_top_up(struct squeeze *sq)
+{
+	long want = (long)mem_total_mib() * PRESSURE_AVAIL_PCT / 100;
+	long avail = mem_available_mib();
+	struct holder_opts h = { .name = "pressure", .adj = -500 };
+	pid_t pid;
+
+	if (sq->n == SQUEEZE_MAX || avail < 0 || avail <= want + 1)
+		return;
+	h.mib = (unsigned int)(avail - want + 3);
+	pid = spawn_holder(&h);
+	if (pid > 0)
+		sq->pid[sq->n++] = pid;
+}
+
+static void squeeze_end(struct squeeze *sq)
+{
+	while (sq->n)
+		kill_reap(sq->pid[--sq->n]);
+}
+
+/*
+ * Wait until @want jobs are stopped; the most seen goes to *@most.  With
+ * @sq, the squeeze is topped up every half second it is not there yet.
+ */
 static bool wait_stopped(struct outcome *o, pid_t agent, const pid_t *job,
 			 int want, int *most, unsigned int timeout_ms,
-			 const char *when)
+			 const char *when, struct squeeze *sq)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = now_ms() + timeout_ms, top_up = now_ms() + 500;
 	int n;
 
 	do {
@@ -616,6 +669,10 @@ static bool wait_stopped(struct outcome *o, pid_t agent, const pid_t *job,
 			return true;
 		if (agent_dead(o, agent, when))
 			return false;
+		if (sq && now_ms() >= top_up) {
+			squeeze_top_up(sq);
+			top_up = now_ms() + 500;
+		}
 		sleep_ms(50);
 	} while (now_ms() < end);
 	return failf(
@@ -653,7 +710,8 @@ static pid_t agent_ranked(struct outcome *o)
 void case_agent_pauses(struct outcome *o)
 {
 	struct holder_opts h = { .mib = 8 };
-	pid_t job[PAUSE_JOBS], agent, pressure;
+	pid_t job[PAUSE_JOBS], agent;
+	struct squeeze sq = { .n = 0 };
 	int most = 0;
 
 	for (int i = 0; i < PAUSE_JOBS; i++) {
@@ -668,9 +726,9 @@ void case_agent_pauses(struct outcome *o)
 	agent = agent_ranked(o);
 	if (agent < 0)
 		return;
-	pressure = press_agent(o, agent);
-	if (pressure < 0 || !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most,
-					  PAUSE_WAIT_MS, "under pressure"))
+	if (!squeeze_start(o, agent, &sq) ||
+	    !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most, PAUSE_WAIT_MS,
+			  "under pressure", &sq))
 		return;
 	sleep_ms(PAUSE_HOLD_MS);
 	if (stopped_jobs(job) > most)
@@ -680,18 +738,18 @@ void case_agent_pauses(struct outcome *o)
 	notef(o, "%d of %d jobs stopped at MemAvailable %ld MiB", most,
 	      PAUSE_JOBS, mem_available_mib());
 
-	kill_reap(pressure);
+	squeeze_end(&sq);
 	if (!wait_stopped(o, agent, job, 0, &most, PAUSE_WAIT_MS,
-			  "after the pressure ended"))
+			  "after the pressure ended", NULL))
 		return;
 	if (!agent_logged("memory is back"))
 		failf(o, "no \"memory is back\" continue logged: %s",
 		      agent_log_tail());
 	notef(o, "all continued after the pressure ended");
 
-	pressure = press_agent(o, agent);
-	if (pressure < 0 || !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most,
-					  PAUSE_WAIT_MS, "pressed again"))
+	if (!squeeze_start(o, agent, &sq) ||
+	    !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most, PAUSE_WAIT_MS,
+			  "pressed again", &sq))
 		return;
 	kill(agent, SIGTERM);
 	while (waitpid(agent, NULL, 0) < 0 && errno == EINTR)
@@ -702,25 +760,24 @@ void case_agent_pauses(struct outcome *o)
 		      stopped_jobs(job));
 	else
 		notef(o, "oomqd continued the stopped jobs when it exited");
-	kill_reap(pressure);
+	squeeze_end(&sq);
 
 	agent = agent_ranked(o);
 	if (agent < 0)
 		return;
-	pressure = press_agent(o, agent);
-	if (pressure < 0 ||
+	if (!squeeze_start(o, agent, &sq) ||
 	    !wait_stopped(o, agent, job, PAUSE_JOBS - 1, &most, PAUSE_WAIT_MS,
-			  "pressed a third time"))
+			  "pressed a third time", &sq))
 		return;
 	kill_reap(agent);
 	sleep_ms(200);
 	if (stopped_jobs(job) != PAUSE_JOBS - 1)
 		failf(o, "%d jobs stopped after SIGKILL to oomqd, want %d",
 		      stopped_jobs(job), PAUSE_JOBS - 1);
-	kill_reap(pressure);
+	squeeze_end(&sq);
 	agent = agent_start(o);
 	if (agent < 0 || !wait_stopped(o, agent, job, 0, &most, PAUSE_WAIT_MS,
-				       "after oomqd started again"))
+				       "after oomqd started again", NULL))
 		return;
 	if (!agent_logged("an earlier oomqd left stopped"))
 		failf(o, "the new oomqd did not say it continued them: %s",
