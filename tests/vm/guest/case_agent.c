@@ -69,6 +69,18 @@ static bool agent_logged(const char *what)
 	return read_text(AGENT_LOG, buf, sizeof(buf)) > 0 && strstr(buf, what);
 }
 
+/*
+ * agent_logged() within @ms: for a line oomqd writes just after the act
+ * the case saw (it continues the jobs, then says so).
+ */
+static bool agent_logs(const char *what, unsigned int ms)
+{
+	for (long long end = now_ms() + ms; !agent_logged(what); sleep_ms(50))
+		if (now_ms() > end)
+			return false;
+	return true;
+}
+
 /* The last line the agent logged, for a failure's detail. */
 static const char *agent_log_tail(void)
 {
@@ -742,7 +754,7 @@ void case_agent_pauses(struct outcome *o)
 	if (!wait_stopped(o, agent, job, 0, &most, PAUSE_WAIT_MS,
 			  "after the pressure ended", NULL))
 		return;
-	if (!agent_logged("memory is back"))
+	if (!agent_logs("memory is back", 2000))
 		failf(o, "no \"memory is back\" continue logged: %s",
 		      agent_log_tail());
 	notef(o, "all continued after the pressure ended");
@@ -779,7 +791,7 @@ void case_agent_pauses(struct outcome *o)
 	if (agent < 0 || !wait_stopped(o, agent, job, 0, &most, PAUSE_WAIT_MS,
 				       "after oomqd started again", NULL))
 		return;
-	if (!agent_logged("an earlier oomqd left stopped"))
+	if (!agent_logs("an earlier oomqd left stopped", 2000))
 		failf(o, "the new oomqd did not say it continued them: %s",
 		      agent_log_tail());
 	else
