@@ -106,8 +106,9 @@ void agent_policy_changed(struct agent *a)
 }
 
 /*
- * proc_classify_fn: the rules' verdict.  Name lists cost a few strcmp();
- * regexes run only for processes the cache has not seen.
+ * proc_classify_fn: the rules' verdict.  Name lists cost one lookup in
+ * the policy's comm index; regexes run only for processes the cache has
+ * not seen.
  */
 static void classify(struct sample *s, const struct sample_text *text,
 		     void *ctx)
