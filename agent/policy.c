@@ -899,24 +899,33 @@ void policy_classify(struct sample *s, const struct sample_text *text,
 	const struct policy *p = policy;
 	uint64_t listed = 0;
 
-	s->rule = SAMPLE_NO_RULE;
-	s->adjust = 0;
-	s->priority = (uint16_t)p->default_priority;
 	if (p->comm_indexed && p->nrules)
 		listed = p->comm_index[comm_slot(p, s->comm)].rules;
 	for (unsigned int i = 0; i < p->nrules; i++) {
-		const struct policy_rule *r = &p->rules[i];
 		int in_list = p->comm_indexed ? (int)((listed >> i) & 1) : -1;
 
-		if (!rule_matches(r, s, text, in_list))
-			continue;
 		/* The first matching rule decides, in file order. */
-		s->rule = (int16_t)i;
-		s->adjust = (int16_t)r->adjust;
-		if (r->action == POLICY_PROTECT)
-			s->priority = 0;
-		else if (r->priority >= 0)
-			s->priority = (uint16_t)r->priority;
-		return;
+		if (rule_matches(&p->rules[i], s, text, in_list)) {
+			policy_apply(p, (int)i, s);
+			return;
+		}
 	}
+	policy_apply(p, SAMPLE_NO_RULE, s);
+}
+
+void policy_apply(const struct policy *p, int rule, struct sample *s)
+{
+	const struct policy_rule *r;
+
+	s->rule = (int16_t)rule;
+	s->adjust = 0;
+	s->priority = (uint16_t)p->default_priority;
+	if (rule < 0)
+		return;
+	r = &p->rules[rule];
+	s->adjust = (int16_t)r->adjust;
+	if (r->action == POLICY_PROTECT)
+		s->priority = 0;
+	else if (r->priority >= 0)
+		s->priority = (uint16_t)r->priority;
 }

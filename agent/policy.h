@@ -137,6 +137,11 @@ bool policy_uses_regex(const struct policy *p);
 /* proc_classify_fn: sets s->rule, s->adjust, s->priority. */
 void policy_classify(struct sample *s, const struct sample_text *text,
 		     void *policy);
+/*
+ * What policy_classify() sets when rule @rule (or SAMPLE_NO_RULE)
+ * decides: the verdict again without matching (verdicts.h).
+ */
+void policy_apply(const struct policy *p, int rule, struct sample *s);
 
 const char *policy_action_name(enum policy_action a);
 
