@@ -39,6 +39,10 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->queue_len = 0;
 	a->truncated = 0;
 	a->use_cache = false;
+	a->listen = false;
+	a->events.sk = NULL;
+	a->events_err = 0;
+	a->real_proc = !strcmp(proc_root, "/proc");
 	a->cap = cap;
 	/* The bounded paths keep up to a queue and build one more. */
 	a->tab_size = cap > OOMQ_QUEUE_MAX ? cap : OOMQ_QUEUE_MAX + 1;
@@ -70,11 +74,16 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	ret = mcache_init(&a->cache, AGENT_CACHE_SIZE);
 	if (ret)
 		goto err_free;
-	ret = proc_sampler_open(&a->sampler, proc_root);
+	ret = verdicts_init(&a->verdicts);
 	if (ret)
 		goto err_cache;
+	ret = proc_sampler_open(&a->sampler, proc_root);
+	if (ret)
+		goto err_verdicts;
 	return 0;
 
+err_verdicts:
+	verdicts_fini(&a->verdicts);
 err_cache:
 	mcache_fini(&a->cache);
 err_free:
@@ -94,15 +103,48 @@ void agent_fini(struct agent *a)
 	free(a->dump);
 	a->dump = NULL;
 	proc_sampler_close(&a->sampler);
+	cn_proc_close(&a->events);
+	verdicts_fini(&a->verdicts);
 	mcache_fini(&a->cache);
 	free(a->queue);
 	a->queue = NULL;
 	free_arrays(a);
 }
 
+/*
+ * Events serve the lazy pass from /proc (a whole table reads stat and
+ * status anyway), and only rules on what they report: comm and uid.
+ */
+static bool events_fit(const struct agent *a)
+{
+	unsigned int need = policy_needs(&a->policy);
+
+	return a->real_proc && a->source != AGENT_SOURCE_DUMP && need &&
+	       !(need & ~(PROC_NEED_COMM | PROC_NEED_UID));
+}
+
+/* Listen or stop as the policy now asks; nothing remembered holds. */
+static int events_update(struct agent *a)
+{
+	verdicts_forget(&a->verdicts);
+	a->events_err = 0;
+	if (!a->listen || !events_fit(a))
+		cn_proc_close(&a->events);
+	else if (!a->events.sk)
+		a->events_err = cn_proc_open(&a->events);
+	return a->events_err;
+}
+
+int agent_listen(struct agent *a)
+{
+	a->listen = true;
+	return events_update(a);
+}
+
 void agent_policy_changed(struct agent *a)
 {
 	mcache_clear(&a->cache);
+	events_update(a);
 }
 
 /*
@@ -271,6 +313,16 @@ static void count_failure(struct proc_sampler *ps, int err)
 }
 
 /*
+ * A process whose files did not read, and not because it is gone, may
+ * match a rule: the events cannot vouch for it next time.
+ */
+static void events_unread(struct agent *a, int err)
+{
+	if (a->events.sk && err != -ESRCH)
+		verdicts_put(&a->verdicts, 0, VERDICT_UNKNOWN);
+}
+
+/*
  * The rules' verdict from the files they match, read this pass.  The
  * match cache is keyed by pid and a hash of every input a rule reads
  * (comm, uid, cmdline, exe, cgroup: whichever the rules name), with no
@@ -286,16 +338,27 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 	struct proc_sampler *ps = &a->sampler;
 	struct sample s = { .pid = pid, .rule = SAMPLE_NO_RULE };
 	struct sample_text t;
-	int ret = 0;
+	int rule = VERDICT_UNKNOWN, ret = 0;
 
+	if (a->events.sk)
+		rule = verdicts_get(&a->verdicts, pid);
+	if (rule != VERDICT_UNKNOWN) {
+		policy_apply(&a->policy, rule, &s);
+		goto out;
+	}
 	if (a->need & PROC_NEED_COMM)
 		ret = proc_read_comm(ps, pid, s.comm);
 	if (!ret && (a->need & PROC_NEED_UID))
 		ret = proc_read_uid(ps, pid, &s.uid, &s.euid);
-	if (ret)
+	if (ret) {
+		events_unread(a, ret);
 		return ret;
+	}
 	proc_read_text(ps, pid, a->need, &t);
 	classify(&s, &t, a);
+	if (a->events.sk)
+		verdicts_put(&a->verdicts, pid, s.rule);
+out:
 	c->rule = s.rule;
 	c->adjust = s.adjust;
 	c->priority = s.priority;
@@ -348,6 +411,8 @@ static int first_stage(pid_t pid, void *ctx)
 	if (pid == ps->self)
 		return 0;
 	ret = proc_read_oom_score(ps, pid, &score);
+	if (ret)
+		events_unread(a, ret);
 	c.pid = pid;
 	c.rule = SAMPLE_NO_RULE;
 	c.adjust = 0;
@@ -418,6 +483,19 @@ static void second_stage(struct agent *a, size_t want)
 }
 
 /*
+ * What changed since the last walk, from the events waiting: lost ones
+ * (the socket overran between passes) mean this walk reads everyone.
+ */
+static void events_begin(struct agent *a)
+{
+	if (!a->events.sk)
+		return;
+	if (cn_proc_drain(&a->events, verdicts_dirty, &a->verdicts))
+		verdicts_forget(&a->verdicts);
+	verdicts_begin(&a->verdicts);
+}
+
+/*
  * Lazily: the first stage for everyone, keeping the best few, then full
  * samples of those best first until queue_length are queueable.  The
  * heap costs O(log room) for a candidate that gets in and one
@@ -443,7 +521,10 @@ static int rank_lazy(struct agent *a)
 	do {
 		a->ncand = 0;
 		a->dropped = false;
+		events_begin(a);
 		ret = proc_for_each_pid(ps, first_stage, a);
+		if (a->events.sk)
+			verdicts_end(&a->verdicts, !ret);
 		if (ret)
 			break;
 		second_stage(a, want);

@@ -57,12 +57,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cn_proc.h"
 #include "mcache.h"
 #include "oomq_tasks.h"
 #include "policy.h"
 #include "proc_sample.h"
 #include "rank.h"
 #include "sample.h"
+#include "verdicts.h"
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
 
@@ -115,6 +117,8 @@ struct agent {
 	struct proc_sampler sampler;
 	struct sample_sys sys;
 	struct mcache cache; /* rule matches of the last pass */
+	struct cn_proc events; /* process events, after agent_listen() */
+	struct verdicts verdicts; /* what the events keep exact */
 	/*
 	 * The table: tab_size entries, cap or, if more, OOMQ_QUEUE_MAX + 1
 	 * (zmem.h).  classic, rss from /proc and --list fill it; the other
@@ -136,6 +140,9 @@ struct agent {
 	bool dropped; /* lazy: the first stage left some out */
 	bool again; /* lazy: the first stage runs again, after last */
 	bool use_cache; /* the policy has regex rules, per pass */
+	bool listen; /* agent_listen() was called */
+	bool real_proc; /* the root is /proc, not a fixture */
+	int events_err; /* why agent_listen() is not listening, or 0 */
 	struct rank_best best; /* dump: the best queue_length so far */
 	unsigned int need; /* PROC_NEED_* of the policy, per pass */
 	int full; /* sample every process fully (--list), never lazily */
@@ -159,9 +166,19 @@ void agent_fini(struct agent *a);
 
 /*
  * Call after replacing a->policy (a reload): the remembered matches
- * belong to the old rules.
+ * belong to the old rules, and the new ones may want events or not.
  */
 void agent_policy_changed(struct agent *a);
+
+/*
+ * For a daemon, which passes again and again: listen to the kernel's
+ * process events (cn_proc.h) while the policy's rules read only comm
+ * and uid, so a pass from /proc classifies only new and changed
+ * processes (verdicts.h).  0 when listening or not needed (then
+ * a->events.sk is NULL), else why not (-EPERM without CAP_NET_ADMIN),
+ * also kept in a->events_err; passes work the same either way.
+ */
+int agent_listen(struct agent *a);
 
 /* Samples and ranks into a->order and a->queue; writes nothing. */
 int agent_rank(struct agent *a);

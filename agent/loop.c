@@ -578,6 +578,19 @@ static uint32_t tick(struct loop *l, uint64_t now)
 
 static void open_cgroup_psi(struct loop *l);
 
+/* Whether rules on comm and uid read only new and changed processes. */
+static void log_events(const struct agent *a)
+{
+	if (a->events.sk)
+		logmsg(LOG_INFO, "process events: rules re-read comm and uid "
+				 "of new and changed processes only");
+	else if (a->events_err)
+		logmsg(LOG_INFO,
+		       "process events: %s: rules read every process's "
+		       "comm each pass",
+		       strerror(-a->events_err));
+}
+
 static void reload(struct loop *l)
 {
 	/* Static: struct policy is ~100 KiB of compiled rules. */
@@ -603,6 +616,7 @@ static void reload(struct loop *l)
 	policy_free(&l->a->policy);
 	l->a->policy = np;
 	agent_policy_changed(l->a);
+	log_events(l->a);
 	l->pcfg = pc;
 	l->kill.cfg = kc;
 	/* psi_cgroup may name another cgroup now, or none. */
@@ -750,6 +764,8 @@ static void start(struct loop *l)
 		       strerror(-ret));
 	}
 	open_pause_file(l);
+	agent_listen(l->a);
+	log_events(l->a);
 	/* Last: everything the loop needs is allocated by now. */
 	protect_self(&pr);
 	log_protect(&pr);

@@ -7,9 +7,14 @@
  * on the host) over the live /proc, and prints one line of key=value
  * pairs that bench/run.sh records:
  *
- *   procs=1003 skipped=0 passes=12 cpu_us=361234 us_per_pass=30102.8
- *   us_per_proc=30.01 hwm_kb=2212 rss_anon_kb=1312 truncated=0
+ *   source=proc events=on classified=2 procs=1003 skipped=0 passes=12
+ *   cpu_us=361234 us_per_pass=30102.8 us_per_proc=30.01 hwm_kb=2212
+ *   rss_anon_kb=1312 truncated=0
  *
+ * events: "on" when it listens to process events as the daemon does
+ * (agent_listen(); rules on comm and uid only), "off", or the errno
+ * name of why not; classified: processes whose comm (and uid) the last
+ * pass read for the rules, every one without events.
  * cpu_us is user+system time of the timed passes only (getrusage
  * around the loop), after one untimed warm-up pass; procs is what the
  * last pass saw (a.nprocs: kernel threads included, as in /proc; the
@@ -38,6 +43,7 @@ struct opts {
 	const char *proc_root;
 	const char *source; /* NULL: auto */
 	int dump_only; /* time the module's dump alone, no ranking */
+	int no_events; /* do not listen to process events */
 	double seconds; /* at least this much wall time of passes */
 	long min_passes; /* and at least this many */
 };
@@ -46,9 +52,11 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: oomqd-pass [-c CONFIG] [-p PORT] [-t SECONDS] [-n PASSES]\n"
-		"                  [-r PROC_ROOT] [-s auto|proc|netlink] [-D]\n"
+		"                  [-r PROC_ROOT] [-s auto|proc|netlink] [-D] [-E]\n"
 		"Repeat oomqd's ranking pass over /proc; print its CPU cost.\n"
-		"-D times the oomq module's task dump alone (no ranking).\n");
+		"-D times the oomq module's task dump alone (no ranking).\n"
+		"-E does not listen to process events as the daemon does:\n"
+		"   rules on comm read every process's comm every pass.\n");
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -56,7 +64,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:p:t:n:r:s:Dh")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:t:n:r:s:DEh")) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -82,6 +90,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'D':
 			o->dump_only = 1;
+			break;
+		case 'E':
+			o->no_events = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -159,6 +170,24 @@ static long status_kb(const char *key)
 	return -1;
 }
 
+/* "on", "off" (not asked, or not needed), or why not ("EPERM"). */
+static const char *events_state(const struct agent *a)
+{
+	if (a->events.sk)
+		return "on";
+	if (!a->events_err)
+		return "off";
+	return strerrorname_np(-a->events_err);
+}
+
+/* Processes whose comm (and uid) the last pass read for the rules. */
+static unsigned long classified(const struct agent *a)
+{
+	if (a->events.sk)
+		return a->verdicts.classified;
+	return a->policy.nrules ? (unsigned long)a->nprocs : 0;
+}
+
 static int count_task(const struct oomq_task *t, void *ctx)
 {
 	(void)t;
@@ -200,6 +229,9 @@ int main(int argc, char **argv)
 			strerror(-ret));
 		return 1;
 	}
+	/* As the daemon: a refusal only means no events. */
+	if (!o.no_events)
+		agent_listen(&a);
 	if (o.dump_only) {
 		ret = a.dump ? oomq_dump_open(a.dump) : -EINVAL;
 		if (ret) {
@@ -228,10 +260,12 @@ int main(int argc, char **argv)
 		agent_fini(&a);
 		return 1;
 	}
-	printf("source=%s procs=%zu skipped=%u passes=%ld cpu_us=%lld us_per_pass=%.1f "
+	printf("source=%s events=%s classified=%lu procs=%zu skipped=%u "
+	       "passes=%ld cpu_us=%lld us_per_pass=%.1f "
 	       "us_per_proc=%.2f hwm_kb=%ld rss_anon_kb=%ld truncated=%d\n",
-	       a.used_dump ? "netlink" : "proc", a.nprocs, a.sampler.skipped,
-	       passes, cpu1 - cpu0, (double)(cpu1 - cpu0) / (double)passes,
+	       a.used_dump ? "netlink" : "proc", events_state(&a),
+	       classified(&a), a.nprocs, a.sampler.skipped, passes, cpu1 - cpu0,
+	       (double)(cpu1 - cpu0) / (double)passes,
 	       a.nprocs ? (double)(cpu1 - cpu0) / (double)passes /
 				  (double)a.nprocs :
 			  0,

@@ -20,5 +20,6 @@ Suite *agent_policy_suite(void);
 Suite *agent_rank_suite(void);
 Suite *agent_thresholds_suite(void);
 Suite *agent_pass_suite(void);
+Suite *agent_events_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */
