@@ -16,7 +16,9 @@
  *                      a SIGHUP asks it to reload and re-rank);
  *   agent_pauses       pause_pct: it stops pausable jobs under pressure
  *                      (never the last one running) and continues them
- *                      when the pressure ends or when it exits.
+ *                      when the pressure ends or when it exits;
+ *   agent_events       ranking from /proc, it follows new processes
+ *                      through the kernel's process events.
  *
  * The agent is started with oom_score_adj 0 (the runner's -1000 is not
  * inherited), its stdout and stderr in AGENT_LOG; a case that fails
@@ -39,18 +41,24 @@
 #define STATUS_OUT "/tmp/oomqctl-status.out"
 /* From start to its first queue write, and to its self-protection. */
 #define AGENT_START_MS 10000
+/* The config's calm refresh (interval_s = 10), and a margin. */
+#define AGENT_CALM_MS 15000
 /* SIGHUP (reload the config) re-ranks at once. */
 #define AGENT_RERANK_MS 5000
 /* What the stale queue is left to age beyond the TTL. */
 #define TTL_MARGIN_MS 500
 
+/* @arg: NULL, or the --source to give it. */
 static int exec_agent(void *arg)
 {
-	char *argv[] = { (char *)env.oomqd_path, "--config",
-			 (char *)env.oomqd_conf, NULL };
+	char *argv[6] = { (char *)env.oomqd_path, "--config",
+			  (char *)env.oomqd_conf };
 	int fd;
 
-	(void)arg;
+	if (arg) {
+		argv[3] = "--source";
+		argv[4] = arg;
+	}
 	/* Not the runner's -1000: the agent must protect itself. */
 	if (write_str("/proc/self/oom_score_adj", "0"))
 		return 126;
@@ -124,7 +132,7 @@ static bool agent_dead(struct outcome *o, pid_t agent, const char *when)
 	return true;
 }
 
-static pid_t agent_start(struct outcome *o)
+static pid_t agent_start_from(struct outcome *o, const char *source)
 {
 	char path[64], comm[32] = "";
 	long long end;
@@ -138,7 +146,7 @@ static pid_t agent_start(struct outcome *o)
 		failf(o, "no oomqd config in the image (%s)", env.oomqd_conf);
 		return -1;
 	}
-	pid = spawn_fn(exec_agent, NULL);
+	pid = spawn_fn(exec_agent, (void *)source);
 	if (pid < 0) {
 		failf(o, "fork: %s", strerror(errno));
 		return -1;
@@ -159,6 +167,11 @@ static pid_t agent_start(struct outcome *o)
 		sleep_ms(10);
 	}
 	return pid;
+}
+
+static pid_t agent_start(struct outcome *o)
+{
+	return agent_start_from(o, NULL);
 }
 
 /* The PID at the head of /proc/oom; 0 when it is empty. */
@@ -490,6 +503,46 @@ void case_agent_survives(struct outcome *o)
 out:
 	kill_all();
 	cg_remove(cg);
+}
+
+/*
+ * From /proc with rules on comm only, the daemon listens to the kernel's
+ * process events and, after its first pass, reads comm only of new and
+ * changed processes (agent/verdicts.h).  "victim" (preferred) is there
+ * from the start; "fresh" (preferred too) comes later, a fork the first
+ * pass never saw, and must head the queue at the next calm pass once
+ * "victim" is gone.  "other" matches nothing: were "fresh" taken for
+ * one like it, "other" (older, as big) would head the queue.
+ */
+void case_agent_events(struct outcome *o)
+{
+	pid_t victim = spawn_small("victim"), other = spawn_small("other");
+	pid_t agent, fresh;
+
+	if (!spawned(o, victim, "victim") || !spawned(o, other, "other"))
+		goto out;
+	agent = agent_start_from(o, "proc");
+	if (agent < 0)
+		goto out;
+	if (!agent_logs("process events: rules re-read", AGENT_START_MS)) {
+		failf(o, "oomqd does not listen to process events: %s",
+		      agent_log_tail());
+		goto out;
+	}
+	if (!wait_head(o, agent, victim, "victim", AGENT_START_MS,
+		       "after oomqd started from /proc"))
+		goto out;
+	fresh = spawn_small("fresh");
+	if (!spawned(o, fresh, "fresh"))
+		goto out;
+	kill_reap(victim);
+	wait_head(o, agent, fresh, "fresh", AGENT_CALM_MS,
+		  "at the next calm pass");
+	if (!agent_logged("ranking from /proc"))
+		failf(o, "oomqd did not rank from /proc: %s", agent_log_tail());
+	agent_dead(o, agent, "at the end");
+out:
+	kill_all();
 }
 
 /*

@@ -183,6 +183,7 @@ void case_agent_steers(struct outcome *o);
 void case_agent_sigkill_ttl(struct outcome *o);
 void case_agent_survives(struct outcome *o);
 void case_agent_sources(struct outcome *o);
+void case_agent_events(struct outcome *o);
 void case_agent_pauses(struct outcome *o);
 void case_netlink_events(struct outcome *o);
 void case_unload_storm(struct outcome *o);
