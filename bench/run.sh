@@ -13,7 +13,13 @@
 # For each size N: bench-spawn tops the host up to N processes (counting
 # what already runs), then BENCH_ROUNDS rounds each measure, back to back:
 #   - oomqd-pass with the built-in defaults (modern port, no rules);
-#   - oomqd-pass with the shipped agent/oomqd.conf (rules on comm);
+#   - oomqd-pass with the shipped agent/oomqd.conf (rules on comm),
+#     listening to process events as the daemon does, so that after the
+#     untimed first pass only new and changed processes have their comm
+#     read (agent/verdicts.h);
+#   - $CONF-no-events: the same without events (oomqd-pass -E), what a
+#     pass costs when the events are lost or not allowed, and what every
+#     pass cost before them;
 #   - modern-static and $CONF-static: both again, statically linked,
 #     as the daemon ships for small systems (no shared libc pages in the
 #     peak RSS);
@@ -143,6 +149,11 @@ measure_oomqd() {
 	line=$("$bin" -t "$PASS_S" -n 5 "$@") ||
 		die "oomqd-pass $* failed"
 	[ "$(kv truncated "$line")" = 0 ] || die "oomqd-pass: table full: $line"
+	case "$(kv events "$line") $run" in
+	"on "* | "off "* ) ;;
+	*) echo "bench: warning: $run: no process events" \
+		"($(kv events "$line")): it measures the -no-events cost" ;;
+	esac
 	record "$n" "$round" oomqd "$run" "$(kv procs "$line")" \
 		"$(kv passes "$line")" "$(kv cpu_us "$line")" "$(kv hwm_kb "$line")" \
 		"$(kv rss_anon_kb "$line")"
@@ -271,6 +282,8 @@ for n in $SIZES; do
 	for round in $(seq "$ROUNDS"); do
 		measure_oomqd "$n" "$round" modern -s proc
 		measure_oomqd "$n" "$round" "$CONF" -c "$CONF" -s proc
+		measure_oomqd "$n" "$round" "$CONF-no-events" -c "$CONF" \
+			-s proc -E
 		measure_oomqd "$n" "$round" modern-static -s proc
 		measure_oomqd "$n" "$round" "$CONF-static" -c "$CONF" -s proc
 		if [ -e /proc/oom ]; then
