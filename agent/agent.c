@@ -135,6 +135,19 @@ static int events_update(struct agent *a)
 	return a->events_err;
 }
 
+/*
+ * While the module's dump serves, nothing needs the events, and the
+ * kernel builds one for every fork, exec and exit of the system as long
+ * as someone listens: stop.  A pass from /proc listens again.
+ */
+static void events_pause(struct agent *a)
+{
+	if (!a->events.sk)
+		return;
+	cn_proc_close(&a->events);
+	verdicts_forget(&a->verdicts);
+}
+
 int agent_listen(struct agent *a)
 {
 	a->listen = true;
@@ -517,6 +530,9 @@ static int rank_lazy(struct agent *a)
 	a->again = false;
 	a->cand_room = room;
 	ps->skipped = ps->malformed = 0;
+	/* Listening again after the dump (a refusal is final until reload). */
+	if (a->listen && !a->events.sk && !a->events_err)
+		events_update(a);
 	cache_begin(a);
 	do {
 		a->ncand = 0;
@@ -554,9 +570,10 @@ int agent_rank(struct agent *a)
 		if (ret)
 			dump_failed(a, ret);
 	}
-	if (a->used_dump)
+	if (a->used_dump) {
+		events_pause(a);
 		ret = 0;
-	else if (a->source == AGENT_SOURCE_DUMP) /* and no dump: ret < 0 */
+	} else if (a->source == AGENT_SOURCE_DUMP) /* and no dump: ret < 0 */
 		ret = a->dump_err ? a->dump_err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = rank_full(a);

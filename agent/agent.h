@@ -174,7 +174,8 @@ void agent_policy_changed(struct agent *a);
  * For a daemon, which passes again and again: listen to the kernel's
  * process events (cn_proc.h) while the policy's rules read only comm
  * and uid, so a pass from /proc classifies only new and changed
- * processes (verdicts.h).  0 when listening or not needed (then
+ * processes (verdicts.h).  A pass from the module's dump stops
+ * listening; the next pass from /proc listens again.  0 when listening or not needed (then
  * a->events.sk is NULL), else why not (-EPERM without CAP_NET_ADMIN),
  * also kept in a->events_err; passes work the same either way.
  */
