@@ -6,7 +6,8 @@
  *
  *   agent_steers       its ranking decides: the process its policy
  *                      prefers (24 MiB, "victim") dies, not the 96 MiB
- *                      one the kernel alone would take;
+ *                      one the kernel alone would take (ranking from
+ *                      the dump, it does not listen to process events);
  *   agent_sigkill_ttl  it set the queue TTL; killed with SIGKILL, the
  *                      queue it leaves stops steering once past the TTL;
  *   agent_survives     it set oom_score_adj -1000 for itself, so an OOM
@@ -254,6 +255,39 @@ static long long queue_age_ms(void)
 }
 
 /*
+ * User-space sockets listening to the proc connector (NETLINK_CONNECTOR,
+ * 11, with a group joined), from /proc/net/netlink: "sk Eth Pid Groups
+ * ...", the kernel's own (Pid 0) left out.  -1 if unreadable.
+ */
+static int proc_event_listeners(void)
+{
+	static char buf[1 << 15];
+	int n = 0;
+
+	if (read_text("/proc/net/netlink", buf, sizeof(buf)) < 0)
+		return -1;
+	for (char *line = strchr(buf, '\n'); line && *++line;
+	     line = strchr(line, '\n')) {
+		unsigned int eth, portid, groups;
+
+		if (sscanf(line, "%*s %u %u %x", &eth, &portid, &groups) == 3 &&
+		    eth == 11 && portid && groups)
+			n++;
+	}
+	return n;
+}
+
+/* oomqd listens to the kernel's process events exactly when @want. */
+static void listens_is(struct outcome *o, int want, const char *when)
+{
+	int n = proc_event_listeners();
+
+	if (n != want)
+		failf(o, "%d proc connector listeners %s, want %d", n, when,
+		      want);
+}
+
+/*
  * The policy's choice dies: "victim" (24 MiB) is preferred by the
  * config, "big" (96 MiB) is what the kernel alone would take.
  */
@@ -283,6 +317,8 @@ void case_agent_steers(struct outcome *o)
 	if (!agent_logged("ranking from the module's task dump"))
 		failf(o, "oomqd did not rank from the task dump: %s",
 		      agent_log_tail());
+	/* and needs no process events, which cost every fork and exit. */
+	listens_is(o, 0, "ranking from the dump");
 }
 
 /* MemAvailable, MiB. */
@@ -532,6 +568,7 @@ void case_agent_events(struct outcome *o)
 	if (!wait_head(o, agent, victim, "victim", AGENT_START_MS,
 		       "after oomqd started from /proc"))
 		goto out;
+	listens_is(o, 1, "ranking from /proc");
 	fresh = spawn_small("fresh");
 	if (!spawned(o, fresh, "fresh"))
 		goto out;
