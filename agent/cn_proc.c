@@ -117,8 +117,10 @@ static int listen_ack(struct cn_proc *c, uint32_t ack)
 		ssize_t n = recv(fd, c->buf, sizeof(c->buf), MSG_DONTWAIT);
 		int left;
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
-			return errno == EINTR ? -EAGAIN : -errno;
+			return -errno; /* -EAGAIN: no ack (yet) */
 		for (left = (int)n; nlmsg_ok(nlh, left);
 		     nlh = nlmsg_next((struct nlmsghdr *)nlh, &left)) {
 			const struct cn_msg *cn = nlmsg_data(nlh);
