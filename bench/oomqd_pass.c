@@ -15,6 +15,7 @@
  * (agent_listen(); rules on comm and uid only), "off", or the errno
  * name of why not; classified: processes whose comm (and uid) the last
  * pass read for the rules, every one without events.
+ *
  * cpu_us is user+system time of the timed passes only (getrusage
  * around the loop), after one untimed warm-up pass; procs is what the
  * last pass saw (a.nprocs: kernel threads included, as in /proc; the
