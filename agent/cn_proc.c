@@ -8,6 +8,7 @@
  * would allocate for every one.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,23 +29,38 @@
 /* Where the event's own fields start: what, cpu, timestamp_ns. */
 #define EVENT_HDR_LEN offsetof(struct proc_event, event_data)
 
+/*
+ * Since 6.6 a listener may say which events it wants (struct proc_input
+ * there, mirrored here): then exits, which say nothing we need and are
+ * half of all events, stay out of our buffer.  Earlier kernels ignore a
+ * request of that size.  So is the ack of a filtered LISTEN (an event
+ * no filter asks for), hence a plain LISTEN first, for its ack.
+ */
+#define CN_PROC_WANTED                                                   \
+	((uint32_t)(PROC_EVENT_FORK | PROC_EVENT_EXEC | PROC_EVENT_UID | \
+		    PROC_EVENT_COMM))
+
 struct cn_proc_ctl {
 	struct cn_msg hdr;
-	enum proc_cn_mcast_op op;
+	uint32_t op; /* enum proc_cn_mcast_op */
+	uint32_t events; /* since 6.6: enum proc_cn_event, a mask */
 };
 
-/* LISTEN or IGNORE; the kernel acks with @ack + 1. */
-static int send_op(struct nl_sock *sk, enum proc_cn_mcast_op op, uint32_t ack)
+/* LISTEN or IGNORE, @filtered or plain; the kernel acks with @ack + 1. */
+static int send_op(struct nl_sock *sk, enum proc_cn_mcast_op op, uint32_t ack,
+		   bool filtered)
 {
 	struct cn_proc_ctl ctl = {
 		.hdr = {
 			.id = { .idx = CN_IDX_PROC, .val = CN_VAL_PROC },
 			.ack = ack,
-			.len = sizeof(op),
+			.len = (filtered ? 2 : 1) * sizeof(uint32_t),
 		},
 		.op = op,
+		.events = CN_PROC_WANTED,
 	};
-	int err = nl_send_simple(sk, NLMSG_DONE, 0, &ctl, sizeof(ctl));
+	int err = nl_send_simple(sk, NLMSG_DONE, 0, &ctl,
+				 sizeof(ctl.hdr) + ctl.hdr.len);
 
 	return err < 0 ? oomq_nl_errno(err) : 0;
 }
@@ -158,11 +174,14 @@ int cn_proc_open(struct cn_proc *c)
 	 * which the kernel ignores without a word.
 	 */
 	ack = nl_socket_get_local_port(c->sk);
-	err = send_op(c->sk, PROC_CN_MCAST_LISTEN, ack);
+	err = send_op(c->sk, PROC_CN_MCAST_LISTEN, ack, false);
 	if (!err)
 		err = listen_ack(c, ack);
 	if (err == -EAGAIN)
 		err = -EPERM;
+	/* Then, where the kernel can, only what we need. */
+	if (!err)
+		send_op(c->sk, PROC_CN_MCAST_LISTEN, ack, true);
 	if (err)
 		goto err;
 	return 0;
@@ -178,7 +197,7 @@ void cn_proc_close(struct cn_proc *c)
 	if (!c->sk)
 		return;
 	/* Before 6.6 the kernel counts LISTENs and never a closed socket. */
-	send_op(c->sk, PROC_CN_MCAST_IGNORE, 0);
+	send_op(c->sk, PROC_CN_MCAST_IGNORE, 0, false);
 	nl_socket_free(c->sk);
 	c->sk = NULL;
 }
