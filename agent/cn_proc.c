@@ -3,9 +3,9 @@
  * Process events from the proc connector; see cn_proc.h.
  *
  * Each event is a datagram of its own.  As for the task dump, libnl
- * makes the socket and sends the two control messages, and the events
- * are read with recvmsg() into our own buffer: libnl's receive loop
- * would allocate for every one.
+ * makes the socket and sends the control messages, and the events are
+ * read with recv() into our own buffer: libnl's receive loop would
+ * allocate for every one.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -179,11 +179,10 @@ int cn_proc_open(struct cn_proc *c)
 		err = listen_ack(c, ack);
 	if (err == -EAGAIN)
 		err = -EPERM;
-	/* Then, where the kernel can, only what we need. */
-	if (!err)
-		send_op(c->sk, PROC_CN_MCAST_LISTEN, ack, true);
 	if (err)
 		goto err;
+	/* Then, where the kernel can, only what we need. */
+	send_op(c->sk, PROC_CN_MCAST_LISTEN, ack, true);
 	return 0;
 
 err:
