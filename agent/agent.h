@@ -22,7 +22,8 @@
  *   1. every process: /proc/<pid>/oom_score, which is the sort key
  *      itself (rank_modern_key()), plus only the files the rules match
  *      (comm; cmdline, exe, cgroup, status for uid only when a rule
- *      names them).  One compact struct agent_cand each, kept only
+ *      names them; comm and status, when the daemon listens to process
+ *      events, only of new and changed processes: verdicts.h).  One compact struct agent_cand each, kept only
  *      while it is among the best few (agent_cand_room()) in a bounded
  *      heap;
  *   2. best first: the full sample (stat, status, oom_score_adj) of
