@@ -130,7 +130,8 @@ unsigned int policy_needs(const struct policy *p);
  * Does policy_classify() call regexec(), which allocates?  Not when
  * every field a rule matches is a list of names (match_user never is),
  * nor without rules: then it is a lookup in the comm index (or a few
- * strcmp() on other fields), cheap and allocation-free, and the match cache (mcache.h) is not used.
+ * strcmp() on other fields), cheap and allocation-free, and the match
+ * cache (mcache.h) is not used.
  */
 bool policy_uses_regex(const struct policy *p);
 
