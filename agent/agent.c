@@ -40,6 +40,7 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->truncated = 0;
 	a->use_cache = false;
 	a->listen = false;
+	a->events_paused = false;
 	a->events.sk = NULL;
 	a->events_err = 0;
 	a->real_proc = !strcmp(proc_root, "/proc");
@@ -128,6 +129,7 @@ static int events_update(struct agent *a)
 {
 	verdicts_forget(&a->verdicts);
 	a->events_err = 0;
+	a->events_paused = false;
 	if (!a->listen || !events_fit(a))
 		cn_proc_close(&a->events);
 	else if (!a->events.sk)
@@ -146,6 +148,7 @@ static void events_pause(struct agent *a)
 		return;
 	cn_proc_close(&a->events);
 	verdicts_forget(&a->verdicts);
+	a->events_paused = true;
 }
 
 int agent_listen(struct agent *a)
@@ -530,8 +533,7 @@ static int rank_lazy(struct agent *a)
 	a->again = false;
 	a->cand_room = room;
 	ps->skipped = ps->malformed = 0;
-	/* Listening again after the dump (a refusal is final until reload). */
-	if (a->listen && !a->events.sk && !a->events_err)
+	if (a->events_paused) /* the dump served until now */
 		events_update(a);
 	cache_begin(a);
 	do {

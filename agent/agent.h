@@ -23,9 +23,9 @@
  *      itself (rank_modern_key()), plus only the files the rules match
  *      (comm; cmdline, exe, cgroup, status for uid only when a rule
  *      names them; comm and status, when the daemon listens to process
- *      events, only of new and changed processes: verdicts.h).  One compact struct agent_cand each, kept only
- *      while it is among the best few (agent_cand_room()) in a bounded
- *      heap;
+ *      events, only of new and changed processes: verdicts.h).  One
+ *      compact struct agent_cand each, kept only while it is among the
+ *      best few (agent_cand_room()) in a bounded heap;
  *   2. best first: the full sample (stat, status, oom_score_adj) of
  *      those candidates until queue_length of them are queueable, the
  *      rest falling out as kernel threads, zombies, -1000 or vanished.
@@ -142,6 +142,7 @@ struct agent {
 	bool again; /* lazy: the first stage runs again, after last */
 	bool use_cache; /* the policy has regex rules, per pass */
 	bool listen; /* agent_listen() was called */
+	bool events_paused; /* closed while the dump served */
 	bool real_proc; /* the root is /proc, not a fixture */
 	int events_err; /* why agent_listen() is not listening, or 0 */
 	struct rank_best best; /* dump: the best queue_length so far */
@@ -176,9 +177,10 @@ void agent_policy_changed(struct agent *a);
  * process events (cn_proc.h) while the policy's rules read only comm
  * and uid, so a pass from /proc classifies only new and changed
  * processes (verdicts.h).  A pass from the module's dump stops
- * listening; the next pass from /proc listens again.  0 when listening or not needed (then
- * a->events.sk is NULL), else why not (-EPERM without CAP_NET_ADMIN),
- * also kept in a->events_err; passes work the same either way.
+ * listening; the next pass from /proc listens again.  0 when listening
+ * or not needed (then a->events.sk is NULL), else why not (-EPERM
+ * without CAP_NET_ADMIN), also kept in a->events_err; passes work the
+ * same either way.
  */
 int agent_listen(struct agent *a);
 
