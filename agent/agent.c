@@ -234,7 +234,7 @@ static bool dump_keeps_all(const struct agent *a)
 static int dump_one(const struct oomq_task *t, void *ctx)
 {
 	struct agent *a = ctx;
-	struct sample_text text = { "", "", "" };
+	struct sample_text text;
 	struct sample *s;
 
 	if (!dump_keeps_all(a)) {
@@ -247,6 +247,7 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	}
 	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
+	text.cmdline[0] = text.exe[0] = text.cgroup[0] = '\0';
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);
@@ -262,7 +263,6 @@ static int rank_dump(struct agent *a)
 
 	a->n = a->nprocs = 0;
 	a->truncated = 0;
-	a->sampler.skipped = a->sampler.malformed = 0;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, a->policy.port);
 	cache_begin(a);
@@ -532,7 +532,6 @@ static int rank_lazy(struct agent *a)
 	a->truncated = 0;
 	a->again = false;
 	a->cand_room = room;
-	ps->skipped = ps->malformed = 0;
 	if (a->events_paused) /* the dump served until now */
 		events_update(a);
 	cache_begin(a);
@@ -558,6 +557,7 @@ int agent_rank(struct agent *a)
 {
 	int ret;
 
+	proc_sampler_reset(&a->sampler);
 	ret = proc_sample_sys(&a->sampler, &a->sys);
 	if (ret)
 		return ret;

@@ -16,7 +16,14 @@
 #include <sys/types.h>
 
 #define SAMPLE_COMM_LEN 16 /* TASK_COMM_LEN */
-#define SAMPLE_TEXT_LEN 256 /* cmdline, exe and cgroup path, truncated */
+/*
+ * cmdline, exe and cgroup path, with the NUL.  The kernel prints no path
+ * of PATH_MAX (4096) or more in /proc/<pid>/cgroup, and no exe link
+ * longer than a page: one that does not fit is left unread (it matches
+ * nothing), never cut to a prefix a rule might match.  A cmdline is only
+ * the first 4095 bytes, as documented for match_cmdline.
+ */
+#define SAMPLE_TEXT_LEN 4096
 
 /* sample.flags */
 #define SAMPLE_KTHREAD 0x1 /* PF_KTHREAD: never a victim */
@@ -75,7 +82,6 @@ struct sample_sys {
 	uint64_t swap_total_kb;
 	uint64_t swap_free_kb;
 	uint64_t uptime_ms; /* since boot, CLOCK_BOOTTIME like start_ticks */
-	uint64_t btime; /* boot time, seconds since the epoch */
 	unsigned int page_kb; /* page size, KiB */
 	unsigned int clk_tck; /* USER_HZ, ticks per second */
 };

@@ -572,6 +572,43 @@ START_TEST(test_lazy_equals_full)
 }
 END_TEST
 
+/*
+ * tests/fixtures/proc-large: an 11 KiB /proc/stat stopped every pass
+ * (-ENOENT, nothing ranked); a 31 KiB status skipped its process.  Rules
+ * on a cgroup path past 256 bytes and a whole exe match.
+ */
+START_TEST(test_large_fixture)
+{
+	static const char conf[] =
+		"[rule pods]\nmatch_cgroup = nested-build\\.scope$\n"
+		"match_exe = /bin/groupie$\npriority = 50\n";
+	const char *env = getenv("OOMQ_FIXTURES_LARGE");
+
+	policy_defaults(&ag.policy);
+	ck_assert_int_eq(
+		agent_init(&ag, env ? env : "tests/fixtures/proc-large", 64),
+		0);
+	ag.sampler.self = 0;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_str_eq(ag.queue, "1000 1001\n");
+	ag.full = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_str_eq(ag.queue, "1000 1001\n");
+	ck_assert_uint_eq(ag.sampler.malformed, 0);
+	agent_fini(&ag);
+
+	/* The rule puts 1000, larger, into a lower group, after 1001. */
+	ck_assert_int_eq(policy_parse_buf(&ag.policy, conf, strlen(conf)), 0);
+	ck_assert_int_eq(
+		agent_init(&ag, env ? env : "tests/fixtures/proc-large", 64),
+		0);
+	ag.sampler.self = 0;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_str_eq(ag.queue, "1001 1000\n");
+	ck_assert_int_eq(ag.tab[ag.order[1]].priority, 50);
+}
+END_TEST
+
 Suite *agent_rank_suite(void)
 {
 	Suite *s = suite_create("agent_rank");
@@ -596,6 +633,7 @@ Suite *agent_rank_suite(void)
 	tcase_add_test(tc, test_fixture_oom_score);
 	tcase_add_loop_test(tc, test_lazy_equals_full, 0,
 			    ARRAY_SIZE(lazy_confs));
+	tcase_add_test(tc, test_large_fixture);
 	suite_add_tcase(s, tc);
 	return s;
 }
