@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/oomq.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -43,6 +44,7 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->events_paused = false;
 	a->events.sk = NULL;
 	a->events_err = 0;
+	a->root = proc_root;
 	a->real_proc = !strcmp(proc_root, "/proc");
 	a->cap = cap;
 	/* The bounded paths keep up to a queue and build one more. */
@@ -621,6 +623,19 @@ size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
 			out[n++] = s;
 	}
 	return n;
+}
+
+const char *agent_strerror(const struct agent *a, int err, char *buf,
+			   size_t size)
+{
+	const struct proc_sampler *ps = &a->sampler;
+
+	if (ps->fail_err && (!err || err == ps->fail_err))
+		snprintf(buf, size, "%s/%s: %s", a->root, ps->fail_path,
+			 strerror(-ps->fail_err));
+	else
+		snprintf(buf, size, "%s", strerror(-err));
+	return buf;
 }
 
 const char *agent_source_used(const struct agent *a)

@@ -115,6 +115,7 @@ struct agent_cand {
 
 struct agent {
 	struct policy policy;
+	const char *root; /* the /proc root agent_init() was given */
 	struct proc_sampler sampler;
 	struct sample_sys sys;
 	struct mcache cache; /* rule matches of the last pass */
@@ -199,6 +200,14 @@ int agent_write_queue(struct agent *a);
 /* Queued processes of "pause = yes" rules not @skip'ped, queue order. */
 size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
 		      void *arg, const struct sample **out, size_t max);
+
+/*
+ * @err of agent_rank(), or the first failure of a pass with @err 0, as
+ * the log should say it: "/proc/1234/status: File too large" when a
+ * file failed, else strerror().  Into @buf; returns @buf.
+ */
+const char *agent_strerror(const struct agent *a, int err, char *buf,
+			   size_t size);
 
 /* "netlink task dump" or "/proc": what the last pass read. */
 const char *agent_source_used(const struct agent *a);

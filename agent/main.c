@@ -9,7 +9,8 @@
  * Exit codes (also in --help):
  *   0  success; the daemon stopped on SIGTERM or SIGINT
  *   1  runtime failure: the /proc root cannot be opened or read, the
- *      /proc/oom write failed (--once), or the daemon's ppoll() failed
+ *      /proc/oom write failed (--once), what --list or --once printed
+ *      did not reach stdout, or the daemon's ppoll() failed
  *   2  usage error, or the config file is invalid (--check found errors,
  *      or the daemon's config did not load at start)
  *   3  --once without the oomq module: the ranking was printed but the
@@ -21,6 +22,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <linux/oomq.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,12 +85,12 @@ static void usage(FILE *f)
 		"  -h, --help             print this help and exit\n"
 		"\n"
 		"Logs go to stderr, one line each, with <N> syslog priorities\n"
-		"when run by systemd (JOURNAL_STREAM set).\n"
+		"when stderr is the journal (JOURNAL_STREAM names it).\n"
 		"\n"
 		"Exit status:\n"
 		"  0  success; the daemon stopped on SIGTERM or SIGINT\n"
 		"  1  runtime failure (/proc unreadable, /proc/oom write failed,\n"
-		"     the daemon's ppoll() failed)\n"
+		"     stdout not written, the daemon's ppoll() failed)\n"
 		"  2  usage error or invalid config file (--check, or at start)\n"
 		"  3  --once without the oomq module: ranking printed, not applied\n");
 }
@@ -319,16 +321,22 @@ static void print_list(const struct agent *a, const char *root, int all)
 
 static void log_pass(const struct agent *a, int ret)
 {
+	char why[160];
+
 	if (a->truncated)
 		logmsg(LOG_WARNING,
 		       "more than %zu processes: ranked the first %zu", a->cap,
 		       a->cap);
-	if (a->sampler.malformed)
-		logmsg(LOG_WARNING,
-		       "%u processes skipped: unparsable /proc files",
-		       a->sampler.malformed);
-	if (ret && ret != -ENOENT)
-		logmsg(LOG_ERR, "ranking pass failed: %s", strerror(-ret));
+	if (ret)
+		logmsg(LOG_ERR, "ranking pass failed: %s",
+		       agent_strerror(a, ret, why, sizeof(why)));
+	else if (a->sampler.malformed)
+		logmsg(LOG_WARNING, "%u processes skipped, unreadable: %s",
+		       a->sampler.malformed,
+		       agent_strerror(a, 0, why, sizeof(why)));
+	else if (a->sampler.fail_err)
+		logmsg(LOG_WARNING, "%s",
+		       agent_strerror(a, 0, why, sizeof(why)));
 }
 
 static int reload_policy(struct policy *p, void *arg)
@@ -359,6 +367,12 @@ int main(int argc, char **argv)
 	int ret, status = 0;
 
 	log_init();
+	/*
+	 * A reader that went away (a closed pipe on stdout or stderr) is a
+	 * failed write, not a reason to die: the daemon must outlive the
+	 * journal restarting, and --list its pager.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (parse_args(argc, argv, &o))
 		return EXIT_USAGE;
 	if (o.check)
@@ -412,5 +426,11 @@ out:
 	agent_fini(&a);
 out_policy:
 	policy_free(&a.policy);
+	/* What --list and --once printed must have reached the reader. */
+	if (fflush(stdout) || ferror(stdout)) {
+		logmsg(LOG_ERR, "stdout: %s", strerror(errno));
+		if (!status)
+			status = EXIT_RUNTIME;
+	}
 	return status;
 }
