@@ -678,10 +678,3 @@ int agent_write_queue(struct agent *a)
 	close(fd);
 	return ret;
 }
-
-int agent_pass(struct agent *a)
-{
-	int ret = agent_rank(a);
-
-	return ret ? ret : agent_write_queue(a);
-}

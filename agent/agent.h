@@ -4,17 +4,16 @@
  *
  * This is the seam between "whom to pick" and "when to act": whatever
  * decides that it is time (a timer in main.c today; the PSI/pressure
- * watcher, a kill event from netlink) calls agent_pass().  A pass reads
- * /proc, ranks, and replaces the kernel's queue with one write(); it
- * allocates nothing and does bounded work (one read per /proc file it
- * needs, per process).  Its memory is bounded by the queue's length,
- * not by the number of processes, on the paths the daemon takes by
- * default (the modern port; the rss port from the module's dump); the
- * classic port, the rss port from /proc and --list keep a table of up
- * to a.cap processes.  The policy's regexes run only for processes the
- * match cache has not seen (mcache.h), since glibc's regexec()
- * allocates; rules that are only lists of names need no cache.
- *
+ * watcher, a kill event from netlink) calls agent_rank() and then
+ * agent_write_queue().  A pass reads /proc, ranks, and replaces the kernel's
+ * queue with one write(); it allocates nothing and does bounded work (one
+ * read per /proc file it needs, per process).  Its memory is bounded by the
+ * queue's length, not by the number of processes, on the paths the daemon
+ * takes by default (the modern port; the rss port from the module's dump);
+ * the classic port, the rss port from /proc and --list keep a table of up to
+ * a.cap processes.  The policy's regexes run only for processes the match
+ * cache has not seen (mcache.h), since glibc's regexec() allocates; rules
+ * that are only lists of names need no cache. *
  * The modern port's pass is lazy, as earlyoom's victim search is:
  * reading /proc is nearly all of a pass's cost (about 6-12 us per file
  * per process), so
@@ -212,8 +211,5 @@ const char *agent_strerror(const struct agent *a, int err, char *buf,
 /* "netlink task dump" or "/proc": what the last pass read. */
 const char *agent_source_used(const struct agent *a);
 int agent_source_parse(const char *name, enum agent_source *source);
-
-/* agent_rank() then agent_write_queue(): the call for every trigger. */
-int agent_pass(struct agent *a);
 
 #endif /* _OOMQD_AGENT_H */

@@ -63,6 +63,15 @@ struct loop {
 	uint32_t triggers; /* PSI firings since the last sample */
 	uint32_t kills; /* kills seen since the last sample */
 	bool rerank; /* re-rank at the next sample whatever pressure says */
+	/*
+	 * After a kill that could not start (no privilege, nothing to
+	 * kill), none before this, monotonic ms, as earlyoom waits 10 s
+	 * after a failed kill: retrying every tick only repeats it.
+	 */
+	uint64_t kill_retry_ms;
+	/* Messages that could otherwise come back every pass or tick. */
+	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
+	struct log_limit lim_kill, lim_event;
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -236,12 +245,14 @@ static void drain_events(struct loop *l)
 		if (n == 0)
 			return;
 		if (n == -EBADMSG) {
-			logmsg(LOG_WARNING, "malformed oomq event skipped");
+			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+				       "malformed oomq event skipped");
 			continue;
 		}
 		if (n == -ENOBUFS) {
-			logmsg(LOG_WARNING,
-			       "oomq events lost (socket overflow): re-ranking");
+			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+				       "oomq events lost (socket overflow): "
+				       "re-ranking");
 			l->kills++;
 			continue;
 		}
@@ -264,9 +275,10 @@ static void drain_events(struct loop *l)
 			       ev.mode_active);
 			break;
 		case OOMQ_EVENT_LOST:
-			logmsg(LOG_WARNING,
-			       "oomq module dropped %u events: re-ranking",
-			       ev.lost);
+			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+				       "oomq module dropped %u events: "
+				       "re-ranking",
+				       ev.lost);
 			l->kills++;
 			break;
 		default: /* QUEUE_SET is our own write; unknown: newer module */
@@ -297,20 +309,53 @@ static void log_pass_problems(struct loop *l)
 	}
 }
 
-/* Rank, and unless dry, write /proc/oom: the one call for every cause. */
+/* Processes that did not read this pass: logged, never silently. */
+static void log_skipped(struct loop *l, uint64_t now)
+{
+	struct agent *a = l->a;
+	char why[160];
+
+	if (a->sampler.malformed)
+		logmsg_limited(&l->lim_skipped, now, LOG_WARNING,
+			       "%u processes not ranked, unreadable: %s",
+			       a->sampler.malformed,
+			       agent_strerror(a, 0, why, sizeof(why)));
+	else if (a->sampler.fail_err)
+		logmsg_limited(&l->lim_skipped, now, LOG_WARNING,
+			       "rules could not read %s",
+			       agent_strerror(a, 0, why, sizeof(why)));
+}
+
+/*
+ * Rank, and unless dry, write /proc/oom: the one call for every cause.
+ * Returns the ranking's error: a failed write still leaves a ranking
+ * to kill or pause by.  Only the write's -ENOENT means the module is
+ * away; a /proc file the ranking needs that is missing is a failure.
+ */
 static int pass(struct loop *l)
 {
 	struct agent *a = l->a;
-	int ret;
+	uint64_t now = mono_ms();
+	char why[160];
+	int ret, wret = 0;
 
-	ret = l->o->dry_run ? agent_rank(a) : agent_pass(a);
-	l->pass_ms = mono_ms();
+	ret = agent_rank(a);
+	if (!ret && !l->o->dry_run)
+		wret = agent_write_queue(a);
+	l->pass_ms = now;
 	log_pass_problems(l);
-	if (ret == -ENOENT && !l->o->dry_run) {
-		module_gone(l);
-	} else if (ret) {
-		logmsg(LOG_ERR, "ranking pass failed: %s", strerror(-ret));
+	log_skipped(l, now);
+	if (ret) {
+		logmsg_limited(&l->lim_rank, now, LOG_ERR,
+			       "ranking pass failed: %s",
+			       agent_strerror(a, ret, why, sizeof(why)));
 		return ret;
+	}
+	if (wret == -ENOENT) {
+		module_gone(l);
+	} else if (wret) {
+		logmsg_limited(&l->lim_write, now, LOG_ERR, "%s/oom: %s",
+			       l->o->proc_root, strerror(-wret));
 	} else if (l->no_module && !l->o->dry_run) {
 		logmsg(LOG_NOTICE, "oomq module found: queue written");
 		l->no_module = false;
@@ -319,14 +364,15 @@ static int pass(struct loop *l)
 		const struct sample *s = &a->tab[a->order[0]];
 
 		if (s->pid != l->head)
-			logmsg(LOG_INFO,
-			       "queue head: pid %d (%s), score %ld; %zu queued "
-			       "of %zu processes",
-			       (int)s->pid, s->comm, s->score,
-			       a->nranked < a->policy.queue_length ?
-				       a->nranked :
-				       (size_t)a->policy.queue_length,
-			       a->nprocs);
+			logmsg_limited(
+				&l->lim_head, now, LOG_INFO,
+				"queue head: pid %d (%s), score %ld; %zu queued "
+				"of %zu processes",
+				(int)s->pid, s->comm, s->score,
+				a->nranked < a->policy.queue_length ?
+					a->nranked :
+					(size_t)a->policy.queue_length,
+				a->nprocs);
 		l->head = s->pid;
 	}
 	if (l->o->dry_run) {
@@ -336,19 +382,40 @@ static int pass(struct loop *l)
 	return 0;
 }
 
+/*
+ * The first queued process that is not a victim SIGKILL could not end
+ * (kill.h), or NULL.
+ */
+static const struct sample *first_victim(struct loop *l)
+{
+	struct agent *a = l->a;
+
+	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
+		const struct sample *v = &a->tab[a->order[i]];
+
+		if (!kill_stuck(&l->kill, v->pid))
+			return v;
+	}
+	return NULL;
+}
+
 /* Never a second victim while one is dying: the caller checked. */
 static void start_kill(struct loop *l, uint64_t now)
 {
-	struct agent *a = l->a;
 	const struct sample *v;
 	int ret;
 
 	/* Rank now: the victim must be the current first, not 10 s old. */
-	if (pass(l) || !a->nranked) {
-		logmsg(LOG_WARNING, "proactive kill due, but nothing to kill");
+	v = pass(l) ? NULL : first_victim(l);
+	if (!v) {
+		logmsg_limited(&l->lim_kill, now, LOG_WARNING,
+			       "proactive kill due, but nothing to kill%s",
+			       l->kill.nstuck ? " (only victims SIGKILL did "
+						"not end)" :
+						"");
+		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
 		return;
 	}
-	v = &a->tab[a->order[0]];
 	if (l->o->dry_run) {
 		logmsg(LOG_WARNING,
 		       "dry run: would kill pid %d (%s), RSS %llu KiB",
@@ -379,11 +446,16 @@ static void start_kill(struct loop *l, uint64_t now)
 		l->kills++;
 		break;
 	case -ECANCELED:
-		logmsg(LOG_INFO, "proactive kill called off: pressure eased");
+		logmsg_limited(&l->lim_kill, now, LOG_INFO,
+			       "proactive kill called off: pressure eased");
 		break;
 	default:
-		logmsg(LOG_ERR, "proactive kill of pid %d (%s): %s",
-		       (int)v->pid, v->comm, strerror(-ret));
+		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+			       "proactive kill of pid %d (%s): %s; next try "
+			       "in %u s",
+			       (int)v->pid, v->comm, strerror(-ret),
+			       LOOP_KILL_RETRY_MS / 1000);
+		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
 		l->rerank = true;
 		break;
 	}
@@ -424,14 +496,18 @@ static void step_kill(struct loop *l, uint64_t now)
 	case -ETIMEDOUT:
 		logmsg(LOG_WARNING,
 		       "proactive kill: pid %d (%s) not gone %u ms after "
-		       "SIGKILL",
+		       "SIGKILL (D state, frozen or traced?): the next victim "
+		       "may go",
 		       (int)pid, l->victim_comm, l->kill.cfg.reap_timeout_ms);
+		l->kills++; /* re-rank; the cooldown before the next */
 		break;
 	default:
 		/* Drop it: retrying at once would spin on a 0 ms wait. */
-		logmsg(LOG_ERR, "proactive kill of pid %d (%s): %s", (int)pid,
-		       l->victim_comm, strerror(-ret));
+		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+			       "proactive kill of pid %d (%s): %s", (int)pid,
+			       l->victim_comm, strerror(-ret));
 		kill_reset(&l->kill);
+		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
 		break;
 	}
 }
@@ -569,7 +645,7 @@ static uint32_t tick(struct loop *l, uint64_t now)
 		if (!act.rerank)
 			pressure_ranked(&l->pst, now);
 	}
-	if (act.kill && !kill_busy(&l->kill))
+	if (act.kill && !kill_busy(&l->kill) && now >= l->kill_retry_ms)
 		start_kill(l, now);
 	pw = pause_tick(l, &s, now);
 	return pw >= 0 && (uint32_t)pw < act.wait_ms ? (uint32_t)pw :
@@ -895,7 +971,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	if (kill_busy(&l.kill))
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l.kill.pid, l.victim_comm);
-	kill_reset(&l.kill);
+	kill_fini(&l.kill);
 	if (l.paused.n)
 		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u stopped",
 		       pause_release_all(&l.paused));

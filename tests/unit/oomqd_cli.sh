@@ -54,5 +54,22 @@ what="--list into a closed pipe"
 got=$(cat "$tmp/code")
 check 1 "oomqd: stdout: Broken pipe"
 
+# The daemon on a /proc without uptime: the ranking fails and says
+# which file (without --dry-run, the -ENOENT was taken for "module not
+# loaded"; a dry run sets no TTL and keeps no record in /run/oomqd).
+what="daemon, a /proc file missing"
+cp -r "$fix" "$tmp/proc"
+rm "$tmp/proc/uptime"
+"$oomqd" --proc-root "$tmp/proc" --dry-run >/dev/null 2>"$tmp/err" &
+pid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q "ranking pass failed" "$tmp/err" && break
+	sleep 0.2
+done
+kill -TERM $pid
+wait $pid
+got=$?
+check 0 "oomqd: ranking pass failed: $tmp/proc/uptime: No such file"
+
 echo "oomqd_cli: $((n - failed))/$n passed"
 [ "$failed" = 0 ]
