@@ -71,5 +71,35 @@ wait $pid
 got=$?
 check 0 "oomqd: ranking pass failed: $tmp/proc/uptime: No such file"
 
+# A FIFO where the config was: refused at once, not waited on (open()
+# blocked until a writer came, and SIGHUP with it).
+what="--check on a FIFO"
+mkfifo "$tmp/fifo.conf"
+timeout 5 "$oomqd" --check "$tmp/fifo.conf" >"$tmp/err" 2>&1
+got=$?
+check 2 "$tmp/fifo.conf: not a regular file"
+
+what="SIGHUP with a FIFO for a config"
+printf '[oomqd]\nqueue_length = 3\n' >"$tmp/live.conf"
+"$oomqd" --config "$tmp/live.conf" --proc-root "$fix" --dry-run \
+	>/dev/null 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+rm "$tmp/live.conf"
+mkfifo "$tmp/live.conf"
+kill -HUP $pid
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q "reload failed" "$tmp/err" && break
+	sleep 0.2
+done
+kill -TERM $pid
+( sleep 5; kill -KILL $pid 2>/dev/null ) &
+wait $pid
+got=$?
+check 0 "oomqd: $tmp/live.conf: not a regular file"
+n=$((n + 1))
+grep -q "reload failed: keeping the old config" "$tmp/err" ||
+	fail "$what: the old config not kept"
+
 echo "oomqd_cli: $((n - failed))/$n passed"
 [ "$failed" = 0 ]
