@@ -53,6 +53,7 @@ struct loop {
 	char psi_path[PATH_MAX];
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
 	char cg_psi_path[PATH_MAX];
+	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
 	struct nlc nl;
 	bool nl_on; /* nl is open: events are heard */
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
@@ -652,7 +653,9 @@ static uint32_t tick(struct loop *l, uint64_t now)
 						       act.wait_ms;
 }
 
-static void open_cgroup_psi(struct loop *l);
+static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
+			   size_t size);
+static int cgroup_psi_refused(int err, const char *path);
 
 /* Whether rules on comm and uid read only new and changed processes. */
 static void log_events(const struct agent *a)
@@ -671,20 +674,30 @@ static void reload(struct loop *l)
 {
 	/* Static: struct policy is ~100 KiB of compiled rules. */
 	static struct policy np;
+	static char cg_path[PATH_MAX];
 	struct pressure_config pc;
 	struct kill_config kc;
+	struct psi cg;
 	const char *why;
-	int ret;
+	int ret, cg_ret = 0;
 
 	logmsg(LOG_INFO, "SIGHUP: reloading the config");
+	cg.fd = -1;
 	ret = l->o->reload(&np, l->o->reload_arg);
 	if (!ret) {
 		ret = thresholds_from_policy(&np, &pc, &kc, &why);
 		if (ret)
 			logmsg(LOG_ERR, "config: %s", why);
 	}
+	/* psi_cgroup may name another cgroup now, or none. */
+	if (!ret) {
+		cg_ret = open_cgroup_psi(np.th.psi_cgroup, &cg, cg_path,
+					 sizeof(cg_path));
+		ret = cgroup_psi_refused(cg_ret, cg_path);
+	}
 	if (ret) {
 		logmsg(LOG_ERR, "reload failed: keeping the old config");
+		psi_close(&cg);
 		policy_free(&np);
 		return;
 	}
@@ -695,9 +708,10 @@ static void reload(struct loop *l)
 	log_events(l->a);
 	l->pcfg = pc;
 	l->kill.cfg = kc;
-	/* psi_cgroup may name another cgroup now, or none. */
 	psi_close(&l->cg_psi);
-	open_cgroup_psi(l);
+	l->cg_psi = cg;
+	memcpy(l->cg_psi_path, cg_path, sizeof(cg_path));
+	l->cg_missing = cg_ret == -ENOENT;
 	if (l->nl_on && !l->o->dry_run) {
 		ret = nlc_set_ttl(&l->nl, pc.queue_ttl_ms);
 		if (ret)
@@ -714,34 +728,79 @@ static void reload(struct loop *l)
 }
 
 /*
- * psi_cgroup: that cgroup's memory.pressure, with the same trigger.  A
- * cgroup that is missing is logged and not watched; the system's PSI
- * and /proc/meminfo still are.
+ * psi_cgroup: that cgroup's memory.pressure, into @p, with the same
+ * trigger as the system's (or, when the kernel refuses the trigger,
+ * for its averages only); @path gets the file's path.
+ *
+ * A trigger is written to the file, so it needs the file open for
+ * writing: under systemd's ProtectControlGroups=yes (the shipped unit)
+ * all of /sys/fs/cgroup is read-only and open() says EROFS.  Return: 0
+ * (watched, or no psi_cgroup), -ENOENT (not there yet: the loop tries
+ * again while calm), or another -errno from psi_open().
  */
-static void open_cgroup_psi(struct loop *l)
+static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
+			   size_t size)
 {
 	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
-	const char *dir = l->a->policy.th.psi_cgroup;
 	int ret;
 
-	l->cg_psi.fd = -1;
+	p->fd = -1;
 	if (!dir[0])
+		return 0;
+	snprintf(path, size, "%s/memory.pressure", dir);
+	ret = psi_open(p, path, &trig);
+	if (ret == -EINVAL || ret == -EOPNOTSUPP) {
+		logmsg(LOG_WARNING,
+		       "%s: trigger refused (%s): reading "
+		       "averages only",
+		       path, strerror(-ret));
+		ret = psi_open(p, path, NULL);
+	} else if (!ret) {
+		logmsg(LOG_INFO, "cgroup PSI trigger: %s", path);
+	}
+	if (ret == -ENOENT)
+		logmsg(LOG_WARNING,
+		       "psi_cgroup: %s: not there (yet): watched once it is",
+		       path);
+	return ret;
+}
+
+/*
+ * A psi_cgroup that cannot be watched as configured here, whatever
+ * happens later: the config is refused (at start, exit status 2; on
+ * SIGHUP, the old one is kept).  A missing cgroup is not that: it may
+ * come with the first login.  Returns @err when refused, else 0.
+ */
+static int cgroup_psi_refused(int err, const char *path)
+{
+	if (!err || err == -ENOENT)
+		return 0;
+	if (err == -EROFS)
+		logmsg(LOG_ERR,
+		       "psi_cgroup: %s: %s: a PSI trigger must write to it; "
+		       "under systemd, add ReadWritePaths=%s to oomqd.service "
+		       "(systemctl edit oomqd), as ProtectControlGroups=yes "
+		       "makes /sys/fs/cgroup read-only",
+		       path, strerror(-err), path);
+	else
+		logmsg(LOG_ERR, "psi_cgroup: %s: %s", path, strerror(-err));
+	return err;
+}
+
+/* On a calm wake-up: the psi_cgroup that was missing may be there now. */
+static void retry_cgroup_psi(struct loop *l)
+{
+	int ret = psi_open(&l->cg_psi, l->cg_psi_path,
+			   &(struct psi_trigger)PSI_TRIGGER_DEFAULT);
+
+	if (ret == -ENOENT)
 		return;
-	snprintf(l->cg_psi_path, sizeof(l->cg_psi_path), "%s/memory.pressure",
-		 dir);
-	ret = psi_open(&l->cg_psi, l->cg_psi_path, &trig);
-	if (ret && ret != -ENOENT)
-		ret = psi_open(&l->cg_psi, l->cg_psi_path, NULL);
-	if (ret) {
+	l->cg_missing = false;
+	if (ret)
 		logmsg(LOG_WARNING, "psi_cgroup: %s: %s: not watched",
 		       l->cg_psi_path, strerror(-ret));
-		return;
-	}
-	if (l->cg_psi.has_trigger)
-		logmsg(LOG_INFO, "cgroup PSI trigger: %s", l->cg_psi_path);
 	else
-		logmsg(LOG_WARNING,
-		       "%s: trigger refused: reading averages only",
+		logmsg(LOG_NOTICE, "cgroup PSI trigger: %s, now there",
 		       l->cg_psi_path);
 }
 
@@ -823,14 +882,20 @@ static void open_pause_file(struct loop *l)
 		       path, strerror(-ret));
 }
 
-static void start(struct loop *l)
+/* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
+static int start(struct loop *l)
 {
 	struct protect_report pr;
 	int ret;
 
 	pressure_init(&l->pst, &l->pcfg, mono_ms());
 	open_psi(l);
-	open_cgroup_psi(l);
+	ret = open_cgroup_psi(l->a->policy.th.psi_cgroup, &l->cg_psi,
+			      l->cg_psi_path, sizeof(l->cg_psi_path));
+	l->cg_missing = ret == -ENOENT;
+	ret = cgroup_psi_refused(ret, l->cg_psi_path);
+	if (ret)
+		return ret;
 	ret = module_open(l);
 	if (ret == -ENOENT) {
 		module_gone(l);
@@ -854,6 +919,7 @@ static void start(struct loop *l)
 	       l->pcfg.kill_enabled ? "on" : "off",
 	       l->pcfg.pause_enabled ? "on" : "off",
 	       l->o->dry_run ? ", dry run" : "");
+	return 0;
 }
 
 /*
@@ -926,7 +992,10 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	start(&l);
+	if (start(&l)) {
+		ret = -EINVAL; /* exit status 2: restarting cannot help */
+		goto out;
+	}
 	wait = tick(&l, mono_ms());
 	while (!got_stop) {
 		struct pollfd pfd[LOOP_NFDS];
@@ -953,12 +1022,17 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		now = mono_ms();
 		if (n > 0 && pfd[0].revents)
 			psi_event(&l, &l.psi, pfd[0].revents, l.psi_path);
-		if (n > 0 && pfd[3].revents)
+		if (n > 0 && pfd[3].revents) {
 			psi_event(&l, &l.cg_psi, pfd[3].revents, l.cg_psi_path);
+			/* The cgroup went away: watched again if it comes back. */
+			l.cg_missing = l.cg_psi.fd < 0;
+		}
 		if (n > 0 && pfd[1].revents)
 			drain_events(&l);
 		if (kill_busy(&l.kill))
 			step_kill(&l, now);
+		if (!n && l.cg_missing && l.pst.level == PRESSURE_CALM)
+			retry_cgroup_psi(&l);
 		/* A module loaded later is found within one calm interval. */
 		if (!n && !l.nl_on && l.pst.level == PRESSURE_CALM &&
 		    !module_open(&l)) {
@@ -968,6 +1042,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		wait = tick(&l, now);
 	}
 	logmsg(LOG_INFO, "stopping");
+out:
 	if (kill_busy(&l.kill))
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l.kill.pid, l.victim_comm);

@@ -12,7 +12,8 @@
  *      /proc/oom write failed (--once), what --list or --once printed
  *      did not reach stdout, or the daemon's ppoll() failed
  *   2  usage error, or the config file is invalid (--check found errors,
- *      or the daemon's config did not load at start)
+ *      or the daemon's config did not load at start), or the daemon
+ *      cannot watch its psi_cgroup (read-only: ProtectControlGroups=yes)
  *   3  --once without the oomq module: the ranking was printed but the
  *      kernel will not follow it
  *
@@ -91,7 +92,8 @@ static void usage(FILE *f)
 		"  0  success; the daemon stopped on SIGTERM or SIGINT\n"
 		"  1  runtime failure (/proc unreadable, /proc/oom write failed,\n"
 		"     stdout not written, the daemon's ppoll() failed)\n"
-		"  2  usage error or invalid config file (--check, or at start)\n"
+		"  2  usage error or invalid config file (--check, or at start),\n"
+		"     or psi_cgroup's memory.pressure not writable\n"
 		"  3  --once without the oomq module: ranking printed, not applied\n");
 }
 

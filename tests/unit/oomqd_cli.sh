@@ -101,5 +101,39 @@ n=$((n + 1))
 grep -q "reload failed: keeping the old config" "$tmp/err" ||
 	fail "$what: the old config not kept"
 
+# psi_cgroup on a read-only memory.pressure, as the shipped unit's
+# ProtectControlGroups=yes makes every cgroup file: the trigger cannot
+# be set, and the daemon refuses to start (exit 2), naming the drop-in
+# that allows the one file.  Needs a mount namespace (root).
+mkdir -p "$tmp/cg"
+echo "some avg10=0.00 avg60=0.00 avg300=0.00 total=0" \
+	>"$tmp/cg/memory.pressure"
+printf '[thresholds]\npsi_cgroup = %s\n' "$tmp/cg" >"$tmp/cg.conf"
+if unshare -m true 2>/dev/null; then
+	what="psi_cgroup read-only"
+	unshare -m sh -c "mount --bind '$tmp/cg' '$tmp/cg' &&
+		mount -o remount,bind,ro '$tmp/cg' &&
+		exec timeout 10 '$oomqd' --config '$tmp/cg.conf' \
+			--proc-root '$fix' --dry-run" >/dev/null 2>"$tmp/err"
+	got=$?
+	check 2 "ReadWritePaths=$tmp/cg/memory.pressure to oomqd.service"
+else
+	echo "oomqd_cli: no mount namespace (not root?): psi_cgroup" \
+		"read-only not checked"
+fi
+
+# A psi_cgroup not there yet (user.slice before the first login) is no
+# reason to refuse: watched once it appears.
+what="psi_cgroup missing"
+printf '[thresholds]\npsi_cgroup = %s\n' "$tmp/nocg" >"$tmp/nocg.conf"
+"$oomqd" --config "$tmp/nocg.conf" --proc-root "$fix" --dry-run \
+	>/dev/null 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+got=$?
+check 0 "psi_cgroup: $tmp/nocg/memory.pressure: not there (yet)"
+
 echo "oomqd_cli: $((n - failed))/$n passed"
 [ "$failed" = 0 ]
