@@ -55,10 +55,7 @@ struct sample {
 	uint64_t cpu_ticks; /* utime + stime, clock ticks (USER_HZ) */
 	uint64_t start_ticks; /* start time after boot, clock ticks */
 	long badness; /* result of the active port, port units */
-	long score; /* badness after the rule's adjust (classic, rss: the
-		     * sort key)
-		     */
-	int32_t key; /* modern's sort key: rank_modern_key() */
+	long score; /* badness after the rule's adjust: the sort key */
 	int16_t oom_score_adj; /* -1000 .. 1000 */
 	int8_t nice; /* -20 .. 19 */
 	uint8_t flags; /* SAMPLE_* */
