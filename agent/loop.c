@@ -58,6 +58,7 @@ struct loop {
 	bool nl_on; /* nl is open: events are heard */
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
 	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
+	int psi_err, cg_psi_err; /* the last tick's averages' read, or 0 */
 	bool truncated; /* "more than cap processes" logged */
 	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
 	pid_t head; /* the queue head of the last pass, for the log */
@@ -95,12 +96,15 @@ static uint64_t mono_ms(void)
 
 /*
  * /proc/meminfo through the sampler's root and buffer (no allocation),
- * PSI averages from the trigger's own descriptor.
+ * PSI averages from the trigger's own descriptor; @psi_err gets the
+ * averages' read errors (system, cgroup), or NULL.
  */
-static int read_sample(struct loop *l, struct pressure_sample *s)
+static int read_sample(struct loop *l, struct pressure_sample *s,
+		       int psi_err[2])
 {
 	struct proc_meminfo mi;
 	struct psi_stats ps;
+	int err[2] = { 0, 0 };
 	size_t len;
 	int ret;
 
@@ -114,19 +118,23 @@ static int read_sample(struct loop *l, struct pressure_sample *s)
 		s->swap_total_kb = mi.swap_total_kb;
 		s->swap_free_kb = mi.swap_free_kb;
 	}
-	if (l->psi.fd >= 0 && !psi_read(&l->psi, &ps)) {
+	err[0] = l->psi.fd >= 0 ? psi_read(&l->psi, &ps) : 0;
+	if (l->psi.fd >= 0 && !err[0]) {
 		s->psi_valid = true;
 		s->psi_some_avg10 = ps.some.avg10;
 		s->psi_full_avg10 = ps.has_full ? ps.full.avg10 : 0;
 	}
 	/* A watched cgroup stalling counts as much as the whole system. */
-	if (l->cg_psi.fd >= 0 && !psi_read(&l->cg_psi, &ps)) {
+	err[1] = l->cg_psi.fd >= 0 ? psi_read(&l->cg_psi, &ps) : 0;
+	if (l->cg_psi.fd >= 0 && !err[1]) {
 		s->psi_valid = true;
 		if (ps.some.avg10 > s->psi_some_avg10)
 			s->psi_some_avg10 = ps.some.avg10;
 		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
 			s->psi_full_avg10 = ps.full.avg10;
 	}
+	if (psi_err)
+		memcpy(psi_err, err, sizeof(err));
 	return ret;
 }
 
@@ -136,7 +144,7 @@ static bool still_critical(void *arg)
 	struct loop *l = arg;
 	struct pressure_sample s;
 
-	read_sample(l, &s);
+	read_sample(l, &s, NULL);
 	return pressure_kill_due_now(&l->pcfg, &s);
 }
 
@@ -626,13 +634,22 @@ static uint32_t tick(struct loop *l, uint64_t now)
 {
 	struct pressure_sample s;
 	struct pressure_action act;
-	int ret, pw;
+	int ret, pw, psi_err[2];
 
-	ret = read_sample(l, &s);
+	ret = read_sample(l, &s, psi_err);
 	if (ret && !l->meminfo_bad)
 		logmsg(LOG_ERR, "%s/meminfo: %s", l->o->proc_root,
 		       strerror(-ret));
 	l->meminfo_bad = ret != 0;
+	/* Once each time it starts: the averages count for nothing then. */
+	if (psi_err[0] && !l->psi_err)
+		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
+		       l->psi_path, strerror(-psi_err[0]));
+	if (psi_err[1] && !l->cg_psi_err)
+		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
+		       l->cg_psi_path, strerror(-psi_err[1]));
+	l->psi_err = psi_err[0];
+	l->cg_psi_err = psi_err[1];
 	s.triggers = l->triggers;
 	s.kills = l->kills;
 	l->triggers = l->kills = 0;

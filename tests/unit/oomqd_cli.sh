@@ -135,5 +135,24 @@ wait $pid
 got=$?
 check 0 "psi_cgroup: $tmp/nocg/memory.pressure: not there (yet)"
 
+# PSI averages that stop reading: said once, not silently ignored.
+what="PSI averages unreadable"
+mkdir "$tmp/proc/pressure"
+cp tests/fixtures/pressure/memory "$tmp/proc/pressure/memory"
+cp "$fix/uptime" "$tmp/proc/uptime"
+"$oomqd" --proc-root "$tmp/proc" --dry-run >/dev/null 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+echo garbage >"$tmp/proc/pressure/memory"
+kill -HUP $pid
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q "PSI averages not read" "$tmp/err" && break
+	sleep 0.2
+done
+kill -TERM $pid
+wait $pid
+got=$?
+check 0 "oomqd: $tmp/proc/pressure/memory: Invalid argument: PSI averages not read"
+
 echo "oomqd_cli: $((n - failed))/$n passed"
 [ "$failed" = 0 ]
