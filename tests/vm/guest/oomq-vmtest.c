@@ -53,6 +53,7 @@ static const struct vm_case cases[] = {
 	{ "agent_sources", case_agent_sources, true },
 	{ "agent_pauses", case_agent_pauses, true },
 	{ "agent_events", case_agent_events, true },
+	{ "agent_kill_stuck", case_agent_kill_stuck, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
 	/* Unloads under a memcg OOM storm, then loads the module again. */
