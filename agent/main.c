@@ -222,24 +222,11 @@ static int check_config(struct policy *p, const char *file)
 	return 0;
 }
 
-/*
- * The daemon's config errors go to the log like everything it says
- * (prefix and priority), not printed raw as --check prints them.
- */
-static void log_policy_errors(const struct policy *p, const char *file)
+/* policy_each_error()'s callback: the daemon logs what --check prints. */
+static void log_error_line(const char *line, void *arg)
 {
-	unsigned int n = p->nerrors < POLICY_ERRORS_MAX ? p->nerrors :
-							  POLICY_ERRORS_MAX;
-
-	for (unsigned int i = 0; i < n; i++) {
-		if (p->errors[i].line)
-			logmsg(LOG_ERR, "%s:%u: %s", file, p->errors[i].line,
-			       p->errors[i].msg);
-		else
-			logmsg(LOG_ERR, "%s: %s", file, p->errors[i].msg);
-	}
-	if (p->nerrors > n)
-		logmsg(LOG_ERR, "%s: %u more errors", file, p->nerrors - n);
+	(void)arg;
+	logmsg(LOG_ERR, "%s", line);
 }
 
 /* Defaults, then the file, then the command line on top. */
@@ -254,7 +241,7 @@ static int load_policy(struct policy *p, const struct opts *o)
 	if (file) {
 		ret = policy_load(p, file);
 		if (ret == -EINVAL) {
-			log_policy_errors(p, file);
+			policy_each_error(p, file, log_error_line, NULL);
 			policy_free(p);
 			return ret;
 		}

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -1003,20 +1004,37 @@ err_close:
 	return ret;
 }
 
-void policy_print_errors(const struct policy *p, const char *file, FILE *f)
+void policy_each_error(const struct policy *p, const char *file,
+		       void (*fn)(const char *line, void *arg), void *arg)
 {
 	unsigned int n = p->nerrors < POLICY_ERRORS_MAX ? p->nerrors :
 							  POLICY_ERRORS_MAX;
+	char line[POLICY_ERROR_LEN + PATH_MAX + 16];
 
 	for (unsigned int i = 0; i < n; i++) {
 		if (p->errors[i].line)
-			fprintf(f, "%s:%u: %s\n", file, p->errors[i].line,
-				p->errors[i].msg);
+			snprintf(line, sizeof(line), "%s:%u: %s", file,
+				 p->errors[i].line, p->errors[i].msg);
 		else
-			fprintf(f, "%s: %s\n", file, p->errors[i].msg);
+			snprintf(line, sizeof(line), "%s: %s", file,
+				 p->errors[i].msg);
+		fn(line, arg);
 	}
-	if (p->nerrors > n)
-		fprintf(f, "%s: %u more errors\n", file, p->nerrors - n);
+	if (p->nerrors > n) {
+		snprintf(line, sizeof(line), "%s: %u more errors", file,
+			 p->nerrors - n);
+		fn(line, arg);
+	}
+}
+
+static void print_line(const char *line, void *f)
+{
+	fprintf(f, "%s\n", line);
+}
+
+void policy_print_errors(const struct policy *p, const char *file, FILE *f)
+{
+	policy_each_error(p, file, print_line, f);
 }
 
 unsigned int policy_needs(const struct policy *p)

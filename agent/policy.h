@@ -126,6 +126,9 @@ int policy_load(struct policy *p, const char *path);
 void policy_free(struct policy *p);
 /* "FILE:LINE: message", one a line. */
 void policy_print_errors(const struct policy *p, const char *file, FILE *f);
+/* Each of those lines (without a newline) to @fn, for a log. */
+void policy_each_error(const struct policy *p, const char *file,
+		       void (*fn)(const char *line, void *arg), void *arg);
 
 /* PROC_NEED_* the rules need. */
 unsigned int policy_needs(const struct policy *p);

@@ -24,6 +24,31 @@ check() {
 	fi
 }
 
+# daemon PATTERN ARGS...: oomqd ARGS --dry-run in the background until
+# PATTERN shows on its stderr (2 s at most), then SIGTERM; $during, if
+# set, is run half a second after the start (with $pid set).  got is
+# the exit code; a daemon that ignores SIGTERM is SIGKILLed after 5 s.
+daemon() {
+	pattern=$1
+	shift
+	"$oomqd" "$@" --dry-run >/dev/null 2>"$tmp/err" &
+	pid=$!
+	sleep 0.5
+	[ -n "$during" ] && eval "$during"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		grep -qF -- "$pattern" "$tmp/err" && break
+		sleep 0.2
+	done
+	kill -TERM $pid
+	(sleep 5 && kill -KILL $pid 2>/dev/null) &
+	watchdog=$!
+	wait $pid
+	got=$?
+	kill $watchdog 2>/dev/null
+	during=
+}
+during=
+
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -60,15 +85,7 @@ check 1 "oomqd: stdout: Broken pipe"
 what="daemon, a /proc file missing"
 cp -r "$fix" "$tmp/proc"
 rm "$tmp/proc/uptime"
-"$oomqd" --proc-root "$tmp/proc" --dry-run >/dev/null 2>"$tmp/err" &
-pid=$!
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	grep -q "ranking pass failed" "$tmp/err" && break
-	sleep 0.2
-done
-kill -TERM $pid
-wait $pid
-got=$?
+daemon "ranking pass failed" --proc-root "$tmp/proc"
 check 0 "oomqd: ranking pass failed: $tmp/proc/uptime: No such file"
 
 # A FIFO where the config was: refused at once, not waited on (open()
@@ -81,21 +98,8 @@ check 2 "$tmp/fifo.conf: not a regular file"
 
 what="SIGHUP with a FIFO for a config"
 printf '[oomqd]\nqueue_length = 3\n' >"$tmp/live.conf"
-"$oomqd" --config "$tmp/live.conf" --proc-root "$fix" --dry-run \
-	>/dev/null 2>"$tmp/err" &
-pid=$!
-sleep 0.5
-rm "$tmp/live.conf"
-mkfifo "$tmp/live.conf"
-kill -HUP $pid
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	grep -q "reload failed" "$tmp/err" && break
-	sleep 0.2
-done
-kill -TERM $pid
-( sleep 5; kill -KILL $pid 2>/dev/null ) &
-wait $pid
-got=$?
+during='rm "$tmp/live.conf"; mkfifo "$tmp/live.conf"; kill -HUP $pid'
+daemon "reload failed" --config "$tmp/live.conf" --proc-root "$fix"
 check 0 "oomqd: $tmp/live.conf: not a regular file"
 n=$((n + 1))
 grep -q "reload failed: keeping the old config" "$tmp/err" ||
@@ -126,13 +130,7 @@ fi
 # reason to refuse: watched once it appears.
 what="psi_cgroup missing"
 printf '[thresholds]\npsi_cgroup = %s\n' "$tmp/nocg" >"$tmp/nocg.conf"
-"$oomqd" --config "$tmp/nocg.conf" --proc-root "$fix" --dry-run \
-	>/dev/null 2>"$tmp/err" &
-pid=$!
-sleep 0.5
-kill -TERM $pid
-wait $pid
-got=$?
+daemon "not there (yet)" --config "$tmp/nocg.conf" --proc-root "$fix"
 check 0 "psi_cgroup: $tmp/nocg/memory.pressure: not there (yet)"
 
 # PSI averages that stop reading: said once, not silently ignored.
@@ -140,18 +138,8 @@ what="PSI averages unreadable"
 mkdir "$tmp/proc/pressure"
 cp tests/fixtures/pressure/memory "$tmp/proc/pressure/memory"
 cp "$fix/uptime" "$tmp/proc/uptime"
-"$oomqd" --proc-root "$tmp/proc" --dry-run >/dev/null 2>"$tmp/err" &
-pid=$!
-sleep 0.5
-echo garbage >"$tmp/proc/pressure/memory"
-kill -HUP $pid
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	grep -q "PSI averages not read" "$tmp/err" && break
-	sleep 0.2
-done
-kill -TERM $pid
-wait $pid
-got=$?
+during='echo garbage >"$tmp/proc/pressure/memory"; kill -HUP $pid'
+daemon "PSI averages not read" --proc-root "$tmp/proc"
 check 0 "oomqd: $tmp/proc/pressure/memory: Invalid argument: PSI averages not read"
 
 echo "oomqd_cli: $((n - failed))/$n passed"

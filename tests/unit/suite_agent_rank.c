@@ -383,14 +383,20 @@ static const char *ties_root(void)
 	return env ? env : "tests/fixtures/proc-ties";
 }
 
-static void pass_on_fixture(const char *conf)
+/* A pass with @conf over the fake /proc at @root. */
+static void pass_on(const char *root, const char *conf)
 {
 	policy_defaults(&ag.policy);
 	ck_assert_int_eq(policy_parse_buf(&ag.policy, conf, strlen(conf)), 0);
-	ck_assert_int_eq(agent_init(&ag, agent_fixture_root(), 64), 0);
+	ck_assert_int_eq(agent_init(&ag, root, 64), 0);
 	/* The test runner's own pid must not hide a fixture process. */
 	ag.sampler.self = 0;
 	ck_assert_int_eq(agent_rank(&ag), 0);
+}
+
+static void pass_on_fixture(const char *conf)
+{
+	pass_on(agent_fixture_root(), conf);
 }
 
 static void agent_teardown(void)
@@ -644,27 +650,18 @@ START_TEST(test_large_fixture)
 		"[rule pods]\nmatch_cgroup = nested-build\\.scope$\n"
 		"match_exe = /bin/groupie$\npriority = 50\n";
 	const char *env = getenv("OOMQ_FIXTURES_LARGE");
+	const char *root = env ? env : "tests/fixtures/proc-large";
 
-	policy_defaults(&ag.policy);
-	ck_assert_int_eq(
-		agent_init(&ag, env ? env : "tests/fixtures/proc-large", 64),
-		0);
-	ag.sampler.self = 0;
-	ck_assert_int_eq(agent_rank(&ag), 0);
+	pass_on(root, "");
 	ck_assert_str_eq(ag.queue, "1000 1001\n");
 	ag.full = 1;
 	ck_assert_int_eq(agent_rank(&ag), 0);
 	ck_assert_str_eq(ag.queue, "1000 1001\n");
 	ck_assert_uint_eq(ag.sampler.malformed, 0);
-	agent_fini(&ag);
+	agent_teardown();
 
 	/* The rule puts 1000, larger, into a lower group, after 1001. */
-	ck_assert_int_eq(policy_parse_buf(&ag.policy, conf, strlen(conf)), 0);
-	ck_assert_int_eq(
-		agent_init(&ag, env ? env : "tests/fixtures/proc-large", 64),
-		0);
-	ag.sampler.self = 0;
-	ck_assert_int_eq(agent_rank(&ag), 0);
+	pass_on(root, conf);
 	ck_assert_str_eq(ag.queue, "1001 1000\n");
 	ck_assert_int_eq(ag.tab[ag.order[1]].priority, 50);
 }
@@ -693,10 +690,8 @@ START_TEST(test_ties_fixture)
 	for (unsigned int q = 1; q <= 7; q++) {
 		for (size_t r = 0; r < ARRAY_SIZE(lazy_rooms); r++) {
 			if (q > 1 || r) /* the teardown frees the last */
-				agent_fini(&ag);
-			policy_defaults(&ag.policy);
-			ck_assert_int_eq(agent_init(&ag, ties_root(), 64), 0);
-			ag.sampler.self = 0;
+				agent_teardown();
+			pass_on(ties_root(), "");
 			ag.policy.queue_length = q;
 			if (lazy_rooms[r])
 				ag.cand_max = lazy_rooms[r];

@@ -56,34 +56,25 @@
 /* What the stale queue is left to age beyond the TTL. */
 #define TTL_MARGIN_MS 500
 
-/* @arg: NULL, or the --source to give it. */
+/* How to run the agent: NULL members are left to its defaults. */
+struct agent_args {
+	const char *source; /* --source */
+	const char *config; /* the bench's config (env.oomqd_conf) if NULL */
+};
+
+/* @arg: struct agent_args, or NULL. */
 static int exec_agent(void *arg)
 {
+	const struct agent_args *a = arg ? arg : &(struct agent_args){ 0 };
 	char *argv[6] = { (char *)env.oomqd_path, "--config",
-			  (char *)env.oomqd_conf };
+			  (char *)(a->config ? a->config : env.oomqd_conf) };
 	int fd;
 
-	if (arg) {
+	if (a->source) {
 		argv[3] = "--source";
-		argv[4] = arg;
+		argv[4] = (char *)a->source;
 	}
 	/* Not the runner's -1000: the agent must protect itself. */
-	if (write_str("/proc/self/oom_score_adj", "0"))
-		return 126;
-	fd = open(AGENT_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-		return 126;
-	close(fd);
-	execv(argv[0], argv);
-	return 127;
-}
-
-/* @arg: the config to run with instead of the bench's. */
-static int exec_agent_conf(void *arg)
-{
-	char *argv[] = { (char *)env.oomqd_path, "--config", arg, NULL };
-	int fd;
-
 	if (write_str("/proc/self/oom_score_adj", "0"))
 		return 126;
 	fd = open(AGENT_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -170,7 +161,7 @@ static pid_t agent_start_from(struct outcome *o, const char *source)
 		failf(o, "no oomqd config in the image (%s)", env.oomqd_conf);
 		return -1;
 	}
-	pid = spawn_fn(exec_agent, (void *)source);
+	pid = spawn_fn(exec_agent, &(struct agent_args){ .source = source });
 	if (pid < 0) {
 		failf(o, "fork: %s", strerror(errno));
 		return -1;
@@ -1011,7 +1002,8 @@ void case_agent_kill_stuck(struct outcome *o)
 		failf(o, "cannot write %s: %s", KILL_CONF, strerror(errno));
 		goto out;
 	}
-	agent = spawn_fn(exec_agent_conf, KILL_CONF);
+	agent = spawn_fn(exec_agent,
+			 &(struct agent_args){ .config = KILL_CONF });
 	if (!spawned(o, agent, "oomqd") ||
 	    !wait_head(o, agent, stuck, "stuck", AGENT_START_MS,
 		       "after oomqd started") ||
