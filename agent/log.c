@@ -20,10 +20,16 @@ bool log_is_journal(const char *env, int fd)
 {
 	unsigned long long dev, ino;
 	struct stat st;
-	int end = 0;
+	char *end;
 
-	if (!env || sscanf(env, "%llu:%llu%n", &dev, &ino, &end) != 2 ||
-	    env[end] || fstat(fd, &st))
+	/* strtoull(), not sscanf(): scanf is code the daemon never runs. */
+	if (!env || *env < '0' || *env > '9')
+		return false;
+	dev = strtoull(env, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		return false;
+	ino = strtoull(end + 1, &end, 10);
+	if (*end || fstat(fd, &st))
 		return false;
 	return st.st_dev == (dev_t)dev && st.st_ino == (ino_t)ino;
 }
