@@ -136,10 +136,14 @@ int oomq_queue_set(const u32 *nrs, unsigned int count)
 	mutex_lock(&oomq_current_lock);
 	old = rcu_replace_pointer(oomq_current, queue,
 				  lockdep_is_held(&oomq_current_lock));
+	/*
+	 * Once published, @queue is the next writer's to replace and free:
+	 * read it only under the lock.  The event goes out under it too, so
+	 * events follow the order in which queues were set.
+	 */
+	oomq_events_queue_set(queue->len);
 	mutex_unlock(&oomq_current_lock);
 	oomq_queue_put(old);
-
-	oomq_events_queue_set(queue->len);
 	return 0;
 }
 
