@@ -31,6 +31,9 @@ static unsigned int oomq_ttl_ms;
 module_param_named(ttl_ms, oomq_ttl_ms, uint, 0644);
 MODULE_PARM_DESC(ttl_ms, "Ignore a queue older than this at OOM time, ms (0: never)");
 
+/* A slot holds a place in the queue plus one, as a u16. */
+static_assert(OOMQ_QUEUE_MAX <= U16_MAX);
+
 static struct oomq_queue __rcu *oomq_current;
 static DEFINE_MUTEX(oomq_current_lock);
 static struct workqueue_struct *oomq_free_wq;
