@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
@@ -30,6 +31,46 @@
 #include "queue.h"
 
 static struct proc_dir_entry *oomq_proc_entry;
+
+/*
+ * What a write needs besides the queue (queue.c recycles that): its text
+ * and the PIDs parsed from it.  Kept from one write to the next, so that
+ * a write in steady state allocates nothing; see queue.c for why.  The
+ * buffer grows to the largest write so far, a page at least and at most
+ * OOMQ_PROC_WRITE_MAX bytes plus 4 bytes for each PID such a write can
+ * hold (16 KiB for OOMQ_QUEUE_MAX), 80 KiB in all, and is freed at
+ * unload.
+ */
+static struct {
+	struct mutex lock;	/* serialises writers of the buffer */
+	char *text;
+	u32 *pids;		/* right after @text */
+	size_t size;		/* room in @text, bytes */
+	unsigned int max;	/* room in @pids */
+} oomq_proc_buf = {
+	.lock = __MUTEX_INITIALIZER(oomq_proc_buf.lock),
+};
+
+/* Room for a write of @count bytes.  Caller holds oomq_proc_buf.lock. */
+static int oomq_proc_buf_reserve(size_t count)
+{
+	size_t size = max_t(size_t, PAGE_ALIGN(count), PAGE_SIZE);
+	/* Each PID takes a digit and a separator but the last. */
+	unsigned int max = min_t(size_t, size / 2 + 1, OOMQ_QUEUE_MAX);
+	char *text;
+
+	if (count <= oomq_proc_buf.size)
+		return 0;
+	text = kvmalloc(size + max * sizeof(u32), GFP_KERNEL_ACCOUNT);
+	if (!text)
+		return -ENOMEM;
+	kvfree(oomq_proc_buf.text);
+	oomq_proc_buf.text = text;
+	oomq_proc_buf.pids = (u32 *)(text + size);
+	oomq_proc_buf.size = size;
+	oomq_proc_buf.max = max;
+	return 0;
+}
 
 /* Live queued processes, as the reader's PID namespace numbers them. */
 static int oomq_proc_show(struct seq_file *m, void *v)
@@ -71,26 +112,26 @@ static ssize_t oomq_proc_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
 	unsigned int npids;
-	u32 *pids;
-	char *buf;
 	int ret;
 
 	if (count > OOMQ_PROC_WRITE_MAX)
 		return -E2BIG;
-	buf = vmemdup_user(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	pids = kvmalloc_array(OOMQ_QUEUE_MAX, sizeof(*pids), GFP_KERNEL);
-	if (!pids) {
-		ret = -ENOMEM;
-		goto out_buf;
+	if (mutex_lock_killable(&oomq_proc_buf.lock))
+		return -EINTR;
+	ret = oomq_proc_buf_reserve(count);
+	if (ret)
+		goto out;
+	if (copy_from_user(oomq_proc_buf.text, ubuf, count)) {
+		ret = -EFAULT;
+		goto out;
 	}
-	ret = oomq_parse_pids(buf, count, pids, OOMQ_QUEUE_MAX, &npids);
+	/* Room for every PID that fits in @count bytes: E2BIG means too many. */
+	ret = oomq_parse_pids(oomq_proc_buf.text, count, oomq_proc_buf.pids,
+			      oomq_proc_buf.max, &npids);
 	if (!ret)
-		ret = oomq_queue_set(pids, npids);
-	kvfree(pids);
-out_buf:
-	kvfree(buf);
+		ret = oomq_queue_set(oomq_proc_buf.pids, npids);
+out:
+	mutex_unlock(&oomq_proc_buf.lock);
 	if (ret)
 		return ret;
 	return count;
@@ -114,4 +155,5 @@ int oomq_procfs_init(void)
 void oomq_procfs_uninit(void)
 {
 	proc_remove(oomq_proc_entry);
+	kvfree(oomq_proc_buf.text);
 }

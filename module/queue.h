@@ -18,6 +18,7 @@ struct oomq_queue {
 	struct rcu_work free_work;
 	u64 set_ns;		/* ktime_get_boottime_ns() when written, ns */
 	unsigned int len;
+	unsigned int capacity;	/* room in @pids */
 	unsigned int hash_bits;
 	u16 *slots;		/* index into @pids plus one; 0 is empty */
 	struct pid *pids[];	/* thread-group PIDs, first victim first */
