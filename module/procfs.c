@@ -7,7 +7,13 @@
  *	1234 5678
  *
  * Each write() is one whole list (see parse.c for the grammar) and
- * replaces the queue at once, or fails and leaves it as it was.
+ * replaces the queue at once, or fails and leaves it as it was.  A write
+ * at a non-zero offset, such as a second write() on the same open file,
+ * fails with EINVAL: it would be the rest of a list split by a stdio
+ * buffer or a shell loop, and taken alone it names processes nobody
+ * named.  Numeric sysctls under kernel.sysctl_writes_strict ignore such
+ * a write; uid_map (map_write()) refuses it with EINVAL, as here, so the
+ * writer learns that its list was cut.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -114,6 +120,8 @@ static ssize_t oomq_proc_write(struct file *file, const char __user *ubuf,
 	unsigned int npids;
 	int ret;
 
+	if (*ppos)
+		return -EINVAL;
 	if (count > OOMQ_PROC_WRITE_MAX)
 		return -E2BIG;
 	if (mutex_lock_killable(&oomq_proc_buf.lock))
@@ -134,6 +142,7 @@ out:
 	mutex_unlock(&oomq_proc_buf.lock);
 	if (ret)
 		return ret;
+	*ppos = count;
 	return count;
 }
 
