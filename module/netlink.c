@@ -148,7 +148,8 @@ static int oomq_cmd_set_queue(struct sk_buff *skb, struct genl_info *info)
 				    "queue must be an array of u32 PIDs");
 		return -EINVAL;
 	}
-	return oomq_queue_set(nla_data(attr), nla_len(attr) / sizeof(u32));
+	return oomq_queue_set(nla_data(attr), nla_len(attr) / sizeof(u32),
+			      task_active_pid_ns(current));
 }
 
 static int oomq_cmd_set_config(struct sk_buff *skb, struct genl_info *info)

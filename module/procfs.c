@@ -78,10 +78,20 @@ static int oomq_proc_buf_reserve(size_t count)
 	return 0;
 }
 
-/* Live queued processes, as the reader's PID namespace numbers them. */
+/*
+ * PIDs are numbered by the PID namespace of the procfs mount, as in
+ * /proc/<pid>, both ways: a PID read from /proc, or from this file,
+ * names the same process when written back.
+ */
+static struct pid_namespace *oomq_proc_pid_ns(const struct file *file)
+{
+	return proc_pid_ns(file_inode(file)->i_sb);
+}
+
+/* Live queued processes. */
 static int oomq_proc_show(struct seq_file *m, void *v)
 {
-	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct pid_namespace *ns = oomq_proc_pid_ns(m->file);
 	struct oomq_queue *queue = oomq_queue_get();
 	const char *sep = "";
 	unsigned int i;
@@ -137,7 +147,8 @@ static ssize_t oomq_proc_write(struct file *file, const char __user *ubuf,
 	ret = oomq_parse_pids(oomq_proc_buf.text, count, oomq_proc_buf.pids,
 			      oomq_proc_buf.max, &npids);
 	if (!ret)
-		ret = oomq_queue_set(oomq_proc_buf.pids, npids);
+		ret = oomq_queue_set(oomq_proc_buf.pids, npids,
+				     oomq_proc_pid_ns(file));
 out:
 	mutex_unlock(&oomq_proc_buf.lock);
 	if (ret)

@@ -29,6 +29,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -163,14 +164,14 @@ static bool oomq_queue_append(struct oomq_queue *queue, struct pid *tgid)
 	return true;
 }
 
-/* The thread group of PID @nr in the caller's namespace, referenced. */
-static struct pid *oomq_get_tgid(u32 nr)
+/* The thread group of PID @nr in @ns, referenced. */
+static struct pid *oomq_get_tgid(u32 nr, struct pid_namespace *ns)
 {
 	struct task_struct *task;
 	struct pid *tgid = NULL;
 
 	rcu_read_lock();
-	task = pid_task(find_vpid(nr), PIDTYPE_PID);
+	task = pid_task(find_pid_ns(nr, ns), PIDTYPE_PID);
 	if (task)
 		tgid = get_pid(task_tgid(task));
 	rcu_read_unlock();
@@ -179,8 +180,9 @@ static struct pid *oomq_get_tgid(u32 nr)
 
 /**
  * oomq_queue_set - replace the queue
- * @nrs: PIDs in the caller's PID namespace, first victim first
+ * @nrs: PIDs, first victim first
  * @count: how many
+ * @ns: the PID namespace that numbers them
  *
  * PIDs that name no task are skipped; a thread's PID queues its thread
  * group; a repeated process keeps its first place.
@@ -189,7 +191,8 @@ static struct pid *oomq_get_tgid(u32 nr)
  * -ENOMEM, -EINTR when killed while waiting.  On error the old queue
  * stays in force.
  */
-int oomq_queue_set(const u32 *nrs, unsigned int count)
+int oomq_queue_set(const u32 *nrs, unsigned int count,
+		   struct pid_namespace *ns)
 {
 	struct oomq_queue *queue, *old;
 	unsigned int i;
@@ -208,7 +211,7 @@ int oomq_queue_set(const u32 *nrs, unsigned int count)
 		return PTR_ERR(queue);
 	}
 	for (i = 0; i < count; i++) {
-		struct pid *tgid = oomq_get_tgid(nrs[i]);
+		struct pid *tgid = oomq_get_tgid(nrs[i], ns);
 
 		if (tgid && !oomq_queue_append(queue, tgid))
 			put_pid(tgid);

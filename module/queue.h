@@ -7,6 +7,7 @@
 #include <linux/workqueue.h>
 
 struct pid;
+struct pid_namespace;
 
 /*
  * One queue as written: immutable once published.  The OOM path looks a
@@ -27,7 +28,8 @@ struct oomq_queue {
 int oomq_queue_init(void);
 void oomq_queue_uninit(void);
 
-int oomq_queue_set(const u32 *nrs, unsigned int count);
+int oomq_queue_set(const u32 *nrs, unsigned int count,
+		   struct pid_namespace *ns);
 struct oomq_queue *oomq_queue_get(void);
 void oomq_queue_put(struct oomq_queue *queue);
 
