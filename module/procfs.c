@@ -35,6 +35,7 @@
 #include "parse.h"
 #include "procfs.h"
 #include "queue.h"
+#include "visible.h"
 
 static struct proc_dir_entry *oomq_proc_entry;
 
@@ -88,10 +89,12 @@ static struct pid_namespace *oomq_proc_pid_ns(const struct file *file)
 	return proc_pid_ns(file_inode(file)->i_sb);
 }
 
-/* Live queued processes. */
+/* Live queued processes that /proc shows the reader. */
 static int oomq_proc_show(struct seq_file *m, void *v)
 {
-	struct pid_namespace *ns = oomq_proc_pid_ns(m->file);
+	const struct file *file = m->file;
+	struct proc_fs_info *fs_info = proc_sb_info(file_inode(file)->i_sb);
+	struct pid_namespace *ns = oomq_proc_pid_ns(file);
 	struct oomq_queue *queue = oomq_queue_get();
 	const char *sep = "";
 	unsigned int i;
@@ -101,9 +104,10 @@ static int oomq_proc_show(struct seq_file *m, void *v)
 	rcu_read_lock();
 	for (i = 0; i < queue->len; i++) {
 		struct pid *tgid = queue->pids[i];
+		struct task_struct *task = pid_task(tgid, PIDTYPE_TGID);
 		pid_t nr = pid_nr_ns(tgid, ns);
 
-		if (!nr || !pid_task(tgid, PIDTYPE_TGID))
+		if (!nr || !task || !oomq_task_visible(fs_info, task))
 			continue;
 		seq_printf(m, "%s%d", sep, nr);
 		sep = " ";
