@@ -18,6 +18,7 @@
 #include "netlink.h"
 #include "queue.h"
 #include "tasks.h"
+#include "visible.h"
 
 static const struct nla_policy oomq_policy[OOMQ_A_MAX + 1] = {
 	/* No .len: a queue too long fails with E2BIG, as in /proc/oom. */
@@ -40,7 +41,11 @@ static const struct genl_multicast_group oomq_mcgrps[] = {
 	},
 };
 
-/* Live queued PIDs as @ns numbers them, as a u32 array attribute. */
+/*
+ * Live queued PIDs as @ns numbers them, as a u32 array attribute: those
+ * that /proc would show the caller under any hidepid=, for the caller
+ * reads through no procfs mount.
+ */
 static int oomq_put_queue(struct sk_buff *skb,
 			  const struct oomq_queue *queue,
 			  struct pid_namespace *ns)
@@ -56,9 +61,10 @@ static int oomq_put_queue(struct sk_buff *skb,
 	rcu_read_lock();
 	for (i = 0; i < queue->len; i++) {
 		struct pid *tgid = queue->pids[i];
+		struct task_struct *task = pid_task(tgid, PIDTYPE_TGID);
 		pid_t nr = pid_nr_ns(tgid, ns);
 
-		if (nr && pid_task(tgid, PIDTYPE_TGID))
+		if (nr && task && oomq_task_visible(NULL, task))
 			pids[n++] = nr;
 	}
 	rcu_read_unlock();
@@ -135,10 +141,29 @@ out:
 	return ret;
 }
 
+/*
+ * Changes to what the OOM killer does take the privilege /proc/oom takes:
+ * CAP_SYS_RESOURCE in the initial user namespace, held by the socket's
+ * opener and by the sender, as netlink_capable() checks.  Not
+ * GENL_ADMIN_PERM: CAP_NET_ADMIN is held by network daemons and by
+ * containers that have no say over the host's memory.
+ */
+static int oomq_may_change(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_RESOURCE))
+		return 0;
+	GENL_SET_ERR_MSG(info, "needs CAP_SYS_RESOURCE");
+	return -EPERM;
+}
+
 static int oomq_cmd_set_queue(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct nlattr *attr = info->attrs[OOMQ_A_QUEUE];
+	int ret;
 
+	ret = oomq_may_change(skb, info);
+	if (ret)
+		return ret;
 	if (!attr) {
 		GENL_SET_ERR_MSG(info, "OOMQ_A_QUEUE is required");
 		return -EINVAL;
@@ -154,6 +179,11 @@ static int oomq_cmd_set_queue(struct sk_buff *skb, struct genl_info *info)
 
 static int oomq_cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 {
+	int ret;
+
+	ret = oomq_may_change(skb, info);
+	if (ret)
+		return ret;
 	/* The policy checked the values: nothing below can fail. */
 	if (info->attrs[OOMQ_A_TTL_MS])
 		oomq_queue_set_ttl_ms(nla_get_u32(info->attrs[OOMQ_A_TTL_MS]));
@@ -175,12 +205,10 @@ static const struct genl_small_ops oomq_small_ops[] = {
 	{
 		.cmd = OOMQ_CMD_SET_QUEUE,
 		.doit = oomq_cmd_set_queue,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = OOMQ_CMD_SET_CONFIG,
 		.doit = oomq_cmd_set_config,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -191,7 +219,6 @@ static const struct genl_ops oomq_ops[] = {
 		.start = oomq_tasks_dump_start,
 		.dumpit = oomq_cmd_get_tasks,
 		.done = oomq_tasks_dump_done,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 

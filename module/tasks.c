@@ -186,8 +186,20 @@ static int oomq_put_task_msg(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/*
+ * The dump shows of every process what /proc/<pid> shows only to a
+ * reader that may ptrace-read it once hidepid= is set, so it takes the
+ * capability that lets a reader read all of /proc under any hidepid=:
+ * CAP_SYS_PTRACE in the initial user namespace, of the socket's opener
+ * and of the sender (netlink_capable()).  Not CAP_SYS_RESOURCE: that one
+ * grants changing limits, not reading other users' processes.
+ */
 int oomq_tasks_dump_start(struct netlink_callback *cb)
 {
+	if (!netlink_capable(cb->skb, CAP_SYS_PTRACE)) {
+		NL_SET_ERR_MSG(cb->extack, "needs CAP_SYS_PTRACE");
+		return -EPERM;
+	}
 	cb->args[OOMQ_DUMP_NEXT_PID] = 1;
 	cb->args[OOMQ_DUMP_PID_NS] =
 		(long)get_pid_ns(task_active_pid_ns(current));
