@@ -228,6 +228,13 @@ static struct genl_family oomq_family __ro_after_init = {
 	.maxattr = OOMQ_A_MAX,
 	.policy = oomq_policy,
 	.module = THIS_MODULE,
+	/*
+	 * Not under genl_mutex: each op takes its own locks (the queue
+	 * writers' mutex, the mode lock in hook.c, references and RCU for
+	 * readers, the dump's state in cb->args), so a family stuck while
+	 * holding genl_mutex cannot hold up a queue update under pressure.
+	 */
+	.parallel_ops = true,
 	.small_ops = oomq_small_ops,
 	.n_small_ops = ARRAY_SIZE(oomq_small_ops),
 	.ops = oomq_ops,
