@@ -302,25 +302,30 @@ static int oomq_put_event(struct sk_buff *skb, const struct oomq_event *event)
 	}
 }
 
-/* Process context (the events work item). */
-void oomq_netlink_event(const struct oomq_event *event)
+/*
+ * Process context (the events work item).  Return: 0, or -ENOMEM or
+ * -EMSGSIZE when no message could be built: the event is lost.  A
+ * listener whose socket is full learns of its own loss from recv().
+ */
+int oomq_netlink_event(const struct oomq_event *event)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
 	if (!genl_has_listeners(&oomq_family, &init_net, OOMQ_MCGRP_EVENTS_ID))
-		return;
+		return 0;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &oomq_family, 0, OOMQ_CMD_EVENT);
 	if (!hdr || oomq_put_event(msg, event)) {
 		nlmsg_free(msg);
-		return;
+		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&oomq_family, msg, 0, OOMQ_MCGRP_EVENTS_ID,
 			  GFP_KERNEL);
+	return 0;
 }
 
 int oomq_netlink_init(void)
