@@ -302,6 +302,20 @@ static int oomq_put_event(struct sk_buff *skb, const struct oomq_event *event)
 	}
 }
 
+/* The largest event, a kill with every attribute: under 200 bytes. */
+static size_t oomq_event_size(void)
+{
+	return nla_total_size(sizeof(u32)) * 8 +	/* type ... queue length */
+	       nla_total_size_64bit(sizeof(u64)) * 4 +	/* cgroup, KiB, age */
+	       nla_total_size(TASK_COMM_LEN);
+}
+
+/*
+ * Events follow OOM kills, while memory is short: the message is small
+ * and its allocation must not invoke the OOM killer from our worker.
+ */
+#define OOMQ_EVENT_GFP (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
+
 /*
  * Process context (the events work item).  Return: 0, or -ENOMEM or
  * -EMSGSIZE when no message could be built: the event is lost.  A
@@ -314,7 +328,7 @@ int oomq_netlink_event(const struct oomq_event *event)
 
 	if (!genl_has_listeners(&oomq_family, &init_net, OOMQ_MCGRP_EVENTS_ID))
 		return 0;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(oomq_event_size(), OOMQ_EVENT_GFP);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &oomq_family, 0, OOMQ_CMD_EVENT);
@@ -324,7 +338,7 @@ int oomq_netlink_event(const struct oomq_event *event)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&oomq_family, msg, 0, OOMQ_MCGRP_EVENTS_ID,
-			  GFP_KERNEL);
+			  OOMQ_EVENT_GFP);
 	return 0;
 }
 
