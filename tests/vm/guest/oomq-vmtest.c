@@ -44,6 +44,9 @@ static const struct vm_case cases[] = {
 	{ "proc_valid_input", case_proc_valid_input, true },
 	{ "proc_perm", case_proc_perm, true },
 	{ "oom_score", case_oom_score, true },
+	{ "proc_split_write", case_proc_split_write, true },
+	{ "proc_hidepid", case_proc_hidepid, true },
+	{ "proc_pidns", case_proc_pidns, true },
 	{ "netlink_cmds", case_netlink_cmds, true },
 	{ "tasks_dump", case_tasks_dump, true },
 	/* The agent with the module: case_agent.c. */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -60,6 +61,8 @@ int write_str(const char *path, const char *s);
 long long vmstat_oom_kill(void);
 long oom_score(pid_t pid);
 long oom_score_adj(pid_t pid);
+/* Collapse runs of whitespace so "1 2\n" and "1  2" compare equal. */
+void normalize(char *s);
 /* Read /proc/oom with whitespace collapsed to single spaces, trimmed. */
 int queue_read(char *buf, size_t size);
 /* Write a queue of PIDs as "a b c\n" in one write(). */
@@ -109,6 +112,14 @@ pid_t spawn_exec(char *const argv[], const char *out);
  * its exit status (-1: killed), stdout and stderr in @out.
  */
 int run_capture(uid_t uid, const char *const argv[], char *out, size_t size);
+/*
+ * The same as uid 0 with only the capabilities in @keep (bit n is
+ * capability n), dropped from the bounding set too so exec keeps them.
+ */
+int run_capture_caps(uint64_t keep, const char *const argv[], char *out,
+		     size_t size);
+/* Keep only @keep, in this process and what it execs; 0 or -errno. */
+int caps_keep(uint64_t keep);
 /* Fork a registered child running @fn(@arg); its exit status is fn's. */
 pid_t spawn_fn(int (*fn)(void *), void *arg);
 
@@ -156,6 +167,43 @@ bool events_wait_kill(pid_t pid, char *choice, size_t size,
 void expect_kill(pid_t pid, const char *choices, const char *scope, int index,
 		 const char *comm);
 
+/* ---- raw generic netlink (genl.c) ---- */
+
+#define GENL_MSG_MAX 32768
+
+struct genl_sock {
+	int fd;
+	uint32_t seq; /* of the last request */
+};
+
+/* One request: NLM_F_REQUEST | NLM_F_ACK | @flags, attributes as bytes. */
+struct genl_req {
+	uint16_t family;
+	uint8_t cmd;
+	uint8_t reserved; /* the genlmsghdr byte that must be 0 */
+	uint16_t flags;
+	const void *attrs;
+	size_t len;
+};
+
+int genl_open(struct genl_sock *g);
+void genl_close(struct genl_sock *g);
+/* The family's id, or -errno. */
+int genl_family(struct genl_sock *g, const char *name);
+/* Append an attribute at @off of @buf; the new end. */
+size_t genl_put_attr(void *buf, size_t off, uint16_t type, const void *data,
+		     size_t len);
+int genl_send(struct genl_sock *g, const struct genl_req *r);
+ssize_t genl_recv(struct genl_sock *g, void *buf, size_t size);
+/*
+ * Send and wait for the ack: 0 or the kernel's -errno.  The last reply
+ * before it, if any, is copied to @reply (when it fits in @size).
+ */
+int genl_call(struct genl_sock *g, const struct genl_req *r, void *reply,
+	      size_t size);
+const void *genl_attr(const void *attrs, size_t len, uint16_t type,
+		      size_t *plen);
+
 /* ---- the cases ---- */
 
 struct vm_case {
@@ -177,6 +225,9 @@ void case_proc_bad_input(struct outcome *o);
 void case_proc_valid_input(struct outcome *o);
 void case_proc_perm(struct outcome *o);
 void case_oom_score(struct outcome *o);
+void case_proc_split_write(struct outcome *o);
+void case_proc_hidepid(struct outcome *o);
+void case_proc_pidns(struct outcome *o);
 void case_netlink_cmds(struct outcome *o);
 void case_tasks_dump(struct outcome *o);
 void case_agent_steers(struct outcome *o);
