@@ -49,6 +49,10 @@ static const struct vm_case cases[] = {
 	{ "proc_pidns", case_proc_pidns, true },
 	{ "netlink_cmds", case_netlink_cmds, true },
 	{ "tasks_dump", case_tasks_dump, true },
+	{ "tasks_dump_timens", case_tasks_dump_timens, true },
+	{ "netlink_caps", case_netlink_caps, true },
+	{ "netlink_strict", case_netlink_strict, true },
+	{ "netlink_parallel", case_netlink_parallel, true },
 	/* The agent with the module: case_agent.c. */
 	{ "agent_steers", case_agent_steers, true },
 	{ "agent_sigkill_ttl", case_agent_sigkill_ttl, true },

@@ -148,6 +148,9 @@ void cg_remove(const char *path);
 
 int module_load(const char *params);
 int module_unload(void);
+/* Any other module: 0 or -errno. */
+int module_load_path(const char *path, const char *params);
+int module_unload_name(const char *name);
 
 /* ---- netlink events via oomqctl (events.c) ---- */
 
@@ -230,6 +233,10 @@ void case_proc_hidepid(struct outcome *o);
 void case_proc_pidns(struct outcome *o);
 void case_netlink_cmds(struct outcome *o);
 void case_tasks_dump(struct outcome *o);
+void case_netlink_caps(struct outcome *o);
+void case_netlink_strict(struct outcome *o);
+void case_netlink_parallel(struct outcome *o);
+void case_tasks_dump_timens(struct outcome *o);
 void case_agent_steers(struct outcome *o);
 void case_agent_sigkill_ttl(struct outcome *o);
 void case_agent_survives(struct outcome *o);
