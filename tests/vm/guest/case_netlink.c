@@ -591,20 +591,6 @@ static int block_sleep(void *arg)
 	return genl_call(&g, &r, NULL, 0) ? 2 : 0;
 }
 
-static int set_queue_raw(struct genl_sock *g, int family, const uint32_t *pids,
-			 size_t n)
-{
-	static char attrs[OOMQ_QUEUE_MAX * 4 + 64];
-	struct genl_req r = {
-		.family = family,
-		.cmd = OOMQ_CMD_SET_QUEUE,
-		.attrs = attrs,
-	};
-
-	r.len = genl_put_attr(attrs, 0, OOMQ_A_QUEUE, pids, n * sizeof(*pids));
-	return genl_call(g, &r, NULL, 0);
-}
-
 /*
  * Another family sleeps in its doit, holding genl_mutex.  A set-queue
  * must still complete at once, while a request to nlctrl (which has no
@@ -637,7 +623,7 @@ void case_netlink_parallel(struct outcome *o)
 	blocker = spawn_fn(block_sleep, NULL);
 	sleep_ms(500);
 	t0 = now_ms();
-	err = set_queue_raw(&g, family, &pid, 1);
+	err = genl_set_queue(&g, family, &pid, 1);
 	queue_ms = now_ms() - t0;
 	t0 = now_ms();
 	genl_family(&g, "oomq_block");

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/oomq.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,12 +18,16 @@
 int genl_open(struct genl_sock *g)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1;
 
 	g->seq = 1;
 	g->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (g->fd < 0)
 		return -errno;
-	if (bind(g->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	/* Errors without the request echoed: acks stay a few bytes. */
+	if (setsockopt(g->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one,
+		       sizeof(one)) ||
+	    bind(g->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int err = -errno;
 
 		close(g->fd);
@@ -167,4 +172,20 @@ int genl_family(struct genl_sock *g, const char *name)
 		       nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN),
 		       CTRL_ATTR_FAMILY_ID, NULL);
 	return id ? *id : -EPROTO;
+}
+
+int genl_set_queue(struct genl_sock *g, int family, const uint32_t *pids,
+		   size_t n)
+{
+	static char attrs[OOMQ_QUEUE_MAX * 4 + 64];
+	struct genl_req r = {
+		.family = family,
+		.cmd = OOMQ_CMD_SET_QUEUE,
+		.attrs = attrs,
+	};
+
+	if (n > OOMQ_QUEUE_MAX)
+		return -E2BIG;
+	r.len = genl_put_attr(attrs, 0, OOMQ_A_QUEUE, pids, n * sizeof(*pids));
+	return genl_call(g, &r, NULL, 0);
 }

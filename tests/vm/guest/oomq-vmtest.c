@@ -60,6 +60,9 @@ static const struct vm_case cases[] = {
 	{ "agent_sources", case_agent_sources, true },
 	{ "agent_pauses", case_agent_pauses, true },
 	{ "agent_events", case_agent_events, true },
+	/* Both doors at once. */
+	{ "queue_noalloc", case_queue_noalloc, true },
+	{ "queue_race", case_queue_race, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
 	/* Unloads under a memcg OOM storm, then loads the module again. */

@@ -164,6 +164,10 @@ bool events_running(void);
  */
 bool events_wait_kill(pid_t pid, char *choice, size_t size,
 		      unsigned int timeout_ms);
+/* Bytes logged so far, to read only what comes after. */
+long events_log_size(void);
+/* queue_len of each queue_set event logged past @from; how many (all). */
+size_t events_queue_lens(long from, unsigned int *lens, size_t max);
 /* expect_kill()'s @index when any place, or none, will do. */
 #define KILL_INDEX_ANY (-2)
 /* Remember a kill the runner caused, for the final netlink case. */
@@ -206,6 +210,9 @@ int genl_call(struct genl_sock *g, const struct genl_req *r, void *reply,
 	      size_t size);
 const void *genl_attr(const void *attrs, size_t len, uint16_t type,
 		      size_t *plen);
+/* OOMQ_CMD_SET_QUEUE with @n PIDs: 0 or the kernel's -errno. */
+int genl_set_queue(struct genl_sock *g, int family, const uint32_t *pids,
+		   size_t n);
 
 /* ---- the cases ---- */
 
@@ -243,6 +250,8 @@ void case_agent_survives(struct outcome *o);
 void case_agent_sources(struct outcome *o);
 void case_agent_events(struct outcome *o);
 void case_agent_pauses(struct outcome *o);
+void case_queue_noalloc(struct outcome *o);
+void case_queue_race(struct outcome *o);
 void case_netlink_events(struct outcome *o);
 void case_unload_storm(struct outcome *o);
 void case_leak_stress(struct outcome *o);
