@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,6 +364,20 @@ struct race_args {
 	pid_t members[RACE_MEMBERS]; /* unkillable sleepers */
 };
 
+/*
+ * Both writers share CPU 0, so that the scheduler preempts one (with
+ * preempt=full) while the other runs; CPU 1 is left for the grace
+ * periods and the work item that frees a replaced queue.
+ */
+static void race_pin(void)
+{
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
 static int race_sleeper(void *arg)
 {
 	(void)arg;
@@ -377,6 +392,7 @@ static int race_proc(void *arg)
 	const struct race_args *r = arg;
 	char text[RACE_MEMBERS][128];
 
+	race_pin();
 	for (int k = 0; k < 3; k++) {
 		size_t len = 0;
 
@@ -397,6 +413,7 @@ static int race_netlink(void *arg)
 	struct genl_sock g;
 	int family;
 
+	race_pin();
 	for (int i = 0; i < RACE_MEMBERS; i++)
 		pids[i] = r->members[i];
 	if (genl_open(&g) || (family = genl_family(&g, OOMQ_GENL_NAME)) < 0)
