@@ -12,7 +12,7 @@
 
 enum {
 	OOMQ_BLOCK_A_UNSPEC,
-	OOMQ_BLOCK_A_MS,	/* u32, ms to sleep */
+	OOMQ_BLOCK_A_MS, /* u32, ms to sleep */
 	__OOMQ_BLOCK_A_MAX
 };
 
@@ -62,4 +62,4 @@ static void __exit oomq_block_exit(void)
 module_init(oomq_block_init);
 module_exit(oomq_block_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("oomq test: a generic netlink family that sleeps under genl_mutex");
+MODULE_DESCRIPTION("oomq test: a genetlink family that sleeps under genl_mutex");

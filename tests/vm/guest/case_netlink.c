@@ -440,8 +440,8 @@ struct cap_step {
 /* set-queue and set-config as /proc/oom, tasks as /proc under hidepid. */
 static const struct cap_step cap_steps[] = {
 	{ "CAP_NET_ADMIN only", CAP(CAP_NET_ADMIN), "set-queue", "1", false },
-	{ "CAP_NET_ADMIN only", CAP(CAP_NET_ADMIN), "set-config",
-	  "ttl_ms=1111", false },
+	{ "CAP_NET_ADMIN only", CAP(CAP_NET_ADMIN), "set-config", "ttl_ms=1111",
+	  false },
 	{ "CAP_NET_ADMIN only", CAP(CAP_NET_ADMIN), "tasks", NULL, false },
 	{ "CAP_SYS_PTRACE only", CAP(CAP_SYS_PTRACE), "set-queue", "1", false },
 	{ "CAP_SYS_PTRACE only", CAP(CAP_SYS_PTRACE), "tasks", NULL, true },
@@ -485,9 +485,10 @@ void case_netlink_caps(struct outcome *o)
 		}
 		st = ctl_caps(c->caps, out, sizeof(out), c->cmd,
 			      change ? arg : NULL, NULL);
-		if (c->allowed ? st != CTL_OK :
-				 st != CTL_REFUSED ||
-					 !strstr(out, "Operation not permitted")) {
+		if (c->allowed ?
+			    st != CTL_OK :
+			    st != CTL_REFUSED ||
+				    !strstr(out, "Operation not permitted")) {
 			failf(o, "%s: %s %s: exit %d, want %s: %.200s", c->who,
 			      c->cmd, change ? arg : "", st,
 			      c->allowed ? "success" : "EPERM (exit 3)", out);
@@ -499,7 +500,8 @@ void case_netlink_caps(struct outcome *o)
 		    (!c->allowed &&
 		     (param_get("ttl_ms", ttl_after, sizeof(ttl_after)) ||
 		      strcmp(ttl, ttl_after)))) {
-			failf(o, "%s: the refused %s changed the queue or ttl_ms",
+			failf(o,
+			      "%s: the refused %s changed the queue or ttl_ms",
 			      c->who, c->cmd);
 			return;
 		}
@@ -508,9 +510,10 @@ void case_netlink_caps(struct outcome *o)
 		failf(o, "CAP_SYS_RESOURCE set-config did not set ttl_ms");
 		return;
 	}
-	notef(o, "%u steps refused with EPERM and nothing changed: "
-		 "CAP_NET_ADMIN alone changes nothing and dumps nothing; "
-		 "CAP_SYS_RESOURCE changes, CAP_SYS_PTRACE dumps",
+	notef(o,
+	      "%u steps refused with EPERM and nothing changed: "
+	      "CAP_NET_ADMIN alone changes nothing and dumps nothing; "
+	      "CAP_SYS_RESOURCE changes, CAP_SYS_PTRACE dumps",
 	      refused);
 }
 
@@ -728,7 +731,8 @@ static int dump_rest(struct genl_sock *g, int family, struct dump_check *c)
 
 static int dump_across_timens(void *arg)
 {
-	struct dump_check first = { .limit_ns = boottime_ns() + 10000000000ULL };
+	struct dump_check first = { .limit_ns =
+					    boottime_ns() + 10000000000ULL };
 	struct dump_check rest = first;
 	struct genl_req r = { .cmd = OOMQ_CMD_GET_TASKS, .flags = NLM_F_DUMP };
 	char offsets[64];
@@ -804,7 +808,8 @@ void case_tasks_dump_timens(struct outcome *o)
 		      status);
 		return;
 	}
-	notef(o, "start times of a dump read on in a time namespace %d s "
-		 "ahead stay the caller's",
+	notef(o,
+	      "start times of a dump read on in a time namespace %d s "
+	      "ahead stay the caller's",
 	      TIMENS_OFFSET_S);
 }

@@ -368,7 +368,8 @@ static bool queue_is_text(struct outcome *o, const char *step, const char *want)
 	if (queue_read(got, sizeof(got)))
 		return failf(o, "%s: cannot read /proc/oom", step);
 	if (strcmp(got, want))
-		return failf(o, "%s: queue is '%s', want '%s'", step, got, want);
+		return failf(o, "%s: queue is '%s', want '%s'", step, got,
+			     want);
 	return true;
 }
 
@@ -427,7 +428,8 @@ void case_proc_split_write(struct outcome *o)
 	snprintf(text, sizeof(text), "%d", a);
 	if (fd < 0 || write(fd, "x", 1) != -1 ||
 	    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		failf(o, "a valid write after a refused one on the same file: %s",
+		failf(o,
+		      "a valid write after a refused one on the same file: %s",
 		      strerror(errno));
 		return;
 	}
@@ -445,9 +447,10 @@ void case_proc_split_write(struct outcome *o)
 	}
 	if (!queue_is_text(o, "after the shell loop", want))
 		return;
-	notef(o, "second write on one file: EINVAL, queue kept; a write "
-		 "after lseek to 0 accepted; shell loop fails (exit %d) "
-		 "after its first PID",
+	notef(o,
+	      "second write on one file: EINVAL, queue kept; a write "
+	      "after lseek to 0 accepted; shell loop fails (exit %d) "
+	      "after its first PID",
 	      st);
 }
 
@@ -483,7 +486,7 @@ static bool wait_uid_1000(pid_t pid)
 
 /* `cat @path` as @uid, whitespace collapsed. */
 static bool cat_as(struct outcome *o, uid_t uid, const char *path, char *out,
-		  size_t size)
+		   size_t size)
 {
 	const char *argv[] = { "/bin/cat", path, NULL };
 	int st = run_capture(uid, argv, out, size);
@@ -568,7 +571,8 @@ static bool hidepid_mounts(struct outcome *o, pid_t r, pid_t u)
 		if (!lists_pid(o, m->dir, r, &seen))
 			return false;
 		if (seen != m->shows_root)
-			return failf(o, "%s: ls shows root's %d: %d, expected %d",
+			return failf(o,
+				     "%s: ls shows root's %d: %d, expected %d",
 				     m->opts, r, seen, m->shows_root);
 	}
 	return true;
@@ -610,8 +614,8 @@ void case_proc_hidepid(struct outcome *o)
 		return;
 	}
 	snprintf(want, sizeof(want), "queue=%d", u);
-	if (run_capture(1000, status, out, sizeof(out)) ||
-	    !strstr(out, want) || strstr(out, "queue=") != strstr(out, want) ||
+	if (run_capture(1000, status, out, sizeof(out)) || !strstr(out, want) ||
+	    strstr(out, "queue=") != strstr(out, want) ||
 	    strstr(out, want)[strlen(want)] != '\n') {
 		failf(o, "uid 1000 status: want only '%s': %s", want, out);
 		return;
@@ -748,18 +752,21 @@ void case_proc_pidns(struct outcome *o)
 		 p.root_pid, p.root_pid);
 	if (strcmp(line, want))
 		failf(o, "in a new PID namespace: %s, want %s", line, want);
-	else if (queue_read(got, sizeof(got)) ||
-		 atoi(got) != sleeper || strchr(got, ' '))
-		failf(o, "PID 2 written through the namespace's own /proc "
-			 "reads here as '%s', want %d", got, sleeper);
+	else if (queue_read(got, sizeof(got)) || atoi(got) != sleeper ||
+		 strchr(got, ' '))
+		failf(o,
+		      "PID 2 written through the namespace's own /proc "
+		      "reads here as '%s', want %d",
+		      got, sleeper);
 	if (write(p.go[1], "x", 1) < 0 || waitpid(child, &status, 0) != child)
 		failf(o, "the namespace's init did not finish");
 	unregister_child(child);
 	close(p.report[0]);
 	close(p.go[1]);
 	if (o->res == RES_PASS)
-		notef(o, "the runner's /proc read and written from a new PID "
-			 "namespace speaks the runner's PIDs; the new "
-			 "namespace's own /proc its own (2 = %d here)",
+		notef(o,
+		      "the runner's /proc read and written from a new PID "
+		      "namespace speaks the runner's PIDs; the new "
+		      "namespace's own /proc its own (2 = %d here)",
 		      sleeper);
 }

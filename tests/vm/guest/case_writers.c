@@ -140,7 +140,8 @@ static int noalloc_writer(void *arg)
 
 /* 6.1 has the _node variants too; 6.12 folded them in. */
 static const char *const kmem_events[] = {
-	"kmalloc", "kmalloc_node", "kmem_cache_alloc", "kmem_cache_alloc_node",
+	"kmalloc",	    "kmalloc_node",
+	"kmem_cache_alloc", "kmem_cache_alloc_node",
 	"mm_page_alloc",
 };
 
@@ -262,8 +263,8 @@ static bool noalloc_errors(struct outcome *o, const struct noalloc_result *r)
 		     "at memory.max 0, %d of %d writes to /proc/oom failed "
 		     "(%s), %d of %d set-queue (%s)",
 		     proc, NOALLOC_ROUNDS,
-		     proc ? strerror(-proc_first) : "none", nl,
-		     NOALLOC_ROUNDS, nl ? strerror(-nl_first) : "none");
+		     proc ? strerror(-proc_first) : "none", nl, NOALLOC_ROUNDS,
+		     nl ? strerror(-nl_first) : "none");
 }
 
 /*
@@ -437,7 +438,8 @@ static bool race_events(struct outcome *o, long from, size_t *nevents)
 		n = RACE_EVENTS_MAX;
 	for (size_t i = 0; i < n; i++)
 		if (lens[i] < 1 || lens[i] > RACE_MEMBERS)
-			return failf(o, "event %zu: queue_len=%u, never written",
+			return failf(o,
+				     "event %zu: queue_len=%u, never written",
 				     i, lens[i]);
 	if (queue_read(got, sizeof(got)))
 		return failf(o, "cannot read /proc/oom");

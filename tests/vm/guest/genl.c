@@ -52,8 +52,7 @@ size_t genl_put_attr(void *buf, size_t off, uint16_t type, const void *data,
 	nla->nla_type = type;
 	nla->nla_len = NLA_HDRLEN + len;
 	memcpy((char *)nla + NLA_HDRLEN, data, len);
-	memset((char *)nla + NLA_HDRLEN + len, 0,
-	       NLA_ALIGN(len) - len);
+	memset((char *)nla + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
 	return off + NLA_ALIGN(NLA_HDRLEN + len);
 }
 
