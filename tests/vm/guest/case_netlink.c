@@ -38,19 +38,28 @@
  * Run oomqctl with up to CTL_ARGS_MAX arguments (NULL-terminated) as
  * @uid; its exit status, its output in @out.
  */
+/* oomqctl's argv: the NULL-terminated arguments @first and @ap. */
+static void ctl_argv(const char **argv, const char *first, va_list ap)
+{
+	int n = 1;
+
+	argv[0] = env.oomqctl_path;
+	for (const char *a = first; a && n <= CTL_ARGS_MAX;
+	     a = va_arg(ap, const char *))
+		argv[n++] = a;
+	argv[n] = NULL;
+}
+
 static int ctl(uid_t uid, char *out, size_t size, const char *first, ...)
 	__attribute__((sentinel));
 
 static int ctl(uid_t uid, char *out, size_t size, const char *first, ...)
 {
-	const char *argv[CTL_ARGS_MAX + 2] = { env.oomqctl_path };
-	const char *a = first;
-	int n = 1;
+	const char *argv[CTL_ARGS_MAX + 2];
 	va_list ap;
 
 	va_start(ap, first);
-	for (; a && n <= CTL_ARGS_MAX; a = va_arg(ap, const char *))
-		argv[n++] = a;
+	ctl_argv(argv, first, ap);
 	va_end(ap);
 	return run_capture(uid, argv, out, size);
 }
@@ -62,14 +71,11 @@ static int ctl_caps(uint64_t caps, char *out, size_t size, const char *first,
 static int ctl_caps(uint64_t caps, char *out, size_t size, const char *first,
 		    ...)
 {
-	const char *argv[CTL_ARGS_MAX + 2] = { env.oomqctl_path };
-	const char *a = first;
-	int n = 1;
+	const char *argv[CTL_ARGS_MAX + 2];
 	va_list ap;
 
 	va_start(ap, first);
-	for (; a && n <= CTL_ARGS_MAX; a = va_arg(ap, const char *))
-		argv[n++] = a;
+	ctl_argv(argv, first, ap);
 	va_end(ap);
 	return run_capture_caps(caps, argv, out, size);
 }
@@ -340,14 +346,6 @@ static bool all_listed(struct outcome *o, const char *out, const pid_t *before,
 	return true;
 }
 
-static int sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return 0;
-}
-
 /* Forks children that exit at once, so PIDs come and go mid-dump. */
 static int churn(void *arg)
 {
@@ -381,7 +379,7 @@ void case_tasks_dump(struct outcome *o)
 		return;
 	}
 	for (int i = 0; i < DUMP_SLEEPERS; i++)
-		if (spawn_fn(sleeper, NULL) <= 0) {
+		if (spawn_fn(sleep_forever, NULL) <= 0) {
 			failf(o, "could not start sleeper %d", i);
 			return;
 		}
@@ -788,7 +786,7 @@ void case_tasks_dump_timens(struct outcome *o)
 		return;
 	}
 	for (int i = 0; i < DUMP_SLEEPERS; i++)
-		if (spawn_fn(sleeper, NULL) <= 0) {
+		if (spawn_fn(sleep_forever, NULL) <= 0) {
 			failf(o, "could not start sleeper %d", i);
 			return;
 		}

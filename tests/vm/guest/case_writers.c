@@ -379,14 +379,6 @@ static void race_pin(void)
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 }
 
-static int race_sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return 0;
-}
-
 /* /proc/oom: lists of 1, 2, 3 members, over and over. */
 static int race_proc(void *arg)
 {
@@ -478,7 +470,7 @@ void case_queue_race(struct outcome *o)
 	}
 	for (int i = 0; i < RACE_MEMBERS; i++) {
 		/* The runner's children inherit oom_score_adj -1000. */
-		r.members[i] = spawn_fn(race_sleeper, NULL);
+		r.members[i] = spawn_fn(sleep_forever, NULL);
 		if (r.members[i] <= 0) {
 			failf(o, "could not start the members");
 			return;

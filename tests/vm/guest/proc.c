@@ -304,6 +304,14 @@ int run_capture_caps(uint64_t keep, const char *const argv[], char *out,
 	return capture(&c, out, size);
 }
 
+int sleep_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
 pid_t spawn_fn(int (*fn)(void *), void *arg)
 {
 	pid_t pid = fork();

@@ -120,6 +120,8 @@ int run_capture_caps(uint64_t keep, const char *const argv[], char *out,
 		     size_t size);
 /* Keep only @keep, in this process and what it execs; 0 or -errno. */
 int caps_keep(uint64_t keep);
+/* For spawn_fn(): pause() until killed. */
+int sleep_forever(void *arg);
 /* Fork a registered child running @fn(@arg); its exit status is fn's. */
 pid_t spawn_fn(int (*fn)(void *), void *arg);
 
