@@ -19,8 +19,8 @@
  * two queues, the one in force and one replaced or spare, each about 100
  * bytes plus 12 per place (a pid pointer and two u16 hash slots), places
  * rounded up to a power of two of at least OOMQ_QUEUE_MIN: 1.7 KiB for
- * two of 64, 96 KiB for two of OOMQ_QUEUE_MAX.  It only grows, to the longest
- * list written, and is freed at unload.
+ * two of 64, 96 KiB for two of OOMQ_QUEUE_MAX.  It only grows, to the
+ * longest list written, and is freed at unload.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -225,8 +225,9 @@ int oomq_queue_set(const u32 *nrs, unsigned int count,
 	 * events follow the order in which queues were set.
 	 */
 	oomq_events_queue_set(queue->len);
-	mutex_unlock(&oomq_current_lock);
+	/* Counted before the next writer looks for a spare. */
 	oomq_queue_retire(old);
+	mutex_unlock(&oomq_current_lock);
 	return 0;
 }
 
