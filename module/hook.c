@@ -29,6 +29,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/kprobes.h>
@@ -429,10 +430,13 @@ int oomq_hook_set_mode(enum oomq_mode mode)
 	return 0;
 }
 
+/* Privilege as for /proc/oom and set-config, not only the file's uid 0. */
 static int oomq_mode_param_set(const char *val, const struct kernel_param *kp)
 {
 	int mode = sysfs_match_string(oomq_mode_names, val);
 
+	if (!capable(CAP_SYS_RESOURCE))
+		return -EPERM;
 	return mode < 0 ? mode : oomq_hook_set_mode(mode);
 }
 

@@ -24,6 +24,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
@@ -43,7 +44,24 @@
 #include "queue.h"
 
 static unsigned int oomq_ttl_ms;
-module_param_named(ttl_ms, oomq_ttl_ms, uint, 0644);
+
+/*
+ * Privilege as for /proc/oom and set-config, not only the uid 0 that the
+ * file's mode asks for: a TTL of 1 ms turns steering off.
+ */
+static int oomq_ttl_param_set(const char *val, const struct kernel_param *kp)
+{
+	if (!capable(CAP_SYS_RESOURCE))
+		return -EPERM;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops oomq_ttl_param_ops = {
+	.set = oomq_ttl_param_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(ttl_ms, &oomq_ttl_param_ops, &oomq_ttl_ms, 0644);
 MODULE_PARM_DESC(ttl_ms, "Ignore a queue older than this at OOM time, ms (0: never)");
 
 /* A slot holds a place in the queue plus one, as a u16. */
