@@ -770,3 +770,54 @@ void case_proc_pidns(struct outcome *o)
 		      "namespace's own /proc its own (2 = %d here)",
 		      sleeper);
 }
+
+/* ---- the module parameters: a third door ---- */
+
+#define PARAM_TTL_REFUSED 1
+#define PARAM_MODE_REFUSED 2
+
+/* uid 0 with every capability but CAP_SYS_RESOURCE. */
+static int params_without_sys_resource(void *arg)
+{
+	int ret = 0;
+
+	(void)arg;
+	if (caps_keep(~(1ULL << CAP_SYS_RESOURCE)))
+		return 255;
+	if (param_set("ttl_ms", "1") == -EPERM)
+		ret |= PARAM_TTL_REFUSED;
+	if (param_set("mode", "origin") == -EPERM)
+		ret |= PARAM_MODE_REFUSED;
+	return ret;
+}
+
+/*
+ * ttl_ms (1 ms turns steering off) and mode are as much the OOM killer's
+ * settings as the queue: the files' mode lets any uid 0 write them, the
+ * module asks for CAP_SYS_RESOURCE as /proc/oom and set-config do.
+ */
+void case_param_perm(struct outcome *o)
+{
+	char ttl[32], mode[32];
+	int st = child_status(params_without_sys_resource);
+
+	if (st != (PARAM_TTL_REFUSED | PARAM_MODE_REFUSED)) {
+		failf(o, "uid 0 without CAP_SYS_RESOURCE: ttl_ms %s, mode %s",
+		      st & PARAM_TTL_REFUSED ? "refused" : "not refused",
+		      st & PARAM_MODE_REFUSED ? "refused" : "not refused");
+		return;
+	}
+	if (param_get("ttl_ms", ttl, sizeof(ttl)) || strcmp(ttl, "0") ||
+	    param_get("mode", mode, sizeof(mode)) ||
+	    strcmp(mode, env.mode_default)) {
+		failf(o, "the refused writes changed ttl_ms to %s, mode to %s",
+		      ttl, mode);
+		return;
+	}
+	if (param_set("ttl_ms", "0") || param_set("mode", env.mode_default)) {
+		failf(o, "root cannot write the parameters");
+		return;
+	}
+	notef(o, "uid 0 without CAP_SYS_RESOURCE: ttl_ms and mode EPERM, "
+		 "unchanged; root writes them");
+}

@@ -47,6 +47,7 @@ static const struct vm_case cases[] = {
 	{ "proc_split_write", case_proc_split_write, true },
 	{ "proc_hidepid", case_proc_hidepid, true },
 	{ "proc_pidns", case_proc_pidns, true },
+	{ "param_perm", case_param_perm, true },
 	{ "netlink_cmds", case_netlink_cmds, true },
 	{ "tasks_dump", case_tasks_dump, true },
 	{ "tasks_dump_timens", case_tasks_dump_timens, true },

@@ -240,6 +240,7 @@ void case_oom_score(struct outcome *o);
 void case_proc_split_write(struct outcome *o);
 void case_proc_hidepid(struct outcome *o);
 void case_proc_pidns(struct outcome *o);
+void case_param_perm(struct outcome *o);
 void case_netlink_cmds(struct outcome *o);
 void case_tasks_dump(struct outcome *o);
 void case_netlink_caps(struct outcome *o);
