@@ -11,9 +11,10 @@
 #                      the kernel package, the file working set
 #   OUT/initramfs.gz   static busybox and the modules the 6.12 kernel
 #                      needs to mount the disk (ext4, virtio_blk)
-#   OUT/commit.json    what the guest runs was built from: the tree's git
-#                      describe and commit, whether it was dirty (and a
-#                      hash of the changes), hashes of oomqd and oomq.ko
+#   OUT/commit.json    what the guest runs was built from: the last commit
+#                      that changed it (git describe, hash), whether the
+#                      tree differs there (and a hash of how), HEAD,
+#                      hashes of oomqd and oomq.ko
 #
 #   build.sh OUT KVER OOMQ_KO OOMQD
 set -eu
@@ -120,26 +121,32 @@ install -m 755 "$here/initramfs-init" "$ir/init"
 	gzip -1 >"$out/initramfs.gz"
 rm -rf "$ir"
 # What the guest's oomqd and module were built from (run.sh stamps every
-# run with it; report.py never mixes two in a table).
-desc=unknown sha=unknown dirty=0 changes=
+# run with it; report.py never mixes two in a table): the last commit that
+# changed what goes into the guest (the daemon, the module, the headers
+# and libraries they share, their build, the scenario itself), not HEAD,
+# so a commit to the README does not make the store's runs another
+# build's; plus whether those paths differ from it, and a hash of how.
+desc=unknown sha=unknown head=unknown dirty=0 changes=
+paths="agent module include lib bench/scenario Makefile scripts/kbuild.sh"
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-	desc=$(git -C "$top" describe --always --dirty --abbrev=12)
-	sha=$(git -C "$top" rev-parse HEAD)
-	case $desc in
-	*-dirty)
-		dirty=1
+	head=$(git -C "$top" describe --always --dirty --abbrev=12)
+	# shellcheck disable=SC2086 # one argument per path
+	sha=$(git -C "$top" log -1 --format=%H -- $paths)
+	desc=$(git -C "$top" describe --always --abbrev=12 "$sha")
+	# shellcheck disable=SC2086
+	if [ -n "$(git -C "$top" status --porcelain -- $paths)" ]; then
+		dirty=1 desc=$desc-dirty
 		changes=$({
-			git -C "$top" diff HEAD
-			git -C "$top" ls-files -z -o --exclude-standard |
+			git -C "$top" diff HEAD -- $paths
+			git -C "$top" ls-files -z -o --exclude-standard -- $paths |
 				(cd "$top" && xargs -0r cat)
 		} | sha1sum | cut -c1-12)
-		;;
-	esac
+	fi
 fi
 hash() {
 	sha256sum "$1" | cut -c1-16
 }
 cat >"$out/commit.json" <<EOF
-{"describe": "$desc", "commit": "$sha", "dirty": $dirty, "changes": "$changes", "oomqd_sha256": "$(hash "$oomqd")", "oomq_ko_sha256": "$(hash "$ko")", "kernel": "$kver", "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
+{"describe": "$desc", "commit": "$sha", "head": "$head", "dirty": $dirty, "changes": "$changes", "oomqd_sha256": "$(hash "$oomqd")", "oomq_ko_sha256": "$(hash "$ko")", "kernel": "$kver", "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 EOF
 echo "scenario: $out/disk.img and $out/initramfs.gz ready ($desc)" >&2
