@@ -123,11 +123,16 @@ rm -rf "$ir"
 # What the guest's oomqd and module were built from (run.sh stamps every
 # run with it; report.py never mixes two in a table): the last commit that
 # changed what goes into the guest (the daemon, the module, the headers
-# and libraries they share, their build, the scenario itself), not HEAD,
-# so a commit to the README does not make the store's runs another
-# build's; plus whether those paths differ from it, and a hash of how.
+# and libraries they share, their build, the guest's scenario), not HEAD,
+# so a commit to the README or the report does not make the store's runs
+# another build's; plus whether those paths differ from it, and a hash of
+# how. (run.sh's variants and contender arguments are in every run's
+# record, and a different load is a different table.)
 desc=unknown sha=unknown head=unknown dirty=0 changes=
-paths="agent module include lib bench/scenario Makefile scripts/kbuild.sh"
+b=bench/scenario
+paths="agent module include lib Makefile scripts/kbuild.sh $b/scn.c
+	$b/guest-init $b/initramfs-init $b/finish $b/build.sh $b/boot.sh
+	$b/conf-merge.py $b/oomqd"
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 	head=$(git -C "$top" describe --always --dirty --abbrev=12)
 	# shellcheck disable=SC2086 # one argument per path
