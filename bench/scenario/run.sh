@@ -122,17 +122,25 @@ names_of_run() {
 	echo "$n"
 }
 
-# The oracle's -j for variant $1: SCENARIO_ORACLE_J, else the search's,
-# else -1 (scn.c estimates it from the jobs' sizes and MemAvailable).
+# The oracle's -j for variant $1, as scn arguments: SCENARIO_ORACLE_J,
+# else the search's, else -1 (scn.c estimates it from the jobs' sizes and
+# MemAvailable); scn.jobs_from says which, for the report.
 oracle_j() {
 	for w in ${SCENARIO_ORACLE_J:-}; do
-		[ "${w%%=*}" = "$1" ] && { echo "${w#*=}"; return; }
+		if [ "${w%%=*}" = "$1" ]; then
+			echo "scn.jobs=${w#*=} scn.jobs_from=set"
+			return
+		fi
 	done
 	j=
 	[ -f "$res/oracle-j.tsv" ] &&
 		j=$(awk -v l="$(load_of "$1")" -F '\t' \
 			'$1 == l { j = $2 } END { print j }' "$res/oracle-j.tsv")
-	echo "${j:--1}"
+	if [ -n "$j" ]; then
+		echo "scn.jobs=$j scn.jobs_from=searched"
+	else
+		echo "scn.jobs=-1 scn.jobs_from=estimate"
+	fi
 }
 
 # One boot of contender $2 in variant $1; extra scn args $3. Appends the
@@ -186,7 +194,8 @@ if [ "${SCENARIO_SEARCH:-0}" = 1 ]; then
 		case $(variant_args "$v") in *scn.build=0*) continue ;; esac
 		best='' best_t='' j=-1 step=1
 		while :; do
-			boot "$v" oracle-search "scn.oracle=1 scn.jobs=$j"
+			boot "$v" oracle-search \
+				"scn.oracle=1 scn.jobs=$j scn.jobs_from=search"
 			jj=$(result "$log" jobs)
 			t=$(result "$log" t_workers_gone_ms)
 			total=$(result "$log" jobs_total)
@@ -239,7 +248,7 @@ while [ "$n" -le "$max" ]; do
 				case $(variant_args "$v") in
 				*scn.build=0*) continue ;;
 				esac
-				extra="scn.oracle=1 scn.jobs=$(oracle_j "$v")"
+				extra="scn.oracle=1 $(oracle_j "$v")"
 				;;
 			oomq-hand) extra="scn.queue=1" ;;
 			esac
