@@ -152,6 +152,9 @@ hash() {
 	sha256sum "$1" | cut -c1-16
 }
 cat >"$out/commit.json" <<EOF
-{"describe": "$desc", "commit": "$sha", "head": "$head", "dirty": $dirty, "changes": "$changes", "oomqd_sha256": "$(hash "$oomqd")", "oomq_ko_sha256": "$(hash "$ko")", "kernel": "$kver", "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
+{"describe": "$desc", "commit": "$sha", "head": "$head", "dirty": $dirty,
+ "changes": "$changes", "oomqd_sha256": "$(hash "$oomqd")",
+ "oomq_ko_sha256": "$(hash "$ko")", "kernel": "$kver",
+ "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 EOF
 echo "scenario: $out/disk.img and $out/initramfs.gz ready ($desc)" >&2

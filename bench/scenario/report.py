@@ -404,9 +404,9 @@ for key in sorted(groups, key=group_order):
                   f"({fmt(oracle_wall, 1000, 1)} s), every job finished",
                   [built(r) is not None and oracle_wall is not None and
                    built(r) <= 1.3 * oracle_wall for r in d],
-                  " ".join(fmt(built(r), 1000, 1) if built(r) else
-                           f"{res(r, 'jobs_total') - res(r, 'jobs_done')}"
-                           " lost" for r in d) + " s",
+                  " ".join(f"{fmt(built(r), 1000, 1)} s" if built(r)
+                           else f"{res(r, 'jobs_total') - res(r, 'jobs_done')}"
+                           " jobs lost" for r in d),
                   None if oracle_wall else "no oracle run at this build")
         if has_leak:
             check("the leaker and only the leaker killed",

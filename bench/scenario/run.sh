@@ -38,7 +38,8 @@ top=$(cd "$here/../.." && pwd)
 res=${SCENARIO_RESULTS:-$out}
 store=$res/runs.jsonl
 variants=${SCENARIO_VARIANTS:-meltdown big leak swap zram mix}
-contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oracle oomq-hand oomqd}
+contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oracle oomq-hand \
+oomqd}
 mkdir -p "$res/logs"
 
 # The variants of the load: scn.c's knobs, and a swap disk's size.
@@ -67,8 +68,8 @@ target_runs() {
 }
 # What makes two runs the same load (the names and the contender aside).
 load_of() {
-	echo "$(variant_args "$1") mem=${SCENARIO_MEM:-512} swap=$(variant_swap "$1") ${SCENARIO_ARGS:-}" |
-		sed 's/ *$//'
+	l="$(variant_args "$1") mem=${SCENARIO_MEM:-512}"
+	echo "$l swap=$(variant_swap "$1") ${SCENARIO_ARGS:-}" | sed 's/ *$//'
 }
 
 for v in $variants; do
@@ -98,7 +99,8 @@ done
 rand_name() {
 	while :; do
 		len=$((6 + $(od -An -N1 -tu1 /dev/urandom) % 7))
-		n=$(LC_ALL=C tr -dc 'abcdefghijklmnopqrstuvwxyz' </dev/urandom | head -c "$len")
+		n=$(LC_ALL=C tr -dc 'abcdefghijklmnopqrstuvwxyz' </dev/urandom |
+			head -c "$len")
 		if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 			git -C "$top" grep -qiF "$n" && continue
 		else
