@@ -67,9 +67,12 @@ target_runs() {
 	fi
 }
 # What makes two runs the same load (the names and the contender aside).
+# A session named at random is another load too.
 load_of() {
 	l="$(variant_args "$1") mem=${SCENARIO_MEM:-512}"
-	echo "$l swap=$(variant_swap "$1") ${SCENARIO_ARGS:-}" | sed 's/ *$//'
+	l="$l swap=$(variant_swap "$1")"
+	[ "${SCENARIO_SESSION_NAMES:-}" = random ] && l="$l session=random"
+	echo "$l ${SCENARIO_ARGS:-}" | sed 's/ *$//'
 }
 
 for v in $variants; do
