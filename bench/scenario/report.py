@@ -172,15 +172,18 @@ def plot_run(name, title, r):
                 f.write(f"{d['t'] / 1000} {d['role']}-{d['how']}\n")
                 nkills += 1
     # gnuplot refuses an empty file: no kill, no kill markers.
-    marks = (f", \\\n     '{kills}' u 1:(0):(0):(400) w vectors "
-             "nohead lc rgb 'red' t 'kills'" if nkills else "")
+    marks = (f", \\\n     '{kills}' u 1:(20000) w impulses "
+             "lc rgb 'red' t 'kills'" if nkills else "")
     gp = f"""
 set terminal pngcairo size 1000,600
 set output '{out}/{name}.png'
 set title '{title}'
 set xlabel 's since the load started (TCG)'
-set ylabel 'MiB / ms'
+set ylabel 'MiB / ms (log)'
+set logscale y
+set yrange [1:30000]
 set y2label 'PSI %'
+set y2range [0:100]
 set y2tics
 set key outside bottom center horizontal
 plot '{dat}' u 1:2 w l t 'MemAvailable MiB', \\
@@ -258,11 +261,29 @@ md = ["# Scenario bench (issue 14): the desktop meltdown and its variants",
       "(SCENARIO_ORACLE_J) or estimated from the jobs' sizes.", ""]
 report = {}
 plots = shutil.which("gnuplot") is not None
+if plots:
+    for f in os.listdir(out):
+        if f.startswith("plot-") and f.endswith(".png"):
+            os.remove(os.path.join(out, f))
+# A variant's load with the most runs is the variant; another one (more
+# SCENARIO_ARGS, a session named at random) is told by what it adds.
+primary = {}
+for v, load in groups:
+    if len(groups[(v, load)]) > len(groups.get((v, primary.get(v)), [])):
+        primary[v] = load
+
+
+def heading(variant, load):
+    if load == primary[variant]:
+        return variant
+    base = primary[variant].split()
+    return f"{variant} ({' '.join(w for w in load.split() if w not in base)})"
+
 for key in sorted(groups, key=group_order):
     variant, load = key
     table = [r for r in groups[key] if r["contender"] != "oracle-search"]
     if not table:
-        md += [f"## {variant}", "", f"Load: `{load}`.", ""]
+        md += [f"## {heading(variant, load)}", "", f"Load: `{load}`.", ""]
         md += search_md(groups[key])
         continue
     k, runs, complete, builds, core, need = choose_build(variant, table)
@@ -274,7 +295,7 @@ for key in sorted(groups, key=group_order):
         by_c.setdefault(r["contender"], []).append(r)
     cs = sorted(by_c, key=contender_order)
     done = {c: [r for r in by_c[c] if r["completed"]] for c in cs}
-    md += [f"## {variant}", "", f"Load: `{load}`.", ""]
+    md += [f"## {heading(variant, load)}", "", f"Load: `{load}`.", ""]
     when = sorted(r["time"] for r in runs)
     md.append(f"Build `{k}` (commit {commit['commit'][:12]}"
               f"{', dirty' if commit['dirty'] else ''}; oomqd "
@@ -459,7 +480,7 @@ for key in sorted(groups, key=group_order):
     if plots:
         # A variant run with more SCENARIO_ARGS is another load.
         vname = f"plot-{variant}"
-        if len([g for g in groups if g[0] == variant]) > 1:
+        if load != primary[variant]:
             vname += "-" + hashlib.sha1(load.encode()).hexdigest()[:6]
         plot_variant(vname, f"{variant}: every run at {k}",
                      [c for c in cs if done[c]], done, has_build)
