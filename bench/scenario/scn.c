@@ -490,37 +490,44 @@ static int worker(void)
 	return sum == 42 && done == 0; /* keep sum alive */
 }
 
+/* A small file (/proc), NUL-terminated in BUF: its length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+/* A /proc/meminfo field in kB, -1 if missing. */
+static long meminfo_kb(const char *field)
+{
+	char buf[4096], *q;
+
+	if (read_small("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	q = strstr(buf, field);
+	return q ? atol(q + strlen(field) + 1) : -1;
+}
+
 static void read_avail(struct sample *s)
 {
 	char buf[4096], *q;
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	double a;
 
-	if (fd >= 0)
-		close(fd);
-	s->avail_kb = -1;
-	if (n > 0) {
-		buf[n] = 0;
-		q = strstr(buf, "MemAvailable:");
-		if (q)
-			s->avail_kb = atoi(q + 13);
-	}
-	fd = open("/proc/pressure/memory", O_RDONLY);
-	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
+	s->avail_kb = meminfo_kb("MemAvailable");
 	s->some10 = s->full10 = -1;
-	if (n > 0) {
-		double a;
-
-		buf[n] = 0;
-		q = strstr(buf, "some avg10=");
-		if (q && sscanf(q, "some avg10=%lf", &a) == 1)
-			s->some10 = (int)(a * 100);
-		q = strstr(buf, "full avg10=");
-		if (q && sscanf(q, "full avg10=%lf", &a) == 1)
-			s->full10 = (int)(a * 100);
-	}
+	if (read_small("/proc/pressure/memory", buf, sizeof(buf)) <= 0)
+		return;
+	q = strstr(buf, "some avg10=");
+	if (q && sscanf(q, "some avg10=%lf", &a) == 1)
+		s->some10 = (int)(a * 100);
+	q = strstr(buf, "full avg10=");
+	if (q && sscanf(q, "full avg10=%lf", &a) == 1)
+		s->full10 = (int)(a * 100);
 }
 
 /* Not locked, not preferred: its own text and the file it reads can be
@@ -598,22 +605,6 @@ static int kernel_killed(int *pids, int max)
 		pids[k++] = atoi(p);
 	}
 	return k;
-}
-
-/* A /proc/meminfo field in kB, -1 if missing. */
-static long meminfo_kb(const char *field)
-{
-	char buf[4096], *q;
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	q = strstr(buf, field);
-	return q ? atol(q + strlen(field) + 1) : -1;
 }
 
 /*
@@ -773,15 +764,9 @@ static int run(void)
 int main(int argc, char **argv)
 {
 	const char *me = basename(argv[0]);
-	int fd = open("/proc/cmdline", O_RDONLY);
 	int r;
 
-	if (fd >= 0) {
-		ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
-
-		cmdline[n > 0 ? n : 0] = 0;
-		close(fd);
-	}
+	read_small("/proc/cmdline", cmdline, sizeof(cmdline));
 	name_roles();
 	if (!strcmp(me, "scn") && argc > 1 && !strcmp(argv[1], "run")) {
 		run();
