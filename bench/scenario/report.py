@@ -413,8 +413,9 @@ for key in sorted(groups, key=group_order):
             check("0 build jobs killed",
                   [res(r, "jobs_killed") == 0 for r in d],
                   " ".join(str(res(r, "jobs_killed")) for r in d))
-        check(f"stall <= 0.5x the best peer's median "
-              f"({best_peer}: {fmt(best_stall)} ms)",
+        check("stall <= 0.5x the best peer's median" +
+              (f" ({best_peer}: {fmt(best_stall)} ms)" if best_peer
+               else ""),
               [best_stall is not None and
                res(r, "max_stall_ms") <= 0.5 * best_stall for r in d],
               " ".join(str(res(r, "max_stall_ms")) for r in d) + " ms",
