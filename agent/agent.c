@@ -41,6 +41,8 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->queue_len = 0;
 	a->truncated = 0;
 	a->use_cache = false;
+	a->stream_passes = 0;
+	a->streamed = false;
 	a->listen = false;
 	a->events_paused = false;
 	a->events.sk = NULL;
@@ -162,6 +164,8 @@ int agent_listen(struct agent *a)
 
 void agent_policy_changed(struct agent *a)
 {
+	/* Other groups, other ties: measure again. */
+	a->stream_passes = 0;
 	mcache_clear(&a->cache);
 	events_update(a);
 }
@@ -456,6 +460,7 @@ static void sample_cand(struct agent *a, const struct agent_cand *c)
 
 	if (a->again && rank_best_has(&a->best, c->pid))
 		return;
+	a->nsampled++;
 	ret = proc_sample_one(&a->sampler, c->pid, 0, s, NULL);
 	if (ret) {
 		count_failure(&a->sampler, ret);
@@ -494,8 +499,10 @@ static int first_stage(pid_t pid, void *ctx)
 			count_failure(ps, ret);
 		return 0;
 	}
-	if (!a->again)
+	if (!a->again) {
 		a->nprocs++;
+		a->nzero += !score;
+	}
 	if (!c.priority) /* protected, or priority 0: never queued */
 		return 0;
 	/* Most processes share a few oom_scores: one search each. */
@@ -569,16 +576,37 @@ static void events_begin(struct agent *a)
 	verdicts_begin(&a->verdicts);
 }
 
-/* One walk of /proc through first_stage(), with the process events. */
-static int walk(struct agent *a)
+/* One walk of /proc through @fn, with the process events. */
+static int walk(struct agent *a, proc_pid_fn fn)
 {
 	int ret;
 
 	events_begin(a);
-	ret = proc_for_each_pid(&a->sampler, first_stage, a);
+	ret = proc_for_each_pid(&a->sampler, fn, a);
 	if (a->events.sk)
 		verdicts_end(&a->verdicts, !ret);
 	return ret;
+}
+
+/*
+ * Which walk the next passes from /proc take.  The lazy one reads
+ * oom_score of every process (about a quarter of what a full sample
+ * costs: stat, status and oom_score_adj) and then the full sample of
+ * those that may reach the queue.  Where most processes tie at the cut,
+ * as every small one does on a large machine, it samples most of them
+ * anyway, and their oom_score reads are waste: sampling every process
+ * at once (rank_stream()) is cheaper once the lazy pass fully sampled
+ * three quarters of the processes with memory (oom_score 0 is a kernel
+ * thread or one never killed; both walks read little of those).  Both
+ * walks give the same queue.  The next AGENT_STREAM_PASSES passes then
+ * stream, and a lazy one measures again.
+ */
+static void choose_walk(struct agent *a)
+{
+	size_t with_mm = a->nprocs - a->nzero;
+
+	if (with_mm && a->nsampled * 4 >= with_mm * 3)
+		a->stream_passes = AGENT_STREAM_PASSES;
 }
 
 /*
@@ -604,6 +632,8 @@ static int rank_lazy(struct agent *a)
 	int ret;
 
 	a->nprocs = a->n = 0;
+	a->nsampled = a->nzero = 0;
+	a->streamed = false;
 	a->truncated = 0;
 	a->again = false;
 	a->cand_room = agent_cand_room(a);
@@ -615,13 +645,95 @@ static int rank_lazy(struct agent *a)
 	if (a->events_paused) /* the dump served until now */
 		events_update(a);
 	cache_begin(a);
-	ret = walk(a);
+	ret = walk(a, first_stage);
 	if (!ret && !second_stage(a) && a->dropped &&
 	    may_beat(&a->drop_best, rank_best_worst(&a->best))) {
 		a->again = true;
-		ret = walk(a);
+		ret = walk(a, first_stage);
 		a->again = false;
 	}
+	cache_end(a);
+	a->n = rank_best_end(&a->best);
+	if (!ret)
+		choose_walk(a);
+	return ret;
+}
+
+/*
+ * The rules' verdict on the fully sampled @s, from what the lazy pass's
+ * first stage reads (comm, and uid only when a rule names it), so that
+ * the match cache's key is the same in both walks.
+ */
+static int classify_as_first_stage(struct agent *a, const struct sample *s,
+				   const struct sample_text *text)
+{
+	struct sample k = { .pid = s->pid, .rule = SAMPLE_NO_RULE };
+
+	memcpy(k.comm, s->comm, sizeof(k.comm));
+	if (a->need & PROC_NEED_UID) {
+		k.uid = s->uid;
+		k.euid = s->euid;
+	}
+	classify(&k, text, a);
+	return k.rule;
+}
+
+/*
+ * proc_pid_fn: the full sample of one process (stat, status,
+ * oom_score_adj and the rules' strings), scored at once and offered to
+ * the best queue_length, as rank_dump() does with the module's dump.
+ * With the events, the rules' remembered verdict stands.
+ */
+static int stream_one(pid_t pid, void *ctx)
+{
+	struct agent *a = ctx;
+	struct sample *s = rank_best_slot(&a->best);
+	struct sample_text text;
+	int rule = VERDICT_UNKNOWN, ret;
+
+	if (pid == a->sampler.self)
+		return 0;
+	if (a->events.sk)
+		rule = verdicts_get(&a->verdicts, pid);
+	ret = proc_sample_one(&a->sampler, pid,
+			      rule == VERDICT_UNKNOWN ? a->need : 0, s, &text);
+	if (ret) {
+		events_unread(a, ret);
+		count_failure(&a->sampler, ret);
+		return 0;
+	}
+	a->nprocs++;
+	if (rule == VERDICT_UNKNOWN) {
+		/* The full sample reads no strings of a kernel thread. */
+		if ((s->flags & SAMPLE_KTHREAD) && (a->need & PROC_NEED_TEXT))
+			proc_read_text(&a->sampler, pid, a->need, &text);
+		rule = classify_as_first_stage(a, s, &text);
+		if (a->events.sk)
+			verdicts_put(&a->verdicts, pid, rule);
+	}
+	policy_apply(&a->policy, rule, s);
+	rank_best_offer(&a->best);
+	return 0;
+}
+
+/*
+ * Every process fully sampled, no oom_score read, into the best
+ * queue_length: the lazy pass's queue (choose_walk()), at the cost of a
+ * full sample of everyone, in memory bounded by the queue.
+ */
+static int rank_stream(struct agent *a)
+{
+	int ret;
+
+	a->nprocs = a->n = 0;
+	a->streamed = true;
+	a->truncated = 0;
+	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
+			&a->sys, BADNESS_MODERN);
+	if (a->events_paused) /* the dump served until now */
+		events_update(a);
+	cache_begin(a);
+	ret = walk(a, stream_one);
 	cache_end(a);
 	a->n = rank_best_end(&a->best);
 	return ret;
@@ -653,8 +765,12 @@ int agent_rank(struct agent *a)
 		ret = a->dump_err ? a->dump_err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = rank_full(a);
-	else
+	else if (a->stream_passes) {
+		a->stream_passes--;
+		ret = rank_stream(a);
+	} else {
 		ret = rank_lazy(a);
+	}
 	/* The second stage and the dump's strings read files of their own. */
 	proc_sampler_flush(&a->sampler);
 	if (ret)
