@@ -588,6 +588,25 @@ static int walk(struct agent *a, proc_pid_fn fn)
 	return ret;
 }
 
+/* A pass of the modern port from /proc: the best queue_length, empty. */
+static void proc_pass_begin(struct agent *a, bool stream)
+{
+	a->nprocs = a->n = 0;
+	a->truncated = 0;
+	a->streamed = stream;
+	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
+			&a->sys, BADNESS_MODERN);
+	if (a->events_paused) /* the dump served until now */
+		events_update(a);
+	cache_begin(a);
+}
+
+static void proc_pass_end(struct agent *a)
+{
+	cache_end(a);
+	a->n = rank_best_end(&a->best);
+}
+
 /*
  * Which walk the next passes from /proc take.  The lazy one reads
  * oom_score of every process (about a quarter of what a full sample
@@ -631,20 +650,13 @@ static int rank_lazy(struct agent *a)
 {
 	int ret;
 
-	a->nprocs = a->n = 0;
+	proc_pass_begin(a, false);
 	a->nsampled = a->nzero = 0;
-	a->streamed = false;
-	a->truncated = 0;
 	a->again = false;
 	a->cand_room = agent_cand_room(a);
 	a->ncand = 0;
 	a->dropped = false;
 	a->bound_score = ULONG_MAX;
-	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
-			&a->sys, BADNESS_MODERN);
-	if (a->events_paused) /* the dump served until now */
-		events_update(a);
-	cache_begin(a);
 	ret = walk(a, first_stage);
 	if (!ret && !second_stage(a) && a->dropped &&
 	    may_beat(&a->drop_best, rank_best_worst(&a->best))) {
@@ -652,8 +664,7 @@ static int rank_lazy(struct agent *a)
 		ret = walk(a, first_stage);
 		a->again = false;
 	}
-	cache_end(a);
-	a->n = rank_best_end(&a->best);
+	proc_pass_end(a);
 	if (!ret)
 		choose_walk(a);
 	return ret;
@@ -725,17 +736,9 @@ static int rank_stream(struct agent *a)
 {
 	int ret;
 
-	a->nprocs = a->n = 0;
-	a->streamed = true;
-	a->truncated = 0;
-	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
-			&a->sys, BADNESS_MODERN);
-	if (a->events_paused) /* the dump served until now */
-		events_update(a);
-	cache_begin(a);
+	proc_pass_begin(a, true);
 	ret = walk(a, stream_one);
-	cache_end(a);
-	a->n = rank_best_end(&a->best);
+	proc_pass_end(a);
 	return ret;
 }
 
