@@ -699,15 +699,16 @@ static int stream_one(pid_t pid, void *ctx)
 {
 	struct agent *a = ctx;
 	struct sample *s = rank_best_slot(&a->best);
-	struct sample_text text;
-	int rule = VERDICT_UNKNOWN, ret;
+	struct sample_text text; /* 12 KiB, touched only for the rules */
+	int rule = SAMPLE_NO_RULE, ret;
 
 	if (pid == a->sampler.self)
 		return 0;
-	if (a->events.sk)
-		rule = verdicts_get(&a->verdicts, pid);
-	ret = proc_sample_one(&a->sampler, pid,
-			      rule == VERDICT_UNKNOWN ? a->need : 0, s, &text);
+	if (a->policy.nrules)
+		rule = a->events.sk ? verdicts_get(&a->verdicts, pid) :
+				      VERDICT_UNKNOWN;
+	ret = proc_sample_one(&a->sampler, pid, a->need, s,
+			      rule == VERDICT_UNKNOWN ? &text : NULL);
 	if (ret) {
 		events_unread(a, ret);
 		count_failure(&a->sampler, ret);
