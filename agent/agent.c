@@ -426,14 +426,6 @@ size_t agent_cand_room(const struct agent *a)
 	return room < a->cand_max ? room : a->cand_max;
 }
 
-/* Is @x in a lower group than @y, or in the same with a lower bound? */
-static bool below(const struct agent_cand *x, const struct agent_cand *y)
-{
-	if (x->priority != y->priority)
-		return x->priority < y->priority;
-	return x->bound < y->bound;
-}
-
 /*
  * Can candidate @c still go before @w, the last of the queue so far
  * (NULL: the queue is not full)?  Not once its group is lower, or its
@@ -517,26 +509,23 @@ static int first_stage(pid_t pid, void *ctx)
 			  (int64_t)(sample_sys_totalpages(&a->sys) / 1000);
 	if (a->again) {
 		/*
-		 * Only those below the last kept, which ties were sampled
-		 * with, that may still go in.
+		 * Only those the first walk left out, after the last kept
+		 * in candidate order, that may still go in.
 		 */
-		if (below(&c, &a->last) &&
+		if (cand_before(&a->last, &c) &&
 		    may_beat(&c, rank_best_worst(&a->best)))
 			sample_cand(a, &c);
 		return 0;
 	}
-	/* Full: @c now holds the one left out, the new one or the old last. */
-	if (!heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
-			cand_last_above, NULL))
-		return 0;
 	/*
-	 * One that ties with the last kept may be needed as much as it:
-	 * sampled now, it is ranked by its exact points.  One below that
-	 * stays out unless the kept ones run out (rank_lazy()).
+	 * Full: @c now holds the one left out, the new one or the old
+	 * last.  It stays out unless the kept ones run out (rank_lazy()),
+	 * even when it ties with the last kept: the queue's cut may well
+	 * lie above both.
 	 */
-	if (c.priority == a->cand[0].priority && c.bound == a->cand[0].bound) {
-		sample_cand(a, &c);
-	} else if (!a->dropped || cand_before(&c, &a->drop_best)) {
+	if (heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
+		       cand_last_above, NULL) &&
+	    (!a->dropped || cand_before(&c, &a->drop_best))) {
 		a->drop_best = c;
 		a->dropped = true;
 	}
@@ -610,21 +599,26 @@ static void proc_pass_end(struct agent *a)
 /*
  * Which walk the next passes from /proc take.  The lazy one reads
  * oom_score of every process (about a quarter of what a full sample
- * costs: stat, status and oom_score_adj) and then the full sample of
- * those that may reach the queue.  Where most processes tie at the cut,
- * as every small one does on a large machine, it samples most of them
- * anyway, and their oom_score reads are waste: sampling every process
- * at once (rank_stream()) is cheaper once the lazy pass fully sampled
- * three quarters of the processes with memory (oom_score 0 is a kernel
- * thread or one never killed; both walks read little of those).  Both
- * walks give the same queue.  The next AGENT_STREAM_PASSES passes then
- * stream, and a lazy one measures again.
+ * costs: stat, status and oom_score_adj), once or, when the kept
+ * candidates ran out, twice, and the full sample of those that may
+ * reach the queue.  Where most processes tie at the cut, as every small
+ * one does on a large machine, it samples most of them anyway, and the
+ * oom_score reads are waste: sampling every process at once
+ * (rank_stream()) costs less once
+ *
+ *	4 * (with_mm - sampled) < walks * with_mm + (walks - 1) * zero
+ *
+ * in oom_score reads, where a kernel thread (most of those showing 0)
+ * costs the streamed walk about one read too.  Both walks give the same
+ * queue.  The next AGENT_STREAM_PASSES passes then stream, and a lazy
+ * one measures again.
  */
-static void choose_walk(struct agent *a)
+static void choose_walk(struct agent *a, unsigned int walks)
 {
 	size_t with_mm = a->nprocs - a->nzero;
+	size_t unsampled = with_mm > a->nsampled ? with_mm - a->nsampled : 0;
 
-	if (with_mm && a->nsampled * 4 >= with_mm * 3)
+	if (with_mm && 4 * unsampled < walks * with_mm + (walks - 1) * a->nzero)
 		a->stream_passes = AGENT_STREAM_PASSES;
 }
 
@@ -637,17 +631,17 @@ static void choose_walk(struct agent *a)
  * does not; only the few popped are ever put in order.
  *
  * Many processes may share the bound at the cut: every small one does
- * on a large machine, where one oom_score step is many MiB.  Those the
- * first stage leaves out while they tie with the last it keeps are
- * sampled at once, so the tie is ranked by exact points, not by pid.
- * Should the kept ones still run out first while one left out below
- * them may go in (a group of never-queueable ones at the top, a rule's
- * adjust), a second walk samples, as it meets them, those below the
- * last kept that may still go in.  Memory stays bounded by the queue;
- * the match cache (if any) spans both walks.
+ * on a large machine, where one oom_score step is many MiB.  Should the
+ * kept ones run out while one left out may still go in (more ties at
+ * the cut than room, a group of never-queueable ones at the top, a
+ * rule's adjust), a second walk samples, as it meets them, those left
+ * out that may, so a tie is ranked by exact points, never by pid.
+ * Memory stays bounded by the queue; the match cache (if any) spans
+ * both walks.
  */
 static int rank_lazy(struct agent *a)
 {
+	unsigned int walks = 1;
 	int ret;
 
 	proc_pass_begin(a, false);
@@ -663,10 +657,11 @@ static int rank_lazy(struct agent *a)
 		a->again = true;
 		ret = walk(a, first_stage);
 		a->again = false;
+		walks++;
 	}
 	proc_pass_end(a);
 	if (!ret)
-		choose_walk(a);
+		choose_walk(a, walks);
 	return ret;
 }
 

@@ -778,6 +778,25 @@ START_TEST(test_walk_choice)
 }
 END_TEST
 
+/*
+ * tests/fixtures/proc-ties with room for three candidates and a queue
+ * of one: the first stage keeps 20, 10 and 11 and leaves out 12, 13
+ * and 14, which tie with the last kept, 11.  "big" (20) alone fills the
+ * queue, above the whole tie: only it is sampled.  Left out ties were
+ * sampled at once before, all three of them (4 samples).
+ */
+START_TEST(test_ties_left_out)
+{
+	pass_on(ties_root(), "[oomqd]\nqueue_length = 1\n");
+	ag.cand_max = 3;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert(ag.dropped);
+	ck_assert_uint_eq(ag.nsampled, 1);
+	ck_assert_str_eq(ag.queue, "20\n");
+}
+END_TEST
+
 Suite *agent_rank_suite(void)
 {
 	Suite *s = suite_create("agent_rank");
@@ -806,6 +825,7 @@ Suite *agent_rank_suite(void)
 	tcase_add_test(tc, test_large_fixture);
 	tcase_add_test(tc, test_ties_fixture);
 	tcase_add_test(tc, test_walk_choice);
+	tcase_add_test(tc, test_ties_left_out);
 	suite_add_tcase(s, tc);
 	return s;
 }
