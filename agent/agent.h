@@ -31,10 +31,9 @@
  *      queue_length (kernel threads, zombies, -1000 and the vanished
  *      falling out), until no candidate's bound reaches the last of
  *      those.  One oom_score step is 0.15 % of RAM and swap, so many
- *      processes share a bound: those the first stage leaves out while
- *      they tie with the last it keeps are sampled at once, and a
- *      second walk, if the kept ones run out first, samples those below
- *      that may still go in (agent.c, rank_lazy()).
+ *      processes share a bound: if the kept ones run out while one the
+ *      first stage left out may still go in, a second walk samples
+ *      those left out that may (agent.c, rank_lazy()).
  *
  * The queue is the one the full sample of every process gives (tested on
  * tests/fixtures/proc and proc-ties): ranked by the kernel's own
