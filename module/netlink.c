@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/oomq.h>
 
+#include "compat.h"
 #include "events.h"
 #include "hook.h"
 #include "netlink.h"
@@ -36,7 +37,7 @@ static const struct genl_multicast_group oomq_mcgrps[] = {
 	/* Victims' names and owners: dmesg_restrict shows them to admins. */
 	[OOMQ_MCGRP_EVENTS_ID] = {
 		.name = OOMQ_MCGRP_EVENTS,
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
+		OOMQ_GENL_MCAST_ADMIN,
 	},
 };
 
@@ -204,7 +205,6 @@ static struct genl_family oomq_family __ro_after_init = {
 	.n_small_ops = ARRAY_SIZE(oomq_small_ops),
 	.ops = oomq_ops,
 	.n_ops = ARRAY_SIZE(oomq_ops),
-	.resv_start_op = OOMQ_CMD_SET_CONFIG + 1,
 	.mcgrps = oomq_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(oomq_mcgrps),
 };
@@ -286,6 +286,7 @@ void oomq_netlink_event(const struct oomq_event *event)
 
 int oomq_netlink_init(void)
 {
+	oomq_genl_set_resv_start_op(&oomq_family, OOMQ_CMD_SET_CONFIG + 1);
 	return genl_register_family(&oomq_family);
 }
 

@@ -58,7 +58,7 @@ static void oomq_sample_mm(struct task_struct *t, struct mm_struct *mm,
 	th->mm.rss_shmem = get_mm_counter(mm, MM_SHMEMPAGES);
 	th->mm.swap = get_mm_counter(mm, MM_SWAPENTS);
 	th->mm.pgtables = mm_pgtables_bytes(mm);
-	if (test_bit(MMF_OOM_SKIP, &mm->flags))
+	if (oomq_mm_oom_skip(mm))
 		th->flags |= OOMQ_TASK_F_OOM_SKIP;
 	if (in_vfork(t))
 		th->flags |= OOMQ_TASK_F_VFORK;
@@ -121,7 +121,7 @@ static int oomq_put_task(struct sk_buff *skb, struct task_struct *p,
 		.oom_score_adj = READ_ONCE(p->signal->oom_score_adj),
 		.nice = task_nice(p),
 		.page_size = PAGE_SIZE,
-		.start_ns = timens_add_boottime_ns(p->start_boottime),
+		.start_ns = oomq_timens_boottime_ns(p->start_boottime),
 		.cap_eff = oomq_cap_bits(cred->cap_effective),
 		.cgroup_id = cgroup_id(task_dfl_cgroup(p)),
 	};
@@ -150,7 +150,7 @@ static struct task_struct *oomq_next_tgid(struct pid_namespace *ns, int *nr)
 {
 	struct pid *pid;
 
-	while ((pid = find_ge_pid(*nr, ns))) {
+	while ((pid = oomq_find_ge_pid(*nr, ns))) {
 		struct task_struct *task;
 
 		*nr = pid_nr_ns(pid, ns);

@@ -32,7 +32,11 @@ MAN8 := man/oomqd.8 man/oomqctl.8
 MAN4 := man/oomq.4
 # The module source dkms.conf builds from, without in-tree build products.
 DKMS_MODULE_SRCS := $(sort module/Kbuild \
-	$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h))
+	$(filter-out %.mod.c,$(wildcard module/*.c)) \
+	$(filter-out module/oomq-probes.h,$(wildcard module/*.h)))
+# The feature probes (module/compat/Kbuild.include).
+DKMS_COMPAT_SRCS := $(sort module/compat/Kbuild.include \
+	$(wildcard module/compat/*.c))
 
 # Every directory install writes to; uninstall removes those it emptied,
 # but only under a DESTDIR (never /usr/local/sbin or /etc themselves).
@@ -90,10 +94,12 @@ install-dkms:
 	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || { \
 		echo "install-dkms: dkms.conf's PACKAGE_VERSION is not" \
 			"$(VERSION)" >&2; exit 1; }
-	$(INSTALL) -d "$(DESTDIR)$(DKMS_SRCDIR)/module" \
+	$(INSTALL) -d "$(DESTDIR)$(DKMS_SRCDIR)/module/compat" \
 		"$(DESTDIR)$(DKMS_SRCDIR)/include/uapi/linux"
 	$(INSTALL) -m 644 Kbuild dkms.conf "$(DESTDIR)$(DKMS_SRCDIR)/"
 	$(INSTALL) -m 644 $(DKMS_MODULE_SRCS) "$(DESTDIR)$(DKMS_SRCDIR)/module/"
+	$(INSTALL) -m 644 $(DKMS_COMPAT_SRCS) \
+		"$(DESTDIR)$(DKMS_SRCDIR)/module/compat/"
 	$(INSTALL) -m 644 include/uapi/linux/oomq.h \
 		"$(DESTDIR)$(DKMS_SRCDIR)/include/uapi/linux/"
 

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* genl_family.resv_start_op: 6.1. */
+#include <net/genetlink.h>
+
+struct genl_family oomq_probe = { .resv_start_op = 1 };
