@@ -2,6 +2,7 @@
 # Build the module for one kernel in a private copy of the sources, so
 # builds for several kernels never share objects:
 #   scripts/kbuild.sh KVER OUTDIR [kbuild arguments...]
+# KDIR: the kernel's build directory (default /lib/modules/KVER/build).
 # The module ends up in OUTDIR/module/oomq.ko; the full log in
 # OUTDIR/build.log.  Fails if the build fails or prints any warning.
 set -eu
@@ -10,13 +11,23 @@ kver=$1 out=$2
 shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=${KDIR:-/lib/modules/$kver/build}
+# KCHROOT: build inside that chroot (scripts/kernel-chroot.sh); KDIR is
+# a path inside it and OUTDIR must lead into it.
+chroot=${KCHROOT:-}
 
-if [ ! -d "$kdir" ]; then
-	echo "kbuild: no kernel headers for $kver at $kdir" >&2
+if [ ! -d "$chroot$kdir" ]; then
+	echo "kbuild: no kernel headers for $kver at $chroot$kdir" >&2
 	exit 1
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+m=$out
+run=
+if [ -n "$chroot" ]; then
+	m=$(cd "$out" && pwd -P)
+	m=${m#"$chroot"}
+	run="$top/scripts/kernel-chroot.sh run"
+fi
 # Copy only what kbuild needs; keep old objects so rebuilds are fast.
 cp -p "$top/Kbuild" "$out/"
 mkdir -p "$out/module/compat" "$out/include/uapi/linux"
@@ -29,7 +40,7 @@ cp -p "$top"/module/compat/* "$out/module/compat/"
 cp -p "$top/include/uapi/linux/oomq.h" "$out/include/uapi/linux/"
 
 status=0
-make -C "$kdir" M="$out" "$@" modules >"$out/build.log" 2>&1 || status=$?
+$run make -C "$kdir" M="$m" "$@" modules >"$out/build.log" 2>&1 || status=$?
 # Kbuild's note that BTF needs a vmlinux is not about our code.
 if grep -v 'Skipping BTF generation' "$out/build.log" |
 	grep -E -i 'warning|error' >/dev/null || [ $status != 0 ]; then
