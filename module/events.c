@@ -55,7 +55,7 @@ static void oomq_events_post(const struct oomq_event *event)
 		oomq_ring[oomq_ring_head++ % OOMQ_EVENT_RING_SIZE] = *event;
 	}
 	/* Under the lock, so uninit's cancel cannot miss it. */
-	queue_work(system_wq, &oomq_events_work);
+	schedule_work(&oomq_events_work);
 out:
 	raw_spin_unlock_irqrestore(&oomq_ring_lock, flags);
 }
