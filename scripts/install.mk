@@ -10,7 +10,7 @@
 #                         /usr/src/oomq-VERSION (then: dkms install oomq/VERSION)
 #   make uninstall-dkms   removes it (dkms remove oomq/VERSION --all first)
 #   make check-package    the .debs built, lintian, installed, dkms-built
-#                         for 6.1 and 6.12, purged; install round trips
+#                         for 5.10 to 7.x, purged; install round trips
 #   make check-man        man pages lint-clean and in step with --help
 #
 # DESTDIR stages the tree elsewhere; PREFIX (default /usr/local) places
@@ -108,7 +108,7 @@ uninstall-dkms:
 	@$(call rmdir_empty,$(DKMS_DIRS))
 
 # Both .debs built (into build/deb/), lintian, installed with dkms
-# building the module for Debian's 6.1 and 6.12 headers, purged without
+# building the module for Debian's 5.10 to 7.x headers, purged without
 # residue; make install/uninstall round trips.  Root.
 .PHONY: check-package check-man
 check-package:
