@@ -7,8 +7,8 @@
 #   kernels.sh list [all|boot|ARCH]  spec names (boot: those with an image)
 #   kernels.sh resolve NAME          its newest KVER
 #   kernels.sh fetch NAME|KVER       headers ready, boot image cached
-#   kernels.sh info NAME             name= kver= arch= suite= mode= kdir=
-#                                    image= (shell assignments)
+#   kernels.sh info NAME             name= kver= arch= suite= mode= hook=
+#                                    kdir= image= (shell assignments)
 #   kernels.sh build NAME OUTDIR [KBUILD_ARGS...]
 #                                    oomq.ko in OUTDIR/module (kbuild.sh)
 #   kernels.sh all                   resolve and fetch 6.1 and 6.12
@@ -39,24 +39,27 @@ die() {
 	exit 1
 }
 
-# NAME ARCH SUITE MODE PATTERN.  PATTERN is an extended regexp over
-# package names: the image, or for a build-only spec the headers.  Cloud
+# NAME ARCH SUITE MODE HOOK PATTERN.  HOOK is the module's mode= the VM
+# bench loads it with: Debian's 5.10 (gcc-10) inlines oom_badness() into
+# oom_evaluate_task(), so only mode=origin steers there.  PATTERN is an
+# extended regexp over package names: the image, or for a build-only
+# spec the headers.  Cloud
 # flavours are the smallest that boot under QEMU; generic ones are what
 # most machines run.  The 7.x image is split since 6.19: vmlinuz is in
 # linux-binary-unsigned-*, modules in linux-modules-* (the guest boots
 # from its initramfs and loads no module but oomq.ko).
 specs() {
 	cat <<'EOF'
-5.10 amd64 bullseye-security extract ^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$
-6.1 amd64 bookworm-security host ^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$
-6.1-rt amd64 bookworm-security host ^linux-image-6\.1\.0-[0-9]+-rt-amd64-unsigned$
-6.12 amd64 bookworm-security host ^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$
-6.12-deb13 amd64 trixie-security chroot ^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$
-7 amd64 trixie-backports chroot ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-amd64$
-arm64-6.1 arm64 bookworm-security extract ^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$
-arm64-6.12 arm64 bookworm-security extract ^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$
-arm64-7 arm64 trixie-backports chroot ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-arm64$
-armhf-6.1 armhf bookworm-security extract ^linux-headers-6\.1\.0-[0-9]+-armmp$
+5.10 amd64 bullseye-security extract origin ^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$
+6.1 amd64 bookworm-security host badness ^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$
+6.1-rt amd64 bookworm-security host badness ^linux-image-6\.1\.0-[0-9]+-rt-amd64-unsigned$
+6.12 amd64 bookworm-security host badness ^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$
+6.12-deb13 amd64 trixie-security chroot badness ^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$
+7 amd64 trixie-backports chroot badness ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-amd64$
+arm64-6.1 arm64 bookworm-security extract badness ^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$
+arm64-6.12 arm64 bookworm-security extract badness ^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$
+arm64-7 arm64 trixie-backports chroot badness ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-arm64$
+armhf-6.1 armhf bookworm-security extract badness ^linux-headers-6\.1\.0-[0-9]+-armmp$
 EOF
 }
 
@@ -66,13 +69,13 @@ spec() {
 	[ -n "$line" ] || die "unknown kernel spec '$1' (kernels.sh list)"
 	# shellcheck disable=SC2086
 	set -- $line
-	name=$1 arch=$2 suite=$3 mode=$4 pattern=$5
+	name=$1 arch=$2 suite=$3 mode=$4 hook=$5 pattern=$6
 }
 
 list() {
 	case ${1:-all} in
 	all) specs | awk '{ print $1 }' ;;
-	boot) specs | awk '$5 !~ /headers/ { print $1 }' ;;
+	boot) specs | awk '$6 !~ /headers/ { print $1 }' ;;
 	*) specs | awk -v a="$1" '$2 == a { print $1 }' ;;
 	esac
 }
@@ -110,7 +113,7 @@ spec_of_kver() {
 		fi
 	done
 	name=$1 arch=$(dpkg --print-architecture) suite=bookworm mode=host
-	pattern=
+	hook=badness pattern=
 }
 
 # The directory kbuild runs in for KVER of the current spec.
@@ -253,7 +256,7 @@ info() {
 	image=-
 	case $pattern in *headers*) ;; *) image=$vmdir/kernels/$kver/vmlinuz ;; esac
 	echo "name=$name kver=$kver arch=$arch suite=$suite mode=$mode" \
-		"kdir=$(kdir "$kver") image=$image"
+		"hook=$hook kdir=$(kdir "$kver") image=$image"
 }
 
 # The cross compiler prefix and kbuild's ARCH for $arch.

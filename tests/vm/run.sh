@@ -85,8 +85,11 @@ if [ "$arch" != "$(dpkg --print-architecture)" ]; then
 			deb=$(cd "$vmdir/debs" &&
 				ls "busybox-static_"*"_$arch.deb" | tail -n 1)
 		fi
+		# /bin before trixie, /usr/bin since.
+		path=$(dpkg-deb -c "$vmdir/debs/$deb" | awk '{ print $6 }' |
+			grep -x -e ./bin/busybox -e ./usr/bin/busybox)
 		dpkg-deb --fsys-tarfile "$vmdir/debs/$deb" |
-			tar -x -O ./bin/busybox >"$busybox.tmp"
+			tar -x -O "$path" >"$busybox.tmp"
 		chmod 755 "$busybox.tmp"
 		mv "$busybox.tmp" "$busybox"
 	fi
@@ -100,7 +103,7 @@ append="console=$console panic_on_warn=1 oops=panic panic=-1 slab_nomerge"
 # Unthrottled /dev/kmsg: the runner prints its results through it so they
 # never interleave mid-line with kernel messages on the console.
 append="$append printk.devkmsg=on mitigations=off"
-append="$append vmtest.cases=${VM_CASES:-all} ${VM_APPEND:-}"
+append="$append vmtest.cases=${VM_CASES:-all} vmtest.mode=$hook ${VM_APPEND:-}"
 
 echo "vm: booting $kver (log: $log)" >&2
 start=$(date +%s)

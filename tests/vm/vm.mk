@@ -26,9 +26,23 @@ VM_SCRIPTS := $(wildcard tests/vm/*.sh) tests/vm/init
 # Every case on these; the fast set on the others.
 VM_FULL := 6.1 6.12
 VM_KERNELS := $(shell tests/vm/kernels.sh list boot)
+# The runner's table of cases, in order (insmod comes with any of them).
+VM_ALL_CASES := $(filter-out insmod,$(shell sed -n \
+	's/^[[:space:]]*{ "\([a-z_0-9]*\)", case_.*/\1/p' \
+	tests/vm/guest/oomq-vmtest.c))
 # All but the two slow ones: 20 load/unload cycles (leak_stress, a minute
 # or more) and 20 s waiting for a queue to age (agent_sigkill_ttl).
-VM_FAST_CASES := control,steer_order,skip_ineligible,memcg,pid_reuse,sysrq,frozen,stale,mode_origin,proc_bad_input,proc_valid_input,proc_perm,oom_score,netlink_cmds,tasks_dump,agent_steers,agent_survives,agent_sources,agent_pauses,agent_events,netlink_events,unload_storm
+VM_FAST_CASES := $(filter-out leak_stress agent_sigkill_ttl,$(VM_ALL_CASES))
+# Debian's 5.10 inlines oom_badness(), so the module runs there in
+# mode=origin (kernels.sh), which sees only the task it marked: a kill
+# it did not steer is reported without its victim, and the two cases
+# that look for those victims' events (stale, netlink_events) cannot
+# pass.  A backend that sees the kernel's own choice would lift this.
+VM_SKIP_5.10 := stale netlink_events
+comma := ,
+# cases KERNEL LIST: LIST less what KERNEL cannot run, comma-separated.
+vm_cases = $(subst $(eval) ,$(comma),$(strip \
+	$(filter-out $(VM_SKIP_$(1)),$(2))))
 # The arm64 guest's runner, oomqctl and oomqd, cross-built.
 VM_ARM64_BUILD := build/aarch64-linux-gnu
 
@@ -55,14 +69,14 @@ VM_RUN = VM_BUILD=$(CURDIR)/$(VM_BUILD) VM_HOST_BIN="$(VM_RUNNER) \
 	tests/vm/check-all.sh
 
 $(VM_KERNELS:%=check-vm-%): check-vm-%: vm-guest vm-guest-arm64
-	$(VM_RUN) $*
+	$(VM_RUN) $(if $(VM_SKIP_$*),$*:$(call vm_cases,$*,$(VM_ALL_CASES)),$*)
 
 # One kernel after the other: each VM wants both cores.
 check-vm: vm-guest vm-guest-arm64
-	$(VM_RUN) $(VM_FULL) $(foreach k,$(filter-out $(VM_FULL),$(VM_KERNELS)),$(k):$(VM_FAST_CASES))
+	$(VM_RUN) $(VM_FULL) $(foreach k,$(filter-out $(VM_FULL),$(VM_KERNELS)),$(k):$(call vm_cases,$(k),$(VM_FAST_CASES)))
 
 check-vm-all: vm-guest vm-guest-arm64
-	$(VM_RUN) $(VM_KERNELS)
+	$(VM_RUN) $(foreach k,$(VM_KERNELS),$(if $(VM_SKIP_$(k)),$(k):$(call vm_cases,$(k),$(VM_ALL_CASES)),$(k)))
 
 # make demo: one real OOM without oomq and one with it, narrated
 # (tests/vm/demo.sh); on a fresh Debian 12 machine as root it installs
