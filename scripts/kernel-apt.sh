@@ -7,6 +7,7 @@
 #   scripts/kernel-apt.sh update          refresh the lists (once a day)
 #   scripts/kernel-apt.sh get ARGS...     apt-get ARGS (e.g. download)
 #   scripts/kernel-apt.sh cache ARGS...   apt-cache ARGS
+#   scripts/kernel-apt.sh uri             the Debian archive URI it uses
 #
 # KAPT_DIR (default build/apt) holds sources.list, lists/ and an empty
 # dpkg status.  Suites and architectures are those the kernel specs of
@@ -74,6 +75,11 @@ CONF
 
 export APT_CONFIG="$dir/apt.conf"
 case "${1:-}" in
+uri)
+	uri=$(debian_uri)
+	[ -n "$uri" ] || die "no Debian archive URI in /etc/apt/sources*"
+	echo "$uri"
+	;;
 update)
 	setup
 	apt-get -qq update
@@ -89,5 +95,5 @@ get | cache)
 	shift
 	exec "$cmd" "$@"
 	;;
-*) die "usage: kernel-apt.sh update | get ARGS... | cache ARGS..." ;;
+*) die "usage: kernel-apt.sh update | get ARGS... | cache ARGS... | uri" ;;
 esac

@@ -27,23 +27,12 @@ die() {
 	exit 1
 }
 
-# The machine's Debian URI, as scripts/kernel-apt.sh finds it.
-debian_uri() {
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-		/etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		sed -n -e 's/^URIs: *\([^ ]*\/debian\)\/*$/\1/p' \
-			-e 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\/debian\)\/* .*/\2/p' "$f"
-	done | head -n 1
-}
-
 make_chroot() {
 	[ "$(id -u)" = 0 ] || die "needs root (debootstrap)"
 	command -v debootstrap >/dev/null ||
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
 			install -y -qq --no-install-recommends debootstrap >&2
-	uri=$(debian_uri)
-	[ -n "$uri" ] || die "no Debian archive URI in /etc/apt/sources*"
+	uri=$("$top/scripts/kernel-apt.sh" uri)
 	echo "kernel-chroot: debootstrap $suite into $root (once per machine)" >&2
 	rm -rf "$root"
 	mkdir -p "$root"

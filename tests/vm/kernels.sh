@@ -50,16 +50,16 @@ die() {
 # from its initramfs and loads no module but oomq.ko).
 specs() {
 	cat <<'EOF'
-5.10 amd64 bullseye-security extract origin ^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$
-6.1 amd64 bookworm-security host badness ^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$
-6.1-rt amd64 bookworm-security host badness ^linux-image-6\.1\.0-[0-9]+-rt-amd64-unsigned$
-6.12 amd64 bookworm-security host badness ^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$
-6.12-deb13 amd64 trixie-security chroot badness ^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$
+5.10 amd64 bullseye extract origin ^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$
+6.1 amd64 bookworm host badness ^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$
+6.1-rt amd64 bookworm host badness ^linux-image-6\.1\.0-[0-9]+-rt-amd64-unsigned$
+6.12 amd64 bookworm host badness ^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$
+6.12-deb13 amd64 trixie chroot badness ^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$
 7 amd64 trixie-backports chroot badness ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-amd64$
-arm64-6.1 arm64 bookworm-security extract badness ^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$
-arm64-6.12 arm64 bookworm-security extract badness ^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$
+arm64-6.1 arm64 bookworm extract badness ^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$
+arm64-6.12 arm64 bookworm extract badness ^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$
 arm64-7 arm64 trixie-backports chroot badness ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-arm64$
-armhf-6.1 armhf bookworm-security extract badness ^linux-headers-6\.1\.0-[0-9]+-armmp$
+armhf-6.1 armhf bookworm extract badness ^linux-headers-6\.1\.0-[0-9]+-armmp$
 EOF
 }
 
@@ -80,11 +80,13 @@ list() {
 	esac
 }
 
-# The newest package matching $pattern that $suite has.
+# The newest package matching $pattern that $suite has: the release,
+# its security suite (where kernel updates come first) or its updates.
 newest() {
 	"$kapt" cache pkgnames "$(echo "$pattern" | sed 's/^^\([a-z-]*\).*/\1/')" |
 		grep -E "$pattern" | sort -V -r | while read -r pkg; do
-		if "$kapt" cache madison "$pkg" | grep -q " $suite/"; then
+		if "$kapt" cache madison "$pkg" |
+			grep -qE " $suite(-security|-updates)?/"; then
 			echo "$pkg"
 			break
 		fi
