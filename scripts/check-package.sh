@@ -116,23 +116,30 @@ dpkg-query -W -f='${Depends}\n' oomq-dkms | grep -q 'dkms' ||
 	die "oomq-dkms does not depend on dkms"
 dkms status -m oomq -v "$version" | grep -q . ||
 	die "oomq/$version is not registered with dkms"
-for kk in $kvers; do
-	k=${kk%%=*}
-	dkms build "oomq/$version" -k "$k" --kernelsourcedir "${kk#*=}" \
-		>"$out/dkms-$k.log" 2>&1 || {
+# dkms_build ROOT KVER [DKMS ARGS...]: dkms builds oomq for KVER on this
+# machine (ROOT empty) or in the chroot at ROOT; $ko is the module.
+dkms_build() {
+	r=$1 k=$2
+	shift 2
+	${r:+"$top/scripts/kernel-chroot.sh" run} dkms build "oomq/$version" \
+		-k "$k" "$@" >"$out/dkms-$k.log" 2>&1 || {
 		cat "$out/dkms-$k.log" >&2
 		# dkms writes the kbuild log here.
-		cat "/var/lib/dkms/oomq/$version/build/make.log" >&2 || true
+		cat "$r/var/lib/dkms/oomq/$version/build/make.log" >&2 || true
 		die "dkms build failed for $k"
 	}
 	# 6.12's modules are xz-compressed.
 	ko=""
-	for f in "/var/lib/dkms/oomq/$version/$k/$(uname -m)/module/oomq.ko"*; do
+	for f in "$r/var/lib/dkms/oomq/$version/$k/$(uname -m)/module/oomq.ko"*; do
 		[ ! -f "$f" ] || ko=$f
 	done
 	[ -n "$ko" ] || die "dkms build left no oomq.ko for $k"
 	modinfo -F vermagic "$ko" | grep -q "^$k " ||
 		die "$ko is not built for $k"
+}
+for kk in $kvers; do
+	k=${kk%%=*}
+	dkms_build "" "$k" --kernelsourcedir "${kk#*=}"
 	# Signed with /var/lib/dkms/mok.key when dkms could make one.
 	signer=$(modinfo -F signer "$ko" || true)
 	step "dkms built oomq/$version for $k: $ko (signer: ${signer:-none})"
@@ -170,18 +177,7 @@ cp "$dkms_deb" "$root/tmp/"
 	cat "$out/chroot-install.log" >&2
 	die "dpkg -i oomq-dkms failed in the chroot"
 }
-"$chroot" run dkms build "oomq/$version" -k "$kver" \
-	>"$out/dkms-$kver.log" 2>&1 || {
-	cat "$out/dkms-$kver.log" >&2
-	cat "$root/var/lib/dkms/oomq/$version/build/make.log" >&2 || true
-	die "dkms build failed for $kver in the chroot"
-}
-ko=""
-for f in "$root/var/lib/dkms/oomq/$version/$kver/x86_64/module/oomq.ko"*; do
-	[ ! -f "$f" ] || ko=$f
-done
-[ -n "$ko" ] || die "dkms build left no oomq.ko for $kver"
-modinfo -F vermagic "$ko" | grep -q "^$kver " || die "$ko is not built for $kver"
+dkms_build "$root" "$kver"
 step "dkms built oomq/$version for $kver in the chroot: ${ko#"$root"}"
 "$chroot" run dpkg --purge oomq-dkms >"$out/chroot-purge.log" 2>&1 || {
 	cat "$out/chroot-purge.log" >&2
