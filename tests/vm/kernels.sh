@@ -209,9 +209,13 @@ install_chroot_headers() {
 	root=$("$kchroot" path)
 	[ -f "$root/usr/src/linux-headers-$kver/Makefile" ] && return 0
 	echo "kernels.sh: installing linux-headers-$kver:$arch in the chroot" >&2
+	mkdir -p "$kdirs"
+	log=$kdirs/chroot-apt-$kver.log
 	"$kchroot" apt install -y -qq --no-install-recommends \
-		"linux-headers-$kver:$arch" >&2 ||
+		"linux-headers-$kver:$arch" >"$log" 2>&1 || {
+		tail -n 20 "$log" >&2
 		die "cannot install linux-headers-$kver:$arch in the chroot"
+	}
 }
 
 # vmlinuz out of the image package, into $vmdir/kernels/KVER/.
