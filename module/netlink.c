@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/oomq.h>
 
+#include "compat.h"
 #include "events.h"
 #include "hook.h"
 #include "netlink.h"
@@ -37,7 +38,7 @@ static const struct genl_multicast_group oomq_mcgrps[] = {
 	/* Victims' names and owners: dmesg_restrict shows them to admins. */
 	[OOMQ_MCGRP_EVENTS_ID] = {
 		.name = OOMQ_MCGRP_EVENTS,
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
+		OOMQ_GENL_MCAST_ADMIN,
 	},
 };
 

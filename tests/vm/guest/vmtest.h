@@ -45,6 +45,8 @@ struct vm_env {
 	const char *oomqctl_path; /* static oomqctl, may be absent */
 	const char *oomqd_path; /* static oomqd, may be absent */
 	const char *oomqd_conf; /* its config for the agent_* cases */
+	/* "mode" every load gets unless it names one (--mode=), or NULL. */
+	const char *mode;
 	bool module_loaded;
 	char mode_default[32]; /* "mode" parameter after insmod */
 };
