@@ -83,7 +83,7 @@ static bool oomq_events_take(struct oomq_event *event)
 /* No message could be built for @event: count it as dropped. */
 static void oomq_events_drop(const struct oomq_event *event)
 {
-	spin_lock_irq(&oomq_ring_lock);
+	raw_spin_lock_irq(&oomq_ring_lock);
 	if (event->type == OOMQ_EVENT_LOST) {
 		/* Counted already; still to be reported. */
 		oomq_ring_lost += event->lost;
@@ -91,7 +91,7 @@ static void oomq_events_drop(const struct oomq_event *event)
 		oomq_ring_lost++;
 		oomq_ring_lost_total++;
 	}
-	spin_unlock_irq(&oomq_ring_lock);
+	raw_spin_unlock_irq(&oomq_ring_lock);
 }
 
 static void oomq_events_send(struct work_struct *work)

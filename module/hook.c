@@ -82,8 +82,8 @@ static const char * const oomq_mode_names[] = {
 
 static int oomq_mode = OOMQ_MODE_BADNESS;	/* as configured */
 static int oomq_mode_active = OOMQ_MODE_BADNESS; /* BADNESS or ORIGIN */
-/* Writers of the pair above: netlink, sysfs and a probe miss. */
-static DEFINE_SPINLOCK(oomq_mode_lock);
+/* Writers of the pair above: netlink, sysfs and a probe miss (raw: RT). */
+static DEFINE_RAW_SPINLOCK(oomq_mode_lock);
 
 static void oomq_count(enum oomq_counter counter)
 {
@@ -319,10 +319,10 @@ static void oomq_check_probe_miss(struct oomq_oom *oom,
 		     READ_ONCE(oomq_mode) == OOMQ_MODE_AUTO ?
 		     ", switching to mode=origin" :
 		     ", consider mode=origin or mode=auto");
-	spin_lock_irqsave(&oomq_mode_lock, flags);
+	raw_spin_lock_irqsave(&oomq_mode_lock, flags);
 	if (oomq_mode == OOMQ_MODE_AUTO)
 		WRITE_ONCE(oomq_mode_active, OOMQ_MODE_ORIGIN);
-	spin_unlock_irqrestore(&oomq_mode_lock, flags);
+	raw_spin_unlock_irqrestore(&oomq_mode_lock, flags);
 	oomq_events_probe_miss(READ_ONCE(oomq_mode_active));
 }
 
@@ -430,11 +430,11 @@ int oomq_hook_set_mode(enum oomq_mode mode)
 	if (mode > OOMQ_MODE_MAX)
 		return -EINVAL;
 	/* Two writers at once must not leave origin active under badness. */
-	spin_lock_irqsave(&oomq_mode_lock, flags);
+	raw_spin_lock_irqsave(&oomq_mode_lock, flags);
 	WRITE_ONCE(oomq_mode, mode);
 	WRITE_ONCE(oomq_mode_active, mode == OOMQ_MODE_ORIGIN ?
 		   OOMQ_MODE_ORIGIN : OOMQ_MODE_BADNESS);
-	spin_unlock_irqrestore(&oomq_mode_lock, flags);
+	raw_spin_unlock_irqrestore(&oomq_mode_lock, flags);
 	return 0;
 }
 
