@@ -15,6 +15,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/task.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
@@ -22,6 +23,10 @@
 #include <net/genetlink.h>
 
 #include "oomq-probes.h"
+
+#ifdef OOMQ_HAVE_TASK_EXEC_STATE
+#include <linux/sched/exec_state.h>
+#endif
 
 /* Capability n in bit n: kernel_cap_t became one u64 in 6.3. */
 static inline u64 oomq_cap_bits(kernel_cap_t caps)
@@ -50,6 +55,62 @@ static inline bool oomq_mm_oom_skip(const struct mm_struct *mm)
 	return mm_flags_test(MMF_OOM_SKIP, mm);
 #else
 	return test_bit(MMF_OOM_SKIP, &mm->flags);
+#endif
+}
+
+/*
+ * Since 6.1 genetlink refuses, for every command of a family without
+ * .resv_start_op, a request with genlmsghdr.reserved set or with
+ * nlmsg_flags bits it cannot give a meaning (genl_header_check()).
+ * Before, nothing checked: this does the same for oomq's commands.
+ */
+static inline int oomq_genl_header_check(const struct nlmsghdr *nlh,
+					 struct netlink_ext_ack *extack)
+{
+#ifndef OOMQ_HAVE_GENL_RESV_START_OP
+	const struct genlmsghdr *hdr = nlmsg_data(nlh);
+	u16 flags = nlh->nlmsg_flags;
+
+	if (hdr->reserved) {
+		NL_SET_ERR_MSG(extack, "genlmsghdr.reserved field is not 0");
+		return -EINVAL;
+	}
+	if ((flags & NLM_F_DUMP) == NLM_F_DUMP)
+		flags &= ~NLM_F_DUMP;
+	if (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO)) {
+		NL_SET_ERR_MSG(extack,
+			       "ambiguous or reserved bits set in nlmsg_flags");
+		return -EINVAL;
+	}
+#endif
+	return 0;
+}
+
+/*
+ * May a reader whose credentials match @task's ptrace-read it, as far as
+ * dumpability goes (__ptrace_may_access())?  Caller holds @task's task
+ * lock.  7.3 moved dumpability from the mm to the task's exec_state,
+ * whose reader modules cannot call; the struct itself is public.
+ */
+static inline bool oomq_task_dumpable_by(struct task_struct *task)
+{
+#if defined(OOMQ_HAVE_TASK_EXEC_STATE)
+	struct task_exec_state *es;
+	bool ok;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	ok = !es || es->dumpable == TASK_DUMPABLE_OWNER ||
+	     ns_capable_noaudit(es->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	return ok;
+#elif defined(OOMQ_HAVE_GET_DUMPABLE)
+	struct mm_struct *mm = task->mm;
+
+	return !mm || get_dumpable(mm) == SUID_DUMP_USER ||
+	       ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE);
+#else
+#error "oomq: neither mm nor task exec_state dumpability found (see oomq-probes.log)"
 #endif
 }
 

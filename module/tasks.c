@@ -208,6 +208,10 @@ static int oomq_put_task_msg(struct sk_buff *skb, struct netlink_callback *cb,
  */
 int oomq_tasks_dump_start(struct netlink_callback *cb)
 {
+	int ret = oomq_genl_header_check(cb->nlh, cb->extack);
+
+	if (ret)
+		return ret;
 	if (!netlink_capable(cb->skb, CAP_SYS_PTRACE)) {
 		NL_SET_ERR_MSG(cb->extack, "needs CAP_SYS_PTRACE");
 		return -EPERM;

@@ -90,6 +90,9 @@ apt)
 	if [ -n "$(find "$stamp" -mmin +1440)" ]; then
 		in_chroot apt-get -qq update >&2 && touch "$stamp"
 	fi
+	# An install cut short (a killed CI run) leaves dpkg half done, and
+	# apt refuses everything until it is finished.
+	in_chroot dpkg --configure -a >&2
 	in_chroot apt-get -o APT::Sandbox::User=root "$@"
 	;;
 *) die "usage: kernel-chroot.sh path | run CMD... | apt ARGS..." ;;

@@ -168,7 +168,11 @@ bool events_running(void);
  */
 bool events_wait_kill(pid_t pid, char *choice, size_t size,
 		      unsigned int timeout_ms);
-/* Bytes logged so far, to read only what comes after. */
+/*
+ * Bytes logged so far, to read only what comes after: once the log has
+ * not grown for 300 ms, so that events of earlier writes (sent from a
+ * work item, late on a slow guest) are not taken for later ones.
+ */
 long events_log_size(void);
 /* queue_len of each queue_set event logged past @from; how many (all). */
 size_t events_queue_lens(long from, unsigned int *lens, size_t max);
