@@ -203,6 +203,17 @@ int proc_parse_stat_buf(const char *buf, size_t len, struct proc_stat *st)
 				return -ERANGE;
 			st->ppid = (int)s;
 			break;
+		case 5:
+		case 6:
+			if (s < 0 || s > INT32_MAX)
+				return -ERANGE;
+			*(field == 5 ? &st->pgrp : &st->session) = (int)s;
+			break;
+		case 7:
+			if (s < INT32_MIN || s > INT32_MAX)
+				return -ERANGE;
+			st->tty_nr = (int)s;
+			break;
 		case 9:
 			st->flags = u;
 			break;
@@ -301,6 +312,7 @@ static int parse_kb(struct cur *c, uint64_t *kb)
  *
  *   Name:	bash
  *   PPid:	1200
+ *   TracerPid:	0
  *   Uid:	1000	1000	1000	1000
  *   Gid:	1000	1000	1000	1000
  *   VmSize:	    8556 kB
@@ -337,6 +349,11 @@ int proc_parse_status_buf(const char *buf, size_t len, struct proc_status *ps)
 				ret = -ERANGE;
 			ps->ppid = (int)v;
 			seen |= 4;
+		} else if (cur_key(&c, "TracerPid")) {
+			ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
+			if (!ret && v > INT32_MAX)
+				ret = -ERANGE;
+			ps->tracer_pid = (int)v;
 		} else if (cur_key(&c, "Threads")) {
 			ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
 			if (!ret && v > UINT32_MAX)

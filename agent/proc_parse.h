@@ -21,6 +21,9 @@ struct proc_stat {
 	char comm[64]; /* kthread names may be longer than TASK_COMM_LEN */
 	char state;
 	int ppid;
+	int pgrp; /* process group */
+	int session;
+	int tty_nr; /* controlling terminal's device number, 0: none */
 	unsigned long flags; /* PF_* */
 	uint64_t utime; /* clock ticks */
 	uint64_t stime; /* clock ticks */
@@ -40,6 +43,7 @@ struct proc_status {
 	unsigned int uid[4]; /* real, effective, saved, fs */
 	unsigned int gid[4];
 	int ppid;
+	int tracer_pid; /* the ptrace()ing process, 0: none */
 	unsigned int threads;
 	uint64_t cap_eff;
 	int has_mm; /* Vm* lines present: not a kthread or zombie */
