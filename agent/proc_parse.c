@@ -604,6 +604,29 @@ int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms)
 }
 
 /*
+ * /proc/<pid>/schedstat (fs/proc/base.c, proc_pid_schedstat()): time on
+ * a CPU (ns), time waiting for one (ns), and how many times the thread
+ * was switched in (sched_info.pcount):
+ *
+ *   162202960 48867749 475
+ */
+int proc_parse_schedstat_buf(const char *buf, size_t len,
+			     struct proc_schedstat *ss)
+{
+	struct cur c = { buf, buf + len };
+	int ret;
+
+	ret = cur_u64(&c, &ss->run_ns);
+	if (!ret)
+		ret = cur_blanks(&c) ?: cur_u64(&c, &ss->wait_ns);
+	if (!ret)
+		ret = cur_blanks(&c) ?: cur_u64(&c, &ss->runs);
+	if (!ret && (cur_eol(&c) || c.p != c.end))
+		ret = -EINVAL;
+	return ret;
+}
+
+/*
  * /proc/stat (fs/proc/stat.c): the boot time in seconds since the epoch,
  * one line among the CPU counters:
  *

@@ -56,6 +56,12 @@ struct proc_status {
 	uint64_t rss_shmem_kb;
 };
 
+struct proc_schedstat {
+	uint64_t run_ns; /* on a CPU */
+	uint64_t wait_ns; /* runnable, waiting for a CPU */
+	uint64_t runs; /* times switched in */
+};
+
 struct proc_meminfo {
 	uint64_t mem_total_kb;
 	uint64_t mem_available_kb;
@@ -72,6 +78,8 @@ int proc_parse_cmdline_buf(const char *buf, size_t len, char *out, size_t size);
 int proc_parse_cgroup_buf(const char *buf, size_t len, char *out, size_t size);
 int proc_parse_meminfo_buf(const char *buf, size_t len,
 			   struct proc_meminfo *mi);
+int proc_parse_schedstat_buf(const char *buf, size_t len,
+			     struct proc_schedstat *ss);
 int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms);
 int proc_parse_btime_buf(const char *buf, size_t len, uint64_t *btime);
 

@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct proc_statm sm;
 		struct proc_status ps;
 		struct proc_meminfo mi;
+		struct proc_schedstat ss;
 		struct psi_stats psi;
 		uint64_t u64;
 		unsigned long ul;
@@ -102,6 +103,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 9:
 		ret = proc_parse_btime_buf(buf, len, &out.u64);
+		break;
+	case 10:
+		ret = proc_parse_schedstat_buf(buf, len, &out.ss);
 		break;
 	default:
 		ret = psi_parse_buf(buf, len, &out.psi);

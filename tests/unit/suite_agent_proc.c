@@ -415,6 +415,35 @@ START_TEST(test_uptime)
 }
 END_TEST
 
+static const struct buf_case schedstat_cases[] = {
+	{ "typical", LIT("162202960 48867749 475\n"), 0, 162202960, 48867749,
+	  475 },
+	{ "no newline", LIT("0 0 1"), 0, 0, 0, 1 },
+	{ "two numbers", LIT("1 2\n"), -EINVAL },
+	{ "four numbers", LIT("1 2 3 4\n"), -EINVAL },
+	{ "negative", LIT("1 -2 3\n"), -EINVAL },
+	{ "overflow", LIT("1 2 99999999999999999999\n"), -ERANGE },
+	{ "empty", LIT(""), -EINVAL },
+};
+
+START_TEST(test_schedstat)
+{
+	const struct buf_case *c = &schedstat_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	struct proc_schedstat ss;
+	int ret = proc_parse_schedstat_buf(buf, c->len, &ss);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (ret)
+		return;
+	ck_assert_uint_eq(ss.run_ns, (uint64_t)c->v1);
+	ck_assert_uint_eq(ss.wait_ns, (uint64_t)c->v2);
+	ck_assert_uint_eq(ss.runs, (uint64_t)c->v3);
+}
+END_TEST
+
 static const struct buf_case btime_cases[] = {
 	{ "among counters",
 	  LIT("cpu  1 2 3 4\nintr 5 6\nbtime 1700000000\nprocesses 9\n"), 0,
@@ -762,6 +791,7 @@ Suite *agent_proc_suite(void)
 	tcase_add_loop_test(tc, test_cgroup, 0, ARRAY_SIZE(cgroup_cases));
 	tcase_add_loop_test(tc, test_meminfo, 0, ARRAY_SIZE(meminfo_cases));
 	tcase_add_loop_test(tc, test_uptime, 0, ARRAY_SIZE(uptime_cases));
+	tcase_add_loop_test(tc, test_schedstat, 0, ARRAY_SIZE(schedstat_cases));
 	tcase_add_loop_test(tc, test_btime, 0, ARRAY_SIZE(btime_cases));
 	suite_add_tcase(s, tc);
 
