@@ -55,6 +55,7 @@ struct loop {
 	uint64_t pass_ms; /* when the last ranking pass ran */
 	uint64_t npass; /* ranking passes so far */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
+	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
 	struct psi psi;
 	char psi_path[PATH_MAX];
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
@@ -595,6 +596,12 @@ static void read_jobs(struct loop *l, uint64_t now)
 	n = agent_pausable(l->a, is_paused, &l->paused, run,
 			   sizeof(run) / sizeof(*run));
 	jobs_build(&l->jobs, &l->a->sampler, run, n, is_paused, &l->paused);
+	if (l->jobs.left_out && !l->jobs_left_out)
+		logmsg(LOG_NOTICE,
+		       "pause: more than %d pausable jobs: the smallest are "
+		       "neither counted nor stopped",
+		       JOBS_MAX);
+	l->jobs_left_out = l->jobs.left_out;
 	l->running = 0;
 	for (unsigned int i = 0; i < l->jobs.n; i++)
 		l->running += job_runs(&l->jobs.j[i]);
