@@ -57,6 +57,20 @@ int jobs_runs(struct proc_sampler *ps, pid_t pid, uint64_t *runs)
 	return ret;
 }
 
+int jobs_blocked(struct proc_sampler *ps, pid_t pid)
+{
+	char path[32];
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), "%d/wchan", (int)pid);
+	ret = proc_read(ps, path, &len);
+	if (ret)
+		return ret;
+	/* "0": running, or not ours to look at (ptrace access). */
+	return len && !(len == 1 && ps->buf[0] == '0');
+}
+
 int jobs_traced(struct proc_sampler *ps, pid_t pid)
 {
 	struct proc_status st;

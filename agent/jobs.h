@@ -125,6 +125,13 @@ int jobs_read_proc(struct proc_sampler *ps, pid_t pid, struct job_proc *p);
  * changed.  0, -ESRCH, or -ENOENT without CONFIG_SCHED_INFO.
  */
 int jobs_runs(struct proc_sampler *ps, pid_t pid, uint64_t *runs);
+/*
+ * Is @pid off its CPU and off the run queue, blocked (/proc/PID/wchan
+ * names where)?  A stopped process is seen T a moment before it leaves
+ * the CPU, and may yet be switched in once more if preempted there.
+ * 1, 0, -ENOENT without CONFIG_KALLSYMS (no wchan file), or -errno.
+ */
+int jobs_blocked(struct proc_sampler *ps, pid_t pid);
 /* Has @pid a tracer (TracerPid)?  1, 0, or -errno. */
 int jobs_traced(struct proc_sampler *ps, pid_t pid);
 /*

@@ -299,10 +299,18 @@ static uint64_t runs_of(struct pause_set *ps, pid_t pid)
 	return runs;
 }
 
-/* @p seen stopped (@state): its count of runs from now on. */
+/*
+ * @p seen stopped (@state) and off its CPU: its count of runs from now
+ * on.  Without a wchan file (no CONFIG_KALLSYMS), T must do.
+ */
 static bool confirm(struct pause_set *ps, struct pause_proc *p, char state)
 {
+	int blocked;
+
 	if (p->confirmed || state != 'T')
+		return false;
+	blocked = jobs_blocked(ps->proc, p->pid);
+	if (!blocked || (blocked < 0 && blocked != -ENOENT))
 		return false;
 	p->runs = runs_of(ps, p->pid);
 	p->confirmed = true;
@@ -545,15 +553,16 @@ static enum verdict look(struct pause_set *ps, struct pause_job *j, pid_t *who,
 		k++;
 		if (ps->dry_run || v != KEEP)
 			continue;
-		if (now.state == 'T' && confirm(ps, p, now.state)) {
-			*changed = true;
+		if (!p->confirmed && now.state != 't') {
+			/* On its way, or seen stopped only now. */
+			*changed |= confirm(ps, p, now.state);
 		} else if (now.state == 'T' && runs_of(ps, p->pid) == p->runs) {
 			if (group_stopped(ps, now.pgrp, now.pid)) {
 				v = THEIRS_STOP;
 				*who = now.pgrp;
 			}
-		} else if (now.state == 't' || now.state == 'T' ||
-			   p->confirmed) {
+		} else {
+			/* Running, ran and stopped again, or a tracer's. */
 			v = THEIRS_CONT;
 			*who = p->pid;
 		}

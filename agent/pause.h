@@ -59,11 +59,12 @@
 #define PAUSE_FILL_KB_PER_MS 1024
 
 /*
- * A process oomqd stopped.  Once it is seen stopped, the number of times
- * it was switched in is kept (jobs_runs()): a stopped process does not
- * run, so if that number changes, someone continued it, and if it is
- * stopped again, by someone else.  That is how a stop of oomqd's is told
- * from a later one of someone else's, here and in the record.
+ * A process oomqd stopped.  Once it is seen stopped and off its CPU
+ * (jobs_blocked()), the number of times it was switched in is kept
+ * (jobs_runs()): a stopped process does not run, so if that number
+ * changes, someone continued it, and if it is stopped again, by someone
+ * else.  That is how a stop of oomqd's is told from a later one of
+ * someone else's, here and in the record.
  */
 struct pause_proc {
 	pid_t pid;
