@@ -564,17 +564,10 @@ static void pause_noted(const struct pause_note *n, void *arg)
 		break;
 	case PAUSE_NOTE_KEPT:
 		logmsg(LOG_NOTICE,
-		       "pause: pid %d, recorded as stopped by an earlier "
-		       "oomqd, was stopped by someone else since: left as it "
-		       "is",
+		       "pause: pid %d, in the record of an earlier oomqd, is "
+		       "stopped but not as that oomqd left it (someone else "
+		       "stopped it): left as it is",
 		       (int)n->pid);
-		break;
-	case PAUSE_NOTE_UNSURE:
-		logmsg(LOG_WARNING,
-		       "pause: pid %d is stopped, recorded by an earlier oomqd "
-		       "that died before it saw the stop taken: left stopped; "
-		       "kill -CONT %d if nobody else stopped it",
-		       (int)n->pid, (int)n->pid);
 		break;
 	}
 }

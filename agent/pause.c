@@ -44,7 +44,10 @@ static void sync_file(struct pause_set *ps)
 				.pgrp = p->pgrp,
 				.start_ticks = p->start_ticks,
 				.runs = p->runs,
-				.confirmed = p->confirmed,
+				.flags = (p->sent ? PAUSE_RECORD_SENT : 0) |
+					 (p->confirmed ?
+						  PAUSE_RECORD_CONFIRMED :
+						  0),
 			};
 		}
 	/* A failed write only loses the record; the set in memory is right. */
@@ -278,13 +281,18 @@ static int stop_one(struct pause_set *ps, struct pause_job *j, pid_t pid,
 		*p = (struct pause_proc){ .pid = pid,
 					  .pgrp = now.pgrp,
 					  .start_ticks = now.start_ticks };
-		/* Recorded first: a crash after this leaves no secret. */
+		/*
+		 * Recorded first: a crash after this leaves no secret; and
+		 * that it went out, since a process recorded but never sent
+		 * a stop and found stopped is someone else's.
+		 */
 		sync_file(ps);
 		err = ps->send(fd, SIGSTOP);
-		if (err) {
+		if (err)
 			j->n--;
-			sync_file(ps);
-		}
+		else
+			p->sent = true;
+		sync_file(ps);
 	}
 	close(fd);
 	return err;
@@ -554,9 +562,11 @@ static enum verdict look(struct pause_set *ps, struct pause_job *j, pid_t *who,
 		if (ps->dry_run || v != KEEP)
 			continue;
 		if (!p->confirmed && now.state != 't') {
-			/* On its way, or seen stopped only now. */
-			*changed |= confirm(ps, p, now.state);
-		} else if (now.state == 'T' && runs_of(ps, p->pid) == p->runs) {
+			if (!confirm(ps, p, now.state))
+				continue; /* on its way */
+			*changed = true;
+		}
+		if (now.state == 'T' && runs_of(ps, p->pid) == p->runs) {
 			if (group_stopped(ps, now.pgrp, now.pid)) {
 				v = THEIRS_STOP;
 				*who = now.pgrp;
@@ -633,15 +643,18 @@ unsigned int pause_check(struct pause_set *ps, uint64_t now_ms,
  * is still stopped as that oomqd left it.  The record is oomqd's own
  * (pause_file_open() checked who can write it), yet it may be stale (a
  * crash between a continue and its record) or name a process someone
- * else continued and stopped again since: hence T (not a tracer's t),
- * the same start time and group, no run since the stop was seen, no
- * tracer, and a group leader that is not stopped (the shell's Ctrl-Z
- * stops the whole group).
- * Return: 1 continued, 0 gone or not stopped, -EBUSY someone else's,
- * -EAGAIN never seen stopped (oomqd died right after the stop).
+ * else continued and stopped again since: hence a stop that went out,
+ * T (not a tracer's t), the same start time and group, no run since
+ * the stop was seen, no tracer, and a group leader that is not stopped
+ * (the shell's Ctrl-Z stops the whole group).  A stop not seen yet
+ * (oomqd died within milliseconds of it, or while its process was in
+ * D state) is taken as oomqd's: the run count is not known, and a
+ * process left stopped for good is the worse wrong.
+ * Return: 1 continued, 0 gone or not stopped, -EBUSY someone else's.
  */
 static int resume_recorded(struct pause_set *ps, const struct pause_record *r)
 {
+	bool seen = r->flags & PAUSE_RECORD_CONFIRMED;
 	struct job_proc now;
 	uint64_t start = r->start_ticks;
 	int fd = pin(ps, r->pid, &start, &now), ret;
@@ -650,13 +663,12 @@ static int resume_recorded(struct pause_set *ps, const struct pause_record *r)
 		return 0;
 	if (now.state != 'T' && now.state != 't')
 		ret = 0;
-	else if (now.state == 't' || now.pgrp != r->pgrp ||
-		 (r->confirmed && runs_of(ps, r->pid) != r->runs) ||
+	else if (!(r->flags & PAUSE_RECORD_SENT) || now.state == 't' ||
+		 now.pgrp != r->pgrp ||
+		 (seen && runs_of(ps, r->pid) != r->runs) ||
 		 jobs_traced(ps->proc, r->pid) ||
 		 group_stopped(ps, now.pgrp, now.pid))
 		ret = -EBUSY;
-	else if (!r->confirmed)
-		ret = -EAGAIN;
 	else
 		ret = ps->send(fd, SIGCONT) ? 0 : 1;
 	close(fd);
@@ -732,10 +744,7 @@ int pause_file_open(struct pause_set *ps, int dir_fd, const char *name,
 				if (ret > 0)
 					cont++;
 				else if (ret < 0)
-					tell(note, arg,
-					     ret == -EAGAIN ?
-						     PAUSE_NOTE_UNSURE :
-						     PAUSE_NOTE_KEPT,
+					tell(note, arg, PAUSE_NOTE_KEPT,
 					     t->r[i][k].pid, NULL);
 			}
 	}

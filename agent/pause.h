@@ -71,6 +71,7 @@ struct pause_proc {
 	pid_t pgrp;
 	uint64_t start_ticks; /* its identity with the pid */
 	uint64_t runs; /* switched in, once confirmed */
+	bool sent; /* the SIGSTOP went out (it is recorded before) */
 	bool confirmed; /* seen stopped since the stop: runs is known */
 };
 
@@ -106,9 +107,12 @@ struct pause_record {
 	int32_t pgrp;
 	uint64_t start_ticks;
 	uint64_t runs;
-	uint32_t confirmed;
+	uint32_t flags; /* PAUSE_RECORD_* */
 	uint32_t zero;
 };
+
+#define PAUSE_RECORD_SENT 0x1 /* the SIGSTOP went out */
+#define PAUSE_RECORD_CONFIRMED 0x2 /* seen stopped: runs is known */
 
 struct pause_table {
 	uint64_t magic; /* PAUSE_FILE_MAGIC */
@@ -152,7 +156,6 @@ enum pause_note_kind {
 	PAUSE_NOTE_JOINED, /* @pid, new in a stopped job, stopped too */
 	PAUSE_NOTE_UNHELD, /* a new process cannot be stopped: job continued */
 	PAUSE_NOTE_KEPT, /* at start: recorded @pid is not ours to continue */
-	PAUSE_NOTE_UNSURE, /* at start: @pid, recorded, was not seen stopped */
 };
 
 struct pause_note {
@@ -209,12 +212,12 @@ unsigned int pause_check(struct pause_set *ps, uint64_t now_ms,
 /*
  * Opens (creates) the record file @name in @dir_fd, which must be ours
  * and writable by nobody else, and locks it; continues every process it
- * names that is still stopped, still the same (start time, process
- * group), and has not run since oomqd saw it stopped (so nobody
- * continued it and stopped it again), with no tracer and its group's
- * leader not stopped (a shell's Ctrl-Z); then records the (empty) set
- * there.  A process recorded but not yet seen stopped (oomqd died
- * within milliseconds of the stop) is left stopped and noted.
+ * names that oomqd sent a SIGSTOP, that is still stopped, still the
+ * same (start time, process group), has not run since oomqd saw it
+ * stopped (so nobody continued it and stopped it again; not checked
+ * for one oomqd died before it saw stopped, milliseconds after the
+ * stop), with no tracer and its group's leader not stopped (a shell's
+ * Ctrl-Z); then records the (empty) set there.
  * Return: how many were continued; -EBUSY when another oomqd holds the
  * lock (*@holder: its PID, 0 if unknown); -EPERM when the directory or
  * the file is someone else's or writable by others; another -errno.
