@@ -721,11 +721,13 @@ static int stopped_jobs(const pid_t *job)
 struct squeeze {
 	pid_t pid[SQUEEZE_MAX];
 	int n;
+	long low; /* the least MemAvailable seen since the start, MiB */
 };
 
 static bool squeeze_start(struct outcome *o, pid_t agent, struct squeeze *sq)
 {
 	sq->n = 0;
+	sq->low = -1;
 	sq->pid[0] = press_agent(o, agent);
 	if (sq->pid[0] < 0)
 		return false;
@@ -733,21 +735,35 @@ static bool squeeze_start(struct outcome *o, pid_t agent, struct squeeze *sq)
 	return true;
 }
 
+/* Called every 50 ms while a squeeze waits for stops. */
+static void squeeze_watch(struct squeeze *sq)
+{
+	long avail = mem_available_mib();
+
+	if (avail >= 0 && (sq->low < 0 || avail < sq->low))
+		sq->low = avail;
+}
+
 /*
- * MemAvailable back above the squeeze's aim: hold that, and 3 MiB more,
- * so that it falls below where oomqd made its last stop (it stops again
- * only while memory is not rising).
+ * MemAvailable back above the squeeze's aim, or above the least seen
+ * since (oomqd's last stop came at that level or above it): hold that,
+ * and 3 MiB more, so that it falls below where oomqd made its last stop
+ * (it stops again only while memory is not rising).  The aim alone was
+ * not enough: on 6.1 memory crept from the stop's 26 MiB to 28, under
+ * the aim's 29, and no second stop came in 15 s.
  */
 static void squeeze_top_up(struct squeeze *sq)
 {
-	long want = (long)mem_total_mib() * PRESSURE_AVAIL_PCT / 100;
+	long floor = (long)mem_total_mib() * PRESSURE_AVAIL_PCT / 100;
 	long avail = mem_available_mib();
 	struct holder_opts h = { .name = "pressure", .adj = -500 };
 	pid_t pid;
 
-	if (sq->n == SQUEEZE_MAX || avail < 0 || avail <= want + 1)
+	if (sq->low >= 0 && sq->low < floor)
+		floor = sq->low;
+	if (sq->n == SQUEEZE_MAX || avail < 0 || avail <= floor + 1)
 		return;
-	h.mib = (unsigned int)(avail - want + 3);
+	h.mib = (unsigned int)(avail - floor + 3);
 	pid = spawn_holder(&h);
 	if (pid > 0)
 		sq->pid[sq->n++] = pid;
@@ -778,6 +794,8 @@ static bool wait_stopped(struct outcome *o, pid_t agent, const pid_t *job,
 			return true;
 		if (agent_dead(o, agent, when))
 			return false;
+		if (sq)
+			squeeze_watch(sq);
 		if (sq && now_ms() >= top_up) {
 			squeeze_top_up(sq);
 			top_up = now_ms() + 500;
