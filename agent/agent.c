@@ -4,8 +4,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/oomq.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -43,6 +45,7 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->events_paused = false;
 	a->events.sk = NULL;
 	a->events_err = 0;
+	a->root = proc_root;
 	a->real_proc = !strcmp(proc_root, "/proc");
 	a->cap = cap;
 	/* The bounded paths keep up to a queue and build one more. */
@@ -234,7 +237,7 @@ static bool dump_keeps_all(const struct agent *a)
 static int dump_one(const struct oomq_task *t, void *ctx)
 {
 	struct agent *a = ctx;
-	struct sample_text text = { "", "", "" };
+	struct sample_text text;
 	struct sample *s;
 
 	if (!dump_keeps_all(a)) {
@@ -247,6 +250,7 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	}
 	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
+	text.cmdline[0] = text.exe[0] = text.cgroup[0] = '\0';
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);
@@ -262,7 +266,6 @@ static int rank_dump(struct agent *a)
 
 	a->n = a->nprocs = 0;
 	a->truncated = 0;
-	a->sampler.skipped = a->sampler.malformed = 0;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, a->policy.port);
 	cache_begin(a);
@@ -381,13 +384,18 @@ out:
 	return 0;
 }
 
-/* The order the queue takes: higher group, higher key, lower pid. */
+/*
+ * The order candidates are taken in: higher group, higher bound, lower
+ * pid.  The bound is the most points the process can have (its
+ * oom_score's badness_max_points(), plus the rule's adjust): every
+ * score the full sample can show lies at or below it.
+ */
 static bool cand_before(const struct agent_cand *x, const struct agent_cand *y)
 {
 	if (x->priority != y->priority)
 		return x->priority > y->priority;
-	if (x->key != y->key)
-		return x->key > y->key;
+	if (x->bound != y->bound)
+		return x->bound > y->bound;
 	return x->pid < y->pid;
 }
 
@@ -414,6 +422,51 @@ size_t agent_cand_room(const struct agent *a)
 	return room < a->cand_max ? room : a->cand_max;
 }
 
+/* Is @x in a lower group than @y, or in the same with a lower bound? */
+static bool below(const struct agent_cand *x, const struct agent_cand *y)
+{
+	if (x->priority != y->priority)
+		return x->priority < y->priority;
+	return x->bound < y->bound;
+}
+
+/*
+ * Can candidate @c still go before @w, the last of the queue so far
+ * (NULL: the queue is not full)?  Not once its group is lower, or its
+ * bound below @w's score: equal, it may tie and win on RSS.
+ */
+static bool may_beat(const struct agent_cand *c, const struct sample *w)
+{
+	if (!w)
+		return true;
+	if (c->priority != w->priority)
+		return c->priority > w->priority;
+	return c->bound >= w->score;
+}
+
+/*
+ * The full sample of candidate @c (stat, status, oom_score_adj), scored
+ * and offered to the queue so far; a process already in it (taken in
+ * the first round, its oom_score changed since) is not taken twice.
+ */
+static void sample_cand(struct agent *a, const struct agent_cand *c)
+{
+	struct sample *s = rank_best_slot(&a->best);
+	int ret;
+
+	if (a->again && rank_best_has(&a->best, c->pid))
+		return;
+	ret = proc_sample_one(&a->sampler, c->pid, 0, s, NULL);
+	if (ret) {
+		count_failure(&a->sampler, ret);
+		return;
+	}
+	s->rule = c->rule;
+	s->adjust = c->adjust;
+	s->priority = c->priority;
+	rank_best_offer(&a->best);
+}
+
 /* proc_pid_fn: the first stage for one process. */
 static int first_stage(pid_t pid, void *ctx)
 {
@@ -421,6 +474,7 @@ static int first_stage(pid_t pid, void *ctx)
 	struct proc_sampler *ps = &a->sampler;
 	struct agent_cand c;
 	unsigned long score;
+	long bound;
 	int ret;
 
 	/* Never queued, whatever it scores: save its reads. */
@@ -444,58 +498,62 @@ static int first_stage(pid_t pid, void *ctx)
 		a->nprocs++;
 	if (!c.priority) /* protected, or priority 0: never queued */
 		return 0;
-	c.key = rank_modern_key(score, c.adjust);
-	/* Again: only those after the ones the second stage took. */
-	if (a->again && !cand_before(&a->last, &c))
+	/* Most processes share a few oom_scores: one search each. */
+	if (score != a->bound_score) {
+		a->bound_score = score;
+		a->bound_points = badness_max_points(
+			score, sample_sys_totalpages(&a->sys));
+	}
+	bound = a->bound_points;
+	c.bound = (int64_t)bound +
+		  (int64_t)c.adjust *
+			  (int64_t)(sample_sys_totalpages(&a->sys) / 1000);
+	if (a->again) {
+		/*
+		 * Only those below the last kept, which ties were sampled
+		 * with, that may still go in.
+		 */
+		if (below(&c, &a->last) &&
+		    may_beat(&c, rank_best_worst(&a->best)))
+			sample_cand(a, &c);
 		return 0;
-	if (heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
-		       cand_last_above, NULL))
+	}
+	/* Full: @c now holds the one left out, the new one or the old last. */
+	if (!heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
+			cand_last_above, NULL))
+		return 0;
+	/*
+	 * One that ties with the last kept may be needed as much as it:
+	 * sampled now, it is ranked by its exact points.  One below that
+	 * stays out unless the kept ones run out (rank_lazy()).
+	 */
+	if (c.priority == a->cand[0].priority && c.bound == a->cand[0].bound) {
+		sample_cand(a, &c);
+	} else if (!a->dropped || cand_before(&c, &a->drop_best)) {
+		a->drop_best = c;
 		a->dropped = true;
+	}
 	return 0;
-}
-
-/* Taken in an earlier round, when a process's score fell meanwhile. */
-static bool taken(const struct agent *a, pid_t pid)
-{
-	for (size_t i = 0; i < a->n; i++)
-		if (a->tab[i].pid == pid)
-			return true;
-	return false;
 }
 
 /*
  * The second stage: full samples of the kept candidates, best first,
- * until @want are queueable; only those stay in the table.
+ * until none left may go before the last of the queue.  Returns whether
+ * that is where it stopped (false: the kept ones ran out first).
  */
-static void second_stage(struct agent *a, size_t want)
+static bool second_stage(struct agent *a)
 {
-	struct proc_sampler *ps = &a->sampler;
 	size_t k = a->ncand;
 
 	heap_make(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
-	while (k && a->n < want) {
-		struct sample *s = &a->tab[a->n];
-		struct agent_cand c;
-		int ret;
-
+	while (k) {
+		if (!may_beat(&a->cand[0], rank_best_worst(&a->best)))
+			return true;
 		heap_pop(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
-		c = a->cand[--k];
-		a->last = c;
-		if (a->again && taken(a, c.pid))
-			continue;
-		ret = proc_sample_one(ps, c.pid, 0, s, NULL);
-		if (ret) {
-			count_failure(ps, ret);
-			continue;
-		}
-		s->rule = c.rule;
-		s->adjust = c.adjust;
-		s->priority = c.priority;
-		/* rank_excluded() reads the badness: -1000, unkillable. */
-		s->badness = badness_modern(s, &a->sys);
-		if (!rank_excluded(s))
-			a->n++;
+		a->last = a->cand[--k];
+		sample_cand(a, &a->last);
 	}
+	return false;
 }
 
 /*
@@ -511,46 +569,61 @@ static void events_begin(struct agent *a)
 	verdicts_begin(&a->verdicts);
 }
 
+/* One walk of /proc through first_stage(), with the process events. */
+static int walk(struct agent *a)
+{
+	int ret;
+
+	events_begin(a);
+	ret = proc_for_each_pid(&a->sampler, first_stage, a);
+	if (a->events.sk)
+		verdicts_end(&a->verdicts, !ret);
+	return ret;
+}
+
 /*
- * Lazily: the first stage for everyone, keeping the best few, then full
- * samples of those best first until queue_length are queueable.  The
- * heap costs O(log room) for a candidate that gets in and one
- * comparison for one that does not; only the few popped are ever put in
- * order.  When the kept ones run out first and some were left out, the
- * first stage runs again for those after the last one taken (a strict
- * order: pids differ), as often as that takes; the match cache (if any)
- * spans all the rounds.
+ * Lazily: the first stage for everyone, keeping the best few by their
+ * bound, then full samples of those best first, into the best
+ * queue_length by their exact points (struct rank_best), until no
+ * candidate left may beat the last of those.  The heap costs O(log
+ * room) for a candidate that gets in and one comparison for one that
+ * does not; only the few popped are ever put in order.
+ *
+ * Many processes may share the bound at the cut: every small one does
+ * on a large machine, where one oom_score step is many MiB.  Those the
+ * first stage leaves out while they tie with the last it keeps are
+ * sampled at once, so the tie is ranked by exact points, not by pid.
+ * Should the kept ones still run out first while one left out below
+ * them may go in (a group of never-queueable ones at the top, a rule's
+ * adjust), a second walk samples, as it meets them, those below the
+ * last kept that may still go in.  Memory stays bounded by the queue;
+ * the match cache (if any) spans both walks.
  */
 static int rank_lazy(struct agent *a)
 {
-	struct proc_sampler *ps = &a->sampler;
-	size_t want = a->policy.queue_length, room = agent_cand_room(a);
-	size_t rounds = 0;
 	int ret;
 
 	a->nprocs = a->n = 0;
 	a->truncated = 0;
 	a->again = false;
-	a->cand_room = room;
-	ps->skipped = ps->malformed = 0;
+	a->cand_room = agent_cand_room(a);
+	a->ncand = 0;
+	a->dropped = false;
+	a->bound_score = ULONG_MAX;
+	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
+			&a->sys, BADNESS_MODERN);
 	if (a->events_paused) /* the dump served until now */
 		events_update(a);
 	cache_begin(a);
-	do {
-		a->ncand = 0;
-		a->dropped = false;
-		events_begin(a);
-		ret = proc_for_each_pid(ps, first_stage, a);
-		if (a->events.sk)
-			verdicts_end(&a->verdicts, !ret);
-		if (ret)
-			break;
-		second_stage(a, want);
+	ret = walk(a);
+	if (!ret && !second_stage(a) && a->dropped &&
+	    may_beat(&a->drop_best, rank_best_worst(&a->best))) {
 		a->again = true;
-		/* Bounded even if processes keep coming in behind. */
-	} while (a->n < want && a->dropped && ++rounds * room < a->nprocs);
-	a->again = false;
+		ret = walk(a);
+		a->again = false;
+	}
 	cache_end(a);
+	a->n = rank_best_end(&a->best);
 	return ret;
 }
 
@@ -558,6 +631,7 @@ int agent_rank(struct agent *a)
 {
 	int ret;
 
+	proc_sampler_reset(&a->sampler);
 	ret = proc_sample_sys(&a->sampler, &a->sys);
 	if (ret)
 		return ret;
@@ -623,6 +697,19 @@ size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
 	return n;
 }
 
+const char *agent_strerror(const struct agent *a, int err, char *buf,
+			   size_t size)
+{
+	const struct proc_sampler *ps = &a->sampler;
+
+	if (ps->fail_err && (!err || err == ps->fail_err))
+		snprintf(buf, size, "%s/%s: %s", a->root, ps->fail_path,
+			 strerror(-ps->fail_err));
+	else
+		snprintf(buf, size, "%s", strerror(-err));
+	return buf;
+}
+
 const char *agent_source_used(const struct agent *a)
 {
 	return a->used_dump ? "netlink task dump" : "/proc";
@@ -662,11 +749,4 @@ int agent_write_queue(struct agent *a)
 		ret = -EIO;
 	close(fd);
 	return ret;
-}
-
-int agent_pass(struct agent *a)
-{
-	int ret = agent_rank(a);
-
-	return ret ? ret : agent_write_queue(a);
 }

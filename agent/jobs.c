@@ -102,13 +102,15 @@ static int thread_children(pid_t tid, void *arg)
 	char path[64];
 	size_t len;
 	const char *p, *end;
+	int ret;
 
 	snprintf(path, sizeof(path), "%d/task/%d/children", (int)c->pid,
 		 (int)tid);
-	if (proc_read(c->ps, path, &len))
-		return 0; /* the thread exited, or no such file (kernel) */
-	if (len == sizeof(c->ps->buf) - 1)
+	ret = proc_read(c->ps, path, &len);
+	if (ret == -EFBIG)
 		return -E2BIG; /* filled the buffer: too many to be a job */
+	if (ret)
+		return 0; /* the thread exited, or no such file (kernel) */
 	p = c->ps->buf;
 	end = p + len;
 	while (p < end) {

@@ -54,6 +54,7 @@ static const struct vm_case cases[] = {
 	{ "agent_pauses", case_agent_pauses, true },
 	{ "agent_pause_shell", case_agent_pause_shell, true },
 	{ "agent_events", case_agent_events, true },
+	{ "agent_kill_stuck", case_agent_kill_stuck, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
 	/* Unloads under a memcg OOM storm, then loads the module again. */

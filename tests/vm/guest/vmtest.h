@@ -186,6 +186,7 @@ void case_agent_sources(struct outcome *o);
 void case_agent_events(struct outcome *o);
 void case_agent_pauses(struct outcome *o);
 void case_agent_pause_shell(struct outcome *o);
+void case_agent_kill_stuck(struct outcome *o);
 void case_netlink_events(struct outcome *o);
 void case_unload_storm(struct outcome *o);
 void case_leak_stress(struct outcome *o);
