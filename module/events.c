@@ -4,7 +4,8 @@
  * allocating a message nor sending it is allowed, so they go through a
  * small fixed ring and a work item sends them from process context.
  * Queue changes not yet sent are merged into one; a full ring drops the
- * newest events and says how many in a LOST event.
+ * newest events, and a message that cannot be allocated drops its event;
+ * a LOST event says how many.
  */
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -78,12 +79,32 @@ static bool oomq_events_take(struct oomq_event *event)
 	return taken;
 }
 
+/* No message could be built for @event: count it as dropped. */
+static void oomq_events_drop(const struct oomq_event *event)
+{
+	spin_lock_irq(&oomq_ring_lock);
+	if (event->type == OOMQ_EVENT_LOST) {
+		/* Counted already; still to be reported. */
+		oomq_ring_lost += event->lost;
+	} else {
+		oomq_ring_lost++;
+		oomq_ring_lost_total++;
+	}
+	spin_unlock_irq(&oomq_ring_lock);
+}
+
 static void oomq_events_send(struct work_struct *work)
 {
 	struct oomq_event event;
 
-	while (oomq_events_take(&event))
-		oomq_netlink_event(&event);
+	while (oomq_events_take(&event)) {
+		if (!oomq_netlink_event(&event))
+			continue;
+		oomq_events_drop(&event);
+		/* Not even the count went out: the next event retries it. */
+		if (event.type == OOMQ_EVENT_LOST)
+			break;
+	}
 }
 
 void oomq_events_kill(const struct oomq_kill *kill)

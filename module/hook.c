@@ -29,6 +29,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/kprobes.h>
@@ -80,6 +81,8 @@ static const char * const oomq_mode_names[] = {
 
 static int oomq_mode = OOMQ_MODE_BADNESS;	/* as configured */
 static int oomq_mode_active = OOMQ_MODE_BADNESS; /* BADNESS or ORIGIN */
+/* Writers of the pair above: netlink, sysfs and a probe miss. */
+static DEFINE_SPINLOCK(oomq_mode_lock);
 
 static void oomq_count(enum oomq_counter counter)
 {
@@ -298,6 +301,8 @@ static enum oomq_choice oomq_kernel_choice(const struct oomq_oom *oom)
 static void oomq_check_probe_miss(struct oomq_oom *oom,
 				  struct task_struct *chosen)
 {
+	unsigned long flags;
+
 	if (!oom->rewrite || oom->badness_calls || chosen == current ||
 	    oom->oc->chosen_points == LONG_MAX)
 		return;
@@ -306,8 +311,10 @@ static void oomq_check_probe_miss(struct oomq_oom *oom,
 		     READ_ONCE(oomq_mode) == OOMQ_MODE_AUTO ?
 		     ", switching to mode=origin" :
 		     ", consider mode=origin or mode=auto");
-	if (READ_ONCE(oomq_mode) == OOMQ_MODE_AUTO)
+	spin_lock_irqsave(&oomq_mode_lock, flags);
+	if (oomq_mode == OOMQ_MODE_AUTO)
 		WRITE_ONCE(oomq_mode_active, OOMQ_MODE_ORIGIN);
+	spin_unlock_irqrestore(&oomq_mode_lock, flags);
 	oomq_events_probe_miss(READ_ONCE(oomq_mode_active));
 }
 
@@ -410,18 +417,26 @@ enum oomq_mode oomq_hook_mode_active(void)
 
 int oomq_hook_set_mode(enum oomq_mode mode)
 {
+	unsigned long flags;
+
 	if (mode > OOMQ_MODE_MAX)
 		return -EINVAL;
+	/* Two writers at once must not leave origin active under badness. */
+	spin_lock_irqsave(&oomq_mode_lock, flags);
 	WRITE_ONCE(oomq_mode, mode);
 	WRITE_ONCE(oomq_mode_active, mode == OOMQ_MODE_ORIGIN ?
 		   OOMQ_MODE_ORIGIN : OOMQ_MODE_BADNESS);
+	spin_unlock_irqrestore(&oomq_mode_lock, flags);
 	return 0;
 }
 
+/* Privilege as for /proc/oom and set-config, not only the file's uid 0. */
 static int oomq_mode_param_set(const char *val, const struct kernel_param *kp)
 {
 	int mode = sysfs_match_string(oomq_mode_names, val);
 
+	if (!capable(CAP_SYS_RESOURCE))
+		return -EPERM;
 	return mode < 0 ? mode : oomq_hook_set_mode(mode);
 }
 

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Build the guest initramfs: static busybox with its applet links, /init,
-# the test runner, and (when given) the module, oomqctl, and oomqd with
-# its config (as /etc/oomqd-vmtest.conf).
+# the test runner, and (when given) the module, oomqctl, oomqd with its
+# config (as /etc/oomqd-vmtest.conf) and the test-only genl_block module.
 #
 #   mkinitramfs.sh OUT.cpio.gz RUNNER [MODULE.ko|-] [OOMQCTL|-] [OOMQD|-]
-#		[OOMQD_CONF|-]
+#		[OOMQD_CONF|-] [GENL_BLOCK.ko|-]
 #
 # VM_INIT names another /init (make demo's tests/vm/demo-init).
 set -eu
@@ -15,6 +15,7 @@ module=${3:--}
 oomqctl=${4:--}
 oomqd=${5:--}
 oomqd_conf=${6:--}
+genl_block=${7:--}
 here=$(cd "$(dirname "$0")" && pwd)
 
 root=$out.d
@@ -36,6 +37,8 @@ fi
 [ "$oomqctl" = - ] || cp "$oomqctl" "$root/bin/oomqctl"
 [ "$oomqd" = - ] || strip -o "$root/bin/oomqd" "$oomqd"
 [ "$oomqd_conf" = - ] || cp "$oomqd_conf" "$root/etc/oomqd-vmtest.conf"
+[ "$genl_block" = - ] ||
+	strip --strip-debug -o "$root/lib/modules/oomq_genl_block.ko" "$genl_block"
 chmod 755 "$root/init" "$root/bin/oomq-vmtest"
 
 (cd "$root" && find . -print0 | sort -z |

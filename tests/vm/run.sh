@@ -54,12 +54,24 @@ else
 	tail -n 20 "$work/module-build.log" >&2
 fi
 
+# A test-only family that sleeps under genl_mutex (netlink_parallel).
+testmod=-
+tsrc=$work/genl_block
+rm -rf "$tsrc"
+cp -R "$top/tests/vm/genl_block" "$tsrc"
+if make -s -C "/lib/modules/$kver/build" M="$tsrc" modules \
+	>"$work/genl-block-build.log" 2>&1; then
+	testmod=$tsrc/oomq_genl_block.ko
+else
+	host_case genl_block_build fail "does not build: $work/genl-block-build.log"
+fi
+
 [ -n "$oomqctl" ] && [ -x "$oomqctl" ] || oomqctl=-
 # Without oomqd in the image the agent_* cases fail and say so.
 [ -n "$oomqd" ] && [ -x "$oomqd" ] || oomqd=-
 "$top/tests/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$runner" \
 	"$module" "$oomqctl" "$oomqd" \
-	"${VM_OOMQD_CONF:-$top/tests/vm/oomqd-vmtest.conf}"
+	"${VM_OOMQD_CONF:-$top/tests/vm/oomqd-vmtest.conf}" "$testmod"
 
 log=$vmdir/$kver.log
 append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 slab_nomerge"
