@@ -41,6 +41,8 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->queue_len = 0;
 	a->truncated = 0;
 	a->use_cache = false;
+	a->stream_passes = 0;
+	a->streamed = false;
 	a->listen = false;
 	a->events_paused = false;
 	a->events.sk = NULL;
@@ -162,6 +164,8 @@ int agent_listen(struct agent *a)
 
 void agent_policy_changed(struct agent *a)
 {
+	/* Other groups, other ties: measure again. */
+	a->stream_passes = 0;
 	mcache_clear(&a->cache);
 	events_update(a);
 }
@@ -422,14 +426,6 @@ size_t agent_cand_room(const struct agent *a)
 	return room < a->cand_max ? room : a->cand_max;
 }
 
-/* Is @x in a lower group than @y, or in the same with a lower bound? */
-static bool below(const struct agent_cand *x, const struct agent_cand *y)
-{
-	if (x->priority != y->priority)
-		return x->priority < y->priority;
-	return x->bound < y->bound;
-}
-
 /*
  * Can candidate @c still go before @w, the last of the queue so far
  * (NULL: the queue is not full)?  Not once its group is lower, or its
@@ -456,6 +452,7 @@ static void sample_cand(struct agent *a, const struct agent_cand *c)
 
 	if (a->again && rank_best_has(&a->best, c->pid))
 		return;
+	a->nsampled++;
 	ret = proc_sample_one(&a->sampler, c->pid, 0, s, NULL);
 	if (ret) {
 		count_failure(&a->sampler, ret);
@@ -494,8 +491,10 @@ static int first_stage(pid_t pid, void *ctx)
 			count_failure(ps, ret);
 		return 0;
 	}
-	if (!a->again)
+	if (!a->again) {
 		a->nprocs++;
+		a->nzero += !score;
+	}
 	if (!c.priority) /* protected, or priority 0: never queued */
 		return 0;
 	/* Most processes share a few oom_scores: one search each. */
@@ -510,26 +509,23 @@ static int first_stage(pid_t pid, void *ctx)
 			  (int64_t)(sample_sys_totalpages(&a->sys) / 1000);
 	if (a->again) {
 		/*
-		 * Only those below the last kept, which ties were sampled
-		 * with, that may still go in.
+		 * Only those the first walk left out, after the last kept
+		 * in candidate order, that may still go in.
 		 */
-		if (below(&c, &a->last) &&
+		if (cand_before(&a->last, &c) &&
 		    may_beat(&c, rank_best_worst(&a->best)))
 			sample_cand(a, &c);
 		return 0;
 	}
-	/* Full: @c now holds the one left out, the new one or the old last. */
-	if (!heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
-			cand_last_above, NULL))
-		return 0;
 	/*
-	 * One that ties with the last kept may be needed as much as it:
-	 * sampled now, it is ranked by its exact points.  One below that
-	 * stays out unless the kept ones run out (rank_lazy()).
+	 * Full: @c now holds the one left out, the new one or the old
+	 * last.  It stays out unless the kept ones run out (rank_lazy()),
+	 * even when it ties with the last kept: the queue's cut may well
+	 * lie above both.
 	 */
-	if (c.priority == a->cand[0].priority && c.bound == a->cand[0].bound) {
-		sample_cand(a, &c);
-	} else if (!a->dropped || cand_before(&c, &a->drop_best)) {
+	if (heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
+		       cand_last_above, NULL) &&
+	    (!a->dropped || cand_before(&c, &a->drop_best))) {
 		a->drop_best = c;
 		a->dropped = true;
 	}
@@ -569,16 +565,61 @@ static void events_begin(struct agent *a)
 	verdicts_begin(&a->verdicts);
 }
 
-/* One walk of /proc through first_stage(), with the process events. */
-static int walk(struct agent *a)
+/* One walk of /proc through @fn, with the process events. */
+static int walk(struct agent *a, proc_pid_fn fn)
 {
 	int ret;
 
 	events_begin(a);
-	ret = proc_for_each_pid(&a->sampler, first_stage, a);
+	ret = proc_for_each_pid(&a->sampler, fn, a);
 	if (a->events.sk)
 		verdicts_end(&a->verdicts, !ret);
 	return ret;
+}
+
+/* A pass of the modern port from /proc: the best queue_length, empty. */
+static void proc_pass_begin(struct agent *a, bool stream)
+{
+	a->nprocs = a->n = 0;
+	a->truncated = 0;
+	a->streamed = stream;
+	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
+			&a->sys, BADNESS_MODERN);
+	if (a->events_paused) /* the dump served until now */
+		events_update(a);
+	cache_begin(a);
+}
+
+static void proc_pass_end(struct agent *a)
+{
+	cache_end(a);
+	a->n = rank_best_end(&a->best);
+}
+
+/*
+ * Which walk the next passes from /proc take.  The lazy one reads
+ * oom_score of every process (about a quarter of what a full sample
+ * costs: stat, status and oom_score_adj), once or, when the kept
+ * candidates ran out, twice, and the full sample of those that may
+ * reach the queue.  Where most processes tie at the cut, as every small
+ * one does on a large machine, it samples most of them anyway, and the
+ * oom_score reads are waste: sampling every process at once
+ * (rank_stream()) costs less once
+ *
+ *	4 * (with_mm - sampled) < walks * with_mm + (walks - 1) * zero
+ *
+ * in oom_score reads, where a kernel thread (most of those showing 0)
+ * costs the streamed walk about one read too.  Both walks give the same
+ * queue.  The next AGENT_STREAM_PASSES passes then stream, and a lazy
+ * one measures again.
+ */
+static void choose_walk(struct agent *a, unsigned int walks)
+{
+	size_t with_mm = a->nprocs - a->nzero;
+	size_t unsampled = with_mm > a->nsampled ? with_mm - a->nsampled : 0;
+
+	if (with_mm && 4 * unsampled < walks * with_mm + (walks - 1) * a->nzero)
+		a->stream_passes = AGENT_STREAM_PASSES;
 }
 
 /*
@@ -590,40 +631,110 @@ static int walk(struct agent *a)
  * does not; only the few popped are ever put in order.
  *
  * Many processes may share the bound at the cut: every small one does
- * on a large machine, where one oom_score step is many MiB.  Those the
- * first stage leaves out while they tie with the last it keeps are
- * sampled at once, so the tie is ranked by exact points, not by pid.
- * Should the kept ones still run out first while one left out below
- * them may go in (a group of never-queueable ones at the top, a rule's
- * adjust), a second walk samples, as it meets them, those below the
- * last kept that may still go in.  Memory stays bounded by the queue;
- * the match cache (if any) spans both walks.
+ * on a large machine, where one oom_score step is many MiB.  Should the
+ * kept ones run out while one left out may still go in (more ties at
+ * the cut than room, a group of never-queueable ones at the top, a
+ * rule's adjust), a second walk samples, as it meets them, those left
+ * out that may, so a tie is ranked by exact points, never by pid.
+ * Memory stays bounded by the queue; the match cache (if any) spans
+ * both walks.
  */
 static int rank_lazy(struct agent *a)
 {
+	unsigned int walks = 1;
 	int ret;
 
-	a->nprocs = a->n = 0;
-	a->truncated = 0;
+	proc_pass_begin(a, false);
+	a->nsampled = a->nzero = 0;
 	a->again = false;
 	a->cand_room = agent_cand_room(a);
 	a->ncand = 0;
 	a->dropped = false;
 	a->bound_score = ULONG_MAX;
-	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
-			&a->sys, BADNESS_MODERN);
-	if (a->events_paused) /* the dump served until now */
-		events_update(a);
-	cache_begin(a);
-	ret = walk(a);
+	ret = walk(a, first_stage);
 	if (!ret && !second_stage(a) && a->dropped &&
 	    may_beat(&a->drop_best, rank_best_worst(&a->best))) {
 		a->again = true;
-		ret = walk(a);
+		ret = walk(a, first_stage);
 		a->again = false;
+		walks++;
 	}
-	cache_end(a);
-	a->n = rank_best_end(&a->best);
+	proc_pass_end(a);
+	if (!ret)
+		choose_walk(a, walks);
+	return ret;
+}
+
+/*
+ * The rules' verdict on the fully sampled @s, from what the lazy pass's
+ * first stage reads (comm, and uid only when a rule names it), so that
+ * the match cache's key is the same in both walks.
+ */
+static int classify_as_first_stage(struct agent *a, const struct sample *s,
+				   const struct sample_text *text)
+{
+	struct sample k = { .pid = s->pid, .rule = SAMPLE_NO_RULE };
+
+	memcpy(k.comm, s->comm, sizeof(k.comm));
+	if (a->need & PROC_NEED_UID) {
+		k.uid = s->uid;
+		k.euid = s->euid;
+	}
+	classify(&k, text, a);
+	return k.rule;
+}
+
+/*
+ * proc_pid_fn: the full sample of one process (stat, status,
+ * oom_score_adj and the rules' strings), scored at once and offered to
+ * the best queue_length, as rank_dump() does with the module's dump.
+ * With the events, the rules' remembered verdict stands.
+ */
+static int stream_one(pid_t pid, void *ctx)
+{
+	struct agent *a = ctx;
+	struct sample *s = rank_best_slot(&a->best);
+	struct sample_text text; /* 12 KiB, touched only for the rules */
+	int rule = SAMPLE_NO_RULE, ret;
+
+	if (pid == a->sampler.self)
+		return 0;
+	if (a->policy.nrules)
+		rule = a->events.sk ? verdicts_get(&a->verdicts, pid) :
+				      VERDICT_UNKNOWN;
+	ret = proc_sample_one(&a->sampler, pid, a->need, s,
+			      rule == VERDICT_UNKNOWN ? &text : NULL);
+	if (ret) {
+		events_unread(a, ret);
+		count_failure(&a->sampler, ret);
+		return 0;
+	}
+	a->nprocs++;
+	if (rule == VERDICT_UNKNOWN) {
+		/* The full sample reads no strings of a kernel thread. */
+		if ((s->flags & SAMPLE_KTHREAD) && (a->need & PROC_NEED_TEXT))
+			proc_read_text(&a->sampler, pid, a->need, &text);
+		rule = classify_as_first_stage(a, s, &text);
+		if (a->events.sk)
+			verdicts_put(&a->verdicts, pid, rule);
+	}
+	policy_apply(&a->policy, rule, s);
+	rank_best_offer(&a->best);
+	return 0;
+}
+
+/*
+ * Every process fully sampled, no oom_score read, into the best
+ * queue_length: the lazy pass's queue (choose_walk()), at the cost of a
+ * full sample of everyone, in memory bounded by the queue.
+ */
+static int rank_stream(struct agent *a)
+{
+	int ret;
+
+	proc_pass_begin(a, true);
+	ret = walk(a, stream_one);
+	proc_pass_end(a);
 	return ret;
 }
 
@@ -653,8 +764,12 @@ int agent_rank(struct agent *a)
 		ret = a->dump_err ? a->dump_err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = rank_full(a);
-	else
+	else if (a->stream_passes) {
+		a->stream_passes--;
+		ret = rank_stream(a);
+	} else {
 		ret = rank_lazy(a);
+	}
 	/* The second stage and the dump's strings read files of their own. */
 	proc_sampler_flush(&a->sampler);
 	if (ret)

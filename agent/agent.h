@@ -31,20 +31,27 @@
  *      queue_length (kernel threads, zombies, -1000 and the vanished
  *      falling out), until no candidate's bound reaches the last of
  *      those.  One oom_score step is 0.15 % of RAM and swap, so many
- *      processes share a bound: those the first stage leaves out while
- *      they tie with the last it keeps are sampled at once, and a
- *      second walk, if the kept ones run out first, samples those below
- *      that may still go in (agent.c, rank_lazy()).
+ *      processes share a bound: if the kept ones run out while one the
+ *      first stage left out may still go in, a second walk samples
+ *      those left out that may (agent.c, rank_lazy()).
  *
- * The queue is the one the full sample of every process gives (tested
- * on tests/fixtures/proc and proc-ties): ranked by the kernel's own
+ * The queue is the one the full sample of every process gives (tested on
+ * tests/fixtures/proc and proc-ties): ranked by the kernel's own
  * unquantised points, ties by RSS.  What that costs is a full sample of
  * every process that ties at the cut: on a machine where most processes
- * are small and show the same oom_score, nearly all of them (about four
- * times a pass that reads oom_score alone).  The classic and rss ports
- * need stat, status and oom_score_adj of everyone (total_vm, children,
- * cpu time, capabilities, oomkilladj) and `oomqd --list` shows every
- * process, so they sample everything.
+ * are small and show the same oom_score, nearly all of them.  Nothing
+ * cheaper ranks those exactly: the page tables are only in status, the
+ * RSS oom_badness() adds only in stat (newer kernels, 6.18 here, show
+ * the exact sum of the per-CPU counters in statm and status, and add the
+ * cheaper approximation that stat shows), and no file bounds them from
+ * above but oom_score, the same for all of them.  A lazy pass that finds
+ * most processes so makes the next AGENT_STREAM_PASSES passes skip the
+ * oom_score reads and sample every process at once (agent.c,
+ * rank_stream(): three files each, about four times a pass that reads
+ * oom_score alone), into the same bounded queue.  The classic and rss
+ * ports need stat, status and oom_score_adj of everyone (total_vm,
+ * children, cpu time, capabilities, oomkilladj) and `oomqd --list` shows
+ * every process, so they sample everything.
  *
  * With the oomq module loaded a pass reads its task snapshot instead
  * (OOMQ_CMD_GET_TASKS, lib/oomq_tasks.h): every field of every process
@@ -108,6 +115,12 @@ enum agent_source {
 	AGENT_SOURCE_DUMP, /* the module's dump only; a pass fails without */
 };
 
+/*
+ * Passes from /proc that sample every process after a lazy one found
+ * most of them tying at the cut (agent.c, choose_walk()).
+ */
+#define AGENT_STREAM_PASSES 16
+
 /* Passes on /proc after a failed dump before AUTO tries it again. */
 #define AGENT_DUMP_RETRY_PASSES 16
 
@@ -149,6 +162,10 @@ struct agent {
 	unsigned long bound_score; /* lazy: the oom_score bound_points is of */
 	long bound_points; /* its badness_max_points() */
 	struct agent_cand drop_best; /* lazy: the best of those */
+	size_t nsampled; /* lazy: full samples taken */
+	size_t nzero; /* lazy: processes showing oom_score 0 */
+	unsigned int stream_passes; /* /proc passes left to stream */
+	bool streamed; /* the last pass from /proc sampled everyone */
 	bool dropped; /* lazy: the first stage left some out, unsampled */
 	bool again; /* lazy: the second walk, for those after last */
 	bool use_cache; /* the policy has regex rules, per pass */

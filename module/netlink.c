@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/oomq.h>
 
+#include "compat.h"
 #include "events.h"
 #include "hook.h"
 #include "netlink.h"
@@ -37,7 +38,7 @@ static const struct genl_multicast_group oomq_mcgrps[] = {
 	/* Victims' names and owners: dmesg_restrict shows them to admins. */
 	[OOMQ_MCGRP_EVENTS_ID] = {
 		.name = OOMQ_MCGRP_EVENTS,
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
+		OOMQ_GENL_MCAST_ADMIN,
 	},
 };
 
@@ -197,6 +198,14 @@ static int oomq_cmd_get_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 	return oomq_tasks_dump(skb, cb, &oomq_family);
 }
 
+#ifndef OOMQ_HAVE_GENL_RESV_START_OP
+static int oomq_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			 struct genl_info *info)
+{
+	return oomq_genl_header_check(info->nlhdr, info->extack);
+}
+#endif
+
 static const struct genl_small_ops oomq_small_ops[] = {
 	{
 		.cmd = OOMQ_CMD_GET_STATUS,
@@ -235,14 +244,17 @@ static struct genl_family oomq_family __ro_after_init = {
 	 * holding genl_mutex cannot hold up a queue update under pressure.
 	 */
 	.parallel_ops = true,
+#ifndef OOMQ_HAVE_GENL_RESV_START_OP
+	.pre_doit = oomq_pre_doit,
+#endif
 	.small_ops = oomq_small_ops,
 	.n_small_ops = ARRAY_SIZE(oomq_small_ops),
 	.ops = oomq_ops,
 	.n_ops = ARRAY_SIZE(oomq_ops),
 	/*
 	 * No .resv_start_op, as genetlink.h asks of new families: every
-	 * command has its header's reserved byte and flags checked and its
-	 * attributes parsed strictly.
+	 * command has its header's reserved byte and flags checked (by
+	 * oomq_pre_doit() before 6.1) and its attributes parsed strictly.
 	 */
 	.mcgrps = oomq_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(oomq_mcgrps),

@@ -27,6 +27,7 @@
 #include <linux/capability.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
@@ -308,8 +309,12 @@ void oomq_queue_set_ttl_ms(unsigned int ttl_ms)
 
 int oomq_queue_init(void)
 {
-	/* Frees memory, so it must make progress under memory pressure. */
-	oomq_free_wq = alloc_workqueue("oomq_free", WQ_MEM_RECLAIM, 0);
+	/*
+	 * Frees memory, so it must make progress under memory pressure.
+	 * Unbound: no CPU matters, and 7.x warns unless one is named.
+	 */
+	oomq_free_wq = alloc_workqueue("oomq_free",
+				       WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	return oomq_free_wq ? 0 : -ENOMEM;
 }
 

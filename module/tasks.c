@@ -70,7 +70,7 @@ static void oomq_sample_mm(struct task_struct *t, struct mm_struct *mm,
 	th->mm.rss_shmem = get_mm_counter(mm, MM_SHMEMPAGES);
 	th->mm.swap = get_mm_counter(mm, MM_SWAPENTS);
 	th->mm.pgtables = mm_pgtables_bytes(mm);
-	if (test_bit(MMF_OOM_SKIP, &mm->flags))
+	if (oomq_mm_oom_skip(mm))
 		th->flags |= OOMQ_TASK_F_OOM_SKIP;
 	if (in_vfork(t))
 		th->flags |= OOMQ_TASK_F_VFORK;
@@ -163,7 +163,7 @@ static struct task_struct *oomq_next_tgid(struct pid_namespace *ns, int *nr)
 {
 	struct pid *pid;
 
-	while ((pid = find_ge_pid(*nr, ns))) {
+	while ((pid = oomq_find_ge_pid(*nr, ns))) {
 		struct task_struct *task;
 
 		*nr = pid_nr_ns(pid, ns);
@@ -208,6 +208,10 @@ static int oomq_put_task_msg(struct sk_buff *skb, struct netlink_callback *cb,
  */
 int oomq_tasks_dump_start(struct netlink_callback *cb)
 {
+	int ret = oomq_genl_header_check(cb->nlh, cb->extack);
+
+	if (ret)
+		return ret;
 	if (!netlink_capable(cb->skb, CAP_SYS_PTRACE)) {
 		NL_SET_ERR_MSG(cb->extack, "needs CAP_SYS_PTRACE");
 		return -EPERM;
@@ -217,7 +221,7 @@ int oomq_tasks_dump_start(struct netlink_callback *cb)
 		(long)get_pid_ns(task_active_pid_ns(current));
 	cb->args[OOMQ_DUMP_USER_NS] = (long)get_user_ns(current_user_ns());
 	/* Fixed once a task entered the namespace: a number will do. */
-	cb->args[OOMQ_DUMP_BOOTTIME] = (long)timens_add_boottime_ns(0);
+	cb->args[OOMQ_DUMP_BOOTTIME] = (long)oomq_timens_boottime_ns(0);
 	return 0;
 }
 

@@ -7,13 +7,12 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
-#include <linux/mm_types.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
+#include "compat.h"
 #include "visible.h"
 
 /*
@@ -27,7 +26,6 @@
 static bool oomq_may_read(struct task_struct *task)
 {
 	const struct cred *cred = current_cred(), *tcred;
-	struct mm_struct *mm;
 	bool ok;
 
 	if (same_thread_group(task, current))
@@ -44,9 +42,7 @@ static bool oomq_may_read(struct task_struct *task)
 	if (ok) {
 		/* Dumpability after the credentials, as commit_creds() orders. */
 		smp_rmb();
-		mm = task->mm;
-		ok = !mm || get_dumpable(mm) == SUID_DUMP_USER ||
-		     ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE);
+		ok = oomq_task_dumpable_by(task);
 	}
 	task_unlock(task);
 	return ok;

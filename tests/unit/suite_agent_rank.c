@@ -603,15 +603,29 @@ static const char *const lazy_confs[] = {
 static const size_t lazy_rooms[] = { 0, 1, 2, 3, 5 };
 
 /*
+ * The queue of a pass that samples every process at once (as the lazy
+ * pass's successors do when most processes tie at the cut) into @out.
+ */
+static void stream_queue(char *out, size_t size)
+{
+	ag.stream_passes = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(ag.streamed);
+	ck_assert_uint_eq(ag.stream_passes, 0);
+	snprintf(out, size, "%s", ag.queue);
+}
+
+/*
  * For every policy, every queue length from 1 to past the end and room
  * for every candidate or only a few: the queue of the lazy pass is the
- * full pass's, byte for byte.  With little room the first stage drops
- * candidates and runs again for those after the last one taken.
+ * full pass's, byte for byte, and so is that of a pass sampling every
+ * process at once.  With little room the first stage drops candidates
+ * and runs again for those after the last one taken.
  */
 START_TEST(test_lazy_equals_full)
 {
 	const char *conf = lazy_confs[_i];
-	char lazy[64];
+	char lazy[64], stream[64];
 
 	for (unsigned int q = 1; q <= 10; q++) {
 		for (size_t r = 0; r < ARRAY_SIZE(lazy_rooms); r++) {
@@ -621,10 +635,17 @@ START_TEST(test_lazy_equals_full)
 			ag.policy.queue_length = q;
 			if (lazy_rooms[r])
 				ag.cand_max = lazy_rooms[r];
+			ag.stream_passes = 0;
 			ck_assert_int_eq(agent_rank(&ag), 0);
+			ck_assert(!ag.streamed);
 			ck_assert_uint_le(ag.nranked, q);
 			ck_assert_uint_le(ag.ncand, agent_cand_room(&ag));
 			snprintf(lazy, sizeof(lazy), "%s", ag.queue);
+			stream_queue(stream, sizeof(stream));
+			ck_assert_msg(!strcmp(lazy, stream),
+				      "conf %d, queue_length %u: lazy \"%s\", "
+				      "streamed \"%s\"",
+				      _i, q, lazy, stream);
 			ag.full = 1;
 			ck_assert_int_eq(agent_rank(&ag), 0);
 			ck_assert_msg(!strcmp(lazy, ag.queue),
@@ -685,7 +706,7 @@ START_TEST(test_ties_fixture)
 		"20 12 13 11 10\n",
 		"20 12 13 11 10 14\n",
 	};
-	char lazy[64];
+	char lazy[64], stream[64];
 
 	for (unsigned int q = 1; q <= 7; q++) {
 		for (size_t r = 0; r < ARRAY_SIZE(lazy_rooms); r++) {
@@ -695,8 +716,14 @@ START_TEST(test_ties_fixture)
 			ag.policy.queue_length = q;
 			if (lazy_rooms[r])
 				ag.cand_max = lazy_rooms[r];
+			ag.stream_passes = 0;
 			ck_assert_int_eq(agent_rank(&ag), 0);
 			snprintf(lazy, sizeof(lazy), "%s", ag.queue);
+			stream_queue(stream, sizeof(stream));
+			ck_assert_msg(!strcmp(lazy, stream),
+				      "queue_length %u: lazy \"%s\", "
+				      "streamed \"%s\"",
+				      q, lazy, stream);
 			ag.full = 1;
 			ck_assert_int_eq(agent_rank(&ag), 0);
 			ck_assert_msg(!strcmp(ag.queue, want[q < 6 ? q : 6]),
@@ -708,6 +735,65 @@ START_TEST(test_ties_fixture)
 				      q, agent_cand_room(&ag), lazy, ag.queue);
 		}
 	}
+}
+END_TEST
+
+/*
+ * tests/fixtures/proc-ties: with a queue of one, the lazy pass samples
+ * only "big" (20), above the tie, and stays lazy.  With two, the cut
+ * falls in the tie and it samples all six: the next AGENT_STREAM_PASSES
+ * passes sample everyone at once, no oom_score read, then a lazy one
+ * measures again.  A new policy measures at once.
+ */
+START_TEST(test_walk_choice)
+{
+	pass_on(ties_root(), "[oomqd]\nqueue_length = 1\n");
+	ck_assert(!ag.streamed);
+	ck_assert_uint_eq(ag.nprocs, 6);
+	ck_assert_uint_eq(ag.nsampled, 1);
+	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert_str_eq(ag.queue, "20\n");
+
+	ag.policy.queue_length = 2;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert_uint_eq(ag.nsampled, 6);
+	ck_assert_uint_eq(ag.stream_passes, AGENT_STREAM_PASSES);
+	for (unsigned int i = 0; i < AGENT_STREAM_PASSES; i++) {
+		ck_assert_int_eq(agent_rank(&ag), 0);
+		ck_assert_msg(ag.streamed, "pass %u", i);
+		ck_assert_uint_eq(ag.nprocs, 6);
+		ck_assert_str_eq(ag.queue, "20 12\n");
+	}
+	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert_str_eq(ag.queue, "20 12\n");
+	ck_assert_uint_eq(ag.stream_passes, AGENT_STREAM_PASSES);
+
+	agent_policy_changed(&ag);
+	ck_assert_uint_eq(ag.stream_passes, 0);
+}
+END_TEST
+
+/*
+ * tests/fixtures/proc-ties with room for three candidates and a queue
+ * of one: the first stage keeps 20, 10 and 11 and leaves out 12, 13
+ * and 14, which tie with the last kept, 11.  "big" (20) alone fills the
+ * queue, above the whole tie: only it is sampled.  Left out ties were
+ * sampled at once before, all three of them (4 samples).
+ */
+START_TEST(test_ties_left_out)
+{
+	pass_on(ties_root(), "[oomqd]\nqueue_length = 1\n");
+	ag.cand_max = 3;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert(ag.dropped);
+	ck_assert_uint_eq(ag.nsampled, 1);
+	ck_assert_str_eq(ag.queue, "20\n");
 }
 END_TEST
 
@@ -738,6 +824,8 @@ Suite *agent_rank_suite(void)
 			    ARRAY_SIZE(lazy_confs));
 	tcase_add_test(tc, test_large_fixture);
 	tcase_add_test(tc, test_ties_fixture);
+	tcase_add_test(tc, test_walk_choice);
+	tcase_add_test(tc, test_ties_left_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -456,14 +456,15 @@ void case_proc_split_write(struct outcome *o)
 
 /* ---- what /proc shows a reader ---- */
 
+/* A uid-1000 sleeper, dumpable unless @arg is non-NULL. */
 static int as_user_sleeper(void *arg)
 {
-	(void)arg;
 	if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
 	    setresuid(1000, 1000, 1000))
 		return 255;
-	/* setuid() made it non-dumpable: /proc would hide it from its owner. */
-	prctl(PR_SET_DUMPABLE, 1);
+	/* setuid() made it non-dumpable: /proc hides it from its owner. */
+	if (!arg)
+		prctl(PR_SET_DUMPABLE, 1);
 	for (;;)
 		pause();
 	return 0;
@@ -549,11 +550,11 @@ static void proc_mounts_undo(void)
 	}
 }
 
-static bool hidepid_mounts(struct outcome *o, pid_t r, pid_t u)
+static bool hidepid_mounts(struct outcome *o, pid_t r, pid_t u, pid_t n)
 {
 	char both[64], own[32], path[96];
 
-	snprintf(both, sizeof(both), "%d %d", r, u);
+	snprintf(both, sizeof(both), "%d %d %d", r, u, n);
 	snprintf(own, sizeof(own), "%d", u);
 	for (size_t i = 0; i < ARRAY_SIZE(proc_mounts); i++) {
 		const struct proc_mount *m = &proc_mounts[i];
@@ -574,41 +575,52 @@ static bool hidepid_mounts(struct outcome *o, pid_t r, pid_t u)
 			return failf(o,
 				     "%s: ls shows root's %d: %d, expected %d",
 				     m->opts, r, seen, m->shows_root);
+		if (!lists_pid(o, m->dir, n, &seen))
+			return false;
+		if (seen != m->shows_root)
+			return failf(o,
+				     "%s: ls shows non-dumpable %d: %d, expected %d",
+				     m->opts, n, seen, m->shows_root);
 	}
 	return true;
 }
 
 /*
- * A queue of a root process r and a uid-1000 process u.  uid 1000 reads
- * /proc/oom as the procfs mount it reads through would list /proc: all
- * of it under the default mount, only u under hidepid=2 or 4, all again
- * in the mount's gid= group.  The netlink status has no mount and lists
- * only what the strictest hidepid would.
+ * A queue of a root process r, a uid-1000 process u and a uid-1000
+ * process n that made itself non-dumpable (ptrace, and so hidepid=, needs
+ * CAP_SYS_PTRACE for it even from its owner).  uid 1000 reads /proc/oom
+ * as the procfs mount it reads through would list /proc: all of it under
+ * the default mount, only u under hidepid=2 or 4, all again in the
+ * mount's gid= group.  The netlink status has no mount and lists only
+ * what the strictest hidepid would.
  */
 void case_proc_hidepid(struct outcome *o)
 {
 	pid_t r = spawn_small("hr"), u = spawn_fn(as_user_sleeper, NULL);
+	pid_t n = spawn_fn(as_user_sleeper, "non-dumpable");
 	char text[64], want[64], out[4096];
 	const char *status[] = { env.oomqctl_path, "status", NULL };
 
-	if (r <= 0 || u <= 0 || !wait_uid_1000(u)) {
+	if (r <= 0 || u <= 0 || n <= 0 || !wait_uid_1000(u) ||
+	    !wait_uid_1000(n)) {
 		failf(o, "could not start the processes");
 		return;
 	}
-	snprintf(text, sizeof(text), "%d %d", r, u);
+	snprintf(text, sizeof(text), "%d %d %d", r, u, n);
 	if (write_str("/proc/oom", text)) {
 		failf(o, "cannot queue '%s'", text);
 		return;
 	}
 	if (!reads_as(o, 1000, "/proc/oom", text))
 		return;
-	if (!hidepid_mounts(o, r, u)) {
+	if (!hidepid_mounts(o, r, u, n)) {
 		proc_mounts_undo();
 		return;
 	}
 	proc_mounts_undo();
-	notef(o, "uid 1000 reads root's process under hidepid=0,1 and "
-		 "2 with gid=1000, not under hidepid=2 or 4; root reads all");
+	notef(o, "uid 1000 reads root's and its own non-dumpable process "
+		 "under hidepid=0,1 and 2 with gid=1000, not under hidepid=2 "
+		 "or 4; root reads all");
 	if (access(env.oomqctl_path, X_OK)) {
 		notef(o, "status not checked: no oomqctl");
 		return;
@@ -620,12 +632,12 @@ void case_proc_hidepid(struct outcome *o)
 		failf(o, "uid 1000 status: want only '%s': %s", want, out);
 		return;
 	}
-	snprintf(want, sizeof(want), "queue=%d,%d\n", r, u);
+	snprintf(want, sizeof(want), "queue=%d,%d,%d\n", r, u, n);
 	if (run_capture(0, status, out, sizeof(out)) || !strstr(out, want)) {
 		failf(o, "root status: want '%s': %s", want, out);
 		return;
 	}
-	notef(o, "status lists only u to uid 1000, both to root");
+	notef(o, "status lists only u to uid 1000, all three to root");
 }
 
 /* ---- the PID namespace of the procfs mount ---- */

@@ -272,6 +272,7 @@ void case_leak_stress(struct outcome *o)
 #define STORM_LIMIT "32M"
 #define STORM_CHILD_MIB 64
 #define STORM_CYCLES 20
+#define STORM_WAIT_MS 5000 /* ms for one OOM after each load */
 
 static int storm_child(void)
 {
@@ -350,9 +351,19 @@ void case_unload_storm(struct outcome *o)
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	stormer = spawn_fn(storm, procs);
 	for (int n = 0; n < STORM_CYCLES && !err; n++) {
+		long before = memcg_oom_kills(cg);
+		long long deadline = now_ms() + STORM_WAIT_MS;
+
 		err = module_load(load_params[n % ARRAY_SIZE(load_params)]);
 		if (!err) {
-			/* Unload at a different point of the storm each time. */
+			/*
+			 * One OOM with the module in, however slow the
+			 * machine (arm64 under TCG is several times slower),
+			 * then unload at a different point of the storm.
+			 */
+			while (memcg_oom_kills(cg) <= before &&
+			       now_ms() < deadline)
+				sleep_ms(10);
 			sleep_ms(40 + 37 * n % 200);
 			err = module_unload();
 		}

@@ -303,7 +303,7 @@ void case_netlink_events(struct outcome *o)
 	notef(o, "%zu kills, each with its event; %d events lost", kills, lost);
 }
 
-long events_log_size(void)
+static long events_log_bytes(void)
 {
 	FILE *f = fopen(EVENTS_LOG, "r");
 	long size = 0;
@@ -312,6 +312,18 @@ long events_log_size(void)
 		size = ftell(f);
 	if (f)
 		fclose(f);
+	return size;
+}
+
+long events_log_size(void)
+{
+	long size = events_log_bytes(), last = -1;
+
+	for (int i = 0; i < 50 && size != last; i++) {
+		sleep_ms(300);
+		last = size;
+		size = events_log_bytes();
+	}
 	return size;
 }
 

@@ -2,6 +2,8 @@
 /* Loading and unloading oomq.ko with the raw syscalls, for exact errnos. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,9 +27,18 @@ int module_unload_name(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/* oomq.ko, in the hook mode the kernel spec asks for unless @params does. */
 int module_load(const char *params)
 {
-	int err = module_load_path(env.module_path, params);
+	char with_mode[256];
+	int err;
+
+	if (env.mode && !strstr(params, "mode=")) {
+		snprintf(with_mode, sizeof(with_mode), "mode=%s %s", env.mode,
+			 params);
+		params = with_mode;
+	}
+	err = module_load_path(env.module_path, params);
 
 	if (!err)
 		env.module_loaded = true;

@@ -168,6 +168,8 @@ int main(int argc, char **argv)
 			env.oomqd_path = argv[i] + 8;
 		else if (!strncmp(argv[i], "--oomqd-conf=", 13))
 			env.oomqd_conf = argv[i] + 13;
+		else if (!strncmp(argv[i], "--mode=", 7) && argv[i][7])
+			env.mode = argv[i] + 7;
 	}
 	report_init();
 	uname(&uts);

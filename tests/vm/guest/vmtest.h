@@ -45,6 +45,8 @@ struct vm_env {
 	const char *oomqctl_path; /* static oomqctl, may be absent */
 	const char *oomqd_path; /* static oomqd, may be absent */
 	const char *oomqd_conf; /* its config for the agent_* cases */
+	/* "mode" every load gets unless it names one (--mode=), or NULL. */
+	const char *mode;
 	bool module_loaded;
 	char mode_default[32]; /* "mode" parameter after insmod */
 };
@@ -166,7 +168,11 @@ bool events_running(void);
  */
 bool events_wait_kill(pid_t pid, char *choice, size_t size,
 		      unsigned int timeout_ms);
-/* Bytes logged so far, to read only what comes after. */
+/*
+ * Bytes logged so far, to read only what comes after: once the log has
+ * not grown for 300 ms, so that events of earlier writes (sent from a
+ * work item, late on a slow guest) are not taken for later ones.
+ */
 long events_log_size(void);
 /* queue_len of each queue_set event logged past @from; how many (all). */
 size_t events_queue_lens(long from, unsigned int *lens, size_t max);
