@@ -402,6 +402,37 @@ START_TEST(test_signals)
 }
 END_TEST
 
+/*
+ * The start time is read again through a pidfd before every signal: a
+ * job whose PID now names another process (same PID, another start) is
+ * neither stopped nor, once stopped, continued.
+ */
+START_TEST(test_start_time)
+{
+	pid_t a = spawn_sleeper();
+	struct pause_job e;
+	struct job j;
+
+	pause_init(&ps, &proc, false);
+	build(&a, 1);
+	j = js.j[0];
+	j.p[0].start_ticks++;
+	ck_assert_int_eq(pause_stop(&ps, &j, 1, 0), -ESRCH);
+	ck_assert_uint_eq(ps.n, 0);
+	sleep_ms(50);
+	ck_assert_int_ne(state_of(a), 'T');
+	j.p[0].start_ticks--;
+	ck_assert_int_eq(pause_stop(&ps, &j, 1, 0), 0);
+	ck_assert_int_eq(next_change(a), 's');
+	ck_assert(settled(&ps));
+	ps.j[0].p[0].start_ticks++;
+	ck_assert_int_eq(pause_cont_oldest(&ps, 10, &e), 0);
+	sleep_ms(50);
+	ck_assert_int_eq(state_of(a), 'T');
+	reap(a);
+}
+END_TEST
+
 /* A report pipe: each process of a tree writes its pid into it. */
 static pid_t read_pid(int fd)
 {
@@ -996,6 +1027,42 @@ START_TEST(test_file_not_ours)
 }
 END_TEST
 
+/* A record of another boot names processes long gone: not read. */
+START_TEST(test_file_other_boot)
+{
+	char path[] = "/tmp/oomq-pause-XXXXXX";
+	int dfd = record_dir(path), fd;
+	pid_t holder, a = spawn_sleeper();
+	struct job j;
+
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(
+		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
+	build(&a, 1);
+	j = js.j[0];
+	ck_assert_int_eq(pause_stop(&ps, &j, 1, 0), 0);
+	ck_assert_int_eq(next_change(a), 's');
+	ck_assert(settled(&ps));
+	crash(&ps);
+	fd = openat(dfd, "stopped", O_RDWR);
+	ck_assert_int_eq(pread(fd, &ps.table, sizeof(ps.table), 0),
+			 sizeof(ps.table));
+	ck_assert_int_eq(ps.table.r[0][0].pid, a);
+	ps.table.boot_id[0] ^= 1;
+	ck_assert_int_eq(pwrite(fd, &ps.table, sizeof(ps.table), 0),
+			 sizeof(ps.table));
+	close(fd);
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(
+		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
+	pause_file_close(&ps);
+	sleep_ms(50);
+	ck_assert_int_eq(state_of(a), 'T');
+	reap(a);
+	record_dir_rm(dfd, path);
+}
+END_TEST
+
 /* A second oomqd finds the record locked, and who holds it. */
 START_TEST(test_file_second_instance)
 {
@@ -1217,6 +1284,7 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_wait_ms);
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_signals);
+	tcase_add_test(tc, test_start_time);
 	tcase_add_test(tc, test_chain);
 	tcase_add_test(tc, test_stopped_before);
 	tcase_add_test(tc, test_continued_by_other);
@@ -1226,6 +1294,7 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_shell_job);
 	tcase_add_test(tc, test_file);
 	tcase_add_test(tc, test_file_not_ours);
+	tcase_add_test(tc, test_file_other_boot);
 	tcase_add_test(tc, test_file_second_instance);
 	tcase_add_test(tc, test_file_record_first);
 	tcase_add_test(tc, test_config);
