@@ -1027,12 +1027,10 @@ START_TEST(test_file_not_ours)
 }
 END_TEST
 
-/* A record of another boot names processes long gone: not read. */
-START_TEST(test_file_other_boot)
+/* An oomqd with its record in @dfd stops @a, and sees it stopped. */
+static void stop_recorded(int dfd, pid_t a)
 {
-	char path[] = "/tmp/oomq-pause-XXXXXX";
-	int dfd = record_dir(path), fd;
-	pid_t holder, a = spawn_sleeper();
+	pid_t holder;
 	struct job j;
 
 	pause_init(&ps, &proc, false);
@@ -1043,6 +1041,16 @@ START_TEST(test_file_other_boot)
 	ck_assert_int_eq(pause_stop(&ps, &j, 1, 0), 0);
 	ck_assert_int_eq(next_change(a), 's');
 	ck_assert(settled(&ps));
+}
+
+/* A record of another boot names processes long gone: not read. */
+START_TEST(test_file_other_boot)
+{
+	char path[] = "/tmp/oomq-pause-XXXXXX";
+	int dfd = record_dir(path), fd;
+	pid_t holder, a = spawn_sleeper();
+
+	stop_recorded(dfd, a);
 	crash(&ps);
 	fd = openat(dfd, "stopped", O_RDWR);
 	ck_assert_int_eq(pread(fd, &ps.table, sizeof(ps.table), 0),
@@ -1069,16 +1077,8 @@ START_TEST(test_file_second_instance)
 	char path[] = "/tmp/oomq-pause-XXXXXX";
 	int dfd = record_dir(path);
 	pid_t holder = -1, a = spawn_sleeper();
-	struct job j;
 
-	pause_init(&ps, &proc, false);
-	ck_assert_int_eq(
-		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
-	build(&a, 1);
-	j = js.j[0];
-	ck_assert_int_eq(pause_stop(&ps, &j, 1, 0), 0);
-	ck_assert_int_eq(next_change(a), 's');
-	ck_assert(settled(&ps));
+	stop_recorded(dfd, a);
 	pause_init(&ps2, &proc, false);
 	ck_assert_int_eq(pause_file_open(&ps2, dfd, "stopped", &holder, NULL,
 					 NULL),
