@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A task as the OOM killer sees it: what oom_badness() reads and what the
+ * kernel's "Killed process" line reports.  Any context the probes run in.
+ */
+#include <linux/cred.h>
+#include <linux/mm.h>
+#include <linux/oom.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "victim.h"
+
+/*
+ * find_lock_task_mm() is not exported; this is the same walk.  On
+ * PREEMPT_RT a thread whose task lock is busy is passed over (its
+ * siblings share the mm), so a single-threaded process whose lock is
+ * held right now is sampled as having none.
+ */
+bool oomq_sample_mm(struct task_struct *p, struct oomq_mm_sample *s)
+{
+	struct task_struct *t;
+	bool found = false;
+
+	rcu_read_lock();
+	for_each_thread(p, t) {
+		if (!oomq_task_trylock(t))
+			continue;
+		if (t->mm) {
+			s->rss = get_mm_rss(t->mm);
+			s->swap = get_mm_counter(t->mm, MM_SWAPENTS);
+			s->unkillable = t->signal->oom_score_adj ==
+						OOM_SCORE_ADJ_MIN ||
+					oomq_mm_oom_skip(t->mm) ||
+					in_vfork(t);
+			found = true;
+		}
+		task_unlock(t);
+		if (found)
+			break;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* What the kernel itself reports as "Killed process ...". */
+void oomq_victim_sample(struct oomq_victim *victim, struct task_struct *p)
+{
+	struct oomq_mm_sample mm = { 0 };
+
+	memset(victim, 0, sizeof(*victim));
+	victim->pid = task_tgid_nr(p);
+	rcu_read_lock();
+	victim->uid = from_kuid(&init_user_ns, task_uid(p));
+	rcu_read_unlock();
+	victim->oom_score_adj = READ_ONCE(p->signal->oom_score_adj);
+	/* Unlocked, as the kernel's own OOM report reads it. */
+	strscpy_pad(victim->comm, p->comm, sizeof(victim->comm));
+	if (oomq_sample_mm(p, &mm)) {
+		victim->rss_kb = mm.rss << (PAGE_SHIFT - 10);
+		victim->swap_kb = mm.swap << (PAGE_SHIFT - 10);
+	}
+}
