@@ -9,7 +9,7 @@
 
 AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/task_sample.c \
 	agent/badness.c agent/policy.c agent/heap.c agent/rank.c agent/mcache.c \
-	agent/agent.c agent/verdicts.c agent/cn_proc.c \
+	agent/agent.c agent/verdicts.c agent/cn_proc.c agent/notice.c \
 	lib/oomq_tasks.c
 AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/nl.c agent/kill.c \
 	agent/jobs.c agent/pause.c agent/protect.c agent/thresholds.c lib/oomq_nl.c
@@ -21,12 +21,22 @@ AGENT_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Ilib \
 	-DOOMQ_VERSION='"$(VERSION)"' $$(pkg-config --cflags libnl-genl-3.0)
 AGENT_LIBS = -linih $$(pkg-config --libs libnl-genl-3.0)
 
+# Structured journal entries (log.c) need libsystemd: used when
+# pkg-config finds it, unless OOMQD_SYSTEMD=0.  The static oomqd never
+# links it (embedded systems have no journald): its events stay lines.
+OOMQD_SYSTEMD ?= $(shell pkg-config --exists libsystemd && echo 1 || echo 0)
+ifeq ($(OOMQD_SYSTEMD),1)
+AGENT_SD_CFLAGS = -DOOMQD_SYSTEMD $$(pkg-config --cflags libsystemd)
+AGENT_SD_LIBS = $$(pkg-config --libs libsystemd)
+endif
+
 .PHONY: agent
 agent: $(BUILD)/oomqd
 
 $(BUILD)/oomqd: $(AGENT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(AGENT_CFLAGS) -o $@ $(AGENT_SRCS) $(AGENT_LIBS)
+	$(CC) $(AGENT_CFLAGS) $(AGENT_SD_CFLAGS) -o $@ $(AGENT_SRCS) \
+		$(AGENT_LIBS) $(AGENT_SD_LIBS)
 
 # Static, for the VM test initramfs (the guest has no libc of its own)
 # and small images.  agent/oomqd-static.ld puts the code it runs together:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* See log.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +8,15 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "notice.h"
+
+#ifdef OOMQD_SYSTEMD
+#include <systemd/sd-journal.h>
+#endif
 
 static bool journal; /* stderr is the journal's stream: <N> prefixes */
+static log_notice_fn notice_sink;
+static void *notice_sink_arg;
 
 /*
  * systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it
@@ -92,4 +100,45 @@ void logmsg_limited(struct log_limit *l, uint64_t now_ms, int prio,
 	va_start(ap, fmt);
 	vlog(prio, missed, fmt, ap);
 	va_end(ap);
+}
+
+void log_set_notice_sink(log_notice_fn fn, void *arg)
+{
+	notice_sink = fn;
+	notice_sink_arg = arg;
+}
+
+/*
+ * One datagram to journald with the notice's fields: sd_journal_sendv()
+ * builds it on the stack (alloca) and sends it with one sendmsg(), no
+ * malloc() for an entry this small (only one past the socket's buffer
+ * would go through a memfd).  0, or -errno: then stderr has it.
+ */
+static int journal_send(const struct notice *n, int prio, const char *msg)
+{
+#ifdef OOMQD_SYSTEMD
+	static struct notice_fields f; /* 6 KiB, off the stack */
+
+	notice_journal_fields(n, prio, msg, &f);
+	return sd_journal_sendv(f.iov, f.n);
+#else
+	(void)n;
+	(void)prio;
+	(void)msg;
+	return -ENOSYS;
+#endif
+}
+
+void lognote(const struct notice *n, int prio, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!journal || journal_send(n, prio, msg))
+		logmsg(prio, "%s", msg);
+	if (notice_sink)
+		notice_sink(n, notice_sink_arg);
 }

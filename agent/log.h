@@ -10,6 +10,9 @@
  * stderr is).  stderr is unbuffered, so a line costs one write() and no
  * malloc().
  *
+ * The events someone may act on (kills, pauses, continues) go through
+ * lognote() instead: the same line, or one structured journal entry.
+ *
  * A message that can come back every pass or tick (a failing write, a
  * kill the kernel refuses) goes through logmsg_limited(): at most one
  * per LOG_LIMIT_MS from that call site, the next one saying how many
@@ -46,5 +49,17 @@ __attribute__((format(printf, 4, 5))) void logmsg_limited(struct log_limit *l,
 							  uint64_t now_ms,
 							  int prio,
 							  const char *fmt, ...);
+
+/*
+ * An event others may act on (notice.h): logged as logmsg() does, but
+ * under systemd as one journal entry with its MESSAGE_ID and OOMQ_*
+ * fields (when built with libsystemd: OOMQD_SYSTEMD); then handed to
+ * the sink, if one is set.  No allocation either way.
+ */
+struct notice;
+typedef void (*log_notice_fn)(const struct notice *n, void *arg);
+void log_set_notice_sink(log_notice_fn fn, void *arg);
+__attribute__((format(printf, 3, 4))) void
+lognote(const struct notice *n, int prio, const char *fmt, ...);
 
 #endif /* _OOMQ_AGENT_LOG_H */

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nl.h"
+#include "notice.h"
 #include "pause.h"
 #include "pressure.h"
 #include "proc_parse.h"
@@ -49,6 +50,7 @@ struct loop {
 	struct pressure_state pst;
 	struct kill kill;
 	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
+	struct notice victim; /* of kill.pid, for its end's notice */
 	struct pause_set paused;
 	struct jobs jobs; /* the pausable jobs, as of jobs_pass */
 	unsigned int running; /* of them, those that run */
@@ -234,16 +236,36 @@ static const char *scope_text(uint32_t scope)
 
 static void log_kill_event(const struct nlc_event *ev)
 {
+	static const char *const scopes[] = {
+		[OOMQ_SCOPE_GLOBAL] = "global",
+		[OOMQ_SCOPE_MEMCG] = "memcg",
+		[OOMQ_SCOPE_SYSRQ] = "sysrq",
+	};
+	struct notice n = {
+		.kind = NOTICE_OOM_KILL,
+		.choice = ev->choice == OOMQ_CHOICE_QUEUE ?
+				  NOTICE_CHOICE_QUEUE :
+				  NOTICE_CHOICE_KERNEL,
+		.pid = (pid_t)ev->pid,
+		.uid = (uid_t)ev->uid,
+		.rss_kb = ev->rss_kb,
+		.reason = choice_text(ev->choice),
+		.scope = ev->scope < sizeof(scopes) / sizeof(*scopes) ?
+				 scopes[ev->scope] :
+				 NULL,
+	};
 	char index[48] = "";
 
+	if (ev->has & NLC_HAS_COMM)
+		memcpy(n.comm, ev->comm, sizeof(ev->comm));
 	if (ev->has & NLC_HAS_INDEX)
 		snprintf(index, sizeof(index), " at index %u of %u",
 			 ev->queue_index, ev->queue_len);
-	logmsg(LOG_WARNING,
-	       "OOM kill: pid %u (%s), %s%s, RSS %llu KiB, swap %llu KiB, %s",
-	       ev->pid, (ev->has & NLC_HAS_COMM) ? ev->comm : "?",
-	       choice_text(ev->choice), index, (unsigned long long)ev->rss_kb,
-	       (unsigned long long)ev->swap_kb, scope_text(ev->scope));
+	lognote(&n, LOG_WARNING,
+		"OOM kill: pid %u (%s), %s%s, RSS %llu KiB, swap %llu KiB, %s",
+		ev->pid, (ev->has & NLC_HAS_COMM) ? ev->comm : "?",
+		choice_text(ev->choice), index, (unsigned long long)ev->rss_kb,
+		(unsigned long long)ev->swap_kb, scope_text(ev->scope));
 }
 
 /*
@@ -441,21 +463,28 @@ static void start_kill(struct loop *l, uint64_t now)
 		return;
 	}
 	memcpy(l->victim_comm, v->comm, sizeof(l->victim_comm));
+	l->victim = (struct notice){ .kind = NOTICE_KILL,
+				     .choice = NOTICE_CHOICE_PROACTIVE,
+				     .pid = v->pid,
+				     .uid = v->uid,
+				     .rss_kb = v->rss_kb,
+				     .reason = "memory critical" };
+	memcpy(l->victim.comm, v->comm, sizeof(l->victim.comm));
 	/* A stopped victim would hold its SIGTERM until continued. */
 	pause_release(&l->paused, v->pid, now);
 	ret = kill_start(&l->kill, v->pid, now);
 	switch (ret) {
 	case KILL_TERMINATING:
-		logmsg(LOG_WARNING,
-		       "proactive kill: SIGTERM to pid %d (%s), RSS %llu KiB; "
-		       "SIGKILL in %u ms",
-		       (int)v->pid, v->comm, (unsigned long long)v->rss_kb,
-		       l->kill.cfg.grace_ms);
+		lognote(&l->victim, LOG_WARNING,
+			"proactive kill: SIGTERM to pid %d (%s), RSS %llu KiB; "
+			"SIGKILL in %u ms",
+			(int)v->pid, v->comm, (unsigned long long)v->rss_kb,
+			l->kill.cfg.grace_ms);
 		break;
 	case KILL_KILLING:
-		logmsg(LOG_WARNING,
-		       "proactive kill: SIGKILL to pid %d (%s), RSS %llu KiB",
-		       (int)v->pid, v->comm, (unsigned long long)v->rss_kb);
+		lognote(&l->victim, LOG_WARNING,
+			"proactive kill: SIGKILL to pid %d (%s), RSS %llu KiB",
+			(int)v->pid, v->comm, (unsigned long long)v->rss_kb);
 		break;
 	case KILL_REAPED:
 		logmsg(LOG_INFO, "proactive kill: pid %d (%s) already gone",
@@ -486,8 +515,10 @@ static void step_kill(struct loop *l, uint64_t now)
 
 	switch (ret) {
 	case KILL_REAPED:
-		logmsg(LOG_NOTICE, "proactive kill: pid %d (%s) is gone",
-		       (int)pid, l->victim_comm);
+		l->victim.kind = NOTICE_KILLED;
+		lognote(&l->victim, LOG_NOTICE,
+			"proactive kill: pid %d (%s) is gone", (int)pid,
+			l->victim_comm);
 		l->kills++;
 		break;
 	case KILL_KILLING:
@@ -563,6 +594,7 @@ static void stop_half(struct loop *l, const struct pressure_sample *s,
 
 	for (unsigned int i = l->jobs.n; i-- > 0 && k;) {
 		const struct job *j = &l->jobs.j[i];
+		struct notice n;
 		int ret;
 
 		if (!job_runs(j) || pause_has(&l->paused, j->p[0].pid) ||
@@ -580,26 +612,43 @@ static void stop_half(struct loop *l, const struct pressure_sample *s,
 		}
 		k--;
 		l->running--;
-		logmsg(LOG_WARNING,
-		       "%spause: SIGSTOP to pid %d (%s) and %u below it, "
-		       "RSS %llu KiB; MemAvailable %llu MiB; %u jobs stopped",
-		       l->o->dry_run ? "dry run: " : "", (int)j->p[0].pid,
-		       j->p[0].comm, l->paused.j[l->paused.n - 1].n - 1,
-		       (unsigned long long)j->rss_kb,
-		       (unsigned long long)s->mem_avail_kb / 1024, l->paused.n);
+		n = (struct notice){ .kind = NOTICE_PAUSE,
+				     .pid = j->p[0].pid,
+				     .uid = NOTICE_UID_UNKNOWN,
+				     .rss_kb = j->rss_kb,
+				     .reason = "memory low",
+				     .jobs = l->paused.n };
+		memcpy(n.comm, j->p[0].comm, sizeof(n.comm));
+		lognote(&n, LOG_WARNING,
+			"%spause: SIGSTOP to pid %d (%s) and %u below it, "
+			"RSS %llu KiB; MemAvailable %llu MiB; %u jobs stopped",
+			l->o->dry_run ? "dry run: " : "", (int)j->p[0].pid,
+			j->p[0].comm, l->paused.j[l->paused.n - 1].n - 1,
+			(unsigned long long)j->rss_kb,
+			(unsigned long long)s->mem_avail_kb / 1024,
+			l->paused.n);
 	}
 }
 
 static void log_cont(struct loop *l, const struct pause_job *j, const char *why,
 		     uint64_t now)
 {
-	logmsg(LOG_NOTICE,
-	       "%spause: SIGCONT to pid %d (%s) and %u below it after %llu "
-	       "ms (%llu ms in all): %s; %u jobs stopped",
-	       l->o->dry_run ? "dry run: " : "", (int)j->root, j->comm,
-	       j->n ? j->n - 1 : 0, (unsigned long long)(now - j->since_ms),
-	       (unsigned long long)(j->used_ms + now - j->since_ms), why,
-	       l->paused.n);
+	struct notice n = { .kind = NOTICE_CONTINUE,
+			    .pid = j->root,
+			    .uid = NOTICE_UID_UNKNOWN,
+			    .rss_kb = j->rss_kb,
+			    .reason = why,
+			    .jobs = l->paused.n,
+			    .stopped_ms = now - j->since_ms };
+
+	memcpy(n.comm, j->comm, sizeof(n.comm));
+	lognote(&n, LOG_NOTICE,
+		"%spause: SIGCONT to pid %d (%s) and %u below it after %llu "
+		"ms (%llu ms in all): %s; %u jobs stopped",
+		l->o->dry_run ? "dry run: " : "", (int)j->root, j->comm,
+		j->n ? j->n - 1 : 0, (unsigned long long)(now - j->since_ms),
+		(unsigned long long)(j->used_ms + now - j->since_ms), why,
+		l->paused.n);
 }
 
 static void cont_oldest(struct loop *l, const char *why, uint64_t now)

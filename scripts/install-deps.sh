@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
 	make gcc libc6-dev pkg-config
-	libnl-3-dev libnl-genl-3-dev check libinih-dev
+	libnl-3-dev libnl-genl-3-dev check libinih-dev libsystemd-dev
 	clang clang-format llvm libclang-rt-14-dev git
 	sparse linux-source-6.1 xz-utils
 	qemu-system-x86 busybox-static cpio zstd

@@ -22,6 +22,7 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
 MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 INITDIR ?= /etc/init.d
 CONFFILE := /etc/oomqd.conf
@@ -40,7 +41,7 @@ DKMS_COMPAT_SRCS := $(sort module/compat/Kbuild.include \
 
 # Every directory install writes to; uninstall removes those it emptied,
 # but only under a DESTDIR (never /usr/local/sbin or /etc themselves).
-INSTALL_DIRS := $(SBINDIR) $(MANDIR)/man8 $(MANDIR)/man4 $(UNITDIR) \
+INSTALL_DIRS := $(SBINDIR) $(MANDIR)/man8 $(MANDIR)/man4 $(UNITDIR) $(CATALOGDIR) \
 	$(MODULESLOADDIR) $(INITDIR) $(dir $(CONFFILE))
 DKMS_DIRS := $(dir $(DKMS_SRCDIR))
 
@@ -61,6 +62,7 @@ install: $(BUILD)/oomqd $(BUILD)/oomqctl
 	sed 's|/usr/sbin/oomqd|$(SBINDIR)/oomqd|' dist/systemd/oomqd.service \
 		>"$(DESTDIR)$(UNITDIR)/oomqd.service"
 	chmod 644 "$(DESTDIR)$(UNITDIR)/oomqd.service"
+	$(INSTALL) -m 644 dist/catalog/oomqd.catalog "$(DESTDIR)$(CATALOGDIR)/"
 	sed 's|/usr/sbin/oomqd|$(SBINDIR)/oomqd|' dist/init.d/oomqd \
 		>"$(DESTDIR)$(INITDIR)/oomqd"
 	chmod 755 "$(DESTDIR)$(INITDIR)/oomqd"
@@ -80,6 +82,7 @@ uninstall:
 		$(foreach m,$(MAN8),"$(DESTDIR)$(MANDIR)/man8/$(notdir $(m))") \
 		$(foreach m,$(MAN4),"$(DESTDIR)$(MANDIR)/man4/$(notdir $(m))") \
 		"$(DESTDIR)$(UNITDIR)/oomqd.service" \
+		"$(DESTDIR)$(CATALOGDIR)/oomqd.catalog" \
 		"$(DESTDIR)$(INITDIR)/oomqd" \
 		"$(DESTDIR)$(MODULESLOADDIR)/oomq.conf"
 	@if cmp -s agent/oomqd.conf "$(DESTDIR)$(CONFFILE)"; then \

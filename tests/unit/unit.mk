@@ -41,8 +41,9 @@ check-unit: $(UNIT_BIN) fuzz-smoke fuzz-smoke-agent check-tools check-oomqd
 
 $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) \
-		$$(pkg-config --cflags --libs check libnl-genl-3.0) $(AGENT_LIBS)
+	$(CC) $(UNIT_CFLAGS) $(AGENT_SD_CFLAGS) -o $@ $(UNIT_SRCS) \
+		$$(pkg-config --cflags --libs check libnl-genl-3.0) $(AGENT_LIBS) \
+		$(AGENT_SD_LIBS)
 
 $(FUZZ_BIN): tests/fuzz/fuzz_parse.c module/parse.c module/parse.h \
 		tests/fuzz/fuzz_assert.h
