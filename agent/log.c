@@ -11,6 +11,8 @@
 #include "notice.h"
 
 #ifdef OOMQD_SYSTEMD
+/* CODE_FILE=agent/log.c on every entry would tell nobody anything. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #endif
 
