@@ -31,6 +31,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "nl.h"
 #include "notice.h"
 #include "pause.h"
@@ -82,7 +83,8 @@ struct loop {
 	uint64_t kill_retry_ms;
 	/* Messages that could otherwise come back every pass or tick. */
 	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
-	struct log_limit lim_kill, lim_event;
+	struct log_limit lim_kill, lim_event, lim_metrics;
+	struct metrics metrics; /* for metrics_dir */
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -95,12 +97,17 @@ static void on_signal(int sig)
 		got_stop = 1;
 }
 
-static uint64_t mono_ms(void)
+static uint64_t mono_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t mono_ms(void)
+{
+	return mono_us() / 1000;
 }
 
 /*
@@ -373,13 +380,19 @@ static void log_skipped(struct loop *l, uint64_t now)
 static int pass(struct loop *l)
 {
 	struct agent *a = l->a;
-	uint64_t now = mono_ms();
+	uint64_t start = mono_us(), now = start / 1000;
 	char why[160];
 	int ret, wret = 0;
 
 	ret = agent_rank(a);
 	if (!ret && !l->o->dry_run)
 		wret = agent_write_queue(a);
+	if (!ret)
+		metrics_pass(&l->metrics, mono_us() - start,
+			     a->nranked < a->policy.queue_length ?
+				     (unsigned int)a->nranked :
+				     a->policy.queue_length,
+			     now);
 	l->pass_ms = now;
 	l->npass++;
 	log_pass_problems(l);
@@ -777,6 +790,40 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 	return pause_wait_ms(&l->paused, &l->pcfg, s);
 }
 
+/*
+ * metrics_dir's file, when due (metrics_write_due()); returns @wait_ms,
+ * or less to wake up for the next write.  A failure is logged at most
+ * every LOG_LIMIT_MS and the next write tried an interval later.
+ */
+static uint32_t write_metrics(struct loop *l, uint64_t now, uint32_t wait_ms)
+{
+	static char buf[METRICS_BUF_LEN];
+	const struct policy *p = &l->a->policy;
+	uint64_t next;
+	int len, ret;
+
+	if (!p->metrics_dir[0])
+		return wait_ms;
+	if (metrics_write_due(&l->metrics, now, p->metrics_interval_s * 1000,
+			      kill_busy(&l->kill))) {
+		len = metrics_format(&l->metrics, now, buf, sizeof(buf));
+		ret = len < 0 ? len :
+				metrics_write(p->metrics_dir, buf, (size_t)len);
+		if (ret)
+			logmsg_limited(&l->lim_metrics, now, LOG_WARNING,
+				       "metrics_dir %s: %s%s", p->metrics_dir,
+				       strerror(-ret),
+				       ret == -EROFS ?
+					       ": under systemd, allow it "
+					       "with ReadWritePaths= "
+					       "(systemctl edit oomqd)" :
+					       "");
+	}
+	next = l->metrics.next_write_ms;
+	return next > now && next - now < wait_ms ? (uint32_t)(next - now) :
+						    wait_ms;
+}
+
 /* One sample and what it calls for; returns how long to sleep, ms. */
 static uint32_t tick(struct loop *l, uint64_t now)
 {
@@ -803,6 +850,7 @@ static uint32_t tick(struct loop *l, uint64_t now)
 	l->triggers = l->kills = 0;
 
 	act = pressure_update(&l->pst, &l->pcfg, &s, now);
+	metrics_sample(&l->metrics, &s, act.level);
 	if (act.changed)
 		log_level(&act, &s);
 	if (act.rerank || l->rerank) {
@@ -814,8 +862,9 @@ static uint32_t tick(struct loop *l, uint64_t now)
 	if (act.kill && !kill_busy(&l->kill) && now >= l->kill_retry_ms)
 		start_kill(l, now);
 	pw = pause_tick(l, &s, now);
-	return pw >= 0 && (uint32_t)pw < act.wait_ms ? (uint32_t)pw :
-						       act.wait_ms;
+	if (pw < 0 || (uint32_t)pw > act.wait_ms)
+		pw = (int)act.wait_ms;
+	return write_metrics(l, now, (uint32_t)pw);
 }
 
 static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
@@ -1070,6 +1119,14 @@ static int open_pause_file(struct loop *l)
 	return 0;
 }
 
+/* log.h's notice sink: the metrics' counters. */
+static void noticed(const struct notice *n, void *arg)
+{
+	struct loop *l = arg;
+
+	metrics_note(&l->metrics, n);
+}
+
 /* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
 static int start(struct loop *l)
 {
@@ -1094,6 +1151,9 @@ static int start(struct loop *l)
 	}
 	agent_listen(l->a);
 	log_events(l->a);
+	/* A dry run kills and stops nothing: nothing to count or run. */
+	if (!l->o->dry_run)
+		log_set_notice_sink(noticed, l);
 	/* Last: everything the loop needs is allocated by now. */
 	protect_self(&pr);
 	log_protect(&pr);
@@ -1234,6 +1294,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	}
 	logmsg(LOG_INFO, "stopping");
 out:
+	log_set_notice_sink(NULL, NULL);
 	if (kill_busy(&l.kill))
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l.kill.pid, l.victim_comm);

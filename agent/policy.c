@@ -7,6 +7,7 @@
  * counts them and notices lines that libinih silently refused).
  *
  *   [oomqd]            policy, queue_length, ttl_ms, interval_s,
+ *                      metrics_dir, metrics_interval_s,
  *                      default_priority
  *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
  *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms,
@@ -84,6 +85,7 @@ void policy_defaults(struct policy *p)
 	p->ttl_ms = 60000;
 	p->interval_s = 10;
 	p->default_priority = 100;
+	p->metrics_interval_s = 15;
 	p->th.mem_low_pct = 10;
 	p->th.mem_critical_pct = 5;
 	p->th.swap_low_pct = 10;
@@ -180,13 +182,47 @@ static bool first_time(struct parse_ctx *c, int bit, const char *key)
 }
 
 static const char *const main_keys[] = {
-	"policy", "queue_length", "ttl_ms", "interval_s", "default_priority",
+	"policy",
+	"queue_length",
+	"ttl_ms",
+	"interval_s",
+	"default_priority",
+	"metrics_dir",
+	"metrics_interval_s",
 };
+
+/*
+ * A directory oomqd opens files in (@room bytes of name more, with the
+ * NUL): absolute, without "." or ".." parts, as a cgroup's path is and
+ * as the unit's ReadWritePaths= must name it.  @what and @example for
+ * the error.
+ */
+static void parse_dir(struct parse_ctx *c, const char *key, const char *value,
+		      char *dst, size_t size, size_t room, const char *what,
+		      const char *example)
+{
+	size_t len = strlen(value);
+
+	if (value[0] != '/' || strstr(value, "/./") || strstr(value, "/../") ||
+	    (len >= 2 && !strcmp(value + len - 2, "/.")) ||
+	    (len >= 3 && !strcmp(value + len - 3, "/.."))) {
+		add_error(c->p, c->lineno,
+			  "%s: expected an absolute %s such as %s, got '%s'",
+			  key, what, example, value);
+		return;
+	}
+	if (len + room >= size) {
+		add_error(c->p, c->lineno, "%s: longer than %zu bytes", key,
+			  size - room - 1);
+		return;
+	}
+	memcpy(dst, value, len + 1);
+}
 
 static void main_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy *p = c->p;
-	int i = key_index(main_keys, 5, key);
+	int i = key_index(main_keys, 7, key);
 
 	if (i < 0) {
 		add_error(p, c->lineno, "unknown key '%s' in [oomqd]", key);
@@ -215,6 +251,14 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 		parse_uint(c, key, value, 0, POLICY_PRIORITY_MAX,
 			   &p->default_priority);
 		break;
+	case 5:
+		parse_dir(c, key, value, p->metrics_dir, sizeof(p->metrics_dir),
+			  sizeof("/.oomqd.prom.tmp"), "directory",
+			  "/var/lib/prometheus/node-exporter");
+		break;
+	case 6:
+		parse_uint(c, key, value, 1, 3600, &p->metrics_interval_s);
+		break;
 	}
 }
 
@@ -224,29 +268,6 @@ static const char *const thresh_keys[] = {
 	"kill_grace_ms", "psi_cgroup",	     "pause_pct",
 	"pause_max_s",
 };
-
-/* An absolute path without "." or ".." parts: where a cgroup can be. */
-static void parse_cgroup_dir(struct parse_ctx *c, const char *key,
-			     const char *value, char *dst, size_t size)
-{
-	size_t len = strlen(value);
-
-	if (value[0] != '/' || strstr(value, "/./") || strstr(value, "/../") ||
-	    (len >= 2 && !strcmp(value + len - 2, "/.")) ||
-	    (len >= 3 && !strcmp(value + len - 3, "/.."))) {
-		add_error(c->p, c->lineno,
-			  "%s: expected an absolute cgroup directory such as "
-			  "/sys/fs/cgroup/user.slice, got '%s'",
-			  key, value);
-		return;
-	}
-	if (len >= size - sizeof("/memory.pressure")) {
-		add_error(c->p, c->lineno, "%s: longer than %zu bytes", key,
-			  size - sizeof("/memory.pressure") - 1);
-		return;
-	}
-	memcpy(dst, value, len + 1);
-}
 
 static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 {
@@ -275,8 +296,9 @@ static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 	else if (i == 9)
 		parse_uint(c, key, value, 1, 3600, &th->pause_max_s);
 	else
-		parse_cgroup_dir(c, key, value, th->psi_cgroup,
-				 sizeof(th->psi_cgroup));
+		parse_dir(c, key, value, th->psi_cgroup, sizeof(th->psi_cgroup),
+			  sizeof("/memory.pressure"), "cgroup directory",
+			  "/sys/fs/cgroup/user.slice");
 }
 
 /* Users are resolved once, here, so classifying never calls NSS. */

@@ -104,6 +104,9 @@ struct policy {
 	unsigned int ttl_ms; /* module ignores an older queue; 0 never */
 	unsigned int interval_s; /* calm re-rank period */
 	unsigned int default_priority; /* of processes no rule moves */
+	/* node_exporter textfile directory for metrics.c, or "": off */
+	char metrics_dir[POLICY_PATH_MAX];
+	unsigned int metrics_interval_s; /* between two writes */
 	struct policy_thresholds th;
 	struct policy_rule rules[POLICY_RULES_MAX];
 	unsigned int nrules;

@@ -23,5 +23,6 @@ Suite *agent_pass_suite(void);
 Suite *agent_events_suite(void);
 Suite *agent_log_suite(void);
 Suite *agent_notice_suite(void);
+Suite *agent_metrics_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */
