@@ -213,8 +213,10 @@ int metrics_write(const char *dir, const char *buf, size_t len)
 bool metrics_write_due(struct metrics *m, uint64_t now_ms, uint32_t interval_ms,
 		       bool killing)
 {
-	if (now_ms < m->next_write_ms || killing ||
-	    (m->sampled && m->level >= PRESSURE_CRITICAL))
+	bool busy = killing || (m->sampled && m->level >= PRESSURE_CRITICAL);
+
+	if (now_ms < m->next_write_ms ||
+	    (busy && now_ms < m->next_write_ms + METRICS_HOLD_MS))
 		return false;
 	m->next_write_ms = now_ms + interval_ms;
 	return true;

@@ -10,8 +10,10 @@
  * formatted into a fixed buffer and written whole to a temporary file
  * in the same directory, then renamed over METRICS_FILE, so the
  * collector never reads half of one.  The loop writes it at most once
- * per metrics_interval_s, and never while memory is critical or a
- * proactive kill is under way (metrics_write_due()).
+ * per metrics_interval_s, and not while memory is critical or a
+ * proactive kill is under way, unless that lasts METRICS_HOLD_MS past
+ * the due time: a file more than that stale would say nothing true
+ * (metrics_write_due()).
  */
 #ifndef _OOMQ_AGENT_METRICS_H
 #define _OOMQ_AGENT_METRICS_H
@@ -27,6 +29,7 @@
 /* Not *.prom: the collector reads only those. */
 #define METRICS_TMP_FILE ".oomqd.prom.tmp"
 #define METRICS_BUF_LEN 8192
+#define METRICS_HOLD_MS 60000
 
 enum metrics_scope {
 	METRICS_SCOPE_GLOBAL,
@@ -73,8 +76,8 @@ int metrics_format(const struct metrics *m, uint64_t now_ms, char *buf,
 int metrics_write(const char *dir, const char *buf, size_t len);
 
 /*
- * Whether to write at @now_ms: every @interval_ms, but not at critical
- * pressure nor while @killing; then at the first tick after.
+ * Whether to write at @now_ms: every @interval_ms, but at critical
+ * pressure or while @killing only once METRICS_HOLD_MS overdue.
  */
 bool metrics_write_due(struct metrics *m, uint64_t now_ms, uint32_t interval_ms,
 		       bool killing);

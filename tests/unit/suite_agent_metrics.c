@@ -197,6 +197,11 @@ START_TEST(test_write_due)
 	ck_assert(!metrics_write_due(&m, 40000, 15000, false));
 	metrics_sample(&m, &s, PRESSURE_HIGH);
 	ck_assert(metrics_write_due(&m, 40500, 15000, false));
+	/* Critical for long: written all the same, METRICS_HOLD_MS late. */
+	metrics_sample(&m, &s, PRESSURE_CRITICAL);
+	ck_assert(!metrics_write_due(&m, 55500 + METRICS_HOLD_MS - 1, 15000,
+				     false));
+	ck_assert(metrics_write_due(&m, 55500 + METRICS_HOLD_MS, 15000, false));
 }
 END_TEST
 
