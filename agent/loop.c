@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "hooks.h"
 #include "jobs.h"
 #include "log.h"
 #include "loop.h"
@@ -83,8 +84,9 @@ struct loop {
 	uint64_t kill_retry_ms;
 	/* Messages that could otherwise come back every pass or tick. */
 	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
-	struct log_limit lim_kill, lim_event, lim_metrics;
+	struct log_limit lim_kill, lim_event, lim_metrics, lim_hooks;
 	struct metrics metrics; /* for metrics_dir */
+	struct hooks hooks; /* the [hooks] helper */
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -870,6 +872,7 @@ static uint32_t tick(struct loop *l, uint64_t now)
 static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
 			   size_t size);
 static int cgroup_psi_refused(int err, const char *path);
+static void start_hooks(struct loop *l);
 
 /* Whether rules on comm and uid read only new and changed processes. */
 static void log_events(const struct agent *a)
@@ -920,6 +923,7 @@ static void reload(struct loop *l)
 	l->a->policy = np;
 	agent_policy_changed(l->a);
 	log_events(l->a);
+	start_hooks(l);
 	l->pcfg = pc;
 	l->kill.cfg = kc;
 	psi_close(&l->cg_psi);
@@ -1119,12 +1123,37 @@ static int open_pause_file(struct loop *l)
 	return 0;
 }
 
-/* log.h's notice sink: the metrics' counters. */
+/* log.h's notice sink: the metrics' counters and the hooks. */
 static void noticed(const struct notice *n, void *arg)
 {
 	struct loop *l = arg;
+	int ret;
 
 	metrics_note(&l->metrics, n);
+	ret = hooks_post(&l->hooks, &l->a->policy.hooks, n);
+	if (ret == -EAGAIN)
+		logmsg_limited(&l->lim_hooks, mono_ms(), LOG_WARNING,
+			       "hooks: %u events dropped so far: the hooks "
+			       "take longer than events come",
+			       l->hooks.dropped);
+	else if (ret)
+		logmsg(LOG_ERR, "hooks: %s: hooks off until SIGHUP",
+		       ret == -EPIPE ? "the helper is gone" : strerror(-ret));
+}
+
+/* The hooks' helper, forked while memory is calm (start, SIGHUP). */
+static void start_hooks(struct loop *l)
+{
+	int ret;
+
+	if (l->o->dry_run || l->hooks.fd >= 0 ||
+	    !hooks_any(&l->a->policy.hooks))
+		return;
+	ret = hooks_start(&l->hooks);
+	if (ret)
+		logmsg(LOG_ERR, "hooks: fork: %s: hooks off", strerror(-ret));
+	else
+		logmsg(LOG_INFO, "hooks: helper pid %d", (int)l->hooks.helper);
 }
 
 /* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
@@ -1154,6 +1183,7 @@ static int start(struct loop *l)
 	/* A dry run kills and stops nothing: nothing to count or run. */
 	if (!l->o->dry_run)
 		log_set_notice_sink(noticed, l);
+	start_hooks(l);
 	/* Last: everything the loop needs is allocated by now. */
 	protect_self(&pr);
 	log_protect(&pr);
@@ -1217,6 +1247,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 
 	l.a = a;
 	l.o = o;
+	l.hooks.fd = -1;
 	l.psi.fd = -1;
 	l.cg_psi.fd = -1;
 	l.source = -1;
@@ -1295,6 +1326,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	logmsg(LOG_INFO, "stopping");
 out:
 	log_set_notice_sink(NULL, NULL);
+	hooks_stop(&l.hooks);
 	if (kill_busy(&l.kill))
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l.kill.pid, l.victim_comm);

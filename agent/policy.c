@@ -9,6 +9,7 @@
  *   [oomqd]            policy, queue_length, ttl_ms, interval_s,
  *                      metrics_dir, metrics_interval_s,
  *                      default_priority
+ *   [hooks]            pre_kill, post_kill, pause, continue, timeout_ms
  *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
  *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms,
  *                      psi_cgroup, pause_pct, pause_max_s
@@ -33,7 +34,7 @@
 
 #define POLICY_FILE_MAX (1 << 20) /* a config larger than this is a mistake */
 
-enum section { SEC_NONE, SEC_MAIN, SEC_THRESH, SEC_RULE, SEC_BAD };
+enum section { SEC_NONE, SEC_MAIN, SEC_THRESH, SEC_HOOKS, SEC_RULE, SEC_BAD };
 
 struct parse_ctx {
 	struct policy *p;
@@ -45,7 +46,7 @@ struct parse_ctx {
 	enum section sec;
 	struct policy_rule *rule;
 	unsigned int seen; /* keys seen in this section, bit per key */
-	unsigned int main_line, thresh_line; /* of their headers, or 0 */
+	unsigned int main_line, thresh_line, hooks_line; /* headers, or 0 */
 	unsigned int thresh_lines[10]; /* of each thresh_keys[] key, or 0 */
 };
 
@@ -86,6 +87,7 @@ void policy_defaults(struct policy *p)
 	p->interval_s = 10;
 	p->default_priority = 100;
 	p->metrics_interval_s = 15;
+	p->hooks.timeout_ms = 5000;
 	p->th.mem_low_pct = 10;
 	p->th.mem_critical_pct = 5;
 	p->th.swap_low_pct = 10;
@@ -299,6 +301,36 @@ static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 		parse_dir(c, key, value, th->psi_cgroup, sizeof(th->psi_cgroup),
 			  sizeof("/memory.pressure"), "cgroup directory",
 			  "/sys/fs/cgroup/user.slice");
+}
+
+/* In enum policy_hook's order, then the timeout. */
+static const char *const hooks_keys[] = {
+	"pre_kill", "post_kill", "pause", "continue", "timeout_ms",
+};
+
+static void hooks_key(struct parse_ctx *c, const char *key, const char *value)
+{
+	struct policy_hooks *h = &c->p->hooks;
+	int i = key_index(hooks_keys, POLICY_NHOOKS + 1, key);
+
+	if (i < 0) {
+		add_error(c->p, c->lineno, "unknown key '%s' in [hooks]", key);
+		return;
+	}
+	if (!first_time(c, i, key))
+		return;
+	if (i == POLICY_NHOOKS) {
+		parse_uint(c, key, value, 100, 600000, &h->timeout_ms);
+		return;
+	}
+	/* libinih's line limit keeps it shorter than the buffer. */
+	if (!*value || strlen(value) >= sizeof(h->cmd[i])) {
+		add_error(c->p, c->lineno,
+			  "%s: expected a shell command of 1 to %zu bytes", key,
+			  sizeof(h->cmd[i]) - 1);
+		return;
+	}
+	memcpy(h->cmd[i], value, strlen(value) + 1);
 }
 
 /* Users are resolved once, here, so classifying never calls NSS. */
@@ -661,6 +693,9 @@ static int handler(void *user, const char *section, const char *key,
 	case SEC_THRESH:
 		thresh_key(c, key, value);
 		break;
+	case SEC_HOOKS:
+		hooks_key(c, key, value);
+		break;
 	case SEC_RULE:
 		rule_key(c, key, value);
 		break;
@@ -749,6 +784,10 @@ static void section_header(struct parse_ctx *c, const char *s, size_t n)
 		if (!section_once(c, &c->thresh_line, "[thresholds]"))
 			return;
 		c->sec = SEC_THRESH;
+	} else if (len == 5 && !memcmp(s, "hooks", 5)) {
+		if (!section_once(c, &c->hooks_line, "[hooks]"))
+			return;
+		c->sec = SEC_HOOKS;
 	} else if (len > 5 && !memcmp(s, "rule ", 5)) {
 		s += 5;
 		len -= 5;
@@ -788,7 +827,7 @@ static void section_header(struct parse_ctx *c, const char *s, size_t n)
 	} else {
 		add_error(
 			p, c->lineno,
-			"unknown section [%.*s]: expected [oomqd], [thresholds] or [rule NAME]",
+			"unknown section [%.*s]: expected [oomqd], [thresholds], [hooks] or [rule NAME]",
 			(int)len, s);
 	}
 }

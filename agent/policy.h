@@ -80,6 +80,22 @@ struct policy_thresholds {
 	char psi_cgroup[POLICY_PATH_MAX];
 };
 
+/* [hooks]: shell commands run on events (hooks.c), "" for none. */
+enum policy_hook {
+	POLICY_HOOK_PRE_KILL,
+	POLICY_HOOK_POST_KILL,
+	POLICY_HOOK_PAUSE,
+	POLICY_HOOK_CONTINUE,
+	POLICY_NHOOKS
+};
+
+#define POLICY_HOOK_LEN 200 /* a config line is at most 198 bytes */
+
+struct policy_hooks {
+	char cmd[POLICY_NHOOKS][POLICY_HOOK_LEN];
+	unsigned int timeout_ms; /* then the hook's process group is killed */
+};
+
 struct policy_error {
 	unsigned int line; /* 0: not tied to a line */
 	char msg[POLICY_ERROR_LEN];
@@ -108,6 +124,7 @@ struct policy {
 	char metrics_dir[POLICY_PATH_MAX];
 	unsigned int metrics_interval_s; /* between two writes */
 	struct policy_thresholds th;
+	struct policy_hooks hooks;
 	struct policy_rule rules[POLICY_RULES_MAX];
 	unsigned int nrules;
 	struct policy_comm_name comm_index[POLICY_COMM_SLOTS];

@@ -24,5 +24,6 @@ Suite *agent_events_suite(void);
 Suite *agent_log_suite(void);
 Suite *agent_notice_suite(void);
 Suite *agent_metrics_suite(void);
+Suite *agent_hooks_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */
