@@ -8,6 +8,8 @@
 
 #include <check.h>
 
+#include "../../agent/policy.h"
+
 /* Table rows leave the fields a failure case does not check at zero. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -30,6 +32,14 @@ static inline char *agent_exact_copy(const char *s, size_t len)
 	ck_assert_ptr_nonnull(p);
 	memcpy(p, s, len);
 	return p;
+}
+
+/* @text parsed into @p, from the defaults (a test may parse twice). */
+static inline int agent_parse_policy(struct policy *p, const char *text)
+{
+	policy_free(p);
+	policy_defaults(p);
+	return policy_parse_buf(p, text, strlen(text));
 }
 
 /* Table rows give string literals; their length without the NUL. */

@@ -249,9 +249,7 @@ static struct policy pol;
 
 static int parse(const char *text)
 {
-	policy_free(&pol);
-	policy_defaults(&pol);
-	return policy_parse_buf(&pol, text, strlen(text));
+	return agent_parse_policy(&pol, text);
 }
 
 START_TEST(test_config)

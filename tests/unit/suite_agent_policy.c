@@ -20,9 +20,7 @@ static struct policy pol;
 
 static int parse(const char *text)
 {
-	policy_free(&pol); /* a test may parse twice */
-	policy_defaults(&pol);
-	return policy_parse_buf(&pol, text, strlen(text));
+	return agent_parse_policy(&pol, text);
 }
 
 static void teardown(void)
