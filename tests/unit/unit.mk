@@ -5,6 +5,9 @@
 #   make check-tools  oomqctl exit codes and messages (no module needed)
 #   make check-oomqd  oomqd's stdout, stderr and exit codes on the fake
 #                     /proc (no module needed)
+#   make check-events a proactive kill as journald (one of its own, in a
+#                     private mount namespace), the hooks and the metrics
+#                     file see it; skipped without root or journald
 #   make fuzz         fuzz the /proc/oom grammar for FUZZ_TIME seconds
 #
 # Included from the top-level Makefile: paths are relative to the root.
@@ -34,9 +37,10 @@ FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 FUZZ_RUN = $(FUZZ_BIN) -artifact_prefix=$(BUILD)/fuzz/ \
 	$(BUILD)/fuzz/corpus tests/fuzz/corpus
 
-.PHONY: check-unit check-tools check-oomqd fuzz fuzz-smoke
+.PHONY: check-unit check-tools check-oomqd check-events fuzz fuzz-smoke
 
-check-unit: $(UNIT_BIN) fuzz-smoke fuzz-smoke-agent check-tools check-oomqd
+check-unit: $(UNIT_BIN) fuzz-smoke fuzz-smoke-agent check-tools check-oomqd \
+		check-events
 	$(UNIT_BIN)
 
 $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
@@ -123,3 +127,6 @@ check-tools: $(BUILD)/oomqctl
 
 check-oomqd: $(BUILD)/oomqd
 	sh tests/unit/oomqd_cli.sh $(BUILD)/oomqd
+
+check-events: $(BUILD)/oomqd
+	sh tests/unit/oomqd_events.sh $(BUILD)/oomqd
