@@ -17,6 +17,7 @@
 #endif
 
 static bool journal; /* stderr is the journal's stream: <N> prefixes */
+static bool notices_plain; /* a dry run's: no event happened */
 static log_notice_fn notice_sink;
 static void *notice_sink_arg;
 
@@ -104,6 +105,11 @@ void logmsg_limited(struct log_limit *l, uint64_t now_ms, int prio,
 	va_end(ap);
 }
 
+void log_notices_structured(bool on)
+{
+	notices_plain = !on;
+}
+
 void log_set_notice_sink(log_notice_fn fn, void *arg)
 {
 	notice_sink = fn;
@@ -139,7 +145,7 @@ void lognote(const struct notice *n, int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!journal || journal_send(n, prio, msg))
+	if (!journal || notices_plain || journal_send(n, prio, msg))
 		logmsg(prio, "%s", msg);
 	if (notice_sink)
 		notice_sink(n, notice_sink_arg);

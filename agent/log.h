@@ -59,6 +59,8 @@ __attribute__((format(printf, 4, 5))) void logmsg_limited(struct log_limit *l,
 struct notice;
 typedef void (*log_notice_fn)(const struct notice *n, void *arg);
 void log_set_notice_sink(log_notice_fn fn, void *arg);
+/* Off: lognote() writes plain lines even to the journal (dry runs). */
+void log_notices_structured(bool on);
 __attribute__((format(printf, 3, 4))) void
 lognote(const struct notice *n, int prio, const char *fmt, ...);
 

@@ -256,7 +256,8 @@ static void log_kill_event(const struct nlc_event *ev)
 				  NOTICE_CHOICE_QUEUE :
 				  NOTICE_CHOICE_KERNEL,
 		.pid = (pid_t)ev->pid,
-		.uid = (uid_t)ev->uid,
+		.uid = (ev->has & NLC_HAS_UID) ? (uid_t)ev->uid :
+						 NOTICE_UID_UNKNOWN,
 		.rss_kb = ev->rss_kb,
 		.reason = choice_text(ev->choice),
 		.scope = ev->scope < sizeof(scopes) / sizeof(*scopes) ?
@@ -864,6 +865,8 @@ static uint32_t tick(struct loop *l, uint64_t now)
 	if (act.kill && !kill_busy(&l->kill) && now >= l->kill_retry_ms)
 		start_kill(l, now);
 	pw = pause_tick(l, &s, now);
+	/* Also the jobs that ended or were continued by someone else. */
+	l->metrics.jobs_stopped = l->paused.n;
 	if (pw < 0 || (uint32_t)pw > act.wait_ms)
 		pw = (int)act.wait_ms;
 	return write_metrics(l, now, (uint32_t)pw);
@@ -1183,6 +1186,7 @@ static int start(struct loop *l)
 	/* A dry run kills and stops nothing: nothing to count or run. */
 	if (!l->o->dry_run)
 		log_set_notice_sink(noticed, l);
+	log_notices_structured(!l->o->dry_run);
 	start_hooks(l);
 	/* Last: everything the loop needs is allocated by now. */
 	protect_self(&pr);
