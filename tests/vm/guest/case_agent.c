@@ -727,21 +727,28 @@ static int stopped_jobs(const pid_t *job)
  * The squeeze of a pause phase: press_agent()'s holder and the top-ups.
  * On 6.12 MemAvailable crept back up by ~10 MiB within seconds of a
  * squeeze (CI), and oomqd rightly stops no second job while memory is
- * rising; a top-up holds it at PRESSURE_AVAIL_PCT, as a build that keeps
- * allocating would.
+ * rising; a top-up takes it below oomqd's last stop again, as a build
+ * that keeps allocating would.
  */
 #define SQUEEZE_MAX 8
 
 struct squeeze {
 	pid_t pid[SQUEEZE_MAX];
 	int n;
-	long low; /* the least MemAvailable seen since the start, MiB */
+	off_t log_from; /* the agent's log before the squeeze */
 };
+
+static off_t agent_log_size(void)
+{
+	struct stat st;
+
+	return stat(AGENT_LOG, &st) ? 0 : st.st_size;
+}
 
 static bool squeeze_start(struct outcome *o, pid_t agent, struct squeeze *sq)
 {
 	sq->n = 0;
-	sq->low = -1;
+	sq->log_from = agent_log_size();
 	sq->pid[0] = press_agent(o, agent);
 	if (sq->pid[0] < 0)
 		return false;
@@ -749,35 +756,67 @@ static bool squeeze_start(struct outcome *o, pid_t agent, struct squeeze *sq)
 	return true;
 }
 
-/* Called every 50 ms while a squeeze waits for stops. */
-static void squeeze_watch(struct squeeze *sq)
+/*
+ * The MemAvailable oomqd logged with its last stop since @from in its
+ * log ("pause: SIGSTOP to pid 162 (job2) ...; MemAvailable 23 MiB; ..."),
+ * in MiB, or -1 before its first.  The log's last 64 KiB will do: a
+ * phase logs a few lines.
+ */
+static long agent_last_stop_mib(off_t from)
 {
-	long avail = mem_available_mib();
+	static const char stop[] = "pause: SIGSTOP to pid ";
+	static const char with[] = "; MemAvailable ";
+	static char buf[1 << 16];
+	off_t at = agent_log_size() - (off_t)(sizeof(buf) - 1);
+	const char *p, *last = NULL, *avail;
+	int fd = open(AGENT_LOG, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
-	if (avail >= 0 && (sq->low < 0 || avail < sq->low))
-		sq->low = avail;
+	if (fd < 0)
+		return -1;
+	n = pread(fd, buf, sizeof(buf) - 1, at > from ? at : from);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* Only a stop's own line: a process joining a stopped job has none. */
+	for (p = buf; (p = strstr(p, stop)); p += sizeof(stop) - 1) {
+		const char *eol = strchr(p, '\n');
+
+		avail = strstr(p, with);
+		if (avail && (!eol || avail < eol))
+			last = avail;
+	}
+	return last ? strtol(last + sizeof(with) - 1, NULL, 10) : -1;
 }
 
 /*
- * MemAvailable back above the squeeze's aim, or above the least seen
- * since (oomqd's last stop came at that level or above it): hold that,
- * and 3 MiB more, so that it falls below where oomqd made its last stop
- * (it stops again only while memory is not rising).  The aim alone was
- * not enough: on 6.1 memory crept from the stop's 26 MiB to 28, under
- * the aim's 29, and no second stop came in 15 s.
+ * MemAvailable back at or above where oomqd made its last stop (it stops
+ * again only while memory has not risen since): 3 MiB below that; before
+ * its first stop, back above the squeeze's aim: 3 MiB below the aim.
+ * The stop's level is oomqd's own, in its whole MiB, so that no rise it
+ * sees goes unseen here.  The least MemAvailable the case had seen, with
+ * a 1 MiB margin, was not enough: on trixie's 6.12 memory crept from the
+ * stop's 24972 KiB to 26528 KiB and sat there, above the stop and below
+ * the margin, and no second stop came in 15 s.
  */
 static void squeeze_top_up(struct squeeze *sq)
 {
-	long floor = (long)mem_total_mib() * PRESSURE_AVAIL_PCT / 100;
+	long mark = agent_last_stop_mib(sq->log_from);
 	long avail = mem_available_mib();
 	struct holder_opts h = { .name = "pressure", .adj = -500 };
 	pid_t pid;
 
-	if (sq->low >= 0 && sq->low < floor)
-		floor = sq->low;
-	if (sq->n == SQUEEZE_MAX || avail < 0 || avail <= floor + 1)
+	if (sq->n == SQUEEZE_MAX || avail < 0)
 		return;
-	h.mib = (unsigned int)(avail - floor + 3);
+	if (mark < 0) {
+		mark = (long)mem_total_mib() * PRESSURE_AVAIL_PCT / 100;
+		if (avail <= mark + 1)
+			return;
+	} else if (avail < mark) {
+		return;
+	}
+	h.mib = (unsigned int)(avail - mark + 3);
 	pid = spawn_holder(&h);
 	if (pid > 0)
 		sq->pid[sq->n++] = pid;
@@ -808,8 +847,6 @@ static bool wait_stopped(struct outcome *o, pid_t agent, const pid_t *job,
 			return true;
 		if (agent_dead(o, agent, when))
 			return false;
-		if (sq)
-			squeeze_watch(sq);
 		if (sq && now_ms() >= top_up) {
 			squeeze_top_up(sq);
 			top_up = now_ms() + 500;
