@@ -4,6 +4,10 @@
 #
 #   run.sh SERIES RUNNER [OOMQCTL [OOMQD]]	SERIES is 6.1 or 6.12
 #
+# VM_KERNEL_IMAGE (a bzImage) and VM_KDIR (the kernel build tree to build
+# the module against) boot a kernel of your own instead of Debian's
+# (make check-debug's); SERIES is then only a label.
+#
 # Environment: VM_MEM (MiB, default 384), VM_TIMEOUT (s, default 600),
 # VM_CASES (comma-separated case names, default all), VM_APPEND (extra
 # kernel arguments), VM_SRC (tree to build the module from, default this
@@ -23,8 +27,16 @@ oomqd=${4:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vmdir=${VM_BUILD:-$top/build/vm}
 
-kver=$("$top/tests/vm/kernels.sh" resolve "$series")
-"$top/tests/vm/kernels.sh" fetch "$kver"
+if [ -n "${VM_KERNEL_IMAGE:-}" ]; then
+	kdir=${VM_KDIR:?VM_KDIR: the build tree of VM_KERNEL_IMAGE}
+	kver=$(cat "$kdir/include/config/kernel.release")
+	image=$VM_KERNEL_IMAGE
+else
+	kver=$("$top/tests/vm/kernels.sh" resolve "$series")
+	"$top/tests/vm/kernels.sh" fetch "$kver"
+	kdir=/lib/modules/$kver/build
+	image=$vmdir/kernels/$kver/vmlinuz
+fi
 work=$vmdir/$kver
 mkdir -p "$work"
 
@@ -44,10 +56,10 @@ rm -rf "$src"
 mkdir -p "$src"
 msrc=${VM_SRC:-$top}
 cp -R "$msrc/Kbuild" "$msrc/module" "$msrc/include" "$src/"
-if make -s -C "/lib/modules/$kver/build" M="$src" modules \
+if make -s -C "$kdir" M="$src" modules \
 	>"$work/module-build.log" 2>&1; then
 	module=$src/module/oomq.ko
-	host_case module_build pass "built against /lib/modules/$kver/build"
+	host_case module_build pass "built against $kdir"
 else
 	# The guest still runs the cases that need no module.
 	host_case module_build fail "does not build: $work/module-build.log"
@@ -73,7 +85,7 @@ start=$(date +%s)
 rc=0
 timeout -k 5 "${VM_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg,thread=single -smp 2 \
 	-m "${VM_MEM:-384}M" -nodefaults -display none -no-reboot \
-	-serial stdio -kernel "$work/../kernels/$kver/vmlinuz" \
+	-serial stdio -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" -append "$append" \
 	</dev/null >"$log" 2>&1 || rc=$?
 elapsed=$(($(date +%s) - start))
