@@ -55,6 +55,8 @@ static const struct vm_case cases[] = {
 	{ "agent_events", case_agent_events, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
+	/* Writers on both doors during OOMs; stops the events listener. */
+	{ "queue_writers", case_queue_writers, true },
 	/* Unloads under a memcg OOM storm, then loads the module again. */
 	{ "unload_storm", case_unload_storm, true },
 	/* Last: it unloads and reloads the module. */

@@ -156,6 +156,16 @@ bool events_wait_kill(pid_t pid, char *choice, size_t size,
 void expect_kill(pid_t pid, const char *choices, const char *scope, int index,
 		 const char *comm);
 
+/* ---- generic netlink without libnl (genl.c) ---- */
+
+/* A NETLINK_GENERIC socket, or -errno. */
+int genl_open(void);
+/* The oomq family's id, or -errno (-ENOENT: not registered). */
+int genl_oomq_family(int fd);
+/* One request with one attribute (@attr 0: none); the error of its ack. */
+int genl_call(int fd, int family, unsigned int cmd, unsigned int attr,
+	      const void *data, size_t len);
+
 /* ---- the cases ---- */
 
 struct vm_case {
@@ -186,6 +196,7 @@ void case_agent_sources(struct outcome *o);
 void case_agent_events(struct outcome *o);
 void case_agent_pauses(struct outcome *o);
 void case_netlink_events(struct outcome *o);
+void case_queue_writers(struct outcome *o);
 void case_unload_storm(struct outcome *o);
 void case_leak_stress(struct outcome *o);
 
