@@ -106,7 +106,7 @@ static bool steered_oom(struct outcome *o, int n, const pid_t *victims,
 	r = run_trigger(NULL, mem_total_mib());
 	if (!r.ok || !r.oom)
 		return failf(o, "cycle %d: the trigger caused no OOM", n);
-	if (!wait_killed(victims[0], 5000))
+	if (!wait_killed(victims[0], scaled_ms(5000)))
 		return failf(o, "cycle %d: the first queued was not killed", n);
 	/* The trigger is gone; a kill in flight still reaches the log. */
 	sleep_ms(100);
@@ -225,7 +225,7 @@ static void slab_excess(long *pid, long *task)
 static void slabs_settled(struct outcome *o, long pid0, long task0,
 			  const char *what)
 {
-	long long end = now_ms() + SETTLE_MS;
+	long long end = now_ms() + scaled_ms(SETTLE_MS);
 	long pid1, task1;
 
 	/* Wait for all of it, not just the slack, to report the rest. */
@@ -361,7 +361,7 @@ void case_unload_storm(struct outcome *o)
 		err = module_load(load_params[n % ARRAY_SIZE(load_params)]);
 		if (!err) {
 			/* Unload at a different point of the storm each time. */
-			sleep_ms(40 + 37 * n % 200);
+			sleep_ms(scaled_ms(40 + 37 * n % 200));
 			err = module_unload();
 		}
 		sleep_ms(20);
@@ -594,7 +594,7 @@ static bool writers_round(struct outcome *o, int n, struct writers *w,
 		if (v == WR_VICTIMS)
 			return failf(o, "round %d: killed %d, %s", n, order[k],
 				     order[k] == big ? "big" : "not a victim");
-		if (!wait_killed(order[k], 5000))
+		if (!wait_killed(order[k], scaled_ms(5000)))
 			return failf(o, "round %d: victim %d not gone", n,
 				     order[k]);
 		w->victims[v] = spawn_small("victim");
