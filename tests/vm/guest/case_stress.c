@@ -86,35 +86,63 @@ static int sleeper(void *arg)
 }
 
 /*
- * The writers allocate in the kernel too, and the kernel may OOM again
- * before the first victim's pages are back, so one trigger can cause
- * more than one kill: queue three victims and require the kills, as the
- * kernel log lists them, to take the victims in queue order, and big to
- * live.  The log, not the victims' state, says who was killed: a
- * follow-up victim may still be exiting when we look.
+ * One global OOM among writers that allocate in the kernel too, so the
+ * kernel may OOM again before the first victim's pages are back: the
+ * kills the kernel log lists after it, in order, into @order; how many,
+ * or 0 with @o failed.  The log, not the victims' state, says who was
+ * killed: a follow-up victim may still be exiting when we look.  The
+ * first one killed is reaped; the log and oom_kill in /proc/vmstat must
+ * agree.
+ */
+static size_t stress_oom(struct outcome *o, const char *what, int n,
+			 pid_t *order, size_t max)
+{
+	long long before = vmstat_oom_kill(), kills, end;
+	char mark[OOM_MARK_SIZE];
+	struct trigger_result r;
+	size_t killed = 0;
+
+	oom_mark(mark, sizeof(mark));
+	r = run_trigger(NULL, mem_total_mib());
+	if (!r.ok || !r.oom) {
+		failf(o, "%s %d: the trigger caused no OOM", what, n);
+		return 0;
+	}
+	/* oom_kill counts a kill just before the log names its victim. */
+	for (end = now_ms() + scaled_ms(5000); !killed && now_ms() < end;
+	     sleep_ms(20))
+		killed = kernel_kills(mark, order, max);
+	if (!killed || !wait_killed(order[0], scaled_ms(5000))) {
+		failf(o, "%s %d: no kill in the log, or %d not gone", what, n,
+		      killed ? order[0] : 0);
+		return 0;
+	}
+	/* The trigger is gone; a kill in flight still reaches the log. */
+	sleep_ms(200);
+	kills = vmstat_oom_kill() - before;
+	killed = kernel_kills(mark, order, max);
+	if (kills != (long long)killed) {
+		failf(o, "%s %d: %lld OOM kills, %zu in the log", what, n,
+		      kills, killed);
+		return 0;
+	}
+	return killed;
+}
+
+/*
+ * Queue three victims and require the kills to take them in queue
+ * order, and big to live.
  */
 static bool steered_oom(struct outcome *o, int n, const pid_t *victims,
 			pid_t big, unsigned int *follow_ups)
 {
-	long long before = vmstat_oom_kill(), kills;
 	pid_t order[VICTIMS + 1];
-	char mark[OOM_MARK_SIZE];
-	struct trigger_result r;
-	size_t killed;
+	size_t killed = stress_oom(o, "cycle", n, order, ARRAY_SIZE(order));
 
-	oom_mark(mark, sizeof(mark));
-	r = run_trigger(NULL, mem_total_mib());
-	if (!r.ok || !r.oom)
-		return failf(o, "cycle %d: the trigger caused no OOM", n);
-	if (!wait_killed(victims[0], scaled_ms(5000)))
-		return failf(o, "cycle %d: the first queued was not killed", n);
-	/* The trigger is gone; a kill in flight still reaches the log. */
-	sleep_ms(100);
-	kills = vmstat_oom_kill() - before;
-	killed = kernel_kills(mark, order, ARRAY_SIZE(order));
-	if (kills != (long long)killed || killed > VICTIMS)
-		return failf(o, "cycle %d: %lld OOM kills, %zu in the log", n,
-			     kills, killed);
+	if (!killed)
+		return false;
+	if (killed > VICTIMS)
+		return failf(o, "cycle %d: %zu OOM kills", n, killed);
 	for (size_t i = 0; i < killed; i++)
 		if (order[i] != victims[i])
 			return failf(o, "cycle %d: kill %zu took %d, not %d", n,
@@ -466,20 +494,31 @@ static void tally(struct writer *wr, int err, bool malformed)
 	}
 }
 
+/*
+ * The netlink door's socket in *@fd and its family: 0 for procfs, -errno
+ * (counted) if the door cannot be opened.
+ */
+static int door_open(struct writer *wr, int *fd)
+{
+	int family = 0;
+
+	if (wr->door == DOOR_NETLINK) {
+		*fd = genl_open();
+		family = *fd < 0 ? *fd : genl_oomq_family(*fd);
+		if (family < 0)
+			tally(wr, family, false);
+	}
+	return family;
+}
+
 static void *writer_run(void *arg)
 {
 	struct writer *wr = arg;
 	__u32 pids[WR_PIDS_MAX];
-	int fd = -1, family = -1;
+	int fd = -1, family = door_open(wr, &fd);
 
-	if (wr->door == DOOR_NETLINK) {
-		fd = genl_open();
-		family = fd < 0 ? fd : genl_oomq_family(fd);
-		if (family < 0) {
-			tally(wr, family, false);
-			return NULL;
-		}
-	}
+	if (family < 0)
+		return NULL;
 	for (unsigned int turn = 0;; turn++) {
 		bool malformed = turn % 8 == 7;
 		size_t n = writer_queue(wr, turn, pids);
@@ -503,17 +542,11 @@ static void *writer_run(void *arg)
 static void *reader_run(void *arg)
 {
 	struct writer *wr = arg;
-	int fd = -1, family = -1;
+	int fd = -1, family = door_open(wr, &fd);
 	char buf[4096];
 
-	if (wr->door == DOOR_NETLINK) {
-		fd = genl_open();
-		family = fd < 0 ? fd : genl_oomq_family(fd);
-		if (family < 0) {
-			tally(wr, family, false);
-			return NULL;
-		}
-	}
+	if (family < 0)
+		return NULL;
 	for (;;) {
 		ssize_t err;
 
@@ -569,23 +602,11 @@ static int writers_main(void *arg)
 static bool writers_round(struct outcome *o, int n, struct writers *w,
 			  pid_t big, unsigned int *kills_total)
 {
-	long long before = vmstat_oom_kill(), kills;
 	pid_t order[WR_VICTIMS];
-	char mark[OOM_MARK_SIZE];
-	struct trigger_result r;
-	size_t killed;
+	size_t killed = stress_oom(o, "round", n, order, ARRAY_SIZE(order));
 
-	oom_mark(mark, sizeof(mark));
-	r = run_trigger(NULL, mem_total_mib());
-	if (!r.ok || !r.oom)
-		return failf(o, "round %d: the trigger caused no OOM", n);
-	/* A follow-up kill in flight still reaches the log. */
-	sleep_ms(200);
-	kills = vmstat_oom_kill() - before;
-	killed = kernel_kills(mark, order, ARRAY_SIZE(order));
-	if (!killed || kills != (long long)killed)
-		return failf(o, "round %d: %lld OOM kills, %zu in the log", n,
-			     kills, killed);
+	if (!killed)
+		return false;
 	for (size_t k = 0; k < killed; k++) {
 		int v = 0;
 
@@ -594,7 +615,8 @@ static bool writers_round(struct outcome *o, int n, struct writers *w,
 		if (v == WR_VICTIMS)
 			return failf(o, "round %d: killed %d, %s", n, order[k],
 				     order[k] == big ? "big" : "not a victim");
-		if (!wait_killed(order[k], scaled_ms(5000)))
+		/* stress_oom() reaped the first. */
+		if (k && !wait_killed(order[k], scaled_ms(5000)))
 			return failf(o, "round %d: victim %d not gone", n,
 				     order[k]);
 		w->victims[v] = spawn_small("victim");
