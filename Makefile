@@ -4,7 +4,7 @@
 #   make module KVER=... build oomq.ko against /lib/modules/KVER/build
 #   make demo            one real OOM without oomq and one with it, in QEMU
 #   make check           host checks, the packages, then the VM bench on
-#                        Debian's kernels
+#                        Debian's kernels (tests/vm/kernels.sh list)
 #   make check-debug     the VM bench on a KASAN/lockdep build of 6.12
 #                        (built once into build/debugk; not in make check)
 #   make bench           oomqd's ranking pass against earlyoom, on the host
@@ -18,7 +18,7 @@
 #                        oomqd and oomqctl for arm64 in build/aarch64-linux-gnu;
 #                        agent-static, check-cross: see scripts/cross.mk
 #   make check-package   the .debs built, linted, installed (dkms builds the
-#                        module for 6.1 and 6.12) and purged; install round trip
+#                        module for 5.10 to 7.x) and purged; install round trip
 
 VERSION := 0.1.0
 

@@ -4,8 +4,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/oomq.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -39,10 +41,13 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->queue_len = 0;
 	a->truncated = 0;
 	a->use_cache = false;
+	a->stream_passes = 0;
+	a->streamed = false;
 	a->listen = false;
 	a->events_paused = false;
 	a->events.sk = NULL;
 	a->events_err = 0;
+	a->root = proc_root;
 	a->real_proc = !strcmp(proc_root, "/proc");
 	a->cap = cap;
 	/* The bounded paths keep up to a queue and build one more. */
@@ -159,6 +164,8 @@ int agent_listen(struct agent *a)
 
 void agent_policy_changed(struct agent *a)
 {
+	/* Other groups, other ties: measure again. */
+	a->stream_passes = 0;
 	mcache_clear(&a->cache);
 	events_update(a);
 }
@@ -234,7 +241,7 @@ static bool dump_keeps_all(const struct agent *a)
 static int dump_one(const struct oomq_task *t, void *ctx)
 {
 	struct agent *a = ctx;
-	struct sample_text text = { "", "", "" };
+	struct sample_text text;
 	struct sample *s;
 
 	if (!dump_keeps_all(a)) {
@@ -247,6 +254,7 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	}
 	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
+	text.cmdline[0] = text.exe[0] = text.cgroup[0] = '\0';
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);
@@ -262,7 +270,6 @@ static int rank_dump(struct agent *a)
 
 	a->n = a->nprocs = 0;
 	a->truncated = 0;
-	a->sampler.skipped = a->sampler.malformed = 0;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, a->policy.port);
 	cache_begin(a);
@@ -381,13 +388,18 @@ out:
 	return 0;
 }
 
-/* The order the queue takes: higher group, higher key, lower pid. */
+/*
+ * The order candidates are taken in: higher group, higher bound, lower
+ * pid.  The bound is the most points the process can have (its
+ * oom_score's badness_max_points(), plus the rule's adjust): every
+ * score the full sample can show lies at or below it.
+ */
 static bool cand_before(const struct agent_cand *x, const struct agent_cand *y)
 {
 	if (x->priority != y->priority)
 		return x->priority > y->priority;
-	if (x->key != y->key)
-		return x->key > y->key;
+	if (x->bound != y->bound)
+		return x->bound > y->bound;
 	return x->pid < y->pid;
 }
 
@@ -414,6 +426,44 @@ size_t agent_cand_room(const struct agent *a)
 	return room < a->cand_max ? room : a->cand_max;
 }
 
+/*
+ * Can candidate @c still go before @w, the last of the queue so far
+ * (NULL: the queue is not full)?  Not once its group is lower, or its
+ * bound below @w's score: equal, it may tie and win on RSS.
+ */
+static bool may_beat(const struct agent_cand *c, const struct sample *w)
+{
+	if (!w)
+		return true;
+	if (c->priority != w->priority)
+		return c->priority > w->priority;
+	return c->bound >= w->score;
+}
+
+/*
+ * The full sample of candidate @c (stat, status, oom_score_adj), scored
+ * and offered to the queue so far; a process already in it (taken in
+ * the first round, its oom_score changed since) is not taken twice.
+ */
+static void sample_cand(struct agent *a, const struct agent_cand *c)
+{
+	struct sample *s = rank_best_slot(&a->best);
+	int ret;
+
+	if (a->again && rank_best_has(&a->best, c->pid))
+		return;
+	a->nsampled++;
+	ret = proc_sample_one(&a->sampler, c->pid, 0, s, NULL);
+	if (ret) {
+		count_failure(&a->sampler, ret);
+		return;
+	}
+	s->rule = c->rule;
+	s->adjust = c->adjust;
+	s->priority = c->priority;
+	rank_best_offer(&a->best);
+}
+
 /* proc_pid_fn: the first stage for one process. */
 static int first_stage(pid_t pid, void *ctx)
 {
@@ -421,6 +471,7 @@ static int first_stage(pid_t pid, void *ctx)
 	struct proc_sampler *ps = &a->sampler;
 	struct agent_cand c;
 	unsigned long score;
+	long bound;
 	int ret;
 
 	/* Never queued, whatever it scores: save its reads. */
@@ -440,62 +491,65 @@ static int first_stage(pid_t pid, void *ctx)
 			count_failure(ps, ret);
 		return 0;
 	}
-	if (!a->again)
+	if (!a->again) {
 		a->nprocs++;
+		a->nzero += !score;
+	}
 	if (!c.priority) /* protected, or priority 0: never queued */
 		return 0;
-	c.key = rank_modern_key(score, c.adjust);
-	/* Again: only those after the ones the second stage took. */
-	if (a->again && !cand_before(&a->last, &c))
+	/* Most processes share a few oom_scores: one search each. */
+	if (score != a->bound_score) {
+		a->bound_score = score;
+		a->bound_points = badness_max_points(
+			score, sample_sys_totalpages(&a->sys));
+	}
+	bound = a->bound_points;
+	c.bound = (int64_t)bound +
+		  (int64_t)c.adjust *
+			  (int64_t)(sample_sys_totalpages(&a->sys) / 1000);
+	if (a->again) {
+		/*
+		 * Only those the first walk left out, after the last kept
+		 * in candidate order, that may still go in.
+		 */
+		if (cand_before(&a->last, &c) &&
+		    may_beat(&c, rank_best_worst(&a->best)))
+			sample_cand(a, &c);
 		return 0;
+	}
+	/*
+	 * Full: @c now holds the one left out, the new one or the old
+	 * last.  It stays out unless the kept ones run out (rank_lazy()),
+	 * even when it ties with the last kept: the queue's cut may well
+	 * lie above both.
+	 */
 	if (heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
-		       cand_last_above, NULL))
+		       cand_last_above, NULL) &&
+	    (!a->dropped || cand_before(&c, &a->drop_best))) {
+		a->drop_best = c;
 		a->dropped = true;
+	}
 	return 0;
-}
-
-/* Taken in an earlier round, when a process's score fell meanwhile. */
-static bool taken(const struct agent *a, pid_t pid)
-{
-	for (size_t i = 0; i < a->n; i++)
-		if (a->tab[i].pid == pid)
-			return true;
-	return false;
 }
 
 /*
  * The second stage: full samples of the kept candidates, best first,
- * until @want are queueable; only those stay in the table.
+ * until none left may go before the last of the queue.  Returns whether
+ * that is where it stopped (false: the kept ones ran out first).
  */
-static void second_stage(struct agent *a, size_t want)
+static bool second_stage(struct agent *a)
 {
-	struct proc_sampler *ps = &a->sampler;
 	size_t k = a->ncand;
 
 	heap_make(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
-	while (k && a->n < want) {
-		struct sample *s = &a->tab[a->n];
-		struct agent_cand c;
-		int ret;
-
+	while (k) {
+		if (!may_beat(&a->cand[0], rank_best_worst(&a->best)))
+			return true;
 		heap_pop(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
-		c = a->cand[--k];
-		a->last = c;
-		if (a->again && taken(a, c.pid))
-			continue;
-		ret = proc_sample_one(ps, c.pid, 0, s, NULL);
-		if (ret) {
-			count_failure(ps, ret);
-			continue;
-		}
-		s->rule = c.rule;
-		s->adjust = c.adjust;
-		s->priority = c.priority;
-		/* rank_excluded() reads the badness: -1000, unkillable. */
-		s->badness = badness_modern(s, &a->sys);
-		if (!rank_excluded(s))
-			a->n++;
+		a->last = a->cand[--k];
+		sample_cand(a, &a->last);
 	}
+	return false;
 }
 
 /*
@@ -511,46 +565,176 @@ static void events_begin(struct agent *a)
 	verdicts_begin(&a->verdicts);
 }
 
-/*
- * Lazily: the first stage for everyone, keeping the best few, then full
- * samples of those best first until queue_length are queueable.  The
- * heap costs O(log room) for a candidate that gets in and one
- * comparison for one that does not; only the few popped are ever put in
- * order.  When the kept ones run out first and some were left out, the
- * first stage runs again for those after the last one taken (a strict
- * order: pids differ), as often as that takes; the match cache (if any)
- * spans all the rounds.
- */
-static int rank_lazy(struct agent *a)
+/* One walk of /proc through @fn, with the process events. */
+static int walk(struct agent *a, proc_pid_fn fn)
 {
-	struct proc_sampler *ps = &a->sampler;
-	size_t want = a->policy.queue_length, room = agent_cand_room(a);
-	size_t rounds = 0;
 	int ret;
 
+	events_begin(a);
+	ret = proc_for_each_pid(&a->sampler, fn, a);
+	if (a->events.sk)
+		verdicts_end(&a->verdicts, !ret);
+	return ret;
+}
+
+/* A pass of the modern port from /proc: the best queue_length, empty. */
+static void proc_pass_begin(struct agent *a, bool stream)
+{
 	a->nprocs = a->n = 0;
 	a->truncated = 0;
-	a->again = false;
-	a->cand_room = room;
-	ps->skipped = ps->malformed = 0;
+	a->streamed = stream;
+	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
+			&a->sys, BADNESS_MODERN);
 	if (a->events_paused) /* the dump served until now */
 		events_update(a);
 	cache_begin(a);
-	do {
-		a->ncand = 0;
-		a->dropped = false;
-		events_begin(a);
-		ret = proc_for_each_pid(ps, first_stage, a);
-		if (a->events.sk)
-			verdicts_end(&a->verdicts, !ret);
-		if (ret)
-			break;
-		second_stage(a, want);
-		a->again = true;
-		/* Bounded even if processes keep coming in behind. */
-	} while (a->n < want && a->dropped && ++rounds * room < a->nprocs);
-	a->again = false;
+}
+
+static void proc_pass_end(struct agent *a)
+{
 	cache_end(a);
+	a->n = rank_best_end(&a->best);
+}
+
+/*
+ * Which walk the next passes from /proc take.  The lazy one reads
+ * oom_score of every process (about a quarter of what a full sample
+ * costs: stat, status and oom_score_adj), once or, when the kept
+ * candidates ran out, twice, and the full sample of those that may
+ * reach the queue.  Where most processes tie at the cut, as every small
+ * one does on a large machine, it samples most of them anyway, and the
+ * oom_score reads are waste: sampling every process at once
+ * (rank_stream()) costs less once
+ *
+ *	4 * (with_mm - sampled) < walks * with_mm + (walks - 1) * zero
+ *
+ * in oom_score reads, where a kernel thread (most of those showing 0)
+ * costs the streamed walk about one read too.  Both walks give the same
+ * queue.  The next AGENT_STREAM_PASSES passes then stream, and a lazy
+ * one measures again.
+ */
+static void choose_walk(struct agent *a, unsigned int walks)
+{
+	size_t with_mm = a->nprocs - a->nzero;
+	size_t unsampled = with_mm > a->nsampled ? with_mm - a->nsampled : 0;
+
+	if (with_mm && 4 * unsampled < walks * with_mm + (walks - 1) * a->nzero)
+		a->stream_passes = AGENT_STREAM_PASSES;
+}
+
+/*
+ * Lazily: the first stage for everyone, keeping the best few by their
+ * bound, then full samples of those best first, into the best
+ * queue_length by their exact points (struct rank_best), until no
+ * candidate left may beat the last of those.  The heap costs O(log
+ * room) for a candidate that gets in and one comparison for one that
+ * does not; only the few popped are ever put in order.
+ *
+ * Many processes may share the bound at the cut: every small one does
+ * on a large machine, where one oom_score step is many MiB.  Should the
+ * kept ones run out while one left out may still go in (more ties at
+ * the cut than room, a group of never-queueable ones at the top, a
+ * rule's adjust), a second walk samples, as it meets them, those left
+ * out that may, so a tie is ranked by exact points, never by pid.
+ * Memory stays bounded by the queue; the match cache (if any) spans
+ * both walks.
+ */
+static int rank_lazy(struct agent *a)
+{
+	unsigned int walks = 1;
+	int ret;
+
+	proc_pass_begin(a, false);
+	a->nsampled = a->nzero = 0;
+	a->again = false;
+	a->cand_room = agent_cand_room(a);
+	a->ncand = 0;
+	a->dropped = false;
+	a->bound_score = ULONG_MAX;
+	ret = walk(a, first_stage);
+	if (!ret && !second_stage(a) && a->dropped &&
+	    may_beat(&a->drop_best, rank_best_worst(&a->best))) {
+		a->again = true;
+		ret = walk(a, first_stage);
+		a->again = false;
+		walks++;
+	}
+	proc_pass_end(a);
+	if (!ret)
+		choose_walk(a, walks);
+	return ret;
+}
+
+/*
+ * The rules' verdict on the fully sampled @s, from what the lazy pass's
+ * first stage reads (comm, and uid only when a rule names it), so that
+ * the match cache's key is the same in both walks.
+ */
+static int classify_as_first_stage(struct agent *a, const struct sample *s,
+				   const struct sample_text *text)
+{
+	struct sample k = { .pid = s->pid, .rule = SAMPLE_NO_RULE };
+
+	memcpy(k.comm, s->comm, sizeof(k.comm));
+	if (a->need & PROC_NEED_UID) {
+		k.uid = s->uid;
+		k.euid = s->euid;
+	}
+	classify(&k, text, a);
+	return k.rule;
+}
+
+/*
+ * proc_pid_fn: the full sample of one process (stat, status,
+ * oom_score_adj and the rules' strings), scored at once and offered to
+ * the best queue_length, as rank_dump() does with the module's dump.
+ * With the events, the rules' remembered verdict stands.
+ */
+static int stream_one(pid_t pid, void *ctx)
+{
+	struct agent *a = ctx;
+	struct sample *s = rank_best_slot(&a->best);
+	struct sample_text text; /* 12 KiB, touched only for the rules */
+	int rule = SAMPLE_NO_RULE, ret;
+
+	if (pid == a->sampler.self)
+		return 0;
+	if (a->policy.nrules)
+		rule = a->events.sk ? verdicts_get(&a->verdicts, pid) :
+				      VERDICT_UNKNOWN;
+	ret = proc_sample_one(&a->sampler, pid, a->need, s,
+			      rule == VERDICT_UNKNOWN ? &text : NULL);
+	if (ret) {
+		events_unread(a, ret);
+		count_failure(&a->sampler, ret);
+		return 0;
+	}
+	a->nprocs++;
+	if (rule == VERDICT_UNKNOWN) {
+		/* The full sample reads no strings of a kernel thread. */
+		if ((s->flags & SAMPLE_KTHREAD) && (a->need & PROC_NEED_TEXT))
+			proc_read_text(&a->sampler, pid, a->need, &text);
+		rule = classify_as_first_stage(a, s, &text);
+		if (a->events.sk)
+			verdicts_put(&a->verdicts, pid, rule);
+	}
+	policy_apply(&a->policy, rule, s);
+	rank_best_offer(&a->best);
+	return 0;
+}
+
+/*
+ * Every process fully sampled, no oom_score read, into the best
+ * queue_length: the lazy pass's queue (choose_walk()), at the cost of a
+ * full sample of everyone, in memory bounded by the queue.
+ */
+static int rank_stream(struct agent *a)
+{
+	int ret;
+
+	proc_pass_begin(a, true);
+	ret = walk(a, stream_one);
+	proc_pass_end(a);
 	return ret;
 }
 
@@ -558,6 +742,7 @@ int agent_rank(struct agent *a)
 {
 	int ret;
 
+	proc_sampler_reset(&a->sampler);
 	ret = proc_sample_sys(&a->sampler, &a->sys);
 	if (ret)
 		return ret;
@@ -579,8 +764,12 @@ int agent_rank(struct agent *a)
 		ret = a->dump_err ? a->dump_err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = rank_full(a);
-	else
+	else if (a->stream_passes) {
+		a->stream_passes--;
+		ret = rank_stream(a);
+	} else {
 		ret = rank_lazy(a);
+	}
 	/* The second stage and the dump's strings read files of their own. */
 	proc_sampler_flush(&a->sampler);
 	if (ret)
@@ -623,6 +812,19 @@ size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
 	return n;
 }
 
+const char *agent_strerror(const struct agent *a, int err, char *buf,
+			   size_t size)
+{
+	const struct proc_sampler *ps = &a->sampler;
+
+	if (ps->fail_err && (!err || err == ps->fail_err))
+		snprintf(buf, size, "%s/%s: %s", a->root, ps->fail_path,
+			 strerror(-ps->fail_err));
+	else
+		snprintf(buf, size, "%s", strerror(-err));
+	return buf;
+}
+
 const char *agent_source_used(const struct agent *a)
 {
 	return a->used_dump ? "netlink task dump" : "/proc";
@@ -662,11 +864,4 @@ int agent_write_queue(struct agent *a)
 		ret = -EIO;
 	close(fd);
 	return ret;
-}
-
-int agent_pass(struct agent *a)
-{
-	int ret = agent_rank(a);
-
-	return ret ? ret : agent_write_queue(a);
 }

@@ -4,40 +4,54 @@
  *
  * This is the seam between "whom to pick" and "when to act": whatever
  * decides that it is time (a timer in main.c today; the PSI/pressure
- * watcher, a kill event from netlink) calls agent_pass().  A pass reads
- * /proc, ranks, and replaces the kernel's queue with one write(); it
- * allocates nothing and does bounded work (one read per /proc file it
- * needs, per process).  Its memory is bounded by the queue's length,
- * not by the number of processes, on the paths the daemon takes by
- * default (the modern port; the rss port from the module's dump); the
- * classic port, the rss port from /proc and --list keep a table of up
- * to a.cap processes.  The policy's regexes run only for processes the
- * match cache has not seen (mcache.h), since glibc's regexec()
- * allocates; rules that are only lists of names need no cache.
- *
+ * watcher, a kill event from netlink) calls agent_rank() and then
+ * agent_write_queue().  A pass reads /proc, ranks, and replaces the kernel's
+ * queue with one write(); it allocates nothing and does bounded work (one
+ * read per /proc file it needs, per process).  Its memory is bounded by the
+ * queue's length, not by the number of processes, on the paths the daemon
+ * takes by default (the modern port; the rss port from the module's dump);
+ * the classic port, the rss port from /proc and --list keep a table of up to
+ * a.cap processes.  The policy's regexes run only for processes the match
+ * cache has not seen (mcache.h), since glibc's regexec() allocates; rules
+ * that are only lists of names need no cache. *
  * The modern port's pass is lazy, as earlyoom's victim search is:
  * reading /proc is nearly all of a pass's cost (about 6-12 us per file
  * per process), so
  *
- *   1. every process: /proc/<pid>/oom_score, which is the sort key
- *      itself (rank_modern_key()), plus only the files the rules match
- *      (comm; cmdline, exe, cgroup, status for uid only when a rule
- *      names them; comm and status, when the daemon listens to process
- *      events, only of new and changed processes: verdicts.h).  One
- *      compact struct agent_cand each, kept only while it is among the
- *      best few (agent_cand_room()) in a bounded heap;
+ *   1. every process: /proc/<pid>/oom_score, the kernel's points
+ *      scaled to 0-1000 (badness_max_points() turns it into the most
+ *      points the process can have: its bound), plus only the files the
+ *      rules match (comm; cmdline, exe, cgroup, status for uid only when
+ *      a rule names them; comm and status, when the daemon listens to
+ *      process events, only of new and changed processes: verdicts.h).
+ *      One compact struct agent_cand each, kept only while it is among
+ *      the best few by bound (agent_cand_room()) in a bounded heap;
  *   2. best first: the full sample (stat, status, oom_score_adj) of
- *      those candidates until queue_length of them are queueable, the
- *      rest falling out as kernel threads, zombies, -1000 or vanished.
- *      Should the kept ones run out first while some were left out, the
- *      first stage runs again for those after the last one taken.
+ *      those candidates, ranked by their exact points into the best
+ *      queue_length (kernel threads, zombies, -1000 and the vanished
+ *      falling out), until no candidate's bound reaches the last of
+ *      those.  One oom_score step is 0.15 % of RAM and swap, so many
+ *      processes share a bound: if the kept ones run out while one the
+ *      first stage left out may still go in, a second walk samples
+ *      those left out that may (agent.c, rank_lazy()).
  *
- * The queue is the one the full sample of every process gives (tested
- * on tests/fixtures/proc), because the sort key is the same number read
- * from the kernel instead of recomputed from stat and status.  The
- * classic and rss ports need stat, status and oom_score_adj of everyone
- * (total_vm, children, cpu time, capabilities, oomkilladj) and
- * `oomqd --list` shows every process, so they sample everything.
+ * The queue is the one the full sample of every process gives (tested on
+ * tests/fixtures/proc and proc-ties): ranked by the kernel's own
+ * unquantised points, ties by RSS.  What that costs is a full sample of
+ * every process that ties at the cut: on a machine where most processes
+ * are small and show the same oom_score, nearly all of them.  Nothing
+ * cheaper ranks those exactly: the page tables are only in status, the
+ * RSS oom_badness() adds only in stat (newer kernels, 6.18 here, show
+ * the exact sum of the per-CPU counters in statm and status, and add the
+ * cheaper approximation that stat shows), and no file bounds them from
+ * above but oom_score, the same for all of them.  A lazy pass that finds
+ * most processes so makes the next AGENT_STREAM_PASSES passes skip the
+ * oom_score reads and sample every process at once (agent.c,
+ * rank_stream(): three files each, about four times a pass that reads
+ * oom_score alone), into the same bounded queue.  The classic and rss
+ * ports need stat, status and oom_score_adj of everyone (total_vm,
+ * children, cpu time, capabilities, oomkilladj) and `oomqd --list` shows
+ * every process, so they sample everything.
  *
  * With the oomq module loaded a pass reads its task snapshot instead
  * (OOMQ_CMD_GET_TASKS, lib/oomq_tasks.h): every field of every process
@@ -76,7 +90,7 @@
  * oom_score cannot tell: kernel threads, init, zombies, -1000 and
  * processes in vfork() all read 0 and sort last in their group, so
  * only a rule that lifts them puts them near the top.  Four times the
- * queue leaves room for many of those; the floor of 256 (4 KiB) keeps a
+ * queue leaves room for many of those; the floor of 256 (6 KiB) keeps a
  * small machine (a VM with a couple of hundred kernel threads and fewer
  * user processes than the queue) from dropping any, since a queue that
  * runs out of kept candidates after some were dropped costs a second
@@ -101,12 +115,18 @@ enum agent_source {
 	AGENT_SOURCE_DUMP, /* the module's dump only; a pass fails without */
 };
 
+/*
+ * Passes from /proc that sample every process after a lazy one found
+ * most of them tying at the cut (agent.c, choose_walk()).
+ */
+#define AGENT_STREAM_PASSES 16
+
 /* Passes on /proc after a failed dump before AUTO tries it again. */
 #define AGENT_DUMP_RETRY_PASSES 16
 
-/* One process after the lazy pass's first stage: 16 bytes. */
+/* One process after the lazy pass's first stage: 24 bytes. */
 struct agent_cand {
-	int32_t key; /* rank_modern_key() of its oom_score */
+	int64_t bound; /* the most points it can have, pages (agent.c) */
 	pid_t pid;
 	uint16_t priority; /* priority group, never 0 here */
 	int16_t rule; /* what policy_classify() set */
@@ -115,6 +135,7 @@ struct agent_cand {
 
 struct agent {
 	struct policy policy;
+	const char *root; /* the /proc root agent_init() was given */
 	struct proc_sampler sampler;
 	struct sample_sys sys;
 	struct mcache cache; /* rule matches of the last pass */
@@ -138,14 +159,21 @@ struct agent {
 	size_t ncand; /* lazy: candidates the first stage kept */
 	size_t cand_room; /* lazy: at most that many, agent_cand_room() */
 	struct agent_cand last; /* lazy: the last one the second stage took */
-	bool dropped; /* lazy: the first stage left some out */
-	bool again; /* lazy: the first stage runs again, after last */
+	unsigned long bound_score; /* lazy: the oom_score bound_points is of */
+	long bound_points; /* its badness_max_points() */
+	struct agent_cand drop_best; /* lazy: the best of those */
+	size_t nsampled; /* lazy: full samples taken */
+	size_t nzero; /* lazy: processes showing oom_score 0 */
+	unsigned int stream_passes; /* /proc passes left to stream */
+	bool streamed; /* the last pass from /proc sampled everyone */
+	bool dropped; /* lazy: the first stage left some out, unsampled */
+	bool again; /* lazy: the second walk, for those after last */
 	bool use_cache; /* the policy has regex rules, per pass */
 	bool listen; /* agent_listen() was called */
 	bool events_paused; /* closed while the dump served */
 	bool real_proc; /* the root is /proc, not a fixture */
 	int events_err; /* why agent_listen() is not listening, or 0 */
-	struct rank_best best; /* dump: the best queue_length so far */
+	struct rank_best best; /* dump, lazy: the best queue_length so far */
 	unsigned int need; /* PROC_NEED_* of the policy, per pass */
 	int full; /* sample every process fully (--list), never lazily */
 	size_t nranked; /* queueable in the last pass */
@@ -200,11 +228,16 @@ int agent_write_queue(struct agent *a);
 size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
 		      void *arg, const struct sample **out, size_t max);
 
+/*
+ * @err of agent_rank(), or the first failure of a pass with @err 0, as
+ * the log should say it: "/proc/1234/status: File too large" when a
+ * file failed, else strerror().  Into @buf; returns @buf.
+ */
+const char *agent_strerror(const struct agent *a, int err, char *buf,
+			   size_t size);
+
 /* "netlink task dump" or "/proc": what the last pass read. */
 const char *agent_source_used(const struct agent *a);
 int agent_source_parse(const char *name, enum agent_source *source);
-
-/* agent_rank() then agent_write_queue(): the call for every trigger. */
-int agent_pass(struct agent *a);
 
 #endif /* _OOMQD_AGENT_H */

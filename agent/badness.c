@@ -238,6 +238,32 @@ unsigned long badness_oom_score(long badness, uint64_t totalpages)
 			       3);
 }
 
+/*
+ * The most oom_badness() points a process showing @oom_score can have:
+ * badness_oom_score() is monotonic in the points (two truncating
+ * divisions of an increasing line), so the largest points it maps to
+ * @oom_score or less, searched between -totalpages (oom_score 0; the
+ * kernel's points never go below it, since oom_score_adj -1000 is
+ * unkillable) and 3 x totalpages (past 2000).
+ */
+long badness_max_points(unsigned long oom_score, uint64_t totalpages)
+{
+	long lo = -(long)totalpages, hi = 3 * (long)totalpages;
+
+	if (!totalpages || badness_oom_score(hi, totalpages) <= oom_score)
+		return hi;
+	/* badness_oom_score(lo) <= oom_score < badness_oom_score(hi) */
+	while (hi - lo > 1) {
+		long mid = lo + (hi - lo) / 2;
+
+		if (badness_oom_score(mid, totalpages) <= oom_score)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 long badness_of(enum badness_port port, const struct sample *s,
 		const struct sample_sys *sys)
 {

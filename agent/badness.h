@@ -36,6 +36,8 @@ long badness_of(enum badness_port port, const struct sample *s,
 
 /* /proc/<pid>/oom_score from an oom_badness() result (0 .. 2000). */
 unsigned long badness_oom_score(long badness, uint64_t totalpages);
+/* The most points an oom_score can stand for: badness_oom_score()'s inverse. */
+long badness_max_points(unsigned long oom_score, uint64_t totalpages);
 
 const char *badness_port_name(enum badness_port port);
 /* 0, or -EINVAL for a name that is not classic, rss or modern. */

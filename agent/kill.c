@@ -63,6 +63,52 @@ void kill_reset(struct kill *k)
 	k->phase = KILL_IDLE;
 }
 
+/* Forget stuck victims that are gone at last. */
+static void prune_stuck(struct kill *k)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < k->nstuck; i++) {
+		if (pidfd_exited(k->stuck[i].pidfd))
+			close(k->stuck[i].pidfd);
+		else
+			k->stuck[n++] = k->stuck[i];
+	}
+	k->nstuck = n;
+}
+
+bool kill_stuck(struct kill *k, pid_t pid)
+{
+	prune_stuck(k);
+	for (unsigned int i = 0; i < k->nstuck; i++)
+		if (k->stuck[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* The victim outlived reap_timeout_ms after SIGKILL: keep it aside. */
+static void stuck(struct kill *k)
+{
+	prune_stuck(k);
+	if (k->nstuck == KILL_STUCK_MAX) {
+		close(k->stuck[0].pidfd);
+		memmove(k->stuck, k->stuck + 1,
+			(KILL_STUCK_MAX - 1) * sizeof(*k->stuck));
+		k->nstuck--;
+	}
+	k->stuck[k->nstuck++] = (struct kill_stuck){ k->pid, k->pidfd };
+	k->pidfd = -1;
+	k->phase = KILL_IDLE;
+}
+
+void kill_fini(struct kill *k)
+{
+	kill_reset(k);
+	for (unsigned int i = 0; i < k->nstuck; i++)
+		close(k->stuck[i].pidfd);
+	k->nstuck = 0;
+}
+
 /* A victim is dying: kill_start() would refuse. */
 bool kill_busy(const struct kill *k)
 {
@@ -114,9 +160,10 @@ static int escalate(struct kill *k, uint64_t now_ms)
  * signal counts as reaped.
  *
  * Return: the new phase (KILL_TERMINATING, KILL_KILLING or KILL_REAPED),
- * or -EBUSY while a victim is dying, -ECANCELED when the recheck said no
- * (nothing sent), -ESRCH when @pid does not exist, -ENOSYS without
- * pidfd_open, -EPERM, another -errno.
+ * or -EBUSY while a victim is dying, -EALREADY when @pid is a stuck
+ * victim (kill_stuck()), -ECANCELED when the recheck said no (nothing
+ * sent), -ESRCH when @pid does not exist, -ENOSYS without pidfd_open,
+ * -EPERM, another -errno.
  */
 int kill_start(struct kill *k, pid_t pid, uint64_t now_ms)
 {
@@ -124,10 +171,11 @@ int kill_start(struct kill *k, pid_t pid, uint64_t now_ms)
 
 	if (kill_busy(k))
 		return -EBUSY;
+	if (kill_stuck(k, pid))
+		return -EALREADY;
 	kill_reset(k);
 	k->pid = pid;
 	k->mrelease_err = 0;
-	k->timed_out = false;
 	if (!still_wanted(k))
 		return -ECANCELED;
 	fd = sys_pidfd_open(pid);
@@ -163,9 +211,9 @@ int kill_start(struct kill *k, pid_t pid, uint64_t now_ms)
  *
  * Return: the phase after the step, or -ECANCELED (the recheck said no
  * before SIGKILL: the victim keeps its SIGTERM, the kill is dropped and
- * the phase is IDLE), -ETIMEDOUT once per victim still not gone
- * reap_timeout_ms after SIGKILL (the phase stays KILLING: it is still
- * dying, so no second victim), or another -errno from sending SIGKILL.
+ * the phase is IDLE), -ETIMEDOUT when the victim is still there
+ * reap_timeout_ms after SIGKILL (it is kept as stuck, the phase is IDLE
+ * and the next victim may go), or another -errno from sending SIGKILL.
  */
 int kill_step(struct kill *k, uint64_t now_ms)
 {
@@ -184,8 +232,8 @@ int kill_step(struct kill *k, uint64_t now_ms)
 		}
 		return escalate(k, now_ms);
 	}
-	if (!k->timed_out && now_ms - k->phase_ms >= k->cfg.reap_timeout_ms) {
-		k->timed_out = true;
+	if (now_ms - k->phase_ms >= k->cfg.reap_timeout_ms) {
+		stuck(k);
 		return -ETIMEDOUT;
 	}
 	return KILL_KILLING;
@@ -209,7 +257,7 @@ int kill_wait_ms(const struct kill *k, uint64_t now_ms)
 
 	if (k->phase == KILL_TERMINATING)
 		limit = k->cfg.grace_ms;
-	else if (k->phase == KILL_KILLING && !k->timed_out)
+	else if (k->phase == KILL_KILLING)
 		limit = k->cfg.reap_timeout_ms;
 	else
 		return -1;

@@ -4,12 +4,20 @@
  * pidfd so a recycled PID is never hit.
  *
  *	IDLE --kill_start()--> TERMINATING --grace--> KILLING --exit--> REAPED
- *	                          |  SIGTERM             SIGKILL,
- *	                          |                      process_mrelease()
- *	                          +-------------exit-------------------> REAPED
+ *	                          |  SIGTERM             SIGKILL,  |
+ *	                          |                process_mrelease()
+ *	                          +-------------exit---------------|--> REAPED
+ *	                                                           |
+ *	IDLE <--reap_timeout_ms, -ETIMEDOUT: the victim is "stuck"-+
  *
  * kill_start() refuses (-EBUSY) while a victim is TERMINATING or
  * KILLING: never a second victim while the first is dying (seed 001).
+ * A victim that SIGKILL does not end within reap_timeout_ms (in D state
+ * on a dead NFS server, frozen in a cgroup v1 freezer, held by a tracer)
+ * is not dying in any way that frees memory soon: the kill moves on,
+ * and the victim is kept as stuck (its pidfd held, so a recycled PID is
+ * never taken for it) until it is gone; kill_start() refuses it
+ * (-EALREADY) and kill_stuck() tells the caller to pick the next one.
  * Before SIGTERM and before SIGKILL the recheck callback is asked
  * whether the pressure still calls for the kill; when it says no, the
  * kill stops (-ECANCELED) and nothing more is sent.
@@ -37,7 +45,7 @@ typedef bool (*kill_recheck_fn)(void *arg);
 
 struct kill_config {
 	uint32_t grace_ms; /* SIGTERM to SIGKILL, ms; 0: SIGKILL at once */
-	uint32_t reap_timeout_ms; /* after SIGKILL, ms, before a warning */
+	uint32_t reap_timeout_ms; /* after SIGKILL, ms, before moving on */
 	bool mrelease; /* process_mrelease() after SIGKILL */
 };
 
@@ -45,6 +53,14 @@ struct kill_config {
 	{                                                                   \
 		.grace_ms = 2000, .reap_timeout_ms = 5000, .mrelease = true \
 	}
+
+/* Stuck victims kept at most; a new one pushes the oldest out. */
+#define KILL_STUCK_MAX 8
+
+struct kill_stuck {
+	pid_t pid;
+	int pidfd;
+};
 
 struct kill {
 	enum kill_phase phase;
@@ -55,7 +71,8 @@ struct kill {
 	int pidfd; /* -1 when none */
 	uint64_t phase_ms; /* when the phase began, monotonic ms */
 	int mrelease_err; /* 0, or -errno of process_mrelease() */
-	bool timed_out; /* -ETIMEDOUT reported once for this victim */
+	struct kill_stuck stuck[KILL_STUCK_MAX]; /* oldest first */
+	unsigned int nstuck;
 };
 
 void kill_init(struct kill *k, const struct kill_config *cfg,
@@ -66,6 +83,10 @@ int kill_fd(const struct kill *k);
 int kill_wait_ms(const struct kill *k, uint64_t now_ms);
 bool kill_busy(const struct kill *k);
 void kill_reset(struct kill *k);
+/* Was @pid a victim that SIGKILL did not end, and is it still there? */
+bool kill_stuck(struct kill *k, pid_t pid);
+/* kill_reset(), and the stuck victims forgotten. */
+void kill_fini(struct kill *k);
 const char *kill_phase_name(enum kill_phase phase);
 
 #endif /* _OOMQ_AGENT_KILL_H */

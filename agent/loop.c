@@ -53,16 +53,27 @@ struct loop {
 	char psi_path[PATH_MAX];
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
 	char cg_psi_path[PATH_MAX];
+	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
 	struct nlc nl;
 	bool nl_on; /* nl is open: events are heard */
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
 	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
+	int psi_err, cg_psi_err; /* the last tick's averages' read, or 0 */
 	bool truncated; /* "more than cap processes" logged */
 	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
 	pid_t head; /* the queue head of the last pass, for the log */
 	uint32_t triggers; /* PSI firings since the last sample */
 	uint32_t kills; /* kills seen since the last sample */
 	bool rerank; /* re-rank at the next sample whatever pressure says */
+	/*
+	 * After a kill that could not start (no privilege, nothing to
+	 * kill), none before this, monotonic ms, as earlyoom waits 10 s
+	 * after a failed kill: retrying every tick only repeats it.
+	 */
+	uint64_t kill_retry_ms;
+	/* Messages that could otherwise come back every pass or tick. */
+	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
+	struct log_limit lim_kill, lim_event;
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -85,12 +96,15 @@ static uint64_t mono_ms(void)
 
 /*
  * /proc/meminfo through the sampler's root and buffer (no allocation),
- * PSI averages from the trigger's own descriptor.
+ * PSI averages from the trigger's own descriptor; @psi_err gets the
+ * averages' read errors (system, cgroup), or NULL.
  */
-static int read_sample(struct loop *l, struct pressure_sample *s)
+static int read_sample(struct loop *l, struct pressure_sample *s,
+		       int psi_err[2])
 {
 	struct proc_meminfo mi;
 	struct psi_stats ps;
+	int err[2] = { 0, 0 };
 	size_t len;
 	int ret;
 
@@ -104,19 +118,23 @@ static int read_sample(struct loop *l, struct pressure_sample *s)
 		s->swap_total_kb = mi.swap_total_kb;
 		s->swap_free_kb = mi.swap_free_kb;
 	}
-	if (l->psi.fd >= 0 && !psi_read(&l->psi, &ps)) {
+	err[0] = l->psi.fd >= 0 ? psi_read(&l->psi, &ps) : 0;
+	if (l->psi.fd >= 0 && !err[0]) {
 		s->psi_valid = true;
 		s->psi_some_avg10 = ps.some.avg10;
 		s->psi_full_avg10 = ps.has_full ? ps.full.avg10 : 0;
 	}
 	/* A watched cgroup stalling counts as much as the whole system. */
-	if (l->cg_psi.fd >= 0 && !psi_read(&l->cg_psi, &ps)) {
+	err[1] = l->cg_psi.fd >= 0 ? psi_read(&l->cg_psi, &ps) : 0;
+	if (l->cg_psi.fd >= 0 && !err[1]) {
 		s->psi_valid = true;
 		if (ps.some.avg10 > s->psi_some_avg10)
 			s->psi_some_avg10 = ps.some.avg10;
 		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
 			s->psi_full_avg10 = ps.full.avg10;
 	}
+	if (psi_err)
+		memcpy(psi_err, err, sizeof(err));
 	return ret;
 }
 
@@ -126,7 +144,7 @@ static bool still_critical(void *arg)
 	struct loop *l = arg;
 	struct pressure_sample s;
 
-	read_sample(l, &s);
+	read_sample(l, &s, NULL);
 	return pressure_kill_due_now(&l->pcfg, &s);
 }
 
@@ -236,12 +254,14 @@ static void drain_events(struct loop *l)
 		if (n == 0)
 			return;
 		if (n == -EBADMSG) {
-			logmsg(LOG_WARNING, "malformed oomq event skipped");
+			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+				       "malformed oomq event skipped");
 			continue;
 		}
 		if (n == -ENOBUFS) {
-			logmsg(LOG_WARNING,
-			       "oomq events lost (socket overflow): re-ranking");
+			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+				       "oomq events lost (socket overflow): "
+				       "re-ranking");
 			l->kills++;
 			continue;
 		}
@@ -264,9 +284,10 @@ static void drain_events(struct loop *l)
 			       ev.mode_active);
 			break;
 		case OOMQ_EVENT_LOST:
-			logmsg(LOG_WARNING,
-			       "oomq module dropped %u events: re-ranking",
-			       ev.lost);
+			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+				       "oomq module dropped %u events: "
+				       "re-ranking",
+				       ev.lost);
 			l->kills++;
 			break;
 		default: /* QUEUE_SET is our own write; unknown: newer module */
@@ -297,20 +318,53 @@ static void log_pass_problems(struct loop *l)
 	}
 }
 
-/* Rank, and unless dry, write /proc/oom: the one call for every cause. */
+/* Processes that did not read this pass: logged, never silently. */
+static void log_skipped(struct loop *l, uint64_t now)
+{
+	struct agent *a = l->a;
+	char why[160];
+
+	if (a->sampler.malformed)
+		logmsg_limited(&l->lim_skipped, now, LOG_WARNING,
+			       "%u processes not ranked, unreadable: %s",
+			       a->sampler.malformed,
+			       agent_strerror(a, 0, why, sizeof(why)));
+	else if (a->sampler.fail_err)
+		logmsg_limited(&l->lim_skipped, now, LOG_WARNING,
+			       "rules could not read %s",
+			       agent_strerror(a, 0, why, sizeof(why)));
+}
+
+/*
+ * Rank, and unless dry, write /proc/oom: the one call for every cause.
+ * Returns the ranking's error: a failed write still leaves a ranking
+ * to kill or pause by.  Only the write's -ENOENT means the module is
+ * away; a /proc file the ranking needs that is missing is a failure.
+ */
 static int pass(struct loop *l)
 {
 	struct agent *a = l->a;
-	int ret;
+	uint64_t now = mono_ms();
+	char why[160];
+	int ret, wret = 0;
 
-	ret = l->o->dry_run ? agent_rank(a) : agent_pass(a);
-	l->pass_ms = mono_ms();
+	ret = agent_rank(a);
+	if (!ret && !l->o->dry_run)
+		wret = agent_write_queue(a);
+	l->pass_ms = now;
 	log_pass_problems(l);
-	if (ret == -ENOENT && !l->o->dry_run) {
-		module_gone(l);
-	} else if (ret) {
-		logmsg(LOG_ERR, "ranking pass failed: %s", strerror(-ret));
+	log_skipped(l, now);
+	if (ret) {
+		logmsg_limited(&l->lim_rank, now, LOG_ERR,
+			       "ranking pass failed: %s",
+			       agent_strerror(a, ret, why, sizeof(why)));
 		return ret;
+	}
+	if (wret == -ENOENT) {
+		module_gone(l);
+	} else if (wret) {
+		logmsg_limited(&l->lim_write, now, LOG_ERR, "%s/oom: %s",
+			       l->o->proc_root, strerror(-wret));
 	} else if (l->no_module && !l->o->dry_run) {
 		logmsg(LOG_NOTICE, "oomq module found: queue written");
 		l->no_module = false;
@@ -319,14 +373,15 @@ static int pass(struct loop *l)
 		const struct sample *s = &a->tab[a->order[0]];
 
 		if (s->pid != l->head)
-			logmsg(LOG_INFO,
-			       "queue head: pid %d (%s), score %ld; %zu queued "
-			       "of %zu processes",
-			       (int)s->pid, s->comm, s->score,
-			       a->nranked < a->policy.queue_length ?
-				       a->nranked :
-				       (size_t)a->policy.queue_length,
-			       a->nprocs);
+			logmsg_limited(
+				&l->lim_head, now, LOG_INFO,
+				"queue head: pid %d (%s), score %ld; %zu queued "
+				"of %zu processes",
+				(int)s->pid, s->comm, s->score,
+				a->nranked < a->policy.queue_length ?
+					a->nranked :
+					(size_t)a->policy.queue_length,
+				a->nprocs);
 		l->head = s->pid;
 	}
 	if (l->o->dry_run) {
@@ -336,19 +391,40 @@ static int pass(struct loop *l)
 	return 0;
 }
 
+/*
+ * The first queued process that is not a victim SIGKILL could not end
+ * (kill.h), or NULL.
+ */
+static const struct sample *first_victim(struct loop *l)
+{
+	struct agent *a = l->a;
+
+	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
+		const struct sample *v = &a->tab[a->order[i]];
+
+		if (!kill_stuck(&l->kill, v->pid))
+			return v;
+	}
+	return NULL;
+}
+
 /* Never a second victim while one is dying: the caller checked. */
 static void start_kill(struct loop *l, uint64_t now)
 {
-	struct agent *a = l->a;
 	const struct sample *v;
 	int ret;
 
 	/* Rank now: the victim must be the current first, not 10 s old. */
-	if (pass(l) || !a->nranked) {
-		logmsg(LOG_WARNING, "proactive kill due, but nothing to kill");
+	v = pass(l) ? NULL : first_victim(l);
+	if (!v) {
+		logmsg_limited(&l->lim_kill, now, LOG_WARNING,
+			       "proactive kill due, but nothing to kill%s",
+			       l->kill.nstuck ? " (only victims SIGKILL did "
+						"not end)" :
+						"");
+		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
 		return;
 	}
-	v = &a->tab[a->order[0]];
 	if (l->o->dry_run) {
 		logmsg(LOG_WARNING,
 		       "dry run: would kill pid %d (%s), RSS %llu KiB",
@@ -379,11 +455,16 @@ static void start_kill(struct loop *l, uint64_t now)
 		l->kills++;
 		break;
 	case -ECANCELED:
-		logmsg(LOG_INFO, "proactive kill called off: pressure eased");
+		logmsg_limited(&l->lim_kill, now, LOG_INFO,
+			       "proactive kill called off: pressure eased");
 		break;
 	default:
-		logmsg(LOG_ERR, "proactive kill of pid %d (%s): %s",
-		       (int)v->pid, v->comm, strerror(-ret));
+		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+			       "proactive kill of pid %d (%s): %s; next try "
+			       "in %u s",
+			       (int)v->pid, v->comm, strerror(-ret),
+			       LOOP_KILL_RETRY_MS / 1000);
+		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
 		l->rerank = true;
 		break;
 	}
@@ -424,14 +505,18 @@ static void step_kill(struct loop *l, uint64_t now)
 	case -ETIMEDOUT:
 		logmsg(LOG_WARNING,
 		       "proactive kill: pid %d (%s) not gone %u ms after "
-		       "SIGKILL",
+		       "SIGKILL (D state, frozen or traced?): the next victim "
+		       "may go",
 		       (int)pid, l->victim_comm, l->kill.cfg.reap_timeout_ms);
+		l->kills++; /* re-rank; the cooldown before the next */
 		break;
 	default:
 		/* Drop it: retrying at once would spin on a 0 ms wait. */
-		logmsg(LOG_ERR, "proactive kill of pid %d (%s): %s", (int)pid,
-		       l->victim_comm, strerror(-ret));
+		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+			       "proactive kill of pid %d (%s): %s", (int)pid,
+			       l->victim_comm, strerror(-ret));
 		kill_reset(&l->kill);
+		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
 		break;
 	}
 }
@@ -549,13 +634,22 @@ static uint32_t tick(struct loop *l, uint64_t now)
 {
 	struct pressure_sample s;
 	struct pressure_action act;
-	int ret, pw;
+	int ret, pw, psi_err[2];
 
-	ret = read_sample(l, &s);
+	ret = read_sample(l, &s, psi_err);
 	if (ret && !l->meminfo_bad)
 		logmsg(LOG_ERR, "%s/meminfo: %s", l->o->proc_root,
 		       strerror(-ret));
 	l->meminfo_bad = ret != 0;
+	/* Once each time it starts: the averages count for nothing then. */
+	if (psi_err[0] && !l->psi_err)
+		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
+		       l->psi_path, strerror(-psi_err[0]));
+	if (psi_err[1] && !l->cg_psi_err)
+		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
+		       l->cg_psi_path, strerror(-psi_err[1]));
+	l->psi_err = psi_err[0];
+	l->cg_psi_err = psi_err[1];
 	s.triggers = l->triggers;
 	s.kills = l->kills;
 	l->triggers = l->kills = 0;
@@ -569,14 +663,16 @@ static uint32_t tick(struct loop *l, uint64_t now)
 		if (!act.rerank)
 			pressure_ranked(&l->pst, now);
 	}
-	if (act.kill && !kill_busy(&l->kill))
+	if (act.kill && !kill_busy(&l->kill) && now >= l->kill_retry_ms)
 		start_kill(l, now);
 	pw = pause_tick(l, &s, now);
 	return pw >= 0 && (uint32_t)pw < act.wait_ms ? (uint32_t)pw :
 						       act.wait_ms;
 }
 
-static void open_cgroup_psi(struct loop *l);
+static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
+			   size_t size);
+static int cgroup_psi_refused(int err, const char *path);
 
 /* Whether rules on comm and uid read only new and changed processes. */
 static void log_events(const struct agent *a)
@@ -595,20 +691,30 @@ static void reload(struct loop *l)
 {
 	/* Static: struct policy is ~100 KiB of compiled rules. */
 	static struct policy np;
+	static char cg_path[PATH_MAX];
 	struct pressure_config pc;
 	struct kill_config kc;
+	struct psi cg;
 	const char *why;
-	int ret;
+	int ret, cg_ret = 0;
 
 	logmsg(LOG_INFO, "SIGHUP: reloading the config");
+	cg.fd = -1;
 	ret = l->o->reload(&np, l->o->reload_arg);
 	if (!ret) {
 		ret = thresholds_from_policy(&np, &pc, &kc, &why);
 		if (ret)
 			logmsg(LOG_ERR, "config: %s", why);
 	}
+	/* psi_cgroup may name another cgroup now, or none. */
+	if (!ret) {
+		cg_ret = open_cgroup_psi(np.th.psi_cgroup, &cg, cg_path,
+					 sizeof(cg_path));
+		ret = cgroup_psi_refused(cg_ret, cg_path);
+	}
 	if (ret) {
 		logmsg(LOG_ERR, "reload failed: keeping the old config");
+		psi_close(&cg);
 		policy_free(&np);
 		return;
 	}
@@ -619,9 +725,10 @@ static void reload(struct loop *l)
 	log_events(l->a);
 	l->pcfg = pc;
 	l->kill.cfg = kc;
-	/* psi_cgroup may name another cgroup now, or none. */
 	psi_close(&l->cg_psi);
-	open_cgroup_psi(l);
+	l->cg_psi = cg;
+	memcpy(l->cg_psi_path, cg_path, sizeof(cg_path));
+	l->cg_missing = cg_ret == -ENOENT;
 	if (l->nl_on && !l->o->dry_run) {
 		ret = nlc_set_ttl(&l->nl, pc.queue_ttl_ms);
 		if (ret)
@@ -638,34 +745,79 @@ static void reload(struct loop *l)
 }
 
 /*
- * psi_cgroup: that cgroup's memory.pressure, with the same trigger.  A
- * cgroup that is missing is logged and not watched; the system's PSI
- * and /proc/meminfo still are.
+ * psi_cgroup: that cgroup's memory.pressure, into @p, with the same
+ * trigger as the system's (or, when the kernel refuses the trigger,
+ * for its averages only); @path gets the file's path.
+ *
+ * A trigger is written to the file, so it needs the file open for
+ * writing: under systemd's ProtectControlGroups=yes (the shipped unit)
+ * all of /sys/fs/cgroup is read-only and open() says EROFS.  Return: 0
+ * (watched, or no psi_cgroup), -ENOENT (not there yet: the loop tries
+ * again while calm), or another -errno from psi_open().
  */
-static void open_cgroup_psi(struct loop *l)
+static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
+			   size_t size)
 {
 	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
-	const char *dir = l->a->policy.th.psi_cgroup;
 	int ret;
 
-	l->cg_psi.fd = -1;
+	p->fd = -1;
 	if (!dir[0])
+		return 0;
+	snprintf(path, size, "%s/memory.pressure", dir);
+	ret = psi_open(p, path, &trig);
+	if (ret == -EINVAL || ret == -EOPNOTSUPP) {
+		logmsg(LOG_WARNING,
+		       "%s: trigger refused (%s): reading "
+		       "averages only",
+		       path, strerror(-ret));
+		ret = psi_open(p, path, NULL);
+	} else if (!ret) {
+		logmsg(LOG_INFO, "cgroup PSI trigger: %s", path);
+	}
+	if (ret == -ENOENT)
+		logmsg(LOG_WARNING,
+		       "psi_cgroup: %s: not there (yet): watched once it is",
+		       path);
+	return ret;
+}
+
+/*
+ * A psi_cgroup that cannot be watched as configured here, whatever
+ * happens later: the config is refused (at start, exit status 2; on
+ * SIGHUP, the old one is kept).  A missing cgroup is not that: it may
+ * come with the first login.  Returns @err when refused, else 0.
+ */
+static int cgroup_psi_refused(int err, const char *path)
+{
+	if (!err || err == -ENOENT)
+		return 0;
+	if (err == -EROFS)
+		logmsg(LOG_ERR,
+		       "psi_cgroup: %s: %s: a PSI trigger must write to it; "
+		       "under systemd, add ReadWritePaths=%s to oomqd.service "
+		       "(systemctl edit oomqd), as ProtectControlGroups=yes "
+		       "makes /sys/fs/cgroup read-only",
+		       path, strerror(-err), path);
+	else
+		logmsg(LOG_ERR, "psi_cgroup: %s: %s", path, strerror(-err));
+	return err;
+}
+
+/* On a calm wake-up: the psi_cgroup that was missing may be there now. */
+static void retry_cgroup_psi(struct loop *l)
+{
+	int ret = psi_open(&l->cg_psi, l->cg_psi_path,
+			   &(struct psi_trigger)PSI_TRIGGER_DEFAULT);
+
+	if (ret == -ENOENT)
 		return;
-	snprintf(l->cg_psi_path, sizeof(l->cg_psi_path), "%s/memory.pressure",
-		 dir);
-	ret = psi_open(&l->cg_psi, l->cg_psi_path, &trig);
-	if (ret && ret != -ENOENT)
-		ret = psi_open(&l->cg_psi, l->cg_psi_path, NULL);
-	if (ret) {
+	l->cg_missing = false;
+	if (ret)
 		logmsg(LOG_WARNING, "psi_cgroup: %s: %s: not watched",
 		       l->cg_psi_path, strerror(-ret));
-		return;
-	}
-	if (l->cg_psi.has_trigger)
-		logmsg(LOG_INFO, "cgroup PSI trigger: %s", l->cg_psi_path);
 	else
-		logmsg(LOG_WARNING,
-		       "%s: trigger refused: reading averages only",
+		logmsg(LOG_NOTICE, "cgroup PSI trigger: %s, now there",
 		       l->cg_psi_path);
 }
 
@@ -747,14 +899,20 @@ static void open_pause_file(struct loop *l)
 		       path, strerror(-ret));
 }
 
-static void start(struct loop *l)
+/* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
+static int start(struct loop *l)
 {
 	struct protect_report pr;
 	int ret;
 
 	pressure_init(&l->pst, &l->pcfg, mono_ms());
 	open_psi(l);
-	open_cgroup_psi(l);
+	ret = open_cgroup_psi(l->a->policy.th.psi_cgroup, &l->cg_psi,
+			      l->cg_psi_path, sizeof(l->cg_psi_path));
+	l->cg_missing = ret == -ENOENT;
+	ret = cgroup_psi_refused(ret, l->cg_psi_path);
+	if (ret)
+		return ret;
 	ret = module_open(l);
 	if (ret == -ENOENT) {
 		module_gone(l);
@@ -778,6 +936,7 @@ static void start(struct loop *l)
 	       l->pcfg.kill_enabled ? "on" : "off",
 	       l->pcfg.pause_enabled ? "on" : "off",
 	       l->o->dry_run ? ", dry run" : "");
+	return 0;
 }
 
 /*
@@ -850,7 +1009,10 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	start(&l);
+	if (start(&l)) {
+		ret = -EINVAL; /* exit status 2: restarting cannot help */
+		goto out;
+	}
 	wait = tick(&l, mono_ms());
 	while (!got_stop) {
 		struct pollfd pfd[LOOP_NFDS];
@@ -877,12 +1039,17 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		now = mono_ms();
 		if (n > 0 && pfd[0].revents)
 			psi_event(&l, &l.psi, pfd[0].revents, l.psi_path);
-		if (n > 0 && pfd[3].revents)
+		if (n > 0 && pfd[3].revents) {
 			psi_event(&l, &l.cg_psi, pfd[3].revents, l.cg_psi_path);
+			/* The cgroup went away: watched again if it comes back. */
+			l.cg_missing = l.cg_psi.fd < 0;
+		}
 		if (n > 0 && pfd[1].revents)
 			drain_events(&l);
 		if (kill_busy(&l.kill))
 			step_kill(&l, now);
+		if (!n && l.cg_missing && l.pst.level == PRESSURE_CALM)
+			retry_cgroup_psi(&l);
 		/* A module loaded later is found within one calm interval. */
 		if (!n && !l.nl_on && l.pst.level == PRESSURE_CALM &&
 		    !module_open(&l)) {
@@ -892,10 +1059,11 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		wait = tick(&l, now);
 	}
 	logmsg(LOG_INFO, "stopping");
+out:
 	if (kill_busy(&l.kill))
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l.kill.pid, l.victim_comm);
-	kill_reset(&l.kill);
+	kill_fini(&l.kill);
 	if (l.paused.n)
 		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u stopped",
 		       pause_release_all(&l.paused));

@@ -3,7 +3,8 @@
  * loop: oomqd as a daemon.  Waits in one ppoll() on the PSI trigger,
  * the module's event socket and the dying victim's pidfd, feeds
  * pressure.c a sample on every wake-up and does what it says: re-rank
- * and rewrite /proc/oom (agent_pass()), or start a proactive kill.
+ * and rewrite /proc/oom (agent_rank(), agent_write_queue()), or start a
+ * proactive kill.
  *
  * Everything is allocated in loop_run()'s start-up; the wake-ups
  * allocate nothing (the netlink reconnect on a calm timer wake-up and a
@@ -30,6 +31,9 @@ struct loop_opts {
 
 /* The daemon's run_dir: created 0700 if missing. */
 #define LOOP_RUN_DIR "/run/oomqd"
+
+/* After a proactive kill that could not start, none for this long, ms. */
+#define LOOP_KILL_RETRY_MS 10000
 
 /* Netlink events handled per wake-up; the rest wait for the next one. */
 #define LOOP_EVENTS_PER_WAKE 32

@@ -9,9 +9,11 @@
  * Exit codes (also in --help):
  *   0  success; the daemon stopped on SIGTERM or SIGINT
  *   1  runtime failure: the /proc root cannot be opened or read, the
- *      /proc/oom write failed (--once), or the daemon's ppoll() failed
+ *      /proc/oom write failed (--once), what --list or --once printed
+ *      did not reach stdout, or the daemon's ppoll() failed
  *   2  usage error, or the config file is invalid (--check found errors,
- *      or the daemon's config did not load at start)
+ *      or the daemon's config did not load at start), or the daemon
+ *      cannot watch its psi_cgroup (read-only: ProtectControlGroups=yes)
  *   3  --once without the oomq module: the ranking was printed but the
  *      kernel will not follow it
  *
@@ -21,6 +23,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <linux/oomq.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,13 +86,14 @@ static void usage(FILE *f)
 		"  -h, --help             print this help and exit\n"
 		"\n"
 		"Logs go to stderr, one line each, with <N> syslog priorities\n"
-		"when run by systemd (JOURNAL_STREAM set).\n"
+		"when stderr is the journal (JOURNAL_STREAM names it).\n"
 		"\n"
 		"Exit status:\n"
 		"  0  success; the daemon stopped on SIGTERM or SIGINT\n"
 		"  1  runtime failure (/proc unreadable, /proc/oom write failed,\n"
-		"     the daemon's ppoll() failed)\n"
-		"  2  usage error or invalid config file (--check, or at start)\n"
+		"     stdout not written, the daemon's ppoll() failed)\n"
+		"  2  usage error or invalid config file (--check, or at start),\n"
+		"     or psi_cgroup's memory.pressure not writable\n"
 		"  3  --once without the oomq module: ranking printed, not applied\n");
 }
 
@@ -218,6 +222,13 @@ static int check_config(struct policy *p, const char *file)
 	return 0;
 }
 
+/* policy_each_error()'s callback: the daemon logs what --check prints. */
+static void log_error_line(const char *line, void *arg)
+{
+	(void)arg;
+	logmsg(LOG_ERR, "%s", line);
+}
+
 /* Defaults, then the file, then the command line on top. */
 static int load_policy(struct policy *p, const struct opts *o)
 {
@@ -230,7 +241,7 @@ static int load_policy(struct policy *p, const struct opts *o)
 	if (file) {
 		ret = policy_load(p, file);
 		if (ret == -EINVAL) {
-			policy_print_errors(p, file, stderr);
+			policy_each_error(p, file, log_error_line, NULL);
 			policy_free(p);
 			return ret;
 		}
@@ -319,16 +330,22 @@ static void print_list(const struct agent *a, const char *root, int all)
 
 static void log_pass(const struct agent *a, int ret)
 {
+	char why[160];
+
 	if (a->truncated)
 		logmsg(LOG_WARNING,
 		       "more than %zu processes: ranked the first %zu", a->cap,
 		       a->cap);
-	if (a->sampler.malformed)
-		logmsg(LOG_WARNING,
-		       "%u processes skipped: unparsable /proc files",
-		       a->sampler.malformed);
-	if (ret && ret != -ENOENT)
-		logmsg(LOG_ERR, "ranking pass failed: %s", strerror(-ret));
+	if (ret)
+		logmsg(LOG_ERR, "ranking pass failed: %s",
+		       agent_strerror(a, ret, why, sizeof(why)));
+	else if (a->sampler.malformed)
+		logmsg(LOG_WARNING, "%u processes skipped, unreadable: %s",
+		       a->sampler.malformed,
+		       agent_strerror(a, 0, why, sizeof(why)));
+	else if (a->sampler.fail_err)
+		logmsg(LOG_WARNING, "%s",
+		       agent_strerror(a, 0, why, sizeof(why)));
 }
 
 static int reload_policy(struct policy *p, void *arg)
@@ -359,6 +376,12 @@ int main(int argc, char **argv)
 	int ret, status = 0;
 
 	log_init();
+	/*
+	 * A reader that went away (a closed pipe on stdout or stderr) is a
+	 * failed write, not a reason to die: the daemon must outlive the
+	 * journal restarting, and --list its pager.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (parse_args(argc, argv, &o))
 		return EXIT_USAGE;
 	if (o.check)
@@ -412,5 +435,11 @@ out:
 	agent_fini(&a);
 out_policy:
 	policy_free(&a.policy);
+	/* What --list and --once printed must have reached the reader. */
+	if (fflush(stdout) || ferror(stdout)) {
+		logmsg(LOG_ERR, "stdout: %s", strerror(errno));
+		if (!status)
+			status = EXIT_RUNTIME;
+	}
 	return status;
 }

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -43,6 +44,8 @@ struct parse_ctx {
 	enum section sec;
 	struct policy_rule *rule;
 	unsigned int seen; /* keys seen in this section, bit per key */
+	unsigned int main_line, thresh_line; /* of their headers, or 0 */
+	unsigned int thresh_lines[10]; /* of each thresh_keys[] key, or 0 */
 };
 
 static const char *const action_names[] = {
@@ -260,6 +263,7 @@ static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 	}
 	if (!first_time(c, i, key))
 		return;
+	c->thresh_lines[i] = c->lineno;
 	if (i < 5)
 		parse_uint(c, key, value, 0, 100, pct[i]);
 	else if (i == 5)
@@ -303,58 +307,154 @@ static const char *const rule_keys[] = {
 
 /*
  * glibc's regcomp() copies the operand of every '+' and '{n,m}', so
- * nested repetition grows the compiled pattern exponentially ("a++++...",
- * "((a+)+)+", "(a{99}){99}"): a config line could make oomqd take
- * gigabytes at start.  Refuse what no process-matching rule needs.
- * Return: NULL, or why the pattern is refused.
+ * nested repetition grows the compiled pattern exponentially:
+ * "((a{100}){100}){100}" took 200 MiB and seconds, "(((a+)+)+...)" 45
+ * MiB, "(.{0,100}){100}" 18 MiB (measured, glibc 2.36), and a config
+ * line could make oomqd take that at start or on SIGHUP.  Before
+ * regcomp(), count the states the pattern expands to as glibc expands
+ * it: an atom 1; a group or an alternative what it holds plus 1; X* and
+ * X? X plus 1; X+ is XX*; X{n} n copies; X{n,} n + 1 copies; X{n,m} n
+ * copies and m - n optional ones.  1,000 of them compile in a few ms to
+ * at most 2 MiB ("[a-z]{0,499}", the optional copies costing most), far
+ * more than any rule on a process name or path needs.
  */
 #define REGEX_MAX_LEN 512
-#define REGEX_MAX_REPEATS 16 /* '+' and '{' operators */
-#define REGEX_MAX_BOUND 100 /* in {n,m} */
+#define REGEX_MAX_STATES 1000
+#define REGEX_MAX_DEPTH 32 /* nested groups */
+#define REGEX_DUP_MAX 32767 /* glibc's RE_DUP_MAX: regcomp refuses more */
 
+/* @s times @n plus @plus, saturated well above REGEX_MAX_STATES. */
+static uint64_t states_mul(uint64_t s, uint64_t n, uint64_t plus)
+{
+	const uint64_t cap = (uint64_t)REGEX_MAX_STATES << 20;
+
+	return s > cap / (n ? n : 1) ? cap : s * n + plus;
+}
+
+/*
+ * "{n}", "{n,}", "{n,m}" or "{,m}" at @p: the states of its operand
+ * @s repeated; *@end after the '}'.  -1: not a bound regcomp takes.
+ */
+static int64_t bound_states(const char *p, uint64_t s, const char **end)
+{
+	unsigned long n = 0, m;
+	char *q;
+
+	if (p[1] != ',') {
+		n = strtoul(p + 1, &q, 10);
+		if (q == p + 1)
+			return -1;
+	} else {
+		q = (char *)p + 1;
+	}
+	m = n;
+	if (*q == ',') {
+		if (q[1] == '}') {
+			m = n + 1; /* {n,}: n copies and a starred one */
+			q++;
+		} else {
+			m = strtoul(q + 1, &q, 10);
+		}
+	}
+	if (*q != '}' || n > REGEX_DUP_MAX || m > REGEX_DUP_MAX || m < n)
+		return -1;
+	*end = q + 1;
+	return (int64_t)states_mul(s, m ? m : 1, m - n);
+}
+
+/*
+ * Return: NULL, or why the pattern is refused.  What this stops at (a
+ * '{' that is no bound, an unterminated '[') regcomp() refuses too, and
+ * says why.
+ */
 static const char *regex_too_costly(const char *re)
 {
-	unsigned int repeats = 0;
-	bool after_quantifier = false;
+	/* Per open group: the finished alternatives, the current one. */
+	uint64_t alts[REGEX_MAX_DEPTH + 1], seq[REGEX_MAX_DEPTH + 1];
+	uint64_t last = 0; /* the states of what a quantifier repeats */
+	bool quantified = false; /* the last thing was a quantifier */
+	int depth = 0;
 
 	if (strlen(re) > REGEX_MAX_LEN)
 		return "longer than 512 bytes";
-	for (const char *p = re; *p; p++) {
-		bool quantifier = strchr("*+?{", *p) != NULL;
+	alts[0] = seq[0] = 0;
+	for (const char *p = re; *p;) {
+		uint64_t atom = 1;
 
-		if (*p == '\\' && p[1]) {
+		switch (*p) {
+		case '(':
+			if (depth == REGEX_MAX_DEPTH)
+				return "groups nested more than 32 deep";
+			depth++;
+			alts[depth] = seq[depth] = 0;
+			last = 0;
+			quantified = false;
 			p++;
-			after_quantifier = false;
+			continue;
+		case ')':
+			/* Unmatched, glibc takes it for a plain ')'. */
+			if (depth) {
+				atom = alts[depth] + seq[depth] + 1;
+				depth--;
+			}
+			p++;
+			break;
+		case '|':
+			alts[depth] += seq[depth] + 1;
+			seq[depth] = last = 0;
+			quantified = false;
+			p++;
+			continue;
+		case '*':
+		case '?':
+		case '+':
+		case '{': {
+			int64_t rep;
+
+			if (quantified)
+				return "a repetition follows a repetition";
+			if (*p == '{') {
+				rep = bound_states(p, last, &p);
+				if (rep < 0)
+					return NULL;
+			} else {
+				rep = (int64_t)states_mul(last,
+							  *p == '+' ? 2 : 1, 1);
+				p++;
+			}
+			seq[depth] = seq[depth] - last + (uint64_t)rep;
+			last = (uint64_t)rep;
+			quantified = true;
+			if (seq[depth] + alts[depth] > REGEX_MAX_STATES)
+				return "its repetitions expand to more than "
+				       "1000 states";
 			continue;
 		}
-		if (*p == '[') {
+		case '[':
 			/* A bracket expression: "[]+*]" holds no repetition. */
 			p += p[1] == '^' ? 2 : 1;
 			p += *p == ']';
 			p += strcspn(p, "]");
 			if (!*p)
 				return NULL; /* unterminated: regcomp will say */
-			after_quantifier = false;
-			continue;
+			p++;
+			break;
+		case '\\':
+			/* Matching with one can take exponential time. */
+			if (p[1] >= '1' && p[1] <= '9')
+				return "a back-reference (\\N) is not supported";
+			p += p[1] ? 2 : 1;
+			break;
+		default:
+			p++;
+			break;
 		}
-		if (quantifier && after_quantifier)
-			return "a repetition follows a repetition";
-		if ((*p == '+' || *p == '{') && ++repeats > REGEX_MAX_REPEATS)
-			return "more than 16 '+' or '{' repetitions";
-		if (*p == '{') {
-			char *end;
-			unsigned long n;
-
-			do {
-				n = strtoul(p + 1, &end, 10);
-				if (n > REGEX_MAX_BOUND)
-					return "a {n,m} bound above 100";
-				p = end;
-			} while (*p == ',');
-			if (*p != '}')
-				return NULL; /* malformed: regcomp will say */
-		}
-		after_quantifier = quantifier;
+		seq[depth] = states_mul(seq[depth], 1, atom);
+		last = atom;
+		quantified = false;
+		if (seq[depth] + alts[depth] > REGEX_MAX_STATES)
+			return "its repetitions expand to more than 1000 "
+			       "states";
 	}
 	return NULL;
 }
@@ -487,6 +587,31 @@ static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 	}
 }
 
+/*
+ * libinih would end a value at a ';' after a blank, silently: a regex
+ * "a ;b" became "a", "kill = on ; x" became "on".  Its inline comments
+ * are off (policy_parse_buf()), and a ';' or '#' at the start of a value
+ * or after a blank, which reads as a comment to a person and to other
+ * INI parsers, is an error: comments go on their own line.
+ */
+static bool inline_comment(struct parse_ctx *c, const char *key,
+			   const char *value)
+{
+	for (const char *p = value; *p; p++) {
+		if ((*p != ';' && *p != '#') ||
+		    (p > value && p[-1] != ' ' && p[-1] != '\t'))
+			continue;
+		add_error(c->p, c->lineno,
+			  "%s: '%c' %s: comments go on a line of their own "
+			  "(in a regex, write [%c])",
+			  key, *p,
+			  p == value ? "starts the value" : "after a blank",
+			  *p);
+		return true;
+	}
+	return false;
+}
+
 #if INI_HANDLER_LINENO
 static int handler(void *user, const char *section, const char *key,
 		   const char *value, int lineno)
@@ -501,6 +626,8 @@ static int handler(void *user, const char *section, const char *key,
 	c->handled = true;
 	if (!value) /* only with INI_ALLOW_NO_VALUE */
 		value = "";
+	if (inline_comment(c, key, value))
+		return 1;
 	switch (c->sec) {
 	case SEC_NONE:
 		add_error(c->p, c->lineno,
@@ -552,6 +679,23 @@ static void finish_rule(struct parse_ctx *c)
 	}
 }
 
+/*
+ * A second [oomqd] or [thresholds] would set its keys again where the
+ * first set them, the later silently winning: an error, as a key given
+ * twice in one section is.
+ */
+static bool section_once(struct parse_ctx *c, unsigned int *line,
+			 const char *name)
+{
+	if (*line) {
+		add_error(c->p, c->lineno, "%s: given twice, first at line %u",
+			  name, *line);
+		return false;
+	}
+	*line = c->lineno;
+	return true;
+}
+
 static void section_header(struct parse_ctx *c, const char *s, size_t n)
 {
 	const char *close = memchr(s, ']', n);
@@ -566,11 +710,22 @@ static void section_header(struct parse_ctx *c, const char *s, size_t n)
 		add_error(p, c->lineno, "section header without ']'");
 		return;
 	}
+	for (const char *t = close + 1; t < s + n; t++) {
+		if (*t != ' ' && *t != '\t') {
+			add_error(p, c->lineno, "text after ']': %.*s",
+				  (int)(s + n - t), t);
+			return;
+		}
+	}
 	s++;
 	len = close - s;
 	if (len == 5 && !memcmp(s, "oomqd", 5)) {
+		if (!section_once(c, &c->main_line, "[oomqd]"))
+			return;
 		c->sec = SEC_MAIN;
 	} else if (len == 10 && !memcmp(s, "thresholds", 10)) {
+		if (!section_once(c, &c->thresh_line, "[thresholds]"))
+			return;
 		c->sec = SEC_THRESH;
 	} else if (len > 5 && !memcmp(s, "rule ", 5)) {
 		s += 5;
@@ -723,6 +878,38 @@ static void index_comm_names(struct policy *p)
 	p->comm_indexed = true;
 }
 
+/* The line of thresh_keys[@i] if given, else of @j, else of [thresholds]. */
+static unsigned int thresh_line(const struct parse_ctx *c, int i, int j)
+{
+	if (c->thresh_lines[i])
+		return c->thresh_lines[i];
+	return c->thresh_lines[j] ? c->thresh_lines[j] : c->thresh_line;
+}
+
+/* Values that are each fine but together mean something never happens. */
+static void check_thresholds(struct parse_ctx *c)
+{
+	const struct policy_thresholds *th = &c->p->th;
+
+	if (th->mem_critical_pct > th->mem_low_pct)
+		add_error(c->p, thresh_line(c, 1, 0),
+			  "[thresholds]: mem_critical_pct %u is above "
+			  "mem_low_pct %u",
+			  th->mem_critical_pct, th->mem_low_pct);
+	/* pressure.c: MemAvailable is never at or below 0 %. */
+	if (th->kill && !th->mem_critical_pct)
+		add_error(c->p, thresh_line(c, 5, 1),
+			  "[thresholds]: kill = on never fires with "
+			  "mem_critical_pct 0: set it above 0, or kill = off");
+	/* The kill comes at the same sample as the stop, or first. */
+	if (th->kill && th->pause_pct && th->pause_pct <= th->mem_critical_pct)
+		add_error(c->p, thresh_line(c, 8, 1),
+			  "[thresholds]: pause_pct %u is not above "
+			  "mem_critical_pct %u, where kill = on kills first: "
+			  "nothing would ever be paused",
+			  th->pause_pct, th->mem_critical_pct);
+}
+
 int policy_parse_buf(struct policy *p, const char *text, size_t len)
 {
 	struct parse_ctx c = { .p = p, .pos = text, .end = text + len };
@@ -736,6 +923,8 @@ int policy_parse_buf(struct policy *p, const char *text, size_t len)
 	/* One key per line: a continuation line is a mistake here. */
 	ini_allow_multiline = false;
 	ini_stop_on_first_error = false;
+	/* A value is the whole rest of its line (inline_comment()). */
+	ini_allow_inline_comments = false;
 	ret = ini_parse_stream(reader, &c, handler, &c);
 	check_handled(&c);
 	finish_rule(&c);
@@ -744,43 +933,70 @@ int policy_parse_buf(struct policy *p, const char *text, size_t len)
 		add_error(p, (unsigned int)ret, "syntax error");
 	else if (ret < 0)
 		add_error(p, 0, "out of memory");
-	if (p->th.mem_critical_pct > p->th.mem_low_pct)
-		add_error(
-			p, 0,
-			"[thresholds]: mem_critical_pct %u is above mem_low_pct %u",
-			p->th.mem_critical_pct, p->th.mem_low_pct);
+	check_thresholds(&c);
 	return p->nerrors ? -EINVAL : 0;
 }
 
+/*
+ * The config is a regular file, read whole.  O_NONBLOCK: a FIFO put
+ * there would block open() until a writer came (and SIGHUP with it,
+ * for good); fstat() then refuses it, a pipe that would read as an
+ * empty and valid config, a device, a socket.  The file is read to its
+ * end, not only st_size bytes of it: one that grows meanwhile is being
+ * written, and refused rather than parsed half.
+ */
 int policy_load(struct policy *p, const char *path)
 {
 	struct stat st;
+	size_t n = 0;
 	char *text;
-	ssize_t n;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		goto err_close;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		policy_free(p);
+		p->nerrors = 0;
+		add_error(p, 0, "not a regular file");
+		ret = -EINVAL;
+		goto err_close;
+	}
 	if (st.st_size > POLICY_FILE_MAX) {
 		ret = -EFBIG;
 		goto err_close;
 	}
+	/* One byte more than its size, to see it grow. */
 	text = malloc(st.st_size + 1);
 	if (!text) {
 		ret = -ENOMEM;
 		goto err_close;
 	}
-	n = read(fd, text, st.st_size);
-	if (n < 0) {
-		ret = -errno;
-		goto err_free;
+	for (;;) {
+		ssize_t r = read(fd, text + n, st.st_size + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			goto err_free;
+		}
+		if (!r)
+			break;
+		n += (size_t)r;
+		if (n > (size_t)st.st_size) {
+			policy_free(p);
+			p->nerrors = 0;
+			add_error(p, 0, "grew while read: being written?");
+			ret = -EINVAL;
+			goto err_free;
+		}
 	}
-	ret = policy_parse_buf(p, text, (size_t)n);
+	ret = policy_parse_buf(p, text, n);
 err_free:
 	free(text);
 err_close:
@@ -788,20 +1004,37 @@ err_close:
 	return ret;
 }
 
-void policy_print_errors(const struct policy *p, const char *file, FILE *f)
+void policy_each_error(const struct policy *p, const char *file,
+		       void (*fn)(const char *line, void *arg), void *arg)
 {
 	unsigned int n = p->nerrors < POLICY_ERRORS_MAX ? p->nerrors :
 							  POLICY_ERRORS_MAX;
+	char line[POLICY_ERROR_LEN + PATH_MAX + 16];
 
 	for (unsigned int i = 0; i < n; i++) {
 		if (p->errors[i].line)
-			fprintf(f, "%s:%u: %s\n", file, p->errors[i].line,
-				p->errors[i].msg);
+			snprintf(line, sizeof(line), "%s:%u: %s", file,
+				 p->errors[i].line, p->errors[i].msg);
 		else
-			fprintf(f, "%s: %s\n", file, p->errors[i].msg);
+			snprintf(line, sizeof(line), "%s: %s", file,
+				 p->errors[i].msg);
+		fn(line, arg);
 	}
-	if (p->nerrors > n)
-		fprintf(f, "%s: %u more errors\n", file, p->nerrors - n);
+	if (p->nerrors > n) {
+		snprintf(line, sizeof(line), "%s: %u more errors", file,
+			 p->nerrors - n);
+		fn(line, arg);
+	}
+}
+
+static void print_line(const char *line, void *f)
+{
+	fprintf(f, "%s\n", line);
+}
+
+void policy_print_errors(const struct policy *p, const char *file, FILE *f)
+{
+	policy_each_error(p, file, print_line, f);
 }
 
 unsigned int policy_needs(const struct policy *p)

@@ -117,11 +117,18 @@ struct policy {
 void policy_defaults(struct policy *p);
 /* 0, or -EINVAL with every problem in p->errors.  Rules are replaced. */
 int policy_parse_buf(struct policy *p, const char *text, size_t len);
-/* As policy_parse_buf() on a file; -errno when it cannot be read. */
+/*
+ * As policy_parse_buf() on a file: -EINVAL with an error (line 0) for
+ * one that is not a regular file or grew while read; -EFBIG over 1 MiB,
+ * -errno when it cannot be read.
+ */
 int policy_load(struct policy *p, const char *path);
 void policy_free(struct policy *p);
 /* "FILE:LINE: message", one a line. */
 void policy_print_errors(const struct policy *p, const char *file, FILE *f);
+/* Each of those lines (without a newline) to @fn, for a log. */
+void policy_each_error(const struct policy *p, const char *file,
+		       void (*fn)(const char *line, void *arg), void *arg);
 
 /* PROC_NEED_* the rules need. */
 unsigned int policy_needs(const struct policy *p);

@@ -303,6 +303,7 @@ static int parse_kb(struct cur *c, uint64_t *kb)
  *   PPid:	1200
  *   Uid:	1000	1000	1000	1000
  *   Gid:	1000	1000	1000	1000
+ *   Groups:	4 24 27 1000
  *   VmSize:	    8556 kB
  *   VmRSS:	    5332 kB
  *   RssAnon:	    1716 kB
@@ -315,66 +316,116 @@ static int parse_kb(struct cur *c, uint64_t *kb)
  *
  * Kernel threads and zombies have no Vm and Rss lines (has_mm = 0).
  * Uid, Gid, PPid and Threads are always printed; without them -ENOENT.
+ *
+ * Line by line, so that a reader can hand over a file larger than its
+ * buffer: Groups of a user in thousands of groups (up to 65536, some
+ * 700 KiB) and Cpus_allowed_list of a large machine are never needed,
+ * and come as @cut prefixes the parser skips.  A cut line it needs is
+ * -EFBIG.
  */
-int proc_parse_status_buf(const char *buf, size_t len, struct proc_status *ps)
+void proc_status_init(struct proc_status *ps)
 {
-	struct cur c = { buf, buf + len };
-	unsigned int seen = 0;
+	memset(ps, 0, sizeof(*ps));
+}
+
+static const char *const status_keys[] = {
+	"Uid",	 "Gid",	   "PPid",  "Threads", "CapEff",  "VmSize",
+	"VmRSS", "VmSwap", "VmPTE", "RssAnon", "RssFile", "RssShmem",
+};
+
+int proc_status_line(struct proc_status *ps, const char *line, size_t len,
+		     bool cut)
+{
+	struct cur c = { line, line + len };
 	uint64_t v = 0;
 	int ret = 0;
 
-	memset(ps, 0, sizeof(*ps));
-	while (c.p < c.end) {
-		if (cur_key(&c, "Uid")) {
-			ret = parse_ids(&c, ps->uid);
-			seen |= 1;
-		} else if (cur_key(&c, "Gid")) {
-			ret = parse_ids(&c, ps->gid);
-			seen |= 2;
-		} else if (cur_key(&c, "PPid")) {
-			ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
-			if (!ret && v > INT32_MAX)
-				ret = -ERANGE;
-			ps->ppid = (int)v;
-			seen |= 4;
-		} else if (cur_key(&c, "Threads")) {
-			ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
-			if (!ret && v > UINT32_MAX)
-				ret = -ERANGE;
-			ps->threads = (unsigned int)v;
-			seen |= 8;
-		} else if (cur_key(&c, "CapEff")) {
-			ret = cur_blanks(&c)			  ?:
-				      cur_hex64(&c, &ps->cap_eff) ?:
-								    cur_eol(&c);
-		} else if (cur_key(&c, "VmSize")) {
-			ret = parse_kb(&c, &ps->vm_size_kb);
-			ps->has_mm = 1;
-		} else if (cur_key(&c, "VmRSS")) {
-			ret = parse_kb(&c, &ps->vm_rss_kb);
-		} else if (cur_key(&c, "VmSwap")) {
-			ret = parse_kb(&c, &ps->vm_swap_kb);
-		} else if (cur_key(&c, "VmPTE")) {
-			ret = parse_kb(&c, &ps->vm_pte_kb);
-		} else if (cur_key(&c, "RssAnon")) {
-			ret = parse_kb(&c, &ps->rss_anon_kb);
-		} else if (cur_key(&c, "RssFile")) {
-			ret = parse_kb(&c, &ps->rss_file_kb);
-		} else if (cur_key(&c, "RssShmem")) {
-			ret = parse_kb(&c, &ps->rss_shmem_kb);
-		} else {
-			const char *nl = memchr(c.p, '\n', c.end - c.p);
-			const char *colon = memchr(c.p, ':', c.end - c.p);
+	if (!memchr(line, ':', len)) /* every status line is "Key:..." */
+		return -EINVAL;
+	if (cut) {
+		for (size_t i = 0;
+		     i < sizeof(status_keys) / sizeof(*status_keys); i++)
+			if (cur_key(&c, status_keys[i]))
+				return -EFBIG;
+		return 0;
+	}
+	if (cur_key(&c, "Uid")) {
+		ret = parse_ids(&c, ps->uid);
+		ps->seen |= 1;
+	} else if (cur_key(&c, "Gid")) {
+		ret = parse_ids(&c, ps->gid);
+		ps->seen |= 2;
+	} else if (cur_key(&c, "PPid")) {
+		ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
+		if (!ret && v > INT32_MAX)
+			ret = -ERANGE;
+		ps->ppid = (int)v;
+		ps->seen |= 4;
+	} else if (cur_key(&c, "Threads")) {
+		ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
+		if (!ret && v > UINT32_MAX)
+			ret = -ERANGE;
+		ps->threads = (unsigned int)v;
+		ps->seen |= 8;
+	} else if (cur_key(&c, "CapEff")) {
+		ret = cur_blanks(&c)			  ?:
+			      cur_hex64(&c, &ps->cap_eff) ?:
+							    cur_eol(&c);
+	} else if (cur_key(&c, "VmSize")) {
+		ret = parse_kb(&c, &ps->vm_size_kb);
+		ps->has_mm = 1;
+	} else if (cur_key(&c, "VmRSS")) {
+		ret = parse_kb(&c, &ps->vm_rss_kb);
+	} else if (cur_key(&c, "VmSwap")) {
+		ret = parse_kb(&c, &ps->vm_swap_kb);
+	} else if (cur_key(&c, "VmPTE")) {
+		ret = parse_kb(&c, &ps->vm_pte_kb);
+	} else if (cur_key(&c, "RssAnon")) {
+		ret = parse_kb(&c, &ps->rss_anon_kb);
+	} else if (cur_key(&c, "RssFile")) {
+		ret = parse_kb(&c, &ps->rss_file_kb);
+	} else if (cur_key(&c, "RssShmem")) {
+		ret = parse_kb(&c, &ps->rss_shmem_kb);
+	}
+	return ret;
+}
 
-			/* Every status line is "Key:..." */
-			if (!colon || (nl && colon > nl))
-				return -EINVAL;
-			cur_next_line(&c);
-		}
+int proc_status_done(const struct proc_status *ps)
+{
+	return ps->seen == 15 ? 0 : -ENOENT;
+}
+
+/* Calls @fn for each line of @buf, without its newline; stops at an error. */
+static int for_each_line(const char *buf, size_t len,
+			 int (*fn)(void *ctx, const char *line, size_t len),
+			 void *ctx)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *eol = nl ? nl : end;
+		int ret = fn(ctx, p, eol - p);
+
 		if (ret)
 			return ret;
+		p = nl ? nl + 1 : end;
 	}
-	return seen == 15 ? 0 : -ENOENT;
+	return 0;
+}
+
+static int status_line_fn(void *ctx, const char *line, size_t len)
+{
+	return proc_status_line(ctx, line, len, false);
+}
+
+int proc_parse_status_buf(const char *buf, size_t len, struct proc_status *ps)
+{
+	int ret;
+
+	proc_status_init(ps);
+	ret = for_each_line(buf, len, status_line_fn, ps);
+	return ret ? ret : proc_status_done(ps);
 }
 
 /*
@@ -447,44 +498,71 @@ int proc_parse_cmdline_buf(const char *buf, size_t len, char *out, size_t size)
  *   0::/user.slice/user-1000.slice/session-2.scope
  *
  * On a hybrid system v1 lines ("4:memory:/user.slice") come first and
- * are skipped.  Without a v2 line: -ENOENT.  The path is truncated to fit.
+ * are skipped, whole or @cut (a v1 path may be as long as the v2 one, and
+ * a dozen of them outgrow a reader's buffer).  The kernel prints no path
+ * of PATH_MAX or more; one that does not fit @out is -ENOSPC, and a cut
+ * v2 line -EFBIG, never a shorter path that a rule would match.
+ *
+ * Return: 1 for the v2 line (@out filled unless NULL), 0 for another,
+ * or -errno.
  */
+int proc_cgroup_line(const char *line, size_t len, bool cut, char *out,
+		     size_t size)
+{
+	struct cur c = { line, line + len };
+	const char *colon;
+	uint64_t id;
+	size_t n;
+	int ret;
+
+	ret = cur_u64(&c, &id);
+	if (ret)
+		return ret;
+	if (c.p == c.end || *c.p != ':')
+		return -EINVAL;
+	colon = memchr(c.p + 1, ':', c.end - c.p - 1);
+	if (!colon || (!cut && (colon + 1 == c.end || colon[1] != '/')))
+		return -EINVAL;
+	if (id != 0 || colon != c.p + 1)
+		return 0; /* a v1 hierarchy */
+	if (cut)
+		return -EFBIG;
+	if (!out)
+		return 1;
+	n = c.end - colon - 1;
+	if (n >= size)
+		return -ENOSPC;
+	memcpy(out, colon + 1, n);
+	out[n] = '\0';
+	return 1;
+}
+
+struct cgroup_parse {
+	char *out; /* NULL once the first v2 line filled it */
+	size_t size;
+};
+
+static int cgroup_line_fn(void *ctx, const char *line, size_t len)
+{
+	struct cgroup_parse *cp = ctx;
+	int ret = proc_cgroup_line(line, len, false, cp->out, cp->size);
+
+	if (ret == 1)
+		cp->out = NULL; /* the first v2 line counts */
+	return ret < 0 ? ret : 0;
+}
+
 int proc_parse_cgroup_buf(const char *buf, size_t len, char *out, size_t size)
 {
-	struct cur c = { buf, buf + len };
-	int found = 0;
+	struct cgroup_parse cp = { out, size };
+	int ret;
 
 	if (!size)
 		return -ENOSPC;
-	while (c.p < c.end) {
-		const char *nl, *colon, *path;
-		uint64_t id;
-		size_t n;
-		int ret;
-
-		ret = cur_u64(&c, &id);
-		if (ret)
-			return ret;
-		if (c.p == c.end || *c.p != ':')
-			return -EINVAL;
-		nl = memchr(c.p, '\n', c.end - c.p);
-		if (!nl)
-			nl = c.end;
-		colon = memchr(c.p + 1, ':', nl - c.p - 1);
-		if (!colon || colon + 1 == nl || colon[1] != '/')
-			return -EINVAL;
-		path = colon + 1;
-		if (!found && id == 0 && colon == c.p + 1) {
-			n = nl - path;
-			if (n >= size)
-				n = size - 1;
-			memcpy(out, path, n);
-			out[n] = '\0';
-			found = 1;
-		}
-		c.p = nl < c.end ? nl + 1 : nl;
-	}
-	return found ? 0 : -ENOENT;
+	ret = for_each_line(buf, len, cgroup_line_fn, &cp);
+	if (ret)
+		return ret;
+	return cp.out ? -ENOENT : 0;
 }
 
 /*
@@ -584,29 +662,4 @@ int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms)
 		return -EINVAL;
 	*uptime_ms = up;
 	return 0;
-}
-
-/*
- * /proc/stat (fs/proc/stat.c): the boot time in seconds since the epoch,
- * one line among the CPU counters:
- *
- *   btime 1700000000
- */
-int proc_parse_btime_buf(const char *buf, size_t len, uint64_t *btime)
-{
-	struct cur c = { buf, buf + len };
-	int ret;
-
-	while (c.p < c.end) {
-		if ((size_t)(c.end - c.p) > 6 && !memcmp(c.p, "btime ", 6)) {
-			c.p += 6;
-			cur_skip_blanks(&c);
-			ret = cur_u64(&c, btime);
-			if (ret)
-				return ret;
-			return cur_eol(&c);
-		}
-		cur_next_line(&c);
-	}
-	return -ENOENT;
 }

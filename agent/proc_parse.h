@@ -3,14 +3,18 @@
  * Parsers of /proc files.  Each takes the bytes read from one file (not
  * necessarily NUL-terminated) and fills a struct; none reads a file, logs
  * or allocates, so they run in the pressure path and under a fuzzer.
+ * status and cgroup also parse a line at a time (proc_status_line(),
+ * proc_cgroup_line()), for a reader whose buffer the file outgrows.
  *
  * Return 0, -EINVAL for malformed input (the struct is then undefined),
  * -ERANGE for a number that does not fit, -ENOENT when a required line is
- * absent, -ENOSPC when an output buffer is too small.
+ * absent, -ENOSPC when an output buffer is too small, -EFBIG when a line
+ * the parser needs was cut.
  */
 #ifndef _OOMQD_PROC_PARSE_H
 #define _OOMQD_PROC_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +54,7 @@ struct proc_status {
 	uint64_t rss_anon_kb;
 	uint64_t rss_file_kb;
 	uint64_t rss_shmem_kb;
+	unsigned int seen; /* of the lines proc_status_done() requires */
 };
 
 struct proc_meminfo {
@@ -62,13 +67,23 @@ struct proc_meminfo {
 int proc_parse_stat_buf(const char *buf, size_t len, struct proc_stat *st);
 int proc_parse_statm_buf(const char *buf, size_t len, struct proc_statm *sm);
 int proc_parse_status_buf(const char *buf, size_t len, struct proc_status *ps);
+/*
+ * The same, a line at a time: init, every line (without its newline;
+ * @cut: only the first @len bytes of a longer line), done.
+ */
+void proc_status_init(struct proc_status *ps);
+int proc_status_line(struct proc_status *ps, const char *line, size_t len,
+		     bool cut);
+int proc_status_done(const struct proc_status *ps);
 int proc_parse_oom_score_adj_buf(const char *buf, size_t len, int *adj);
 int proc_parse_oom_score_buf(const char *buf, size_t len, unsigned long *score);
 int proc_parse_cmdline_buf(const char *buf, size_t len, char *out, size_t size);
 int proc_parse_cgroup_buf(const char *buf, size_t len, char *out, size_t size);
+/* One line of it: 1 for the v2 line (into @out unless NULL), 0 for another. */
+int proc_cgroup_line(const char *line, size_t len, bool cut, char *out,
+		     size_t size);
 int proc_parse_meminfo_buf(const char *buf, size_t len,
 			   struct proc_meminfo *mi);
 int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms);
-int proc_parse_btime_buf(const char *buf, size_t len, uint64_t *btime);
 
 #endif /* _OOMQD_PROC_PARSE_H */

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -31,8 +32,7 @@ int proc_sampler_open(struct proc_sampler *ps, const char *root)
 		return -errno;
 	ps->self = getpid();
 	ps->page_kb = (unsigned int)(sysconf(_SC_PAGESIZE) / 1024);
-	ps->skipped = 0;
-	ps->malformed = 0;
+	proc_sampler_reset(ps);
 	ps->ndeferred = 0;
 	ps->no_close_range = 0;
 	return 0;
@@ -94,8 +94,38 @@ static void close_later(struct proc_sampler *ps, int fd)
 		proc_sampler_flush(ps);
 }
 
+/*
+ * Remembers the first file of a pass that did not read or parse (not
+ * one that vanished with its process), for the log; returns @err.
+ */
+static int failed(struct proc_sampler *ps, const char *path, int err)
+{
+	if (err && !ps->fail_err && err != -ESRCH) {
+		ps->fail_err = err;
+		snprintf(ps->fail_path, sizeof(ps->fail_path), "%s", path);
+	}
+	return err;
+}
+
+void proc_sampler_reset(struct proc_sampler *ps)
+{
+	ps->skipped = 0;
+	ps->malformed = 0;
+	ps->fail_err = 0;
+	ps->fail_path[0] = '\0';
+}
+
+/*
+ * Reads @path into ps->buf.  Leave one byte so a full buffer is seen:
+ * a file that fills it is -EFBIG (@prefix: only its first bytes are
+ * wanted, and they are there).  procfs files of a pid are single_open()
+ * seq_files: one read() returns all of a file that fits, so a short read
+ * is the end and the usual second read() that returns 0 is a syscall
+ * saved (one per file per process).  Only a read that filled the room
+ * loops.
+ */
 static int read_file(struct proc_sampler *ps, const char *path, size_t *len,
-		     bool defer)
+		     bool defer, bool prefix)
 {
 	size_t n = 0, room = sizeof(ps->buf) - 1;
 	int fd, err = 0;
@@ -103,13 +133,6 @@ static int read_file(struct proc_sampler *ps, const char *path, size_t *len,
 	fd = openat(ps->root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	/*
-	 * Leave one byte so a full buffer is seen as truncation.  procfs
-	 * files of a pid are single_open() seq_files: one read() returns
-	 * all of a file that fits, so a short read is the end and the
-	 * usual second read() that returns 0 is a syscall saved (one per
-	 * file per process).  Only a read that filled the room loops.
-	 */
 	while (n < room) {
 		ssize_t r = read(fd, ps->buf + n, room - n);
 
@@ -127,6 +150,8 @@ static int read_file(struct proc_sampler *ps, const char *path, size_t *len,
 		close_later(ps, fd);
 	else
 		close(fd);
+	if (!err && n == room && !prefix)
+		err = -EFBIG;
 	if (err)
 		return err;
 	ps->buf[n] = '\0';
@@ -134,9 +159,72 @@ static int read_file(struct proc_sampler *ps, const char *path, size_t *len,
 	return 0;
 }
 
+/* Called with each line of a file, without its newline; see read_lines(). */
+typedef int (*line_fn)(void *ctx, const char *line, size_t len, bool cut);
+
+/*
+ * Reads @path a line at a time through ps->buf, for files that may
+ * outgrow it with lines nobody needs (status, cgroup).  A line longer
+ * than the buffer is handed over once, its first bytes with @cut set,
+ * and the rest of it skipped; @fn says whether that will do.  A short
+ * read is the end, as in read_file().
+ */
+static int read_lines(struct proc_sampler *ps, const char *path, line_fn fn,
+		      void *ctx)
+{
+	size_t have = 0, room = sizeof(ps->buf) - 1;
+	bool skip = false; /* in the rest of a cut line */
+	int fd, ret = 0;
+
+	fd = openat(ps->root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r = read(fd, ps->buf + have, room - have);
+		bool end = r == 0 || (r > 0 && (size_t)r < room - have);
+		char *p = ps->buf, *nl;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			break;
+		}
+		have += (size_t)r;
+		if (skip) {
+			nl = memchr(p, '\n', have);
+			skip = !nl;
+			p = nl ? nl + 1 : p + have;
+		}
+		while (!ret && (nl = memchr(p, '\n', ps->buf + have - p))) {
+			ret = fn(ctx, p, (size_t)(nl - p), false);
+			p = nl + 1;
+		}
+		have -= (size_t)(p - ps->buf);
+		if (ret)
+			break;
+		if (have == room) { /* one line fills the buffer */
+			ret = fn(ctx, ps->buf, have, true);
+			skip = true;
+			have = 0;
+		} else {
+			memmove(ps->buf, p, have);
+		}
+		if (ret)
+			break;
+		if (end) {
+			if (have && !skip) /* a last line without newline */
+				ret = fn(ctx, ps->buf, have, false);
+			break;
+		}
+	}
+	close_later(ps, fd);
+	return ret;
+}
+
 int proc_read(struct proc_sampler *ps, const char *path, size_t *len)
 {
-	return read_file(ps, path, len, false);
+	return failed(ps, path, read_file(ps, path, len, false, false));
 }
 
 int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
@@ -148,7 +236,8 @@ int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
 
 	ret = proc_read(ps, "meminfo", &len);
 	if (!ret)
-		ret = proc_parse_meminfo_buf(ps->buf, len, &mi);
+		ret = failed(ps, "meminfo",
+			     proc_parse_meminfo_buf(ps->buf, len, &mi));
 	if (ret)
 		return ret;
 	sys->mem_total_kb = mi.mem_total_kb;
@@ -158,13 +247,9 @@ int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
 
 	ret = proc_read(ps, "uptime", &len);
 	if (!ret)
-		ret = proc_parse_uptime_buf(ps->buf, len, &sys->uptime_ms);
-	if (ret)
-		return ret;
-
-	ret = proc_read(ps, "stat", &len);
-	if (!ret)
-		ret = proc_parse_btime_buf(ps->buf, len, &sys->btime);
+		ret = failed(ps, "uptime",
+			     proc_parse_uptime_buf(ps->buf, len,
+						   &sys->uptime_ms));
 	if (ret)
 		return ret;
 
@@ -198,13 +283,88 @@ static void pid_path(char *path, pid_t pid, const char *name)
 	memcpy(path, name, len + 1);
 }
 
-static int read_pid_file(struct proc_sampler *ps, pid_t pid, const char *name,
-			 size_t *len)
+/*
+ * A process's file failed: -ESRCH when the process is gone (a read
+ * error that says so), else @err, the first of a pass kept for the log.
+ */
+static int pid_failed(struct proc_sampler *ps, pid_t pid, const char *name,
+		      int err, bool reading)
 {
 	char path[64];
 
+	if (reading && vanished(err))
+		return -ESRCH;
+	if (!ps->fail_err) {
+		pid_path(path, pid, name);
+		failed(ps, path, err);
+	}
+	return err;
+}
+
+static int read_pid_file(struct proc_sampler *ps, pid_t pid, const char *name,
+			 size_t *len, bool prefix)
+{
+	char path[64];
+	int ret;
+
 	pid_path(path, pid, name);
-	return read_file(ps, path, len, true);
+	ret = read_file(ps, path, len, true, prefix);
+	return ret ? pid_failed(ps, pid, name, ret, true) : 0;
+}
+
+static int status_line(void *ctx, const char *line, size_t len, bool cut)
+{
+	return proc_status_line(ctx, line, len, cut);
+}
+
+/* /proc/<pid>/status, line by line: a user's thousands of Groups fit. */
+static int read_status(struct proc_sampler *ps, pid_t pid,
+		       struct proc_status *status)
+{
+	char path[64];
+	int ret;
+
+	pid_path(path, pid, "status");
+	proc_status_init(status);
+	ret = read_lines(ps, path, status_line, status);
+	if (ret)
+		return pid_failed(ps, pid, "status", ret, true);
+	ret = proc_status_done(status);
+	return ret ? pid_failed(ps, pid, "status", ret, false) : 0;
+}
+
+struct cgroup_read {
+	char *out; /* NULL once the v2 line filled it */
+	size_t size;
+};
+
+static int cgroup_line(void *ctx, const char *line, size_t len, bool cut)
+{
+	struct cgroup_read *cr = ctx;
+	int ret = proc_cgroup_line(line, len, cut, cr->out, cr->size);
+
+	if (ret == 1)
+		cr->out = NULL;
+	return ret < 0 ? ret : 0;
+}
+
+/* /proc/<pid>/cgroup's v2 path, line by line past long v1 ones. */
+static int read_cgroup(struct proc_sampler *ps, pid_t pid, char *out,
+		       size_t size)
+{
+	struct cgroup_read cr = { out, size };
+	char path[64];
+	int ret;
+
+	pid_path(path, pid, "cgroup");
+	ret = read_lines(ps, path, cgroup_line, &cr);
+	if (!ret && cr.out)
+		ret = -ENOENT; /* no v2 line: no unified hierarchy */
+	if (ret) {
+		out[0] = '\0';
+		return pid_failed(ps, pid, "cgroup", ret, true);
+	}
+	return 0;
 }
 
 void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
@@ -215,19 +375,23 @@ void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	ssize_t r;
 
 	t->cmdline[0] = t->exe[0] = t->cgroup[0] = '\0';
+	/* Only the first bytes of a cmdline are matched (sample.h). */
 	if ((need & PROC_NEED_CMDLINE) &&
-	    !read_pid_file(ps, pid, "cmdline", &len))
+	    !read_pid_file(ps, pid, "cmdline", &len, true))
 		proc_parse_cmdline_buf(ps->buf, len, t->cmdline,
 				       sizeof(t->cmdline));
-	if ((need & PROC_NEED_CGROUP) &&
-	    !read_pid_file(ps, pid, "cgroup", &len) &&
-	    proc_parse_cgroup_buf(ps->buf, len, t->cgroup, sizeof(t->cgroup)))
-		t->cgroup[0] = '\0';
+	if (need & PROC_NEED_CGROUP)
+		read_cgroup(ps, pid, t->cgroup, sizeof(t->cgroup));
 	if (need & PROC_NEED_EXE) {
-		/* Others' exe needs ptrace access: empty when denied. */
+		/*
+		 * Others' exe needs ptrace access: empty when denied.  A
+		 * link that fills the buffer may be longer: empty too.
+		 */
 		pid_path(path, pid, "exe");
-		r = readlinkat(ps->root_fd, path, t->exe, sizeof(t->exe) - 1);
-		t->exe[r > 0 ? r : 0] = '\0';
+		r = readlinkat(ps->root_fd, path, t->exe, sizeof(t->exe));
+		if (r == (ssize_t)sizeof(t->exe))
+			pid_failed(ps, pid, "exe", -ENAMETOOLONG, false);
+		t->exe[r > 0 && r < (ssize_t)sizeof(t->exe) ? r : 0] = '\0';
 	}
 }
 
@@ -240,12 +404,12 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	int adj, ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = read_pid_file(ps, pid, "stat", &len);
-	if (ret)
-		return vanished(ret) ? -ESRCH : ret;
-	ret = proc_parse_stat_buf(ps->buf, len, &st);
+	ret = read_pid_file(ps, pid, "stat", &len, false);
 	if (ret)
 		return ret;
+	ret = proc_parse_stat_buf(ps->buf, len, &st);
+	if (ret)
+		return pid_failed(ps, pid, "stat", ret, false);
 
 	s->pid = pid;
 	s->ppid = st.ppid;
@@ -268,10 +432,7 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		return 0;
 	}
 
-	ret = read_pid_file(ps, pid, "status", &len);
-	if (ret)
-		return vanished(ret) ? -ESRCH : ret;
-	ret = proc_parse_status_buf(ps->buf, len, &status);
+	ret = read_status(ps, pid, &status);
 	if (ret)
 		return ret;
 	s->uid = status.uid[0];
@@ -291,12 +452,12 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		s->rss_kb = st.rss * ps->page_kb;
 	}
 
-	ret = read_pid_file(ps, pid, "oom_score_adj", &len);
-	if (ret)
-		return vanished(ret) ? -ESRCH : ret;
-	ret = proc_parse_oom_score_adj_buf(ps->buf, len, &adj);
+	ret = read_pid_file(ps, pid, "oom_score_adj", &len, false);
 	if (ret)
 		return ret;
+	ret = proc_parse_oom_score_adj_buf(ps->buf, len, &adj);
+	if (ret)
+		return pid_failed(ps, pid, "oom_score_adj", ret, false);
 	s->oom_score_adj = (int16_t)adj;
 
 	if (text)
@@ -309,11 +470,12 @@ int proc_read_oom_score(struct proc_sampler *ps, pid_t pid,
 			unsigned long *score)
 {
 	size_t len;
-	int ret = read_pid_file(ps, pid, "oom_score", &len);
+	int ret = read_pid_file(ps, pid, "oom_score", &len, false);
 
 	if (ret)
-		return vanished(ret) ? -ESRCH : ret;
-	return proc_parse_oom_score_buf(ps->buf, len, score);
+		return ret;
+	ret = proc_parse_oom_score_buf(ps->buf, len, score);
+	return ret ? pid_failed(ps, pid, "oom_score", ret, false) : 0;
 }
 
 /*
@@ -324,10 +486,10 @@ int proc_read_oom_score(struct proc_sampler *ps, pid_t pid,
 int proc_read_comm(struct proc_sampler *ps, pid_t pid, char *comm)
 {
 	size_t len;
-	int ret = read_pid_file(ps, pid, "comm", &len);
+	int ret = read_pid_file(ps, pid, "comm", &len, false);
 
 	if (ret)
-		return vanished(ret) ? -ESRCH : ret;
+		return ret;
 	if (len && ps->buf[len - 1] == '\n')
 		len--;
 	if (len > SAMPLE_COMM_LEN - 1)
@@ -340,12 +502,8 @@ int proc_read_comm(struct proc_sampler *ps, pid_t pid, char *comm)
 int proc_read_uid(struct proc_sampler *ps, pid_t pid, uid_t *uid, uid_t *euid)
 {
 	struct proc_status status;
-	size_t len;
-	int ret = read_pid_file(ps, pid, "status", &len);
+	int ret = read_status(ps, pid, &status);
 
-	if (ret)
-		return vanished(ret) ? -ESRCH : ret;
-	ret = proc_parse_status_buf(ps->buf, len, &status);
 	if (ret)
 		return ret;
 	*uid = status.uid[0];
@@ -461,8 +619,7 @@ int proc_sample_all(struct proc_sampler *ps, unsigned int need,
 	};
 	int ret;
 
-	ps->skipped = 0;
-	ps->malformed = 0;
+	proc_sampler_reset(ps);
 	ret = proc_for_each_pid(ps, sample_all_one, &sa);
 	*n = sa.used;
 	if (ret)

@@ -34,11 +34,18 @@ struct proc_sampler {
 	unsigned int page_kb; /* stat's rss is in pages */
 	unsigned int skipped; /* last pass: processes that vanished */
 	unsigned int malformed; /* last pass: files that did not parse */
+	int fail_err; /* the first failure since proc_sampler_reset(), or 0 */
+	char fail_path[64]; /* its file, under the root: "1234/status" */
 	unsigned int ndeferred; /* fds in deferred[] */
 	int deferred[PROC_DEFER_FDS]; /* per-process files read, to close */
 	int no_close_range; /* the kernel has none (before 5.9) */
 	_Alignas(8) char dents[32768]; /* getdents64 records, 8-aligned */
-	char buf[8192]; /* one /proc file at a time */
+	/*
+	 * One /proc file at a time.  A file that fills it is -EFBIG, never
+	 * parsed cut; status and cgroup are read a line at a time, since
+	 * lines nobody needs can make them larger (Groups, v1 paths).
+	 */
+	char buf[8192];
 };
 
 /*
@@ -52,8 +59,17 @@ typedef void (*proc_classify_fn)(struct sample *s,
 int proc_sampler_open(struct proc_sampler *ps, const char *root);
 void proc_sampler_close(struct proc_sampler *ps);
 
-/* Reads one file of the root ("meminfo", "1/stat") into ps->buf. */
+/*
+ * Reads one file of the root ("meminfo", "1/stat") into ps->buf: 0,
+ * -EFBIG when it does not fit, or -errno.
+ */
 int proc_read(struct proc_sampler *ps, const char *path, size_t *len);
+/*
+ * Zeroes the counts of a pass and forgets its first failure.  A failure
+ * (not a process that vanished) leaves its file and error in fail_path
+ * and fail_err until then, so the top can name it.
+ */
+void proc_sampler_reset(struct proc_sampler *ps);
 /*
  * Closes the files of processes read since the last call.  The walks
  * below call it before they return; whoever reads a process's files
@@ -65,7 +81,8 @@ int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys);
 
 /*
  * The lazy pass's first stage: one small file each.  0, -ESRCH when
- * the process went away, or -errno (-EINVAL: did not parse).
+ * the process went away, or -errno (-EINVAL: did not parse; -EFBIG: too
+ * large for the buffer).
  */
 /* /proc/<pid>/oom_score, the kernel's normalised oom_badness(). */
 int proc_read_oom_score(struct proc_sampler *ps, pid_t pid,

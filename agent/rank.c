@@ -81,12 +81,13 @@ const char *rank_excluded(const struct sample *s)
 bool rank_before(const struct sample *x, const struct sample *y,
 		 enum badness_port port)
 {
+	(void)port; /* every port's score is its own points */
 	if (x->priority != y->priority)
 		return x->priority > y->priority;
-	if (port == BADNESS_MODERN && x->key != y->key)
-		return x->key > y->key;
-	if (port != BADNESS_MODERN && x->score != y->score)
+	if (x->score != y->score)
 		return x->score > y->score;
+	if (x->rss_kb != y->rss_kb)
+		return x->rss_kb > y->rss_kb;
 	return x->pid < y->pid;
 }
 
@@ -109,8 +110,6 @@ void rank_score(struct sample *s, const struct sample_sys *sys,
 	s->score = s->badness == BADNESS_UNKILLABLE ?
 			   BADNESS_UNKILLABLE :
 			   adjusted(s->badness, s->adjust, totalpages);
-	s->key = rank_modern_key(badness_oom_score(s->badness, totalpages),
-				 s->adjust);
 }
 
 /* Heaps of indices into a table of scored samples. */
@@ -203,6 +202,19 @@ void rank_best_offer(struct rank_best *b)
 		b->spare = i;
 	else
 		b->spare = (uint32_t)b->n;
+}
+
+const struct sample *rank_best_worst(const struct rank_best *b)
+{
+	return b->n == b->max && b->max ? &b->tab[b->heap[0]] : NULL;
+}
+
+bool rank_best_has(const struct rank_best *b, pid_t pid)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->tab[b->heap[i]].pid == pid)
+			return true;
+	return false;
 }
 
 size_t rank_best_end(struct rank_best *b)

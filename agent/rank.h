@@ -23,37 +23,25 @@ void rank_children(struct sample *tab, size_t n, unsigned int page_kb);
  */
 const char *rank_excluded(const struct sample *s);
 
-/*
- * The modern port's sort key within a priority group: the process's
- * /proc/<pid>/oom_score plus the rule's adjust on the same scale
- * (oom_score shows 2/3 of each oom_score_adj unit; times 3 keeps it
- * exact).  Ordering by the kernel's own normalised badness rather than
- * by pages is what lets the lazy pass (agent.c) order every process from
- * one small file: two processes within one oom_score step (about 0.15%
- * of RAM + swap) tie and the lower pid goes first, as earlyoom orders by
- * oom_score before anything else.
- */
-static inline int32_t rank_modern_key(unsigned long oom_score, int adjust)
-{
-	return (int32_t)oom_score * 3 + adjust * 2;
-}
-
-/* Scores @s with @port: s->badness, s->score and s->key. */
+/* Scores @s with @port: s->badness and s->score. */
 void rank_score(struct sample *s, const struct sample_sys *sys,
 		enum badness_port port);
 
 /*
  * Does scored @x go before @y in the queue?  Higher priority group
- * first, then higher score (modern: higher key), then lower pid: a
- * strict order, since pids differ.
+ * first, then higher score, then more RSS, then lower pid: a strict
+ * order, since pids differ.  The modern port's score is the kernel's
+ * own points (oom_badness() plus the rule's adjust in the same units),
+ * unquantised as the kernel compares them: /proc/<pid>/oom_score's
+ * 0-1000 steps are 0.15 % of RAM and swap each, 1.5 GiB on a 1 TiB
+ * machine, and every process below one would tie.
  */
 bool rank_before(const struct sample *x, const struct sample *y,
 		 enum badness_port port);
 
 /*
- * Scores every sample with @port (s->badness, s->score, s->key) and
- * writes the indices of the queueable ones to @order: higher priority
- * group first, then higher score (modern: higher key), then lower pid.
+ * Scores every sample with @port (s->badness, s->score) and writes the
+ * indices of the queueable ones to @order in rank_before()'s order.
  * Only the first @want are put in that order (the queue needs no more;
  * @n or more sorts all); the rest follow in no order.  Returns how many
  * are queueable; @order must have room for @n.
@@ -95,6 +83,15 @@ static inline struct sample *rank_best_slot(struct rank_best *b)
 
 /* Scores the slot's sample; keeps it if queueable and among the best. */
 void rank_best_offer(struct rank_best *b);
+
+/*
+ * The last kept in queue order, the one a better sample replaces; NULL
+ * while fewer than @max are kept.
+ */
+const struct sample *rank_best_worst(const struct rank_best *b);
+
+/* Is a sample with @pid among the kept ones? */
+bool rank_best_has(const struct rank_best *b, pid_t pid);
 
 /* Moves the kept ones to tab[0..n) and returns n. */
 size_t rank_best_end(struct rank_best *b);

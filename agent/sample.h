@@ -16,7 +16,14 @@
 #include <sys/types.h>
 
 #define SAMPLE_COMM_LEN 16 /* TASK_COMM_LEN */
-#define SAMPLE_TEXT_LEN 256 /* cmdline, exe and cgroup path, truncated */
+/*
+ * cmdline, exe and cgroup path, with the NUL.  The kernel prints no path
+ * of PATH_MAX (4096) or more in /proc/<pid>/cgroup, and no exe link
+ * longer than a page: one that does not fit is left unread (it matches
+ * nothing), never cut to a prefix a rule might match.  A cmdline is only
+ * the first 4095 bytes, as documented for match_cmdline.
+ */
+#define SAMPLE_TEXT_LEN 4096
 
 /* sample.flags */
 #define SAMPLE_KTHREAD 0x1 /* PF_KTHREAD: never a victim */
@@ -48,10 +55,7 @@ struct sample {
 	uint64_t cpu_ticks; /* utime + stime, clock ticks (USER_HZ) */
 	uint64_t start_ticks; /* start time after boot, clock ticks */
 	long badness; /* result of the active port, port units */
-	long score; /* badness after the rule's adjust (classic, rss: the
-		     * sort key)
-		     */
-	int32_t key; /* modern's sort key: rank_modern_key() */
+	long score; /* badness after the rule's adjust: the sort key */
 	int16_t oom_score_adj; /* -1000 .. 1000 */
 	int8_t nice; /* -20 .. 19 */
 	uint8_t flags; /* SAMPLE_* */
@@ -75,7 +79,6 @@ struct sample_sys {
 	uint64_t swap_total_kb;
 	uint64_t swap_free_kb;
 	uint64_t uptime_ms; /* since boot, CLOCK_BOOTTIME like start_ticks */
-	uint64_t btime; /* boot time, seconds since the epoch */
 	unsigned int page_kb; /* page size, KiB */
 	unsigned int clk_tck; /* USER_HZ, ticks per second */
 };

@@ -7,7 +7,7 @@
 #   make bench                      1,000 and 10,000 processes, 3 rounds
 #                                   on the host, then make bench-vm, then
 #                                   make bench-scenario (bench/scenario/,
-#                                   about 50 minutes)
+#                                   hours: issue 14's matrix, resumable)
 #   make bench BENCH_SIZES=1000 BENCH_ROUNDS=1
 #   make bench-host / bench-vm      one of the two
 #

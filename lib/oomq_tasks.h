@@ -56,7 +56,7 @@ void oomq_dump_close(struct oomq_dump *d);
 typedef int (*oomq_task_fn)(const struct oomq_task *t, void *ctx);
 
 /*
- * One dump: 0, the kernel's -errno (-EPERM without CAP_NET_ADMIN),
+ * One dump: 0, the kernel's -errno (-EPERM without CAP_SYS_PTRACE),
  * -EBADMSG for a malformed message, the first non-zero return of @fn,
  * or a socket's -errno.  Nothing is allocated.
  */

@@ -4,7 +4,8 @@
  * allocating a message nor sending it is allowed, so they go through a
  * small fixed ring and a work item sends them from process context.
  * Queue changes not yet sent are merged into one; a full ring drops the
- * newest events and says how many in a LOST event.
+ * newest events, and a message that cannot be allocated drops its event;
+ * a LOST event says how many.
  */
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -20,7 +21,8 @@ static unsigned int oomq_ring_tail;	/* free-running: next to send */
 static u32 oomq_ring_lost;		/* dropped since the last LOST event */
 static u64 oomq_ring_lost_total;
 static bool oomq_ring_open;		/* false: nobody sends, drop quietly */
-static DEFINE_SPINLOCK(oomq_ring_lock);
+/* Raw: taken in probe handlers, where PREEMPT_RT's spinlock_t would sleep. */
+static DEFINE_RAW_SPINLOCK(oomq_ring_lock);
 
 static void oomq_events_send(struct work_struct *work);
 static DECLARE_WORK(oomq_events_work, oomq_events_send);
@@ -39,7 +41,7 @@ static void oomq_events_post(const struct oomq_event *event)
 	struct oomq_event *newest;
 	unsigned long flags;
 
-	spin_lock_irqsave(&oomq_ring_lock, flags);
+	raw_spin_lock_irqsave(&oomq_ring_lock, flags);
 	if (!oomq_ring_open)
 		goto out;
 	newest = oomq_ring_newest();
@@ -54,9 +56,9 @@ static void oomq_events_post(const struct oomq_event *event)
 		oomq_ring[oomq_ring_head++ % OOMQ_EVENT_RING_SIZE] = *event;
 	}
 	/* Under the lock, so uninit's cancel cannot miss it. */
-	queue_work(system_wq, &oomq_events_work);
+	schedule_work(&oomq_events_work);
 out:
-	spin_unlock_irqrestore(&oomq_ring_lock, flags);
+	raw_spin_unlock_irqrestore(&oomq_ring_lock, flags);
 }
 
 /* Take the next event to send; false when the ring is empty. */
@@ -64,7 +66,7 @@ static bool oomq_events_take(struct oomq_event *event)
 {
 	bool taken = true;
 
-	spin_lock_irq(&oomq_ring_lock);
+	raw_spin_lock_irq(&oomq_ring_lock);
 	if (oomq_ring_tail != oomq_ring_head) {
 		*event = oomq_ring[oomq_ring_tail++ % OOMQ_EVENT_RING_SIZE];
 	} else if (oomq_ring_lost) {
@@ -74,16 +76,36 @@ static bool oomq_events_take(struct oomq_event *event)
 	} else {
 		taken = false;
 	}
-	spin_unlock_irq(&oomq_ring_lock);
+	raw_spin_unlock_irq(&oomq_ring_lock);
 	return taken;
+}
+
+/* No message could be built for @event: count it as dropped. */
+static void oomq_events_drop(const struct oomq_event *event)
+{
+	raw_spin_lock_irq(&oomq_ring_lock);
+	if (event->type == OOMQ_EVENT_LOST) {
+		/* Counted already; still to be reported. */
+		oomq_ring_lost += event->lost;
+	} else {
+		oomq_ring_lost++;
+		oomq_ring_lost_total++;
+	}
+	raw_spin_unlock_irq(&oomq_ring_lock);
 }
 
 static void oomq_events_send(struct work_struct *work)
 {
 	struct oomq_event event;
 
-	while (oomq_events_take(&event))
-		oomq_netlink_event(&event);
+	while (oomq_events_take(&event)) {
+		if (!oomq_netlink_event(&event))
+			continue;
+		oomq_events_drop(&event);
+		/* Not even the count went out: the next event retries it. */
+		if (event.type == OOMQ_EVENT_LOST)
+			break;
+	}
 }
 
 void oomq_events_kill(const struct oomq_kill *kill)
@@ -117,25 +139,25 @@ u64 oomq_events_lost(void)
 {
 	u64 lost;
 
-	spin_lock_irq(&oomq_ring_lock);
+	raw_spin_lock_irq(&oomq_ring_lock);
 	lost = oomq_ring_lost_total;
-	spin_unlock_irq(&oomq_ring_lock);
+	raw_spin_unlock_irq(&oomq_ring_lock);
 	return lost;
 }
 
 int oomq_events_init(void)
 {
-	spin_lock_irq(&oomq_ring_lock);
+	raw_spin_lock_irq(&oomq_ring_lock);
 	oomq_ring_open = true;
-	spin_unlock_irq(&oomq_ring_lock);
+	raw_spin_unlock_irq(&oomq_ring_lock);
 	return 0;
 }
 
 /* Before the netlink family goes: nothing may be sent after this. */
 void oomq_events_uninit(void)
 {
-	spin_lock_irq(&oomq_ring_lock);
+	raw_spin_lock_irq(&oomq_ring_lock);
 	oomq_ring_open = false;
-	spin_unlock_irq(&oomq_ring_lock);
+	raw_spin_unlock_irq(&oomq_ring_lock);
 	cancel_work_sync(&oomq_events_work);
 }

@@ -29,6 +29,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/kprobes.h>
@@ -40,6 +41,7 @@
 #include <linux/sched/task.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "events.h"
 #include "hook.h"
 #include "queue.h"
@@ -80,6 +82,8 @@ static const char * const oomq_mode_names[] = {
 
 static int oomq_mode = OOMQ_MODE_BADNESS;	/* as configured */
 static int oomq_mode_active = OOMQ_MODE_BADNESS; /* BADNESS or ORIGIN */
+/* Writers of the pair above: netlink, sysfs and a probe miss (raw: RT). */
+static DEFINE_RAW_SPINLOCK(oomq_mode_lock);
 
 static void oomq_count(enum oomq_counter counter)
 {
@@ -99,7 +103,12 @@ struct oomq_mm_sample {
 	bool unkillable;		/* -1000, reaped, or in vfork */
 };
 
-/* find_lock_task_mm() is not exported; this is the same walk. */
+/*
+ * find_lock_task_mm() is not exported; this is the same walk.  On
+ * PREEMPT_RT a thread whose task lock is busy is passed over (its
+ * siblings share the mm), so a single-threaded process whose lock is
+ * held right now is sampled as having none.
+ */
 static bool oomq_sample_mm(struct task_struct *p, struct oomq_mm_sample *s)
 {
 	struct task_struct *t;
@@ -107,13 +116,14 @@ static bool oomq_sample_mm(struct task_struct *p, struct oomq_mm_sample *s)
 
 	rcu_read_lock();
 	for_each_thread(p, t) {
-		task_lock(t);
+		if (!oomq_task_trylock(t))
+			continue;
 		if (t->mm) {
 			s->rss = get_mm_rss(t->mm);
 			s->swap = get_mm_counter(t->mm, MM_SWAPENTS);
 			s->unkillable = t->signal->oom_score_adj ==
 						OOM_SCORE_ADJ_MIN ||
-					test_bit(MMF_OOM_SKIP, &t->mm->flags) ||
+					oomq_mm_oom_skip(t->mm) ||
 					in_vfork(t);
 			found = true;
 		}
@@ -137,7 +147,8 @@ static void oomq_victim_sample(struct oomq_victim *victim,
 	victim->uid = from_kuid(&init_user_ns, task_uid(p));
 	rcu_read_unlock();
 	victim->oom_score_adj = READ_ONCE(p->signal->oom_score_adj);
-	__get_task_comm(victim->comm, sizeof(victim->comm), p);
+	/* Unlocked, as the kernel's own OOM report reads it. */
+	strscpy_pad(victim->comm, p->comm, sizeof(victim->comm));
 	if (oomq_sample_mm(p, &mm)) {
 		victim->rss_kb = mm.rss << (PAGE_SHIFT - 10);
 		victim->swap_kb = mm.swap << (PAGE_SHIFT - 10);
@@ -212,7 +223,7 @@ static int oomq_oom_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct oomq_queue *queue = oomq_queue_get();
 
 	oomq_count(OOMQ_C_OOMS);
-	oom->oc = (struct oom_control *)regs_get_kernel_argument(regs, 0);
+	oom->oc = (struct oom_control *)oomq_regs_arg0(regs);
 	oom->best_points = LONG_MIN;
 	oom->best_index = -1;
 	oom->origin_index = -1;
@@ -246,7 +257,7 @@ static int oomq_badness_entry(struct kretprobe_instance *ri,
 	if (READ_ONCE(oomq_oom.task) != current)
 		return 1;
 	*(struct task_struct **)ri->data =
-		(struct task_struct *)regs_get_kernel_argument(regs, 0);
+		(struct task_struct *)oomq_regs_arg0(regs);
 	return 0;
 }
 
@@ -265,7 +276,7 @@ static int oomq_badness_return(struct kretprobe_instance *ri,
 		index = oomq_queue_index(oom->queue, task_tgid(p));
 		if (index >= 0) {
 			points = LONG_MAX - 1 - index;
-			regs_set_return_value(regs, points);
+			oomq_regs_set_return(regs, points);
 		}
 	}
 	/* As oom_evaluate_task(): a later task with equal points wins. */
@@ -298,6 +309,8 @@ static enum oomq_choice oomq_kernel_choice(const struct oomq_oom *oom)
 static void oomq_check_probe_miss(struct oomq_oom *oom,
 				  struct task_struct *chosen)
 {
+	unsigned long flags;
+
 	if (!oom->rewrite || oom->badness_calls || chosen == current ||
 	    oom->oc->chosen_points == LONG_MAX)
 		return;
@@ -306,8 +319,10 @@ static void oomq_check_probe_miss(struct oomq_oom *oom,
 		     READ_ONCE(oomq_mode) == OOMQ_MODE_AUTO ?
 		     ", switching to mode=origin" :
 		     ", consider mode=origin or mode=auto");
-	if (READ_ONCE(oomq_mode) == OOMQ_MODE_AUTO)
+	raw_spin_lock_irqsave(&oomq_mode_lock, flags);
+	if (oomq_mode == OOMQ_MODE_AUTO)
 		WRITE_ONCE(oomq_mode_active, OOMQ_MODE_ORIGIN);
+	raw_spin_unlock_irqrestore(&oomq_mode_lock, flags);
 	oomq_events_probe_miss(READ_ONCE(oomq_mode_active));
 }
 
@@ -410,18 +425,26 @@ enum oomq_mode oomq_hook_mode_active(void)
 
 int oomq_hook_set_mode(enum oomq_mode mode)
 {
+	unsigned long flags;
+
 	if (mode > OOMQ_MODE_MAX)
 		return -EINVAL;
+	/* Two writers at once must not leave origin active under badness. */
+	raw_spin_lock_irqsave(&oomq_mode_lock, flags);
 	WRITE_ONCE(oomq_mode, mode);
 	WRITE_ONCE(oomq_mode_active, mode == OOMQ_MODE_ORIGIN ?
 		   OOMQ_MODE_ORIGIN : OOMQ_MODE_BADNESS);
+	raw_spin_unlock_irqrestore(&oomq_mode_lock, flags);
 	return 0;
 }
 
+/* Privilege as for /proc/oom and set-config, not only the file's uid 0. */
 static int oomq_mode_param_set(const char *val, const struct kernel_param *kp)
 {
 	int mode = sysfs_match_string(oomq_mode_names, val);
 
+	if (!capable(CAP_SYS_RESOURCE))
+		return -EPERM;
 	return mode < 0 ? mode : oomq_hook_set_mode(mode);
 }
 

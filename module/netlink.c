@@ -13,11 +13,13 @@
 #include <net/genetlink.h>
 #include <uapi/linux/oomq.h>
 
+#include "compat.h"
 #include "events.h"
 #include "hook.h"
 #include "netlink.h"
 #include "queue.h"
 #include "tasks.h"
+#include "visible.h"
 
 static const struct nla_policy oomq_policy[OOMQ_A_MAX + 1] = {
 	/* No .len: a queue too long fails with E2BIG, as in /proc/oom. */
@@ -36,11 +38,15 @@ static const struct genl_multicast_group oomq_mcgrps[] = {
 	/* Victims' names and owners: dmesg_restrict shows them to admins. */
 	[OOMQ_MCGRP_EVENTS_ID] = {
 		.name = OOMQ_MCGRP_EVENTS,
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
+		OOMQ_GENL_MCAST_ADMIN,
 	},
 };
 
-/* Live queued PIDs as @ns numbers them, as a u32 array attribute. */
+/*
+ * Live queued PIDs as @ns numbers them, as a u32 array attribute: those
+ * that /proc would show the caller under any hidepid=, for the caller
+ * reads through no procfs mount.
+ */
 static int oomq_put_queue(struct sk_buff *skb,
 			  const struct oomq_queue *queue,
 			  struct pid_namespace *ns)
@@ -56,9 +62,10 @@ static int oomq_put_queue(struct sk_buff *skb,
 	rcu_read_lock();
 	for (i = 0; i < queue->len; i++) {
 		struct pid *tgid = queue->pids[i];
+		struct task_struct *task = pid_task(tgid, PIDTYPE_TGID);
 		pid_t nr = pid_nr_ns(tgid, ns);
 
-		if (nr && pid_task(tgid, PIDTYPE_TGID))
+		if (nr && task && oomq_task_visible(NULL, task))
 			pids[n++] = nr;
 	}
 	rcu_read_unlock();
@@ -135,10 +142,29 @@ out:
 	return ret;
 }
 
+/*
+ * Changes to what the OOM killer does take the privilege /proc/oom takes:
+ * CAP_SYS_RESOURCE in the initial user namespace, held by the socket's
+ * opener and by the sender, as netlink_capable() checks.  Not
+ * GENL_ADMIN_PERM: CAP_NET_ADMIN is held by network daemons and by
+ * containers that have no say over the host's memory.
+ */
+static int oomq_may_change(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_RESOURCE))
+		return 0;
+	GENL_SET_ERR_MSG(info, "needs CAP_SYS_RESOURCE");
+	return -EPERM;
+}
+
 static int oomq_cmd_set_queue(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct nlattr *attr = info->attrs[OOMQ_A_QUEUE];
+	int ret;
 
+	ret = oomq_may_change(skb, info);
+	if (ret)
+		return ret;
 	if (!attr) {
 		GENL_SET_ERR_MSG(info, "OOMQ_A_QUEUE is required");
 		return -EINVAL;
@@ -148,11 +174,17 @@ static int oomq_cmd_set_queue(struct sk_buff *skb, struct genl_info *info)
 				    "queue must be an array of u32 PIDs");
 		return -EINVAL;
 	}
-	return oomq_queue_set(nla_data(attr), nla_len(attr) / sizeof(u32));
+	return oomq_queue_set(nla_data(attr), nla_len(attr) / sizeof(u32),
+			      task_active_pid_ns(current));
 }
 
 static int oomq_cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 {
+	int ret;
+
+	ret = oomq_may_change(skb, info);
+	if (ret)
+		return ret;
 	/* The policy checked the values: nothing below can fail. */
 	if (info->attrs[OOMQ_A_TTL_MS])
 		oomq_queue_set_ttl_ms(nla_get_u32(info->attrs[OOMQ_A_TTL_MS]));
@@ -166,6 +198,14 @@ static int oomq_cmd_get_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 	return oomq_tasks_dump(skb, cb, &oomq_family);
 }
 
+#ifndef OOMQ_HAVE_GENL_RESV_START_OP
+static int oomq_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			 struct genl_info *info)
+{
+	return oomq_genl_header_check(info->nlhdr, info->extack);
+}
+#endif
+
 static const struct genl_small_ops oomq_small_ops[] = {
 	{
 		.cmd = OOMQ_CMD_GET_STATUS,
@@ -174,12 +214,10 @@ static const struct genl_small_ops oomq_small_ops[] = {
 	{
 		.cmd = OOMQ_CMD_SET_QUEUE,
 		.doit = oomq_cmd_set_queue,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = OOMQ_CMD_SET_CONFIG,
 		.doit = oomq_cmd_set_config,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -190,7 +228,6 @@ static const struct genl_ops oomq_ops[] = {
 		.start = oomq_tasks_dump_start,
 		.dumpit = oomq_cmd_get_tasks,
 		.done = oomq_tasks_dump_done,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -200,11 +237,25 @@ static struct genl_family oomq_family __ro_after_init = {
 	.maxattr = OOMQ_A_MAX,
 	.policy = oomq_policy,
 	.module = THIS_MODULE,
+	/*
+	 * Not under genl_mutex: each op takes its own locks (the queue
+	 * writers' mutex, the mode lock in hook.c, references and RCU for
+	 * readers, the dump's state in cb->args), so a family stuck while
+	 * holding genl_mutex cannot hold up a queue update under pressure.
+	 */
+	.parallel_ops = true,
+#ifndef OOMQ_HAVE_GENL_RESV_START_OP
+	.pre_doit = oomq_pre_doit,
+#endif
 	.small_ops = oomq_small_ops,
 	.n_small_ops = ARRAY_SIZE(oomq_small_ops),
 	.ops = oomq_ops,
 	.n_ops = ARRAY_SIZE(oomq_ops),
-	.resv_start_op = OOMQ_CMD_SET_CONFIG + 1,
+	/*
+	 * No .resv_start_op, as genetlink.h asks of new families: every
+	 * command has its header's reserved byte and flags checked (by
+	 * oomq_pre_doit() before 6.1) and its attributes parsed strictly.
+	 */
 	.mcgrps = oomq_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(oomq_mcgrps),
 };
@@ -263,25 +314,44 @@ static int oomq_put_event(struct sk_buff *skb, const struct oomq_event *event)
 	}
 }
 
-/* Process context (the events work item). */
-void oomq_netlink_event(const struct oomq_event *event)
+/* The largest event, a kill with every attribute: under 200 bytes. */
+static size_t oomq_event_size(void)
+{
+	return nla_total_size(sizeof(u32)) * 8 +	/* type ... queue length */
+	       nla_total_size_64bit(sizeof(u64)) * 4 +	/* cgroup, KiB, age */
+	       nla_total_size(TASK_COMM_LEN);
+}
+
+/*
+ * Events follow OOM kills, while memory is short: the message is small
+ * and its allocation must not invoke the OOM killer from our worker.
+ */
+#define OOMQ_EVENT_GFP (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
+
+/*
+ * Process context (the events work item).  Return: 0, or -ENOMEM or
+ * -EMSGSIZE when no message could be built: the event is lost.  A
+ * listener whose socket is full learns of its own loss from recv().
+ */
+int oomq_netlink_event(const struct oomq_event *event)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
 	if (!genl_has_listeners(&oomq_family, &init_net, OOMQ_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		return 0;
+	msg = genlmsg_new(oomq_event_size(), OOMQ_EVENT_GFP);
 	if (!msg)
-		return;
+		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &oomq_family, 0, OOMQ_CMD_EVENT);
 	if (!hdr || oomq_put_event(msg, event)) {
 		nlmsg_free(msg);
-		return;
+		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&oomq_family, msg, 0, OOMQ_MCGRP_EVENTS_ID,
-			  GFP_KERNEL);
+			  OOMQ_EVENT_GFP);
+	return 0;
 }
 
 int oomq_netlink_init(void)

@@ -7,6 +7,6 @@
 int oomq_netlink_init(void);
 void oomq_netlink_uninit(void);
 
-void oomq_netlink_event(const struct oomq_event *event);
+int oomq_netlink_event(const struct oomq_event *event);
 
 #endif /* _OOMQ_NETLINK_H */

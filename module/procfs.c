@@ -7,13 +7,20 @@
  *	1234 5678
  *
  * Each write() is one whole list (see parse.c for the grammar) and
- * replaces the queue at once, or fails and leaves it as it was.
+ * replaces the queue at once, or fails and leaves it as it was.  A write
+ * at a non-zero offset, such as a second write() on the same open file,
+ * fails with EINVAL: it would be the rest of a list split by a stdio
+ * buffer or a shell loop, and taken alone it names processes nobody
+ * named.  Numeric sysctls under kernel.sysctl_writes_strict ignore such
+ * a write; uid_map (map_write()) refuses it with EINVAL, as here, so the
+ * writer learns that its list was cut.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
@@ -28,13 +35,66 @@
 #include "parse.h"
 #include "procfs.h"
 #include "queue.h"
+#include "visible.h"
 
 static struct proc_dir_entry *oomq_proc_entry;
 
-/* Live queued processes, as the reader's PID namespace numbers them. */
+/*
+ * What a write needs besides the queue (queue.c recycles that): its text
+ * and the PIDs parsed from it.  Kept from one write to the next, so that
+ * a write in steady state allocates nothing; see queue.c for why.  The
+ * buffer grows to the largest write so far, a page at least and at most
+ * OOMQ_PROC_WRITE_MAX bytes plus 4 bytes for each PID such a write can
+ * hold (16 KiB for OOMQ_QUEUE_MAX), 80 KiB in all, and is freed at
+ * unload.
+ */
+static struct {
+	struct mutex lock;	/* serialises writers of the buffer */
+	char *text;
+	u32 *pids;		/* right after @text */
+	size_t size;		/* room in @text, bytes */
+	unsigned int max;	/* room in @pids */
+} oomq_proc_buf = {
+	.lock = __MUTEX_INITIALIZER(oomq_proc_buf.lock),
+};
+
+/* Room for a write of @count bytes.  Caller holds oomq_proc_buf.lock. */
+static int oomq_proc_buf_reserve(size_t count)
+{
+	size_t size = max_t(size_t, PAGE_ALIGN(count), PAGE_SIZE);
+	/* Each PID takes a digit and a separator but the last. */
+	unsigned int max = min_t(size_t, size / 2 + 1, OOMQ_QUEUE_MAX);
+	char *text;
+
+	if (count <= oomq_proc_buf.size)
+		return 0;
+	text = kvmalloc(size + max * sizeof(u32), GFP_KERNEL_ACCOUNT);
+	if (!text)
+		return -ENOMEM;
+	kvfree(oomq_proc_buf.text);
+	oomq_proc_buf.text = text;
+	oomq_proc_buf.pids = (u32 *)(text + size);
+	oomq_proc_buf.size = size;
+	oomq_proc_buf.max = max;
+	return 0;
+}
+
+/*
+ * PIDs are numbered by the PID namespace of the procfs mount, as in
+ * /proc/<pid>, both ways: a PID read from /proc, or from this file,
+ * names the same process when written back.
+ */
+static struct pid_namespace *oomq_proc_pid_ns(const struct file *file)
+{
+	return proc_pid_ns(file_inode(file)->i_sb);
+}
+
+/* Live queued processes that /proc shows the reader. */
 static int oomq_proc_show(struct seq_file *m, void *v)
 {
-	struct pid_namespace *ns = task_active_pid_ns(current);
+	const struct file *file = m->file;
+	struct proc_fs_info *fs_info = proc_sb_info(file_inode(file)->i_sb);
+	struct pid_namespace *ns = oomq_proc_pid_ns(file);
 	struct oomq_queue *queue = oomq_queue_get();
 	const char *sep = "";
 	unsigned int i;
@@ -44,9 +104,10 @@ static int oomq_proc_show(struct seq_file *m, void *v)
 	rcu_read_lock();
 	for (i = 0; i < queue->len; i++) {
 		struct pid *tgid = queue->pids[i];
+		struct task_struct *task = pid_task(tgid, PIDTYPE_TGID);
 		pid_t nr = pid_nr_ns(tgid, ns);
 
-		if (!nr || !pid_task(tgid, PIDTYPE_TGID))
+		if (!nr || !task || !oomq_task_visible(fs_info, task))
 			continue;
 		seq_printf(m, "%s%d", sep, nr);
 		sep = " ";
@@ -71,28 +132,32 @@ static ssize_t oomq_proc_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
 	unsigned int npids;
-	u32 *pids;
-	char *buf;
 	int ret;
 
+	if (*ppos)
+		return -EINVAL;
 	if (count > OOMQ_PROC_WRITE_MAX)
 		return -E2BIG;
-	buf = vmemdup_user(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	pids = kvmalloc_array(OOMQ_QUEUE_MAX, sizeof(*pids), GFP_KERNEL);
-	if (!pids) {
-		ret = -ENOMEM;
-		goto out_buf;
+	if (mutex_lock_killable(&oomq_proc_buf.lock))
+		return -EINTR;
+	ret = oomq_proc_buf_reserve(count);
+	if (ret)
+		goto out;
+	if (copy_from_user(oomq_proc_buf.text, ubuf, count)) {
+		ret = -EFAULT;
+		goto out;
 	}
-	ret = oomq_parse_pids(buf, count, pids, OOMQ_QUEUE_MAX, &npids);
+	/* Room for every PID that fits in @count bytes: E2BIG means too many. */
+	ret = oomq_parse_pids(oomq_proc_buf.text, count, oomq_proc_buf.pids,
+			      oomq_proc_buf.max, &npids);
 	if (!ret)
-		ret = oomq_queue_set(pids, npids);
-	kvfree(pids);
-out_buf:
-	kvfree(buf);
+		ret = oomq_queue_set(oomq_proc_buf.pids, npids,
+				     oomq_proc_pid_ns(file));
+out:
+	mutex_unlock(&oomq_proc_buf.lock);
 	if (ret)
 		return ret;
+	*ppos = count;
 	return count;
 }
 
@@ -114,4 +179,5 @@ int oomq_procfs_init(void)
 void oomq_procfs_uninit(void)
 {
 	proc_remove(oomq_proc_entry);
+	kvfree(oomq_proc_buf.text);
 }

@@ -7,6 +7,7 @@
 #include <linux/workqueue.h>
 
 struct pid;
+struct pid_namespace;
 
 /*
  * One queue as written: immutable once published.  The OOM path looks a
@@ -18,6 +19,7 @@ struct oomq_queue {
 	struct rcu_work free_work;
 	u64 set_ns;		/* ktime_get_boottime_ns() when written, ns */
 	unsigned int len;
+	unsigned int capacity;	/* room in @pids */
 	unsigned int hash_bits;
 	u16 *slots;		/* index into @pids plus one; 0 is empty */
 	struct pid *pids[];	/* thread-group PIDs, first victim first */
@@ -26,7 +28,8 @@ struct oomq_queue {
 int oomq_queue_init(void);
 void oomq_queue_uninit(void);
 
-int oomq_queue_set(const u32 *nrs, unsigned int count);
+int oomq_queue_set(const u32 *nrs, unsigned int count,
+		   struct pid_namespace *ns);
 struct oomq_queue *oomq_queue_get(void);
 void oomq_queue_put(struct oomq_queue *queue);
 

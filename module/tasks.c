@@ -37,6 +37,18 @@ enum {
 	OOMQ_DUMP_NEXT_PID,	/* the cursor: first PID not yet sent */
 	OOMQ_DUMP_PID_NS,	/* struct pid_namespace *, referenced */
 	OOMQ_DUMP_USER_NS,	/* struct user_namespace *, referenced */
+	OOMQ_DUMP_BOOTTIME,	/* the time namespace's CLOCK_BOOTTIME offset, ns */
+};
+
+/*
+ * The caller's view of the processes, taken when the dump starts: the
+ * batches after the first run in whichever task reads the socket, which
+ * may live in other namespaces.
+ */
+struct oomq_dump_view {
+	struct pid_namespace *pid_ns;
+	struct user_namespace *user_ns;
+	u64 boottime_ns;	/* added to CLOCK_BOOTTIME, ns (mod 2^64) */
 };
 
 /* What one walk over a process's threads finds. */
@@ -58,7 +70,7 @@ static void oomq_sample_mm(struct task_struct *t, struct mm_struct *mm,
 	th->mm.rss_shmem = get_mm_counter(mm, MM_SHMEMPAGES);
 	th->mm.swap = get_mm_counter(mm, MM_SWAPENTS);
 	th->mm.pgtables = mm_pgtables_bytes(mm);
-	if (test_bit(MMF_OOM_SKIP, &mm->flags))
+	if (oomq_mm_oom_skip(mm))
 		th->flags |= OOMQ_TASK_F_OOM_SKIP;
 	if (in_vfork(t))
 		th->flags |= OOMQ_TASK_F_VFORK;
@@ -109,9 +121,10 @@ static u32 oomq_task_flags(struct task_struct *p)
 
 /* One process's attributes; under RCU. */
 static int oomq_put_task(struct sk_buff *skb, struct task_struct *p,
-			 struct pid_namespace *pid_ns,
-			 struct user_namespace *user_ns)
+			 const struct oomq_dump_view *view)
 {
+	struct pid_namespace *pid_ns = view->pid_ns;
+	struct user_namespace *user_ns = view->user_ns;
 	const struct cred *cred = __task_cred(p);
 	struct oomq_task_threads th = { 0 };
 	struct oomq_task_stat st = {
@@ -121,7 +134,7 @@ static int oomq_put_task(struct sk_buff *skb, struct task_struct *p,
 		.oom_score_adj = READ_ONCE(p->signal->oom_score_adj),
 		.nice = task_nice(p),
 		.page_size = PAGE_SIZE,
-		.start_ns = timens_add_boottime_ns(p->start_boottime),
+		.start_ns = p->start_boottime + view->boottime_ns,
 		.cap_eff = oomq_cap_bits(cred->cap_effective),
 		.cgroup_id = cgroup_id(task_dfl_cgroup(p)),
 	};
@@ -150,7 +163,7 @@ static struct task_struct *oomq_next_tgid(struct pid_namespace *ns, int *nr)
 {
 	struct pid *pid;
 
-	while ((pid = find_ge_pid(*nr, ns))) {
+	while ((pid = oomq_find_ge_pid(*nr, ns))) {
 		struct task_struct *task;
 
 		*nr = pid_nr_ns(pid, ns);
@@ -166,8 +179,7 @@ static struct task_struct *oomq_next_tgid(struct pid_namespace *ns, int *nr)
 static int oomq_put_task_msg(struct sk_buff *skb, struct netlink_callback *cb,
 			     const struct genl_family *family,
 			     struct task_struct *p,
-			     struct pid_namespace *pid_ns,
-			     struct user_namespace *user_ns)
+			     const struct oomq_dump_view *view)
 {
 	struct nlattr *nest;
 	void *hdr;
@@ -177,7 +189,7 @@ static int oomq_put_task_msg(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, OOMQ_A_TASK);
-	if (!nest || oomq_put_task(skb, p, pid_ns, user_ns)) {
+	if (!nest || oomq_put_task(skb, p, view)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -186,12 +198,30 @@ static int oomq_put_task_msg(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/*
+ * The dump shows of every process what /proc/<pid> shows only to a
+ * reader that may ptrace-read it once hidepid= is set, so it takes the
+ * capability that lets a reader read all of /proc under any hidepid=:
+ * CAP_SYS_PTRACE in the initial user namespace, of the socket's opener
+ * and of the sender (netlink_capable()).  Not CAP_SYS_RESOURCE: that one
+ * grants changing limits, not reading other users' processes.
+ */
 int oomq_tasks_dump_start(struct netlink_callback *cb)
 {
+	int ret = oomq_genl_header_check(cb->nlh, cb->extack);
+
+	if (ret)
+		return ret;
+	if (!netlink_capable(cb->skb, CAP_SYS_PTRACE)) {
+		NL_SET_ERR_MSG(cb->extack, "needs CAP_SYS_PTRACE");
+		return -EPERM;
+	}
 	cb->args[OOMQ_DUMP_NEXT_PID] = 1;
 	cb->args[OOMQ_DUMP_PID_NS] =
 		(long)get_pid_ns(task_active_pid_ns(current));
 	cb->args[OOMQ_DUMP_USER_NS] = (long)get_user_ns(current_user_ns());
+	/* Fixed once a task entered the namespace: a number will do. */
+	cb->args[OOMQ_DUMP_BOOTTIME] = (long)oomq_timens_boottime_ns(0);
 	return 0;
 }
 
@@ -205,18 +235,20 @@ int oomq_tasks_dump_done(struct netlink_callback *cb)
 int oomq_tasks_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		    const struct genl_family *family)
 {
-	struct pid_namespace *pid_ns = (void *)cb->args[OOMQ_DUMP_PID_NS];
-	struct user_namespace *user_ns = (void *)cb->args[OOMQ_DUMP_USER_NS];
+	const struct oomq_dump_view view = {
+		.pid_ns = (void *)cb->args[OOMQ_DUMP_PID_NS],
+		.user_ns = (void *)cb->args[OOMQ_DUMP_USER_NS],
+		.boottime_ns = cb->args[OOMQ_DUMP_BOOTTIME],
+	};
 	int nr = cb->args[OOMQ_DUMP_NEXT_PID];
 	struct task_struct *task;
 	int ret = 0;
 
 	while (!ret) {
 		rcu_read_lock();
-		task = oomq_next_tgid(pid_ns, &nr);
+		task = oomq_next_tgid(view.pid_ns, &nr);
 		if (task)
-			ret = oomq_put_task_msg(skb, cb, family, task, pid_ns,
-						user_ns);
+			ret = oomq_put_task_msg(skb, cb, family, task, &view);
 		rcu_read_unlock();
 		if (!task)
 			break;

@@ -6,14 +6,16 @@
 # task dump oomqd ranks from, oomqd --once, rmmod.  Real OOMs are the
 # amd64 VM bench's job (tests/vm): the steering code is the same.
 #
-#   scripts/check-cross-vm.sh KVER DIR   e.g. 6.1.0-57-cloud-arm64 build/aarch64-linux-gnu
+#   scripts/check-cross-vm.sh KERNEL DIR   e.g. arm64-6.1 build/aarch64-linux-gnu
 #
-# DIR/static holds oomqd and oomqctl, DIR/kbuild/KVER/module/oomq.ko the
-# module (make check-cross-module).  Kernel and busybox .debs are
-# downloaded to DIR/debs and unpacked, not installed.
+# KERNEL is a spec of tests/vm/kernels.sh, which fetches its image; DIR/
+# static holds oomqd and oomqctl, build/kbuild/KERNEL/module/oomq.ko the
+# module (make check-cross-module).  busybox's .deb is downloaded to
+# DIR/debs and unpacked, not installed.
 set -eu
 
-kver=$1 dir=$2
+spec=$1 dir=$2
+eval "$(tests/vm/kernels.sh info "$spec")"
 debs=$dir/debs
 vm=$dir/vm/$kver
 mkdir -p "$debs" "$vm"
@@ -33,14 +35,7 @@ fetch() {
 	cached "$1"
 }
 
-if [ ! -f "$vm/vmlinuz" ]; then
-	deb=$(fetch "linux-image-$kver-unsigned")
-	rm -rf "$vm/x"
-	mkdir -p "$vm/x"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$vm/x" "./boot/vmlinuz-$kver"
-	mv "$vm/x/boot/vmlinuz-$kver" "$vm/vmlinuz"
-	rm -rf "$vm/x"
-fi
+tests/vm/kernels.sh fetch "$spec"
 
 root=$vm/root
 rm -rf "$root"
@@ -49,7 +44,7 @@ dpkg-deb --fsys-tarfile "$(fetch busybox-static)" |
 	tar -x -O ./bin/busybox >"$root/bin/busybox"
 chmod 755 "$root/bin/busybox"
 cp "$dir/static/oomqd" "$dir/static/oomqctl" "$root/bin/"
-cp "$dir/kbuild/$kver/module/oomq.ko" agent/oomqd.conf "$root/"
+cp "build/kbuild/$spec/module/oomq.ko" agent/oomqd.conf "$root/"
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -90,7 +85,7 @@ chmod 755 "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$vm/initrd.gz"
 
 timeout 180 qemu-system-aarch64 -M virt -cpu cortex-a57 -m 384 -smp 1 \
-	-nographic -no-reboot -kernel "$vm/vmlinuz" -initrd "$vm/initrd.gz" \
+	-nographic -no-reboot -kernel "$image" -initrd "$vm/initrd.gz" \
 	-append "console=ttyAMA0 panic=-1 quiet" >"$vm/console.log" 2>&1 || true
 
 passed=0

@@ -6,9 +6,11 @@
 #      checkout stays clean; the .debs end up in build/deb/;
 #   2. the man pages against the built programs (scripts/check-man.sh),
 #      and lintian on the packages: any error fails (every tag is printed);
-#   3. dpkg -i both on this machine, then `dkms build` for Debian's 6.1
-#      and 6.12 header trees (the postinst only builds for the running
-#      kernel) and the installed files checked;
+#   3. dpkg -i both on this machine, then `dkms build` for Debian's 5.10,
+#      6.1, 6.1-rt and 6.12 header trees (the postinst only builds for
+#      the running kernel), an untested kernel refused, and the installed
+#      files checked; oomq-dkms in the trixie chroot built by its dkms for
+#      7.x, and purged there;
 #   4. dpkg --purge both and no residue left;
 #   5. make install / make uninstall (and install-dkms / uninstall-dkms)
 #      into a temporary DESTDIR that must end up empty.
@@ -96,12 +98,15 @@ $as_nobody lintian --fail-on error --display-info --tag-display-limit 0 \
 # The postinst builds for the running kernel and the newest one, or, in
 # a chroot or container whose running kernel has no modules directory,
 # for every kernel with headers; `dkms build` then finds it built.
-step "3. dpkg -i and dkms build for Debian's 6.1 and 6.12"
+# Kernels with headers on this machine (host) or unpacked under
+# build/kernels (5.10: extract) are built here; 7.x in the trixie chroot
+# below.
+step "3. dpkg -i and dkms build for Debian's 5.10, 6.1, 6.1-rt and 6.12"
 kvers=""
-for s in 6.1 6.12; do
-	k=$("$kernels" resolve "$s")
-	"$kernels" fetch "$k"
-	kvers="$kvers $k"
+for s in 5.10 6.1 6.1-rt 6.12; do
+	"$kernels" fetch "$s"
+	eval "$("$kernels" info "$s")"
+	kvers="$kvers $kver=$kdir"
 done
 dpkg -i "$dkms_deb" "$oomqd_deb" >"$out/install.log" 2>&1 || {
 	cat "$out/install.log" >&2
@@ -111,26 +116,76 @@ dpkg-query -W -f='${Depends}\n' oomq-dkms | grep -q 'dkms' ||
 	die "oomq-dkms does not depend on dkms"
 dkms status -m oomq -v "$version" | grep -q . ||
 	die "oomq/$version is not registered with dkms"
-for k in $kvers; do
-	dkms build "oomq/$version" -k "$k" >"$out/dkms-$k.log" 2>&1 || {
+# dkms_build ROOT KVER [DKMS ARGS...]: dkms builds oomq for KVER on this
+# machine (ROOT empty) or in the chroot at ROOT; $ko is the module.
+dkms_build() {
+	r=$1 k=$2
+	shift 2
+	${r:+"$top/scripts/kernel-chroot.sh" run} dkms build "oomq/$version" \
+		-k "$k" "$@" >"$out/dkms-$k.log" 2>&1 || {
 		cat "$out/dkms-$k.log" >&2
 		# dkms writes the kbuild log here.
-		cat "/var/lib/dkms/oomq/$version/build/make.log" >&2 || true
+		cat "$r/var/lib/dkms/oomq/$version/build/make.log" >&2 || true
 		die "dkms build failed for $k"
 	}
 	# 6.12's modules are xz-compressed.
 	ko=""
-	for f in "/var/lib/dkms/oomq/$version/$k/$(uname -m)/module/oomq.ko"*; do
+	for f in "$r/var/lib/dkms/oomq/$version/$k/$(uname -m)/module/oomq.ko"*; do
 		[ ! -f "$f" ] || ko=$f
 	done
 	[ -n "$ko" ] || die "dkms build left no oomq.ko for $k"
 	modinfo -F vermagic "$ko" | grep -q "^$k " ||
 		die "$ko is not built for $k"
+}
+for kk in $kvers; do
+	k=${kk%%=*}
+	dkms_build "" "$k" --kernelsourcedir "${kk#*=}"
 	# Signed with /var/lib/dkms/mok.key when dkms could make one.
 	signer=$(modinfo -F signer "$ko" || true)
 	step "dkms built oomq/$version for $k: $ko (signer: ${signer:-none})"
 done
 dkms status -m oomq -v "$version"
+
+# An untested kernel: refused by BUILD_EXCLUSIVE_KERNEL, with a message,
+# and dkms's "skipped" status 77 (its postinst goes on).
+k=7.99.0-untested-amd64
+kk=${kvers##* }
+rc=0
+dkms build "oomq/$version" -k "$k" --kernelsourcedir "${kk#*=}" \
+	>"$out/dkms-$k.log" 2>&1 || rc=$?
+if [ $rc != 77 ] || ! grep -q BUILD_EXCLUSIVE "$out/dkms-$k.log"; then
+	cat "$out/dkms-$k.log" >&2
+	die "dkms build for $k: exit $rc, want 77 and BUILD_EXCLUSIVE"
+fi
+step "dkms refuses the untested $k: $(grep -m 1 BUILD_EXCLUSIVE "$out/dkms-$k.log")"
+
+# 7.x: its kbuild needs trixie's gcc-14 and glibc, so the package goes
+# into the trixie chroot (scripts/kernel-chroot.sh) with trixie's dkms,
+# as on a trixie machine with the backports kernel, and out again.
+step "3b. dpkg -i and dkms build for Debian's 7.x in the trixie chroot"
+chroot=$top/scripts/kernel-chroot.sh
+"$kernels" fetch 7
+eval "$("$kernels" info 7)"
+root=$("$chroot" path)
+"$chroot" apt install -y -qq --no-install-recommends dkms \
+	>"$out/chroot-dkms.log" 2>&1 || {
+	cat "$out/chroot-dkms.log" >&2
+	die "cannot install dkms in the chroot"
+}
+cp "$dkms_deb" "$root/tmp/"
+"$chroot" run dpkg -i "/tmp/${dkms_deb##*/}" >"$out/chroot-install.log" 2>&1 || {
+	cat "$out/chroot-install.log" >&2
+	die "dpkg -i oomq-dkms failed in the chroot"
+}
+dkms_build "$root" "$kver"
+step "dkms built oomq/$version for $kver in the chroot: ${ko#"$root"}"
+"$chroot" run dpkg --purge oomq-dkms >"$out/chroot-purge.log" 2>&1 || {
+	cat "$out/chroot-purge.log" >&2
+	die "dpkg --purge oomq-dkms failed in the chroot"
+}
+rm -f "$root/tmp/${dkms_deb##*/}"
+[ ! -e "$root/usr/src/oomq-$version" ] && [ ! -e "$root/var/lib/dkms/oomq" ] ||
+	die "oomq left in the chroot after purge"
 
 for f in /usr/sbin/oomqd /usr/sbin/oomqctl /etc/oomqd.conf \
 	/lib/systemd/system/oomqd.service /etc/init.d/oomqd \

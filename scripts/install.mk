@@ -10,7 +10,7 @@
 #                         /usr/src/oomq-VERSION (then: dkms install oomq/VERSION)
 #   make uninstall-dkms   removes it (dkms remove oomq/VERSION --all first)
 #   make check-package    the .debs built, lintian, installed, dkms-built
-#                         for 6.1 and 6.12, purged; install round trips
+#                         for 5.10 to 7.x, purged; install round trips
 #   make check-man        man pages lint-clean and in step with --help
 #
 # DESTDIR stages the tree elsewhere; PREFIX (default /usr/local) places
@@ -32,7 +32,11 @@ MAN8 := man/oomqd.8 man/oomqctl.8
 MAN4 := man/oomq.4
 # The module source dkms.conf builds from, without in-tree build products.
 DKMS_MODULE_SRCS := $(sort module/Kbuild \
-	$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h))
+	$(filter-out %.mod.c,$(wildcard module/*.c)) \
+	$(filter-out module/oomq-probes.h,$(wildcard module/*.h)))
+# The feature probes (module/compat/Kbuild.include).
+DKMS_COMPAT_SRCS := $(sort module/compat/Kbuild.include \
+	$(wildcard module/compat/*.c))
 
 # Every directory install writes to; uninstall removes those it emptied,
 # but only under a DESTDIR (never /usr/local/sbin or /etc themselves).
@@ -90,10 +94,12 @@ install-dkms:
 	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || { \
 		echo "install-dkms: dkms.conf's PACKAGE_VERSION is not" \
 			"$(VERSION)" >&2; exit 1; }
-	$(INSTALL) -d "$(DESTDIR)$(DKMS_SRCDIR)/module" \
+	$(INSTALL) -d "$(DESTDIR)$(DKMS_SRCDIR)/module/compat" \
 		"$(DESTDIR)$(DKMS_SRCDIR)/include/uapi/linux"
 	$(INSTALL) -m 644 Kbuild dkms.conf "$(DESTDIR)$(DKMS_SRCDIR)/"
 	$(INSTALL) -m 644 $(DKMS_MODULE_SRCS) "$(DESTDIR)$(DKMS_SRCDIR)/module/"
+	$(INSTALL) -m 644 $(DKMS_COMPAT_SRCS) \
+		"$(DESTDIR)$(DKMS_SRCDIR)/module/compat/"
 	$(INSTALL) -m 644 include/uapi/linux/oomq.h \
 		"$(DESTDIR)$(DKMS_SRCDIR)/include/uapi/linux/"
 
@@ -102,7 +108,7 @@ uninstall-dkms:
 	@$(call rmdir_empty,$(DKMS_DIRS))
 
 # Both .debs built (into build/deb/), lintian, installed with dkms
-# building the module for Debian's 6.1 and 6.12 headers, purged without
+# building the module for Debian's 5.10 to 7.x headers, purged without
 # residue; make install/uninstall round trips.  Root.
 .PHONY: check-package check-man
 check-package:

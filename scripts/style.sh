@@ -29,7 +29,7 @@ status=0
 # The UAPI header is shared with user space and keeps its own types.
 "$tools/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-	-f module/*.c module/*.h include/uapi/linux/oomq.h || status=1
+	-f module/*.c module/*.h module/compat/*.c include/uapi/linux/oomq.h || status=1
 
 # C=2: run sparse over every file, not only the ones rebuilt.
 if ! "$top/scripts/kbuild.sh" "$kver" "$out/sparse-$kver" C=2 CHECK=sparse; then

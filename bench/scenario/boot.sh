@@ -1,20 +1,17 @@
 #!/bin/sh
-# One fresh boot of the scenario image for one contender:
-#   boot.sh OUT KVER CONTENDER LOG
+# One fresh boot of the scenario image:
+#   boot.sh OUT KVER LOG ARGS
+# ARGS are the kernel command line's scn.NAME=VALUE (run.sh: the variant,
+# the contender, the names of the run).  SCENARIO_SWAP_MIB gives the guest
+# a swap disk of that size (/dev/vdb, swapon'ed by guest-init).
 # qemu -snapshot: every boot starts from the same disk image, writes are
 # dropped.  Exit 0 with LOG holding the guest's console; 124 if the guest
-# had to be cut off (SCENARIO_BOOT_TIMEOUT seconds, 420).
+# had to be cut off (SCENARIO_BOOT_TIMEOUT seconds, 720).
 set -eu
 
-out=$1 kver=$2 c=$3 log=$4
+out=$1 kver=$2 log=$3 args=$4
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vmlinuz=${VM_BUILD:-$top/build/vm}/kernels/$kver/vmlinuz
-args="scn.contender=$c scn.workers=${SCENARIO_WORKERS:-14}"
-args="$args scn.worker_mib=${SCENARIO_WORKER_MIB:-60}"
-args="$args scn.ksmserver_mib=${SCENARIO_KSMSERVER_MIB:-30}"
-args="$args ${SCENARIO_ARGS:-}"
-[ "$c" = oomq-hand ] && args="$args scn.queue=1"
-# SCENARIO_SWAP_MIB: a swap disk (/dev/vdb, swapon'ed by guest-init).
 set --
 if [ "${SCENARIO_SWAP_MIB:-0}" -gt 0 ]; then
 	swap=$out/swap-${SCENARIO_SWAP_MIB}.img
@@ -26,7 +23,7 @@ if [ "${SCENARIO_SWAP_MIB:-0}" -gt 0 ]; then
 	set -- -drive "file=$swap,if=virtio,format=raw,snapshot=on"
 fi
 rc=0
-timeout -k 5 "${SCENARIO_BOOT_TIMEOUT:-420}" qemu-system-x86_64 \
+timeout -k 5 "${SCENARIO_BOOT_TIMEOUT:-720}" qemu-system-x86_64 \
 	-accel tcg,thread=single -smp 2 -m "${SCENARIO_MEM:-512}M" \
 	-nodefaults -display none -no-reboot -serial stdio \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.gz" \

@@ -3,11 +3,18 @@
 #   OUT/rootfs/        debootstrap'ed minimal Debian bookworm with earlyoom,
 #                      nohang, busybox and procps (cached: minutes to make)
 #   OUT/disk.img       ext4 made from it by mke2fs -d (no root tools on
-#                      the image, no loop mount), plus /scenario: scn and
-#                      its role symlinks, oomq.ko, static oomqd and its
-#                      configs, the file working set
+#                      the image, no loop mount), plus /scenario: scn (PID 1
+#                      links it under each role's name of the run), oomq.ko,
+#                      static oomqd and its configs (conf/oomqd.conf as
+#                      shipped, conf/oomqd-NAME.conf with the knobs of
+#                      oomqd/NAME.conf set), zram and its compressors from
+#                      the kernel package, the file working set
 #   OUT/initramfs.gz   static busybox and the modules the 6.12 kernel
 #                      needs to mount the disk (ext4, virtio_blk)
+#   OUT/commit.json    what the guest runs was built from: the last commit
+#                      that changed it (git describe, hash), whether the
+#                      tree differs there (and a hash of how), HEAD,
+#                      hashes of oomqd and oomq.ko
 #
 #   build.sh OUT KVER OOMQ_KO OOMQD
 set -eu
@@ -43,26 +50,45 @@ fi
 # /scenario inside the image.
 s=$out/rootfs/scenario
 rm -rf "$s"
-mkdir -p "$s/bin"
+mkdir -p "$s/bin" "$s/conf" "$s/modules"
 gcc -static -O2 -Wall -Wextra -o "$s/bin/scn" "$here/scn.c"
-for r in kdeinit ksmserver kwin terminal make sh doctool heartbeat; do
-	ln -s scn "$s/bin/$r"
-done
 install -m 755 "$here/guest-init" "$s/init"
 install -m 755 "$here/finish" "$s/finish"
 strip --strip-debug -o "$s/oomq.ko" "$ko"
 install -m 755 "$oomqd" "$s/oomqd"
-cp "$top/agent/oomqd.conf" "$s/oomqd.conf"
-sed 's/^kill = off/kill = on/' "$top/agent/oomqd.conf" >"$s/oomqd-kill.conf"
-grep -q '^kill = on' "$s/oomqd-kill.conf"
-# Pausing on (at 25 % MemAvailable), and the scenario's doc tool named
-# with the compilers in the builds rule, as a user whose build runs one
-# would.
-sed -e "s/^pause_pct = 0/pause_pct = ${SCENARIO_PAUSE_PCT:-25}/" \
-	-e 's/^match_comm = ^(cc1|/match_comm = ^(doctool|cc1|/' \
-	"$top/agent/oomqd.conf" >"$s/oomqd-pause.conf"
-grep -q '^pause_pct = [1-9]' "$s/oomqd-pause.conf"
-grep -q '(doctool|cc1|' "$s/oomqd-pause.conf"
+# The contender "oomqd" runs the shipped config, unchanged.
+cp "$top/agent/oomqd.conf" "$s/conf/oomqd.conf"
+for f in "$here"/oomqd/*.conf; do
+	[ -f "$f" ] || continue
+	c=$s/conf/oomqd-$(basename "$f")
+	"$here/conf-merge.py" "$top/agent/oomqd.conf" "$f" >"$c"
+	"$oomqd" --check "$c" >/dev/null || {
+		echo "scenario: $f makes a config oomqd refuses" >&2
+		exit 1
+	}
+done
+
+# The kernel package: modules for the initramfs and for zram.
+deb=
+for f in "${VM_BUILD:-$top/build/vm}/debs/linux-image-$kver-unsigned_"*.deb; do
+	[ -f "$f" ] && deb=$f
+done
+[ -n "$deb" ] || { echo "scenario: no .deb for $kver" >&2; exit 1; }
+# zram for the zram variant (a module in Debian's 6.12, lz4 by default).
+zr=$out/zram.d
+rm -rf "$zr"
+mkdir -p "$zr"
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$zr" --wildcards \
+	'*/zram.ko.xz' '*/lz4_compress.ko.xz' '*/lz4hc_compress.ko.xz'
+find "$zr" -name '*.ko.xz' | while read -r f; do
+	xz -dc "$f" >"$s/modules/$(basename "$f" .xz)"
+done
+rm -rf "$zr"
+[ -f "$s/modules/zram.ko" ] || {
+	echo "scenario: no zram.ko in $deb" >&2
+	exit 1
+}
+
 # Incompressible, so ext4 stores every block: 256 MiB the workers read
 # through (scn.ws_mib of it), 1 MiB the heartbeat reads from.
 [ "$(stat -c %s "$out/ws.dat" 2>/dev/null)" = 268435456 ] ||
@@ -75,11 +101,6 @@ mke2fs -q -t ext4 -L scenario -d "$out/rootfs" "$out/disk.img.tmp" 1G
 mv "$out/disk.img.tmp" "$out/disk.img"
 
 # The initramfs: busybox, the modules, initramfs-init.
-deb=
-for f in "$top/build/vm/debs/linux-image-$kver-unsigned_"*.deb; do
-	[ -f "$f" ] && deb=$f
-done
-[ -n "$deb" ] || { echo "scenario: no .deb for $kver" >&2; exit 1; }
 ir=$out/initramfs.d
 rm -rf "$ir"
 mkdir -p "$ir/bin" "$ir/lib" "$ir/proc" "$ir/sys" "$ir/dev" "$ir/x"
@@ -99,4 +120,41 @@ install -m 755 "$here/initramfs-init" "$ir/init"
 	cpio --null --create --format=newc --owner=0:0 --quiet) |
 	gzip -1 >"$out/initramfs.gz"
 rm -rf "$ir"
-echo "scenario: $out/disk.img and $out/initramfs.gz ready" >&2
+# What the guest's oomqd and module were built from (run.sh stamps every
+# run with it; report.py never mixes two in a table): the last commit that
+# changed what goes into the guest (the daemon, the module, the headers
+# and libraries they share, their build, the guest's scenario), not HEAD,
+# so a commit to the README or the report does not make the store's runs
+# another build's; plus whether those paths differ from it, and a hash of
+# how. (run.sh's variants and contender arguments are in every run's
+# record, and a different load is a different table.)
+desc=unknown sha=unknown head=unknown dirty=0 changes=
+b=bench/scenario
+paths="agent module include lib Makefile scripts/kbuild.sh $b/scn.c
+	$b/guest-init $b/initramfs-init $b/finish $b/build.sh $b/boot.sh
+	$b/conf-merge.py $b/oomqd"
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	head=$(git -C "$top" describe --always --dirty --abbrev=12)
+	# shellcheck disable=SC2086 # one argument per path
+	sha=$(git -C "$top" log -1 --format=%H -- $paths)
+	desc=$(git -C "$top" describe --always --abbrev=12 "$sha")
+	# shellcheck disable=SC2086
+	if [ -n "$(git -C "$top" status --porcelain -- $paths)" ]; then
+		dirty=1 desc=$desc-dirty
+		changes=$({
+			git -C "$top" diff HEAD -- $paths
+			git -C "$top" ls-files -z -o --exclude-standard -- $paths |
+				(cd "$top" && xargs -0r cat)
+		} | sha1sum | cut -c1-12)
+	fi
+fi
+hash() {
+	sha256sum "$1" | cut -c1-16
+}
+cat >"$out/commit.json" <<EOF
+{"describe": "$desc", "commit": "$sha", "head": "$head", "dirty": $dirty,
+ "changes": "$changes", "oomqd_sha256": "$(hash "$oomqd")",
+ "oomq_ko_sha256": "$(hash "$ko")", "kernel": "$kver",
+ "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
+EOF
+echo "scenario: $out/disk.img and $out/initramfs.gz ready ($desc)" >&2

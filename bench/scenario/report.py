@@ -1,83 +1,57 @@
 #!/usr/bin/env python3
-"""Summarise the scenario bench's console logs (bench/scenario/run.sh).
+"""Render the scenario bench's results store (bench/scenario/record.py).
 
-    report.py OUT CONTENDER...
+    report.py STORE OUT
 
-OUT is the results directory. Reads OUT/logs/CONTENDER-N.log, writes OUT/results.md, OUT/results.json
-and, when gnuplot is there, OUT/plot-CONTENDER.png (the first run).
+Writes OUT/results.md (also printed), OUT/results.json and, when gnuplot
+is there, OUT/plot-VARIANT.png (every run's stall and build time per
+contender) and OUT/plot-VARIANT-CONTENDER.png (the run with the median
+stall: MemAvailable, PSI, heartbeat delay, kills).
+
+A table is one variant of the load at one build of oomq: the newest
+build (commit, or a dirty tree's changes) that has enough completed runs
+of each of the variant's core contenders (SCENARIO_MIN_RUNS: a number,
+or VARIANT=N words with N for the rest as a bare number; 5 for the
+meltdown and 2 for the others by default), else the newest build there
+is, marked incomplete. Under each table, issue 14's goals are checked
+for oomqd with the shipped config in every run (and shown, for
+comparison, for the oomqd-* variants).
 """
+import hashlib
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 
-out, contenders = sys.argv[1], sys.argv[2:]
-KEYS = ["innocents_killed", "offenders_killed", "workers_done",
-        "total_kills", "kernel_kills", "user_kills", "t_resolved_ms",
-        "t_workers_gone_ms", "max_stall_ms", "max_read_ms"]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from record import read_store  # noqa: E402
+
+store, out = sys.argv[1], sys.argv[2]
+ORDER = ["meltdown", "big", "leak", "swap", "zram", "mix"]
+CONTENDERS = ["kernel", "earlyoom", "nohang", "oracle", "oomq-hand",
+              "oomqd"]
+PEERS = ["kernel", "earlyoom", "nohang"]
 
 
-def parse(path):
-    run = {"log": os.path.relpath(path, out), "samples": [], "deaths": [],
-           "agent_cpu_ms": None, "agent_hwm_kb": None}
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.strip().replace("\r", "")
-            m = re.search(r"(SCN-[A-Z]+) (.*)", line)
-            if not m:
-                continue
-            kv = dict(re.findall(r"(\w+)=(\S+)", m.group(2)))
-            tag = m.group(1)
-            if tag == "SCN-RESULT":
-                for k, v in kv.items():
-                    run[k] = v if k == "innocents" else int(v)
-                # -1: nobody was killed, or a worker never ended.
-                for k in ("t_resolved_ms", "t_workers_gone_ms"):
-                    if run.get(k, 0) < 0:
-                        run[k] = None
-            elif tag == "SCN-SAMPLE":
-                run["samples"].append({k: int(v) for k, v in kv.items()})
-            elif tag == "SCN-DEATH":
-                run["deaths"].append(kv)
-            elif tag == "SCN-AGENT":
-                # Summed over the contender's processes (oomqd may fork).
-                for k in ("cpu_ms", "hwm_kb"):
-                    if kv.get(k, "").isdigit():
-                        run["agent_" + k] = ((run["agent_" + k] or 0) +
-                                             int(kv[k]))
-    run["completed"] = "max_stall_ms" in run
-    return run
+def min_runs(variant):
+    spec = os.environ.get("SCENARIO_MIN_RUNS", "").split()
+    default = 5 if variant == "meltdown" else 2
+    for w in spec:
+        if "=" in w:
+            v, n = w.split("=", 1)
+            if v == variant:
+                return int(n)
+        else:
+            default = int(w)
+    return default
 
 
 def med(vals):
     vals = [v for v in vals if v is not None]
     return statistics.median(vals) if vals else None
-
-
-results = {}
-for c in contenders:
-    runs = []
-    n = 1
-    while os.path.exists(f"{out}/logs/{c}-{n}.log"):
-        runs.append(parse(f"{out}/logs/{c}-{n}.log"))
-        n += 1
-    done = [r for r in runs if r["completed"]]
-    results[c] = {
-        "runs": len(runs),
-        "completed_runs": len(done),
-        "median": {k: med([r[k] for r in done])
-                   for k in KEYS + ["agent_cpu_ms", "agent_hwm_kb"]},
-        "per_run": [{k: r.get(k) for k in
-                     KEYS + ["innocents", "timed_out", "agent_cpu_ms",
-                             "agent_hwm_kb", "completed", "log"]}
-                    for r in runs],
-    }
-    results[c]["_runs"] = runs
-
-peers = [c for c in contenders if not c.startswith("oomq")]
 
 
 def fmt(v, scale=1, nd=0):
@@ -86,104 +60,130 @@ def fmt(v, scale=1, nd=0):
     return f"{v / scale:.{nd}f}"
 
 
-def perrun(c, k, scale=1, nd=0):
-    return " ".join(fmt(r.get(k), scale, nd) if r["completed"] else "cut"
-                    for r in results[c]["_runs"])
+def stat(runs, get, scale=1, nd=0):
+    """median [min-max] of get(run) over runs; '-' for none."""
+    vals = [get(r) for r in runs]
+    known = [v for v in vals if v is not None]
+    if not known:
+        return "-"
+    m = fmt(med(known), scale, nd)
+    lo, hi = fmt(min(known), scale, nd), fmt(max(known), scale, nd)
+    s = m if lo == hi else f"{m} [{lo}-{hi}]"
+    if len(known) < len(vals):
+        s += f" ({len(vals) - len(known)} -)"
+    return s
 
 
-best_stall = min((results[c]["median"]["max_stall_ms"] for c in peers
-                  if results[c]["median"]["max_stall_ms"] is not None),
-                 default=None)
-lines = [
-    "| contender | runs | innocents killed | workers killed (of 14) | "
-    "workers finished | kernel / user kills | overload resolved, s | "
-    "all workers gone, s | longest stall, ms | stall / best peer | "
-    "longest 4 KiB read, ms | agent CPU ms / peak RSS KiB |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
-]
-for c in contenders:
-    r, m = results[c], results[c]["median"]
-    ratio = (f"{m['max_stall_ms'] / best_stall:.2f}"
-             if best_stall and m["max_stall_ms"] is not None else "-")
-    inn = " ".join(
-        (x.get("innocents", "-") if x["completed"] else "cut")
-        for x in r["_runs"])
-    lines.append(
-        f"| {c} | {r['completed_runs']}/{r['runs']} | "
-        f"{fmt(m['innocents_killed'])} ({inn}) | "
-        f"{fmt(m['offenders_killed'])} ({perrun(c, 'offenders_killed')}) | "
-        f"{fmt(m['workers_done'])} | "
-        f"{fmt(m['kernel_kills'])} / {fmt(m['user_kills'])} | "
-        f"{fmt(m['t_resolved_ms'], 1000, 1)} "
-        f"({perrun(c, 't_resolved_ms', 1000, 1)}) | "
-        f"{fmt(m['t_workers_gone_ms'], 1000, 1)} | "
-        f"{fmt(m['max_stall_ms'])} ({perrun(c, 'max_stall_ms')}) | "
-        f"{ratio} | {fmt(m['max_read_ms'])} | "
-        f"{fmt(m['agent_cpu_ms'])} / {fmt(m['agent_hwm_kb'])} |")
-# Issue 6's goals for each oomq contender, against the peers of this run.
-fewest = min((results[c]["median"]["offenders_killed"] for c in peers
-              if results[c]["median"]["offenders_killed"] is not None),
-             default=None)
-goals = []
-for c in contenders:
-    if c in peers or not results[c]["completed_runs"]:
-        continue
-    r, m = results[c], results[c]["median"]
-    inn = all(x["completed"] and x.get("innocents_killed") == 0
-              for x in r["_runs"])
-    stall = (best_stall is not None and m["max_stall_ms"] is not None and
-             m["max_stall_ms"] * 2 <= best_stall)
-    work = (fewest is not None and m["offenders_killed"] is not None and
-            m["offenders_killed"] <= fewest)
-    goals.append(f"- {c}: 0 innocents in every run: {'yes' if inn else 'no'};"
-                 f" stall at most half the best peer's "
-                 f"({fmt(best_stall)} ms): "
-                 f"{'yes' if stall else 'no'} ({fmt(m['max_stall_ms'])} ms);"
-                 f" workers killed at most the fewest a peer killed "
-                 f"({fmt(fewest)}): {'yes' if work else 'no'} "
-                 f"({fmt(m['offenders_killed'])})")
-lines += ["", "Goals (issue 6; medians against the peers' best):"] + goals
+def res(r, k):
+    return r["result"].get(k)
 
-md = ["# Scenario bench: make -j14 desktop meltdown (512 MiB guest, TCG)",
-      "", "Medians over the completed runs, per-run values in parentheses;",
-      "'cut' is a run whose guest had to be cut off. Times are under TCG",
-      "emulation: compare them as ratios, not as absolute values.", ""]
-md += lines
-with open(f"{out}/results.md", "w") as f:
-    f.write("\n".join(md) + "\n")
-with open(f"{out}/results.json", "w") as f:
-    json.dump({c: {k: v for k, v in r.items() if k != "_runs"}
-               for c, r in results.items()}, f, indent=1)
 
-if shutil.which("gnuplot"):
-    for c in contenders:
-        runs = [r for r in results[c]["_runs"] if r["completed"]]
-        if not runs:
-            continue
-        r = runs[0]
-        dat = f"{out}/plot-{c}.dat"
-        with open(dat, "w") as f:
-            for s in r["samples"]:
-                f.write(f"{s['t'] / 1000} {s['avail_kb'] / 1024:.1f} "
-                        f"{s['some10'] / 100} {s['full10'] / 100} "
-                        f"{s['hb_ms']}\n")
-        kills = f"{out}/plot-{c}.kills"
-        nkills = 0
-        with open(kills, "w") as f:
-            for d in r["deaths"]:
-                if d["how"] in ("kernel", "user"):
-                    f.write(f"{int(d['t']) / 1000} {d['role']}-{d['how']}\n")
-                    nkills += 1
-        # gnuplot refuses an empty file: no kill, no kill markers.
-        marks = (f", \\\n     '{kills}' u 1:(0):(0):(400) w vectors "
-                 "nohead lc rgb 'red' t 'kills'" if nkills else "")
-        gp = f"""
+def wall(r):
+    """The build's wall time: load start to the last job's end, None if
+    a job never ended."""
+    v = res(r, "t_workers_gone_ms")
+    return v if v is not None and v >= 0 else None
+
+
+def built(r):
+    """The whole build's wall time: None unless every job finished (a
+    build that lost jobs is not done, however early its jobs ended)."""
+    if res(r, "jobs_done") != res(r, "jobs_total"):
+        return None
+    return wall(r)
+
+
+def jobs_from(r):
+    """Where the oracle's -j came from (run.sh's scn.jobs_from)."""
+    for w in r["args"].split():
+        if w.startswith("scn.jobs_from="):
+            return w.split("=", 1)[1]
+    return "estimate" if "scn.jobs=-1" in r["args"].split() else "set"
+
+
+def agent_cpu(r):
+    return r["agent"]["cpu_ms"] if r.get("agent") else None
+
+
+def only_leaker(r):
+    return res(r, "leaker_killed") == 1 and res(r, "total_kills") == 1
+
+
+runs_all = read_store(store)
+groups = {}
+for r in runs_all:
+    groups.setdefault((r["variant"], r["load"]), []).append(r)
+
+
+def group_order(k):
+    v, load = k
+    return (ORDER.index(v) if v in ORDER else len(ORDER), v, load)
+
+
+def contender_order(c):
+    if c in CONTENDERS:
+        return (CONTENDERS.index(c), c)
+    return (len(CONTENDERS), c)
+
+
+def choose_build(variant, runs):
+    """The newest build with enough completed runs of each core
+    contender; else the newest build, marked incomplete."""
+    builds = {}
+    for r in runs:
+        b = builds.setdefault(r["commit_key"], {"last": "", "runs": []})
+        b["last"] = max(b["last"], r["time"])
+        b["runs"].append(r)
+    has_build = any(res(r, "build") for r in runs)
+    core = [c for c in ["kernel", "earlyoom", "nohang", "oomqd"] +
+            (["oracle"] if has_build else [])]
+    need = min_runs(variant)
+    newest_first = sorted(builds, key=lambda k: builds[k]["last"],
+                          reverse=True)
+    for k in newest_first:
+        done = [r for r in builds[k]["runs"] if r["completed"]]
+        if all(sum(r["contender"] == c for r in done) >= need
+               for c in core):
+            return k, builds[k]["runs"], True, newest_first, core, need
+    k = newest_first[0]
+    return k, builds[k]["runs"], False, newest_first, core, need
+
+
+def gnuplot(script):
+    """Run gnuplot; its warnings about flat ranges (one run, no PSI)
+    are not news."""
+    p = subprocess.run(["gnuplot"], input=script, text=True,
+                       capture_output=True, check=False)
+    for line in p.stderr.splitlines():
+        if not line.startswith("Warning: empty"):
+            print(line, file=sys.stderr)
+
+
+def plot_run(name, title, r):
+    dat, kills = f"{out}/{name}.dat", f"{out}/{name}.kills"
+    with open(dat, "w") as f:
+        for t, avail, some, full, hb, _ in r["samples"]:
+            f.write(f"{t / 1000} {avail / 1024:.1f} {some / 100} "
+                    f"{full / 100} {hb}\n")
+    nkills = 0
+    with open(kills, "w") as f:
+        for d in r["deaths"]:
+            if d["how"] in ("kernel", "user"):
+                f.write(f"{d['t'] / 1000} {d['role']}-{d['how']}\n")
+                nkills += 1
+    # gnuplot refuses an empty file: no kill, no kill markers.
+    marks = (f", \\\n     '{kills}' u 1:(20000) w impulses "
+             "lc rgb 'red' t 'kills'" if nkills else "")
+    gp = f"""
 set terminal pngcairo size 1000,600
-set output '{out}/plot-{c}.png'
-set title '{c}: MemAvailable, PSI memory avg10, heartbeat delay, kills'
-set xlabel 's since make started (TCG)'
-set ylabel 'MiB / ms'
+set output '{out}/{name}.png'
+set title '{title}'
+set xlabel 's since the load started (TCG)'
+set ylabel 'MiB / ms (log)'
+set logscale y
+set yrange [1:30000]
 set y2label 'PSI %'
+set y2range [0:100]
 set y2tics
 set key outside bottom center horizontal
 plot '{dat}' u 1:2 w l t 'MemAvailable MiB', \\
@@ -191,5 +191,323 @@ plot '{dat}' u 1:2 w l t 'MemAvailable MiB', \\
      '{dat}' u 1:3 w l axes x1y2 t 'PSI some avg10', \\
      '{dat}' u 1:4 w l axes x1y2 t 'PSI full avg10'{marks}
 """
-        subprocess.run(["gnuplot"], input=gp, text=True, check=False)
-print("\n".join(lines))
+    gnuplot(gp)
+    os.remove(dat)
+    os.remove(kills)
+
+
+def plot_variant(name, title, cs, by_c, has_build):
+    """Every run's longest stall (log scale) and, with a build, its wall
+    time, per contender."""
+    dat = f"{out}/{name}.dat"
+    with open(dat, "w") as f:
+        for i, c in enumerate(cs):
+            for r in by_c[c]:
+                w = wall(r)
+                f.write(f"{i} {max(res(r, 'max_stall_ms'), 1)} "
+                        f"{w / 1000 if w is not None else 'NaN'}\n")
+    xt = ", ".join(f'"{c}" {i}' for i, c in enumerate(cs))
+    second = (f"""
+set title 'build wall time, s (all jobs ended)'
+unset logscale y
+set yrange [0:*]
+plot '{dat}' u 1:3 w p pt 7 ps 1.2 notitle
+""" if has_build else "")
+    gp = f"""
+set terminal pngcairo size 1000,{700 if has_build else 400}
+set output '{out}/{name}.png'
+set multiplot layout {2 if has_build else 1},1 title '{title}'
+set xtics ({xt})
+set xrange [-0.5:{len(cs) - 0.5}]
+set grid ytics
+set title 'longest heartbeat stall, ms (log)'
+set logscale y
+plot '{dat}' u 1:2 w p pt 7 ps 1.2 notitle
+{second}
+unset multiplot
+"""
+    gnuplot(gp)
+    os.remove(dat)
+
+
+def search_md(runs):
+    """The oracle's -j search for one load, if any."""
+    search = [r for r in runs if r["contender"] == "oracle-search"
+              and r["completed"]]
+    if not search:
+        return []
+    md = ["The oracle's -j search (make bench-scenario-oracle):", "",
+          "| when (UTC) | build | -j | jobs killed / done | "
+          "innocents | wall, s | stall, ms |",
+          "|---|---|---|---|---|---|---|"]
+    for r in sorted(search, key=lambda r: r["time"]):
+        md.append(f"| {r['time']} | `{r['commit_key']}` | "
+                  f"{res(r, 'jobs')} | {res(r, 'jobs_killed')} / "
+                  f"{res(r, 'jobs_done')} | {res(r, 'innocents')} | "
+                  f"{fmt(wall(r), 1000, 1)} | "
+                  f"{res(r, 'max_stall_ms')} |")
+    return md + [""]
+
+
+md = ["# Scenario bench (issue 14): the desktop meltdown and its variants",
+      "",
+      "512 MiB QEMU/TCG guest, Debian's 6.12 kernel. Per contender:",
+      "medians over the completed runs, [min-max] where the runs differ;",
+      "'(k -)' counts runs without that value. Times are TCG times:",
+      "compare them as ratios. 'All jobs ended': from make's start to",
+      "the last job's end, killed or finished; a build is done, and",
+      "compared with the oracle's, only where every job finished.",
+      "The oracle's -j: searched (make bench-scenario-oracle), set",
+      "(SCENARIO_ORACLE_J) or estimated from the jobs' sizes.", ""]
+report = {}
+plots = shutil.which("gnuplot") is not None
+if plots:
+    for f in os.listdir(out):
+        if f.startswith("plot-") and f.endswith(".png"):
+            os.remove(os.path.join(out, f))
+# A variant's load with the most runs is the variant; another one (more
+# SCENARIO_ARGS, a session named at random) is told by what it adds.
+primary = {}
+for v, load in groups:
+    if len(groups[(v, load)]) > len(groups.get((v, primary.get(v)), [])):
+        primary[v] = load
+
+
+def heading(variant, load):
+    if load == primary[variant]:
+        return variant
+    base = primary[variant].split()
+    return f"{variant} ({' '.join(w for w in load.split() if w not in base)})"
+
+for key in sorted(groups, key=group_order):
+    variant, load = key
+    table = [r for r in groups[key] if r["contender"] != "oracle-search"]
+    if not table:
+        md += [f"## {heading(variant, load)}", "", f"Load: `{load}`.", ""]
+        md += search_md(groups[key])
+        continue
+    k, runs, complete, builds, core, need = choose_build(variant, table)
+    commit = runs[0]["commit"]
+    has_build = any(res(r, "build") for r in runs if r["completed"])
+    has_leak = any(res(r, "leak") for r in runs if r["completed"])
+    by_c = {}
+    for r in runs:
+        by_c.setdefault(r["contender"], []).append(r)
+    cs = sorted(by_c, key=contender_order)
+    done = {c: [r for r in by_c[c] if r["completed"]] for c in cs}
+    md += [f"## {heading(variant, load)}", "", f"Load: `{load}`.", ""]
+    when = sorted(r["time"] for r in runs)
+    md.append(f"Build `{k}` (commit {commit['commit'][:12]}"
+              f"{', dirty' if commit['dirty'] else ''}; oomqd "
+              f"{commit['oomqd_sha256']}, oomq.ko "
+              f"{commit['oomq_ko_sha256']}), runs from {when[0]} to "
+              f"{when[-1]}." +
+              ("" if complete else
+               f" **Incomplete**: fewer than {need} completed runs of "
+               + ", ".join(c for c in core
+                           if len(done.get(c, [])) < need) + "."))
+    others = [b for b in builds if b != k]
+    if others:
+        md.append(f"Other builds in the store for this load (not in this "
+                  f"table): {', '.join(f'`{b}`' for b in others)}.")
+    md.append("")
+
+    # References: the best peer's median stall, the oracle's median wall
+    # time, earlyoom's median CPU.
+    peer_stall = {c: med([res(r, "max_stall_ms") for r in done[c]])
+                  for c in PEERS if done.get(c)}
+    best_peer = min(peer_stall, key=peer_stall.get) if peer_stall else None
+    best_stall = peer_stall.get(best_peer)
+    oracle_wall = med([built(r) for r in done.get("oracle", [])])
+    eo_cpu = med([agent_cpu(r) for r in done.get("earlyoom", [])])
+
+    head = ["contender", "runs", "innocents killed"]
+    if has_build:
+        total = max(res(r, "jobs_total") for r in runs if r["completed"])
+        head += [f"jobs killed (of {total})", "jobs finished",
+                 "all jobs ended, s", "build / oracle (all finished)"]
+    if has_leak:
+        head += ["leaker killed (kernel/user)", "only the leaker"]
+    head += ["longest stall, ms",
+             f"stall / best peer ({best_peer or '-'})",
+             "kernel / user kills", "longest 4 KiB read, ms",
+             "agent CPU ms", "agent peak RSS KiB"]
+    rows = ["| " + " | ".join(head) + " |",
+            "|" + "---|" * len(head)]
+    summary = {}
+    for c in cs:
+        d = done[c]
+        name = c
+        if c == "oracle" and d:
+            js = sorted({f"{res(r, 'jobs')} ({jobs_from(r)})" for r in d})
+            name += " -j" + ", ".join(js)
+        inn = stat(d, lambda r: res(r, "innocents_killed"))
+        named = sorted({res(r, "innocents") for r in d} - {"-", None})
+        if named:
+            inn += " (" + " ".join(named) + ")"
+        row = [name, f"{len(d)}/{len(by_c[c])}", inn]
+        mw = med([wall(r) for r in d])
+        mb = med([built(r) for r in d])
+        if has_build:
+            row += [stat(d, lambda r: res(r, "jobs_killed")),
+                    stat(d, lambda r: res(r, "jobs_done")),
+                    stat(d, wall, 1000, 1),
+                    f"{mb / oracle_wall:.2f}" if mb and oracle_wall
+                    else "-"]
+        if has_leak:
+            lk = [r for r in d if res(r, "leaker_killed")]
+            hows = "/".join(str(sum(res(r, "leaker_how") == h for r in lk))
+                            for h in ("kernel", "user"))
+            row += [f"{len(lk)} of {len(d)} ({hows})",
+                    f"{sum(only_leaker(r) for r in d)} of {len(d)}"]
+        ms = med([res(r, "max_stall_ms") for r in d])
+        row += [stat(d, lambda r: res(r, "max_stall_ms")),
+                f"{ms / best_stall:.2f}" if ms is not None and best_stall
+                else "-",
+                f"{fmt(med([res(r, 'kernel_kills') for r in d]))} / "
+                f"{fmt(med([res(r, 'user_kills') for r in d]))}",
+                stat(d, lambda r: res(r, "max_read_ms")),
+                stat(d, agent_cpu),
+                stat(d, lambda r: r["agent"]["hwm_kb"] if r.get("agent")
+                     else None)]
+        rows.append("| " + " | ".join(row) + " |")
+        summary[c] = {
+            "runs": len(by_c[c]), "completed": len(d),
+            "median": {
+                "innocents_killed": med([res(r, "innocents_killed")
+                                         for r in d]),
+                "jobs_killed": med([res(r, "jobs_killed") for r in d]),
+                "jobs_done": med([res(r, "jobs_done") for r in d]),
+                "build_wall_ms": mw,
+                "max_stall_ms": ms,
+                "agent_cpu_ms": med([agent_cpu(r) for r in d]),
+            },
+            "per_run": [{
+                "time": r["time"], "names": r["names"], "log": r["log"],
+                "completed": r["completed"], "boot_s": r["boot_s"],
+                "agent": r.get("agent"),
+                **{kk: v for kk, v in r["result"].items()}}
+                for r in by_c[c]],
+        }
+    md += rows + [""]
+
+    # Issue 14's goals, for the shipped config (and the oomqd variants).
+    goals = {}
+    for c in [c for c in cs if c == "oomqd" or c.startswith("oomqd-")]:
+        d = done[c]
+        if not d:
+            continue
+        g = []
+
+        def check(what, ok_runs, detail, ref_missing=None):
+            if ref_missing:
+                g.append((what, None, ref_missing))
+            else:
+                ok = all(ok_runs) and len(d) == len(by_c[c])
+                g.append((what, ok, detail))
+
+        check("0 innocents killed",
+              [res(r, "innocents_killed") == 0 for r in d],
+              " ".join(str(res(r, "innocents_killed")) for r in d))
+        if has_build:
+            check("0 build jobs killed",
+                  [res(r, "jobs_killed") == 0 for r in d],
+                  " ".join(str(res(r, "jobs_killed")) for r in d))
+        check("stall <= 0.5x the best peer's median" +
+              (f" ({best_peer}: {fmt(best_stall)} ms)" if best_peer
+               else ""),
+              [best_stall is not None and
+               res(r, "max_stall_ms") <= 0.5 * best_stall for r in d],
+              " ".join(str(res(r, "max_stall_ms")) for r in d) + " ms",
+              None if best_stall is not None else
+              "no peer ran at this build")
+        if has_build:
+            check(f"build wall time <= 1.3x the oracle's "
+                  f"({fmt(oracle_wall, 1000, 1)} s), every job finished",
+                  [built(r) is not None and oracle_wall is not None and
+                   built(r) <= 1.3 * oracle_wall for r in d],
+                  " ".join(f"{fmt(built(r), 1000, 1)} s" if built(r)
+                           else f"{res(r, 'jobs_total') - res(r, 'jobs_done')}"
+                           " jobs lost" for r in d),
+                  None if oracle_wall else "no oracle run at this build")
+        if has_leak:
+            check("the leaker and only the leaker killed",
+                  [only_leaker(r) for r in d],
+                  "leaker killed / kills: " +
+                  " ".join(f"{res(r, 'leaker_killed')}/"
+                           f"{res(r, 'total_kills')}" for r in d))
+        check(f"agent CPU <= earlyoom's ({fmt(eo_cpu)} ms)",
+              [agent_cpu(r) is not None and eo_cpu is not None and
+               agent_cpu(r) <= eo_cpu for r in d],
+              " ".join(fmt(agent_cpu(r)) for r in d) + " ms",
+              None if eo_cpu is not None else
+              "no earlyoom run at this build")
+        goals[c] = [{"goal": w, "met": ok, "runs": det} for w, ok, det in g]
+        label = ("oomqd, shipped config" if c == "oomqd" else
+                 f"{c} (a variant, for comparison)")
+        md.append(f"Goals of issue 14, {label}, in every run "
+                  f"({len(d)} of {len(by_c[c])} completed):")
+        for w, ok, det in g:
+            mark = "not checked" if ok is None else ("yes" if ok else "NO")
+            md.append(f"- {w}: **{mark}** ({det})")
+        md.append("")
+
+    # Per run.
+    md += [f"<details><summary>{variant}: every run</summary>", "",
+           "| contender | when (UTC) | worker / tab names | innocents | "
+           "jobs killed / done | wall, s | leaker | stall, ms | kernel / "
+           "user kills | agent CPU ms | boot, s |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for c in cs:
+        for r in by_c[c]:
+            if not r["completed"]:
+                md.append(f"| {c} | {r['time']} | | cut off (rc "
+                          f"{r['rc']}, {r['log']}) | | | | | | | "
+                          f"{r['boot_s']} |")
+                continue
+            md.append(
+                f"| {c} | {r['time']} | {r['names'].get('worker', '-')} / "
+                f"{r['names'].get('tab', '-')} | {res(r, 'innocents')} | "
+                f"{res(r, 'jobs_killed')} / {res(r, 'jobs_done')} | "
+                f"{fmt(wall(r), 1000, 1)} | "
+                f"{res(r, 'leaker_how') if res(r, 'leak') else ''} | "
+                f"{res(r, 'max_stall_ms')} | {res(r, 'kernel_kills')} / "
+                f"{res(r, 'user_kills')} | {fmt(agent_cpu(r))} | "
+                f"{r['boot_s']} |")
+    md += ["", "</details>", ""]
+
+    md += search_md(groups[key])
+
+    if plots:
+        # A variant run with more SCENARIO_ARGS is another load.
+        vname = f"plot-{variant}"
+        if load != primary[variant]:
+            vname += "-" + hashlib.sha1(load.encode()).hexdigest()[:6]
+        plot_variant(vname, f"{variant}: every run at {k}",
+                     [c for c in cs if done[c]], done, has_build)
+        md.append(f"Plots: {vname}.png; per contender, the run with the "
+                  f"median stall: " +
+                  ", ".join(f"{vname}-{c}.png" for c in cs if done[c]) +
+                  ".")
+        md.append("")
+        for c in cs:
+            if not done[c]:
+                continue
+            d = sorted(done[c], key=lambda r: res(r, "max_stall_ms"))
+            r = d[(len(d) - 1) // 2]
+            plot_run(f"{vname}-{c}",
+                     f"{variant}, {c} ({r['time']}): MemAvailable, PSI "
+                     "memory avg10, heartbeat delay, kills", r)
+    report[f"{variant} {load}"] = {
+        "variant": variant, "load": load, "build": k,
+        "complete": complete, "commit": commit,
+        "contenders": summary, "goals": goals}
+
+if not groups:
+    md.append(f"No runs in {store} yet: make bench-scenario.")
+with open(f"{out}/results.md", "w") as f:
+    f.write("\n".join(md) + "\n")
+with open(f"{out}/results.json", "w") as f:
+    json.dump(report, f, indent=1)
+print("\n".join(md))
+print(f"report: wrote {out}/results.md and results.json", file=sys.stderr)

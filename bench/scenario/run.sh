@@ -1,47 +1,269 @@
 #!/bin/sh
-# make bench-scenario: each contender SCENARIO_RUNS times, each run in a
-# fresh boot of the same disk image, one after the other (the 2 cores are
-# shared: two TCG guests at once would measure each other).
+# make bench-scenario: every variant of the load against every contender,
+# each run in a fresh boot of the same disk image, one after the other
+# (the 2 cores are shared: two TCG guests at once would measure each
+# other), appended to the results store; then report.py renders it.
 #
-#   run.sh OUT KVER [RESULTS]
+#   run.sh OUT KVER
 #
-# OUT holds disk.img and initramfs.gz (build.sh); RESULTS (default OUT)
-# gets logs/, results.md, results.json and the plots.
-# Environment: SCENARIO_RUNS (5), SCENARIO_CONTENDERS (all seven),
-# SCENARIO_BOOT_TIMEOUT (s per boot, 420) and the guest's knobs that
-# boot.sh reads (SCENARIO_ARGS: more scn.NAME=VALUE for scn.c).
+# OUT holds disk.img, initramfs.gz and commit.json (build.sh).
+# Environment:
+#   SCENARIO_VARIANTS     meltdown big leak swap zram mix (all)
+#   SCENARIO_CONTENDERS   kernel earlyoom nohang oracle oomq-hand oomqd;
+#                         oomqd-NAME runs the shipped config with the
+#                         knobs of bench/scenario/oomqd/NAME.conf
+#   SCENARIO_RUNS         runs of each variant and contender the store
+#                         should hold for this build (5 of the meltdown,
+#                         2 of the others): what the store already has is
+#                         not run again, so a cut matrix resumes and a
+#                         larger number extends it
+#   SCENARIO_ORACLE_J     the oracle's -j, as VARIANT=N words (else the
+#                         one bench-scenario-oracle found, else scn.c's
+#                         estimate from the jobs' sizes)
+#   SCENARIO_SESSION_NAMES=random   the session's roles named at random
+#                         too (by default kdeinit, ksmserver, kwin,
+#                         terminal, as in KDE)
+#   SCENARIO_RESULTS      the store's directory (OUT): runs.jsonl, logs/,
+#                         the report
+#   SCENARIO_ARGS         more scn.NAME=VALUE for scn.c (a different load:
+#                         its runs are kept apart from the variant's)
+#   SCENARIO_MEM, SCENARIO_BOOT_TIMEOUT   guest MiB (512), s per boot (720)
+#   SCENARIO_SEARCH=1     instead of the matrix, find each variant's
+#                         oracle -j (make bench-scenario-oracle)
 set -eu
 
-out=$1 kver=$2 res=${3:-$1}
+out=$1 kver=$2
 here=$(cd "$(dirname "$0")" && pwd)
-runs=${SCENARIO_RUNS:-5}
-contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oomq-hand oomqd oomqd-kill oomqd-pause}
-rm -rf "$res/logs"
+top=$(cd "$here/../.." && pwd)
+res=${SCENARIO_RESULTS:-$out}
+store=$res/runs.jsonl
+variants=${SCENARIO_VARIANTS:-meltdown big leak swap zram mix}
+contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oracle oomq-hand \
+oomqd}
 mkdir -p "$res/logs"
-start=$(date +%s)
-n=1
-while [ "$n" -le "$runs" ]; do
-	for c in $contenders; do
-		log=$res/logs/$c-$n.log
-		t0=$(date +%s)
-		rc=0
-		"$here/boot.sh" "$out" "$kver" "$c" "$log" || rc=$?
-		r=$(sed -n 's/.*SCN-RESULT //p' "$log" | tr -d '\r')
-		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-			echo "scenario: $c run $n: guest cut off after $(($(date +%s) - t0)) s" >&2
-		elif [ -z "$r" ]; then
-			echo "scenario: $c run $n: no result (qemu status $rc), see $log" >&2
+
+# The variants of the load: scn.c's knobs, and a swap disk's size.
+variant_args() {
+	case $1 in
+	meltdown) echo "scn.build=1" ;; # make -j of 14 workers, the session
+	big) echo "scn.build=1 scn.ksmserver_mib=80" ;; # innocent > worker
+	leak) echo "scn.build=0 scn.leak=1" ;; # a tab leaks, 2 apps idle
+	swap) echo "scn.build=1" ;; # with a 128 MiB swap disk
+	zram) echo "scn.build=1 scn.zram_mib=128" ;; # with 128 MiB of zram
+	mix) echo "scn.build=1 scn.leak=1" ;; # the meltdown and the leak
+	*) return 1 ;;
+	esac
+}
+variant_swap() {
+	[ "$1" = swap ] && echo 128 || echo 0
+}
+target_runs() {
+	if [ -n "${SCENARIO_RUNS:-}" ]; then
+		echo "$SCENARIO_RUNS"
+	elif [ "$1" = meltdown ]; then
+		echo 5
+	else
+		echo 2
+	fi
+}
+# What makes two runs the same load (the names and the contender aside).
+# A session named at random is another load too.
+load_of() {
+	l="$(variant_args "$1") mem=${SCENARIO_MEM:-512}"
+	l="$l swap=$(variant_swap "$1")"
+	[ "${SCENARIO_SESSION_NAMES:-}" = random ] && l="$l session=random"
+	echo "$l ${SCENARIO_ARGS:-}" | sed 's/ *$//'
+}
+
+for v in $variants; do
+	variant_args "$v" >/dev/null || {
+		echo "scenario: unknown variant '$v'" >&2
+		exit 1
+	}
+done
+for c in $contenders; do
+	case $c in
+	kernel | earlyoom | nohang | oracle | oomq-hand | oomqd) ;;
+	oomqd-*)
+		[ -f "$here/oomqd/${c#oomqd-}.conf" ] || {
+			echo "scenario: no bench/scenario/oomqd/${c#oomqd-}.conf" >&2
+			exit 1
+		}
+		;;
+	*)
+		echo "scenario: unknown contender '$c'" >&2
+		exit 1
+		;;
+	esac
+done
+
+# A name no oomq source, config or packaged peer config holds: 6 to 12
+# letters, new for every run.
+rand_name() {
+	while :; do
+		len=$((6 + $(od -An -N1 -tu1 /dev/urandom) % 7))
+		n=$(LC_ALL=C tr -dc 'abcdefghijklmnopqrstuvwxyz' </dev/urandom |
+			head -c "$len")
+		if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+			git -C "$top" grep -qiF "$n" && continue
 		else
-			echo "scenario: $c run $n ($(($(date +%s) - t0)) s): $r" >&2
+			grep -rqiF "$n" "$top/agent" "$top/module" "$top/include" \
+				"$top/lib" "$top/tools" "$top/debian" && continue
 		fi
+		grep -qsiF "$n" "$out/rootfs/etc/nohang/nohang.conf" \
+			"$out/rootfs/etc/default/earlyoom" && continue
+		echo "$n"
+		return
+	done
+}
+names_of_run() {
+	n="worker=$(rand_name) tab=$(rand_name) editor=$(rand_name)"
+	n="$n browser=$(rand_name)"
+	if [ "${SCENARIO_SESSION_NAMES:-}" = random ]; then
+		for r in kdeinit ksmserver kwin terminal; do
+			n="$n $r=$(rand_name)"
+		done
+	fi
+	echo "$n"
+}
+
+# The oracle's -j for variant $1, as scn arguments: SCENARIO_ORACLE_J,
+# else the search's, else -1 (scn.c estimates it from the jobs' sizes and
+# MemAvailable); scn.jobs_from says which, for the report.
+oracle_j() {
+	for w in ${SCENARIO_ORACLE_J:-}; do
+		if [ "${w%%=*}" = "$1" ]; then
+			echo "scn.jobs=${w#*=} scn.jobs_from=set"
+			return
+		fi
+	done
+	j=
+	[ -f "$res/oracle-j.tsv" ] &&
+		j=$(awk -v l="$(load_of "$1")" -F '\t' \
+			'$1 == l { j = $2 } END { print j }' "$res/oracle-j.tsv")
+	if [ -n "$j" ]; then
+		echo "scn.jobs=$j scn.jobs_from=searched"
+	else
+		echo "scn.jobs=-1 scn.jobs_from=estimate"
+	fi
+}
+
+# One boot of contender $2 in variant $1; extra scn args $3. Appends the
+# run to the store and prints it; $log is its console.
+boot() {
+	v=$1 c=$2 extra=$3
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	mkdir -p "$res/logs/$v"
+	log=$res/logs/$v/$c-$stamp.log
+	names=$(names_of_run)
+	args="scn.contender=$c $(variant_args "$v") ${SCENARIO_ARGS:-} $extra"
+	for w in $names; do
+		args="$args scn.name.$w"
+	done
+	t0=$(date +%s)
+	rc=0
+	SCENARIO_SWAP_MIB=$(variant_swap "$v") \
+		"$here/boot.sh" "$out" "$kver" "$log" "$args" || rc=$?
+	dt=$(($(date +%s) - t0))
+	"$here/record.py" add "$store" "$log" --variant "$v" \
+		--load "$(load_of "$v")" --contender "$c" \
+		--commit "$out/commit.json" --names "$names" --args "$args" \
+		--boot-s "$dt" --rc "$rc"
+	r=$(sed -n 's/.*SCN-RESULT //p' "$log" | tr -d '\r')
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "scenario: $v $c: guest cut off after $dt s" >&2
+	elif [ -z "$r" ]; then
+		echo "scenario: $v $c: no result (qemu status $rc), see $log" >&2
+	else
+		echo "scenario: $v $c ($dt s): $r" >&2
+	fi
+}
+
+start=$(date +%s)
+commit=$(sed -n 's/.*"describe": "\([^"]*\)".*/\1/p' "$out/commit.json")
+
+# The value of KEY in the newest run's result line (log $1).
+result() {
+	sed -n 's/.*SCN-RESULT //p' "$1" | tr -d '\r' | tr ' ' '\n' |
+		sed -n "s/^$2=//p"
+}
+
+if [ "${SCENARIO_SEARCH:-0}" = 1 ]; then
+	# The oracle's -j, once per variant with a build: from scn.c's
+	# estimate up, one boot each, while a run kills no job and no
+	# innocent and is faster than the one with a job fewer (down if the
+	# estimate already kills). Every boot goes to the store as contender
+	# oracle-search; the -j found to oracle-j.tsv, which the oracle's
+	# runs take from then on.
+	for v in $variants; do
+		case $(variant_args "$v") in *scn.build=0*) continue ;; esac
+		best='' best_t='' j=-1 step=1
+		while :; do
+			boot "$v" oracle-search \
+				"scn.oracle=1 scn.jobs=$j scn.jobs_from=search"
+			jj=$(result "$log" jobs)
+			t=$(result "$log" t_workers_gone_ms)
+			total=$(result "$log" jobs_total)
+			# The oracle's own kill of the tab is no OOM.
+			if [ -n "$jj" ] && [ "$(result "$log" jobs_done)" = "$total" ] &&
+				[ "$(result "$log" innocents_killed)" = 0 ] &&
+				{ [ -z "$best_t" ] || [ "$t" -lt "$best_t" ]; }; then
+				best=$jj best_t=$t
+				if [ "$step" != 1 ] || [ "$jj" -ge "$total" ]; then
+					break
+				fi
+			elif [ -z "$best" ] && [ "${jj:-1}" -gt 1 ]; then
+				step=-1
+			else
+				break
+			fi
+			j=$((jj + step))
+		done
+		if [ -n "$best" ]; then
+			printf '%s\t%s\t%s\t%s\n' "$(load_of "$v")" "$best" \
+				"$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+				>>"$res/oracle-j.tsv"
+			echo "scenario: $v: the oracle runs -j$best ($best_t ms)" >&2
+		else
+			echo "scenario: $v: no -j ran without a kill" >&2
+		fi
+	done
+	echo "scenario: $(($(date +%s) - start)) s; wrote $res/oracle-j.tsv"
+	exit 0
+fi
+
+# Round-robin, so that whatever else the machine does spreads over all
+# contenders alike: round n boots every (variant, contender) that has
+# fewer than n of its target runs in the store.
+max=0
+for v in $variants; do
+	t=$(target_runs "$v")
+	[ "$t" -gt "$max" ] && max=$t
+done
+n=1
+while [ "$n" -le "$max" ]; do
+	for v in $variants; do
+		[ "$n" -le "$(target_runs "$v")" ] || continue
+		for c in $contenders; do
+			extra=
+			case $c in
+			oracle)
+				# No build, nothing for it to schedule: the
+				# oracle's answer to a lone leak is trivial.
+				case $(variant_args "$v") in
+				*scn.build=0*) continue ;;
+				esac
+				extra="scn.oracle=1 $(oracle_j "$v")"
+				;;
+			oomq-hand) extra="scn.queue=1" ;;
+			esac
+			have=$("$here/record.py" count "$store" "$out/commit.json" \
+				"$v" "$(load_of "$v")" "$c")
+			[ "$have" -lt "$n" ] || continue
+			boot "$v" "$c" "$extra"
+		done
 	done
 	n=$((n + 1))
 done
-# shellcheck disable=SC2086 # one argument per contender
-"$here/report.py" "$res" $contenders
-echo "scenario: $(($(date +%s) - start)) s for $runs run(s) of: $contenders"
-echo "scenario: wrote $res/results.md $res/results.json"
-for f in "$res"/plot-*.png; do
-	[ -f "$f" ] && echo "scenario: plot $f"
-done
-exit 0
+echo "scenario: $(($(date +%s) - start)) s of runs ($commit)"
+"$here/report.py" "$store" "$res"

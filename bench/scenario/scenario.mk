@@ -1,31 +1,44 @@
-# make bench-scenario: the make -j20 desktop-meltdown scenario of issue 6,
-# scaled down (512 MiB guest, 14 workers of 60 MiB, no swap), in QEMU/TCG
-# on Debian's 6.12 kernel booted from an ext4 image of a debootstrap'ed
-# bookworm: the kernel alone, earlyoom and nohang (Debian's packages, their
-# packaged defaults), oomq with a hand-written queue, oomq + oomqd
-# (agent/oomqd.conf), oomqd with kill = on, and oomqd with pause_pct = 25
-# (the doc tool named in the builds rule), each in a fresh boot.
-# Not part of make check. Needs root (debootstrap), 1.5-4 min per boot.
+# make bench-scenario: issue 14's matrix of desktop-meltdown loads against
+# the OOM handlers, in QEMU/TCG on Debian's 6.12 kernel booted from an ext4
+# image of a debootstrap'ed bookworm (512 MiB guest, each run a fresh
+# boot). Variants of the load (bench/scenario/run.sh): meltdown (a make
+# -j of 14 60 MiB workers beside a KDE-like session), big (an 80 MiB
+# session manager), leak (a browser tab leaks while two apps idle), swap
+# (128 MiB swap disk), zram (128 MiB zram swap), mix (meltdown + leak);
+# the workers, the tab and the apps get random names every run.
+# Contenders: the kernel alone, earlyoom and nohang (Debian's packages,
+# packaged defaults), the oracle (the same jobs at the largest -j memory
+# holds), oomq with a hand-written queue, oomq + oomqd with the shipped
+# agent/oomqd.conf, and oomqd-NAME: that config with the knobs of
+# bench/scenario/oomqd/NAME.conf. Not part of make check. Needs root
+# (debootstrap); 2-6 min per boot, hours for the whole matrix.
 #
-#   make bench-scenario                    5 runs of each contender
-#   make bench-scenario SCENARIO_RUNS=1    one run each (about 10 minutes)
-#   make bench-scenario SCENARIO_CONTENDERS="kernel oomqd"
-#   make bench-scenario SCENARIO_KSMSERVER_MIB=80 \
-#	SCENARIO_RESULTS=build/scenario/big    an innocent larger than any
-#                                          worker (size-only picks it)
-#   make bench-scenario SCENARIO_SWAP_MIB=128 \
-#	SCENARIO_RESULTS=build/scenario/swap   with a 128 MiB swap disk
+#   make bench-scenario               the matrix: 5 runs of the meltdown
+#                                     and 2 of every other variant per
+#                                     contender, minus what the store
+#                                     already holds for this build
+#   make bench-scenario SCENARIO_VARIANTS="leak mix" \
+#	SCENARIO_CONTENDERS="earlyoom oomqd oomqd-kill" SCENARIO_RUNS=1
+#   make bench-scenario-oracle        find the oracle's -j per variant
+#                                     (else scn.c estimates it)
+#   make bench-scenario-report        render the store again, no boot
 #
-# Results: build/scenario/results.md, results.json, plot-*.png; the
-# guests' consoles in build/scenario/logs/ (SCENARIO_RESULTS moves them).
+# Every run is appended to build/scenario/runs.jsonl with the commit its
+# guest was built from; the report (build/scenario/results.md,
+# results.json, plot-*.png) takes for each variant the newest build with
+# enough runs of every contender. The consoles are in
+# build/scenario/logs/VARIANT/. SCENARIO_RESULTS moves all of it.
 
 SCENARIO_BUILD := $(BUILD)/scenario
-SCENARIO_RUNS ?= 5
 SCENARIO_SERIES ?= 6.12
 SCENARIO_RESULTS ?= $(SCENARIO_BUILD)
+export SCENARIO_VARIANTS SCENARIO_CONTENDERS SCENARIO_RUNS SCENARIO_ARGS \
+	SCENARIO_ORACLE_J SCENARIO_SESSION_NAMES SCENARIO_MEM \
+	SCENARIO_BOOT_TIMEOUT SCENARIO_MIN_RUNS
 
-.PHONY: bench-scenario
-bench-scenario: $(BUILD)/static/oomqd
+.PHONY: bench-scenario bench-scenario-oracle bench-scenario-report \
+	bench-scenario-image
+bench-scenario-image: $(BUILD)/static/oomqd
 	@command -v qemu-system-x86_64 >/dev/null || \
 		scripts/install-deps.sh qemu-system-x86
 	@command -v debootstrap >/dev/null || \
@@ -35,7 +48,20 @@ bench-scenario: $(BUILD)/static/oomqd
 	set -e; kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)); \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) tests/vm/kernels.sh fetch $$kver; \
 	scripts/kbuild.sh $$kver $(SCENARIO_BUILD)/kbuild; \
-	bench/scenario/build.sh $(SCENARIO_BUILD) $$kver \
-		$(SCENARIO_BUILD)/kbuild/module/oomq.ko $(BUILD)/static/oomqd; \
-	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RUNS=$(SCENARIO_RUNS) \
-		bench/scenario/run.sh $(SCENARIO_BUILD) $$kver $(SCENARIO_RESULTS)
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) bench/scenario/build.sh \
+		$(SCENARIO_BUILD) $$kver \
+		$(SCENARIO_BUILD)/kbuild/module/oomq.ko $(BUILD)/static/oomqd
+
+bench-scenario: bench-scenario-image
+	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RESULTS=$(SCENARIO_RESULTS) \
+		bench/scenario/run.sh $(SCENARIO_BUILD) $$kver
+
+bench-scenario-oracle: bench-scenario-image
+	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RESULTS=$(SCENARIO_RESULTS) \
+		SCENARIO_SEARCH=1 bench/scenario/run.sh $(SCENARIO_BUILD) $$kver
+
+bench-scenario-report:
+	bench/scenario/report.py $(SCENARIO_RESULTS)/runs.jsonl \
+		$(SCENARIO_RESULTS)

@@ -1,20 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The make -j20 desktop-meltdown scenario, scaled down (issue 6).  One
- * static binary, exec'ed under the name of each role (symlinks in
- * /scenario/bin), so every process's text is a file-backed page on the
- * guest's ext4 disk that can be evicted and refaulted like a real one's:
+ * The desktop-meltdown scenarios of issues 6 and 14, scaled down.  One
+ * static binary, exec'ed under the name of each role through symlinks in
+ * /scenario/bin that PID 1 makes at boot from the kernel command line
+ * (scn.name.ROLE=NAME, ROLE one of the keys below).  The bench names the
+ * build's workers, the leaking tab and the two apps anew in every run, so
+ * no daemon's config can name them.  Every process's text is a
+ * file-backed page on the guest's ext4 disk that can be evicted and
+ * refaulted like a real one's:
  *
  *	scn run            PID 1 after /scenario/init: starts everything,
  *	                   reaps every orphan, prints the result, powers off
- *	kdeinit            session launcher: forks ksmserver and kwin
+ *	kdeinit            session launcher: forks ksmserver and kwin, and
+ *	                   with scn.leak=1 the editor and the browser
  *	ksmserver MIB      session manager (innocent), holds MIB MiB
  *	kwin MIB           window manager (innocent)
  *	terminal MIB       the terminal, reparented to init (innocent)
+ *	editor MIB         an idle app (innocent)
+ *	browser MIB        an idle app (innocent), parent of the tab
+ *	tab                a browser tab (offender) that leaks from the
+ *	                   load's start until it dies
  *	make               forks sh, waits
- *	sh                 forks the N doctool workers, waits
- *	doctool            a worker (offender): grows, reads a file, exits
+ *	sh                 forks the workers, at most scn.jobs at once
+ *	worker             a build job (offender): grows, reads a file, exits
  *	heartbeat          10 ms periodic wakeup + small file read, samples
+ *
+ * The load (after scn.settle_ms): with scn.build=1 the build (make -jN,
+ * N = scn.jobs, 0 for no limit, -1 for the largest that memory holds by
+ * the jobs' sizes), with scn.leak=1 the tab's leak; scn.oracle=1 kills
+ * the tab as the leak starts, as an oracle would.
  *
  * All share /run/scn.shm (tmpfs): a table of role per PID, the death
  * events with their wait status, and the heartbeat's samples.  Whoever
@@ -54,6 +68,9 @@ enum role {
 	R_KSMSERVER,
 	R_KWIN,
 	R_TERMINAL,
+	R_EDITOR,
+	R_BROWSER,
+	R_TAB,
 	R_MAKE,
 	R_SH,
 	R_WORKER,
@@ -61,14 +78,18 @@ enum role {
 	R_OTHER,
 	R_MAX
 };
-static const char *const role_name[R_MAX] = {
-	"none", "kdeinit", "ksmserver", "kwin",	     "terminal",
-	"make", "sh",	   "doctool",	"heartbeat", "other",
+/* What the result calls each role, whatever it was named. */
+static const char *const role_key[R_MAX] = {
+	"none",	  "kdeinit",   "ksmserver", "kwin", "terminal",
+	"editor", "browser",   "tab",	    "make", "sh",
+	"worker", "heartbeat", "other",
 };
+/* The name each role is exec'ed under (its comm): scn.name.KEY. */
+static char role_name[R_MAX][16];
 
 #define MAXP 128
 #define MAXEV 256
-#define MAXS 4096
+#define MAXS 8192
 
 struct sample {
 	int32_t t_ms, hb_ms, read_ms, avail_kb;
@@ -78,6 +99,8 @@ struct sample {
 struct shared {
 	int64_t t0_ns;
 	volatile int stop;
+	volatile int go; /* the load started: the tab leaks */
+	volatile int jobs; /* sh's -j, 0 for no limit */
 	volatile int np;
 	volatile int pid[MAXP];
 	volatile int role[MAXP];
@@ -85,6 +108,8 @@ struct shared {
 	struct {
 		int32_t t_ms, pid, role, status;
 	} ev[MAXEV];
+	char qlock; /* the hand-written queue (scn.queue=1) */
+	int nq, q[MAXP];
 	volatile int ns;
 	struct sample s[MAXS];
 	volatile int32_t hb_max_ms, hb_max_at, read_max_ms, read_max_at;
@@ -125,6 +150,29 @@ static long param(const char *name, long def)
 	return p ? strtol(p + strlen(key), NULL, 10) : def;
 }
 
+/* A name for a role: 1-15 characters of [A-Za-z0-9._-], else the key. */
+static void name_roles(void)
+{
+	for (int r = 0; r < R_MAX; r++) {
+		char key[64];
+		const char *p;
+		size_t n;
+
+		snprintf(key, sizeof(key), "scn.name.%s=", role_key[r]);
+		p = strstr(cmdline, key);
+		n = p ? strspn(p + strlen(key), "abcdefghijklmnopqrstuvwxyz"
+						"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						"0123456789._-") :
+			0;
+		if (n == 0 || n > 15)
+			snprintf(role_name[r], sizeof(role_name[r]), "%s",
+				 role_key[r]);
+		else
+			snprintf(role_name[r], sizeof(role_name[r]), "%.*s",
+				 (int)n, p + strlen(key));
+	}
+}
+
 static void map_shared(int create)
 {
 	int fd = open(SHM, O_RDWR | (create ? O_CREAT | O_TRUNC : 0), 0600);
@@ -153,6 +201,14 @@ static int role_of(int pid)
 		if (S->pid[i] == pid)
 			return S->role[i];
 	return R_OTHER;
+}
+
+static int pid_of(int role)
+{
+	for (int i = 0; i < S->np && i < MAXP; i++)
+		if (S->role[i] == role)
+			return S->pid[i];
+	return 0;
 }
 
 static void log_death(int pid, int status)
@@ -185,6 +241,26 @@ static int spawn(int role, const char *arg)
 	return pid;
 }
 
+/* One symlink to scn per role, under its name of this run. */
+static void link_roles(void)
+{
+	for (int r = R_KDEINIT; r < R_OTHER; r++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), BIN "%s", role_name[r]);
+		if (!strcmp(role_name[r], "scn"))
+			continue;
+		unlink(path);
+		if (symlink("scn", path))
+			printf("SCN-EVENT cannot link %s\n", path);
+	}
+	printf("SCN-EVENT names");
+	for (int r = R_KDEINIT; r < R_OTHER; r++)
+		printf(" %s=%s", role_key[r], role_name[r]);
+	printf("\n");
+	fflush(stdout);
+}
+
 static void set_adj(int adj)
 {
 	FILE *f = fopen("/proc/self/oom_score_adj", "w");
@@ -201,19 +277,12 @@ static void touch(volatile char *p, size_t len)
 		p[off]++;
 }
 
-/* An interactive innocent: holds MIB MiB and uses it twice a second. */
-static int holder(long mib)
+static void reap_now(void)
 {
-	size_t len = mib * MIB;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int st, pid;
 
-	if (p == MAP_FAILED)
-		return 1;
-	for (;;) {
-		touch(p, len);
-		msleep(500);
-	}
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		log_death(pid, st);
 }
 
 static int reap_children(void)
@@ -225,6 +294,48 @@ static int reap_children(void)
 	return 0;
 }
 
+/* An interactive innocent: holds MIB MiB and uses it twice a second
+ * (and reaps its children: the browser's tab). */
+static int holder(long mib)
+{
+	size_t len = mib * MIB;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 1;
+	for (;;) {
+		touch(p, len);
+		reap_now();
+		msleep(500);
+	}
+}
+
+/* /proc/oom holds everything queued so far (scn.queue=1, oomq-hand): the
+ * offenders, in the order they started.  Two writers (sh and the
+ * browser) take turns; one killed while writing costs the other 1 s. */
+static void queue_add(int pid)
+{
+	char buf[2048];
+	int len = 0, fd, tries = 0;
+
+	while (__atomic_test_and_set(&S->qlock, __ATOMIC_ACQUIRE) &&
+	       ++tries < 1000)
+		msleep(1);
+	if (S->nq < MAXP)
+		S->q[S->nq++] = pid;
+	for (int i = 0; i < S->nq; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%d ", S->q[i]);
+	buf[len++] = '\n';
+	fd = open("/proc/oom", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, buf, len) != len)
+			perror("scn: /proc/oom");
+		close(fd);
+	}
+	__atomic_clear(&S->qlock, __ATOMIC_RELEASE);
+}
+
 static int kdeinit(void)
 {
 	char a[16];
@@ -233,10 +344,59 @@ static int kdeinit(void)
 	spawn(R_KSMSERVER, a);
 	snprintf(a, sizeof(a), "%ld", param("kwin_mib", 20));
 	spawn(R_KWIN, a);
+	if (param("leak", 0)) {
+		snprintf(a, sizeof(a), "%ld", param("editor_mib", 20));
+		spawn(R_EDITOR, a);
+		snprintf(a, sizeof(a), "%ld", param("browser_mib", 15));
+		spawn(R_BROWSER, a);
+	}
 	reap_children();
 	for (;;)
 		pause();
 	return 0;
+}
+
+static int browser(long mib)
+{
+	int pid = spawn(R_TAB, NULL);
+
+	if (pid > 0 && param("queue", 0))
+		queue_add(pid);
+	return holder(mib);
+}
+
+/*
+ * A tab whose script leaks: holds tab_mib, and from the load's start
+ * adds leak_mib every 100 ms until it dies, using all it holds twice a
+ * second (its heap, walked by the script), like an interactive process.
+ */
+static int tab(void)
+{
+	static char *chunk[16384];
+	size_t base = param("tab_mib", 30) * MIB;
+	size_t step = param("leak_mib", 2) * MIB;
+	int n = 0;
+
+	chunk[n] = mmap(NULL, base, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (chunk[n] == MAP_FAILED)
+		return 1;
+	memset(chunk[n++], 1, base);
+	for (long i = 0;; i++) {
+		if (S->go && n < 16384 && step) {
+			char *c = mmap(NULL, step, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (c != MAP_FAILED) {
+				memset(c, 1, step);
+				chunk[n++] = c;
+			}
+		}
+		if (i % 5 == 0)
+			for (int k = 0; k < n; k++)
+				touch(chunk[k], k ? step : base);
+		msleep(100);
+	}
 }
 
 static int make(void)
@@ -245,38 +405,31 @@ static int make(void)
 	return reap_children();
 }
 
-static void write_queue(int *pids, int n)
-{
-	char buf[2048];
-	int len = 0, fd;
-
-	for (int i = 0; i < n; i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%d ", pids[i]);
-	buf[len++] = '\n';
-	fd = open("/proc/oom", O_WRONLY);
-	if (fd >= 0) {
-		if (write(fd, buf, len) != len)
-			perror("scn: /proc/oom");
-		close(fd);
-	}
-}
-
+/* make -jN's job slots: start a worker every stagger_ms, at most
+ * S->jobs running (0: no limit, make -j). */
 static int sh(void)
 {
 	long n = param("workers", 14), queue = param("queue", 0);
-	int pids[MAXP];
+	int jobs = S->jobs, running = 0, st, pid;
 
 	for (int i = 0; i < n && i < MAXP; i++) {
-		pids[i] = spawn(R_WORKER, NULL);
-		if (queue)
-			write_queue(pids, i + 1);
+		while (jobs > 0 && running >= jobs &&
+		       (pid = waitpid(-1, &st, 0)) > 0) {
+			log_death(pid, st);
+			running--;
+		}
+		pid = spawn(R_WORKER, NULL);
+		if (pid > 0) {
+			running++;
+			if (queue)
+				queue_add(pid);
+		}
 		msleep(param("stagger_ms", 50));
 	}
 	return reap_children();
 }
-
 /*
- * A doc-tool: grows to worker_mib over grow_ms while reading through the
+ * A build job: grows to worker_mib over grow_ms while reading through the
  * file working set (the first ws_mib of ws.dat, read_kib every 100 ms,
  * from a per-worker offset, mapped shared like a tool's data files),
  * then works (touches all of it, reads on) for work_ms.  The defaults
@@ -285,7 +438,7 @@ static int sh(void)
  * seconds in the 512 MiB guest, as in the issue; lighter ones (grow_ms
  * 4000, stagger_ms 200, ws_mib 64, read_kib 4096) hardly stall it.
  */
-static int doctool(void)
+static int worker(void)
 {
 	long mib = param("worker_mib", 60), grow = param("grow_ms", 12000);
 	long work = param("work_ms", 8000), step_ms = 100;
@@ -337,37 +490,44 @@ static int doctool(void)
 	return sum == 42 && done == 0; /* keep sum alive */
 }
 
+/* A small file (/proc), NUL-terminated in BUF: its length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+/* A /proc/meminfo field in kB, -1 if missing. */
+static long meminfo_kb(const char *field)
+{
+	char buf[4096], *q;
+
+	if (read_small("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	q = strstr(buf, field);
+	return q ? atol(q + strlen(field) + 1) : -1;
+}
+
 static void read_avail(struct sample *s)
 {
 	char buf[4096], *q;
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	double a;
 
-	if (fd >= 0)
-		close(fd);
-	s->avail_kb = -1;
-	if (n > 0) {
-		buf[n] = 0;
-		q = strstr(buf, "MemAvailable:");
-		if (q)
-			s->avail_kb = atoi(q + 13);
-	}
-	fd = open("/proc/pressure/memory", O_RDONLY);
-	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
+	s->avail_kb = meminfo_kb("MemAvailable");
 	s->some10 = s->full10 = -1;
-	if (n > 0) {
-		double a;
-
-		buf[n] = 0;
-		q = strstr(buf, "some avg10=");
-		if (q && sscanf(q, "some avg10=%lf", &a) == 1)
-			s->some10 = (int)(a * 100);
-		q = strstr(buf, "full avg10=");
-		if (q && sscanf(q, "full avg10=%lf", &a) == 1)
-			s->full10 = (int)(a * 100);
-	}
+	if (read_small("/proc/pressure/memory", buf, sizeof(buf)) <= 0)
+		return;
+	q = strstr(buf, "some avg10=");
+	if (q && sscanf(q, "some avg10=%lf", &a) == 1)
+		s->some10 = (int)(a * 100);
+	q = strstr(buf, "full avg10=");
+	if (q && sscanf(q, "full avg10=%lf", &a) == 1)
+		s->full10 = (int)(a * 100);
 }
 
 /* Not locked, not preferred: its own text and the file it reads can be
@@ -447,23 +607,43 @@ static int kernel_killed(int *pids, int max)
 	return k;
 }
 
+/*
+ * The largest -j whose jobs fit in what memory holds now: each job peaks
+ * at worker_mib of its own, they share the ws_mib working set, and
+ * reserve_pct of MemTotal stays free (earlyoom's 10 %, where the kernel
+ * starts to thrash).
+ */
+static int jobs_that_fit(long avail_kb)
+{
+	long total = meminfo_kb("MemTotal");
+	long fit = avail_kb / 1024 - param("ws_mib", 96) -
+		   total / 1024 * param("reserve_pct", 10) / 100;
+	long j = fit / param("worker_mib", 60);
+
+	return j < 1 ? 1 : j > param("workers", 14) ? param("workers", 14) : j;
+}
+
 static int run(void)
 {
 	long settle = param("settle_ms", 8000);
-	long deadline = param("deadline_ms", 300000);
+	long deadline = param("deadline_ms", 480000);
 	long nworkers = param("workers", 14);
-	int kpids[MAXEV], nk, kdeinit_pid, make_pid, hb_pid, t_make;
+	int build = param("build", 1), leak = param("leak", 0);
+	int kpids[MAXEV], nk, hb_pid, t_load, jobs, fit;
 	int inn = 0, off = 0, kern = 0, user = 0, done = 0, other = 0;
 	int t_last_kill = -1, t_workers_gone = -1, workers_gone = 0;
+	int tab_gone = 0, tab_killed = 0, t_tab = -1, finished = 0;
+	long avail_kb;
+	const char *tab_how = "-";
 	int64_t stop_at = 0;
 	char innocents[512] = "", *ip = innocents;
 
 	map_shared(1);
 	S->t0_ns = now_ns();
+	link_roles();
 	reg(getpid(), R_OTHER);
 	hb_pid = spawn(R_HEARTBEAT, NULL);
-	kdeinit_pid = spawn(R_KDEINIT, NULL);
-	(void)kdeinit_pid;
+	spawn(R_KDEINIT, NULL);
 	/* The terminal: its parent exits, init adopts it. */
 	if (fork() == 0) {
 		char a[16];
@@ -474,11 +654,22 @@ static int run(void)
 	}
 	wait(NULL);
 	msleep(settle);
-	t_make = t_ms();
-	printf("SCN-EVENT t=%d make-start\n", t_make);
+	if (leak && param("oracle", 0) && pid_of(R_TAB) > 0) {
+		kill(pid_of(R_TAB), SIGKILL);
+		msleep(500);
+	}
+	avail_kb = meminfo_kb("MemAvailable");
+	fit = jobs_that_fit(avail_kb);
+	jobs = param("jobs", 0) < 0 ? fit : param("jobs", 0);
+	S->jobs = jobs;
+	t_load = t_ms();
+	printf("SCN-EVENT t=%d load-start build=%d leak=%d jobs=%d "
+	       "avail_kb=%ld fit=%d\n",
+	       t_load, build, leak, jobs, avail_kb, fit);
 	fflush(stdout);
-	make_pid = spawn(R_MAKE, NULL);
-	(void)make_pid;
+	S->go = 1;
+	if (build)
+		spawn(R_MAKE, NULL);
 	for (;;) {
 		int st, pid = waitpid(-1, &st, WNOHANG);
 
@@ -486,16 +677,20 @@ static int run(void)
 			log_death(pid, st);
 			continue;
 		}
-		workers_gone = 0;
-		for (int i = 0; i < S->nev && i < MAXEV; i++)
+		workers_gone = tab_gone = 0;
+		for (int i = 0; i < S->nev && i < MAXEV; i++) {
 			workers_gone += S->ev[i].role == R_WORKER;
-		if (workers_gone >= nworkers && !stop_at) {
-			t_workers_gone = t_ms();
-			stop_at = now_ns() + 3000000000LL;
+			tab_gone += S->ev[i].role == R_TAB;
 		}
+		if (build && workers_gone >= nworkers && t_workers_gone < 0)
+			t_workers_gone = t_ms();
+		finished = (!build || workers_gone >= nworkers) &&
+			   (!leak || tab_gone);
+		if (finished && !stop_at)
+			stop_at = now_ns() + 3000000000LL;
 		if (stop_at && now_ns() > stop_at)
 			break;
-		if (t_ms() - t_make > deadline) {
+		if (t_ms() - t_load > deadline) {
 			printf("SCN-EVENT t=%d deadline\n", t_ms());
 			break;
 		}
@@ -516,7 +711,7 @@ static int run(void)
 			by = 1;
 		}
 		printf("SCN-DEATH t=%d pid=%d role=%s how=%s status=%d\n",
-		       S->ev[i].t_ms - t_make, S->ev[i].pid, role_name[r], how,
+		       S->ev[i].t_ms - t_load, S->ev[i].pid, role_key[r], how,
 		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 		if (r == R_WORKER && !by)
 			done++;
@@ -526,35 +721,42 @@ static int run(void)
 			kern++;
 		else
 			user++;
-		if (S->ev[i].t_ms - t_make > t_last_kill)
-			t_last_kill = S->ev[i].t_ms - t_make;
+		if (S->ev[i].t_ms - t_load > t_last_kill)
+			t_last_kill = S->ev[i].t_ms - t_load;
 		if (r == R_WORKER) {
 			off++;
+		} else if (r == R_TAB) {
+			tab_killed = 1;
+			tab_how = how;
+			t_tab = S->ev[i].t_ms - t_load;
 		} else if (r == R_OTHER) {
 			other++;
 		} else {
 			inn++;
 			ip += snprintf(ip, innocents + sizeof(innocents) - ip,
 				       "%s%s", ip == innocents ? "" : ",",
-				       role_name[r]);
+				       role_key[r]);
 		}
 	}
-	/* Kernel kills of processes nobody here reaped (none expected). */
 	for (int i = 0; i < S->ns; i++)
 		printf("SCN-SAMPLE t=%d avail_kb=%d some10=%d full10=%d "
 		       "hb_ms=%d read_ms=%d\n",
-		       S->s[i].t_ms - t_make, S->s[i].avail_kb, S->s[i].some10,
+		       S->s[i].t_ms - t_load, S->s[i].avail_kb, S->s[i].some10,
 		       S->s[i].full10, S->s[i].hb_ms, S->s[i].read_ms);
-	printf("SCN-RESULT innocents_killed=%d innocents=%s "
-	       "offenders_killed=%d workers=%ld workers_done=%d "
+	printf("SCN-RESULT build=%d leak=%d innocents_killed=%d innocents=%s "
+	       "jobs_killed=%d jobs_total=%ld jobs_done=%d jobs=%d fit=%d "
+	       "leaker_killed=%d leaker_how=%s t_leaker_ms=%d "
 	       "other_killed=%d total_kills=%d kernel_kills=%d "
 	       "kernel_log_kills=%d user_kills=%d t_resolved_ms=%d "
 	       "t_workers_gone_ms=%d max_stall_ms=%d max_stall_at_ms=%d "
-	       "max_read_ms=%d timed_out=%d\n",
-	       inn, inn ? innocents : "-", off, nworkers, done, other,
-	       kern + user, kern, nk, user, t_last_kill,
-	       t_workers_gone < 0 ? -1 : t_workers_gone - t_make, S->hb_max_ms,
-	       S->hb_max_at - t_make, S->read_max_ms, workers_gone < nworkers);
+	       "max_read_ms=%d avail_at_load_kb=%ld mem_total_kb=%ld "
+	       "swap_total_kb=%ld timed_out=%d\n",
+	       build, leak, inn, inn ? innocents : "-", off,
+	       build ? nworkers : 0, done, jobs, fit, tab_killed, tab_how,
+	       t_tab, other, kern + user, kern, nk, user, t_last_kill,
+	       t_workers_gone < 0 ? -1 : t_workers_gone - t_load, S->hb_max_ms,
+	       S->hb_max_at - t_load, S->read_max_ms, avail_kb,
+	       meminfo_kb("MemTotal"), meminfo_kb("SwapTotal"), !finished);
 	fflush(stdout);
 	return 0;
 }
@@ -562,14 +764,10 @@ static int run(void)
 int main(int argc, char **argv)
 {
 	const char *me = basename(argv[0]);
-	int fd = open("/proc/cmdline", O_RDONLY);
+	int r;
 
-	if (fd >= 0) {
-		ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
-
-		cmdline[n > 0 ? n : 0] = 0;
-		close(fd);
-	}
+	read_small("/proc/cmdline", cmdline, sizeof(cmdline));
+	name_roles();
 	if (!strcmp(me, "scn") && argc > 1 && !strcmp(argv[1], "run")) {
 		run();
 		system("/scenario/finish");
@@ -577,20 +775,32 @@ int main(int argc, char **argv)
 		reboot(RB_POWER_OFF);
 		return 0;
 	}
+	for (r = R_KDEINIT; r < R_OTHER; r++)
+		if (!strcmp(me, role_name[r]))
+			break;
 	map_shared(0);
-	if (!strcmp(me, "kdeinit"))
+	switch (r) {
+	case R_KDEINIT:
 		return kdeinit();
-	if (!strcmp(me, "ksmserver") || !strcmp(me, "kwin") ||
-	    !strcmp(me, "terminal"))
+	case R_KSMSERVER:
+	case R_KWIN:
+	case R_TERMINAL:
+	case R_EDITOR:
 		return holder(argc > 1 ? atol(argv[1]) : 10);
-	if (!strcmp(me, "make"))
+	case R_BROWSER:
+		return browser(argc > 1 ? atol(argv[1]) : 10);
+	case R_TAB:
+		return tab();
+	case R_MAKE:
 		return make();
-	if (!strcmp(me, "sh"))
+	case R_SH:
 		return sh();
-	if (!strcmp(me, "doctool"))
-		return doctool();
-	if (!strcmp(me, "heartbeat"))
+	case R_WORKER:
+		return worker();
+	case R_HEARTBEAT:
 		return heartbeat();
-	fprintf(stderr, "scn: unknown role %s\n", me);
-	return 2;
+	default:
+		fprintf(stderr, "scn: unknown role %s\n", me);
+		return 2;
+	}
 }

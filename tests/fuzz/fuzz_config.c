@@ -7,7 +7,8 @@
  *  - the result is 0 or -EINVAL; -EINVAL exactly when errors were kept;
  *  - every error line is within the input (0: not tied to a line);
  *  - an accepted file has values in range and maps to thresholds that
- *    either pass pressure_config_check() or say why not;
+ *    either pass pressure_config_check() or say why not; its kill can
+ *    fire and its pausing comes before the kill;
  *  - the input is an exact-size heap copy, so ASan sees an over-read.
  */
 #include <errno.h>
@@ -59,6 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_assert(pol.queue_length >= 1 &&
 			    pol.queue_length <= OOMQ_QUEUE_MAX);
 		fuzz_assert(pol.th.mem_critical_pct <= pol.th.mem_low_pct);
+		fuzz_assert(!pol.th.kill || pol.th.mem_critical_pct);
+		fuzz_assert(!pol.th.kill || !pol.th.pause_pct ||
+			    pol.th.pause_pct > pol.th.mem_critical_pct);
 		ret = thresholds_from_policy(&pol, &pc, &kc, &why);
 		fuzz_assert(ret == 0 || ret == -EINVAL);
 		fuzz_assert((ret == 0) == (why == NULL));

@@ -23,7 +23,7 @@
 static int documented(int ret)
 {
 	return ret == 0 || ret == -EINVAL || ret == -ERANGE || ret == -ENOENT ||
-	       ret == -ENOSPC;
+	       ret == -ENOSPC || ret == -EFBIG;
 }
 
 /* A string parser into @size bytes, with a guard after them. */
@@ -60,7 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	/* Low nibble: the parser; high nibble: the string output size. */
+	/*
+	 * Low nibble: the parser; high nibble: the string output size, and
+	 * its lowest bit a cut line for the line parsers (9, 10).
+	 */
 	outsize = 1 + (size_t)(data[0] >> 4) * 16;
 	len = size - 1;
 	buf = malloc(len ? len : 1);
@@ -100,9 +103,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 8:
 		ret = proc_parse_uptime_buf(buf, len, &out.u64);
 		break;
-	case 9:
-		ret = proc_parse_btime_buf(buf, len, &out.u64);
+	case 9: /* one status line, whole or cut (the reader's view) */
+		proc_status_init(&out.ps);
+		ret = proc_status_line(&out.ps, buf, len, data[0] & 0x10);
 		break;
+	case 10: { /* one cgroup line, whole or cut */
+		char path[300];
+
+		memset(path, 0x5a, sizeof(path));
+		ret = proc_cgroup_line(buf, len, data[0] & 0x10, path, outsize);
+		if (ret == 1)
+			fuzz_assert(memchr(path, '\0', outsize) != NULL);
+		for (size_t i = outsize; i < sizeof(path); i++)
+			fuzz_assert(path[i] == 0x5a);
+		ret = ret == 1 ? 0 : ret;
+		break;
+	}
 	default:
 		ret = psi_parse_buf(buf, len, &out.psi);
 		if (!ret)

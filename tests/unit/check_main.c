@@ -29,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, agent_thresholds_suite());
 	srunner_add_suite(sr, agent_pass_suite());
 	srunner_add_suite(sr, agent_events_suite());
+	srunner_add_suite(sr, agent_log_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

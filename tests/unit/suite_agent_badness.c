@@ -412,6 +412,36 @@ START_TEST(test_modern_live)
 }
 END_TEST
 
+/*
+ * badness_max_points() inverts badness_oom_score(): the largest points
+ * an oom_score stands for, for small and large machines, negative
+ * points (oom_score_adj below 0) included.
+ */
+START_TEST(test_max_points)
+{
+	static const uint64_t totals[] = { 1000, 65536, 1250000,
+					   268435456ULL + 1024 };
+
+	for (size_t t = 0; t < ARRAY_SIZE(totals); t++) {
+		uint64_t tp = totals[t];
+		long step = (long)tp / 997 + 1;
+
+		for (long p = -(long)tp + 1; p < 2 * (long)tp; p += step) {
+			unsigned long score = badness_oom_score(p, tp);
+			long max = badness_max_points(score, tp);
+
+			ck_assert_msg(max >= p && badness_oom_score(max, tp) ==
+							  score,
+				      "total %llu, points %ld: max %ld",
+				      (unsigned long long)tp, p, max);
+			ck_assert_uint_gt(badness_oom_score(max + 1, tp),
+					  score);
+		}
+	}
+	ck_assert_int_eq(badness_max_points(666, 0), 0);
+}
+END_TEST
+
 Suite *agent_badness_suite(void)
 {
 	Suite *s = suite_create("agent_badness");
@@ -423,6 +453,7 @@ Suite *agent_badness_suite(void)
 	tcase_add_loop_test(tc, test_rss, 0, ARRAY_SIZE(rss_cases));
 	tcase_add_loop_test(tc, test_modern, 0, ARRAY_SIZE(modern_cases));
 	tcase_add_test(tc, test_modern_divides_first);
+	tcase_add_test(tc, test_max_points);
 	tcase_add_test(tc, test_port_names);
 	suite_add_tcase(s, tc);
 

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * agent/kill.c against real child processes: one that dies of SIGTERM,
- * one that ignores it and needs SIGKILL, the refusal of a second victim
- * while the first is dying, and the pressure re-check before each step.
+ * one that ignores it and needs SIGKILL, one that SIGKILL does not end,
+ * the refusal of a second victim while the first is dying, and the
+ * pressure re-check before each step.
  * The times passed to kill.c are made up; the processes are not.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -210,28 +213,129 @@ START_TEST(test_gone)
 END_TEST
 
 /*
- * A victim still there reap_timeout_ms after SIGKILL (stuck in D state,
- * say): -ETIMEDOUT once, and it still counts as dying.  No process here
- * survives SIGKILL, so the phase is set by hand.
+ * A child that SIGKILL does not end, for real and without privilege:
+ * traced by us with PTRACE_O_TRACEEXIT, it stops in its exit
+ * (PTRACE_EVENT_EXIT) and stays there, its pidfd never readable, until
+ * we let it go, as a process in D state or in a cgroup v1 freezer
+ * would.  -1 where the kernel does not stop a killed tracee there.
  */
-START_TEST(test_reap_timeout)
+static pid_t spawn_unkillable(void)
 {
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(2);
+		raise(SIGSTOP);
+		for (;;)
+			pause();
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSTOPPED(status));
+	ck_assert_int_eq(ptrace(PTRACE_SETOPTIONS, pid, NULL,
+				(void *)PTRACE_O_TRACEEXIT),
+			 0);
+	ck_assert_int_eq(ptrace(PTRACE_CONT, pid, NULL, NULL), 0);
+	return pid;
+}
+
+/* After SIGKILL: is @pid held in its exit stop, as spawn_unkillable() wants? */
+static bool held_at_exit(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_EXIT;
+}
+
+/* Let a held child finish dying, and reap it. */
+static void release(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(ptrace(PTRACE_CONT, pid, NULL, NULL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) || WIFEXITED(status));
+}
+
+/*
+ * A victim still there reap_timeout_ms after SIGKILL: -ETIMEDOUT, and
+ * the kill moves on instead of staying in "killing" for good.  The
+ * victim is kept as stuck (never picked again) until it is gone, then
+ * forgotten, so its PID may be killed again should it be recycled.
+ */
+START_TEST(test_victim_never_dies)
+{
+	struct kill_config now = cfg;
 	struct kill k;
-	pid_t pid = spawn(true);
+	pid_t stuck = spawn_unkillable(), next = spawn(false);
+
+	now.grace_ms = 0;
+	kill_init(&k, &now, NULL, NULL);
+	ck_assert_int_eq(kill_start(&k, stuck, 0), KILL_KILLING);
+	if (!held_at_exit(stuck)) {
+		kill(next, SIGKILL);
+		reap(next);
+		kill_fini(&k);
+		fprintf(stderr,
+			"agent_kill: the kernel did not hold a killed "
+			"tracee at exit: test_victim_never_dies skipped\n");
+		return;
+	}
+	ck_assert(!wait_exit(&k, 100));
+	ck_assert_int_eq(kill_step(&k, 999), KILL_KILLING);
+	ck_assert_int_eq(kill_wait_ms(&k, 999), 1);
+	ck_assert_int_eq(kill_start(&k, next, 999), -EBUSY);
+	/* reap_timeout_ms: moved on. */
+	ck_assert_int_eq(kill_step(&k, 1000), -ETIMEDOUT);
+	ck_assert(!kill_busy(&k));
+	ck_assert_int_eq(kill_fd(&k), -1);
+	ck_assert(kill_stuck(&k, stuck));
+	ck_assert(!kill_stuck(&k, next));
+	ck_assert_int_eq(kill_start(&k, stuck, 1100), -EALREADY);
+	/* The next victim goes, and dies. */
+	ck_assert_int_eq(kill_start(&k, next, 1100), KILL_KILLING);
+	ck_assert(wait_exit(&k, 5000));
+	ck_assert_int_eq(kill_step(&k, 1200), KILL_REAPED);
+	ck_assert_int_eq(reap(next), SIGKILL);
+	/* Once it is gone, it is forgotten. */
+	ck_assert(kill_stuck(&k, stuck));
+	release(stuck);
+	ck_assert(!kill_stuck(&k, stuck));
+	ck_assert_uint_eq(k.nstuck, 0);
+	kill_fini(&k);
+}
+END_TEST
+
+/* At most KILL_STUCK_MAX kept: the oldest goes first, its pidfd closed. */
+START_TEST(test_stuck_bounded)
+{
+	pid_t pids[KILL_STUCK_MAX + 1];
+	struct kill k;
 
 	kill_init(&k, &cfg, NULL, NULL);
-	ck_assert_int_eq(kill_start(&k, pid, 0), KILL_TERMINATING);
-	k.phase = KILL_KILLING; /* as if SIGKILL were stuck */
-	k.phase_ms = 0;
-	ck_assert_int_eq(kill_step(&k, 999), KILL_KILLING);
-	ck_assert_int_eq(kill_step(&k, 1000), -ETIMEDOUT);
-	ck_assert_int_eq(kill_step(&k, 2000), KILL_KILLING); /* once */
-	ck_assert_int_eq(kill_wait_ms(&k, 2000), -1);
-	ck_assert_int_eq(kill_start(&k, pid, 2000), -EBUSY);
-	kill(pid, SIGKILL);
-	ck_assert(wait_exit(&k, 5000));
-	ck_assert_int_eq(kill_step(&k, 2100), KILL_REAPED);
-	ck_assert_int_eq(reap(pid), SIGKILL);
+	for (int i = 0; i <= KILL_STUCK_MAX; i++) {
+		pids[i] = spawn(true);
+		ck_assert_int_eq(kill_start(&k, pids[i], 0), KILL_TERMINATING);
+		/* As if SIGKILL were stuck: no process here survives it. */
+		k.phase = KILL_KILLING;
+		k.phase_ms = 0;
+		ck_assert_int_eq(kill_step(&k, 1000), -ETIMEDOUT);
+	}
+	ck_assert_uint_eq(k.nstuck, KILL_STUCK_MAX);
+	ck_assert(!kill_stuck(&k, pids[0]));
+	for (int i = 1; i <= KILL_STUCK_MAX; i++)
+		ck_assert(kill_stuck(&k, pids[i]));
+	for (int i = 0; i <= KILL_STUCK_MAX; i++) {
+		kill(pids[i], SIGKILL);
+		ck_assert_int_eq(reap(pids[i]), SIGKILL);
+	}
+	ck_assert(!kill_stuck(&k, pids[1]));
+	ck_assert_uint_eq(k.nstuck, 0);
+	kill_fini(&k);
 	ck_assert_str_eq(kill_phase_name(KILL_REAPED), "reaped");
 }
 END_TEST
@@ -247,7 +351,8 @@ Suite *agent_kill_suite(void)
 	tcase_add_test(tc, test_recheck);
 	tcase_add_test(tc, test_no_grace);
 	tcase_add_test(tc, test_gone);
-	tcase_add_test(tc, test_reap_timeout);
+	tcase_add_test(tc, test_victim_never_dies);
+	tcase_add_test(tc, test_stuck_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

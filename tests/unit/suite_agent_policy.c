@@ -8,6 +8,8 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "suites.h"
 #include "suite_agent.h"
@@ -35,7 +37,7 @@ START_TEST(test_values)
 				   "\n"
 				   "[oomqd]\n"
 				   "policy = classic\n"
-				   "queue_length = 7   ; inline comment\n"
+				   "queue_length = 7   \n"
 				   "ttl_ms = 0\n"
 				   "interval_s = 30\n"
 				   "default_priority = 50\n"
@@ -89,12 +91,21 @@ START_TEST(test_empty_is_defaults)
 }
 END_TEST
 
-/* What the cost guard must let through: brackets, escapes, small bounds. */
+/*
+ * What the cost guard must let through: brackets, escapes, bounds that
+ * stay small, an unmatched ')' (glibc's plain character), '#' and ';'
+ * inside a word.
+ */
 START_TEST(test_regex_guard_accepts)
 {
 	ck_assert_int_eq(
-		parse("[rule a]\nmatch_comm = ^[+*](a+)+\\+b{2,3}x?$\n"), 0);
-	ck_assert_uint_eq(pol.nrules, 1);
+		parse("[rule a]\nmatch_comm = ^[+*](a+)+\\+b{2,3}x?$\n"
+		      "[rule b]\nmatch_cmdline = [a-z]{1,100}=(x{100}){7}\n"
+		      "[rule c]\nmatch_cmdline = (((((((a+)+)+)+)+)+)+)+\n"
+		      "[rule d]\nmatch_cmdline = a)b{0,400}\n"
+		      "[rule e]\nmatch_cmdline = c#;d[;]e\n"),
+		0);
+	ck_assert_uint_eq(pol.nrules, 5);
 }
 END_TEST
 
@@ -124,12 +135,52 @@ static const struct error_case error_cases[] = {
 	  "match_comm: bad regex '(['" },
 	{ "repetition of a repetition", "[rule a]\nmatch_comm = go++\n", 1, 2,
 	  "regex 'go++' refused: a repetition follows a repetition" },
-	{ "repetition bound", "[rule a]\nmatch_comm = a{2,101}\n", 1, 2,
-	  "refused: a {n,m} bound above 100" },
-	{ "too many repetitions",
+	{ "large bound", "[rule a]\nmatch_comm = a{2,2000}\n", 1, 2,
+	  "refused: its repetitions expand to more than 1000 states" },
+	{ "nested +",
 	  "[rule a]\nmatch_comm = "
 	  "(((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
-	  1, 2, "refused: more than 16 '+' or '{' repetitions" },
+	  1, 2, "refused: its repetitions expand to more than 1000 states" },
+	/* 200 MiB and seconds in regcomp() before the guard counted. */
+	{ "nested bounds", "[rule a]\nmatch_cmdline = ((a{100}){100}){100}\n",
+	  1, 2, "refused: its repetitions expand to more than 1000 states" },
+	{ "optional copies", "[rule a]\nmatch_cmdline = (.{0,100}){100}\n", 1,
+	  2, "refused: its repetitions expand" },
+	{ "bound past an unmatched )",
+	  "[rule a]\nmatch_cmdline = a)(b{100}){100}\n", 1, 2,
+	  "refused: its repetitions expand" },
+	{ "back-reference", "[rule a]\nmatch_cmdline = (a*)*\\1\n", 1, 2,
+	  "refused: a back-reference" },
+	{ "deep groups",
+	  "[rule a]\nmatch_cmdline = "
+	  "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))\n",
+	  1, 2, "refused: groups nested more than 32 deep" },
+	{ "inline ';' comment", "[oomqd]\nqueue_length = 7 ; seven\n", 1, 2,
+	  "queue_length: ';' after a blank: comments go on a line of their "
+	  "own" },
+	/* And the rule, its only match refused, has none. */
+	{ "';' cut a regex", "[rule a]\nmatch_cmdline = sh -c a ;b\n", 2, 2,
+	  "match_cmdline: ';' after a blank" },
+	{ "inline '#' comment", "[rule a]\nmatch_comm = ^x$\t# the x\n", 2, 2,
+	  "match_comm: '#' after a blank" },
+	{ "value starts with ;", "[thresholds]\nkill = ;on\n", 1, 2,
+	  "kill: ';' starts the value" },
+	{ "[oomqd] twice",
+	  "[oomqd]\nqueue_length = 7\n[thresholds]\n[oomqd]\n"
+	  "queue_length = 8\n",
+	  1, 4, "[oomqd]: given twice, first at line 1" },
+	{ "[thresholds] twice",
+	  "[thresholds]\nkill = on\n\n[thresholds]\nkill = off\n", 1, 4,
+	  "[thresholds]: given twice, first at line 1" },
+	{ "text after ]", "[oomqd] ; main\n", 1, 1, "text after ']': ; main" },
+	{ "kill never fires", "[thresholds]\nmem_critical_pct = 0\nkill = on\n",
+	  1, 3, "kill = on never fires with mem_critical_pct 0" },
+	{ "pause below kill", "[thresholds]\nkill = on\npause_pct = 4\n", 1, 3,
+	  "pause_pct 4 is not above mem_critical_pct 5" },
+	{ "pause at kill",
+	  "[thresholds]\npause_pct = 8\nmem_critical_pct = 8\n"
+	  "mem_low_pct = 9\nkill = on\n",
+	  1, 2, "pause_pct 8 is not above mem_critical_pct 8" },
 	{ "rule without match", "[rule a]\naction = prefer\n", 1, 1,
 	  "[rule a]: no match_* key" },
 	{ "rule defined twice",
@@ -145,7 +196,7 @@ static const struct error_case error_cases[] = {
 	  "[rule p]\nmatch_comm = x\naction = protect\npriority = 5\n", 1, 1,
 	  "action protect never queues, priority 5" },
 	{ "critical above low",
-	  "[thresholds]\nmem_low_pct = 5\nmem_critical_pct = 10\n", 1, 0,
+	  "[thresholds]\nmem_low_pct = 5\nmem_critical_pct = 10\n", 1, 3,
 	  "mem_critical_pct 10 is above mem_low_pct 5" },
 	{ "key twice", "[oomqd]\npolicy = rss\npolicy = classic\n", 1, 3,
 	  "policy: given twice" },
@@ -175,7 +226,8 @@ static const struct error_case error_cases[] = {
 	{ "unknown rule key", "[rule a]\nmatch_comm = x\nmatch_pid = 1\n", 1, 3,
 	  "unknown key 'match_pid' in [rule a]" },
 	{ "every error is reported",
-	  "[oomqd]\nqueue_length = x\nbogus = 1\n[nope]\n[oomqd]\npolicy = y\n",
+	  "[oomqd]\nqueue_length = x\nbogus = 1\n[nope]\n[thresholds]\n"
+	  "kill = y\n",
 	  4, 2, "queue_length" },
 	{ "continuation lines are not allowed",
 	  "[oomqd]\npolicy = rss\n  classic\n", 1, 3,
@@ -228,10 +280,10 @@ END_TEST
 /* The lines of the multi-error case, in order. */
 START_TEST(test_every_error_line)
 {
-	static const unsigned int lines[] = { 2, 3, 4, 6 };
+	static const unsigned int lines[] = { 2, 3, 4, 5, 7 };
 
 	ck_assert_int_eq(parse("[oomqd]\nqueue_length = x\nbogus = 1\n[nope]\n"
-			       "[oomqd]\npolicy = y\n"),
+			       "[oomqd]\n[thresholds]\nkill = y\n"),
 			 -EINVAL);
 	ck_assert_uint_eq(pol.nerrors, ARRAY_SIZE(lines));
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
@@ -250,6 +302,40 @@ START_TEST(test_shipped_config)
 	ck_assert_int_eq(pol.port, BADNESS_MODERN);
 	/* Name lists only: a pass needs no match cache. */
 	ck_assert(!policy_uses_regex(&pol));
+}
+END_TEST
+
+/*
+ * Only a regular file is a config.  A FIFO blocked open() (and SIGHUP
+ * with it) until a writer came; a pipe or /dev/null read as an empty,
+ * valid config.  Check's timeout fails a test that blocks.
+ */
+START_TEST(test_load_not_regular)
+{
+	char dir[] = "/tmp/oomq-conf-XXXXXX", fifo[64], fdpath[64];
+	int fds[2];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "[oomqd]\n", 8), 8);
+	close(fds[1]);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fds[0]);
+
+	const char *const paths[] = { fifo, fdpath, "/dev/null" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		policy_defaults(&pol);
+		ck_assert_msg(policy_load(&pol, paths[i]) == -EINVAL, "%s",
+			      paths[i]);
+		ck_assert_uint_eq(pol.nerrors, 1);
+		ck_assert_uint_eq(pol.errors[0].line, 0);
+		ck_assert_str_eq(pol.errors[0].msg, "not a regular file");
+	}
+	close(fds[0]);
+	unlink(fifo);
+	rmdir(dir);
 }
 END_TEST
 
@@ -556,6 +642,7 @@ Suite *agent_policy_suite(void)
 	tcase_add_test(tc, test_every_error_line);
 	tcase_add_test(tc, test_shipped_config);
 	tcase_add_test(tc, test_load_missing);
+	tcase_add_test(tc, test_load_not_regular);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("classify");

@@ -308,7 +308,7 @@ static const struct text_case cgroup_cases[] = {
 	{ "hybrid: v1 lines first",
 	  LIT("4:memory:/x\n1:name=systemd:/y\n0::/z\n"), 64, 0, "/z" },
 	{ "no newline", LIT("0::/a"), 64, 0, "/a" },
-	{ "truncated", LIT("0::/abcdef\n"), 4, 0, "/ab" },
+	{ "too long: refused, not cut", LIT("0::/abcdef\n"), 4, -ENOSPC },
 	{ "v1 only", LIT("4:memory:/x\n"), 64, -ENOENT },
 	{ "empty", LIT(""), 64, -ENOENT },
 	{ "garbage", LIT("garbage\n"), 64, -EINVAL },
@@ -330,6 +330,38 @@ START_TEST(test_cgroup)
 		      c->ret);
 	if (!ret)
 		ck_assert_str_eq(out, c->out);
+}
+END_TEST
+
+/*
+ * Lines handed over cut (a reader's buffer full of one line): those the
+ * parser does not need are skipped, one it needs is -EFBIG.
+ */
+START_TEST(test_cut_lines)
+{
+	static const char groups[] = "Groups:\t4 24 27 1000 1001 1002";
+	static const char swap[] = "VmSwap:\t    40";
+	static const char v1[] = "4:memory:/user.slice/user-1000.sl";
+	static const char v2[] = "0::/user.slice/user-1000.sl";
+	struct proc_status ps;
+	char out[64];
+
+	proc_status_init(&ps);
+	ck_assert_int_eq(
+		proc_status_line(&ps, groups, sizeof(groups) - 1, true), 0);
+	ck_assert_int_eq(proc_status_line(&ps, swap, sizeof(swap) - 1, true),
+			 -EFBIG);
+	ck_assert_int_eq(proc_status_line(&ps, "x", 1, true), -EINVAL);
+	ck_assert_int_eq(proc_cgroup_line(v1, sizeof(v1) - 1, true, out,
+					  sizeof(out)),
+			 0);
+	ck_assert_int_eq(proc_cgroup_line(v2, sizeof(v2) - 1, true, out,
+					  sizeof(out)),
+			 -EFBIG);
+	ck_assert_int_eq(proc_cgroup_line(v2, sizeof(v2) - 1, false, out,
+					  sizeof(out)),
+			 1);
+	ck_assert_str_eq(out, "/user.slice/user-1000.sl");
 }
 END_TEST
 
@@ -388,32 +420,6 @@ START_TEST(test_uptime)
 	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
 		      c->ret);
 	ck_assert_uint_eq(ms, ret ? 7 : (uint64_t)c->v1);
-}
-END_TEST
-
-static const struct buf_case btime_cases[] = {
-	{ "among counters",
-	  LIT("cpu  1 2 3 4\nintr 5 6\nbtime 1700000000\nprocesses 9\n"), 0,
-	  1700000000 },
-	{ "last line, no newline", LIT("cpu 1\nbtime 42"), 0, 42 },
-	{ "absent", LIT("cpu 1\n"), -ENOENT },
-	{ "not a number", LIT("btime x\n"), -EINVAL },
-	{ "overflow", LIT("btime 99999999999999999999\n"), -ERANGE },
-	{ "prefix only", LIT("btimes 5\n"), -ENOENT },
-};
-
-START_TEST(test_btime)
-{
-	const struct buf_case *c = &btime_cases[_i];
-	char *buf = agent_exact_copy(c->in, c->len);
-	uint64_t bt = 7;
-	int ret = proc_parse_btime_buf(buf, c->len, &bt);
-
-	free(buf);
-	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
-		      c->ret);
-	if (!ret)
-		ck_assert_uint_eq(bt, (uint64_t)c->v1);
 }
 END_TEST
 
@@ -549,7 +555,6 @@ START_TEST(test_sample_sys)
 	ck_assert_uint_eq(sys.swap_total_kb, 1000000);
 	ck_assert_uint_eq(sys.swap_free_kb, 500000);
 	ck_assert_uint_eq(sys.uptime_ms, 100000000);
-	ck_assert_uint_eq(sys.btime, 1700000000);
 	proc_sampler_close(&sampler);
 }
 END_TEST
@@ -559,6 +564,106 @@ START_TEST(test_sampler_open_missing)
 	ck_assert_int_eq(proc_sampler_open(&sampler,
 					   "tests/fixtures/nonexistent"),
 			 -ENOENT);
+}
+END_TEST
+
+/* tests/fixtures/proc-large: files larger than the sampler's buffer. */
+static const char *large_root(void)
+{
+	const char *env = getenv("OOMQ_FIXTURES_LARGE");
+
+	return env ? env : "tests/fixtures/proc-large";
+}
+
+/* A file that outgrows the buffer fails, naming itself: never cut. */
+START_TEST(test_large_file_refused)
+{
+	size_t len;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, large_root()), 0);
+	ck_assert_int_eq(proc_read(&sampler, "stat", &len), -EFBIG);
+	ck_assert_int_eq(sampler.fail_err, -EFBIG);
+	ck_assert_str_eq(sampler.fail_path, "stat");
+	proc_sampler_reset(&sampler);
+	ck_assert_int_eq(sampler.fail_err, 0);
+	ck_assert_int_eq(proc_read(&sampler, "meminfo", &len), 0);
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+/* An 11 KiB /proc/stat (256 CPUs) stopped every pass: it is not read. */
+START_TEST(test_large_stat_not_needed)
+{
+	struct sample_sys sys;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, large_root()), 0);
+	ck_assert_int_eq(proc_sample_sys(&sampler, &sys), 0);
+	ck_assert_uint_eq(sys.mem_total_kb, 4000000);
+	ck_assert_uint_eq(sys.uptime_ms, 100000000);
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+/*
+ * A user in 3,000 groups: status is 31 KiB and its Vm, Threads and Cap
+ * lines come after an 18 KiB Groups line.  They are all read.
+ */
+START_TEST(test_large_status)
+{
+	struct sample s;
+	uid_t uid = 0, euid = 0;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, large_root()), 0);
+	ck_assert_int_eq(proc_sample_one(&sampler, 1000, 0, &s, NULL), 0);
+	ck_assert_uint_eq(s.uid, 1000);
+	ck_assert_uint_eq(s.total_vm_kb, 800000);
+	ck_assert_uint_eq(s.rss_kb, 200000);
+	ck_assert_uint_eq(s.swap_kb, 4000);
+	ck_assert_uint_eq(s.pgtables_kb, 400);
+	ck_assert_uint_eq(s.cap_eff, 0x20000);
+	ck_assert_int_eq(proc_read_uid(&sampler, 1000, &uid, &euid), 0);
+	ck_assert_uint_eq(uid, 1000);
+	ck_assert_int_eq(sampler.fail_err, 0);
+	proc_sampler_close(&sampler);
+}
+END_TEST
+
+/*
+ * The strings rules match, whole: the v2 cgroup path after 11 KiB of v1
+ * lines, a 352-byte exe; the cmdline's first 4095 bytes.
+ */
+START_TEST(test_large_text)
+{
+	static struct sample_text t;
+	char want[SAMPLE_TEXT_LEN];
+	ssize_t n;
+	int fd;
+
+	ck_assert_int_eq(proc_sampler_open(&sampler, large_root()), 0);
+	proc_read_text(&sampler, 1000,
+		       PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP,
+		       &t);
+	proc_sampler_flush(&sampler);
+	ck_assert_uint_eq(strlen(t.cgroup), 294);
+	ck_assert_msg(!strncmp(t.cgroup, "/kubepods.slice/", 16) &&
+			      !strcmp(t.cgroup + 294 - 18,
+				      "nested-build.scope"),
+		      "cgroup: %s", t.cgroup);
+	ck_assert_uint_eq(strlen(t.exe), 352);
+	ck_assert_str_eq(t.exe + 352 - 12, "/bin/groupie");
+	ck_assert_uint_eq(strlen(t.cmdline), SAMPLE_TEXT_LEN - 1);
+	ck_assert(!strncmp(t.cmdline,
+			   "java -cp /usr/share/java/lib0000.jar:", 37));
+	snprintf(want, sizeof(want), "%s/1000/cmdline", large_root());
+	fd = open(want, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, want, sizeof(want) - 1);
+	close(fd);
+	ck_assert_int_eq(n, SAMPLE_TEXT_LEN - 1);
+	for (ssize_t i = 0; i < n; i++)
+		ck_assert_int_eq(t.cmdline[i], want[i] ? want[i] : ' ');
+	ck_assert_int_eq(sampler.fail_err, 0);
+	proc_sampler_close(&sampler);
 }
 END_TEST
 
@@ -735,9 +840,9 @@ Suite *agent_proc_suite(void)
 	tcase_add_loop_test(tc, test_oom_score, 0, ARRAY_SIZE(score_cases));
 	tcase_add_loop_test(tc, test_cmdline, 0, ARRAY_SIZE(cmdline_cases));
 	tcase_add_loop_test(tc, test_cgroup, 0, ARRAY_SIZE(cgroup_cases));
+	tcase_add_test(tc, test_cut_lines);
 	tcase_add_loop_test(tc, test_meminfo, 0, ARRAY_SIZE(meminfo_cases));
 	tcase_add_loop_test(tc, test_uptime, 0, ARRAY_SIZE(uptime_cases));
-	tcase_add_loop_test(tc, test_btime, 0, ARRAY_SIZE(btime_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sample");
@@ -750,6 +855,13 @@ Suite *agent_proc_suite(void)
 	tcase_add_test(tc, test_sampler_defers_close);
 	tcase_add_test(tc, test_task_sample_like_proc);
 	tcase_add_test(tc, test_task_sample_flags);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("large");
+	tcase_add_test(tc, test_large_file_refused);
+	tcase_add_test(tc, test_large_stat_not_needed);
+	tcase_add_test(tc, test_large_status);
+	tcase_add_test(tc, test_large_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

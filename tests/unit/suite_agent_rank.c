@@ -54,9 +54,46 @@ START_TEST(test_order)
 			      tab[order[i]].pid, want[i]);
 	ck_assert_int_eq(tab[4].badness, 10);
 	ck_assert_int_eq(tab[4].score, 6260);
-	/* The sort key: oom_score 666 * 3 + 5 * 2; 11's is 669 * 3. */
-	ck_assert_int_eq(tab[4].key, 2008);
-	ck_assert_int_eq(tab[1].key, 2007);
+}
+END_TEST
+
+/*
+ * On a large machine one oom_score step is many MiB (1.5 GiB here, 1 TiB
+ * of RAM): every process below it shows the same oom_score.  The kernel
+ * compares the points themselves, so the queue does too; equal points go
+ * by RSS, then pid.  Ordered by oom_score, this was 10 11 12 13 14.
+ */
+START_TEST(test_order_exact)
+{
+	static const struct sample_sys big = {
+		.mem_total_kb = 1ULL << 30, /* 1 TiB */
+		.page_kb = 4,
+		.clk_tck = 100,
+	};
+	struct sample tab[] = {
+		P(10, 8000, 100, 0, 0), /* 31 MiB */
+		P(11, 9000, 100, 0, 0),	   P(12, 100, 100, 0, 0),
+		P(13, 4000, 100, 0, 0), /* + 5000 swapped: 11's points */
+		P(14, 200000, 100, -1, 0), /* 781 MiB - 268435 pages: last */
+	};
+	static const pid_t want[] = { 11, 13, 10, 12, 14 };
+	uint32_t order[ARRAY_SIZE(tab)];
+	size_t n;
+
+	tab[3].swap_kb = 5000 * 4;
+	tab[4].oom_score_adj = 0;
+	n = rank_order(tab, ARRAY_SIZE(tab), &big, BADNESS_MODERN,
+		       ARRAY_SIZE(tab), order);
+	ck_assert_uint_eq(n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(
+			badness_oom_score(tab[i].badness,
+					  sample_sys_totalpages(&big)),
+			666);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(tab[order[i]].pid == want[i],
+			      "position %zu: pid %d, want %d", i,
+			      tab[order[i]].pid, want[i]);
 }
 END_TEST
 
@@ -339,14 +376,27 @@ END_TEST
 
 static struct agent ag;
 
-static void pass_on_fixture(const char *conf)
+static const char *ties_root(void)
+{
+	const char *env = getenv("OOMQ_FIXTURES_TIES");
+
+	return env ? env : "tests/fixtures/proc-ties";
+}
+
+/* A pass with @conf over the fake /proc at @root. */
+static void pass_on(const char *root, const char *conf)
 {
 	policy_defaults(&ag.policy);
 	ck_assert_int_eq(policy_parse_buf(&ag.policy, conf, strlen(conf)), 0);
-	ck_assert_int_eq(agent_init(&ag, agent_fixture_root(), 64), 0);
+	ck_assert_int_eq(agent_init(&ag, root, 64), 0);
 	/* The test runner's own pid must not hide a fixture process. */
 	ag.sampler.self = 0;
 	ck_assert_int_eq(agent_rank(&ag), 0);
+}
+
+static void pass_on_fixture(const char *conf)
+{
+	pass_on(agent_fixture_root(), conf);
 }
 
 static void agent_teardown(void)
@@ -475,26 +525,43 @@ END_TEST
  */
 START_TEST(test_fixture_oom_score)
 {
-	static const pid_t pids[] = { 1, 2, 100, 200, 300, 400, 500, 600, 800 };
+	static const pid_t pids[] = { 1,   2,  100, 200, 300, 400, 500, 600,
+				      800, 10, 11,  12,	 13,  14,  20 };
 	static struct proc_sampler ps;
 	struct sample_sys sys;
 	int checked = 0;
 
-	ck_assert_int_eq(proc_sampler_open(&ps, agent_fixture_root()), 0);
-	ps.self = 0;
-	ck_assert_int_eq(proc_sample_sys(&ps, &sys), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
 		unsigned long file, computed;
 		struct sample smp;
+		long points;
 
+		/* The first nine are tests/fixtures/proc's, the rest -ties'. */
+		if (i == 0 || i == 9) {
+			if (i)
+				proc_sampler_close(&ps);
+			ck_assert_int_eq(proc_sampler_open(
+						 &ps, i ? ties_root() :
+							  agent_fixture_root()),
+					 0);
+			ps.self = 0;
+			ck_assert_int_eq(proc_sample_sys(&ps, &sys), 0);
+		}
 		ck_assert_int_eq(proc_sample_one(&ps, pids[i], 0, &smp, NULL),
 				 0);
-		computed = badness_oom_score(badness_modern(&smp, &sys),
-					     sample_sys_totalpages(&sys));
+		points = badness_modern(&smp, &sys);
+		computed =
+			badness_oom_score(points, sample_sys_totalpages(&sys));
 		ck_assert_int_eq(proc_read_oom_score(&ps, pids[i], &file), 0);
 		ck_assert_msg(file == computed,
 			      "pid %d: oom_score %lu, want %lu", pids[i], file,
 			      computed);
+		/* The lazy pass's bound holds the points. */
+		if (points != BADNESS_UNKILLABLE)
+			ck_assert_int_le(points,
+					 badness_max_points(
+						 file,
+						 sample_sys_totalpages(&sys)));
 		checked++;
 	}
 	ck_assert_int_eq(checked, ARRAY_SIZE(pids));
@@ -536,15 +603,29 @@ static const char *const lazy_confs[] = {
 static const size_t lazy_rooms[] = { 0, 1, 2, 3, 5 };
 
 /*
+ * The queue of a pass that samples every process at once (as the lazy
+ * pass's successors do when most processes tie at the cut) into @out.
+ */
+static void stream_queue(char *out, size_t size)
+{
+	ag.stream_passes = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(ag.streamed);
+	ck_assert_uint_eq(ag.stream_passes, 0);
+	snprintf(out, size, "%s", ag.queue);
+}
+
+/*
  * For every policy, every queue length from 1 to past the end and room
  * for every candidate or only a few: the queue of the lazy pass is the
- * full pass's, byte for byte.  With little room the first stage drops
- * candidates and runs again for those after the last one taken.
+ * full pass's, byte for byte, and so is that of a pass sampling every
+ * process at once.  With little room the first stage drops candidates
+ * and runs again for those after the last one taken.
  */
 START_TEST(test_lazy_equals_full)
 {
 	const char *conf = lazy_confs[_i];
-	char lazy[64];
+	char lazy[64], stream[64];
 
 	for (unsigned int q = 1; q <= 10; q++) {
 		for (size_t r = 0; r < ARRAY_SIZE(lazy_rooms); r++) {
@@ -554,10 +635,17 @@ START_TEST(test_lazy_equals_full)
 			ag.policy.queue_length = q;
 			if (lazy_rooms[r])
 				ag.cand_max = lazy_rooms[r];
+			ag.stream_passes = 0;
 			ck_assert_int_eq(agent_rank(&ag), 0);
+			ck_assert(!ag.streamed);
 			ck_assert_uint_le(ag.nranked, q);
 			ck_assert_uint_le(ag.ncand, agent_cand_room(&ag));
 			snprintf(lazy, sizeof(lazy), "%s", ag.queue);
+			stream_queue(stream, sizeof(stream));
+			ck_assert_msg(!strcmp(lazy, stream),
+				      "conf %d, queue_length %u: lazy \"%s\", "
+				      "streamed \"%s\"",
+				      _i, q, lazy, stream);
 			ag.full = 1;
 			ck_assert_int_eq(agent_rank(&ag), 0);
 			ck_assert_msg(!strcmp(lazy, ag.queue),
@@ -572,12 +660,150 @@ START_TEST(test_lazy_equals_full)
 }
 END_TEST
 
+/*
+ * tests/fixtures/proc-large: an 11 KiB /proc/stat stopped every pass
+ * (-ENOENT, nothing ranked); a 31 KiB status skipped its process.  Rules
+ * on a cgroup path past 256 bytes and a whole exe match.
+ */
+START_TEST(test_large_fixture)
+{
+	static const char conf[] =
+		"[rule pods]\nmatch_cgroup = nested-build\\.scope$\n"
+		"match_exe = /bin/groupie$\npriority = 50\n";
+	const char *env = getenv("OOMQ_FIXTURES_LARGE");
+	const char *root = env ? env : "tests/fixtures/proc-large";
+
+	pass_on(root, "");
+	ck_assert_str_eq(ag.queue, "1000 1001\n");
+	ag.full = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_str_eq(ag.queue, "1000 1001\n");
+	ck_assert_uint_eq(ag.sampler.malformed, 0);
+	agent_teardown();
+
+	/* The rule puts 1000, larger, into a lower group, after 1001. */
+	pass_on(root, conf);
+	ck_assert_str_eq(ag.queue, "1001 1000\n");
+	ck_assert_int_eq(ag.tab[ag.order[1]].priority, 50);
+}
+END_TEST
+
+/*
+ * tests/fixtures/proc-ties: all but one process show oom_score 668.  The
+ * full pass and the lazy one, with every queue length and room for all
+ * candidates or only a few (so that the cut falls inside the tie), rank
+ * by points and RSS, not by pid: the first stage's oom_score is only an
+ * upper bound on each candidate's points.
+ */
+START_TEST(test_ties_fixture)
+{
+	static const char *const want[] = {
+		"",
+		"20\n",
+		"20 12\n",
+		"20 12 13\n",
+		"20 12 13 11\n",
+		"20 12 13 11 10\n",
+		"20 12 13 11 10 14\n",
+	};
+	char lazy[64], stream[64];
+
+	for (unsigned int q = 1; q <= 7; q++) {
+		for (size_t r = 0; r < ARRAY_SIZE(lazy_rooms); r++) {
+			if (q > 1 || r) /* the teardown frees the last */
+				agent_teardown();
+			pass_on(ties_root(), "");
+			ag.policy.queue_length = q;
+			if (lazy_rooms[r])
+				ag.cand_max = lazy_rooms[r];
+			ag.stream_passes = 0;
+			ck_assert_int_eq(agent_rank(&ag), 0);
+			snprintf(lazy, sizeof(lazy), "%s", ag.queue);
+			stream_queue(stream, sizeof(stream));
+			ck_assert_msg(!strcmp(lazy, stream),
+				      "queue_length %u: lazy \"%s\", "
+				      "streamed \"%s\"",
+				      q, lazy, stream);
+			ag.full = 1;
+			ck_assert_int_eq(agent_rank(&ag), 0);
+			ck_assert_msg(!strcmp(ag.queue, want[q < 6 ? q : 6]),
+				      "queue_length %u: full \"%s\"", q,
+				      ag.queue);
+			ck_assert_msg(!strcmp(lazy, ag.queue),
+				      "queue_length %u, room %zu: lazy \"%s\", "
+				      "full \"%s\"",
+				      q, agent_cand_room(&ag), lazy, ag.queue);
+		}
+	}
+}
+END_TEST
+
+/*
+ * tests/fixtures/proc-ties: with a queue of one, the lazy pass samples
+ * only "big" (20), above the tie, and stays lazy.  With two, the cut
+ * falls in the tie and it samples all six: the next AGENT_STREAM_PASSES
+ * passes sample everyone at once, no oom_score read, then a lazy one
+ * measures again.  A new policy measures at once.
+ */
+START_TEST(test_walk_choice)
+{
+	pass_on(ties_root(), "[oomqd]\nqueue_length = 1\n");
+	ck_assert(!ag.streamed);
+	ck_assert_uint_eq(ag.nprocs, 6);
+	ck_assert_uint_eq(ag.nsampled, 1);
+	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert_str_eq(ag.queue, "20\n");
+
+	ag.policy.queue_length = 2;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert_uint_eq(ag.nsampled, 6);
+	ck_assert_uint_eq(ag.stream_passes, AGENT_STREAM_PASSES);
+	for (unsigned int i = 0; i < AGENT_STREAM_PASSES; i++) {
+		ck_assert_int_eq(agent_rank(&ag), 0);
+		ck_assert_msg(ag.streamed, "pass %u", i);
+		ck_assert_uint_eq(ag.nprocs, 6);
+		ck_assert_str_eq(ag.queue, "20 12\n");
+	}
+	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert_str_eq(ag.queue, "20 12\n");
+	ck_assert_uint_eq(ag.stream_passes, AGENT_STREAM_PASSES);
+
+	agent_policy_changed(&ag);
+	ck_assert_uint_eq(ag.stream_passes, 0);
+}
+END_TEST
+
+/*
+ * tests/fixtures/proc-ties with room for three candidates and a queue
+ * of one: the first stage keeps 20, 10 and 11 and leaves out 12, 13
+ * and 14, which tie with the last kept, 11.  "big" (20) alone fills the
+ * queue, above the whole tie: only it is sampled.  Left out ties were
+ * sampled at once before, all three of them (4 samples).
+ */
+START_TEST(test_ties_left_out)
+{
+	pass_on(ties_root(), "[oomqd]\nqueue_length = 1\n");
+	ag.cand_max = 3;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(!ag.streamed);
+	ck_assert(ag.dropped);
+	ck_assert_uint_eq(ag.nsampled, 1);
+	ck_assert_str_eq(ag.queue, "20\n");
+}
+END_TEST
+
 Suite *agent_rank_suite(void)
 {
 	Suite *s = suite_create("agent_rank");
 	TCase *tc = tcase_create("rank");
 
 	tcase_add_test(tc, test_order);
+	tcase_add_test(tc, test_order_exact);
 	tcase_add_test(tc, test_order_partial);
 	tcase_add_loop_test(tc, test_excluded, 0, ARRAY_SIZE(excluded_cases));
 	tcase_add_test(tc, test_children);
@@ -596,6 +822,10 @@ Suite *agent_rank_suite(void)
 	tcase_add_test(tc, test_fixture_oom_score);
 	tcase_add_loop_test(tc, test_lazy_equals_full, 0,
 			    ARRAY_SIZE(lazy_confs));
+	tcase_add_test(tc, test_large_fixture);
+	tcase_add_test(tc, test_ties_fixture);
+	tcase_add_test(tc, test_walk_choice);
+	tcase_add_test(tc, test_ties_left_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,5 +21,6 @@ Suite *agent_rank_suite(void);
 Suite *agent_thresholds_suite(void);
 Suite *agent_pass_suite(void);
 Suite *agent_events_suite(void);
+Suite *agent_log_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */

@@ -1,8 +1,10 @@
 # Host tests: Check unit suites, the /proc/oom fuzzer, oomqctl's CLI.
 #
 #   make check-unit   unit suites under ASan/UBSan, a FUZZ_SMOKE_TIME
-#                     second fuzz run, then check-tools
+#                     second fuzz run, then check-tools and check-oomqd
 #   make check-tools  oomqctl exit codes and messages (no module needed)
+#   make check-oomqd  oomqd's stdout, stderr and exit codes on the fake
+#                     /proc (no module needed)
 #   make fuzz         fuzz the /proc/oom grammar for FUZZ_TIME seconds
 #
 # Included from the top-level Makefile: paths are relative to the root.
@@ -16,7 +18,7 @@ UNIT_BIN := $(BUILD)/unit/check_unit
 UNIT_SRCS := $(sort tests/unit/check_main.c tests/unit/suite_parse.c \
 	tests/unit/suite_oomqctl.c $(OOMQCTL_LIB_SRCS) \
 	$(wildcard tests/unit/suite_agent_*.c) \
-	$(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS))
+	$(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS) agent/log.c)
 UNIT_HDRS := tests/unit/suites.h tests/unit/suite_agent.h \
 	tests/common/proc_oom_cases.h module/parse.h include/uapi/linux/oomq.h \
 	$(OOMQCTL_HDRS) $(AGENT_HDRS)
@@ -32,9 +34,9 @@ FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 FUZZ_RUN = $(FUZZ_BIN) -artifact_prefix=$(BUILD)/fuzz/ \
 	$(BUILD)/fuzz/corpus tests/fuzz/corpus
 
-.PHONY: check-unit check-tools fuzz fuzz-smoke
+.PHONY: check-unit check-tools check-oomqd fuzz fuzz-smoke
 
-check-unit: $(UNIT_BIN) fuzz-smoke fuzz-smoke-agent check-tools
+check-unit: $(UNIT_BIN) fuzz-smoke fuzz-smoke-agent check-tools check-oomqd
 	$(UNIT_BIN)
 
 $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
@@ -117,3 +119,6 @@ fuzz-task: $(BUILD)/fuzz/fuzz_task
 
 check-tools: $(BUILD)/oomqctl
 	sh tests/unit/oomqctl_cli.sh $(BUILD)/oomqctl
+
+check-oomqd: $(BUILD)/oomqd
+	sh tests/unit/oomqd_cli.sh $(BUILD)/oomqd

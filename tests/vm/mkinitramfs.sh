@@ -1,12 +1,13 @@
 #!/bin/sh
 # Build the guest initramfs: static busybox with its applet links, /init,
-# the test runner, and (when given) the module, oomqctl, and oomqd with
-# its config (as /etc/oomqd-vmtest.conf).
+# the test runner, and (when given) the module, oomqctl, oomqd with its
+# config (as /etc/oomqd-vmtest.conf) and the test-only genl_block module.
 #
 #   mkinitramfs.sh OUT.cpio.gz RUNNER [MODULE.ko|-] [OOMQCTL|-] [OOMQD|-]
-#		[OOMQD_CONF|-]
+#		[OOMQD_CONF|-] [GENL_BLOCK.ko|-]
 #
-# VM_INIT names another /init (make demo's tests/vm/demo-init).
+# VM_INIT names another /init (make demo's tests/vm/demo-init),
+# VM_BUSYBOX another busybox (default /bin/busybox).
 set -eu
 
 out=$1
@@ -15,6 +16,7 @@ module=${3:--}
 oomqctl=${4:--}
 oomqd=${5:--}
 oomqd_conf=${6:--}
+genl_block=${7:--}
 here=$(cd "$(dirname "$0")" && pwd)
 
 root=$out.d
@@ -23,7 +25,9 @@ mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
 	"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" \
 	"$root/lib/modules" "$root/etc"
 
-cp /bin/busybox "$root/bin/busybox"
+# VM_BUSYBOX: the guest architecture's static busybox.  The applet list
+# is this machine's (the same Debian busybox, so the same applets).
+cp "${VM_BUSYBOX:-/bin/busybox}" "$root/bin/busybox"
 for applet in $(/bin/busybox --list-full); do
 	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 done
@@ -31,11 +35,13 @@ cp "${VM_INIT:-$here/init}" "$root/init"
 cp "$runner" "$root/bin/oomq-vmtest"
 # Debug info only makes the image bigger; the guest never reads it.
 if [ "$module" != - ]; then
-	strip --strip-debug -o "$root/lib/modules/oomq.ko" "$module"
+	"${VM_STRIP:-strip}" --strip-debug -o "$root/lib/modules/oomq.ko" "$module"
 fi
 [ "$oomqctl" = - ] || cp "$oomqctl" "$root/bin/oomqctl"
-[ "$oomqd" = - ] || strip -o "$root/bin/oomqd" "$oomqd"
+[ "$oomqd" = - ] || "${VM_STRIP:-strip}" -o "$root/bin/oomqd" "$oomqd"
 [ "$oomqd_conf" = - ] || cp "$oomqd_conf" "$root/etc/oomqd-vmtest.conf"
+[ "$genl_block" = - ] ||
+	strip --strip-debug -o "$root/lib/modules/oomq_genl_block.ko" "$genl_block"
 chmod 755 "$root/init" "$root/bin/oomq-vmtest"
 
 (cd "$root" && find . -print0 | sort -z |

@@ -2,11 +2,14 @@
 # Boot one Debian kernel under QEMU (TCG) with the oomq initramfs, run every
 # guest case in that one boot, and report.
 #
-#   run.sh SERIES RUNNER [OOMQCTL [OOMQD]]	SERIES is 6.1 or 6.12
+#   run.sh KERNEL RUNNER [OOMQCTL [OOMQD]]
+#
+# KERNEL is a kernel spec of tests/vm/kernels.sh (6.1, 7, arm64-6.12...);
+# RUNNER, OOMQCTL and OOMQD are static binaries for its architecture.
 #
 # VM_KERNEL_IMAGE (a bzImage) and VM_KDIR (the kernel build tree to build
 # the module against) boot a kernel of your own instead of Debian's
-# (make check-debug's); SERIES is then only a label.
+# (make check-debug's); KERNEL is then only a label.
 #
 # Environment: VM_MEM (MiB, default 384), VM_TIMEOUT (s, default 600),
 # VM_CASES (comma-separated case names, default all), VM_APPEND (extra
@@ -20,25 +23,43 @@
 # its summary, or the kernel log holds a splat.
 set -eu
 
-series=$1
+spec=$1
 runner=$2
 oomqctl=${3:-}
 oomqd=${4:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vmdir=${VM_BUILD:-$top/build/vm}
+kernels=$top/tests/vm/kernels.sh
 
 if [ -n "${VM_KERNEL_IMAGE:-}" ]; then
+	# A kernel of one's own, of this machine's architecture, built
+	# where it lies, hooked as on Debian's 6.12 (VM_HOOK: another mode=).
 	kdir=${VM_KDIR:?VM_KDIR: the build tree of VM_KERNEL_IMAGE}
 	kver=$(cat "$kdir/include/config/kernel.release")
 	image=$VM_KERNEL_IMAGE
+	arch=$(dpkg --print-architecture)
+	mode=own
+	hook=${VM_HOOK:-badness}
 else
-	kver=$("$top/tests/vm/kernels.sh" resolve "$series")
-	"$top/tests/vm/kernels.sh" fetch "$kver"
-	kdir=/lib/modules/$kver/build
-	image=$vmdir/kernels/$kver/vmlinuz
+	"$kernels" fetch "$spec"
+	# name= kver= arch= ... image=
+	eval "$("$kernels" info "$spec")"
+	[ "$image" != - ] || { echo "run.sh: $spec has no image to boot" >&2; exit 1; }
 fi
 work=$vmdir/$kver
 mkdir -p "$work"
+case $arch in
+amd64)
+	qemu="qemu-system-x86_64 -accel tcg,thread=single"
+	console=ttyS0
+	;;
+arm64)
+	qemu="qemu-system-aarch64 -M virt -cpu cortex-a57 -accel tcg,thread=single"
+	console=ttyAMA0
+	export VM_STRIP=aarch64-linux-gnu-strip
+	;;
+*) echo "run.sh: no QEMU machine for $arch" >&2; exit 1 ;;
+esac
 
 # Out-of-tree builds for two kernels in one source directory collide, so
 # each kernel gets its own copy of the sources.
@@ -51,39 +72,77 @@ host_case() {
 }
 
 module=-
-src=$work/src
-rm -rf "$src"
-mkdir -p "$src"
-msrc=${VM_SRC:-$top}
-cp -R "$msrc/Kbuild" "$msrc/module" "$msrc/include" "$src/"
-if make -s -C "$kdir" M="$src" modules \
-	>"$work/module-build.log" 2>&1; then
-	module=$src/module/oomq.ko
-	host_case module_build pass "built against $kdir"
+# kbuild OUTDIR [SRC]: the module of SRC (default VM_SRC, or this tree)
+# for the kernel booted.
+kbuild() (
+	src=${2:-${VM_SRC:-}}
+	[ -z "$src" ] || export OOMQ_SRC="$src"
+	if [ "$mode" = own ]; then
+		KDIR=$kdir "$top/scripts/kbuild.sh" "$kver" "$1"
+	else
+		"$kernels" build "$spec" "$1"
+	fi
+)
+if kbuild "$work/kbuild" >"$work/module-build.log" 2>&1; then
+	module=$work/kbuild/module/oomq.ko
+	host_case module_build pass "built against $kdir ($mode)"
 else
 	# The guest still runs the cases that need no module.
 	host_case module_build fail "does not build: $work/module-build.log"
 	tail -n 20 "$work/module-build.log" >&2
 fi
 
+# A test-only family that sleeps under genl_mutex (netlink_parallel).
+testmod=-
+if kbuild "$work/genl_block" "$top/tests/vm/genl_block" \
+	>"$work/genl-block-build.log" 2>&1; then
+	testmod=$work/genl_block/oomq_genl_block.ko
+else
+	host_case genl_block_build fail "does not build: $work/genl-block-build.log"
+fi
+
 [ -n "$oomqctl" ] && [ -x "$oomqctl" ] || oomqctl=-
 # Without oomqd in the image the agent_* cases fail and say so.
 [ -n "$oomqd" ] && [ -x "$oomqd" ] || oomqd=-
-"$top/tests/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$runner" \
+# The guest's busybox: this machine's, or its architecture's static one.
+busybox=/bin/busybox
+if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+	busybox=$work/busybox
+	if [ ! -x "$busybox" ]; then
+		deb=$(cd "$vmdir/debs" 2>/dev/null &&
+			ls "busybox-static_"*"_$arch.deb" 2>/dev/null | tail -n 1 || true)
+		if [ -z "$deb" ]; then
+			mkdir -p "$vmdir/debs"
+			(cd "$vmdir/debs" && "$top/scripts/kernel-apt.sh" get \
+				download -qq "busybox-static:$arch" >&2)
+			deb=$(cd "$vmdir/debs" &&
+				ls "busybox-static_"*"_$arch.deb" | tail -n 1)
+		fi
+		# /bin before trixie, /usr/bin since.
+		path=$(dpkg-deb -c "$vmdir/debs/$deb" | awk '{ print $6 }' |
+			grep -x -e ./bin/busybox -e ./usr/bin/busybox)
+		dpkg-deb --fsys-tarfile "$vmdir/debs/$deb" |
+			tar -x -O "$path" >"$busybox.tmp"
+		chmod 755 "$busybox.tmp"
+		mv "$busybox.tmp" "$busybox"
+	fi
+fi
+VM_BUSYBOX=$busybox "$top/tests/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$runner" \
 	"$module" "$oomqctl" "$oomqd" \
-	"${VM_OOMQD_CONF:-$top/tests/vm/oomqd-vmtest.conf}"
+	"${VM_OOMQD_CONF:-$top/tests/vm/oomqd-vmtest.conf}" "$testmod"
 
 log=$vmdir/$kver.log
-append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 slab_nomerge"
+append="console=$console panic_on_warn=1 oops=panic panic=-1 slab_nomerge"
 # Unthrottled /dev/kmsg: the runner prints its results through it so they
 # never interleave mid-line with kernel messages on the console.
 append="$append printk.devkmsg=on mitigations=off"
-append="$append vmtest.cases=${VM_CASES:-all} ${VM_APPEND:-}"
+append="$append vmtest.cases=${VM_CASES:-all} vmtest.mode=$hook ${VM_APPEND:-}"
 
 echo "vm: booting $kver (log: $log)" >&2
 start=$(date +%s)
 rc=0
-timeout -k 5 "${VM_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg,thread=single -smp 2 \
+# shellcheck disable=SC2086
+timeout -k 5 "${VM_TIMEOUT:-600}" $qemu -smp 2 \
 	-m "${VM_MEM:-384}M" -nodefaults -display none -no-reboot \
 	-serial stdio -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" -append "$append" \

@@ -10,16 +10,23 @@
  * Writing a list of PIDs (decimal, separated by spaces, tabs, commas or
  * newlines) replaces the whole queue in one step; the first PID is the
  * first victim.  Each write() is one complete list of at most
- * OOMQ_PROC_WRITE_MAX bytes and OOMQ_QUEUE_MAX PIDs.  An empty list
- * clears the queue.  PIDs are read in the writer's PID namespace; a PID
+ * OOMQ_PROC_WRITE_MAX bytes and OOMQ_QUEUE_MAX PIDs, written at file
+ * offset 0: a write at another offset, such as a second write() on the
+ * same open file (the rest of a list a stdio buffer or a shell loop
+ * split), fails with EINVAL and changes nothing; lseek() to 0 or open
+ * the file again for the next list.  An empty list clears the queue.
+ * PIDs are numbered as the procfs mount numbers them in /proc/<pid> (the
+ * PID namespace it was mounted in), when written and when read; a PID
  * naming a thread queues its whole thread group; PIDs that do not exist
  * are skipped and duplicates keep their first place.  A malformed list
  * (anything but digits and separators, a leading zero, a zero, a number
  * above 4194304, a NUL byte) fails with EINVAL, too many PIDs or bytes
  * with E2BIG; either way the previous queue stays as it was.  Writing
  * needs CAP_SYS_RESOURCE of the opener (open() for writing fails with
- * EPERM without it); reading prints the live queued processes as
- * the reader's PID namespace sees them, space separated, one line.
+ * EPERM without it).  Reading prints the live queued processes, space
+ * separated, one line: those that the procfs mount shows the reader as
+ * /proc/<pid> (under hidepid=2 or 4 a reader outside its gid= group sees
+ * only the processes it may ptrace-read).
  *
  * At OOM time the kernel still chooses among the tasks it considers
  * eligible (memcg scope, cpusets, oom_score_adj -1000, kthreads, init,
@@ -31,33 +38,42 @@
  * Generic netlink family OOMQ_GENL_NAME, version OOMQ_GENL_VERSION
  * ----------------------------------------------------------------
  * OOMQ_CMD_GET_STATUS (doit, any user)
- *   Reply: OOMQ_A_QUEUE (live queue, PIDs in the caller's namespace),
- *   OOMQ_A_QUEUE_LEN (entries held, live or not), OOMQ_A_QUEUE_AGE_MS
- *   (absent when no queue was ever set), OOMQ_A_TTL_MS, OOMQ_A_MODE,
- *   OOMQ_A_MODE_ACTIVE, OOMQ_A_COUNTERS.
+ *   Reply: OOMQ_A_QUEUE (live queue, PIDs in the caller's namespace;
+ *   only the processes the caller may ptrace-read, as the strictest
+ *   hidepid shows them, for a netlink caller reads through no procfs
+ *   mount), OOMQ_A_QUEUE_LEN (entries held, live or not),
+ *   OOMQ_A_QUEUE_AGE_MS (absent when no queue was ever set),
+ *   OOMQ_A_TTL_MS, OOMQ_A_MODE, OOMQ_A_MODE_ACTIVE, OOMQ_A_COUNTERS.
  *
- * OOMQ_CMD_SET_QUEUE (doit, CAP_NET_ADMIN)
+ * OOMQ_CMD_SET_QUEUE (doit, CAP_SYS_RESOURCE as for /proc/oom)
  *   OOMQ_A_QUEUE: the new queue as an array of __u32 PIDs in the caller's
  *   PID namespace, same rules as a write to /proc/oom.  A zero-length
  *   attribute clears the queue.
  *
- * OOMQ_CMD_SET_CONFIG (doit, CAP_NET_ADMIN)
+ * OOMQ_CMD_SET_CONFIG (doit, CAP_SYS_RESOURCE)
  *   OOMQ_A_TTL_MS (0: no expiry) and/or OOMQ_A_MODE.  A mode out of range
  *   fails with ERANGE (the attribute policy) and changes nothing.
  *
- * OOMQ_CMD_GET_TASKS (dump, CAP_NET_ADMIN)
+ * OOMQ_CMD_GET_TASKS (dump, CAP_SYS_PTRACE: what /proc shows under any
+ *   hidepid only to a reader that may ptrace-read every process)
  *   One message per process (thread-group leader) that the caller's PID
  *   namespace can see, in PID order, each with one OOMQ_A_TASK nest of
  *   enum oomq_task_attr: everything the badness() ports and a policy need
  *   in one pass instead of several /proc files per process.  Numbers are
- *   in the kernel's units (pages, bytes, ns) and IDs as the caller's PID
- *   and user namespaces see them.  A process that exits during the dump
- *   is left out; one that starts may or may not be in it.  Each message
- *   batch is read under RCU one process at a time, with no lock held
- *   between processes or batches.
+ *   in the kernel's units (pages, bytes, ns), IDs and times as the
+ *   caller's PID, user and time namespaces see them when the dump
+ *   starts.  A process that exits during the dump is left out; one that
+ *   starts may or may not be in it.  Each message batch is read under
+ *   RCU one process at a time, with no lock held between processes or
+ *   batches.
  *
- * Malformed requests fail before anything changes, with the netlink
- * extended ACK naming the attribute where the policy allows.
+ * Capabilities are those of the initial user namespace, held by both the
+ * socket's opener and the sender (netlink_capable()); CAP_NET_ADMIN
+ * grants none of the commands, only joining the events group.  Requests
+ * are validated strictly: a non-zero genlmsghdr.reserved, netlink flags
+ * other than REQUEST, ACK, ECHO and DUMP, or an unknown attribute fail
+ * with EINVAL.  Malformed requests fail before anything changes, with
+ * the netlink extended ACK naming the attribute where the policy allows.
  *
  * OOMQ_CMD_EVENT (multicast on group OOMQ_MCGRP_EVENTS, never a request)
  *   OOMQ_A_EVENT_TYPE says which; PIDs and UIDs are those of the initial
@@ -140,7 +156,7 @@ enum oomq_counter {
 	OOMQ_C_STALE,			/* OOMs that ignored a queue past TTL */
 	OOMQ_C_PROBE_MISSES,		/* kills where the badness hook never ran */
 	OOMQ_C_KPROBE_MISSED,		/* kretprobe instances not run */
-	OOMQ_C_EVENTS_LOST,		/* events dropped, ring full */
+	OOMQ_C_EVENTS_LOST,		/* events dropped: ring full, no memory */
 	__OOMQ_C_MAX
 };
 

@@ -19,7 +19,12 @@
  *                      (never the last one running) and continues them
  *                      when the pressure ends or when it exits;
  *   agent_events       ranking from /proc, it follows new processes
- *                      through the kernel's process events.
+ *                      through the kernel's process events;
+ *   agent_kill_stuck   kill = on: a victim that SIGKILL does not end
+ *                      (held in its exit by a tracer, as D state or a
+ *                      cgroup v1 freezer would hold it) does not stop
+ *                      the proactive kill: after reap_timeout it goes
+ *                      on to the next.
  *
  * The agent is started with oom_score_adj 0 (the runner's -1000 is not
  * inherited), its stdout and stderr in AGENT_LOG; a case that fails
@@ -31,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,16 +56,23 @@
 /* What the stale queue is left to age beyond the TTL. */
 #define TTL_MARGIN_MS 500
 
-/* @arg: NULL, or the --source to give it. */
+/* How to run the agent: NULL members are left to its defaults. */
+struct agent_args {
+	const char *source; /* --source */
+	const char *config; /* the bench's config (env.oomqd_conf) if NULL */
+};
+
+/* @arg: struct agent_args, or NULL. */
 static int exec_agent(void *arg)
 {
+	const struct agent_args *a = arg ? arg : &(struct agent_args){ 0 };
 	char *argv[6] = { (char *)env.oomqd_path, "--config",
-			  (char *)env.oomqd_conf };
+			  (char *)(a->config ? a->config : env.oomqd_conf) };
 	int fd;
 
-	if (arg) {
+	if (a->source) {
 		argv[3] = "--source";
-		argv[4] = arg;
+		argv[4] = (char *)a->source;
 	}
 	/* Not the runner's -1000: the agent must protect itself. */
 	if (write_str("/proc/self/oom_score_adj", "0"))
@@ -147,7 +161,7 @@ static pid_t agent_start_from(struct outcome *o, const char *source)
 		failf(o, "no oomqd config in the image (%s)", env.oomqd_conf);
 		return -1;
 	}
-	pid = spawn_fn(exec_agent, (void *)source);
+	pid = spawn_fn(exec_agent, &(struct agent_args){ .source = source });
 	if (pid < 0) {
 		failf(o, "fork: %s", strerror(errno));
 		return -1;
@@ -890,4 +904,151 @@ void case_agent_pauses(struct outcome *o)
 		if (!is_alive(job[i]))
 			failf(o, "job%d (%d) died: pausing must not kill", i,
 			      job[i]);
+}
+
+/*
+ * kill = on, critical at 12 % MemAvailable (the squeeze holds 8 %), no
+ * grace: the first victim "stuck", then "next".
+ */
+#define KILL_CONF "/tmp/oomqd-kill.conf"
+#define KILL_CONF_TEXT                                            \
+	"[oomqd]\nttl_ms = 20001\n"                               \
+	"[thresholds]\nmem_low_pct = 15\nmem_critical_pct = 12\n" \
+	"kill = on\nkill_grace_ms = 0\n"                          \
+	"[rule stuck]\nmatch_comm = ^stuck$\npriority = 1000\n"   \
+	"[rule next]\nmatch_comm = ^next$\npriority = 900\n"
+/* reap_timeout_ms (5 s), the kill cooldown (3 s), ticks: 20 s is ample. */
+#define KILL_NEXT_MS 20000
+
+/* A new file @path holding @text. */
+static bool write_conf(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t len = strlen(text);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, len) == (ssize_t)len;
+	return !close(fd) && ok;
+}
+
+/*
+ * The child spawn_unkillable() forks: traced by the runner, it stops in
+ * its exit when killed (PTRACE_O_TRACEEXIT) and stays there until let
+ * go, its pidfd never readable, as one in D state would be.
+ */
+static int unkillable(void *arg)
+{
+	static char mem[1 << 20];
+
+	(void)arg;
+	/* Not the runner's -1000, which would keep it off the queue. */
+	if (write_str("/proc/self/oom_score_adj", "0") ||
+	    ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+		return 2;
+	raise(SIGSTOP);
+	prctl(PR_SET_NAME, "stuck");
+	memset(mem, 1, sizeof(mem));
+	for (;;)
+		pause();
+}
+
+static pid_t spawn_unkillable(void)
+{
+	pid_t pid = spawn_fn(unkillable, NULL);
+	int status;
+
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status) ||
+	    ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)PTRACE_O_TRACEEXIT) ||
+	    ptrace(PTRACE_CONT, pid, NULL, NULL)) {
+		kill_reap(pid);
+		return -1;
+	}
+	return pid;
+}
+
+/* Is the traced @pid held in its exit stop (killed, not let go)? */
+static bool held_at_exit(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, WNOHANG) == pid && WIFSTOPPED(status) &&
+	       status >> 16 == PTRACE_EVENT_EXIT;
+}
+
+/* Let it finish dying, and reap it. */
+static void release(pid_t pid)
+{
+	int status;
+
+	ptrace(PTRACE_CONT, pid, NULL, NULL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	unregister_child(pid);
+}
+
+void case_agent_kill_stuck(struct outcome *o)
+{
+	struct holder_opts h = { .name = "next", .mib = 1 };
+	pid_t stuck = spawn_unkillable(), next = spawn_holder(&h), agent;
+	struct squeeze sq = { .n = 0 };
+	long long end;
+	bool held = false;
+
+	if (!spawned(o, stuck, "stuck") || !spawned(o, next, "next"))
+		return;
+	if (!write_conf(KILL_CONF, KILL_CONF_TEXT)) {
+		failf(o, "cannot write %s: %s", KILL_CONF, strerror(errno));
+		goto out;
+	}
+	agent = spawn_fn(exec_agent,
+			 &(struct agent_args){ .config = KILL_CONF });
+	if (!spawned(o, agent, "oomqd") ||
+	    !wait_head(o, agent, stuck, "stuck", AGENT_START_MS,
+		       "after oomqd started") ||
+	    !squeeze_start(o, agent, &sq))
+		goto out;
+
+	/* SIGKILL to stuck, which its tracer holds in its exit. */
+	for (end = now_ms() + KILL_NEXT_MS; !held && now_ms() < end;
+	     sleep_ms(50)) {
+		held = held_at_exit(stuck);
+		squeeze_top_up(&sq);
+		if (agent_dead(o, agent, "before its first kill"))
+			goto out;
+	}
+	if (!held) {
+		failf(o,
+		      "stuck was not killed in %d ms (MemAvailable %ld MiB): %s",
+		      KILL_NEXT_MS, mem_available_mib(), agent_log_tail());
+		goto out;
+	}
+	notef(o, "stuck SIGKILLed and held in its exit");
+	/* It never exits: after reap_timeout_ms, the next victim. */
+	for (end = now_ms() + KILL_NEXT_MS; is_alive(next) && now_ms() < end;
+	     sleep_ms(100)) {
+		squeeze_top_up(&sq);
+		if (agent_dead(o, agent, "with a victim that never dies"))
+			goto out;
+	}
+	if (is_alive(next))
+		failf(o, "next not killed %d ms after stuck was held: %s",
+		      KILL_NEXT_MS, agent_log_tail());
+	else if (!wait_killed(next, 1000))
+		failf(o, "next died, but not of SIGKILL");
+	else if (!agent_logged("not gone 5000 ms after SIGKILL"))
+		failf(o, "next killed, but oomqd did not say stuck was stuck");
+	else
+		notef(o, "next killed after stuck's reap timeout");
+	if (!is_alive(agent))
+		failf(o, "oomqd died: %s", agent_log_tail());
+	kill_reap(agent);
+out:
+	squeeze_end(&sq);
+	if (stuck > 0) {
+		kill(stuck, SIGKILL);
+		release(stuck);
+	}
+	kill_reap(next);
 }

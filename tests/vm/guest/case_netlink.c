@@ -3,15 +3,27 @@
  * The netlink commands through oomqctl, against the real module: status
  * reports what /proc/oom and the parameters say, set-queue and set-config
  * change them, the kernel's own checks refuse bad values with nothing
- * changed, and an unprivileged caller may read but not write
- * (GENL_ADMIN_PERM).
+ * changed, and an unprivileged caller may read but not write.  Changes
+ * take CAP_SYS_RESOURCE as /proc/oom does, the task dump CAP_SYS_PTRACE;
+ * CAP_NET_ADMIN alone reaches neither.  Through a raw socket: the header
+ * is checked strictly, a queue update does not wait for another family
+ * that holds genl_mutex, and a dump keeps the time namespace it started
+ * in.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/oomq.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -26,21 +38,46 @@
  * Run oomqctl with up to CTL_ARGS_MAX arguments (NULL-terminated) as
  * @uid; its exit status, its output in @out.
  */
+/* oomqctl's argv: the NULL-terminated arguments @first and @ap. */
+static void ctl_argv(const char **argv, const char *first, va_list ap)
+{
+	int n = 1;
+
+	argv[0] = env.oomqctl_path;
+	for (const char *a = first; a && n <= CTL_ARGS_MAX;
+	     a = va_arg(ap, const char *))
+		argv[n++] = a;
+	argv[n] = NULL;
+}
+
 static int ctl(uid_t uid, char *out, size_t size, const char *first, ...)
 	__attribute__((sentinel));
 
 static int ctl(uid_t uid, char *out, size_t size, const char *first, ...)
 {
-	const char *argv[CTL_ARGS_MAX + 2] = { env.oomqctl_path };
-	const char *a = first;
-	int n = 1;
+	const char *argv[CTL_ARGS_MAX + 2];
 	va_list ap;
 
 	va_start(ap, first);
-	for (; a && n <= CTL_ARGS_MAX; a = va_arg(ap, const char *))
-		argv[n++] = a;
+	ctl_argv(argv, first, ap);
 	va_end(ap);
 	return run_capture(uid, argv, out, size);
+}
+
+/* The same as uid 0 with only the capabilities @caps (bit n: cap n). */
+static int ctl_caps(uint64_t caps, char *out, size_t size, const char *first,
+		    ...) __attribute__((sentinel));
+
+static int ctl_caps(uint64_t caps, char *out, size_t size, const char *first,
+		    ...)
+{
+	const char *argv[CTL_ARGS_MAX + 2];
+	va_list ap;
+
+	va_start(ap, first);
+	ctl_argv(argv, first, ap);
+	va_end(ap);
+	return run_capture_caps(caps, argv, out, size);
 }
 
 /* Does the key=value output hold the line "@line"? */
@@ -309,14 +346,6 @@ static bool all_listed(struct outcome *o, const char *out, const pid_t *before,
 	return true;
 }
 
-static int sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return 0;
-}
-
 /* Forks children that exit at once, so PIDs come and go mid-dump. */
 static int churn(void *arg)
 {
@@ -350,7 +379,7 @@ void case_tasks_dump(struct outcome *o)
 		return;
 	}
 	for (int i = 0; i < DUMP_SLEEPERS; i++)
-		if (spawn_fn(sleeper, NULL) <= 0) {
+		if (spawn_fn(sleep_forever, NULL) <= 0) {
 			failf(o, "could not start sleeper %d", i);
 			return;
 		}
@@ -393,4 +422,392 @@ void case_tasks_dump(struct outcome *o)
 		return;
 	}
 	notef(o, "uid 1000 refused");
+}
+
+/* ---- who may do what ---- */
+
+#define CAP(c) (1ULL << (c))
+
+struct cap_step {
+	const char *who;
+	uint64_t caps;
+	const char *cmd, *arg; /* oomqctl command and its argument */
+	bool allowed;
+};
+
+/* set-queue and set-config as /proc/oom, tasks as /proc under hidepid. */
+static const struct cap_step cap_steps[] = {
+	{ "CAP_NET_ADMIN only", CAP(CAP_NET_ADMIN), "set-queue", "1", false },
+	{ "CAP_NET_ADMIN only", CAP(CAP_NET_ADMIN), "set-config", "ttl_ms=1111",
+	  false },
+	{ "CAP_NET_ADMIN only", CAP(CAP_NET_ADMIN), "tasks", NULL, false },
+	{ "CAP_SYS_PTRACE only", CAP(CAP_SYS_PTRACE), "set-queue", "1", false },
+	{ "CAP_SYS_PTRACE only", CAP(CAP_SYS_PTRACE), "tasks", NULL, true },
+	{ "CAP_SYS_RESOURCE only", CAP(CAP_SYS_RESOURCE), "tasks", NULL,
+	  false },
+	{ "CAP_SYS_RESOURCE only", CAP(CAP_SYS_RESOURCE), "set-config",
+	  "ttl_ms=2222", true },
+	{ "CAP_SYS_RESOURCE only", CAP(CAP_SYS_RESOURCE), "set-queue", NULL,
+	  true },
+	{ "no capability", 0, "status", NULL, true },
+};
+
+void case_netlink_caps(struct outcome *o)
+{
+	static char out[1 << 16];
+	pid_t a = spawn_small("capa");
+	char want[32], ttl[32];
+	unsigned int refused = 0;
+
+	if (access(env.oomqctl_path, X_OK)) {
+		skipf(o, "oomqctl not in the image");
+		return;
+	}
+	snprintf(want, sizeof(want), "%d", a);
+	if (a <= 0 || write_str("/proc/oom", want)) {
+		failf(o, "setup failed");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cap_steps); i++) {
+		const struct cap_step *c = &cap_steps[i];
+		bool change = !strcmp(c->cmd, "set-queue") ||
+			      !strcmp(c->cmd, "set-config");
+		/* The allowed set-queue queues a, as it was. */
+		const char *arg = c->arg ? c->arg : want;
+		char ttl_after[32];
+		int st;
+
+		if (param_get("ttl_ms", ttl, sizeof(ttl))) {
+			failf(o, "cannot read ttl_ms");
+			return;
+		}
+		st = ctl_caps(c->caps, out, sizeof(out), c->cmd,
+			      change ? arg : NULL, NULL);
+		if (c->allowed ?
+			    st != CTL_OK :
+			    st != CTL_REFUSED ||
+				    !strstr(out, "Operation not permitted")) {
+			failf(o, "%s: %s %s: exit %d, want %s: %.200s", c->who,
+			      c->cmd, change ? arg : "", st,
+			      c->allowed ? "success" : "EPERM (exit 3)", out);
+			return;
+		}
+		refused += !c->allowed;
+		/* A refused change changed nothing. */
+		if (!queue_is(want) ||
+		    (!c->allowed &&
+		     (param_get("ttl_ms", ttl_after, sizeof(ttl_after)) ||
+		      strcmp(ttl, ttl_after)))) {
+			failf(o,
+			      "%s: the refused %s changed the queue or ttl_ms",
+			      c->who, c->cmd);
+			return;
+		}
+	}
+	if (!param_is("ttl_ms", "2222")) {
+		failf(o, "CAP_SYS_RESOURCE set-config did not set ttl_ms");
+		return;
+	}
+	notef(o,
+	      "%u steps refused with EPERM and nothing changed: "
+	      "CAP_NET_ADMIN alone changes nothing and dumps nothing; "
+	      "CAP_SYS_RESOURCE changes, CAP_SYS_PTRACE dumps",
+	      refused);
+}
+
+/* ---- the genetlink header is checked strictly ---- */
+
+static int status_raw(struct genl_sock *g, int family, uint8_t reserved,
+		      uint16_t flags)
+{
+	static char reply[GENL_MSG_MAX];
+	struct genl_req r = {
+		.family = family,
+		.cmd = OOMQ_CMD_GET_STATUS,
+		.reserved = reserved,
+		.flags = flags,
+	};
+
+	return genl_call(g, &r, reply, sizeof(reply));
+}
+
+/* A new family validates every command (resv_start_op 0). */
+void case_netlink_strict(struct outcome *o)
+{
+	struct genl_sock g;
+	int family, err;
+
+	if (genl_open(&g) || (family = genl_family(&g, OOMQ_GENL_NAME)) < 0) {
+		failf(o, "cannot resolve the family");
+		return;
+	}
+	err = status_raw(&g, family, 0, 0);
+	if (err) {
+		failf(o, "a plain status request failed: %s", strerror(-err));
+		goto out;
+	}
+	err = status_raw(&g, family, 1, 0);
+	if (err != -EINVAL) {
+		failf(o, "status with genlmsghdr.reserved 1: %s, want EINVAL",
+		      err ? strerror(-err) : "accepted");
+		goto out;
+	}
+	err = status_raw(&g, family, 0, NLM_F_EXCL);
+	if (err != -EINVAL) {
+		failf(o, "status with NLM_F_EXCL: %s, want EINVAL",
+		      err ? strerror(-err) : "accepted");
+		goto out;
+	}
+	notef(o, "reserved header byte and a stray NLM_F_EXCL refused "
+		 "(EINVAL), as for the commands of any new family");
+out:
+	genl_close(&g);
+}
+
+/* ---- no waiting for genl_mutex ---- */
+
+#define BLOCK_MODULE "/lib/modules/oomq_genl_block.ko"
+#define BLOCK_CMD_SLEEP 1
+#define BLOCK_A_MS 1
+#define BLOCK_MS 3000
+
+static int block_family;
+
+/* Sleep BLOCK_MS in the test family's doit, under genl_mutex. */
+static int block_sleep(void *arg)
+{
+	uint32_t ms = BLOCK_MS;
+	char attrs[16];
+	struct genl_req r = {
+		.family = block_family,
+		.cmd = BLOCK_CMD_SLEEP,
+		.attrs = attrs,
+	};
+	struct genl_sock g;
+
+	(void)arg;
+	r.len = genl_put_attr(attrs, 0, BLOCK_A_MS, &ms, sizeof(ms));
+	if (genl_open(&g))
+		return 1;
+	return genl_call(&g, &r, NULL, 0) ? 2 : 0;
+}
+
+/*
+ * Another family sleeps in its doit, holding genl_mutex.  A set-queue
+ * must still complete at once, while a request to nlctrl (which has no
+ * parallel ops) shows that the mutex was held all along.
+ */
+void case_netlink_parallel(struct outcome *o)
+{
+	pid_t a = spawn_small("para"), blocker;
+	long long t0, queue_ms, ctrl_ms;
+	struct genl_sock g;
+	char want[32];
+	int family, err, status;
+	uint32_t pid = a;
+
+	err = module_load_path(BLOCK_MODULE, "");
+	if (err == -ENOENT) {
+		skipf(o, "no oomq_genl_block.ko in the image");
+		return;
+	}
+	if (err || a <= 0 || genl_open(&g)) {
+		failf(o, "setup: %s", strerror(-err));
+		goto out_module;
+	}
+	family = genl_family(&g, OOMQ_GENL_NAME);
+	block_family = genl_family(&g, "oomq_block");
+	if (family < 0 || block_family < 0) {
+		failf(o, "cannot resolve the families");
+		goto out;
+	}
+	blocker = spawn_fn(block_sleep, NULL);
+	sleep_ms(500);
+	t0 = now_ms();
+	err = genl_set_queue(&g, family, &pid, 1);
+	queue_ms = now_ms() - t0;
+	t0 = now_ms();
+	genl_family(&g, "oomq_block");
+	ctrl_ms = now_ms() - t0;
+	if (waitpid(blocker, &status, 0) != blocker || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		failf(o, "the blocking request failed");
+		goto out;
+	}
+	unregister_child(blocker);
+	snprintf(want, sizeof(want), "%d", a);
+	if (err || !queue_is(want)) {
+		failf(o, "set-queue: %s", err ? strerror(-err) : "not set");
+		goto out;
+	}
+	if (queue_ms > 1000) {
+		failf(o,
+		      "set-queue took %lld ms while another family held "
+		      "genl_mutex",
+		      queue_ms);
+		goto out;
+	}
+	/* Else the blocker never held the mutex: the case proves nothing. */
+	if (ctrl_ms < 1000) {
+		failf(o, "nlctrl answered in %lld ms: genl_mutex was not held",
+		      ctrl_ms);
+		goto out;
+	}
+	notef(o,
+	      "set-queue took %lld ms while another family held genl_mutex "
+	      "(nlctrl waited %lld ms)",
+	      queue_ms, ctrl_ms);
+out:
+	genl_close(&g);
+out_module:
+	kill_all();
+	module_unload_name("oomq_genl_block");
+}
+
+/* ---- the dump keeps the namespaces it started in ---- */
+
+#define TIMENS_OFFSET_S 100000
+
+struct dump_check {
+	uint64_t limit_ns; /* no process started later (the starter's clock) */
+	unsigned int tasks, late; /* seen; started after the limit */
+};
+
+/* One recv() of the dump: tasks checked; 1 at its end, 0, or -errno. */
+static int dump_batch(struct genl_sock *g, int family, struct dump_check *c)
+{
+	static char buf[GENL_MSG_MAX];
+	ssize_t n = genl_recv(g, buf, 4096);
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+	if (n < 0)
+		return n;
+	for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+		const struct oomq_task_stat *st;
+		const void *task;
+		size_t len;
+
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (nlh->nlmsg_type == NLMSG_ERROR)
+			return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error ?: 1;
+		if (nlh->nlmsg_type != family)
+			continue;
+		task = genl_attr((char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+				 nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN),
+				 OOMQ_A_TASK, &len);
+		st = task ? genl_attr(task, len, OOMQ_TASK_A_STAT, &len) : NULL;
+		if (!st || len < sizeof(*st))
+			return -EPROTO;
+		c->tasks++;
+		c->late += st->start_ns > c->limit_ns;
+	}
+	return 0;
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The rest of the dump, read in a time namespace set 100000 s ahead. */
+static int dump_rest(struct genl_sock *g, int family, struct dump_check *c)
+{
+	int ret;
+
+	while (!(ret = dump_batch(g, family, c)))
+		;
+	if (ret < 0)
+		return 30;
+	if (!c->tasks)
+		return 31; /* the first batch held it all: nothing shown */
+	return c->late ? 32 : 0;
+}
+
+static int dump_across_timens(void *arg)
+{
+	struct dump_check first = { .limit_ns =
+					    boottime_ns() + 10000000000ULL };
+	struct dump_check rest = first;
+	struct genl_req r = { .cmd = OOMQ_CMD_GET_TASKS, .flags = NLM_F_DUMP };
+	char offsets[64];
+	struct genl_sock g;
+	int family, status;
+	pid_t child;
+
+	(void)arg;
+	if (genl_open(&g) || (family = genl_family(&g, OOMQ_GENL_NAME)) < 0)
+		return 20;
+	r.family = family;
+	if (genl_send(&g, &r) || dump_batch(&g, family, &first) ||
+	    !first.tasks || first.late)
+		return 21;
+	if (unshare(CLONE_NEWTIME))
+		return 22;
+	snprintf(offsets, sizeof(offsets), "boottime %d 0", TIMENS_OFFSET_S);
+	if (write_str("/proc/self/timens_offsets", offsets))
+		return 23;
+	child = fork();
+	if (child == 0)
+		_exit(dump_rest(&g, family, &rest));
+	if (child < 0 || waitpid(child, &status, 0) != child)
+		return 24;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 25;
+}
+
+static const char *const timens_failures[] = {
+	[20] = "cannot resolve the family",
+	[21] = "the first batch failed or was empty",
+	[22] = "unshare(CLONE_NEWTIME) failed",
+	[23] = "cannot set the time namespace's offset",
+	[24] = "fork failed",
+	[25] = "the reader died",
+	[30] = "the rest of the dump failed",
+	[31] = "the first batch held the whole dump",
+	[32] = "processes in the later batches started in the future: the "
+	       "reader's time namespace, not the caller's",
+};
+
+/*
+ * A dump's batches after the first run in the task that reads the
+ * socket: here a child in a time namespace 100000 s ahead.  Start times
+ * must stay in the time namespace of the task that asked.
+ */
+void case_tasks_dump_timens(struct outcome *o)
+{
+	pid_t pid;
+	int status;
+
+	if (access("/proc/self/timens_offsets", F_OK)) {
+		skipf(o, "no time namespaces (CONFIG_TIME_NS)");
+		return;
+	}
+	for (int i = 0; i < DUMP_SLEEPERS; i++)
+		if (spawn_fn(sleep_forever, NULL) <= 0) {
+			failf(o, "could not start sleeper %d", i);
+			return;
+		}
+	pid = spawn_fn(dump_across_timens, NULL);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		failf(o, "could not run the dump");
+		return;
+	}
+	unregister_child(pid);
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (status) {
+		failf(o, "%s (%d)",
+		      status > 0 && status < (int)ARRAY_SIZE(timens_failures) &&
+				      timens_failures[status] ?
+			      timens_failures[status] :
+			      "failed",
+		      status);
+		return;
+	}
+	notef(o,
+	      "start times of a dump read on in a time namespace %d s "
+	      "ahead stay the caller's",
+	      TIMENS_OFFSET_S);
 }

@@ -308,6 +308,7 @@ void case_leak_stress(struct outcome *o)
 #define STORM_LIMIT "32M"
 #define STORM_CHILD_MIB 64
 #define STORM_CYCLES 20
+#define STORM_WAIT_MS 5000 /* ms for one OOM after each load */
 
 static int storm_child(void)
 {
@@ -386,9 +387,19 @@ void case_unload_storm(struct outcome *o)
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	stormer = spawn_fn(storm, procs);
 	for (int n = 0; n < STORM_CYCLES && !err; n++) {
+		long before = memcg_oom_kills(cg);
+		long long deadline = now_ms() + scaled_ms(STORM_WAIT_MS);
+
 		err = module_load(load_params[n % ARRAY_SIZE(load_params)]);
 		if (!err) {
-			/* Unload at a different point of the storm each time. */
+			/*
+			 * One OOM with the module in, however slow the
+			 * machine (arm64 under TCG is several times slower),
+			 * then unload at a different point of the storm.
+			 */
+			while (memcg_oom_kills(cg) <= before &&
+			       now_ms() < deadline)
+				sleep_ms(10);
 			sleep_ms(scaled_ms(40 + 37 * n % 200));
 			err = module_unload();
 		}
@@ -495,16 +506,17 @@ static void tally(struct writer *wr, int err, bool malformed)
 }
 
 /*
- * The netlink door's socket in *@fd and its family: 0 for procfs, -errno
+ * The netlink door's socket in @g and its family: 0 for procfs, -errno
  * (counted) if the door cannot be opened.
  */
-static int door_open(struct writer *wr, int *fd)
+static int door_open(struct writer *wr, struct genl_sock *g)
 {
 	int family = 0;
 
 	if (wr->door == DOOR_NETLINK) {
-		*fd = genl_open();
-		family = *fd < 0 ? *fd : genl_oomq_family(*fd);
+		family = genl_open(g);
+		if (!family)
+			family = genl_family(g, OOMQ_GENL_NAME);
 		if (family < 0)
 			tally(wr, family, false);
 	}
@@ -515,7 +527,8 @@ static void *writer_run(void *arg)
 {
 	struct writer *wr = arg;
 	__u32 pids[WR_PIDS_MAX];
-	int fd = -1, family = door_open(wr, &fd);
+	struct genl_sock g;
+	int family = door_open(wr, &g);
 
 	if (family < 0)
 		return NULL;
@@ -530,9 +543,7 @@ static void *writer_run(void *arg)
 			/* PID 0 is out of range: the whole list is refused. */
 			if (malformed)
 				pids[n / 2] = 0;
-			err = genl_call(fd, family, OOMQ_CMD_SET_QUEUE,
-					OOMQ_A_QUEUE, pids,
-					n * sizeof(pids[0]));
+			err = genl_set_queue(&g, family, pids, n);
 		}
 		tally(wr, err, malformed);
 	}
@@ -542,7 +553,10 @@ static void *writer_run(void *arg)
 static void *reader_run(void *arg)
 {
 	struct writer *wr = arg;
-	int fd = -1, family = door_open(wr, &fd);
+	struct genl_sock g;
+	int family = door_open(wr, &g);
+	struct genl_req status = { .family = family,
+				   .cmd = OOMQ_CMD_GET_STATUS };
 	char buf[4096];
 
 	if (family < 0)
@@ -554,8 +568,7 @@ static void *reader_run(void *arg)
 			err = read_text("/proc/oom", buf, sizeof(buf));
 			err = err < 0 ? err : 0;
 		} else {
-			err = genl_call(fd, family, OOMQ_CMD_GET_STATUS, 0,
-					NULL, 0);
+			err = genl_call(&g, &status, NULL, 0);
 		}
 		if (err)
 			tally(wr, err, false);

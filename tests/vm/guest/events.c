@@ -302,3 +302,50 @@ void case_netlink_events(struct outcome *o)
 		fclose(f);
 	notef(o, "%zu kills, each with its event; %d events lost", kills, lost);
 }
+
+static long events_log_bytes(void)
+{
+	FILE *f = fopen(EVENTS_LOG, "r");
+	long size = 0;
+
+	if (f && !fseek(f, 0, SEEK_END))
+		size = ftell(f);
+	if (f)
+		fclose(f);
+	return size;
+}
+
+long events_log_size(void)
+{
+	long size = events_log_bytes(), last = -1;
+
+	for (int i = 0; i < 50 && size != last; i++) {
+		sleep_ms(300);
+		last = size;
+		size = events_log_bytes();
+	}
+	return size;
+}
+
+size_t events_queue_lens(long from, unsigned int *lens, size_t max)
+{
+	char line[512], val[32];
+	FILE *f = fopen(EVENTS_LOG, "r");
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	if (!fseek(f, from, SEEK_SET)) {
+		while (fgets(line, sizeof(line), f)) {
+			if (!token(line, "event", val, sizeof(val)) ||
+			    strcmp(val, "queue_set") ||
+			    !token(line, "queue_len", val, sizeof(val)))
+				continue;
+			if (n < max)
+				lens[n] = atoi(val);
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}

@@ -1,131 +1,193 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A bare generic netlink client for the stress cases: find the oomq family
- * and send one request, waiting for its ack.  oomqctl does this through
- * libnl, one process per command; a writer thread that sends thousands of
- * requests wants its own socket and no exec.
+ * A raw generic netlink client, for what oomqctl (libnl) cannot do on
+ * purpose: a header with its reserved byte set, a request timed while
+ * another family holds genl_mutex, a dump whose batches another process
+ * reads, a request from a process that must not allocate; and the stress
+ * writers, thousands of requests a second from threads of one process.
+ * Its buffers are static (such a process touches them before it must
+ * not allocate) and per thread.
  */
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/oomq.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <linux/oomq.h>
-
 #include "vmtest.h"
 
-#define GENL_DATA_MAX 1024
-
-struct genl_req {
-	struct nlmsghdr n;
-	struct genlmsghdr g;
-	char attrs[NLA_HDRLEN + NLA_ALIGN(GENL_DATA_MAX)];
-};
-
-/* Send @cmd to @family with one attribute (none if @type is 0). */
-static int genl_send(int fd, unsigned int family, unsigned int cmd,
-		     unsigned int type, const void *data, size_t len,
-		     unsigned int seq)
+int genl_open(struct genl_sock *g)
 {
-	struct genl_req req = { 0 };
-	struct nlattr *nla = (struct nlattr *)req.attrs;
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1;
 
-	if (len > GENL_DATA_MAX)
-		return -E2BIG;
-	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	if (type) {
-		nla->nla_type = type;
-		nla->nla_len = NLA_HDRLEN + len;
-		memcpy(req.attrs + NLA_HDRLEN, data, len);
-		req.n.nlmsg_len += NLA_ALIGN(nla->nla_len);
+	g->seq = 1;
+	g->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (g->fd < 0)
+		return -errno;
+	/* Errors without the request echoed: acks stay a few bytes. */
+	if (setsockopt(g->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one,
+		       sizeof(one)) ||
+	    bind(g->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = -errno;
+
+		close(g->fd);
+		g->fd = -1;
+		return err;
 	}
-	req.n.nlmsg_type = family;
-	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.n.nlmsg_seq = seq;
-	req.g.cmd = cmd;
-	req.g.version = family == GENL_ID_CTRL ? 1 : OOMQ_GENL_VERSION;
-	if (sendto(fd, &req, req.n.nlmsg_len, 0, (struct sockaddr *)&kernel,
-		   sizeof(kernel)) < 0)
+	return 0;
+}
+
+void genl_close(struct genl_sock *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+}
+
+size_t genl_put_attr(void *buf, size_t off, uint16_t type, const void *data,
+		     size_t len)
+{
+	struct nlattr *nla = (struct nlattr *)((char *)buf + off);
+
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)nla + NLA_HDRLEN, data, len);
+	memset((char *)nla + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	return off + NLA_ALIGN(NLA_HDRLEN + len);
+}
+
+int genl_send(struct genl_sock *g, const struct genl_req *r)
+{
+	static __thread char buf[GENL_MSG_MAX];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct genlmsghdr *gh = NLMSG_DATA(nlh);
+	size_t len = NLMSG_LENGTH(GENL_HDRLEN + r->len);
+
+	if (len > sizeof(buf))
+		return -E2BIG;
+	memset(buf, 0, NLMSG_LENGTH(GENL_HDRLEN));
+	nlh->nlmsg_len = len;
+	nlh->nlmsg_type = r->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | r->flags;
+	nlh->nlmsg_seq = ++g->seq;
+	gh->cmd = r->cmd;
+	gh->version = 1;
+	gh->reserved = r->reserved;
+	if (r->len)
+		memcpy((char *)gh + GENL_HDRLEN, r->attrs, r->len);
+	if (send(g->fd, buf, len, 0) != (ssize_t)len)
 		return -errno;
 	return 0;
 }
 
-/*
- * Read until the ack of @seq; its error (0 or -errno).  A reply that
- * comes before it is passed to @reply, if given.
- */
-static int genl_ack(int fd, unsigned int seq,
-		    void (*reply)(const struct nlmsghdr *, void *), void *arg)
+ssize_t genl_recv(struct genl_sock *g, void *buf, size_t size)
 {
-	static __thread char buf[16384];
+	ssize_t n = recv(g->fd, buf, size, 0);
+
+	return n < 0 ? -errno : n;
+}
+
+/* The ack (or error) of the last request, skipping replies before it. */
+static int wait_ack(struct genl_sock *g, void *reply, size_t size)
+{
+	static __thread char buf[GENL_MSG_MAX];
 
 	for (;;) {
-		ssize_t len = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *n = (struct nlmsghdr *)buf;
+		ssize_t n = genl_recv(g, buf, sizeof(buf));
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 
-		if (len < 0) {
-			if (errno == EINTR)
+		if (n < 0)
+			return n;
+		for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_seq != g->seq)
 				continue;
-			return -errno;
-		}
-		for (; NLMSG_OK(n, (size_t)len); n = NLMSG_NEXT(n, len)) {
-			if (n->nlmsg_seq != seq)
-				continue;
-			if (n->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(n))->error;
-			if (reply)
-				reply(n, arg);
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				return e->error;
+			}
+			if (reply && nlh->nlmsg_len <= size)
+				memcpy(reply, nlh, nlh->nlmsg_len);
 		}
 	}
 }
 
-int genl_open(void)
+int genl_call(struct genl_sock *g, const struct genl_req *r, void *reply,
+	      size_t size)
 {
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	int err = genl_send(g, r);
 
-	return fd < 0 ? -errno : fd;
+	return err ? err : wait_ack(g, reply, size);
 }
 
-static void family_id(const struct nlmsghdr *n, void *arg)
+/* The payload of attribute @type among @len bytes at @attrs, or NULL. */
+const void *genl_attr(const void *attrs, size_t len, uint16_t type,
+		      size_t *plen)
 {
-	const struct genlmsghdr *g = NLMSG_DATA(n);
-	const struct nlattr *a = (const void *)((const char *)g + GENL_HDRLEN);
-	int left = n->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	const char *p = attrs;
 
-	while (left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-	       a->nla_len <= left) {
-		if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
-			memcpy(arg, (const char *)a + NLA_HDRLEN,
-			       sizeof(__u16));
-		left -= NLA_ALIGN(a->nla_len);
-		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *nla = (const struct nlattr *)p;
+		size_t alen = nla->nla_len;
+
+		if (alen < NLA_HDRLEN || alen > len)
+			break;
+		if ((nla->nla_type & NLA_TYPE_MASK) == type) {
+			if (plen)
+				*plen = alen - NLA_HDRLEN;
+			return p + NLA_HDRLEN;
+		}
+		alen = NLA_ALIGN(alen);
+		if (alen >= len)
+			break;
+		p += alen;
+		len -= alen;
 	}
+	return NULL;
 }
 
-int genl_oomq_family(int fd)
+int genl_family(struct genl_sock *g, const char *name)
 {
-	__u16 id = 0;
+	static __thread char reply[GENL_MSG_MAX];
+	char attrs[64];
+	struct genl_req r = {
+		.family = GENL_ID_CTRL,
+		.cmd = CTRL_CMD_GETFAMILY,
+		.attrs = attrs,
+	};
+	const struct nlmsghdr *nlh = (struct nlmsghdr *)reply;
+	const uint16_t *id;
 	int err;
 
-	err = genl_send(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-			CTRL_ATTR_FAMILY_NAME, OOMQ_GENL_NAME,
-			sizeof(OOMQ_GENL_NAME), 1);
-	if (!err)
-		err = genl_ack(fd, 1, family_id, &id);
+	r.len = genl_put_attr(attrs, 0, CTRL_ATTR_FAMILY_NAME, name,
+			      strlen(name) + 1);
+	memset(reply, 0, sizeof(struct nlmsghdr));
+	err = genl_call(g, &r, reply, sizeof(reply));
 	if (err)
 		return err;
-	return id ? id : -ENOENT;
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return -EPROTO;
+	id = genl_attr((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+		       nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN),
+		       CTRL_ATTR_FAMILY_ID, NULL);
+	return id ? *id : -EPROTO;
 }
 
-int genl_call(int fd, int family, unsigned int cmd, unsigned int attr,
-	      const void *data, size_t len)
+int genl_set_queue(struct genl_sock *g, int family, const uint32_t *pids,
+		   size_t n)
 {
-	static __thread unsigned int seq = 1;
-	int err;
+	static __thread char attrs[OOMQ_QUEUE_MAX * 4 + 64];
+	struct genl_req r = {
+		.family = family,
+		.cmd = OOMQ_CMD_SET_QUEUE,
+		.attrs = attrs,
+	};
 
-	err = genl_send(fd, family, cmd, attr, data, len, ++seq);
-	return err ? err : genl_ack(fd, seq, NULL, NULL);
+	if (n > OOMQ_QUEUE_MAX)
+		return -E2BIG;
+	r.len = genl_put_attr(attrs, 0, OOMQ_A_QUEUE, pids, n * sizeof(*pids));
+	return genl_call(g, &r, NULL, 0);
 }

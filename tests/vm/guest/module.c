@@ -2,14 +2,16 @@
 /* Loading and unloading oomq.ko with the raw syscalls, for exact errnos. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "vmtest.h"
 
-int module_load(const char *params)
+int module_load_path(const char *path, const char *params)
 {
-	int fd = open(env.module_path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int err = 0;
 
 	if (fd < 0)
@@ -17,6 +19,27 @@ int module_load(const char *params)
 	if (syscall(SYS_finit_module, fd, params, 0))
 		err = -errno;
 	close(fd);
+	return err;
+}
+
+int module_unload_name(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/* oomq.ko, in the hook mode the kernel spec asks for unless @params does. */
+int module_load(const char *params)
+{
+	char with_mode[256];
+	int err;
+
+	if (env.mode && !strstr(params, "mode=")) {
+		snprintf(with_mode, sizeof(with_mode), "mode=%s %s", env.mode,
+			 params);
+		params = with_mode;
+	}
+	err = module_load_path(env.module_path, params);
+
 	if (!err)
 		env.module_loaded = true;
 	return err;
@@ -24,8 +47,9 @@ int module_load(const char *params)
 
 int module_unload(void)
 {
-	if (syscall(SYS_delete_module, "oomq", O_NONBLOCK))
-		return -errno;
-	env.module_loaded = false;
-	return 0;
+	int err = module_unload_name("oomq");
+
+	if (!err)
+		env.module_loaded = false;
+	return err;
 }

@@ -46,8 +46,16 @@ static const struct vm_case cases[] = {
 	{ "proc_valid_input", case_proc_valid_input, true },
 	{ "proc_perm", case_proc_perm, true },
 	{ "oom_score", case_oom_score, true },
+	{ "proc_split_write", case_proc_split_write, true },
+	{ "proc_hidepid", case_proc_hidepid, true },
+	{ "proc_pidns", case_proc_pidns, true },
+	{ "param_perm", case_param_perm, true },
 	{ "netlink_cmds", case_netlink_cmds, true },
 	{ "tasks_dump", case_tasks_dump, true },
+	{ "tasks_dump_timens", case_tasks_dump_timens, true },
+	{ "netlink_caps", case_netlink_caps, true },
+	{ "netlink_strict", case_netlink_strict, true },
+	{ "netlink_parallel", case_netlink_parallel, true },
 	/* The agent with the module: case_agent.c. */
 	{ "agent_steers", case_agent_steers, true },
 	{ "agent_sigkill_ttl", case_agent_sigkill_ttl, true },
@@ -55,6 +63,10 @@ static const struct vm_case cases[] = {
 	{ "agent_sources", case_agent_sources, true },
 	{ "agent_pauses", case_agent_pauses, true },
 	{ "agent_events", case_agent_events, true },
+	{ "agent_kill_stuck", case_agent_kill_stuck, true },
+	/* Both doors at once. */
+	{ "queue_noalloc", case_queue_noalloc, true },
+	{ "queue_race", case_queue_race, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
 	/* Writers on both doors during OOMs; stops the events listener. */
@@ -161,6 +173,8 @@ int main(int argc, char **argv)
 			env.oomqd_conf = argv[i] + 13;
 		else if (!strncmp(argv[i], "--time-scale=", 13))
 			env.time_scale = strtoul(argv[i] + 13, NULL, 10);
+		else if (!strncmp(argv[i], "--mode=", 7) && argv[i][7])
+			env.mode = argv[i] + 7;
 	}
 	if (!env.time_scale)
 		env.time_scale = 1;

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -221,8 +223,39 @@ pid_t spawn_exec(char *const argv[], const char *out)
 
 #define CAPTURE_OUT "/tmp/oomq-vmtest-capture.out"
 
+int caps_keep(uint64_t keep)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	char buf[16];
+	int last = 40;
+
+	if (read_text("/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) > 0)
+		last = atoi(buf);
+	/* uid 0 gets the bounding set at exec: drop from it first. */
+	for (int cap = 0; cap <= last; cap++)
+		if (!(keep >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return -errno;
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		uint32_t k = keep >> (32 * i);
+
+		data[i].effective &= k;
+		data[i].permitted &= k;
+		data[i].inheritable = data[i].permitted;
+	}
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
 struct capture {
 	uid_t uid;
+	bool drop_caps;
+	uint64_t keep; /* with drop_caps: the capabilities kept */
 	const char *const *argv;
 };
 
@@ -233,6 +266,8 @@ static int capture_exec(void *arg)
 
 	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		return 126;
+	if (c->drop_caps && caps_keep(c->keep))
+		return 126;
 	if (c->uid &&
 	    (setgroups(0, NULL) || setresgid(c->uid, c->uid, c->uid) ||
 	     setresuid(c->uid, c->uid, c->uid)))
@@ -241,10 +276,9 @@ static int capture_exec(void *arg)
 	return 127;
 }
 
-int run_capture(uid_t uid, const char *const argv[], char *out, size_t size)
+static int capture(const struct capture *c, char *out, size_t size)
 {
-	struct capture c = { uid, argv };
-	pid_t pid = spawn_fn(capture_exec, &c);
+	pid_t pid = spawn_fn(capture_exec, (void *)c);
 	int status;
 
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
@@ -253,6 +287,29 @@ int run_capture(uid_t uid, const char *const argv[], char *out, size_t size)
 	if (read_text(CAPTURE_OUT, out, size) < 0)
 		out[0] = '\0';
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int run_capture(uid_t uid, const char *const argv[], char *out, size_t size)
+{
+	struct capture c = { .uid = uid, .argv = argv };
+
+	return capture(&c, out, size);
+}
+
+int run_capture_caps(uint64_t keep, const char *const argv[], char *out,
+		     size_t size)
+{
+	struct capture c = { .drop_caps = true, .keep = keep, .argv = argv };
+
+	return capture(&c, out, size);
+}
+
+int sleep_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
 }
 
 pid_t spawn_fn(int (*fn)(void *), void *arg)

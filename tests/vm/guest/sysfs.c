@@ -97,8 +97,7 @@ long oom_score_adj(pid_t pid)
 	return read_long(path);
 }
 
-/* Collapse runs of whitespace so "1 2\n" and "1  2" compare equal. */
-static void normalize(char *s)
+void normalize(char *s)
 {
 	char *out = s;
 	const char *in = s;

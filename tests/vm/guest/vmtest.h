@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -52,6 +53,8 @@ struct vm_env {
 	const char *oomqd_path; /* static oomqd, may be absent */
 	const char *oomqd_conf; /* its config for the agent_* cases */
 	unsigned int time_scale; /* see scaled_ms() */
+	/* "mode" every load gets unless it names one (--mode=), or NULL. */
+	const char *mode;
 	bool module_loaded;
 	char mode_default[32]; /* "mode" parameter after insmod */
 };
@@ -68,6 +71,8 @@ int write_str(const char *path, const char *s);
 long long vmstat_oom_kill(void);
 long oom_score(pid_t pid);
 long oom_score_adj(pid_t pid);
+/* Collapse runs of whitespace so "1 2\n" and "1  2" compare equal. */
+void normalize(char *s);
 /* Read /proc/oom with whitespace collapsed to single spaces, trimmed. */
 int queue_read(char *buf, size_t size);
 /* Write a queue of PIDs as "a b c\n" in one write(). */
@@ -117,6 +122,16 @@ pid_t spawn_exec(char *const argv[], const char *out);
  * its exit status (-1: killed), stdout and stderr in @out.
  */
 int run_capture(uid_t uid, const char *const argv[], char *out, size_t size);
+/*
+ * The same as uid 0 with only the capabilities in @keep (bit n is
+ * capability n), dropped from the bounding set too so exec keeps them.
+ */
+int run_capture_caps(uint64_t keep, const char *const argv[], char *out,
+		     size_t size);
+/* Keep only @keep, in this process and what it execs; 0 or -errno. */
+int caps_keep(uint64_t keep);
+/* For spawn_fn(): pause() until killed. */
+int sleep_forever(void *arg);
 /* Fork a registered child running @fn(@arg); its exit status is fn's. */
 pid_t spawn_fn(int (*fn)(void *), void *arg);
 
@@ -145,6 +160,9 @@ void cg_remove(const char *path);
 
 int module_load(const char *params);
 int module_unload(void);
+/* Any other module: 0 or -errno. */
+int module_load_path(const char *path, const char *params);
+int module_unload_name(const char *name);
 
 /* ---- netlink events via oomqctl (events.c) ---- */
 
@@ -158,21 +176,59 @@ bool events_running(void);
  */
 bool events_wait_kill(pid_t pid, char *choice, size_t size,
 		      unsigned int timeout_ms);
+/*
+ * Bytes logged so far, to read only what comes after: once the log has
+ * not grown for 300 ms, so that events of earlier writes (sent from a
+ * work item, late on a slow guest) are not taken for later ones.
+ */
+long events_log_size(void);
+/* queue_len of each queue_set event logged past @from; how many (all). */
+size_t events_queue_lens(long from, unsigned int *lens, size_t max);
 /* expect_kill()'s @index when any place, or none, will do. */
 #define KILL_INDEX_ANY (-2)
 /* Remember a kill the runner caused, for the final netlink case. */
 void expect_kill(pid_t pid, const char *choices, const char *scope, int index,
 		 const char *comm);
 
-/* ---- generic netlink without libnl (genl.c) ---- */
+/* ---- raw generic netlink (genl.c) ---- */
 
-/* A NETLINK_GENERIC socket, or -errno. */
-int genl_open(void);
-/* The oomq family's id, or -errno (-ENOENT: not registered). */
-int genl_oomq_family(int fd);
-/* One request with one attribute (@attr 0: none); the error of its ack. */
-int genl_call(int fd, int family, unsigned int cmd, unsigned int attr,
-	      const void *data, size_t len);
+#define GENL_MSG_MAX 32768
+
+struct genl_sock {
+	int fd;
+	uint32_t seq; /* of the last request */
+};
+
+/* One request: NLM_F_REQUEST | NLM_F_ACK | @flags, attributes as bytes. */
+struct genl_req {
+	uint16_t family;
+	uint8_t cmd;
+	uint8_t reserved; /* the genlmsghdr byte that must be 0 */
+	uint16_t flags;
+	const void *attrs;
+	size_t len;
+};
+
+int genl_open(struct genl_sock *g);
+void genl_close(struct genl_sock *g);
+/* The family's id, or -errno. */
+int genl_family(struct genl_sock *g, const char *name);
+/* Append an attribute at @off of @buf; the new end. */
+size_t genl_put_attr(void *buf, size_t off, uint16_t type, const void *data,
+		     size_t len);
+int genl_send(struct genl_sock *g, const struct genl_req *r);
+ssize_t genl_recv(struct genl_sock *g, void *buf, size_t size);
+/*
+ * Send and wait for the ack: 0 or the kernel's -errno.  The last reply
+ * before it, if any, is copied to @reply (when it fits in @size).
+ */
+int genl_call(struct genl_sock *g, const struct genl_req *r, void *reply,
+	      size_t size);
+const void *genl_attr(const void *attrs, size_t len, uint16_t type,
+		      size_t *plen);
+/* OOMQ_CMD_SET_QUEUE with @n PIDs: 0 or the kernel's -errno. */
+int genl_set_queue(struct genl_sock *g, int family, const uint32_t *pids,
+		   size_t n);
 
 /* ---- the cases ---- */
 
@@ -195,14 +251,25 @@ void case_proc_bad_input(struct outcome *o);
 void case_proc_valid_input(struct outcome *o);
 void case_proc_perm(struct outcome *o);
 void case_oom_score(struct outcome *o);
+void case_proc_split_write(struct outcome *o);
+void case_proc_hidepid(struct outcome *o);
+void case_proc_pidns(struct outcome *o);
+void case_param_perm(struct outcome *o);
 void case_netlink_cmds(struct outcome *o);
 void case_tasks_dump(struct outcome *o);
+void case_netlink_caps(struct outcome *o);
+void case_netlink_strict(struct outcome *o);
+void case_netlink_parallel(struct outcome *o);
+void case_tasks_dump_timens(struct outcome *o);
 void case_agent_steers(struct outcome *o);
 void case_agent_sigkill_ttl(struct outcome *o);
 void case_agent_survives(struct outcome *o);
 void case_agent_sources(struct outcome *o);
 void case_agent_events(struct outcome *o);
 void case_agent_pauses(struct outcome *o);
+void case_agent_kill_stuck(struct outcome *o);
+void case_queue_noalloc(struct outcome *o);
+void case_queue_race(struct outcome *o);
 void case_netlink_events(struct outcome *o);
 void case_queue_writers(struct outcome *o);
 void case_unload_storm(struct outcome *o);
