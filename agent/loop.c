@@ -19,6 +19,7 @@
  * reach the module again on calm timer wake-ups.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "jobs.h"
 #include "log.h"
 #include "loop.h"
 #include "nl.h"
@@ -48,7 +50,12 @@ struct loop {
 	struct kill kill;
 	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
 	struct pause_set paused;
+	struct jobs jobs; /* the pausable jobs, as of jobs_pass */
+	unsigned int running; /* of them, those that run */
 	uint64_t pass_ms; /* when the last ranking pass ran */
+	uint64_t npass; /* ranking passes so far */
+	uint64_t jobs_pass; /* the pass the jobs were read after */
+	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
 	struct psi psi;
 	char psi_path[PATH_MAX];
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
@@ -352,6 +359,7 @@ static int pass(struct loop *l)
 	if (!ret && !l->o->dry_run)
 		wret = agent_write_queue(a);
 	l->pass_ms = now;
+	l->npass++;
 	log_pass_problems(l);
 	log_skipped(l, now);
 	if (ret) {
@@ -434,7 +442,7 @@ static void start_kill(struct loop *l, uint64_t now)
 	}
 	memcpy(l->victim_comm, v->comm, sizeof(l->victim_comm));
 	/* A stopped victim would hold its SIGTERM until continued. */
-	pause_release(&l->paused, v->pid);
+	pause_release(&l->paused, v->pid, now);
 	ret = kill_start(&l->kill, v->pid, now);
 	switch (ret) {
 	case KILL_TERMINATING:
@@ -541,53 +549,140 @@ static bool is_paused(pid_t pid, void *arg)
 }
 
 /*
- * Stop half of the pausable processes still running (@run, queue
- * order), the last queued (the smallest) first: 14 running jobs come
- * down to one in four steps of pause_gap_ms, and pause_due() never asks
- * for a stop with one left.  Continues then come one at a time.
+ * Stop half of the jobs still running (l->jobs, queue order), the last
+ * queued (the smallest) first: 14 running jobs come down to one in four
+ * steps of pause_gap_ms, and pause_due() never asks for a stop with one
+ * left.  Jobs that may not be stopped (a shell or a debugger would see
+ * it, stopped for pause_max_s already) count as running but are passed
+ * over.  Continues then come one at a time.
  */
 static void stop_half(struct loop *l, const struct pressure_sample *s,
-		      uint64_t now, const struct sample **run, size_t n)
+		      uint64_t now)
 {
-	for (size_t k = n / 2; k; k--) {
-		const struct sample *v = run[n - k];
-		int ret = pause_stop(&l->paused, v, s->mem_avail_kb, now,
-				     l->o->dry_run);
+	unsigned int k = l->running / 2;
 
+	for (unsigned int i = l->jobs.n; i-- > 0 && k;) {
+		const struct job *j = &l->jobs.j[i];
+		int ret;
+
+		if (!job_runs(j) || pause_has(&l->paused, j->p[0].pid) ||
+		    !pause_may_stop(&l->paused, &l->pcfg, j))
+			continue;
+		ret = pause_stop(&l->paused, j, s->mem_avail_kb, now);
 		if (ret) {
-			/* -ESRCH: gone since the ranking, as may happen. */
-			logmsg(ret == -ESRCH ? LOG_INFO : LOG_ERR,
-			       "pause: SIGSTOP to pid %d (%s): %s", (int)v->pid,
-			       v->comm, strerror(-ret));
+			/* Gone, or grown something not to stop, since. */
+			logmsg(ret == -ESRCH || ret == -EBUSY ? LOG_INFO :
+								LOG_ERR,
+			       "pause: SIGSTOP to pid %d (%s): %s",
+			       (int)j->p[0].pid, j->p[0].comm, strerror(-ret));
 			l->rerank = true;
 			continue;
 		}
+		k--;
+		l->running--;
 		logmsg(LOG_WARNING,
-		       "%spause: SIGSTOP to pid %d (%s), RSS %llu KiB; "
-		       "MemAvailable %llu MiB; %u stopped",
-		       l->o->dry_run ? "dry run: " : "", (int)v->pid, v->comm,
-		       (unsigned long long)v->rss_kb,
+		       "%spause: SIGSTOP to pid %d (%s) and %u below it, "
+		       "RSS %llu KiB; MemAvailable %llu MiB; %u jobs stopped",
+		       l->o->dry_run ? "dry run: " : "", (int)j->p[0].pid,
+		       j->p[0].comm, l->paused.j[l->paused.n - 1].n - 1,
+		       (unsigned long long)j->rss_kb,
 		       (unsigned long long)s->mem_avail_kb / 1024, l->paused.n);
 	}
 }
 
+static void log_cont(struct loop *l, const struct pause_job *j, const char *why,
+		     uint64_t now)
+{
+	logmsg(LOG_NOTICE,
+	       "%spause: SIGCONT to pid %d (%s) and %u below it after %llu "
+	       "ms (%llu ms in all): %s; %u jobs stopped",
+	       l->o->dry_run ? "dry run: " : "", (int)j->root, j->comm,
+	       j->n ? j->n - 1 : 0, (unsigned long long)(now - j->since_ms),
+	       (unsigned long long)(j->used_ms + now - j->since_ms), why,
+	       l->paused.n);
+}
+
 static void cont_oldest(struct loop *l, const char *why, uint64_t now)
 {
-	struct pause_entry e;
-	int ret = pause_cont_oldest(&l->paused, now, &e);
+	struct pause_job j;
 
-	if (ret == -ENOENT)
-		return;
-	if (ret && ret != -ESRCH)
-		logmsg(LOG_ERR, "pause: SIGCONT to pid %d (%s): %s", (int)e.pid,
-		       e.comm, strerror(-ret));
-	else if (!ret)
+	if (!pause_cont_oldest(&l->paused, now, &j)) {
+		l->running++;
+		log_cont(l, &j, why, now);
+	}
+}
+
+static void pause_noted(const struct pause_note *n, void *arg)
+{
+	const struct pause_job *j = n->job;
+
+	(void)arg;
+	switch (n->kind) {
+	case PAUSE_NOTE_GONE:
+		logmsg(LOG_INFO, "pause: pid %d (%s) exited while stopped",
+		       (int)n->pid, j->comm);
+		break;
+	case PAUSE_NOTE_CONTINUED:
 		logmsg(LOG_NOTICE,
-		       "%spause: SIGCONT to pid %d (%s) after %llu ms: %s; "
-		       "%u stopped",
-		       l->o->dry_run ? "dry run: " : "", (int)e.pid, e.comm,
-		       (unsigned long long)(now - e.since_ms), why,
-		       l->paused.n);
+		       "pause: pid %d of the job of pid %d (%s) was continued "
+		       "by someone else: its job goes on and is not stopped "
+		       "again",
+		       (int)n->pid, (int)j->root, j->comm);
+		break;
+	case PAUSE_NOTE_SUSPENDED:
+		logmsg(LOG_NOTICE,
+		       "pause: process group %d was stopped by someone else: "
+		       "the job of pid %d (%s) is left to them",
+		       (int)n->pid, (int)j->root, j->comm);
+		break;
+	case PAUSE_NOTE_JOINED:
+		logmsg(LOG_INFO,
+		       "pause: SIGSTOP to pid %d, new in the stopped job of "
+		       "pid %d (%s)",
+		       (int)n->pid, (int)j->root, j->comm);
+		break;
+	case PAUSE_NOTE_UNHELD:
+		logmsg(LOG_NOTICE,
+		       "pause: the job of pid %d (%s) now holds a process "
+		       "that may not be stopped: continued",
+		       (int)n->pid, j->comm);
+		break;
+	case PAUSE_NOTE_KEPT:
+		logmsg(LOG_NOTICE,
+		       "pause: pid %d, in the record of an earlier oomqd, is "
+		       "stopped but not as that oomqd left it (someone else "
+		       "stopped it): left as it is",
+		       (int)n->pid);
+		break;
+	}
+}
+
+/*
+ * The stopped jobs checked and the pausable ones read again, once per
+ * ranking pass: the tree walk costs a few /proc reads per process of
+ * the pausable trees, and who runs changes on that time scale.
+ */
+static void read_jobs(struct loop *l, uint64_t now)
+{
+	const struct sample *run[JOBS_MAX * 2];
+	size_t n;
+
+	if (l->jobs_pass == l->npass)
+		return;
+	l->jobs_pass = l->npass;
+	pause_check(&l->paused, now, pause_noted, NULL);
+	n = agent_pausable(l->a, is_paused, &l->paused, run,
+			   sizeof(run) / sizeof(*run));
+	jobs_build(&l->jobs, &l->a->sampler, run, n, is_paused, &l->paused);
+	if (l->jobs.left_out && !l->jobs_left_out)
+		logmsg(LOG_NOTICE,
+		       "pause: more than %d pausable jobs: the smallest are "
+		       "neither counted nor stopped",
+		       JOBS_MAX);
+	l->jobs_left_out = l->jobs.left_out;
+	l->running = 0;
+	for (unsigned int i = 0; i < l->jobs.n; i++)
+		l->running += job_runs(&l->jobs.j[i]);
 }
 
 /*
@@ -598,30 +693,34 @@ static void cont_oldest(struct loop *l, const char *why, uint64_t now)
 static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		      uint64_t now)
 {
-	const struct sample *run[PAUSE_MAX];
-	size_t n = 0;
+	bool busy = l->paused.n ||
+		    (l->pcfg.pause_enabled &&
+		     pressure_memory_meets(&l->pcfg.pause_at, s));
+	struct pause_job j;
 
-	pause_reap(&l->paused);
-	if ((l->paused.n || (l->pcfg.pause_enabled &&
-			     pressure_memory_meets(&l->pcfg.pause_at, s))) &&
-	    now - l->pass_ms >= 1000)
+	if (busy && now - l->pass_ms >= 1000)
 		pass(l);
-	if (l->pcfg.pause_enabled)
-		n = agent_pausable(l->a, is_paused, &l->paused, run, PAUSE_MAX);
-	switch (pause_due(&l->paused, &l->pcfg, s, (unsigned int)n, now)) {
+	if (busy)
+		read_jobs(l, now);
+	else
+		l->running = 0;
+	switch (pause_due(&l->paused, &l->pcfg, s, l->running, now)) {
 	case PAUSE_STOP:
-		stop_half(l, s, now, run, n);
+		stop_half(l, s, now);
 		break;
 	case PAUSE_CONT:
 		if (!l->pcfg.pause_enabled)
 			cont_oldest(l, "pausing is off", now);
-		else if (n)
+		else if (l->running)
 			cont_oldest(l, "memory is back", now);
 		else
 			cont_oldest(l, "none of the others runs", now);
 		break;
 	case PAUSE_EXPIRED:
-		cont_oldest(l, "stopped for pause_max_s", now);
+		if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j)) {
+			l->running++;
+			log_cont(l, &j, "stopped for pause_max_s in all", now);
+		}
 		break;
 	case PAUSE_NOTHING:
 		break;
@@ -873,30 +972,53 @@ static void log_protect(const struct protect_report *r)
 /*
  * The record of what pause.c stopped (run_dir/stopped): an oomqd that
  * starts after one was SIGKILLed continues what that one left stopped.
- * A dry run stops nothing and continues nothing.
+ * Its lock is held while oomqd runs: a second one refuses to start
+ * (-EBUSY), since two would fight over the queue and continue each
+ * other's stopped jobs.  A dry run stops nothing, continues nothing and
+ * takes no lock.
  */
-static void open_pause_file(struct loop *l)
+static int open_pause_file(struct loop *l)
 {
-	char path[PATH_MAX];
-	int ret;
+	const char *dir = l->o->run_dir;
+	pid_t holder;
+	int dfd, ret;
 
-	if (l->o->dry_run || !l->o->run_dir)
-		return;
-	snprintf(path, sizeof(path), "%s/stopped", l->o->run_dir);
-	if (mkdir(l->o->run_dir, 0700) && errno != EEXIST)
+	if (l->o->dry_run || !dir)
+		return 0;
+	if (mkdir(dir, 0700) && errno != EEXIST)
 		ret = -errno;
-	else
-		ret = pause_file_open(&l->paused, path, l->o->proc_root);
+	else if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					  O_CLOEXEC)) < 0)
+		ret = -errno;
+	else {
+		ret = pause_file_open(&l->paused, dfd, "stopped", &holder,
+				      pause_noted, NULL);
+		close(dfd);
+	}
+	if (ret == -EBUSY) {
+		logmsg(LOG_ERR,
+		       "%s/stopped is locked by another oomqd (pid %d): "
+		       "refusing to start a second one",
+		       dir, (int)holder);
+		return ret;
+	}
 	if (ret > 0)
 		logmsg(LOG_NOTICE,
 		       "pause: SIGCONT to %d processes an earlier oomqd left "
 		       "stopped",
 		       ret);
-	else if (ret < 0 && l->pcfg.pause_enabled)
-		logmsg(LOG_WARNING,
-		       "%s: %s: if oomqd is killed, what it stopped stays "
-		       "stopped",
-		       path, strerror(-ret));
+	else if (ret == -EPERM)
+		logmsg(LOG_ERR,
+		       "%s or %s/stopped is not root's alone (owner, mode "
+		       "or links): not used; a second oomqd is not kept out "
+		       "and, if oomqd is killed, what it stopped stays stopped",
+		       dir, dir);
+	else if (ret < 0)
+		logmsg(l->pcfg.pause_enabled ? LOG_WARNING : LOG_INFO,
+		       "%s/stopped: %s: a second oomqd is not kept out and, "
+		       "if oomqd is killed, what it stopped stays stopped",
+		       dir, strerror(-ret));
+	return 0;
 }
 
 /* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
@@ -921,7 +1043,6 @@ static int start(struct loop *l)
 		       "oomq netlink: %s: kill events will not be heard",
 		       strerror(-ret));
 	}
-	open_pause_file(l);
 	agent_listen(l->a);
 	log_events(l->a);
 	/* Last: everything the loop needs is allocated by now. */
@@ -995,7 +1116,11 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		return -EINVAL;
 	}
 	kill_init(&l.kill, &kc, still_critical, &l);
-	pause_init(&l.paused);
+	pause_init(&l.paused, &a->sampler, o->dry_run);
+	/* First: a second oomqd must leave the first one's state alone. */
+	ret = open_pause_file(&l);
+	if (ret)
+		return ret;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
@@ -1065,8 +1190,8 @@ out:
 		       (int)l.kill.pid, l.victim_comm);
 	kill_fini(&l.kill);
 	if (l.paused.n)
-		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u stopped",
-		       pause_release_all(&l.paused));
+		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u jobs stopped",
+		       pause_release_all(&l.paused, mono_ms()));
 	pause_file_close(&l.paused);
 	if (l.nl_on)
 		nlc_close(&l.nl);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pause: SIGSTOP and SIGCONT through pidfds; see pause.h.
+ * pause: SIGSTOP and SIGCONT to process trees through pidfds; see pause.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,52 +8,113 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pause.h"
 #include "pidfd.h"
 #include "proc_parse.h"
 
-void pause_init(struct pause_set *ps)
+void pause_init(struct pause_set *ps, struct proc_sampler *proc, bool dry_run)
 {
 	memset(ps, 0, sizeof(*ps));
+	ps->proc = proc;
+	ps->dry_run = dry_run;
+	ps->send = sys_pidfd_send_signal;
 	ps->fd = -1;
 }
 
 /* The set into the record file, in place: no allocation. */
 static void sync_file(struct pause_set *ps)
 {
-	unsigned int k = 0;
+	struct pause_table *t = &ps->table;
 
 	if (ps->fd < 0)
 		return;
-	memset(&ps->table, 0, sizeof(ps->table));
-	ps->table.magic = PAUSE_FILE_MAGIC;
-	for (unsigned int i = 0; i < ps->n; i++) {
-		if (ps->e[i].pidfd < 0) /* a dry run's: nothing stopped */
-			continue;
-		ps->table.r[k].pid = ps->e[i].pid;
-		ps->table.r[k].start_ticks = ps->e[i].start_ticks;
-		k++;
-	}
+	memset(t->r, 0, sizeof(t->r));
+	t->magic = PAUSE_FILE_MAGIC;
+	t->holder = getpid();
+	for (unsigned int i = 0; i < ps->n; i++)
+		for (unsigned int k = 0; k < ps->j[i].n; k++) {
+			const struct pause_proc *p = &ps->j[i].p[k];
+
+			t->r[i][k] = (struct pause_record){
+				.pid = p->pid,
+				.pgrp = p->pgrp,
+				.start_ticks = p->start_ticks,
+				.runs = p->runs,
+				.flags = (p->sent ? PAUSE_RECORD_SENT : 0) |
+					 (p->confirmed ?
+						  PAUSE_RECORD_CONFIRMED :
+						  0),
+			};
+		}
 	/* A failed write only loses the record; the set in memory is right. */
-	(void)!pwrite(ps->fd, &ps->table, sizeof(ps->table), 0);
+	(void)!pwrite(ps->fd, t, sizeof(*t), 0);
+}
+
+static struct pause_seen *seen_find(const struct pause_set *ps, pid_t pid,
+				    uint64_t start_ticks)
+{
+	for (unsigned int i = 0; i < ps->nseen; i++)
+		if (ps->seen[i].pid == pid &&
+		    ps->seen[i].start_ticks == start_ticks)
+			return (struct pause_seen *)&ps->seen[i];
+	return NULL;
+}
+
+/* Found or made; when full, the one stopped or continued longest ago goes. */
+static struct pause_seen *seen_get(struct pause_set *ps, pid_t pid,
+				   uint64_t start_ticks, uint64_t now_ms)
+{
+	struct pause_seen *s = seen_find(ps, pid, start_ticks);
+
+	if (!s) {
+		s = &ps->seen[0];
+		if (ps->nseen < PAUSE_SEEN)
+			s = &ps->seen[ps->nseen++];
+		else
+			for (unsigned int i = 1; i < PAUSE_SEEN; i++)
+				if (ps->seen[i].last_ms < s->last_ms)
+					s = &ps->seen[i];
+		*s = (struct pause_seen){ .pid = pid,
+					  .start_ticks = start_ticks };
+	}
+	s->last_ms = now_ms;
+	return s;
+}
+
+/* Job @j's stop ends now: its time goes to its account. */
+static struct pause_seen *account(struct pause_set *ps,
+				  const struct pause_job *j, uint64_t now_ms)
+{
+	struct pause_seen *s = seen_get(ps, j->root, j->root_start, now_ms);
+
+	s->used_ms = j->used_ms + (now_ms - j->since_ms);
+	return s;
+}
+
+static uint64_t used_by(const struct pause_job *j, uint64_t now_ms)
+{
+	return j->used_ms + (now_ms - j->since_ms);
 }
 
 /**
  * pause_due - what the set should do after sample @s
- * @running: pausable processes not stopped, as the last ranking saw them
+ * @running: jobs running (not stopped by anyone), as the last ranking
+ *	saw them
  *
- * A continue after the expiry of the oldest comes first.  While memory
- * is at pause_at: a stop, at most one every pause_gap_ms, only while
+ * A continue after the expiry of a job comes first.  While memory is
+ * at pause_at: a stop, at most one every pause_gap_ms, only while
  * MemAvailable has not risen since the last one (the stops so far may
- * be enough) and while more than one pausable process runs (the loop
- * never stops the last: jobs that are all stopped free nothing).  A
- * continue when nothing pausable runs any more (the one left running
- * has finished), whatever memory says, for the same reason; else once
- * memory is above resume_at.  Continues come one every resume_gap_ms
- * after the last stop or continue, so the memory a continued job takes
- * shows before the next goes on.
+ * be enough) and while more than one job runs (the loop never stops
+ * the last: jobs that are all stopped free nothing).  A continue when
+ * no job runs any more (the one left running has finished), whatever
+ * memory says, for the same reason; else once memory is above
+ * resume_at.  Continues come one every resume_gap_ms after the last
+ * stop or continue, so the memory a continued job takes shows before
+ * the next goes on.
  */
 enum pause_verdict pause_due(const struct pause_set *ps,
 			     const struct pressure_config *cfg,
@@ -62,8 +123,9 @@ enum pause_verdict pause_due(const struct pause_set *ps,
 {
 	uint64_t last;
 
-	if (ps->n && now_ms - ps->e[0].since_ms >= cfg->pause_max_ms)
-		return PAUSE_EXPIRED;
+	for (unsigned int i = 0; i < ps->n; i++)
+		if (used_by(&ps->j[i], now_ms) >= cfg->pause_max_ms)
+			return PAUSE_EXPIRED;
 	if (!cfg->pause_enabled)
 		return ps->n ? PAUSE_CONT : PAUSE_NOTHING;
 	if (running && pressure_memory_meets(&cfg->pause_at, s)) {
@@ -113,163 +175,580 @@ int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 	return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
-bool pause_has(const struct pause_set *ps, pid_t pid)
+static int job_holding(const struct pause_set *ps, pid_t pid)
 {
 	for (unsigned int i = 0; i < ps->n; i++)
-		if (ps->e[i].pid == pid)
+		for (unsigned int k = 0; k < ps->j[i].n; k++)
+			if (ps->j[i].p[k].pid == pid)
+				return (int)i;
+	return -1;
+}
+
+bool pause_has(const struct pause_set *ps, pid_t pid)
+{
+	return job_holding(ps, pid) >= 0;
+}
+
+bool pause_may_stop(const struct pause_set *ps,
+		    const struct pressure_config *cfg, const struct job *j)
+{
+	const struct pause_seen *s;
+
+	if (!job_stoppable(j) || !j->n)
+		return false;
+	s = seen_find(ps, j->p[0].pid, j->p[0].start_ticks);
+	return !s || (!s->hands_off && s->used_ms < cfg->pause_max_ms);
+}
+
+/*
+ * A pidfd of @pid if it is the process born at *@start (any when NULL),
+ * with its stat as read after the pidfd was opened: the pidfd pins the
+ * process, the start time read after it says the PID still names that
+ * process, so the pair is right.  Never init nor oomqd.  -ESRCH: gone.
+ */
+static int pin(struct pause_set *ps, pid_t pid, const uint64_t *start,
+	       struct job_proc *now)
+{
+	int fd, ret;
+
+	if (pid <= 1 || pid == ps->proc->self)
+		return -EPERM;
+	fd = sys_pidfd_open(pid);
+	if (fd < 0)
+		return fd;
+	ret = jobs_read_proc(ps->proc, pid, now);
+	if (!ret &&
+	    ((start && now->start_ticks != *start) || now->state == 'Z' ||
+	     now->state == 'X' || pidfd_exited(fd)))
+		ret = -ESRCH;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * Has someone else stopped process group @pgrp (the shell's Ctrl-Z
+ * stops the whole job, its leader included)?  @pid is the member asking.
+ */
+static bool group_stopped(struct pause_set *ps, pid_t pgrp, pid_t pid)
+{
+	struct job_proc leader;
+
+	return pgrp > 1 && pgrp != pid && !pause_has(ps, pgrp) &&
+	       !jobs_read_proc(ps->proc, pgrp, &leader) &&
+	       job_state_stopped(leader.state);
+}
+
+/*
+ * Would a shell see @now stop?  @parent is its parent in the job, or
+ * NULL for the root, whose parent is read.
+ */
+static bool shell_sees(struct pause_set *ps, const struct job_proc *now,
+		       const struct pause_proc *parent)
+{
+	struct job_proc up;
+
+	if (parent)
+		return now->tty_nr && now->pgrp != parent->pgrp;
+	return jobs_read_proc(ps->proc, now->ppid, &up) ||
+	       job_shell_sees(now, &up);
+}
+
+/*
+ * SIGSTOP to @pid, into job @j once it is checked and recorded.  @parent
+ * (NULL for the root) is its parent in the job.  -EBUSY: stopped by
+ * someone else, traced, or a shell would see it; -E2BIG: @j is full.
+ */
+static int stop_one(struct pause_set *ps, struct pause_job *j, pid_t pid,
+		    const uint64_t *start, const struct pause_proc *parent)
+{
+	struct pause_proc *p;
+	struct job_proc now;
+	int fd, err = 0;
+
+	fd = pin(ps, pid, start, &now);
+	if (fd < 0)
+		return fd;
+	if (job_state_stopped(now.state) || shell_sees(ps, &now, parent) ||
+	    jobs_traced(ps->proc, pid))
+		err = -EBUSY;
+	else if (j->n == JOB_PROCS)
+		err = -E2BIG;
+	if (!err) {
+		p = &j->p[j->n++];
+		*p = (struct pause_proc){ .pid = pid,
+					  .pgrp = now.pgrp,
+					  .start_ticks = now.start_ticks };
+		/*
+		 * Recorded first: a crash after this leaves no secret; and
+		 * that it went out, since a process recorded but never sent
+		 * a stop and found stopped is someone else's.
+		 */
+		sync_file(ps);
+		err = ps->send(fd, SIGSTOP);
+		if (err)
+			j->n--;
+		else
+			p->sent = true;
+		sync_file(ps);
+	}
+	close(fd);
+	return err;
+}
+
+/* Without schedstat (no CONFIG_SCHED_INFO) every count reads 0. */
+static uint64_t runs_of(struct pause_set *ps, pid_t pid)
+{
+	uint64_t runs = 0;
+
+	jobs_runs(ps->proc, pid, &runs);
+	return runs;
+}
+
+/*
+ * @p seen stopped (@state) and off its CPU: its count of runs from now
+ * on.  Without a wchan file (no CONFIG_KALLSYMS), T must do.
+ */
+static bool confirm(struct pause_set *ps, struct pause_proc *p, char state)
+{
+	int blocked;
+
+	if (p->confirmed || state != 'T')
+		return false;
+	blocked = jobs_blocked(ps->proc, p->pid);
+	if (!blocked || (blocked < 0 && blocked != -ENOENT))
+		return false;
+	p->runs = runs_of(ps, p->pid);
+	p->confirmed = true;
+	return true;
+}
+
+/*
+ * A SIGSTOP is taken when its process next runs and leaves the kernel:
+ * at once on an idle CPU, later on a busy one or in D state under
+ * reclaim.  Up to 15 ms for the whole job, then pause_check() confirms
+ * the rest; the record holds the counts either way.
+ */
+static void confirm_job(struct pause_set *ps, struct pause_job *j)
+{
+	struct timespec delay = { 0, 1000000 };
+	bool changed = false;
+
+	for (int round = 0; round < 5; round++) {
+		unsigned int left = 0;
+
+		for (unsigned int k = 0; k < j->n; k++) {
+			struct job_proc now;
+
+			if (j->p[k].confirmed ||
+			    jobs_read_proc(ps->proc, j->p[k].pid, &now))
+				continue;
+			if (confirm(ps, &j->p[k], now.state))
+				changed = true;
+			else
+				left++;
+		}
+		if (!left || round == 4)
+			break;
+		nanosleep(&delay, NULL);
+		delay.tv_nsec *= 2;
+	}
+	if (changed)
+		sync_file(ps);
+}
+
+static bool job_has(const struct pause_job *j, pid_t pid)
+{
+	for (unsigned int k = 0; k < j->n; k++)
+		if (j->p[k].pid == pid)
 			return true;
 	return false;
 }
 
-int pause_stop(struct pause_set *ps, const struct sample *v, uint64_t avail_kb,
-	       uint64_t now_ms, bool dry_run)
+/*
+ * Stops every process below @j's that it does not hold yet: forked
+ * since the tree was read, or while the stop of its parent was on its
+ * way.  Return: how many, or -EBUSY/-E2BIG as stop_one().
+ */
+static int stop_below(struct pause_set *ps, struct pause_job *j)
 {
-	struct pause_entry *e;
-	int fd = -1, err;
+	unsigned int before = j->n;
+
+	for (unsigned int i = 0; i < j->n; i++) {
+		pid_t kids[JOB_PROCS + 1];
+		int n = jobs_children(ps->proc, j->p[i].pid, kids,
+				      JOB_PROCS + 1);
+
+		if (n == -E2BIG)
+			return -E2BIG;
+		for (int k = 0; k < n; k++) {
+			int ret;
+
+			if (job_has(j, kids[k]))
+				continue;
+			ret = stop_one(ps, j, kids[k], NULL, &j->p[i]);
+			if (ret && ret != -ESRCH && ret != -EPERM)
+				return ret;
+		}
+	}
+	return (int)(j->n - before);
+}
+
+/* SIGCONT to @p if it is still the one stopped and nobody else's now. */
+static void cont_one(struct pause_set *ps, const struct pause_proc *p)
+{
+	struct job_proc now;
+	int fd = pin(ps, p->pid, &p->start_ticks, &now);
+
+	if (fd < 0)
+		return;
+	/*
+	 * Not T: continued already; t: a debugger's; having run since it
+	 * was seen stopped: stopped again by someone else; a group stopped
+	 * by someone else is continued by them (the shell's fg).
+	 */
+	if (now.state == 'T' &&
+	    (!p->confirmed || runs_of(ps, p->pid) == p->runs) &&
+	    !group_stopped(ps, now.pgrp, now.pid))
+		ps->send(fd, SIGCONT);
+	close(fd);
+}
+
+static void drop_job(struct pause_set *ps, unsigned int i)
+{
+	memmove(&ps->j[i], &ps->j[i + 1], (ps->n - i - 1) * sizeof(ps->j[i]));
+	ps->n--;
+	sync_file(ps);
+}
+
+/* SIGCONT to job @i, children first, which leaves the set. */
+static void cont_job(struct pause_set *ps, unsigned int i, uint64_t now_ms,
+		     struct pause_job *out)
+{
+	const struct pause_job *j = &ps->j[i];
+
+	if (!ps->dry_run)
+		for (unsigned int k = j->n; k-- > 0;)
+			cont_one(ps, &j->p[k]);
+	account(ps, j, now_ms);
+	if (out)
+		*out = *j;
+	drop_job(ps, i);
+}
+
+int pause_stop(struct pause_set *ps, const struct job *src, uint64_t avail_kb,
+	       uint64_t now_ms)
+{
+	const struct job_proc *root = &src->p[0];
+	const struct pause_seen *s;
+	struct pause_job *j;
 	size_t len;
+	int ret;
 
 	if (ps->n == PAUSE_MAX)
 		return -ENOSPC;
-	if (!dry_run) {
-		fd = sys_pidfd_open(v->pid);
-		if (fd < 0)
-			return fd;
-		err = sys_pidfd_send_signal(fd, SIGSTOP);
-		if (err) {
-			close(fd);
-			return err;
+	if (!src->n)
+		return -ESRCH;
+	j = &ps->j[ps->n++];
+	memset(j, 0, sizeof(*j));
+	j->root = root->pid;
+	j->root_start = root->start_ticks;
+	j->since_ms = now_ms;
+	j->rss_kb = src->rss_kb;
+	s = seen_find(ps, root->pid, root->start_ticks);
+	j->used_ms = s ? s->used_ms : 0;
+	len = strnlen(root->comm, sizeof(j->comm) - 1);
+	memcpy(j->comm, root->comm, len);
+	if (ps->dry_run) {
+		for (unsigned int k = 0; k < src->n; k++)
+			j->p[j->n++] = (struct pause_proc){
+				.pid = src->p[k].pid,
+				.pgrp = src->p[k].pgrp,
+				.start_ticks = src->p[k].start_ticks,
+			};
+		ret = 0;
+	} else {
+		ret = stop_one(ps, j, root->pid, &root->start_ticks, NULL);
+		if (!ret) {
+			ret = stop_below(ps, j);
+			if (ret < 0)
+				cont_job(ps, ps->n - 1, now_ms, NULL);
+			else
+				confirm_job(ps, j);
+		} else {
+			ps->n--;
 		}
 	}
-	e = &ps->e[ps->n++];
-	e->pid = v->pid;
-	e->pidfd = fd;
-	e->since_ms = now_ms;
-	e->start_ticks = v->start_ticks;
-	e->rss_kb = v->rss_kb;
-	len = strnlen(v->comm, sizeof(e->comm) - 1);
-	memcpy(e->comm, v->comm, len);
-	e->comm[len] = '\0';
+	if (ret < 0)
+		return ret;
 	ps->stop_ms = now_ms;
 	ps->stop_avail_kb = avail_kb;
 	ps->stopped_once = true;
-	sync_file(ps);
 	return 0;
 }
 
-/* SIGCONT to entry @i, which leaves the set. */
-static int cont_at(struct pause_set *ps, unsigned int i,
-		   struct pause_entry *out)
-{
-	struct pause_entry e = ps->e[i];
-	int err = 0;
-
-	if (e.pidfd >= 0) {
-		err = sys_pidfd_send_signal(e.pidfd, SIGCONT);
-		close(e.pidfd);
-		e.pidfd = -1;
-	}
-	memmove(&ps->e[i], &ps->e[i + 1], (ps->n - i - 1) * sizeof(e));
-	ps->n--;
-	sync_file(ps);
-	if (out)
-		*out = e;
-	return err;
-}
-
 int pause_cont_oldest(struct pause_set *ps, uint64_t now_ms,
-		      struct pause_entry *out)
+		      struct pause_job *out)
 {
 	if (!ps->n)
 		return -ENOENT;
 	ps->cont_ms = now_ms;
 	ps->cont_once = true;
-	return cont_at(ps, 0, out);
+	cont_job(ps, 0, now_ms, out);
+	return 0;
 }
 
-void pause_release(struct pause_set *ps, pid_t pid)
+int pause_cont_expired(struct pause_set *ps, const struct pressure_config *cfg,
+		       uint64_t now_ms, struct pause_job *out)
 {
 	for (unsigned int i = 0; i < ps->n; i++)
-		if (ps->e[i].pid == pid) {
-			cont_at(ps, i, NULL);
-			return;
+		if (used_by(&ps->j[i], now_ms) >= cfg->pause_max_ms) {
+			ps->cont_ms = now_ms;
+			ps->cont_once = true;
+			cont_job(ps, i, now_ms, out);
+			return 0;
 		}
+	return -ENOENT;
 }
 
-unsigned int pause_release_all(struct pause_set *ps)
+void pause_release(struct pause_set *ps, pid_t pid, uint64_t now_ms)
+{
+	int i = job_holding(ps, pid);
+
+	if (i >= 0)
+		cont_job(ps, (unsigned int)i, now_ms, NULL);
+}
+
+unsigned int pause_release_all(struct pause_set *ps, uint64_t now_ms)
 {
 	unsigned int n = ps->n;
 
 	while (ps->n)
-		cont_at(ps, 0, NULL);
+		cont_job(ps, 0, now_ms, NULL);
 	return n;
 }
 
-unsigned int pause_reap(struct pause_set *ps)
+enum verdict { KEEP, THEIRS_CONT, THEIRS_STOP };
+
+/*
+ * Job @j after its stop: its exited processes dropped; THEIRS_CONT when
+ * someone else continued (or a debugger took) one of them, THEIRS_STOP
+ * when someone else stopped a group of it, *@who the process.  A
+ * process not confirmed yet may still be on its way to the stop (in D
+ * state under reclaim, a SIGSTOP is taken only on the way back to user
+ * space): only a confirmed one that runs, or that ran and is stopped
+ * again, was continued by someone else.  *@changed: record again.
+ */
+static enum verdict look(struct pause_set *ps, struct pause_job *j, pid_t *who,
+			 bool *changed)
 {
-	unsigned int gone = 0, i = 0;
+	enum verdict v = KEEP;
 
-	while (i < ps->n) {
-		struct pause_entry *e = &ps->e[i];
+	for (unsigned int k = 0; k < j->n;) {
+		struct pause_proc *p = &j->p[k];
+		struct job_proc now;
 
-		if (e->pidfd >= 0 && pidfd_exited(e->pidfd)) {
-			close(e->pidfd);
-			memmove(e, e + 1, (ps->n - i - 1) * sizeof(*e));
-			ps->n--;
-			gone++;
+		if (jobs_read_proc(ps->proc, p->pid, &now) ||
+		    now.start_ticks != p->start_ticks || now.state == 'Z' ||
+		    now.state == 'X') {
+			memmove(p, p + 1, (j->n - k - 1) * sizeof(*p));
+			j->n--;
+			*changed = true;
+			continue;
+		}
+		k++;
+		if (ps->dry_run || v != KEEP)
+			continue;
+		if (!p->confirmed && now.state != 't') {
+			if (!confirm(ps, p, now.state))
+				continue; /* on its way */
+			*changed = true;
+		}
+		if (now.state == 'T' && runs_of(ps, p->pid) == p->runs) {
+			if (group_stopped(ps, now.pgrp, now.pid)) {
+				v = THEIRS_STOP;
+				*who = now.pgrp;
+			}
 		} else {
-			i++;
+			/* Running, ran and stopped again, or a tracer's. */
+			v = THEIRS_CONT;
+			*who = p->pid;
 		}
 	}
-	if (gone)
-		sync_file(ps);
-	return gone;
+	return v;
 }
 
-/* Is @r's process still stopped and still the same?  Through @pidfd,
- * opened first, so the PID cannot be recycled between check and signal. */
-static bool still_ours(const char *proc_root, const struct pause_record *r)
+static void tell(pause_note_fn note, void *arg, enum pause_note_kind kind,
+		 pid_t pid, const struct pause_job *j)
 {
-	char path[PATH_MAX], buf[1024];
-	struct proc_stat st;
-	ssize_t len;
-	int fd;
+	struct pause_note nt = { kind, pid, j };
 
-	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)r->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0 || proc_parse_stat_buf(buf, (size_t)len, &st))
-		return false;
-	return st.state == 'T' && st.starttime == r->start_ticks;
+	if (note)
+		note(&nt, arg);
 }
 
-int pause_file_open(struct pause_set *ps, const char *path,
-		    const char *proc_root)
+unsigned int pause_check(struct pause_set *ps, uint64_t now_ms,
+			 pause_note_fn note, void *arg)
+{
+	unsigned int left = 0;
+
+	for (unsigned int i = 0; i < ps->n;) {
+		struct pause_job *j = &ps->j[i];
+		bool changed = false;
+		pid_t who = 0;
+		enum verdict v = look(ps, j, &who, &changed);
+		int ret;
+
+		if (!j->n) {
+			tell(note, arg, PAUSE_NOTE_GONE, j->root, j);
+			drop_job(ps, i);
+			left++;
+			continue;
+		}
+		if (v == THEIRS_STOP) {
+			/* Theirs now: their fg or bg continues it. */
+			tell(note, arg, PAUSE_NOTE_SUSPENDED, who, j);
+			account(ps, j, now_ms)->hands_off = true;
+			drop_job(ps, i);
+			left++;
+			continue;
+		}
+		ret = v == KEEP && !ps->dry_run ? stop_below(ps, j) : 0;
+		if (v == KEEP && ret >= 0) {
+			if (ret > 0)
+				tell(note, arg, PAUSE_NOTE_JOINED,
+				     j->p[j->n - 1].pid, j);
+			else if (changed)
+				sync_file(ps);
+			i++;
+			continue;
+		}
+		/* Continued whole: half a tree stopped wedges it. */
+		tell(note, arg,
+		     v == THEIRS_CONT ? PAUSE_NOTE_CONTINUED :
+					PAUSE_NOTE_UNHELD,
+		     v == THEIRS_CONT ? who : j->root, j);
+		seen_get(ps, j->root, j->root_start, now_ms)->hands_off =
+			v == THEIRS_CONT;
+		cont_job(ps, i, now_ms, NULL);
+		left++;
+	}
+	return left;
+}
+
+/*
+ * A process of the record an earlier oomqd left: continued only if it
+ * is still stopped as that oomqd left it.  The record is oomqd's own
+ * (pause_file_open() checked who can write it), yet it may be stale (a
+ * crash between a continue and its record) or name a process someone
+ * else continued and stopped again since: hence a stop that went out,
+ * T (not a tracer's t), the same start time and group, no run since
+ * the stop was seen, no tracer, and a group leader that is not stopped
+ * (the shell's Ctrl-Z stops the whole group).  A stop not seen yet
+ * (oomqd died within milliseconds of it, or while its process was in
+ * D state) is taken as oomqd's: the run count is not known, and a
+ * process left stopped for good is the worse wrong.
+ * Return: 1 continued, 0 gone or not stopped, -EBUSY someone else's.
+ */
+static int resume_recorded(struct pause_set *ps, const struct pause_record *r)
+{
+	bool seen = r->flags & PAUSE_RECORD_CONFIRMED;
+	struct job_proc now;
+	uint64_t start = r->start_ticks;
+	int fd = pin(ps, r->pid, &start, &now), ret;
+
+	if (fd < 0)
+		return 0;
+	if (now.state != 'T' && now.state != 't')
+		ret = 0;
+	else if (!(r->flags & PAUSE_RECORD_SENT) || now.state == 't' ||
+		 now.pgrp != r->pgrp ||
+		 (seen && runs_of(ps, r->pid) != r->runs) ||
+		 jobs_traced(ps->proc, r->pid) ||
+		 group_stopped(ps, now.pgrp, now.pid))
+		ret = -EBUSY;
+	else
+		ret = ps->send(fd, SIGCONT) ? 0 : 1;
+	close(fd);
+	return ret;
+}
+
+/* Ours alone: owned by us, writable by nobody else, not linked twice. */
+static bool private_to_us(int fd, bool dir)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) || st.st_uid != geteuid())
+		return false;
+	if (dir)
+		return S_ISDIR(st.st_mode) && !(st.st_mode & 022);
+	return S_ISREG(st.st_mode) && !(st.st_mode & 077) && st.st_nlink == 1;
+}
+
+static void read_boot_id(struct pause_set *ps, char *id, size_t size)
+{
+	size_t len = 0;
+
+	memset(id, 0, size);
+	if (proc_read(ps->proc, "sys/kernel/random/boot_id", &len))
+		return;
+	while (len && (ps->proc->buf[len - 1] == '\n'))
+		len--;
+	memcpy(id, ps->proc->buf, len < size - 1 ? len : size - 1);
+}
+
+int pause_file_open(struct pause_set *ps, int dir_fd, const char *name,
+		    pid_t *holder, pause_note_fn note, void *arg)
 {
 	struct pause_table *t = &ps->table;
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char boot_id[sizeof(t->boot_id)];
 	int fd, cont = 0;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	*holder = 0;
+	if (!private_to_us(dir_fd, true))
+		return -EPERM;
+	fd = openat(dir_fd, name,
+		    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
 	if (fd < 0)
 		return -errno;
-	if (pread(fd, t, sizeof(*t), 0) == (ssize_t)sizeof(*t) &&
-	    t->magic == PAUSE_FILE_MAGIC) {
-		for (unsigned int i = 0; i < PAUSE_MAX; i++) {
-			int pidfd;
-
-			if (t->r[i].pid <= 0)
-				continue;
-			pidfd = sys_pidfd_open(t->r[i].pid);
-			if (pidfd < 0)
-				continue;
-			if (still_ours(proc_root, &t->r[i]) &&
-			    !sys_pidfd_send_signal(pidfd, SIGCONT))
-				cont++;
-			close(pidfd);
-		}
+	if (!private_to_us(fd, false)) {
+		close(fd);
+		return -EPERM;
 	}
+	/* An open file description's lock: held as long as the file is. */
+	if (fcntl(fd, F_OFD_SETLK, &lk)) {
+		int err = errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
+
+		if (pread(fd, t, sizeof(*t), 0) >=
+			    (ssize_t)sizeof(t->magic) +
+				    (ssize_t)sizeof(t->holder) &&
+		    t->magic == PAUSE_FILE_MAGIC)
+			*holder = t->holder;
+		close(fd);
+		return err;
+	}
+	read_boot_id(ps, boot_id, sizeof(boot_id));
+	if (pread(fd, t, sizeof(*t), 0) == (ssize_t)sizeof(*t) &&
+	    t->magic == PAUSE_FILE_MAGIC &&
+	    !memcmp(t->boot_id, boot_id, sizeof(boot_id))) {
+		for (unsigned int i = 0; i < PAUSE_MAX; i++)
+			for (unsigned int k = 0; k < JOB_PROCS; k++) {
+				int ret;
+
+				if (t->r[i][k].pid <= 0)
+					continue;
+				ret = resume_recorded(ps, &t->r[i][k]);
+				if (ret > 0)
+					cont++;
+				else if (ret < 0)
+					tell(note, arg, PAUSE_NOTE_KEPT,
+					     t->r[i][k].pid, NULL);
+			}
+	}
+	memcpy(t->boot_id, boot_id, sizeof(boot_id));
 	ps->fd = fd;
 	sync_file(ps);
 	return cont;

@@ -75,7 +75,7 @@ struct policy_thresholds {
 	int kill; /* proactive kill before the kernel OOMs */
 	unsigned int kill_grace_ms; /* SIGTERM to SIGKILL */
 	unsigned int pause_pct; /* MemAvailable below: stop pausable; 0 off */
-	unsigned int pause_max_s; /* nobody stays stopped longer */
+	unsigned int pause_max_s; /* no job stays stopped longer in all */
 	/* A cgroup v2 directory whose memory.pressure counts too, or "". */
 	char psi_cgroup[POLICY_PATH_MAX];
 };

@@ -104,7 +104,7 @@ struct pressure_config {
 	uint32_t pause_gap_ms; /* between two stops, ms */
 	uint32_t resume_gap_ms; /* after a stop or continue, before the
 				 * next continue, ms */
-	uint32_t pause_max_ms; /* nobody stays stopped longer, ms */
+	uint32_t pause_max_ms; /* no job stays stopped longer in all, ms */
 	uint32_t pause_sample_ms; /* sample at least this often while
 				   * memory is at resume_at or something is
 				   * stopped, ms */

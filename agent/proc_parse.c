@@ -203,6 +203,17 @@ int proc_parse_stat_buf(const char *buf, size_t len, struct proc_stat *st)
 				return -ERANGE;
 			st->ppid = (int)s;
 			break;
+		case 5:
+		case 6:
+			if (s < 0 || s > INT32_MAX)
+				return -ERANGE;
+			*(field == 5 ? &st->pgrp : &st->session) = (int)s;
+			break;
+		case 7:
+			if (s < INT32_MIN || s > INT32_MAX)
+				return -ERANGE;
+			st->tty_nr = (int)s;
+			break;
 		case 9:
 			st->flags = u;
 			break;
@@ -301,6 +312,7 @@ static int parse_kb(struct cur *c, uint64_t *kb)
  *
  *   Name:	bash
  *   PPid:	1200
+ *   TracerPid:	0
  *   Uid:	1000	1000	1000	1000
  *   Gid:	1000	1000	1000	1000
  *   Groups:	4 24 27 1000
@@ -329,8 +341,9 @@ void proc_status_init(struct proc_status *ps)
 }
 
 static const char *const status_keys[] = {
-	"Uid",	 "Gid",	   "PPid",  "Threads", "CapEff",  "VmSize",
-	"VmRSS", "VmSwap", "VmPTE", "RssAnon", "RssFile", "RssShmem",
+	"Uid",	   "Gid",     "PPid",	  "TracerPid", "Threads",
+	"CapEff",  "VmSize",  "VmRSS",	  "VmSwap",    "VmPTE",
+	"RssAnon", "RssFile", "RssShmem",
 };
 
 int proc_status_line(struct proc_status *ps, const char *line, size_t len,
@@ -361,6 +374,11 @@ int proc_status_line(struct proc_status *ps, const char *line, size_t len,
 			ret = -ERANGE;
 		ps->ppid = (int)v;
 		ps->seen |= 4;
+	} else if (cur_key(&c, "TracerPid")) {
+		ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
+		if (!ret && v > INT32_MAX)
+			ret = -ERANGE;
+		ps->tracer_pid = (int)v;
 	} else if (cur_key(&c, "Threads")) {
 		ret = cur_blanks(&c) ?: cur_u64(&c, &v) ?: cur_eol(&c);
 		if (!ret && v > UINT32_MAX)
@@ -662,4 +680,27 @@ int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms)
 		return -EINVAL;
 	*uptime_ms = up;
 	return 0;
+}
+
+/*
+ * /proc/<pid>/schedstat (fs/proc/base.c, proc_pid_schedstat()): time on
+ * a CPU (ns), time waiting for one (ns), and how many times the thread
+ * was switched in (sched_info.pcount):
+ *
+ *   162202960 48867749 475
+ */
+int proc_parse_schedstat_buf(const char *buf, size_t len,
+			     struct proc_schedstat *ss)
+{
+	struct cur c = { buf, buf + len };
+	int ret;
+
+	ret = cur_u64(&c, &ss->run_ns);
+	if (!ret)
+		ret = cur_blanks(&c) ?: cur_u64(&c, &ss->wait_ns);
+	if (!ret)
+		ret = cur_blanks(&c) ?: cur_u64(&c, &ss->runs);
+	if (!ret && (cur_eol(&c) || c.p != c.end))
+		ret = -EINVAL;
+	return ret;
 }

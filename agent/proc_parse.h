@@ -25,6 +25,9 @@ struct proc_stat {
 	char comm[64]; /* kthread names may be longer than TASK_COMM_LEN */
 	char state;
 	int ppid;
+	int pgrp; /* process group */
+	int session;
+	int tty_nr; /* controlling terminal's device number, 0: none */
 	unsigned long flags; /* PF_* */
 	uint64_t utime; /* clock ticks */
 	uint64_t stime; /* clock ticks */
@@ -44,6 +47,7 @@ struct proc_status {
 	unsigned int uid[4]; /* real, effective, saved, fs */
 	unsigned int gid[4];
 	int ppid;
+	int tracer_pid; /* the ptrace()ing process, 0: none */
 	unsigned int threads;
 	uint64_t cap_eff;
 	int has_mm; /* Vm* lines present: not a kthread or zombie */
@@ -55,6 +59,12 @@ struct proc_status {
 	uint64_t rss_file_kb;
 	uint64_t rss_shmem_kb;
 	unsigned int seen; /* of the lines proc_status_done() requires */
+};
+
+struct proc_schedstat {
+	uint64_t run_ns; /* on a CPU */
+	uint64_t wait_ns; /* runnable, waiting for a CPU */
+	uint64_t runs; /* times switched in */
 };
 
 struct proc_meminfo {
@@ -84,6 +94,8 @@ int proc_cgroup_line(const char *line, size_t len, bool cut, char *out,
 		     size_t size);
 int proc_parse_meminfo_buf(const char *buf, size_t len,
 			   struct proc_meminfo *mi);
+int proc_parse_schedstat_buf(const char *buf, size_t len,
+			     struct proc_schedstat *ss);
 int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms);
 
 #endif /* _OOMQD_PROC_PARSE_H */

@@ -533,12 +533,14 @@ static pid_t dirent_pid(const char *name)
 	return (pid_t)v;
 }
 
-static int walk_pids(struct proc_sampler *ps, proc_pid_fn fn, void *ctx)
+/* The numeric entries of the directory @dir_fd, read from its start. */
+static int walk_pids(struct proc_sampler *ps, int dir_fd, proc_pid_fn fn,
+		     void *ctx)
 {
-	if (lseek(ps->root_fd, 0, SEEK_SET) < 0)
+	if (lseek(dir_fd, 0, SEEK_SET) < 0)
 		return -errno;
 	for (;;) {
-		long nread = syscall(SYS_getdents64, ps->root_fd, ps->dents,
+		long nread = syscall(SYS_getdents64, dir_fd, ps->dents,
 				     sizeof(ps->dents));
 
 		if (nread < 0)
@@ -563,9 +565,24 @@ static int walk_pids(struct proc_sampler *ps, proc_pid_fn fn, void *ctx)
 
 int proc_for_each_pid(struct proc_sampler *ps, proc_pid_fn fn, void *ctx)
 {
-	int ret = walk_pids(ps, fn, ctx);
+	int ret = walk_pids(ps, ps->root_fd, fn, ctx);
 
 	proc_sampler_flush(ps);
+	return ret;
+}
+
+int proc_for_each_tid(struct proc_sampler *ps, pid_t pid, proc_pid_fn fn,
+		      void *ctx)
+{
+	char path[32];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%d/task", (int)pid);
+	fd = openat(ps->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vanished(-errno) ? -ESRCH : -errno;
+	ret = walk_pids(ps, fd, fn, ctx);
+	close(fd);
 	return ret;
 }
 

@@ -99,6 +99,12 @@ void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
 typedef int (*proc_pid_fn)(pid_t pid, void *ctx);
 /* 0, the first non-zero return of @fn, or -errno of getdents64. */
 int proc_for_each_pid(struct proc_sampler *ps, proc_pid_fn fn, void *ctx);
+/*
+ * The same for the threads of @pid (its task directory): -ESRCH when it
+ * is gone.  Not from inside proc_for_each_pid(): both list into dents.
+ */
+int proc_for_each_tid(struct proc_sampler *ps, pid_t pid, proc_pid_fn fn,
+		      void *ctx);
 
 /*
  * 0, or -ESRCH when the process went away, or -errno.  @text may be

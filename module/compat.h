@@ -10,6 +10,7 @@
 
 #include <linux/capability.h>
 #include <linux/idr.h>
+#include <linux/mempolicy.h>
 #include <linux/mm_types.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -84,6 +85,30 @@ static inline int oomq_genl_header_check(const struct nlmsghdr *nlh,
 	}
 #endif
 	return 0;
+}
+
+#ifdef CONFIG_NUMA
+/* A mempolicy's nodes: a member of the union v before 5.14. */
+static inline const nodemask_t *
+oomq_mempolicy_nodes(const struct mempolicy *pol)
+{
+#ifdef OOMQ_HAVE_MEMPOLICY_NODES
+	return &pol->nodes;
+#else
+	return &pol->v.nodes;
+#endif
+}
+#endif
+
+/* As cpuset_mems_allowed_intersects(), not exported; lockless there too. */
+static inline bool oomq_mems_allowed_intersect(const struct task_struct *a,
+					       const struct task_struct *b)
+{
+#ifdef CONFIG_CPUSETS
+	return nodes_intersects(a->mems_allowed, b->mems_allowed);
+#else
+	return true;
+#endif
 }
 
 /*

@@ -2,16 +2,17 @@
 /*
  * Events to user space.  They are raised in probe context, where neither
  * allocating a message nor sending it is allowed, so they go through a
- * small fixed ring and a work item sends them from process context.
- * Queue changes not yet sent are merged into one; a full ring drops the
- * newest events, and a message that cannot be allocated drops its event;
- * a LOST event says how many.
+ * small fixed ring, and the reader's work item (netlink.c) drains it from
+ * process context.  Queue changes not yet sent are merged into one; a
+ * full ring drops the newest events, and a message that cannot be
+ * allocated drops its event; a LOST event says how many.  Posters and
+ * the reader only include this file's header: it includes none of
+ * theirs.
  */
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "events.h"
-#include "netlink.h"
 
 #define OOMQ_EVENT_RING_SIZE 32	/* a power of two */
 
@@ -20,12 +21,10 @@ static unsigned int oomq_ring_head;	/* free-running: next to write */
 static unsigned int oomq_ring_tail;	/* free-running: next to send */
 static u32 oomq_ring_lost;		/* dropped since the last LOST event */
 static u64 oomq_ring_lost_total;
-static bool oomq_ring_open;		/* false: nobody sends, drop quietly */
+/* The reader's work item; NULL: nobody reads, drop quietly. */
+static struct work_struct *oomq_ring_drain;
 /* Raw: taken in probe handlers, where PREEMPT_RT's spinlock_t would sleep. */
 static DEFINE_RAW_SPINLOCK(oomq_ring_lock);
-
-static void oomq_events_send(struct work_struct *work);
-static DECLARE_WORK(oomq_events_work, oomq_events_send);
 
 /* The newest event not sent yet, or NULL.  Caller holds the lock. */
 static struct oomq_event *oomq_ring_newest(void)
@@ -42,7 +41,7 @@ static void oomq_events_post(const struct oomq_event *event)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&oomq_ring_lock, flags);
-	if (!oomq_ring_open)
+	if (!oomq_ring_drain)
 		goto out;
 	newest = oomq_ring_newest();
 	if (newest && newest->type == OOMQ_EVENT_QUEUE_SET &&
@@ -55,14 +54,19 @@ static void oomq_events_post(const struct oomq_event *event)
 	} else {
 		oomq_ring[oomq_ring_head++ % OOMQ_EVENT_RING_SIZE] = *event;
 	}
-	/* Under the lock, so uninit's cancel cannot miss it. */
-	schedule_work(&oomq_events_work);
+	/* Under the lock, so the reader's cancel cannot miss it. */
+	schedule_work(oomq_ring_drain);
 out:
 	raw_spin_unlock_irqrestore(&oomq_ring_lock, flags);
 }
 
-/* Take the next event to send; false when the ring is empty. */
-static bool oomq_events_take(struct oomq_event *event)
+/**
+ * oomq_events_take - the next event to send
+ * @event: filled in
+ *
+ * Process context.  Return: false when the ring is empty.
+ */
+bool oomq_events_take(struct oomq_event *event)
 {
 	bool taken = true;
 
@@ -80,8 +84,8 @@ static bool oomq_events_take(struct oomq_event *event)
 	return taken;
 }
 
-/* No message could be built for @event: count it as dropped. */
-static void oomq_events_drop(const struct oomq_event *event)
+/* No message could be built for a taken @event: count it as dropped. */
+void oomq_events_drop(const struct oomq_event *event)
 {
 	raw_spin_lock_irq(&oomq_ring_lock);
 	if (event->type == OOMQ_EVENT_LOST) {
@@ -92,20 +96,6 @@ static void oomq_events_drop(const struct oomq_event *event)
 		oomq_ring_lost_total++;
 	}
 	raw_spin_unlock_irq(&oomq_ring_lock);
-}
-
-static void oomq_events_send(struct work_struct *work)
-{
-	struct oomq_event event;
-
-	while (oomq_events_take(&event)) {
-		if (!oomq_netlink_event(&event))
-			continue;
-		oomq_events_drop(&event);
-		/* Not even the count went out: the next event retries it. */
-		if (event.type == OOMQ_EVENT_LOST)
-			break;
-	}
 }
 
 void oomq_events_kill(const struct oomq_kill *kill)
@@ -145,19 +135,24 @@ u64 oomq_events_lost(void)
 	return lost;
 }
 
-int oomq_events_init(void)
+/**
+ * oomq_events_open - start posting events to a reader
+ * @drain: the reader's work item, scheduled when an event comes
+ */
+void oomq_events_open(struct work_struct *drain)
 {
 	raw_spin_lock_irq(&oomq_ring_lock);
-	oomq_ring_open = true;
+	oomq_ring_drain = drain;
 	raw_spin_unlock_irq(&oomq_ring_lock);
-	return 0;
 }
 
-/* Before the netlink family goes: nothing may be sent after this. */
-void oomq_events_uninit(void)
+/*
+ * Stop scheduling the reader: once this returns, a cancel_work_sync() of
+ * its work item leaves it neither running nor queued.
+ */
+void oomq_events_close(void)
 {
 	raw_spin_lock_irq(&oomq_ring_lock);
-	oomq_ring_open = false;
+	oomq_ring_drain = NULL;
 	raw_spin_unlock_irq(&oomq_ring_lock);
-	cancel_work_sync(&oomq_events_work);
 }

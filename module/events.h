@@ -38,12 +38,18 @@ struct oomq_event {
 	};
 };
 
-int oomq_events_init(void);
-void oomq_events_uninit(void);
+struct work_struct;
 
+/* Posters: any context. */
 void oomq_events_kill(const struct oomq_kill *kill);
 void oomq_events_queue_set(unsigned int queue_len);
 void oomq_events_probe_miss(enum oomq_mode mode_active);
+
+/* The reader. */
+void oomq_events_open(struct work_struct *drain);
+void oomq_events_close(void);
+bool oomq_events_take(struct oomq_event *event);
+void oomq_events_drop(const struct oomq_event *event);
 u64 oomq_events_lost(void);
 
 #endif /* _OOMQ_EVENTS_H */

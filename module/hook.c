@@ -23,9 +23,11 @@
  * does not run in the task that runs the OOM killer.
  *
  * If a kernel build inlines oom_badness() the badness probe never fires.
- * That is detected at the first such OOM; in "auto" mode the module then
- * marks the first eligible queued task oom_flag_origin for the duration
- * of each OOM instead, repeating the kernel's eligibility checks.
+ * "origin" mode marks the first eligible queued task oom_flag_origin for
+ * the duration of each OOM instead, repeating the kernel's eligibility
+ * checks.  "auto" (the default) does both until it has seen the badness
+ * probe fire in an OOM, so the first OOM is steered either way, and
+ * keeps to marking once an OOM showed the probe does not fire.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +36,7 @@
 #include <linux/cred.h>
 #include <linux/kprobes.h>
 #include <linux/memcontrol.h>
+#include <linux/mempolicy.h>
 #include <linux/moduleparam.h>
 #include <linux/oom.h>
 #include <linux/sched/mm.h>
@@ -80,8 +83,10 @@ static const char * const oomq_mode_names[] = {
 	[OOMQ_MODE_AUTO] = "auto",
 };
 
-static int oomq_mode = OOMQ_MODE_BADNESS;	/* as configured */
+static int oomq_mode = OOMQ_MODE_AUTO;		/* as configured */
 static int oomq_mode_active = OOMQ_MODE_BADNESS; /* BADNESS or ORIGIN */
+/* The badness probe returned during an OOM: this kernel calls it. */
+static bool oomq_badness_seen;
 /* Writers of the pair above: netlink, sysfs and a probe miss (raw: RT). */
 static DEFINE_RAW_SPINLOCK(oomq_mode_lock);
 
@@ -156,6 +161,54 @@ static void oomq_victim_sample(struct oomq_victim *victim,
 }
 
 /*
+ * As the kernel's mempolicy_in_oom_domain(), not exported: may @t use
+ * memory in @mask, the nodes a mempolicy-constrained OOM is short of?
+ * Only a bind policy says no.  A thread whose task lock is busy right
+ * now (on PREEMPT_RT it would sleep) is taken to say yes.
+ */
+static bool oomq_mempolicy_in_domain(struct task_struct *t,
+				     const nodemask_t *mask)
+{
+	bool ok = true;
+#ifdef CONFIG_NUMA
+	struct mempolicy *pol;
+
+	if (!oomq_task_trylock(t))
+		return true;
+	pol = t->mempolicy;
+	if (pol && pol->mode == MPOL_BIND)
+		ok = nodes_intersects(*oomq_mempolicy_nodes(pol), *mask);
+	task_unlock(t);
+#endif
+	return ok;
+}
+
+/*
+ * As the kernel's oom_cpuset_eligible(): in a global OOM constrained by
+ * a mempolicy (@oc->nodemask) or by the cpuset of the task that ran out,
+ * may killing @start free memory where it is short?
+ */
+static bool oomq_nodes_eligible(struct task_struct *start,
+				struct oom_control *oc)
+{
+	struct task_struct *t;
+	bool ok = false;
+
+	if (oomq_is_memcg_oom(oc))
+		return true;
+	rcu_read_lock();
+	for_each_thread(start, t) {
+		ok = oc->nodemask ?
+			oomq_mempolicy_in_domain(t, oc->nodemask) :
+			oomq_mems_allowed_intersect(current, t);
+		if (ok)
+			break;
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+/*
  * ORIGIN mode: would the kernel consider @p at all?  The kernel checks
  * kthreads, init and cpusets before it looks at oom_task_origin(), but
  * not oom_score_adj, MMF_OOM_SKIP or vfork, which oom_badness() checks.
@@ -165,6 +218,8 @@ static bool oomq_origin_eligible(struct task_struct *p, struct oom_control *oc)
 	struct oomq_mm_sample mm;
 
 	if (is_global_init(p) || (p->flags & PF_KTHREAD))
+		return false;
+	if (!oomq_nodes_eligible(p, oc))
 		return false;
 	if (tsk_is_oom_victim(p))
 		return false;
@@ -240,10 +295,11 @@ static int oomq_oom_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	oom->queue = queue;
 	if (queue) {
-		if (READ_ONCE(oomq_mode_active) == OOMQ_MODE_ORIGIN)
+		oom->rewrite = READ_ONCE(oomq_mode_active) == OOMQ_MODE_BADNESS;
+		/* Until the badness probe is known to fire, auto marks too. */
+		if (!oom->rewrite || (READ_ONCE(oomq_mode) == OOMQ_MODE_AUTO &&
+				      !READ_ONCE(oomq_badness_seen)))
 			oomq_mark_origin(oom);
-		else
-			oom->rewrite = true;
 	}
 	/* Last: this arms the badness probe. */
 	WRITE_ONCE(oom->task, current);
@@ -269,7 +325,8 @@ static int oomq_badness_return(struct kretprobe_instance *ri,
 	long points = regs_return_value(regs);
 	int index = -1;
 
-	oom->badness_calls++;
+	if (!oom->badness_calls++)
+		WRITE_ONCE(oomq_badness_seen, true);
 	if (points == LONG_MIN)
 		return 0;	/* the kernel says: not killable */
 	if (oom->rewrite) {
@@ -304,15 +361,21 @@ static enum oomq_choice oomq_kernel_choice(const struct oomq_oom *oom)
 /*
  * A kill with a queue in force where oom_badness() never returned through
  * the probe, although the kernel chose by score: neither the allocating
- * task (oom_kill_allocating_task) nor an oom_task_origin() task.
+ * task (oom_kill_allocating_task) nor an oom_task_origin() task, or our
+ * own mark in a global OOM, where the kernel scores every other process
+ * (init and kthreads aside) with oom_badness(): a memcg may hold only
+ * the marked one.
  */
 static void oomq_check_probe_miss(struct oomq_oom *oom,
 				  struct task_struct *chosen)
 {
+	bool by_mark = oom->origin && chosen == oom->origin;
 	unsigned long flags;
 
-	if (!oom->rewrite || oom->badness_calls || chosen == current ||
-	    oom->oc->chosen_points == LONG_MAX)
+	if (!oom->rewrite || oom->badness_calls || chosen == current)
+		return;
+	if (by_mark ? oomq_is_memcg_oom(oom->oc) :
+		      oom->oc->chosen_points == LONG_MAX)
 		return;
 	oomq_count(OOMQ_C_PROBE_MISSES);
 	pr_warn_once("oom_badness() probe did not run during an OOM; this kernel may inline it%s\n",
@@ -403,9 +466,14 @@ static struct kretprobe oomq_badness_probe = {
 	.data_size = sizeof(struct task_struct *),
 };
 
+/*
+ * Registered in this order: an OOM between the two registrations must not
+ * find out_of_memory() probed and oom_badness() not yet, which looks like
+ * an inlined oom_badness() and would flip auto to origin for good.
+ */
 static struct kretprobe *oomq_probes[] = {
-	&oomq_oom_probe,
 	&oomq_badness_probe,
+	&oomq_oom_probe,
 };
 
 const char *oomq_mode_name(enum oomq_mode mode)

@@ -11,7 +11,6 @@
 
 #include <linux/module.h>
 
-#include "events.h"
 #include "hook.h"
 #include "netlink.h"
 #include "procfs.h"
@@ -27,12 +26,9 @@ static int __init oomq_init(void)
 	ret = oomq_netlink_init();
 	if (ret)
 		goto err_queue;
-	ret = oomq_events_init();
-	if (ret)
-		goto err_netlink;
 	ret = oomq_procfs_init();
 	if (ret)
-		goto err_events;
+		goto err_netlink;
 	ret = oomq_hook_init();
 	if (ret)
 		goto err_procfs;
@@ -42,8 +38,6 @@ static int __init oomq_init(void)
 
 err_procfs:
 	oomq_procfs_uninit();
-err_events:
-	oomq_events_uninit();
 err_netlink:
 	oomq_netlink_uninit();
 err_queue:
@@ -55,7 +49,6 @@ static void __exit oomq_exit(void)
 {
 	oomq_hook_uninit();
 	oomq_procfs_uninit();
-	oomq_events_uninit();
 	oomq_netlink_uninit();
 	oomq_queue_uninit();
 }

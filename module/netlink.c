@@ -10,6 +10,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <uapi/linux/oomq.h>
 
@@ -333,7 +334,7 @@ static size_t oomq_event_size(void)
  * -EMSGSIZE when no message could be built: the event is lost.  A
  * listener whose socket is full learns of its own loss from recv().
  */
-int oomq_netlink_event(const struct oomq_event *event)
+static int oomq_netlink_event(const struct oomq_event *event)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -354,12 +355,36 @@ int oomq_netlink_event(const struct oomq_event *event)
 	return 0;
 }
 
-int oomq_netlink_init(void)
+/* The events ring's reader: send what the probes and writers posted. */
+static void oomq_netlink_drain(struct work_struct *work)
 {
-	return genl_register_family(&oomq_family);
+	struct oomq_event event;
+
+	while (oomq_events_take(&event)) {
+		if (!oomq_netlink_event(&event))
+			continue;
+		oomq_events_drop(&event);
+		/* Not even the count went out: the next event retries it. */
+		if (event.type == OOMQ_EVENT_LOST)
+			break;
+	}
 }
 
+static DECLARE_WORK(oomq_drain_work, oomq_netlink_drain);
+
+int oomq_netlink_init(void)
+{
+	int ret = genl_register_family(&oomq_family);
+
+	if (!ret)
+		oomq_events_open(&oomq_drain_work);
+	return ret;
+}
+
+/* Nothing is sent once this returns: the family goes last. */
 void oomq_netlink_uninit(void)
 {
+	oomq_events_close();
+	cancel_work_sync(&oomq_drain_work);
 	genl_unregister_family(&oomq_family);
 }

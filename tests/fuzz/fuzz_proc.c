@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct proc_statm sm;
 		struct proc_status ps;
 		struct proc_meminfo mi;
+		struct proc_schedstat ss;
 		struct psi_stats psi;
 		uint64_t u64;
 		unsigned long ul;
@@ -119,6 +120,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ret = ret == 1 ? 0 : ret;
 		break;
 	}
+	case 11:
+		ret = proc_parse_schedstat_buf(buf, len, &out.ss);
+		break;
 	default:
 		ret = psi_parse_buf(buf, len, &out.psi);
 		if (!ret)

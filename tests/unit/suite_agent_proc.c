@@ -102,8 +102,26 @@ START_TEST(test_stat_fields)
 
 	ck_assert_int_eq(proc_parse_stat_buf(in, sizeof(in) - 1, &st), 0);
 	ck_assert_int_eq(st.state, 'R');
+	ck_assert_int_eq(st.pgrp, 42);
+	ck_assert_int_eq(st.session, 42);
+	ck_assert_int_eq(st.tty_nr, 0);
 	ck_assert_uint_eq(st.vsize, 9244672);
 	ck_assert_uint_eq(st.rss, 893);
+}
+END_TEST
+
+/* A job of an interactive shell: its own group, the shell's session. */
+START_TEST(test_stat_job)
+{
+	static const char in[] = "42 (x) S 7 40 7 34817 40 4194560 100 0 0 0 "
+				 "12 7 0 0 20 0 1 0 2291 9244672 893\n";
+	struct proc_stat st;
+
+	ck_assert_int_eq(proc_parse_stat_buf(in, sizeof(in) - 1, &st), 0);
+	ck_assert_int_eq(st.ppid, 7);
+	ck_assert_int_eq(st.pgrp, 40);
+	ck_assert_int_eq(st.session, 7);
+	ck_assert_int_eq(st.tty_nr, 34817);
 }
 END_TEST
 
@@ -156,6 +174,11 @@ static const struct buf_case status_cases[] = {
 	  LIT("Name:\tbash\n" STATUS_IDS STATUS_VM
 	      "Threads:\t1\nCapEff:\t000001ffffffffff\n"),
 	  0, 1 },
+	{ "traced",
+	  LIT("Name:\tx\n" STATUS_IDS "TracerPid:\t77\nThreads:\t1\n"), 0, 0,
+	  77 },
+	{ "TracerPid overflow",
+	  LIT(STATUS_IDS "TracerPid:\t4294967296\nThreads:\t1\n"), -ERANGE },
 	{ "kernel thread: no Vm lines",
 	  LIT("Name:\tkthreadd\n" STATUS_IDS
 	      "Threads:\t1\nCapEff:\t0000000000000000\n"),
@@ -202,6 +225,7 @@ START_TEST(test_status)
 	ck_assert_uint_eq(ps.uid[1], 1001);
 	ck_assert_uint_eq(ps.uid[3], 1003);
 	ck_assert_int_eq(ps.ppid, 1200);
+	ck_assert_int_eq(ps.tracer_pid, c->v2);
 	if (c->v1) {
 		ck_assert_uint_eq(ps.vm_size_kb, 8556);
 		ck_assert_uint_eq(ps.vm_rss_kb, 5332);
@@ -420,6 +444,35 @@ START_TEST(test_uptime)
 	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
 		      c->ret);
 	ck_assert_uint_eq(ms, ret ? 7 : (uint64_t)c->v1);
+}
+END_TEST
+
+static const struct buf_case schedstat_cases[] = {
+	{ "typical", LIT("162202960 48867749 475\n"), 0, 162202960, 48867749,
+	  475 },
+	{ "no newline", LIT("0 0 1"), 0, 0, 0, 1 },
+	{ "two numbers", LIT("1 2\n"), -EINVAL },
+	{ "four numbers", LIT("1 2 3 4\n"), -EINVAL },
+	{ "negative", LIT("1 -2 3\n"), -EINVAL },
+	{ "overflow", LIT("1 2 99999999999999999999\n"), -ERANGE },
+	{ "empty", LIT(""), -EINVAL },
+};
+
+START_TEST(test_schedstat)
+{
+	const struct buf_case *c = &schedstat_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	struct proc_schedstat ss;
+	int ret = proc_parse_schedstat_buf(buf, c->len, &ss);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	if (ret)
+		return;
+	ck_assert_uint_eq(ss.run_ns, (uint64_t)c->v1);
+	ck_assert_uint_eq(ss.wait_ns, (uint64_t)c->v2);
+	ck_assert_uint_eq(ss.runs, (uint64_t)c->v3);
 }
 END_TEST
 
@@ -834,6 +887,7 @@ Suite *agent_proc_suite(void)
 
 	tcase_add_loop_test(tc, test_stat, 0, ARRAY_SIZE(stat_cases));
 	tcase_add_test(tc, test_stat_fields);
+	tcase_add_test(tc, test_stat_job);
 	tcase_add_loop_test(tc, test_statm, 0, ARRAY_SIZE(statm_cases));
 	tcase_add_loop_test(tc, test_status, 0, ARRAY_SIZE(status_cases));
 	tcase_add_loop_test(tc, test_oom_score_adj, 0, ARRAY_SIZE(adj_cases));
@@ -843,6 +897,7 @@ Suite *agent_proc_suite(void)
 	tcase_add_test(tc, test_cut_lines);
 	tcase_add_loop_test(tc, test_meminfo, 0, ARRAY_SIZE(meminfo_cases));
 	tcase_add_loop_test(tc, test_uptime, 0, ARRAY_SIZE(uptime_cases));
+	tcase_add_loop_test(tc, test_schedstat, 0, ARRAY_SIZE(schedstat_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sample");

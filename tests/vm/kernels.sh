@@ -40,8 +40,9 @@ die() {
 }
 
 # NAME ARCH SUITE MODE HOOK PATTERN.  HOOK is the module's mode= the VM
-# bench loads it with: Debian's 5.10 (gcc-10) inlines oom_badness() into
-# oom_evaluate_task(), so only mode=origin steers there.  PATTERN is an
+# bench loads it with: auto, the default, everywhere (Debian's 5.10,
+# built with gcc-10, inlines oom_badness() into oom_evaluate_task(); auto
+# finds that at the first OOM and keeps to mode=origin there).  PATTERN is an
 # extended regexp over package names: the image, or for a build-only
 # spec the headers.  Cloud
 # flavours are the smallest that boot under QEMU; generic ones are what
@@ -50,16 +51,16 @@ die() {
 # from its initramfs and loads no module but oomq.ko).
 specs() {
 	cat <<'EOF'
-5.10 amd64 bullseye extract origin ^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$
-6.1 amd64 bookworm host badness ^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$
-6.1-rt amd64 bookworm host badness ^linux-image-6\.1\.0-[0-9]+-rt-amd64-unsigned$
-6.12 amd64 bookworm host badness ^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$
-6.12-deb13 amd64 trixie chroot badness ^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$
-7 amd64 trixie-backports chroot badness ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-amd64$
-arm64-6.1 arm64 bookworm extract badness ^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$
-arm64-6.12 arm64 bookworm extract badness ^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$
-arm64-7 arm64 trixie-backports chroot badness ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-arm64$
-armhf-6.1 armhf bookworm extract badness ^linux-headers-6\.1\.0-[0-9]+-armmp$
+5.10 amd64 bullseye extract auto ^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$
+6.1 amd64 bookworm host auto ^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$
+6.1-rt amd64 bookworm host auto ^linux-image-6\.1\.0-[0-9]+-rt-amd64-unsigned$
+6.12 amd64 bookworm host auto ^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$
+6.12-deb13 amd64 trixie chroot auto ^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$
+7 amd64 trixie-backports chroot auto ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-amd64$
+arm64-6.1 arm64 bookworm extract auto ^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$
+arm64-6.12 arm64 bookworm extract auto ^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$
+arm64-7 arm64 trixie-backports chroot auto ^linux-binary-unsigned-7\.[0-9]+\.[0-9]+\+deb13-arm64$
+armhf-6.1 armhf bookworm extract auto ^linux-headers-6\.1\.0-[0-9]+-armmp$
 EOF
 }
 
@@ -115,7 +116,7 @@ spec_of_kver() {
 		fi
 	done
 	name=$1 arch=$(dpkg --print-architecture) suite=bookworm mode=host
-	hook=badness pattern=
+	hook=auto pattern=
 }
 
 # The directory kbuild runs in for KVER of the current spec.

@@ -41,7 +41,7 @@ fi
 [ "$oomqd" = - ] || "${VM_STRIP:-strip}" -o "$root/bin/oomqd" "$oomqd"
 [ "$oomqd_conf" = - ] || cp "$oomqd_conf" "$root/etc/oomqd-vmtest.conf"
 [ "$genl_block" = - ] ||
-	strip --strip-debug -o "$root/lib/modules/oomq_genl_block.ko" "$genl_block"
+	"${VM_STRIP:-strip}" --strip-debug -o "$root/lib/modules/oomq_genl_block.ko" "$genl_block"
 chmod 755 "$root/init" "$root/bin/oomq-vmtest"
 
 (cd "$root" && find . -print0 | sort -z |

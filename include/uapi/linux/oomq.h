@@ -253,7 +253,10 @@ enum oomq_scope {
  * How the module steers the kernel's choice.  BADNESS rewrites the
  * result of oom_badness() for queued tasks; ORIGIN marks the first
  * eligible queued task like swapoff marks itself (oom_task_origin());
- * AUTO uses BADNESS and switches to ORIGIN after a probe miss.
+ * AUTO (the module's default) uses both until the badness probe has
+ * fired in an OOM, then BADNESS alone, or ORIGIN alone after an OOM in
+ * which it did not (a probe miss).  MODE_ACTIVE reports BADNESS while
+ * AUTO has not decided.
  */
 enum oomq_mode {
 	OOMQ_MODE_BADNESS,

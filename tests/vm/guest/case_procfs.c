@@ -578,9 +578,10 @@ static bool hidepid_mounts(struct outcome *o, pid_t r, pid_t u, pid_t n)
 		if (!lists_pid(o, m->dir, n, &seen))
 			return false;
 		if (seen != m->shows_root)
-			return failf(o,
-				     "%s: ls shows non-dumpable %d: %d, expected %d",
-				     m->opts, n, seen, m->shows_root);
+			return failf(
+				o,
+				"%s: ls shows non-dumpable %d: %d, expected %d",
+				m->opts, n, seen, m->shows_root);
 	}
 	return true;
 }

@@ -7,10 +7,11 @@
  *	oomq-vmtest trigger MAX_MIB CGROUP|-
  *
  * Each reports on fd 3 (a pipe to the runner) once it is set up, then
- * holds its memory until it is killed.
+ * holds its memory until it is killed (a holder exits 0 on SIGUSR1).
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,9 +79,17 @@ static int setup(const char *name, int adj, const char *cgroup)
 	return 0;
 }
 
+static void exit_ok(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+/* Until killed; SIGUSR1 ends it with status 0 (a job that succeeds). */
 static void hold(void)
 {
 	close(REPORT_FD);
+	signal(SIGUSR1, exit_ok);
 	for (;;)
 		pause();
 }

@@ -27,13 +27,16 @@ int module_unload_name(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
-/* oomq.ko, in the hook mode the kernel spec asks for unless @params does. */
+/*
+ * oomq.ko, in the hook mode the kernel spec asks for unless @params does;
+ * for auto, the default, by saying nothing.
+ */
 int module_load(const char *params)
 {
 	char with_mode[256];
 	int err;
 
-	if (env.mode && !strstr(params, "mode=")) {
+	if (env.mode && strcmp(env.mode, "auto") && !strstr(params, "mode=")) {
 		snprintf(with_mode, sizeof(with_mode), "mode=%s %s", env.mode,
 			 params);
 		params = with_mode;

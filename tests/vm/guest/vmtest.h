@@ -267,6 +267,7 @@ void case_agent_survives(struct outcome *o);
 void case_agent_sources(struct outcome *o);
 void case_agent_events(struct outcome *o);
 void case_agent_pauses(struct outcome *o);
+void case_agent_pause_shell(struct outcome *o);
 void case_agent_kill_stuck(struct outcome *o);
 void case_queue_noalloc(struct outcome *o);
 void case_queue_race(struct outcome *o);

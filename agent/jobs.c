@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * jobs: process trees from /proc; see jobs.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jobs.h"
+#include "proc_parse.h"
+
+static int read_file(struct proc_sampler *ps, const char *path, size_t *len)
+{
+	int ret = proc_read(ps, path, len);
+
+	return ret == -ENOENT ? -ESRCH : ret;
+}
+
+int jobs_read_proc(struct proc_sampler *ps, pid_t pid, struct job_proc *p)
+{
+	struct proc_stat st;
+	char path[32];
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	ret = read_file(ps, path, &len);
+	if (!ret)
+		ret = proc_parse_stat_buf(ps->buf, len, &st);
+	if (ret)
+		return ret;
+	p->pid = pid;
+	p->ppid = st.ppid;
+	p->pgrp = st.pgrp;
+	p->tty_nr = st.tty_nr;
+	p->state = st.state;
+	p->start_ticks = st.starttime;
+	p->rss_kb = st.rss * ps->page_kb;
+	memcpy(p->comm, st.comm, sizeof(p->comm) - 1);
+	p->comm[sizeof(p->comm) - 1] = '\0';
+	return 0;
+}
+
+int jobs_runs(struct proc_sampler *ps, pid_t pid, uint64_t *runs)
+{
+	struct proc_schedstat ss;
+	char path[32];
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), "%d/schedstat", (int)pid);
+	ret = proc_read(ps, path, &len);
+	if (!ret)
+		ret = proc_parse_schedstat_buf(ps->buf, len, &ss);
+	if (!ret)
+		*runs = ss.runs;
+	return ret;
+}
+
+int jobs_blocked(struct proc_sampler *ps, pid_t pid)
+{
+	char path[32];
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), "%d/wchan", (int)pid);
+	ret = proc_read(ps, path, &len);
+	if (ret)
+		return ret;
+	/* "0": running, or not ours to look at (ptrace access). */
+	return len && !(len == 1 && ps->buf[0] == '0');
+}
+
+int jobs_traced(struct proc_sampler *ps, pid_t pid)
+{
+	struct proc_status st;
+	char path[32];
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), "%d/status", (int)pid);
+	ret = read_file(ps, path, &len);
+	if (!ret)
+		ret = proc_parse_status_buf(ps->buf, len, &st);
+	return ret ? ret : st.tracer_pid != 0;
+}
+
+struct children {
+	struct proc_sampler *ps;
+	pid_t pid;
+	pid_t *out;
+	unsigned int n, max;
+};
+
+/*
+ * /proc/PID/task/TID/children (fs/proc/array.c, children_seq_show()):
+ * the children that thread TID forked, "1203 1207 " on one line.
+ */
+static int thread_children(pid_t tid, void *arg)
+{
+	struct children *c = arg;
+	char path[64];
+	size_t len;
+	const char *p, *end;
+	int ret;
+
+	snprintf(path, sizeof(path), "%d/task/%d/children", (int)c->pid,
+		 (int)tid);
+	ret = proc_read(c->ps, path, &len);
+	if (ret == -EFBIG)
+		return -E2BIG; /* filled the buffer: too many to be a job */
+	if (ret)
+		return 0; /* the thread exited, or no such file (kernel) */
+	p = c->ps->buf;
+	end = p + len;
+	while (p < end) {
+		long v = 0;
+
+		while (p < end && (*p < '0' || *p > '9'))
+			p++;
+		if (p == end)
+			break;
+		while (p < end && *p >= '0' && *p <= '9' && v <= 4194304)
+			v = v * 10 + (*p++ - '0');
+		if (v <= 0 || v > 4194304)
+			return -EINVAL;
+		if (c->n == c->max)
+			return -E2BIG;
+		c->out[c->n++] = (pid_t)v;
+	}
+	return 0;
+}
+
+int jobs_children(struct proc_sampler *ps, pid_t pid, pid_t *out,
+		  unsigned int max)
+{
+	struct children c = { ps, pid, out, 0, max };
+	int ret;
+
+	ret = proc_for_each_tid(ps, pid, thread_children, &c);
+	return ret ? ret : (int)c.n;
+}
+
+static bool in_job(const struct job *j, pid_t pid)
+{
+	for (unsigned int i = 0; i < j->n; i++)
+		if (j->p[i].pid == pid)
+			return true;
+	return false;
+}
+
+static struct job *job_of(struct jobs *js, pid_t pid)
+{
+	for (unsigned int i = 0; i < js->n; i++)
+		if (in_job(&js->j[i], pid))
+			return &js->j[i];
+	return NULL;
+}
+
+static bool is_pausable(const struct sample *const *pausable, size_t n,
+			pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pausable[i]->pid == pid)
+			return true;
+	return false;
+}
+
+/* Appends @p, whose parent is @parent, and notes what it says of the job. */
+static void add_proc(struct proc_sampler *ps, struct job *j,
+		     const struct job_proc *p, const struct job_proc *parent,
+		     jobs_ours_fn ours, void *arg)
+{
+	if (j->n == JOB_PROCS) {
+		j->flags |= JOB_BIG;
+		return;
+	}
+	j->p[j->n++] = *p;
+	j->rss_kb += p->rss_kb;
+	if (ours(p->pid, arg))
+		j->flags |= JOB_OURS;
+	else if (job_state_stopped(p->state))
+		j->flags |= JOB_FOREIGN;
+	if (parent && job_shell_sees(p, parent))
+		j->flags |= JOB_SHELL;
+	if (jobs_traced(ps, p->pid) > 0)
+		j->flags |= JOB_TRACED;
+}
+
+/* Everything below the job's root, parents first (breadth first). */
+static void add_descendants(struct proc_sampler *ps, struct job *j,
+			    jobs_ours_fn ours, void *arg)
+{
+	pid_t kids[JOB_PROCS + 1];
+
+	for (unsigned int i = 0; i < j->n && !(j->flags & JOB_BIG); i++) {
+		int n = jobs_children(ps, j->p[i].pid, kids, JOB_PROCS + 1);
+
+		if (n == -E2BIG)
+			j->flags |= JOB_BIG;
+		for (int k = 0; k < n; k++) {
+			struct job_proc p;
+
+			/* A zombie holds nothing and takes no signal. */
+			if (in_job(j, kids[k]) ||
+			    jobs_read_proc(ps, kids[k], &p) || p.state == 'Z' ||
+			    p.state == 'X')
+				continue;
+			add_proc(ps, j, &p, &j->p[i], ours, arg);
+		}
+	}
+}
+
+/*
+ * @pid and its ancestors, @pid first: chain[0..*len-1].  Stops at a
+ * process with no parent (ppid 0: init, kthreadd), at one already in a
+ * job (*in gets that job) and at JOBS_DEPTH.  -EBUSY below a process
+ * pause.c stopped: that job takes it (pause_check()).
+ */
+static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
+		 struct job_proc *chain, unsigned int *len, struct job **in,
+		 jobs_ours_fn ours, void *arg)
+{
+	int ret = jobs_read_proc(ps, pid, &chain[0]);
+
+	*len = 0;
+	*in = NULL;
+	if (ret)
+		return ret;
+	*len = 1;
+	while (*len < JOBS_DEPTH && chain[*len - 1].ppid > 0) {
+		pid_t ppid = chain[*len - 1].ppid;
+
+		if (ours(ppid, arg))
+			return -EBUSY;
+		*in = job_of(js, ppid);
+		if (*in)
+			return 0;
+		if (jobs_read_proc(ps, ppid, &chain[*len]))
+			return 0;
+		(*len)++;
+	}
+	return 0;
+}
+
+/*
+ * The root for @pid: the topmost of its pausable ancestors (itself
+ * included) that a shell would not see stop.  Return: its index in
+ * @chain, or -1 when there is none (@pid is a terminal job's leader and
+ * no ancestor is pausable).
+ */
+static int pick_root(const struct job_proc *chain, unsigned int len,
+		     const struct sample *const *pausable, size_t n)
+{
+	int root = -1;
+
+	for (unsigned int i = 0; i + 1 < len; i++)
+		if (is_pausable(pausable, n, chain[i].pid) &&
+		    !job_shell_sees(&chain[i], &chain[i + 1]))
+			root = (int)i;
+	return root;
+}
+
+void jobs_build(struct jobs *js, struct proc_sampler *ps,
+		const struct sample *const *pausable, size_t n,
+		jobs_ours_fn ours, void *arg)
+{
+	static struct job_proc chain[JOBS_DEPTH];
+
+	js->n = 0;
+	js->left_out = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct job *in, *j;
+		unsigned int len;
+		int root;
+
+		if (job_of(js, pausable[i]->pid) ||
+		    climb(js, ps, pausable[i]->pid, chain, &len, &in, ours,
+			  arg))
+			continue;
+		/*
+		 * Below a job already built, which the children files did
+		 * not show (a kernel without them, or forked since): it and
+		 * the processes between join that job, parents first.
+		 */
+		if (in) {
+			const struct job_proc *parent = &in->p[0];
+
+			for (unsigned int k = 0; k < in->n; k++)
+				if (in->p[k].pid == chain[len - 1].ppid)
+					parent = &in->p[k];
+			for (unsigned int k = len; k-- > 0;) {
+				add_proc(ps, in, &chain[k], parent, ours, arg);
+				parent = &chain[k];
+			}
+			continue;
+		}
+		if (ours(pausable[i]->pid, arg))
+			continue; /* one of pause.c's own, in its set */
+		root = pick_root(chain, len, pausable, n);
+		if (root < 0)
+			continue;
+		if (js->n == JOBS_MAX) {
+			js->left_out++;
+			continue;
+		}
+		j = &js->j[js->n++];
+		j->n = 0;
+		j->flags = 0;
+		j->rss_kb = 0;
+		add_proc(ps, j, &chain[root], &chain[root + 1], ours, arg);
+		add_descendants(ps, j, ours, arg);
+	}
+}
