@@ -33,13 +33,14 @@ kernels=$top/tests/vm/kernels.sh
 
 if [ -n "${VM_KERNEL_IMAGE:-}" ]; then
 	# A kernel of one's own, of this machine's architecture, built
-	# where it lies, hooked as on Debian's 6.12 (VM_HOOK: another mode=).
+	# where it lies, in the module's default mode as every spec (VM_HOOK:
+	# another mode=).
 	kdir=${VM_KDIR:?VM_KDIR: the build tree of VM_KERNEL_IMAGE}
 	kver=$(cat "$kdir/include/config/kernel.release")
 	image=$VM_KERNEL_IMAGE
 	arch=$(dpkg --print-architecture)
 	mode=own
-	hook=${VM_HOOK:-badness}
+	hook=${VM_HOOK:-auto}
 else
 	"$kernels" fetch "$spec"
 	# name= kver= arch= ... image=
