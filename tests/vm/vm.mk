@@ -91,7 +91,9 @@ check-vm-all: vm-guest vm-guest-arm64
 # build takes long on two cores.  KASAN's shadow and the detectors' own
 # data take memory (512 MiB leave the cases about what 384 leave on
 # Debian's kernel), and everything runs 10 to 15 times slower: the cases'
-# time limits are stretched tenfold (vmtest.time_scale).
+# time limits are stretched tenfold (vmtest.time_scale).  Kprobes stay
+# unoptimised, so every probe handler runs from the int3 trap, in what
+# lockdep checks as NMI context (tests/vm/init).
 CHECK_DEBUG_MEM := 512
 CHECK_DEBUG_TIMEOUT := 5400
 CHECK_DEBUG_TIME_SCALE := 10
@@ -101,7 +103,8 @@ check-debug: deps vm-guest
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) VM_KERNEL_IMAGE=$$k/vmlinuz \
 	VM_KDIR=$$k/build VM_MEM=$${VM_MEM:-$(CHECK_DEBUG_MEM)} \
 	VM_TIMEOUT=$${VM_TIMEOUT:-$(CHECK_DEBUG_TIMEOUT)} \
-	VM_APPEND="vmtest.time_scale=$(CHECK_DEBUG_TIME_SCALE) $${VM_APPEND:-}" \
+	VM_APPEND="vmtest.time_scale=$(CHECK_DEBUG_TIME_SCALE) \
+	vmtest.kprobes_optimization=0 $${VM_APPEND:-}" \
 	tests/vm/run.sh debug $(VM_RUNNER) $(VM_OOMQCTL) $(VM_OOMQD)
 
 # make demo: one real OOM without oomq and one with it, narrated
