@@ -108,11 +108,30 @@ struct oomq_mm_sample {
 	bool unkillable;		/* -1000, reaped, or in vfork */
 };
 
+/* False: @t has no mm, or its task lock is busy (oomq_task_trylock()). */
+static bool oomq_sample_thread(struct task_struct *t,
+			       struct oomq_mm_sample *s)
+{
+	bool found = false;
+
+	if (!oomq_task_trylock(t))
+		return false;
+	if (t->mm) {
+		s->rss = get_mm_rss(t->mm);
+		s->swap = get_mm_counter(t->mm, MM_SWAPENTS);
+		s->unkillable = t->signal->oom_score_adj == OOM_SCORE_ADJ_MIN ||
+				oomq_mm_oom_skip(t->mm) || in_vfork(t);
+		found = true;
+	}
+	task_unlock(t);
+	return found;
+}
+
 /*
- * find_lock_task_mm() is not exported; this is the same walk.  On
- * PREEMPT_RT a thread whose task lock is busy is passed over (its
- * siblings share the mm), so a single-threaded process whose lock is
- * held right now is sampled as having none.
+ * find_lock_task_mm() is not exported; this is the same walk.  A
+ * thread whose task lock is busy is passed over (oomq_task_trylock();
+ * its siblings share the mm), so a single-threaded process whose lock
+ * is held right now is sampled as having none.
  */
 static bool oomq_sample_mm(struct task_struct *p, struct oomq_mm_sample *s)
 {
@@ -121,18 +140,7 @@ static bool oomq_sample_mm(struct task_struct *p, struct oomq_mm_sample *s)
 
 	rcu_read_lock();
 	for_each_thread(p, t) {
-		if (!oomq_task_trylock(t))
-			continue;
-		if (t->mm) {
-			s->rss = get_mm_rss(t->mm);
-			s->swap = get_mm_counter(t->mm, MM_SWAPENTS);
-			s->unkillable = t->signal->oom_score_adj ==
-						OOM_SCORE_ADJ_MIN ||
-					oomq_mm_oom_skip(t->mm) ||
-					in_vfork(t);
-			found = true;
-		}
-		task_unlock(t);
+		found = oomq_sample_thread(t, s);
 		if (found)
 			break;
 	}
@@ -164,7 +172,7 @@ static void oomq_victim_sample(struct oomq_victim *victim,
  * As the kernel's mempolicy_in_oom_domain(), not exported: may @t use
  * memory in @mask, the nodes a mempolicy-constrained OOM is short of?
  * Only a bind policy says no.  A thread whose task lock is busy right
- * now (on PREEMPT_RT it would sleep) is taken to say yes.
+ * now (oomq_task_trylock()) is taken to say yes.
  */
 static bool oomq_mempolicy_in_domain(struct task_struct *t,
 				     const nodemask_t *mask)
