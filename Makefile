@@ -5,6 +5,8 @@
 #   make demo            one real OOM without oomq and one with it, in QEMU
 #   make check           host checks, the packages, then the VM bench on
 #                        Debian's kernels (tests/vm/kernels.sh list)
+#   make check-debug     the VM bench on a KASAN/lockdep build of 6.12
+#                        (built once into build/debugk; not in make check)
 #   make bench           oomqd's ranking pass against earlyoom, on the host
 #                        and in QEMU with the module (bench/bench.mk), then
 #                        the make -j desktop meltdown (make bench-scenario)

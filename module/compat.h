@@ -193,16 +193,13 @@ static inline void oomq_regs_set_return(struct pt_regs *regs, long value)
 }
 
 /*
- * task_lock() from a probe handler, where preemption is off.  On
- * PREEMPT_RT task_lock() is a sleeping lock, which must not be taken
- * there: only try it, and let the caller do without when it is busy.
+ * task_lock() from a probe handler: only try it, and let the caller do
+ * without when it is busy.  A kprobe that fires from its int3 (or BRK)
+ * trap runs in NMI context, where waiting for a lock is not allowed:
+ * arm64's always do, x86's until the probe is optimised.  On PREEMPT_RT
+ * task_lock() is a sleeping lock besides.  A macro, so that sparse sees
+ * spin_trylock()'s conditional lock context.
  */
-static inline bool oomq_task_trylock(struct task_struct *t)
-{
-	if (IS_ENABLED(CONFIG_PREEMPT_RT))
-		return spin_trylock(&t->alloc_lock);
-	task_lock(t);
-	return true;
-}
+#define oomq_task_trylock(t) spin_trylock(&(t)->alloc_lock)
 
 #endif /* _OOMQ_COMPAT_H */

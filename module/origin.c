@@ -22,7 +22,7 @@
  * As the kernel's mempolicy_in_oom_domain(), not exported: may @t use
  * memory in @mask, the nodes a mempolicy-constrained OOM is short of?
  * Only a bind policy says no.  A thread whose task lock is busy right
- * now (on PREEMPT_RT it would sleep) is taken to say yes.
+ * now (oomq_task_trylock()) is taken to say yes.
  */
 static bool oomq_mempolicy_in_domain(struct task_struct *t,
 				     const nodemask_t *mask)

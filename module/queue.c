@@ -235,7 +235,7 @@ int oomq_queue_set(const u32 *nrs, unsigned int count,
 		if (tgid && !oomq_queue_append(queue, tgid))
 			put_pid(tgid);
 	}
-	queue->set_ns = ktime_get_boottime_ns();
+	queue->set_ns = ktime_get_boot_fast_ns();
 	old = rcu_replace_pointer(oomq_current, queue,
 				  lockdep_is_held(&oomq_current_lock));
 	/*
@@ -284,9 +284,17 @@ int oomq_queue_index(const struct oomq_queue *queue, struct pid *tgid)
 	return slot ? slot - 1 : -1;
 }
 
+/*
+ * The OOM probe reads it from the int3 trap, which is NMI context (on
+ * arm64 always, on x86 until the probe is optimised): the fast clock's
+ * NMI-safe read, which may run a little behind during a clock update.
+ */
 u64 oomq_queue_age_ms(const struct oomq_queue *queue)
 {
-	return div_u64(ktime_get_boottime_ns() - queue->set_ns, NSEC_PER_MSEC);
+	u64 now = ktime_get_boot_fast_ns();
+
+	return now > queue->set_ns ?
+	       div_u64(now - queue->set_ns, NSEC_PER_MSEC) : 0;
 }
 
 /* Past its TTL: the user space that ranked it may be gone or stuck. */

@@ -17,7 +17,7 @@ struct pid_namespace;
 struct oomq_queue {
 	refcount_t ref;
 	struct rcu_work free_work;
-	u64 set_ns;		/* ktime_get_boottime_ns() when written, ns */
+	u64 set_ns;		/* ktime_get_boot_fast_ns() when written */
 	unsigned int len;
 	unsigned int capacity;	/* room in @pids */
 	unsigned int hash_bits;

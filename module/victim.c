@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A task as the OOM killer sees it: what oom_badness() reads and what the
- * kernel's "Killed process" line reports.  Any context the probes run in.
+ * kernel's "Killed process" line reports.  Any context the probes run in,
+ * NMI included (a kprobe's int3 trap): no lock is waited for.
  */
 #include <linux/cred.h>
 #include <linux/mm.h>
@@ -13,11 +14,30 @@
 #include "compat.h"
 #include "victim.h"
 
+/* False: @t has no mm, or its task lock is busy (oomq_task_trylock()). */
+static bool oomq_sample_thread(struct task_struct *t,
+			       struct oomq_mm_sample *s)
+{
+	bool found = false;
+
+	if (!oomq_task_trylock(t))
+		return false;
+	if (t->mm) {
+		s->rss = get_mm_rss(t->mm);
+		s->swap = get_mm_counter(t->mm, MM_SWAPENTS);
+		s->unkillable = t->signal->oom_score_adj == OOM_SCORE_ADJ_MIN ||
+				oomq_mm_oom_skip(t->mm) || in_vfork(t);
+		found = true;
+	}
+	task_unlock(t);
+	return found;
+}
+
 /*
- * find_lock_task_mm() is not exported; this is the same walk.  On
- * PREEMPT_RT a thread whose task lock is busy is passed over (its
- * siblings share the mm), so a single-threaded process whose lock is
- * held right now is sampled as having none.
+ * find_lock_task_mm() is not exported; this is the same walk.  A
+ * thread whose task lock is busy is passed over (oomq_task_trylock();
+ * its siblings share the mm), so a single-threaded process whose lock
+ * is held right now is sampled as having none.
  */
 bool oomq_sample_mm(struct task_struct *p, struct oomq_mm_sample *s)
 {
@@ -26,18 +46,7 @@ bool oomq_sample_mm(struct task_struct *p, struct oomq_mm_sample *s)
 
 	rcu_read_lock();
 	for_each_thread(p, t) {
-		if (!oomq_task_trylock(t))
-			continue;
-		if (t->mm) {
-			s->rss = get_mm_rss(t->mm);
-			s->swap = get_mm_counter(t->mm, MM_SWAPENTS);
-			s->unkillable = t->signal->oom_score_adj ==
-						OOM_SCORE_ADJ_MIN ||
-					oomq_mm_oom_skip(t->mm) ||
-					in_vfork(t);
-			found = true;
-		}
-		task_unlock(t);
+		found = oomq_sample_thread(t, s);
 		if (found)
 			break;
 	}

@@ -20,9 +20,20 @@ summary=$(tr -d '\r' <"$log" |
 	sed -n 's/^.*[] ]\([0-9]* passed, [0-9]* failed.*\)$/\1/p' | tail -n 1)
 
 # Splats, on any kernel line but the runner's own (a detail could quote one).
-# The OOM report itself prints a "Call Trace:", which is not one.
-splat=$(tr -d '\r' <"$log" | grep -v 'vm-case ' |
-	grep -E -m 3 'WARNING:|BUG:|Oops|general protection fault|Kernel panic|UBSAN|refcount_t:|list_del corruption|[Bb]ad page' ||
+# The OOM report itself prints a "Call Trace:", which is not one.  Most
+# debug-kernel reports (make check-debug) start with "BUG:" or "WARNING:":
+# KASAN ("BUG: KASAN: slab-use-after-free"), lockdep ("WARNING: possible
+# circular locking dependency detected"), PROVE_RCU ("WARNING: suspicious
+# RCU usage"), DEBUG_ATOMIC_SLEEP ("BUG: sleeping function called from
+# invalid context"), debugobjects (a WARN); the others are named below:
+# lockdep's unregistered key, kmemleak's count and its list as init prints
+# it, RCU stalls and hung tasks.
+splats='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG at'
+splats="$splats|UBSAN|refcount_t:|list_[a-z_]* corruption|[Bb]ad page"
+splats="$splats|INFO: trying to register non-static key"
+splats="$splats|kmemleak: [0-9]+ new suspected|unreferenced object 0x"
+splats="$splats|detected stalls? on CPU|blocked for more than [0-9]+ seconds"
+splat=$(tr -d '\r' <"$log" | grep -v 'vm-case ' | grep -E -m 3 "$splats" ||
 	true)
 
 host() {
@@ -39,7 +50,7 @@ host() {
 		host summary fail "no summary line: guest hung, timed out or panicked; see $log"
 	fi
 	if [ -z "$splat" ]; then
-		host kernel_log pass "no WARNING/BUG/Oops/panic/UBSAN splat"
+		host kernel_log pass "no WARNING/BUG/Oops/panic/UBSAN/kmemleak/stall splat"
 	else
 		host kernel_log fail "$(printf '%s' "$splat" | tr '\n"' '|'"'" |
 			cut -c1-300)"

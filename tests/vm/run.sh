@@ -7,6 +7,10 @@
 # KERNEL is a kernel spec of tests/vm/kernels.sh (6.1, 7, arm64-6.12...);
 # RUNNER, OOMQCTL and OOMQD are static binaries for its architecture.
 #
+# VM_KERNEL_IMAGE (a bzImage) and VM_KDIR (the kernel build tree to build
+# the module against) boot a kernel of your own instead of Debian's
+# (make check-debug's); KERNEL is then only a label.
+#
 # Environment: VM_MEM (MiB, default 384), VM_TIMEOUT (s, default 600),
 # VM_CASES (comma-separated case names, default all), VM_APPEND (extra
 # kernel arguments), VM_SRC (tree to build the module from, default this
@@ -27,10 +31,22 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 vmdir=${VM_BUILD:-$top/build/vm}
 kernels=$top/tests/vm/kernels.sh
 
-"$kernels" fetch "$spec"
-# name= kver= arch= ... image=
-eval "$("$kernels" info "$spec")"
-[ "$image" != - ] || { echo "run.sh: $spec has no image to boot" >&2; exit 1; }
+if [ -n "${VM_KERNEL_IMAGE:-}" ]; then
+	# A kernel of one's own, of this machine's architecture, built
+	# where it lies, in the module's default mode as every spec (VM_HOOK:
+	# another mode=).
+	kdir=${VM_KDIR:?VM_KDIR: the build tree of VM_KERNEL_IMAGE}
+	kver=$(cat "$kdir/include/config/kernel.release")
+	image=$VM_KERNEL_IMAGE
+	arch=$(dpkg --print-architecture)
+	mode=own
+	hook=${VM_HOOK:-auto}
+else
+	"$kernels" fetch "$spec"
+	# name= kver= arch= ... image=
+	eval "$("$kernels" info "$spec")"
+	[ "$image" != - ] || { echo "run.sh: $spec has no image to boot" >&2; exit 1; }
+fi
 work=$vmdir/$kver
 mkdir -p "$work"
 case $arch in
@@ -57,9 +73,18 @@ host_case() {
 }
 
 module=-
-[ -z "${VM_SRC:-}" ] || export OOMQ_SRC="$VM_SRC"
-if "$kernels" build "$spec" "$work/kbuild" \
-	>"$work/module-build.log" 2>&1; then
+# kbuild OUTDIR [SRC]: the module of SRC (default VM_SRC, or this tree)
+# for the kernel booted.
+kbuild() (
+	src=${2:-${VM_SRC:-}}
+	[ -z "$src" ] || export OOMQ_SRC="$src"
+	if [ "$mode" = own ]; then
+		KDIR=$kdir "$top/scripts/kbuild.sh" "$kver" "$1"
+	else
+		"$kernels" build "$spec" "$1"
+	fi
+)
+if kbuild "$work/kbuild" >"$work/module-build.log" 2>&1; then
 	module=$work/kbuild/module/oomq.ko
 	host_case module_build pass "built against $kdir ($mode)"
 else
@@ -70,8 +95,8 @@ fi
 
 # A test-only family that sleeps under genl_mutex (netlink_parallel).
 testmod=-
-if OOMQ_SRC=$top/tests/vm/genl_block "$kernels" build "$spec" \
-	"$work/genl_block" >"$work/genl-block-build.log" 2>&1; then
+if kbuild "$work/genl_block" "$top/tests/vm/genl_block" \
+	>"$work/genl-block-build.log" 2>&1; then
 	testmod=$work/genl_block/oomq_genl_block.ko
 else
 	host_case genl_block_build fail "does not build: $work/genl-block-build.log"

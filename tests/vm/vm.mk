@@ -10,6 +10,7 @@
 #			other kernel (but arm64 6.1), ending with one "N passed,
 #			N failed" line
 #   make check-vm-all	every case on every kernel (about an hour)
+#   make check-debug	every case on a KASAN/lockdep build of 6.12 (below)
 #
 # VM_CASES=steer_order,memcg runs only those cases (plus insmod);
 # VM_MEM, VM_TIMEOUT, VM_APPEND and VM_OOMQD_CONF are passed to
@@ -82,6 +83,29 @@ check-vm: vm-guest vm-guest-arm64
 
 check-vm-all: vm-guest vm-guest-arm64
 	$(VM_RUN) $(foreach k,$(VM_KERNELS),$(if $(VM_SKIP_$(k)),$(k):$(call vm_cases,$(k),$(VM_ALL_CASES)),$(k)))
+
+# make check-debug: every guest case on a debug build of Debian's 6.12
+# source (KASAN, lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, full preemption,
+# kmemleak: tests/vm/debug.config), which tests/vm/debug-kernel.sh builds
+# once per machine into build/debugk/.  Not part of make check: the first
+# build takes long on two cores.  KASAN's shadow and the detectors' own
+# data take memory (512 MiB leave the cases about what 384 leave on
+# Debian's kernel), and everything runs 10 to 15 times slower: the cases'
+# time limits are stretched tenfold (vmtest.time_scale).  Kprobes stay
+# unoptimised, so every probe handler runs from the int3 trap, in what
+# lockdep checks as NMI context (tests/vm/init).
+CHECK_DEBUG_MEM := 512
+CHECK_DEBUG_TIMEOUT := 5400
+CHECK_DEBUG_TIME_SCALE := 10
+.PHONY: check-debug
+check-debug: deps vm-guest
+	k=$$(tests/vm/debug-kernel.sh) && \
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) VM_KERNEL_IMAGE=$$k/vmlinuz \
+	VM_KDIR=$$k/build VM_MEM=$${VM_MEM:-$(CHECK_DEBUG_MEM)} \
+	VM_TIMEOUT=$${VM_TIMEOUT:-$(CHECK_DEBUG_TIMEOUT)} \
+	VM_APPEND="vmtest.time_scale=$(CHECK_DEBUG_TIME_SCALE) \
+	vmtest.kprobes_optimization=0 $${VM_APPEND:-}" \
+	tests/vm/run.sh debug $(VM_RUNNER) $(VM_OOMQCTL) $(VM_OOMQD)
 
 # make demo: one real OOM without oomq and one with it, narrated
 # (tests/vm/demo.sh); on a fresh Debian 12 machine as root it installs

@@ -3,7 +3,10 @@
  * A raw generic netlink client, for what oomqctl (libnl) cannot do on
  * purpose: a header with its reserved byte set, a request timed while
  * another family holds genl_mutex, a dump whose batches another process
- * reads, a request from a process that must not allocate.
+ * reads, a request from a process that must not allocate; and the stress
+ * writers, thousands of requests a second from threads of one process.
+ * Its buffers are static (such a process touches them before it must
+ * not allocate) and per thread.
  */
 #include <errno.h>
 #include <linux/genetlink.h>
@@ -58,7 +61,7 @@ size_t genl_put_attr(void *buf, size_t off, uint16_t type, const void *data,
 
 int genl_send(struct genl_sock *g, const struct genl_req *r)
 {
-	static char buf[GENL_MSG_MAX];
+	static __thread char buf[GENL_MSG_MAX];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct genlmsghdr *gh = NLMSG_DATA(nlh);
 	size_t len = NLMSG_LENGTH(GENL_HDRLEN + r->len);
@@ -90,7 +93,7 @@ ssize_t genl_recv(struct genl_sock *g, void *buf, size_t size)
 /* The ack (or error) of the last request, skipping replies before it. */
 static int wait_ack(struct genl_sock *g, void *reply, size_t size)
 {
-	static char buf[GENL_MSG_MAX];
+	static __thread char buf[GENL_MSG_MAX];
 
 	for (;;) {
 		ssize_t n = genl_recv(g, buf, sizeof(buf));
@@ -148,7 +151,7 @@ const void *genl_attr(const void *attrs, size_t len, uint16_t type,
 
 int genl_family(struct genl_sock *g, const char *name)
 {
-	static char reply[GENL_MSG_MAX];
+	static __thread char reply[GENL_MSG_MAX];
 	char attrs[64];
 	struct genl_req r = {
 		.family = GENL_ID_CTRL,
@@ -176,7 +179,7 @@ int genl_family(struct genl_sock *g, const char *name)
 int genl_set_queue(struct genl_sock *g, int family, const uint32_t *pids,
 		   size_t n)
 {
-	static char attrs[OOMQ_QUEUE_MAX * 4 + 64];
+	static __thread char attrs[OOMQ_QUEUE_MAX * 4 + 64];
 	struct genl_req r = {
 		.family = family,
 		.cmd = OOMQ_CMD_SET_QUEUE,

@@ -76,7 +76,7 @@ static bool verdict(struct outcome *o, const struct oom_expect *e,
 	size_t n = 0;
 	long long kills;
 
-	if (!wait_killed(e->victim.pid, DEATH_TIMEOUT_MS)) {
+	if (!wait_killed(e->victim.pid, scaled_ms(DEATH_TIMEOUT_MS))) {
 		for (size_t i = 0; i < e->nlive; i++)
 			if (!is_alive(e->live[i].pid))
 				return failf(
@@ -85,7 +85,8 @@ static bool verdict(struct outcome *o, const struct oom_expect *e,
 					e->live[i].name, e->live[i].pid,
 					e->victim.name, e->victim.pid);
 		return failf(o, "%s (%d) was not killed (SIGKILL) within %d ms",
-			     e->victim.name, e->victim.pid, DEATH_TIMEOUT_MS);
+			     e->victim.name, e->victim.pid,
+			     scaled_ms(DEATH_TIMEOUT_MS));
 	}
 	/*
 	 * A follow-up comes from whoever allocates next while the victim's
@@ -159,9 +160,9 @@ bool oom_once(struct outcome *o, const struct oom_expect *e)
 			     r.ms);
 	if (!r.oom)
 		return failf(o, "no OOM after %u MiB", r.mib);
-	if (e->max_ms && r.ms > e->max_ms)
-		return failf(o, "the trigger took %lld ms, limit %lld", r.ms,
-			     e->max_ms);
+	if (e->max_ms && r.ms > scaled_ms(e->max_ms))
+		return failf(o, "the trigger took %lld ms, limit %u", r.ms,
+			     scaled_ms(e->max_ms));
 	notef(o, "%s killed after %u MiB in %lld ms", e->victim.name, r.mib,
 	      r.ms);
 	return verdict(o, e, before, mark);

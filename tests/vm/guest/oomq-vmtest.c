@@ -7,13 +7,14 @@
  *	17 passed, 0 failed, 1 skipped
  *
  *	oomq-vmtest --module=PATH --oomqctl=PATH --oomqd=PATH
- *		--oomqd-conf=PATH [all | CASE...]
+ *		--oomqd-conf=PATH [--time-scale=N] [all | CASE...]
  *
  * Cases before "insmod" run without the module; those after it skip
  * with a reason when the module could not be loaded.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@ struct vm_env env = {
 	.oomqctl_path = "/bin/oomqctl",
 	.oomqd_path = "/bin/oomqd",
 	.oomqd_conf = "/etc/oomqd-vmtest.conf",
+	.time_scale = 1,
 };
 
 static void case_insmod(struct outcome *o);
@@ -68,6 +70,8 @@ static const struct vm_case cases[] = {
 	{ "queue_race", case_queue_race, true },
 	/* After every case that kills: it checks all their events. */
 	{ "netlink_events", case_netlink_events, true },
+	/* Writers on both doors during OOMs; stops the events listener. */
+	{ "queue_writers", case_queue_writers, true },
 	/* Unloads under a memcg OOM storm, then loads the module again. */
 	{ "unload_storm", case_unload_storm, true },
 	/* Last: it unloads and reloads the module. */
@@ -168,9 +172,13 @@ int main(int argc, char **argv)
 			env.oomqd_path = argv[i] + 8;
 		else if (!strncmp(argv[i], "--oomqd-conf=", 13))
 			env.oomqd_conf = argv[i] + 13;
+		else if (!strncmp(argv[i], "--time-scale=", 13))
+			env.time_scale = strtoul(argv[i] + 13, NULL, 10);
 		else if (!strncmp(argv[i], "--mode=", 7) && argv[i][7])
 			env.mode = argv[i] + 7;
 	}
+	if (!env.time_scale)
+		env.time_scale = 1;
 	report_init();
 	uname(&uts);
 	/* The runner must outlive every OOM it causes; helpers reset this. */

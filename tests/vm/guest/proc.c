@@ -126,7 +126,7 @@ static pid_t spawn_ready(char *const argv[], char *line, size_t size)
 
 	if (pid < 0)
 		return -1;
-	if (!read_line(fd, line, size, READY_TIMEOUT_MS) ||
+	if (!read_line(fd, line, size, scaled_ms(READY_TIMEOUT_MS)) ||
 	    strncmp(line, "ready", 5)) {
 		close(fd);
 		kill_reap(pid);
@@ -337,7 +337,7 @@ struct trigger_result run_trigger(const char *cgroup, unsigned int max_mib)
 	pid = spawn_helper(argv, &fd);
 	if (pid < 0)
 		return r;
-	if (read_line(fd, line, sizeof(line), TRIGGER_TIMEOUT_MS) &&
+	if (read_line(fd, line, sizeof(line), scaled_ms(TRIGGER_TIMEOUT_MS)) &&
 	    !strncmp(line, "done ", 5)) {
 		const char *p = strstr(line, "oom="), *m = strstr(line, "mib=");
 

@@ -37,6 +37,13 @@ void kmsgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void report_init(void);
 long long now_ms(void);
 void sleep_ms(unsigned int ms);
+/*
+ * A time limit the cases set for Debian's kernels, stretched for a slower
+ * one: env.time_scale times @ms (--time-scale, from the kernel command
+ * line's vmtest.time_scale; make check-debug's KASAN kernel is ten times
+ * slower).
+ */
+unsigned int scaled_ms(unsigned int ms);
 
 /* ---- the run (oomq-vmtest.c) ---- */
 
@@ -45,6 +52,7 @@ struct vm_env {
 	const char *oomqctl_path; /* static oomqctl, may be absent */
 	const char *oomqd_path; /* static oomqd, may be absent */
 	const char *oomqd_conf; /* its config for the agent_* cases */
+	unsigned int time_scale; /* see scaled_ms() */
 	/* "mode" every load gets unless it names one (--mode=), or NULL. */
 	const char *mode;
 	bool module_loaded;
@@ -264,6 +272,7 @@ void case_agent_kill_stuck(struct outcome *o);
 void case_queue_noalloc(struct outcome *o);
 void case_queue_race(struct outcome *o);
 void case_netlink_events(struct outcome *o);
+void case_queue_writers(struct outcome *o);
 void case_unload_storm(struct outcome *o);
 void case_leak_stress(struct outcome *o);
 
