@@ -330,6 +330,51 @@ static size_t oomq_event_size(void)
 #define OOMQ_EVENT_GFP (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
 
 /*
+ * Messages allocated while memory was there, for when it is not: the
+ * kill event is sent before its victim's memory is back, and a
+ * __GFP_NORETRY allocation then fails.  Only the drain work item (never
+ * running twice at once) and init/uninit touch them.
+ */
+#define OOMQ_EVENT_SPARES 4
+static struct sk_buff *oomq_event_spares[OOMQ_EVENT_SPARES];
+
+static struct sk_buff *oomq_event_msg(void)
+{
+	struct sk_buff *msg = genlmsg_new(oomq_event_size(), OOMQ_EVENT_GFP);
+	unsigned int i;
+
+	for (i = 0; !msg && i < OOMQ_EVENT_SPARES; i++) {
+		msg = oomq_event_spares[i];
+		oomq_event_spares[i] = NULL;
+	}
+	return msg;
+}
+
+/* Top the spares up, as far as memory allows without a fight. */
+static void oomq_event_spares_fill(gfp_t gfp)
+{
+	unsigned int i;
+
+	for (i = 0; i < OOMQ_EVENT_SPARES; i++) {
+		if (oomq_event_spares[i])
+			continue;
+		oomq_event_spares[i] = genlmsg_new(oomq_event_size(), gfp);
+		if (!oomq_event_spares[i])
+			break;
+	}
+}
+
+static void oomq_event_spares_free(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < OOMQ_EVENT_SPARES; i++) {
+		nlmsg_free(oomq_event_spares[i]);
+		oomq_event_spares[i] = NULL;
+	}
+}
+
+/*
  * Process context (the events work item).  Return: 0, or -ENOMEM or
  * -EMSGSIZE when no message could be built: the event is lost.  A
  * listener whose socket is full learns of its own loss from recv().
@@ -341,7 +386,7 @@ static int oomq_netlink_event(const struct oomq_event *event)
 
 	if (!genl_has_listeners(&oomq_family, &init_net, OOMQ_MCGRP_EVENTS_ID))
 		return 0;
-	msg = genlmsg_new(oomq_event_size(), OOMQ_EVENT_GFP);
+	msg = oomq_event_msg();
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &oomq_family, 0, OOMQ_CMD_EVENT);
@@ -368,6 +413,7 @@ static void oomq_netlink_drain(struct work_struct *work)
 		if (event.type == OOMQ_EVENT_LOST)
 			break;
 	}
+	oomq_event_spares_fill(OOMQ_EVENT_GFP);
 }
 
 static DECLARE_WORK(oomq_drain_work, oomq_netlink_drain);
@@ -376,9 +422,12 @@ int oomq_netlink_init(void)
 {
 	int ret = genl_register_family(&oomq_family);
 
-	if (!ret)
-		oomq_events_open(&oomq_drain_work);
-	return ret;
+	if (ret)
+		return ret;
+	/* Fewer than all is fine: the drain tops them up. */
+	oomq_event_spares_fill(GFP_KERNEL);
+	oomq_events_open(&oomq_drain_work);
+	return 0;
 }
 
 /* Nothing is sent once this returns: the family goes last. */
@@ -386,5 +435,6 @@ void oomq_netlink_uninit(void)
 {
 	oomq_events_close();
 	cancel_work_sync(&oomq_drain_work);
+	oomq_event_spares_free();
 	genl_unregister_family(&oomq_family);
 }
