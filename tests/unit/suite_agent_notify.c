@@ -4,7 +4,7 @@
  * kind per NOTIFY_INTERVAL_MS, the newest held back and shown with a
  * count, stale pauses and continues dropped), which logind sessions are
  * notified, and that notify = on puts a record in the helper's pipe for
- * the kinds it shows even with no hook command.
+ * the kinds it shows even with no hook command; the notify key.
  */
 #include <errno.h>
 #include <string.h>
@@ -213,6 +213,23 @@ START_TEST(test_users_logind)
 }
 END_TEST
 
+START_TEST(test_config)
+{
+	static struct policy pol;
+
+	ck_assert_int_eq(agent_parse_policy(&pol, ""), 0);
+	ck_assert_int_eq(pol.notify, 1);
+	ck_assert_int_eq(agent_parse_policy(&pol, "[oomqd]\nnotify = off\n"),
+			 0);
+	ck_assert_int_eq(pol.notify, 0);
+	ck_assert_int_eq(agent_parse_policy(&pol, "[oomqd]\nnotify = loud\n"),
+			 -EINVAL);
+	ck_assert_str_eq(pol.errors[0].msg,
+			 "notify: expected on or off, got 'loud'");
+	policy_free(&pol);
+}
+END_TEST
+
 Suite *agent_notify_suite(void)
 {
 	Suite *s = suite_create("agent_notify");
@@ -224,6 +241,7 @@ Suite *agent_notify_suite(void)
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_pick_users);
 	tcase_add_test(tc, test_users_logind);
+	tcase_add_test(tc, test_config);
 	suite_add_tcase(s, tc);
 	return s;
 }
