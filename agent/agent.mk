@@ -13,7 +13,7 @@ AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/task_sample.c \
 	agent/metrics.c lib/oomq_tasks.c
 AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/nl.c agent/kill.c \
 	agent/jobs.c agent/pause.c agent/protect.c agent/thresholds.c \
-	agent/hooks.c lib/oomq_nl.c
+	agent/hooks.c agent/notify.c lib/oomq_nl.c
 AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/log.c
 AGENT_SRCS := $(AGENT_TOP_SRCS) $(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
 AGENT_HDRS := $(wildcard agent/*.h) lib/oomq_nl.h lib/oomq_tasks.h \
@@ -22,9 +22,11 @@ AGENT_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Ilib \
 	-DOOMQ_VERSION='"$(VERSION)"' $$(pkg-config --cflags libnl-genl-3.0)
 AGENT_LIBS = -linih $$(pkg-config --libs libnl-genl-3.0)
 
-# Structured journal entries (log.c) need libsystemd: used when
+# Structured journal entries (log.c) and desktop notifications
+# (notify.c: sd-login, sd-bus) need libsystemd: used when
 # pkg-config finds it, unless OOMQD_SYSTEMD=0.  The static oomqd never
-# links it (embedded systems have no journald): its events stay lines.
+# links it (embedded systems have no journald): its events stay lines
+# and it notifies no desktop.
 OOMQD_SYSTEMD ?= $(shell pkg-config --exists libsystemd && echo 1 || echo 0)
 ifeq ($(OOMQD_SYSTEMD),1)
 AGENT_SD_CFLAGS = -DOOMQD_SYSTEMD $$(pkg-config --cflags libsystemd)

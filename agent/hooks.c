@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "hooks.h"
 #include "log.h"
+#include "notify.h"
 
 #define HOOKS_POLL_MS 10 /* how often the helper looks at a running hook */
 
@@ -53,15 +55,18 @@ bool hooks_any(const struct policy_hooks *cfg)
 	return false;
 }
 
-bool hooks_record(const struct policy_hooks *cfg, const struct notice *n,
-		  struct hook_record *r)
+bool hooks_record(const struct policy_hooks *cfg, bool notify,
+		  const struct notice *n, struct hook_record *r)
 {
 	int hook = hooks_for(n->kind);
+	bool run = hook >= 0 && cfg->cmd[hook][0];
 
-	if (hook < 0 || !cfg->cmd[hook][0])
+	notify = notify && notify_wants(n->kind);
+	if (!run && !notify)
 		return false;
 	memset(r, 0, sizeof(*r));
-	memcpy(r->cmd, cfg->cmd[hook], sizeof(r->cmd));
+	if (run)
+		memcpy(r->cmd, cfg->cmd[hook], sizeof(r->cmd));
 	snprintf(r->event, sizeof(r->event), "%s", notice_kind_name(n->kind));
 	memcpy(r->comm, n->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';
@@ -73,7 +78,11 @@ bool hooks_record(const struct policy_hooks *cfg, const struct notice *n,
 	r->uid = n->uid;
 	r->rss_kb = n->rss_kb;
 	r->timeout_ms = cfg->timeout_ms;
-	r->hook = (unsigned int)hook;
+	r->hook = run ? (unsigned int)hook : 0;
+	r->kind = (unsigned int)n->kind;
+	r->jobs = n->jobs;
+	r->stopped_ms = n->stopped_ms;
+	r->notify = notify;
 	return true;
 }
 
@@ -94,16 +103,11 @@ static void setenv_u(const char *name, unsigned long long v)
 }
 
 /* In the forked child: never returns. */
-static void exec_hook(const struct hook_record *r)
+static void exec_hook(const void *arg)
 {
-	sigset_t none;
+	const struct hook_record *r = arg;
 	int null;
 
-	setpgid(0, 0);
-	/* The daemon's blocked and ignored signals would outlive exec. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null >= 0)
 		dup2(null, STDIN_FILENO);
@@ -120,10 +124,12 @@ static void exec_hook(const struct hook_record *r)
 	_exit(127);
 }
 
-int hooks_run(const struct hook_record *r, struct hook_result *res)
+int hooks_fork_wait(void (*child)(const void *arg), const void *arg,
+		    unsigned int timeout_ms, struct hook_result *res)
 {
 	const struct timespec tick = { .tv_nsec = HOOKS_POLL_MS * 1000000L };
 	uint64_t start = now_ms();
+	sigset_t none;
 	pid_t pid, w;
 	int st = 0;
 
@@ -131,15 +137,22 @@ int hooks_run(const struct hook_record *r, struct hook_result *res)
 	pid = fork();
 	if (pid < 0)
 		return -errno;
-	if (!pid)
-		exec_hook(r);
+	if (!pid) {
+		setpgid(0, 0);
+		/* The daemon's blocked and ignored signals would outlive exec. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		child(arg);
+		_exit(127);
+	}
 	/* Also here: a kill at the deadline must find the group. */
 	setpgid(pid, pid);
 	for (;;) {
 		w = waitpid(pid, &st, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		if (now_ms() - start >= r->timeout_ms) {
+		if (now_ms() - start >= timeout_ms) {
 			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
 			res->timed_out = true;
@@ -150,6 +163,11 @@ int hooks_run(const struct hook_record *r, struct hook_result *res)
 	res->status = st;
 	res->ms = now_ms() - start;
 	return 0;
+}
+
+int hooks_run(const struct hook_record *r, struct hook_result *res)
+{
+	return hooks_fork_wait(exec_hook, r, r->timeout_ms, res);
 }
 
 static void log_result(const struct hook_record *r, int ret,
@@ -177,11 +195,38 @@ static void log_result(const struct hook_record *r, int ret,
 		       name, (int)r->pid, r->comm, (unsigned long long)res->ms);
 }
 
-/* The helper process: hooks one at a time until the daemon goes. */
-static void helper(int fd)
+/* Shows what notify.h held back when its turn comes; ms to the next. */
+static int notify_due(struct notify_limit *lim)
 {
 	struct hook_record r;
+	unsigned int more;
+	int wait_ms;
+
+	while (notify_limit_due(lim, now_ms(), &r, &more, &wait_ms))
+		notify_show(&r, more);
+	return wait_ms;
+}
+
+/* One record: its notification first (bounded), then its hook. */
+static void serve(struct notify_limit *lim, struct hook_record *r)
+{
 	struct hook_result res;
+	unsigned int more;
+
+	if (r->notify && notify_limit_offer(lim, r, now_ms(), &more))
+		notify_show(r, more);
+	if (r->cmd[0] && r->hook < POLICY_NHOOKS) {
+		r->cmd[sizeof(r->cmd) - 1] = '\0';
+		log_result(r, hooks_run(r, &res), &res);
+	}
+}
+
+/* The helper process: records one at a time until the daemon goes. */
+static void helper(int fd)
+{
+	static struct notify_limit lim; /* 2 KiB and more: not on the stack */
+	struct hook_record r;
+	struct pollfd pfd;
 	sigset_t none;
 	ssize_t n;
 	int adj;
@@ -212,7 +257,10 @@ static void helper(int fd)
 #ifdef SYS_close_range
 	syscall(SYS_close_range, 4, ~0U, 0);
 #endif
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
 	for (;;) {
+		if (poll(&pfd, 1, notify_due(&lim)) <= 0)
+			continue;
 		n = read(fd, &r, sizeof(r));
 		if (n == 0)
 			_exit(0);
@@ -220,10 +268,8 @@ static void helper(int fd)
 			continue;
 		if (n < 0)
 			_exit(1);
-		if (n != sizeof(r) || r.hook >= POLICY_NHOOKS)
-			continue;
-		r.cmd[sizeof(r.cmd) - 1] = '\0';
-		log_result(&r, hooks_run(&r, &res), &res);
+		if (n == sizeof(r))
+			serve(&lim, &r);
 	}
 }
 
@@ -261,7 +307,7 @@ int hooks_post(struct hooks *h, const struct policy_hooks *cfg,
 	ssize_t w;
 	int err;
 
-	if (!hooks_record(cfg, n, &r))
+	if (!hooks_record(cfg, h->notify, n, &r))
 		return 0;
 	if (h->fd < 0)
 		return -ENOTCONN;

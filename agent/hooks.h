@@ -17,6 +17,9 @@
  * process group, with the event in its environment (OOMQ_EVENT,
  * OOMQ_PID, OOMQ_COMM, OOMQ_UID, OOMQ_RSS_KB, OOMQ_REASON,
  * OOMQ_CHOICE), and kills that group timeout_ms after the start.
+ *
+ * The same helper shows the desktop notifications (notify.h) when
+ * notify is on: the record then says so, with or without a command.
  */
 #ifndef _OOMQ_AGENT_HOOKS_H
 #define _OOMQ_AGENT_HOOKS_H
@@ -40,6 +43,10 @@ struct hook_record {
 	uint64_t rss_kb;
 	unsigned int timeout_ms;
 	unsigned int hook; /* enum policy_hook */
+	unsigned int kind; /* enum notice_kind */
+	unsigned int jobs; /* pause, continue: jobs stopped after it */
+	uint64_t stopped_ms; /* continue: how long the stop lasted */
+	bool notify; /* notify.h: show it on the desktops */
 };
 
 _Static_assert(sizeof(struct hook_record) <= PIPE_BUF,
@@ -49,14 +56,18 @@ struct hooks {
 	int fd; /* the pipe's write end, or -1 */
 	pid_t helper; /* or 0 */
 	unsigned int dropped; /* records the full pipe refused */
+	bool notify; /* send notices to notify.h too */
 };
 
 /* The hook a notice runs, or -1 for none. */
 int hooks_for(enum notice_kind kind);
 
-/* @r for @n when [hooks] has a command for it: true, else false. */
-bool hooks_record(const struct policy_hooks *cfg, const struct notice *n,
-		  struct hook_record *r);
+/*
+ * @r for @n when [hooks] has a command for it or @notify and
+ * notify_wants() it: true, else false.
+ */
+bool hooks_record(const struct policy_hooks *cfg, bool notify,
+		  const struct notice *n, struct hook_record *r);
 
 /* How one hook ended. */
 struct hook_result {
@@ -65,6 +76,13 @@ struct hook_result {
 	uint64_t ms; /* from start to end */
 };
 
+/*
+ * Forks @child(@arg) in its own process group and waits for it at most
+ * @timeout_ms, then kills the group: the helper's one way to run what
+ * may hang (a hook, a D-Bus call).  0, or -errno when it could not fork.
+ */
+int hooks_fork_wait(void (*child)(const void *arg), const void *arg,
+		    unsigned int timeout_ms, struct hook_result *res);
 /*
  * Runs @r's command and waits for it at most r->timeout_ms: the
  * helper's work, here for the tests.  0, or -errno when it could not

@@ -35,6 +35,7 @@
 #include "metrics.h"
 #include "nl.h"
 #include "notice.h"
+#include "notify.h"
 #include "pause.h"
 #include "pressure.h"
 #include "proc_parse.h"
@@ -1144,13 +1145,20 @@ static void noticed(const struct notice *n, void *arg)
 		       ret == -EPIPE ? "the helper is gone" : strerror(-ret));
 }
 
-/* The hooks' helper, forked while memory is calm (start, SIGHUP). */
+/*
+ * The hooks' helper, forked while memory is calm (start, SIGHUP): it
+ * runs the hooks and shows the desktop notifications (notify.h).
+ */
 static void start_hooks(struct loop *l)
 {
 	int ret;
 
+	if (l->a->policy.notify && !notify_available())
+		logmsg(LOG_INFO, "notify: built without libsystemd: no "
+				 "desktop notifications");
+	l->hooks.notify = l->a->policy.notify && notify_available();
 	if (l->o->dry_run || l->hooks.fd >= 0 ||
-	    !hooks_any(&l->a->policy.hooks))
+	    (!hooks_any(&l->a->policy.hooks) && !l->hooks.notify))
 		return;
 	ret = hooks_start(&l->hooks);
 	if (ret)

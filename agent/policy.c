@@ -7,7 +7,7 @@
  * counts them and notices lines that libinih silently refused).
  *
  *   [oomqd]            policy, queue_length, ttl_ms, interval_s,
- *                      metrics_dir, metrics_interval_s,
+ *                      metrics_dir, metrics_interval_s, notify,
  *                      default_priority
  *   [hooks]            pre_kill, post_kill, pause, continue, timeout_ms
  *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
@@ -87,6 +87,7 @@ void policy_defaults(struct policy *p)
 	p->interval_s = 10;
 	p->default_priority = 100;
 	p->metrics_interval_s = 15;
+	p->notify = 1;
 	p->hooks.timeout_ms = 5000;
 	p->th.mem_low_pct = 10;
 	p->th.mem_critical_pct = 5;
@@ -191,6 +192,7 @@ static const char *const main_keys[] = {
 	"default_priority",
 	"metrics_dir",
 	"metrics_interval_s",
+	"notify",
 };
 
 /*
@@ -224,7 +226,7 @@ static void parse_dir(struct parse_ctx *c, const char *key, const char *value,
 static void main_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy *p = c->p;
-	int i = key_index(main_keys, 7, key);
+	int i = key_index(main_keys, 8, key);
 
 	if (i < 0) {
 		add_error(p, c->lineno, "unknown key '%s' in [oomqd]", key);
@@ -260,6 +262,9 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 		break;
 	case 6:
 		parse_uint(c, key, value, 1, 3600, &p->metrics_interval_s);
+		break;
+	case 7:
+		parse_bool(c, key, value, &p->notify);
 		break;
 	}
 }

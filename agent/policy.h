@@ -123,6 +123,7 @@ struct policy {
 	/* node_exporter textfile directory for metrics.c, or "": off */
 	char metrics_dir[POLICY_PATH_MAX];
 	unsigned int metrics_interval_s; /* between two writes */
+	int notify; /* desktop notifications (notify.h): 1 on, 0 off */
 	struct policy_thresholds th;
 	struct policy_hooks hooks;
 	struct policy_rule rules[POLICY_RULES_MAX];

@@ -31,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, agent_events_suite());
 	srunner_add_suite(sr, agent_log_suite());
 	srunner_add_suite(sr, agent_notice_suite());
+	srunner_add_suite(sr, agent_notify_suite());
 	srunner_add_suite(sr, agent_metrics_suite());
 	srunner_add_suite(sr, agent_hooks_suite());
 	srunner_run_all(sr, CK_ENV);

@@ -50,10 +50,10 @@ START_TEST(test_record)
 
 	ck_assert(!hooks_any(&h));
 	/* No command for the event: nothing to send. */
-	ck_assert(!hooks_record(&h, &victim, &r));
+	ck_assert(!hooks_record(&h, false, &victim, &r));
 	strcpy(h.cmd[POLICY_HOOK_PRE_KILL], "logger killing");
 	ck_assert(hooks_any(&h));
-	ck_assert(hooks_record(&h, &victim, &r));
+	ck_assert(hooks_record(&h, false, &victim, &r));
 	ck_assert_str_eq(r.cmd, "logger killing");
 	ck_assert_str_eq(r.event, "kill");
 	ck_assert_str_eq(r.comm, "chromium");
@@ -87,7 +87,7 @@ START_TEST(test_run_env)
 	close(fd);
 	snprintf(h.cmd[POLICY_HOOK_PRE_KILL], POLICY_HOOK_LEN,
 		 "env | grep ^OOMQ_ | sort >%s; exit 7", out);
-	ck_assert(hooks_record(&h, &victim, &r));
+	ck_assert(hooks_record(&h, false, &victim, &r));
 	ck_assert_int_eq(hooks_run(&r, &res), 0);
 	ck_assert(!res.timed_out);
 	ck_assert(WIFEXITED(res.status));
@@ -119,7 +119,7 @@ START_TEST(test_run_comm_not_code)
 	strcpy(n.comm, "$(touch /x);x");
 	snprintf(h.cmd[POLICY_HOOK_PRE_KILL], POLICY_HOOK_LEN,
 		 "printf %%s \"$OOMQ_COMM\" >%s", out);
-	ck_assert(hooks_record(&h, &n, &r));
+	ck_assert(hooks_record(&h, false, &n, &r));
 	ck_assert_int_eq(hooks_run(&r, &res), 0);
 	slurp(out, buf, sizeof(buf));
 	unlink(out);
@@ -151,7 +151,7 @@ START_TEST(test_run_timeout)
 	h.timeout_ms = 300;
 	snprintf(h.cmd[POLICY_HOOK_PRE_KILL], POLICY_HOOK_LEN,
 		 "sleep 30 & echo $! >%s; wait", pidf);
-	ck_assert(hooks_record(&h, &victim, &r));
+	ck_assert(hooks_record(&h, false, &victim, &r));
 	start = ms_now();
 	ck_assert_int_eq(hooks_run(&r, &res), 0);
 	ck_assert(res.timed_out);

@@ -23,6 +23,7 @@ Suite *agent_pass_suite(void);
 Suite *agent_events_suite(void);
 Suite *agent_log_suite(void);
 Suite *agent_notice_suite(void);
+Suite *agent_notify_suite(void);
 Suite *agent_metrics_suite(void);
 Suite *agent_hooks_suite(void);
 

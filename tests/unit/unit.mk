@@ -130,3 +130,19 @@ check-oomqd: $(BUILD)/oomqd
 
 check-events: $(BUILD)/oomqd
 	sh tests/unit/oomqd_events.sh $(BUILD)/oomqd
+
+# A pause and oomqd's own kill shown by a real notification daemon
+# (dunst) on a real session bus under Xvfb, found through a faked
+# logind session:
+# screenshots in $(BUILD)/desktop.  Needs root, Xvfb, dunst, imagemagick.
+NOTIFY_POST := $(BUILD)/desktop/notify_post
+$(NOTIFY_POST): tests/desktop/notify_post.c $(AGENT_LIB_SRCS) \
+		$(AGENT_RUNTIME_SRCS) agent/log.c $(AGENT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(AGENT_CFLAGS) $(AGENT_SD_CFLAGS) -o $@ $(filter %.c,$^) \
+		$(AGENT_LIBS) $(AGENT_SD_LIBS)
+
+.PHONY: check-notify
+check-notify: $(NOTIFY_POST) $(BUILD)/oomqd
+	sh tests/desktop/notify_screenshot.sh $(NOTIFY_POST) $(BUILD)/oomqd \
+		$(BUILD)/desktop
