@@ -61,7 +61,7 @@
  * (struct rank_best); classic (whose badness adds the children's) and
  * --list keep the whole table.  Only the strings a rule matches beyond
  * comm and uid (cmdline, exe, cgroup path) still come from /proc.  A dump
- * that fails (the module unloaded, no CAP_NET_ADMIN) makes that pass
+ * that fails (the module unloaded, no CAP_SYS_PTRACE) makes that pass
  * read /proc; AGENT_SOURCE_AUTO tries the dump again a few passes
  * later.
  */

@@ -370,7 +370,7 @@ int nlc_get_status(struct nlc *nl, struct nlc_status *st)
 /**
  * nlc_set_ttl - set the queue TTL, in ms (0: no expiry)
  *
- * Return: 0, -EPERM without CAP_NET_ADMIN, -EINVAL out of range, another
+ * Return: 0, -EPERM without CAP_SYS_RESOURCE, -EINVAL out of range, another
  * kernel or local -errno.
  */
 int nlc_set_ttl(struct nlc *nl, uint32_t ttl_ms)
