@@ -12,6 +12,7 @@
 #   make check-package    the .debs built, lintian, installed, dkms-built
 #                         for 5.10 to 7.x, purged; install round trips
 #   make check-man        man pages lint-clean and in step with --help
+#   make check-links      every relative link in the Markdown resolves
 #
 # DESTDIR stages the tree elsewhere; PREFIX (default /usr/local) places
 # everything but /etc and /usr/src.  Debian's packaging uses PREFIX=/usr
@@ -113,10 +114,14 @@ uninstall-dkms:
 # Both .debs built (into build/deb/), lintian, installed with dkms
 # building the module for Debian's 5.10 to 7.x headers, purged without
 # residue; make install/uninstall round trips.  Root.
-.PHONY: check-package check-man
+.PHONY: check-package check-man check-links
 check-package:
 	scripts/check-package.sh
 
 # Man pages lint-clean and in step with --help (also in check-package).
 check-man: $(BUILD)/oomqd $(BUILD)/oomqctl
 	scripts/check-man.sh $(BUILD)
+
+# README.md, docs/ and tests/vm/README.md: link targets and anchors exist.
+check-links:
+	scripts/check-links.py
