@@ -55,8 +55,8 @@ include scripts/style.mk
 include bench/bench.mk
 include scripts/install.mk
 
-check: deps format-check style check-unit check-cross check-module-build \
-	check-package check-vm
+check: deps format-check check-links style check-unit check-cross \
+	check-module-build check-package check-vm
 	@echo "make check: all passed"
 
 clean: module-clean
