@@ -26,8 +26,10 @@ AGENT_LIBS = -linih $$(pkg-config --libs libnl-genl-3.0)
 # (notify.c: sd-login, sd-bus) need libsystemd: used when
 # pkg-config finds it, unless OOMQD_SYSTEMD=0.  The static oomqd never
 # links it (embedded systems have no journald): its events stay lines
-# and it notifies no desktop.
-OOMQD_SYSTEMD ?= $(shell pkg-config --exists libsystemd && echo 1 || echo 0)
+# and it notifies no desktop.  Asked of the target's pkg-config
+# directory when cross-compiling ($(shell) does not see exports).
+OOMQD_SYSTEMD ?= $(shell $(if $(PKG_CONFIG_LIBDIR),PKG_CONFIG_LIBDIR=$(PKG_CONFIG_LIBDIR)) \
+	pkg-config --exists libsystemd && echo 1 || echo 0)
 ifeq ($(OOMQD_SYSTEMD),1)
 AGENT_SD_CFLAGS = -DOOMQD_SYSTEMD $$(pkg-config --cflags libsystemd)
 AGENT_SD_LIBS = $$(pkg-config --libs libsystemd)
