@@ -9,6 +9,7 @@
 #define _OOMQ_COMPAT_H
 
 #include <linux/capability.h>
+#include <linux/hardirq.h>
 #include <linux/idr.h>
 #include <linux/mempolicy.h>
 #include <linux/mm_types.h>
@@ -201,5 +202,16 @@ static inline void oomq_regs_set_return(struct pt_regs *regs, long value)
  * spin_trylock()'s conditional lock context.
  */
 #define oomq_task_trylock(t) spin_trylock(&(t)->alloc_lock)
+
+/*
+ * Not even a trylock here: on PREEMPT_RT spin_trylock() takes the
+ * rtmutex's raw wait_lock, which an NMI may have interrupted the holder
+ * of (the debug kernel's lockdep reports it).  Callers then read only
+ * what needs no lock.
+ */
+static inline bool oomq_no_locks_here(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && in_nmi();
+}
 
 #endif /* _OOMQ_COMPAT_H */

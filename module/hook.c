@@ -249,6 +249,9 @@ static void oomq_report_kill(struct oomq_oom *oom, struct task_struct *chosen)
 		kill.choice = OOMQ_CHOICE_QUEUE;
 		kill.index = oom->mark.index;
 		kill.victim = oom->mark.victim;
+		/* Marked where its mm could not be read: read it now (ours). */
+		if (!kill.victim.rss_kb)
+			oomq_victim_sample(&kill.victim, oom->mark.task);
 		kill.has_victim = true;
 	} else if (oom->best && chosen == oom->best &&
 		   oc->chosen_points == oom->best_points) {

@@ -14,12 +14,27 @@
 #include "compat.h"
 #include "victim.h"
 
-/* False: @t has no mm, or its task lock is busy (oomq_task_trylock()). */
+/*
+ * False: @t has no mm, or its task lock is busy (oomq_task_trylock()).
+ * Where no lock may even be tried (oomq_no_locks_here()), only what
+ * needs none: whether there is an mm, not what is in it (its RSS reads
+ * 0 and MMF_OOM_SKIP, set on OOM victims' mms, goes unseen: victims are
+ * passed over by tsk_is_oom_victim() anyway).
+ */
 static bool oomq_sample_thread(struct task_struct *t,
 			       struct oomq_mm_sample *s)
 {
 	bool found = false;
 
+	if (oomq_no_locks_here()) {
+		if (!READ_ONCE(t->mm))
+			return false;
+		s->rss = 0;
+		s->swap = 0;
+		s->unkillable = READ_ONCE(t->signal->oom_score_adj) ==
+				OOM_SCORE_ADJ_MIN || in_vfork(t);
+		return true;
+	}
 	if (!oomq_task_trylock(t))
 		return false;
 	if (t->mm) {

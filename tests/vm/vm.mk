@@ -11,6 +11,7 @@
 #			N failed" line
 #   make check-vm-all	every case on every kernel (about an hour)
 #   make check-debug	every case on a KASAN/lockdep build of 6.12 (below)
+#   make check-debug-rt	the same with PREEMPT_RT
 #
 # VM_CASES=steer_order,memcg runs only those cases (plus insmod);
 # VM_MEM, VM_TIMEOUT, VM_APPEND and VM_OOMQD_CONF are passed to
@@ -97,7 +98,12 @@ check-vm-all: vm-guest vm-guest-arm64
 CHECK_DEBUG_MEM := 512
 CHECK_DEBUG_TIMEOUT := 5400
 CHECK_DEBUG_TIME_SCALE := 10
-.PHONY: check-debug
+# make check-debug-rt: the same with PREEMPT_RT on top
+# (tests/vm/debug-rt.config), where a sleeping lock taken in a probe
+# handler is a bug lockdep and DEBUG_ATOMIC_SLEEP report.
+.PHONY: check-debug check-debug-rt
+check-debug-rt: export DEBUGK_RT = 1
+check-debug-rt: check-debug
 check-debug: deps vm-guest
 	k=$$(tests/vm/debug-kernel.sh) && \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) VM_KERNEL_IMAGE=$$k/vmlinuz \
