@@ -43,7 +43,7 @@ static bool oomq_mempolicy_in_domain(struct task_struct *t,
 }
 
 /*
- * As the kernel's oom_cpuset_eligible(): in a global OOM constrained by
+ * As the kernel's oom_cpuset_eligible() for a global OOM: constrained by
  * a mempolicy (@oc->nodemask) or by the cpuset of the task that ran out,
  * may killing @start free memory where it is short?
  */
@@ -53,8 +53,6 @@ static bool oomq_nodes_eligible(struct task_struct *start,
 	struct task_struct *t;
 	bool ok = false;
 
-	if (oc->memcg)
-		return true;
 	rcu_read_lock();
 	for_each_thread(start, t) {
 		ok = oc->nodemask ?
@@ -65,6 +63,19 @@ static bool oomq_nodes_eligible(struct task_struct *start,
 	}
 	rcu_read_unlock();
 	return ok;
+}
+
+/* Does a memcg OOM in @memcg scan @p (mem_cgroup_scan_tasks())? */
+static bool oomq_in_memcg(struct task_struct *p, struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *own;
+	bool inside;
+
+	rcu_read_lock();
+	own = mem_cgroup_from_task(p);
+	inside = own && mem_cgroup_is_descendant(own, memcg);
+	rcu_read_unlock();
+	return inside;
 }
 
 /*
@@ -78,21 +89,12 @@ static bool oomq_origin_eligible(struct task_struct *p, struct oom_control *oc)
 
 	if (is_global_init(p) || (p->flags & PF_KTHREAD))
 		return false;
-	if (!oomq_nodes_eligible(p, oc))
+	/* The memcg's tasks, or for a global OOM the nodes' users. */
+	if (oc->memcg ? !oomq_in_memcg(p, oc->memcg) :
+			!oomq_nodes_eligible(p, oc))
 		return false;
 	if (tsk_is_oom_victim(p))
 		return false;
-	if (oc->memcg) {
-		struct mem_cgroup *memcg;
-		bool inside;
-
-		rcu_read_lock();
-		memcg = mem_cgroup_from_task(p);
-		inside = memcg && mem_cgroup_is_descendant(memcg, oc->memcg);
-		rcu_read_unlock();
-		if (!inside)
-			return false;
-	}
 	return oomq_sample_mm(p, &mm) && !mm.unkillable;
 }
 

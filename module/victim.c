@@ -26,22 +26,20 @@ static bool oomq_sample_thread(struct task_struct *t,
 {
 	bool found = false;
 
+	/* oom_badness()'s checks that need no lock. */
+	s->unkillable = READ_ONCE(t->signal->oom_score_adj) ==
+			OOM_SCORE_ADJ_MIN || in_vfork(t);
 	if (oomq_no_locks_here()) {
-		if (!READ_ONCE(t->mm))
-			return false;
 		s->rss = 0;
 		s->swap = 0;
-		s->unkillable = READ_ONCE(t->signal->oom_score_adj) ==
-				OOM_SCORE_ADJ_MIN || in_vfork(t);
-		return true;
+		return READ_ONCE(t->mm);
 	}
 	if (!oomq_task_trylock(t))
 		return false;
 	if (t->mm) {
 		s->rss = get_mm_rss(t->mm);
 		s->swap = get_mm_counter(t->mm, MM_SWAPENTS);
-		s->unkillable = t->signal->oom_score_adj == OOM_SCORE_ADJ_MIN ||
-				oomq_mm_oom_skip(t->mm) || in_vfork(t);
+		s->unkillable |= oomq_mm_oom_skip(t->mm);
 		found = true;
 	}
 	task_unlock(t);
