@@ -422,9 +422,11 @@ static int64_t bound_states(const char *p, uint64_t s, const char **end)
 }
 
 /*
- * Return: NULL, or why the pattern is refused.  What this stops at (a
- * '{' that is no bound, an unterminated '[') regcomp() refuses too, and
- * says why.
+ * Return: NULL, or why the pattern is refused.  What this stops at (an
+ * unterminated '[') regcomp() refuses too, and says why.  A '{' that is
+ * no bound read here is refused, not left to regcomp(): glibc takes
+ * escaped digits in one ("a{\\00}" is "a{0}"), whose repetition this
+ * count would then miss.
  */
 static const char *regex_too_costly(const char *re)
 {
@@ -475,7 +477,9 @@ static const char *regex_too_costly(const char *re)
 			if (*p == '{') {
 				rep = bound_states(p, last, &p);
 				if (rep < 0)
-					return NULL;
+					return "a '{' that is no bound {n}, "
+					       "{n,}, {n,m} or {,m} (\\{ for "
+					       "the character)";
 			} else {
 				rep = (int64_t)states_mul(last,
 							  *p == '+' ? 2 : 1, 1);

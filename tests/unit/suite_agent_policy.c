@@ -142,6 +142,9 @@ static const struct error_case error_cases[] = {
 	/* 200 MiB and seconds in regcomp() before the guard counted. */
 	{ "nested bounds", "[rule a]\nmatch_cmdline = ((a{100}){100}){100}\n",
 	  1, 2, "refused: its repetitions expand to more than 1000 states" },
+	/* glibc reads "{\00}" as "{0}": 2 GiB in regcomp() (fuzz_config). */
+	{ "escaped bound", "[rule a]\nmatch_cmdline = ((a{\\00}){100}){100}\n",
+	  1, 2, "refused: a '{' that is no bound {n}, {n,}, {n,m} or {,m}" },
 	{ "optional copies", "[rule a]\nmatch_cmdline = (.{0,100}){100}\n", 1,
 	  2, "refused: its repetitions expand" },
 	{ "bound past an unmatched )",
