@@ -15,6 +15,7 @@
 
 #include "agent.h"
 #include "badness.h"
+#include "cgroup_mem.h"
 #include "heap.h"
 #include "rank.h"
 #include "task_sample.h"
@@ -125,7 +126,9 @@ static bool events_fit(const struct agent *a)
 {
 	unsigned int need = policy_needs(&a->policy);
 
+	/* No event tells of a move to another cgroup. */
 	return a->real_proc && a->source != AGENT_SOURCE_DUMP && need &&
+	       !a->scope[0] &&
 	       !(need & ~(PROC_NEED_COMM | PROC_NEED_UID));
 }
 
@@ -171,14 +174,12 @@ void agent_policy_changed(struct agent *a)
 }
 
 /*
- * proc_classify_fn: the rules' verdict.  Name lists cost one lookup in
- * the policy's comm index; regexes run only for processes the cache has
- * not seen.
+ * The rules' verdict.  Name lists cost one lookup in the policy's comm
+ * index; regexes run only for processes the cache has not seen.
  */
-static void classify(struct sample *s, const struct sample_text *text,
-		     void *ctx)
+static void classify_rules(struct agent *a, struct sample *s,
+			   const struct sample_text *text)
 {
-	struct agent *a = ctx;
 	uint64_t h;
 
 	if (!a->use_cache) {
@@ -189,6 +190,36 @@ static void classify(struct sample *s, const struct sample_text *text,
 	if (!mcache_lookup(&a->cache, s, h))
 		policy_classify(s, text, &a->policy);
 	mcache_add(&a->cache, s, h);
+}
+
+/*
+ * proc_classify_fn: the rules' verdict, and none but a process of the
+ * watched cgroup's subtree queued: a memcg OOM of that cgroup skips
+ * everything else in the queue anyway, and a proactive kill or a pause
+ * must not reach outside it.  One whose cgroup did not read is out.
+ */
+static void scope_apply(const struct agent *a, struct sample *s,
+			const char *cgroup)
+{
+	if (a->scope[0] && !cgroup_path_within(cgroup, a->scope)) {
+		s->priority = 0;
+		s->flags |= SAMPLE_OUTSIDE;
+	}
+}
+
+static void classify(struct sample *s, const struct sample_text *text,
+		     void *ctx)
+{
+	struct agent *a = ctx;
+
+	classify_rules(a, s, text);
+	scope_apply(a, s, text->cgroup);
+}
+
+/* Does a pass classify processes at all: rules, or a scope? */
+static bool classifies(const struct agent *a)
+{
+	return a->policy.nrules || a->scope[0];
 }
 
 static void cache_begin(struct agent *a)
@@ -484,7 +515,7 @@ static int first_stage(pid_t pid, void *ctx)
 	c.rule = SAMPLE_NO_RULE;
 	c.adjust = 0;
 	c.priority = (uint16_t)a->policy.default_priority;
-	if (!ret && a->policy.nrules)
+	if (!ret && classifies(a))
 		ret = first_stage_rules(a, pid, &c);
 	if (ret) {
 		if (!a->again)
@@ -699,7 +730,7 @@ static int stream_one(pid_t pid, void *ctx)
 
 	if (pid == a->sampler.self)
 		return 0;
-	if (a->policy.nrules)
+	if (classifies(a))
 		rule = a->events.sk ? verdicts_get(&a->verdicts, pid) :
 				      VERDICT_UNKNOWN;
 	ret = proc_sample_one(&a->sampler, pid, a->need, s,
@@ -717,8 +748,11 @@ static int stream_one(pid_t pid, void *ctx)
 		rule = classify_as_first_stage(a, s, &text);
 		if (a->events.sk)
 			verdicts_put(&a->verdicts, pid, rule);
+		policy_apply(&a->policy, rule, s);
+		scope_apply(a, s, text.cgroup);
+	} else {
+		policy_apply(&a->policy, rule, s);
 	}
-	policy_apply(&a->policy, rule, s);
 	rank_best_offer(&a->best);
 	return 0;
 }
@@ -746,7 +780,8 @@ int agent_rank(struct agent *a)
 	ret = proc_sample_sys(&a->sampler, &a->sys);
 	if (ret)
 		return ret;
-	a->need = policy_needs(&a->policy);
+	a->need = policy_needs(&a->policy) |
+		  (a->scope[0] ? PROC_NEED_CGROUP : 0);
 	a->use_cache = policy_uses_regex(&a->policy);
 	a->used_dump = false;
 	a->dump_err = 0;

@@ -185,6 +185,12 @@ struct agent {
 	unsigned int dump_retry; /* passes until AUTO tries the dump again */
 	int dump_err; /* why the last pass could not use the dump, or 0 */
 	bool used_dump; /* the last pass read the dump */
+	/*
+	 * The watched cgroup as /proc/<pid>/cgroup shows it
+	 * (cgroup_mem_path()), or "": only the processes of its subtree
+	 * are queued.  Set before the first pass.
+	 */
+	char scope[SAMPLE_TEXT_LEN];
 };
 
 /*

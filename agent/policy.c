@@ -8,7 +8,7 @@
  *
  *   [oomqd]            policy, queue_length, ttl_ms, interval_s,
  *                      metrics_dir, metrics_interval_s, notify,
- *                      default_priority
+ *                      default_priority, cgroup
  *   [hooks]            pre_kill, post_kill, pause, continue, timeout_ms
  *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
  *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms,
@@ -88,6 +88,7 @@ void policy_defaults(struct policy *p)
 	p->default_priority = 100;
 	p->metrics_interval_s = 15;
 	p->notify = 1;
+	strcpy(p->cgroup, POLICY_CGROUP_AUTO);
 	p->hooks.timeout_ms = 5000;
 	p->th.mem_low_pct = 10;
 	p->th.mem_critical_pct = 5;
@@ -193,6 +194,7 @@ static const char *const main_keys[] = {
 	"metrics_dir",
 	"metrics_interval_s",
 	"notify",
+	"cgroup",
 };
 
 /*
@@ -226,7 +228,7 @@ static void parse_dir(struct parse_ctx *c, const char *key, const char *value,
 static void main_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy *p = c->p;
-	int i = key_index(main_keys, 8, key);
+	int i = key_index(main_keys, 9, key);
 
 	if (i < 0) {
 		add_error(p, c->lineno, "unknown key '%s' in [oomqd]", key);
@@ -265,6 +267,17 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 		break;
 	case 7:
 		parse_bool(c, key, value, &p->notify);
+		break;
+	case 8:
+		if (!strcmp(value, POLICY_CGROUP_AUTO))
+			strcpy(p->cgroup, value);
+		else if (!strcmp(value, "none"))
+			p->cgroup[0] = '\0';
+		else
+			parse_dir(c, key, value, p->cgroup, sizeof(p->cgroup),
+				  sizeof("/memory.swap.current"),
+				  "cgroup directory, auto or none",
+				  "/sys/fs/cgroup/build.slice");
 		break;
 	}
 }

@@ -60,6 +60,7 @@ struct policy_rule {
 };
 
 #define POLICY_PATH_MAX 128 /* psi_cgroup, with its NUL */
+#define POLICY_CGROUP_AUTO "auto"
 
 /*
  * When to act.  oomqd's pressure watcher reads these; the ranking does
@@ -124,6 +125,12 @@ struct policy {
 	char metrics_dir[POLICY_PATH_MAX];
 	unsigned int metrics_interval_s; /* between two writes */
 	int notify; /* desktop notifications (notify.h): 1 on, 0 off */
+	/*
+	 * The cgroup whose memory and processes oomqd looks after
+	 * (cgroup_mem.h): a directory, POLICY_CGROUP_AUTO (its own
+	 * container's, if it runs in one) or "" (none: the machine).
+	 */
+	char cgroup[POLICY_PATH_MAX];
 	struct policy_thresholds th;
 	struct policy_hooks hooks;
 	struct policy_rule rules[POLICY_RULES_MAX];

@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "suite_agent.h"
 #include "suites.h"
+#include "../../agent/agent.h"
 #include "../../agent/cgroup_mem.h"
 
 #define MIB (1024ull * 1024)
@@ -511,6 +513,108 @@ START_TEST(test_within)
 }
 END_TEST
 
+/*
+ * The queue of a pass with a scope holds only processes of that
+ * subtree, from the lazy pass (modern), the whole table (classic) and
+ * --list (which shows those outside, excluded, with the reason).
+ */
+static void scoped_pass(enum badness_port port, int full, const char *scope,
+			const pid_t *want, size_t nwant)
+{
+	static struct agent ag;
+	bool seen[4] = { false };
+
+	memset(&ag, 0, sizeof(ag));
+	policy_defaults(&ag.policy);
+	ag.policy.port = port;
+	ck_assert_int_eq(agent_init(&ag, agent_fixture_root(), 64), 0);
+	ag.sampler.self = 0;
+	ag.full = full;
+	strcpy(ag.scope, scope);
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_uint_eq(ag.nranked, nwant);
+	for (size_t i = 0; i < ag.nranked; i++) {
+		pid_t pid = ag.tab[ag.order[i]].pid;
+		size_t j = 0;
+
+		while (j < nwant && want[j] != pid)
+			j++;
+		ck_assert_msg(j < nwant, "pid %d queued, outside %s", (int)pid,
+			      scope);
+		seen[j] = true;
+	}
+	for (size_t j = 0; j < nwant; j++)
+		ck_assert_msg(seen[j], "pid %d not queued", (int)want[j]);
+	if (full && !strncmp(scope, "/user", 5))
+		for (size_t i = 0; i < ag.n; i++)
+			if (ag.tab[i].pid == 800)
+				ck_assert_str_eq(rank_excluded(&ag.tab[i]),
+						 "outside the watched cgroup");
+	agent_fini(&ag);
+	policy_free(&ag.policy);
+}
+
+START_TEST(test_scope)
+{
+	static const pid_t user[] = { 200, 300, 400 };
+	static const pid_t batch[] = { 800 };
+	static const struct {
+		enum badness_port port;
+		int full;
+	} how[] = {
+		{ BADNESS_MODERN, 0 },
+		{ BADNESS_CLASSIC, 0 },
+		{ BADNESS_MODERN, 1 },
+	};
+
+	scoped_pass(how[_i].port, how[_i].full, "/user.slice/user-1000.slice",
+		    user, 3);
+	scoped_pass(how[_i].port, how[_i].full, "/system.slice/batch.service",
+		    batch, 1);
+	/* a name that only starts like the cgroup's is another cgroup */
+	scoped_pass(how[_i].port, how[_i].full, "/system.slice/batch", batch,
+		    0);
+}
+END_TEST
+
+struct key_case {
+	const char *conf;
+	int err;
+	const char *cgroup;
+};
+
+static const struct key_case key_cases[] = {
+	{ "", 0, POLICY_CGROUP_AUTO },
+	{ "[oomqd]\ncgroup = auto\n", 0, POLICY_CGROUP_AUTO },
+	{ "[oomqd]\ncgroup = none\n", 0, "" },
+	{ "[oomqd]\ncgroup = /sys/fs/cgroup/build.slice\n", 0,
+	  "/sys/fs/cgroup/build.slice" },
+	{ "[oomqd]\ncgroup = sys/fs/cgroup\n", -EINVAL, NULL },
+	{ "[oomqd]\ncgroup = /sys/fs/cgroup/../etc\n", -EINVAL, NULL },
+	{ "[oomqd]\ncgroup =\n", -EINVAL, NULL },
+	{ "[oomqd]\ncgroup = none\ncgroup = auto\n", -EINVAL, NULL },
+	/* room for "/memory.swap.current" after it */
+	{ "[oomqd]\ncgroup = /sys/fs/cgroup/"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	  -EINVAL, NULL },
+};
+
+START_TEST(test_key)
+{
+	const struct key_case *c = &key_cases[_i];
+	static struct policy p;
+	int err;
+
+	policy_defaults(&p);
+	err = policy_parse_buf(&p, c->conf, strlen(c->conf));
+	ck_assert_msg(err == c->err, "case %d: got %d", _i, err);
+	if (!err)
+		ck_assert_str_eq(p.cgroup, c->cgroup);
+	policy_free(&p);
+}
+END_TEST
+
 Suite *agent_cgroup_suite(void)
 {
 	Suite *s = suite_create("agent_cgroup");
@@ -527,6 +631,9 @@ Suite *agent_cgroup_suite(void)
 			    sizeof(path_cases) / sizeof(*path_cases));
 	tcase_add_test(tc, test_path_too_long);
 	tcase_add_test(tc, test_within);
+	tcase_add_loop_test(tc, test_scope, 0, 3);
+	tcase_add_loop_test(tc, test_key, 0,
+			    sizeof(key_cases) / sizeof(*key_cases));
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tt, tree_setup, tree_teardown);
