@@ -24,12 +24,14 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cgroup_mem.h"
+#include "policy.h"
 #include "sample.h"
 
 static int parse_u64(const char *p, const char *end, uint64_t *v)
@@ -595,4 +597,109 @@ bool cgroup_path_within(const char *path, const char *scope)
 	if (!strcmp(scope, "/"))
 		return true;
 	return !strncmp(path, scope, n) && (!path[n] || path[n] == '/');
+}
+
+/* /proc/self/mountinfo, whole, in a buffer the caller frees. */
+static int read_mountinfo(char **text, size_t *len)
+{
+	size_t size = 16384, have = 0;
+	char *buf = malloc(size), *more;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 || !buf) {
+		n = fd < 0 ? -errno : -ENOMEM;
+		goto fail;
+	}
+	while ((n = read(fd, buf + have, size - have)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			goto fail;
+		}
+		have += (size_t)n;
+		if (have == size) {
+			more = realloc(buf, size * 2);
+			if (!more) {
+				n = -ENOMEM;
+				goto fail;
+			}
+			buf = more;
+			size *= 2;
+		}
+	}
+	close(fd);
+	*text = buf;
+	*len = have;
+	return 0;
+
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return (int)n;
+}
+
+/**
+ * cgroup_mem_resolve - the cgroup [oomqd] cgroup names, checked
+ * @conf: POLICY_CGROUP_AUTO, "" (none) or a directory
+ * @dir: the directory to watch, "" for none (auto outside a container)
+ * @scope: its path as /proc/<pid>/cgroup shows it (cgroup_mem_path())
+ * @why: on failure, what is wrong (static string)
+ *
+ * At start only: it allocates (mountinfo).  Return: 0, or -errno with
+ * *@why set.
+ */
+int cgroup_mem_resolve(const char *conf, char *dir, size_t dsize, char *scope,
+		       size_t ssize, const char **why)
+{
+	struct cgroup_mem cm;
+	char *mi = NULL;
+	size_t len = 0;
+	int ret;
+
+	dir[0] = scope[0] = '\0';
+	*why = NULL;
+	if (!strcmp(conf, POLICY_CGROUP_AUTO)) {
+		if (!cgroup_mem_auto(CGROUP_MEM_ROOT))
+			return 0;
+		conf = CGROUP_MEM_ROOT;
+	}
+	if (!conf[0])
+		return 0;
+	if ((size_t)snprintf(dir, dsize, "%s", conf) >= dsize) {
+		*why = "path too long";
+		return -ENAMETOOLONG;
+	}
+	if (!access(dir, F_OK) && !cgroup_mem_is_cgroup2(dir)) {
+		*why = "not a directory of a cgroup v2 file system";
+		dir[0] = '\0';
+		return -EINVAL;
+	}
+	ret = cgroup_mem_open(&cm, dir);
+	if (ret == -ENOENT && !access(dir, F_OK))
+		*why = "no memory.max, memory.high, memory.current or "
+		       "memory.stat: the memory controller is not enabled for "
+		       "it (the parent's cgroup.subtree_control), or it is "
+		       "the root cgroup";
+	if (ret) {
+		if (!*why)
+			*why = strerror(-ret);
+		dir[0] = '\0';
+		return ret;
+	}
+	cgroup_mem_close(&cm);
+	ret = read_mountinfo(&mi, &len);
+	if (!ret) {
+		ret = cgroup_mem_path(mi, len, dir, scope, ssize);
+		free(mi);
+	}
+	if (ret) {
+		*why = ret == -EXDEV ? "outside oomqd's cgroup namespace" :
+				       "its cgroup path: not found in "
+				       "/proc/self/mountinfo";
+		dir[0] = '\0';
+	}
+	return ret;
 }

@@ -96,5 +96,7 @@ bool cgroup_mem_auto(const char *root);
 int cgroup_mem_path(const char *mountinfo, size_t len, const char *dir,
 		    char *out, size_t size);
 bool cgroup_path_within(const char *path, const char *scope);
+int cgroup_mem_resolve(const char *conf, char *dir, size_t dsize, char *scope,
+		       size_t ssize, const char **why);
 
 #endif /* _OOMQ_AGENT_CGROUP_MEM_H */

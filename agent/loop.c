@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cgroup_mem.h"
 #include "hooks.h"
 #include "jobs.h"
 #include "log.h"
@@ -63,6 +64,9 @@ struct loop {
 	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
 	struct psi psi;
 	char psi_path[PATH_MAX];
+	struct cgroup_mem cgm; /* [oomqd] cgroup's, when cg_on */
+	bool cg_on;
+	int cg_err; /* the last read of it failed: logged once */
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
 	char cg_psi_path[PATH_MAX];
 	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
@@ -114,6 +118,29 @@ static uint64_t mono_ms(void)
 }
 
 /*
+ * The watched cgroup's memory instead of the machine's.  A failed read
+ * (the cgroup removed) leaves the machine's, said once.
+ */
+static void read_cgroup_mem(struct loop *l, struct pressure_sample *s)
+{
+	struct cgroup_mem_sample cs;
+	int err;
+
+	if (!l->cg_on)
+		return;
+	err = cgroup_mem_read(&l->cgm, &cs);
+	if (err && err != l->cg_err)
+		logmsg(LOG_WARNING,
+		       "cgroup %s: %s: the machine's memory counts meanwhile",
+		       l->o->cgroup_dir, strerror(-err));
+	else if (!err && l->cg_err)
+		logmsg(LOG_NOTICE, "cgroup %s: read again", l->o->cgroup_dir);
+	l->cg_err = err;
+	if (!err)
+		cgroup_mem_apply(&cs, s);
+}
+
+/*
  * /proc/meminfo through the sampler's root and buffer (no allocation),
  * PSI averages from the trigger's own descriptor; @psi_err gets the
  * averages' read errors (system, cgroup), or NULL.
@@ -136,6 +163,7 @@ static int read_sample(struct loop *l, struct pressure_sample *s,
 		s->mem_avail_kb = mi.mem_available_kb;
 		s->swap_total_kb = mi.swap_total_kb;
 		s->swap_free_kb = mi.swap_free_kb;
+		read_cgroup_mem(l, s);
 	}
 	err[0] = l->psi.fd >= 0 ? psi_read(&l->psi, &ps) : 0;
 	if (l->psi.fd >= 0 && !err[0]) {
@@ -916,6 +944,12 @@ static void reload(struct loop *l)
 					 sizeof(cg_path));
 		ret = cgroup_psi_refused(cg_ret, cg_path);
 	}
+	if (!ret && strcmp(np.cgroup, l->a->policy.cgroup)) {
+		logmsg(LOG_WARNING, "[oomqd] cgroup: a new value takes effect "
+				    "at restart; still %s",
+		       l->a->policy.cgroup[0] ? l->a->policy.cgroup : "none");
+		memcpy(np.cgroup, l->a->policy.cgroup, sizeof(np.cgroup));
+	}
 	if (ret) {
 		logmsg(LOG_ERR, "reload failed: keeping the old config");
 		psi_close(&cg);
@@ -1031,8 +1065,12 @@ static void open_psi(struct loop *l)
 	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
 	int ret;
 
-	snprintf(l->psi_path, sizeof(l->psi_path), "%s/pressure/memory",
-		 l->o->proc_root);
+	if (l->cg_on)
+		snprintf(l->psi_path, sizeof(l->psi_path), "%s/memory.pressure",
+			 l->o->cgroup_dir);
+	else
+		snprintf(l->psi_path, sizeof(l->psi_path), "%s/pressure/memory",
+			 l->o->proc_root);
 	ret = psi_open(&l->psi, l->psi_path, &trig);
 	if (!ret) {
 		logmsg(LOG_INFO, "PSI trigger: %s stall of %u us in %u us",
@@ -1167,6 +1205,49 @@ static void start_hooks(struct loop *l)
 		logmsg(LOG_INFO, "hooks: helper pid %d", (int)l->hooks.helper);
 }
 
+/*
+ * [oomqd] cgroup, as main.c resolved it: its memory and its PSI stand
+ * for the machine's, and the passes queue only its processes.
+ */
+static int open_cgroup_mem(struct loop *l)
+{
+	struct cgroup_mem_sample cs;
+	const char *dir = l->o->cgroup_dir;
+	int ret;
+
+	if (!dir || !dir[0])
+		return 0;
+	ret = cgroup_mem_open(&l->cgm, dir);
+	if (!ret)
+		ret = cgroup_mem_read(&l->cgm, &cs);
+	if (ret) {
+		logmsg(LOG_ERR, "cgroup %s: %s", dir, strerror(-ret));
+		cgroup_mem_close(&l->cgm);
+		return ret;
+	}
+	l->cg_on = true;
+	if (cs.limit_kb == CGROUP_MEM_NO_LIMIT)
+		logmsg(LOG_NOTICE,
+		       "cgroup %s (%s): no memory.max or memory.high up to "
+		       "the top: MemTotal counts, its processes alone are "
+		       "queued",
+		       dir, l->a->scope);
+	else
+		logmsg(LOG_NOTICE,
+		       "cgroup %s (%s): limit %llu MiB (%s), using %llu MiB; "
+		       "its processes alone are queued",
+		       dir, l->a->scope,
+		       (unsigned long long)cs.limit_kb / 1024,
+		       cs.limit_level ? "of an ancestor" : "its own",
+		       (unsigned long long)cs.current_kb / 1024);
+	if (l->cgm.cut)
+		logmsg(LOG_WARNING,
+		       "cgroup %s: more than %d levels: the limits above them "
+		       "are not read",
+		       dir, CGROUP_MEM_DEPTH);
+	return 0;
+}
+
 /* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
 static int start(struct loop *l)
 {
@@ -1174,6 +1255,9 @@ static int start(struct loop *l)
 	int ret;
 
 	pressure_init(&l->pst, &l->pcfg, mono_ms());
+	ret = open_cgroup_mem(l);
+	if (ret)
+		return ret;
 	open_psi(l);
 	ret = open_cgroup_psi(l->a->policy.th.psi_cgroup, &l->cg_psi,
 			      l->cg_psi_path, sizeof(l->cg_psi_path));
@@ -1351,6 +1435,8 @@ out:
 		nlc_close(&l.nl);
 	psi_close(&l.psi);
 	psi_close(&l.cg_psi);
+	if (l.cg_on)
+		cgroup_mem_close(&l.cgm);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

@@ -25,6 +25,8 @@ struct loop_opts {
 	const char *proc_root; /* "/proc", or a fake tree */
 	loop_reload_fn reload; /* SIGHUP */
 	void *reload_arg;
+	/* The cgroup whose memory counts (cgroup_mem.h), or NULL or "". */
+	const char *cgroup_dir;
 	/* Where the record of stopped processes lives (pause.c), or NULL. */
 	const char *run_dir;
 };

@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <linux/oomq.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "cgroup_mem.h"
 #include "log.h"
 #include "loop.h"
 #include "rank.h"
@@ -353,10 +355,12 @@ static int reload_policy(struct policy *p, void *arg)
 	return load_policy(p, arg);
 }
 
-static int run_daemon(struct agent *a, const struct opts *o)
+static int run_daemon(struct agent *a, const struct opts *o,
+		      const char *cgroup_dir)
 {
 	struct loop_opts lo = {
 		.dry_run = o->dry_run,
+		.cgroup_dir = cgroup_dir,
 		.proc_root = o->proc_root,
 		.reload = reload_policy,
 		.run_dir = LOOP_RUN_DIR,
@@ -372,7 +376,9 @@ static int run_daemon(struct agent *a, const struct opts *o)
 int main(int argc, char **argv)
 {
 	static struct agent a;
+	static char cgroup_dir[PATH_MAX];
 	struct opts o = { .proc_root = "/proc" };
+	const char *why;
 	int ret, status = 0;
 
 	log_init();
@@ -396,6 +402,14 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out_policy;
 	}
+	/* A fake /proc tree has no cgroups to go with it. */
+	if (!strcmp(o.proc_root, "/proc") &&
+	    cgroup_mem_resolve(a.policy.cgroup, cgroup_dir, sizeof(cgroup_dir),
+			       a.scope, sizeof(a.scope), &why)) {
+		logmsg(LOG_ERR, "[oomqd] cgroup = %s: %s", a.policy.cgroup, why);
+		status = EXIT_USAGE;
+		goto out_policy;
+	}
 	ret = agent_init(&a, o.proc_root, AGENT_MAX_PROCS);
 	if (ret) {
 		logmsg(LOG_ERR, "%s: %s", o.proc_root, strerror(-ret));
@@ -404,7 +418,7 @@ int main(int argc, char **argv)
 	/* The table shows every process, not only the candidates. */
 	a.full = o.list;
 	if (!o.list && !o.once) {
-		status = run_daemon(&a, &o);
+		status = run_daemon(&a, &o, cgroup_dir);
 		goto out;
 	}
 
