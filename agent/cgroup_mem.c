@@ -556,7 +556,8 @@ int cgroup_mem_path(const char *mountinfo, size_t len, const char *dir,
 		    mi_field(&q, sep, skip, sizeof(skip)) ||
 		    mi_field(&q, sep, skip, sizeof(skip)) ||
 		    mi_field(&q, sep, root, sizeof(root)) ||
-		    mi_field(&q, sep, mp, sizeof(mp)) || !(rest = under(dir, mp)))
+		    mi_field(&q, sep, mp, sizeof(mp)) || root[0] != '/' ||
+		    mp[0] != '/' || !(rest = under(dir, mp)))
 			continue;
 		if (found && strlen(mp) < best_len)
 			continue;

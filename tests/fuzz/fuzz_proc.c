@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for the /proc parsers oomqd runs in its pressure
- * path (agent/proc_parse.c, and psi_parse_buf() for /proc/pressure).
+ * path (agent/proc_parse.c, psi_parse_buf() for /proc/pressure, and
+ * agent/cgroup_mem.c's for a cgroup's memory files and mountinfo).
  * The first byte picks the parser (and, for the string parsers, the
  * output size), the rest is the file.  Checks:
  *  - each parser returns 0 or one of its documented -errno values;
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../agent/cgroup_mem.h"
 #include "../../agent/proc_parse.h"
 #include "../../agent/psi.h"
 #include "fuzz_assert.h"
@@ -51,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct proc_meminfo mi;
 		struct proc_schedstat ss;
 		struct psi_stats psi;
+		struct cgroup_mem_stat cs;
 		uint64_t u64;
 		unsigned long ul;
 		int i;
@@ -123,6 +126,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 11:
 		ret = proc_parse_schedstat_buf(buf, len, &out.ss);
 		break;
+	case 12:
+		ret = cgroup_mem_parse_limit(buf, len, &out.u64);
+		break;
+	case 13: /* memory.stat, whole or the start of a longer one */
+		ret = cgroup_mem_parse_stat(buf, len, data[0] & 0x10, &out.cs);
+		ret = ret == -ENODATA ? 0 : ret;
+		break;
+	case 14: { /* mountinfo, for a directory with a space in it */
+		char path[300];
+
+		memset(path, 0x5a, sizeof(path));
+		ret = cgroup_mem_path(buf, len, "/sys/fs/cgroup/a b/c", path,
+				      outsize);
+		if (!ret)
+			fuzz_assert(path[0] == '/' &&
+				    memchr(path, '\0', outsize) != NULL);
+		for (size_t i = outsize; i < sizeof(path); i++)
+			fuzz_assert(path[i] == 0x5a);
+		ret = ret == -EXDEV || ret == -ENAMETOOLONG ? 0 : ret;
+		break;
+	}
 	default:
 		ret = psi_parse_buf(buf, len, &out.psi);
 		if (!ret)

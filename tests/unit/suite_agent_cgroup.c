@@ -467,6 +467,11 @@ static const struct path_case path_cases[] = {
 		  "cgroup2 rw\n",
 	  "/mnt/my cg/sub/x", 0, "/deeper/x" },
 	{ "garbage\n\n - cgroup2 \n", "/sys/fs/cgroup", -ENOENT, NULL },
+	/* a root or mount point that is no path (fuzz_proc found it) */
+	{ "40 30 0:26 0b /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n",
+	  "/sys/fs/cgroup/c", -ENOENT, NULL },
+	{ "40 30 0:26 / sys rw - cgroup2 cgroup2 rw\n", "sys/c", -ENOENT,
+	  NULL },
 	{ "", "/sys/fs/cgroup", -ENOENT, NULL },
 };
 

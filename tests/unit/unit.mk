@@ -85,7 +85,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c agent/policy.c \
 	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -linih
 
 $(BUILD)/fuzz/fuzz_proc: tests/fuzz/fuzz_proc.c agent/proc_parse.c \
-		agent/psi.c $(AGENT_FUZZ_HDRS)
+		agent/psi.c agent/cgroup_mem.c $(AGENT_FUZZ_HDRS)
 	@mkdir -p $(@D)/corpus_proc
 	$(FUZZ_CC) $(AGENT_FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
