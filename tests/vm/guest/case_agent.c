@@ -29,7 +29,11 @@
  *                      (held in its exit by a tracer, as D state or a
  *                      cgroup v1 freezer would hold it) does not stop
  *                      the proactive kill: after reap_timeout it goes
- *                      on to the next.
+ *                      on to the next;
+ *   agent_cgroup       [oomqd] cgroup: only that cgroup's processes are
+ *                      queued, its limit is the memory, and its
+ *                      shortage alone makes the proactive kill take its
+ *                      process, not the bigger one outside.
  *
  * The agent is started with oom_score_adj 0 (the runner's -1000 is not
  * inherited), its stdout and stderr in AGENT_LOG; a case that fails
@@ -1334,4 +1338,104 @@ out:
 		release(stuck);
 	}
 	kill_reap(next);
+}
+
+/*
+ * [oomqd] cgroup: oomqd watching a cgroup with memory.max 64 MiB queues
+ * only its processes and takes its limit for the memory.  "big" (96
+ * MiB, outside: the machine's largest, the head of a queue of the whole
+ * machine) is never queued; "hog" (24 MiB) inside is the head.  Then
+ * "grow" (20 MiB) joins it: 44 of its 64 MiB used leaves 31 % of the
+ * cgroup available, below mem_critical_pct 35 %, while the machine's
+ * MemAvailable stays far above 35 % of its RAM (about 160 MiB of 350):
+ * kill = on takes hog, and big and grow live.  Without the cgroup's memory nothing is critical, and
+ * without the scope the kill would take big.
+ */
+#define CG_NAME "oomq-agent-cg"
+#define CG_CONF "/tmp/oomqd-cgroup.conf"
+#define CG_CONF_TEXT                                                 \
+	"[oomqd]\nttl_ms = 20001\ncgroup = /sys/fs/cgroup/" CG_NAME "\n" \
+	"[thresholds]\nmem_low_pct = 45\nmem_critical_pct = 35\n"     \
+	"kill = on\nkill_grace_ms = 0\n"
+/* Elevated (5 s refresh), the kill delay (1 s): 20 s is ample. */
+#define CG_KILL_MS 20000
+
+/* Is every PID in /proc/oom one of @cg's (its cgroup file says so)? */
+static bool queue_in_cgroup(struct outcome *o, const char *cg)
+{
+	char q[4096], path[64], line[256], want[160];
+	char *save = NULL;
+
+	snprintf(want, sizeof(want), "0::/%s\n", cg);
+	if (queue_read(q, sizeof(q)))
+		return failf(o, "cannot read /proc/oom");
+	for (char *t = strtok_r(q, " ", &save); t;
+	     t = strtok_r(NULL, " ", &save)) {
+		snprintf(path, sizeof(path), "/proc/%s/cgroup", t);
+		if (read_text(path, line, sizeof(line)) >= 0 &&
+		    strcmp(line, want))
+			return failf(o, "pid %s in /proc/oom is in %s", t,
+				     line);
+	}
+	return true;
+}
+
+void case_agent_cgroup(struct outcome *o)
+{
+	struct holder_opts hog = { .name = "hog", .mib = 24 };
+	struct holder_opts grow = { .name = "grow", .mib = 20 };
+	pid_t big = -1, h = -1, g = -1, agent = -1;
+	char cg[128];
+	int err;
+
+	err = cg_create(CG_NAME, cg, sizeof(cg));
+	if (!err)
+		err = cg_set(cg, "memory.max", "64M");
+	if (err) {
+		failf(o, "cgroup setup: %s", strerror(-err));
+		goto out;
+	}
+	hog.cgroup = grow.cgroup = cg;
+	big = spawn_big();
+	h = spawn_holder(&hog);
+	if (!spawned(o, big, "big") || !spawned(o, h, "hog"))
+		goto out;
+	if (!write_conf(CG_CONF, CG_CONF_TEXT)) {
+		failf(o, "cannot write %s: %s", CG_CONF, strerror(errno));
+		goto out;
+	}
+	agent = spawn_fn(exec_agent, &(struct agent_args){ .config = CG_CONF });
+	if (!spawned(o, agent, "oomqd") ||
+	    !wait_head(o, agent, h, "hog", AGENT_START_MS,
+		       "after oomqd started") ||
+	    !queue_in_cgroup(o, CG_NAME))
+		goto out;
+	if (!agent_logs("limit 64 MiB (its own)", 1000)) {
+		failf(o, "oomqd did not log the cgroup's limit: %s",
+		      agent_log_tail());
+		goto out;
+	}
+	g = spawn_holder(&grow);
+	if (!spawned(o, g, "grow"))
+		goto out;
+	notef(o, "hog and grow hold 44 of the cgroup's 64 MiB; MemAvailable "
+		 "%ld MiB",
+	      mem_available_mib());
+	if (!wait_killed(h, CG_KILL_MS)) {
+		failf(o, "hog not killed in %d ms: %s", CG_KILL_MS,
+		      agent_log_tail());
+		goto out;
+	}
+	if (!is_alive(big) || !is_alive(g))
+		failf(o, "big or grow died too");
+	else if (!agent_logged("of 64 MiB"))
+		failf(o, "no pressure line with the cgroup's 64 MiB as total");
+	else if (agent_dead(o, agent, "after its kill"))
+		;
+	else
+		notef(o, "oomqd killed hog, in the cgroup; big and grow live");
+out:
+	kill_reap(agent);
+	kill_all();
+	cg_remove(cg);
 }

@@ -65,6 +65,7 @@ static const struct vm_case cases[] = {
 	{ "agent_pause_shell", case_agent_pause_shell, true },
 	{ "agent_events", case_agent_events, true },
 	{ "agent_kill_stuck", case_agent_kill_stuck, true },
+	{ "agent_cgroup", case_agent_cgroup, true },
 	/* Both doors at once. */
 	{ "queue_noalloc", case_queue_noalloc, true },
 	{ "queue_race", case_queue_race, true },
