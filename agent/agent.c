@@ -128,8 +128,7 @@ static bool events_fit(const struct agent *a)
 
 	/* No event tells of a move to another cgroup. */
 	return a->real_proc && a->source != AGENT_SOURCE_DUMP && need &&
-	       !a->scope[0] &&
-	       !(need & ~(PROC_NEED_COMM | PROC_NEED_UID));
+	       !a->scope[0] && !(need & ~(PROC_NEED_COMM | PROC_NEED_UID));
 }
 
 /* Listen or stop as the policy now asks; nothing remembered holds. */

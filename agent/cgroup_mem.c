@@ -32,6 +32,7 @@
 
 #include "cgroup_mem.h"
 #include "policy.h"
+#include "pread_whole.h"
 #include "sample.h"
 
 static int parse_u64(const char *p, const char *end, uint64_t *v)
@@ -84,9 +85,10 @@ int cgroup_mem_parse_stat(const char *buf, size_t len, bool cut,
 		const char *key;
 		size_t off;
 	} keys[] = {
-		{ "inactive_file", offsetof(struct cgroup_mem_stat,
-					    inactive_file) },
-		{ "active_file", offsetof(struct cgroup_mem_stat, active_file) },
+		{ "inactive_file",
+		  offsetof(struct cgroup_mem_stat, inactive_file) },
+		{ "active_file",
+		  offsetof(struct cgroup_mem_stat, active_file) },
 		{ "slab_reclaimable",
 		  offsetof(struct cgroup_mem_stat, slab_reclaimable) },
 	};
@@ -101,11 +103,12 @@ int cgroup_mem_parse_stat(const char *buf, size_t len, bool cut,
 			break;
 		if (!eol)
 			eol = end;
-		for (unsigned int i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		for (unsigned int i = 0; i < sizeof(keys) / sizeof(*keys);
+		     i++) {
 			size_t n = strlen(keys[i].key);
 
-			if ((size_t)(eol - p) <= n || memcmp(p, keys[i].key, n) ||
-			    p[n] != ' ')
+			if ((size_t)(eol - p) <= n ||
+			    memcmp(p, keys[i].key, n) || p[n] != ' ')
 				continue;
 			if ((seen & (1u << i)) ||
 			    parse_u64(p + n + 1, eol,
@@ -308,23 +311,14 @@ bool cgroup_mem_is_cgroup2(const char *dir)
  */
 static int read_fd(struct cgroup_mem *cm, int fd, size_t *len, bool *cut)
 {
-	size_t have = 0;
+	ssize_t n = pread_whole(fd, cm->buf, sizeof(cm->buf));
 
+	*len = 0;
 	*cut = false;
-	while (have < sizeof(cm->buf)) {
-		ssize_t n = pread(fd, cm->buf + have, sizeof(cm->buf) - have,
-				  (off_t)have);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!n)
-			break;
-		have += (size_t)n;
-	}
-	*cut = have == sizeof(cm->buf);
-	*len = have;
+	if (n < 0)
+		return (int)n;
+	*len = (size_t)n;
+	*cut = *len == sizeof(cm->buf);
 	return 0;
 }
 

@@ -945,8 +945,9 @@ static void reload(struct loop *l)
 		ret = cgroup_psi_refused(cg_ret, cg_path);
 	}
 	if (!ret && strcmp(np.cgroup, l->a->policy.cgroup)) {
-		logmsg(LOG_WARNING, "[oomqd] cgroup: a new value takes effect "
-				    "at restart; still %s",
+		logmsg(LOG_WARNING,
+		       "[oomqd] cgroup: a new value takes effect "
+		       "at restart; still %s",
 		       l->a->policy.cgroup[0] ? l->a->policy.cgroup : "none");
 		memcpy(np.cgroup, l->a->policy.cgroup, sizeof(np.cgroup));
 	}
@@ -1236,8 +1237,7 @@ static int open_cgroup_mem(struct loop *l)
 		logmsg(LOG_NOTICE,
 		       "cgroup %s (%s): limit %llu MiB (%s), using %llu MiB; "
 		       "its processes alone are queued",
-		       dir, l->a->scope,
-		       (unsigned long long)cs.limit_kb / 1024,
+		       dir, l->a->scope, (unsigned long long)cs.limit_kb / 1024,
 		       cs.limit_level ? "of an ancestor" : "its own",
 		       (unsigned long long)cs.current_kb / 1024);
 	if (l->cgm.cut)

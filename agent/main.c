@@ -406,7 +406,8 @@ int main(int argc, char **argv)
 	if (!strcmp(o.proc_root, "/proc") &&
 	    cgroup_mem_resolve(a.policy.cgroup, cgroup_dir, sizeof(cgroup_dir),
 			       a.scope, sizeof(a.scope), &why)) {
-		logmsg(LOG_ERR, "[oomqd] cgroup = %s: %s", a.policy.cgroup, why);
+		logmsg(LOG_ERR, "[oomqd] cgroup = %s: %s", a.policy.cgroup,
+		       why);
 		status = EXIT_USAGE;
 		goto out_policy;
 	}

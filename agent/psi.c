@@ -25,6 +25,7 @@
 
 #include <linux/capability.h>
 
+#include "pread_whole.h"
 #include "psi.h"
 
 /*
@@ -203,22 +204,9 @@ bool psi_privileged(void)
 /* Read the whole file from offset 0 into p->buf; returns its length. */
 static ssize_t read_all(struct psi *p)
 {
-	size_t len = 0;
+	ssize_t len = pread_whole(p->fd, p->buf, sizeof(p->buf));
 
-	for (;;) {
-		ssize_t n = pread(p->fd, p->buf + len, sizeof(p->buf) - len,
-				  (off_t)len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!n)
-			return (ssize_t)len;
-		len += (size_t)n;
-		if (len == sizeof(p->buf))
-			return -EOVERFLOW;
-	}
+	return len == (ssize_t)sizeof(p->buf) ? -EOVERFLOW : len;
 }
 
 /**

@@ -31,7 +31,8 @@ static const struct limit_case limit_cases[] = {
 	{ "max", 0, CGROUP_MEM_NO_LIMIT },
 	{ "67108864\n", 0, 64 * MIB },
 	{ "0\n", 0, 0 },
-	{ "9223372036854771712\n", 0, 9223372036854771712ull }, /* PAGE_COUNTER_MAX */
+	{ "9223372036854771712\n", 0,
+	  9223372036854771712ull }, /* PAGE_COUNTER_MAX */
 	{ "18446744073709551616\n", -EINVAL, 0 },
 	{ "", -EINVAL, 0 },
 	{ "\n", -EINVAL, 0 },
@@ -55,9 +56,9 @@ START_TEST(test_parse_limit)
 }
 END_TEST
 
-#define STAT_OK                                                           \
-	"anon 1000\nfile 9000\ninactive_anon 0\nactive_anon 1000\n"      \
-	"inactive_file 4096\nactive_file 2048\nunevictable 0\n"          \
+#define STAT_OK                                                     \
+	"anon 1000\nfile 9000\ninactive_anon 0\nactive_anon 1000\n" \
+	"inactive_file 4096\nactive_file 2048\nunevictable 0\n"     \
 	"slab_reclaimable 1024\nslab_unreclaimable 7\n"
 
 struct stat_case {
@@ -104,9 +105,8 @@ START_TEST(test_reclaimable)
 {
 	struct cgroup_mem_stat st;
 
-	ck_assert_int_eq(cgroup_mem_parse_stat(STAT_OK, strlen(STAT_OK), false,
-					       &st),
-			 0);
+	ck_assert_int_eq(
+		cgroup_mem_parse_stat(STAT_OK, strlen(STAT_OK), false, &st), 0);
 	ck_assert_uint_eq(st.inactive_file, 4096);
 	ck_assert_uint_eq(st.active_file, 2048);
 	ck_assert_uint_eq(st.slab_reclaimable, 1024);
@@ -254,10 +254,10 @@ END_TEST
 /* Files a cgroup must have; an ancestor without them ends the walk. */
 START_TEST(test_tree_missing)
 {
-	static const char *const need[] = {
-		"a/b/c/memory.max", "a/b/c/memory.high", "a/b/c/memory.current",
-		"a/b/c/memory.stat"
-	};
+	static const char *const need[] = { "a/b/c/memory.max",
+					    "a/b/c/memory.high",
+					    "a/b/c/memory.current",
+					    "a/b/c/memory.stat" };
 	struct cgroup_mem_sample cs;
 	char p[256];
 
@@ -372,6 +372,15 @@ static struct pressure_sample machine(void)
 					 .swap_free_kb = 512 * 1024 };
 }
 
+/* The machine's sample as @cs turns it. */
+static struct pressure_sample applied(const struct cgroup_mem_sample *cs)
+{
+	struct pressure_sample s = machine();
+
+	cgroup_mem_apply(cs, &s);
+	return s;
+}
+
 START_TEST(test_apply)
 {
 	struct cgroup_mem_sample cs = {
@@ -381,9 +390,8 @@ START_TEST(test_apply)
 		.reclaimable_kb = 6 * 1024,
 		.swap_limit_kb = CGROUP_MEM_NO_LIMIT,
 	};
-	struct pressure_sample s = machine();
+	struct pressure_sample s = applied(&cs);
 
-	cgroup_mem_apply(&cs, &s);
 	ck_assert_uint_eq(s.mem_total_kb, 64 * 1024);
 	ck_assert_uint_eq(s.mem_avail_kb, 16 * 1024);
 	ck_assert_uint_eq(s.swap_total_kb, 1024 * 1024);
@@ -397,30 +405,25 @@ START_TEST(test_apply)
 
 	/* reclaimable above usage (a stale stat) counts as usage at most */
 	cs.reclaimable_kb = 100 * 1024;
-	s = machine();
-	cgroup_mem_apply(&cs, &s);
-	ck_assert_uint_eq(s.mem_avail_kb, 64 * 1024);
+	ck_assert_uint_eq(applied(&cs).mem_avail_kb, 64 * 1024);
 
 	/* a limit above RAM: MemTotal stays */
 	cs.limit_kb = 8192 * 1024;
 	cs.headroom_kb = 8000 * 1024;
-	s = machine();
-	cgroup_mem_apply(&cs, &s);
+	s = applied(&cs);
 	ck_assert_uint_eq(s.mem_total_kb, 4096 * 1024);
 	ck_assert_uint_eq(s.mem_avail_kb, 2048 * 1024);
 
 	/* no limit anywhere: the machine's sample unchanged */
 	cs.limit_kb = cs.headroom_kb = CGROUP_MEM_NO_LIMIT;
-	s = machine();
-	cgroup_mem_apply(&cs, &s);
+	s = applied(&cs);
 	ck_assert_uint_eq(s.mem_total_kb, 4096 * 1024);
 	ck_assert_uint_eq(s.mem_avail_kb, 2048 * 1024);
 
 	/* swap: the cgroup's own, used up past its limit is none */
 	cs.swap_limit_kb = 256 * 1024;
 	cs.swap_current_kb = 200 * 1024;
-	s = machine();
-	cgroup_mem_apply(&cs, &s);
+	s = applied(&cs);
 	ck_assert_uint_eq(s.swap_total_kb, 256 * 1024);
 	ck_assert_uint_eq(s.swap_free_kb, 56 * 1024);
 	cs.swap_current_kb = 300 * 1024;
@@ -429,8 +432,8 @@ START_TEST(test_apply)
 }
 END_TEST
 
-#define MI_HOST                                                              \
-	"22 1 0:21 / /sys rw,nosuid - sysfs sysfs rw\n"                      \
+#define MI_HOST                                                             \
+	"22 1 0:21 / /sys rw,nosuid - sysfs sysfs rw\n"                     \
 	"30 22 0:26 / /sys/fs/cgroup rw,nosuid shared:9 - cgroup2 cgroup2 " \
 	"rw,nsdelegate\n"
 #define MI_V1                                                               \
@@ -459,8 +462,8 @@ static const struct path_case path_cases[] = {
 	{ "40 30 0:26 /lxc/c1 /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n",
 	  "/sys/fs/cgroup/app", 0, "/lxc/c1/app" },
 	/* a mount of a cgroup outside our namespace */
-	{ "40 30 0:26 /../other /mnt/cg rw - cgroup2 cgroup2 rw\n",
-	  "/mnt/cg/x", -EXDEV, NULL },
+	{ "40 30 0:26 /../other /mnt/cg rw - cgroup2 cgroup2 rw\n", "/mnt/cg/x",
+	  -EXDEV, NULL },
 	/* the longest mount point wins, and \040 is a space */
 	{ MI_HOST "50 30 0:26 /deep /mnt/my\\040cg rw - cgroup2 cgroup2 rw\n"
 		  "51 30 0:26 /deeper /mnt/my\\040cg/sub rw - cgroup2 "

@@ -1353,9 +1353,9 @@ out:
  */
 #define CG_NAME "oomq-agent-cg"
 #define CG_CONF "/tmp/oomqd-cgroup.conf"
-#define CG_CONF_TEXT                                                 \
+#define CG_CONF_TEXT                                                     \
 	"[oomqd]\nttl_ms = 20001\ncgroup = /sys/fs/cgroup/" CG_NAME "\n" \
-	"[thresholds]\nmem_low_pct = 45\nmem_critical_pct = 35\n"     \
+	"[thresholds]\nmem_low_pct = 45\nmem_critical_pct = 35\n"        \
 	"kill = on\nkill_grace_ms = 0\n"
 /* Elevated (5 s refresh), the kill delay (1 s): 20 s is ample. */
 #define CG_KILL_MS 20000
@@ -1418,8 +1418,9 @@ void case_agent_cgroup(struct outcome *o)
 	g = spawn_holder(&grow);
 	if (!spawned(o, g, "grow"))
 		goto out;
-	notef(o, "hog and grow hold 44 of the cgroup's 64 MiB; MemAvailable "
-		 "%ld MiB",
+	notef(o,
+	      "hog and grow hold 44 of the cgroup's 64 MiB; MemAvailable "
+	      "%ld MiB",
 	      mem_available_mib());
 	if (!wait_killed(h, CG_KILL_MS)) {
 		failf(o, "hog not killed in %d ms: %s", CG_KILL_MS,
