@@ -430,6 +430,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (o.list) {
+		if (cgroup_dir[0])
+			printf("# cgroup %s (%s): its processes alone are "
+			       "queued\n",
+			       cgroup_dir, a.scope);
 		print_list(&a, o.proc_root, o.all);
 		goto out;
 	}

@@ -158,10 +158,12 @@ int metrics_format(const struct metrics *m, uint64_t now_ms, char *buf,
 	    "Memory pressure at the last sample: 0 calm, 1 elevated, 2 high, "
 	    "3 critical.",
 	    (double)m->level);
-	one(&o, "memory_total_bytes", "gauge", "MemTotal at the last sample.",
+	one(&o, "memory_total_bytes", "gauge",
+	    "MemTotal, or the watched cgroup's limit, at the last sample.",
 	    (double)s->mem_total_kb * 1024);
 	one(&o, "memory_available_bytes", "gauge",
-	    "MemAvailable at the last sample.", (double)s->mem_avail_kb * 1024);
+	    "MemAvailable, or the watched cgroup's, at the last sample.",
+	    (double)s->mem_avail_kb * 1024);
 	one(&o, "swap_total_bytes", "gauge", "SwapTotal at the last sample.",
 	    (double)s->swap_total_kb * 1024);
 	one(&o, "swap_free_bytes", "gauge", "SwapFree at the last sample.",

@@ -585,6 +585,43 @@ START_TEST(test_scope)
 }
 END_TEST
 
+/*
+ * What main.c resolves at start: none, a directory that is not cgroup2,
+ * one that is not there, and (where this machine has one) a cgroup2
+ * root, which has no limit files.
+ */
+START_TEST(test_resolve)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup",
+					     "/sys/fs/cgroup/unified" };
+	char dir[256] = "x", scope[256] = "x", path[300];
+	const char *why;
+
+	ck_assert_int_eq(cgroup_mem_resolve("", dir, sizeof(dir), scope,
+					    sizeof(scope), &why),
+			 0);
+	ck_assert_str_eq(dir, "");
+	ck_assert_str_eq(scope, "");
+	ck_assert_int_eq(cgroup_mem_resolve(tree, dir, sizeof(dir), scope,
+					    sizeof(scope), &why),
+			 -EINVAL);
+	ck_assert_str_eq(why, "not a directory of a cgroup v2 file system");
+	ck_assert_str_eq(dir, "");
+	ck_assert_int_eq(cgroup_mem_resolve("/nonexistent/cg", dir, sizeof(dir),
+					    scope, sizeof(scope), &why),
+			 -ENOENT);
+	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots); i++) {
+		snprintf(path, sizeof(path), "%s/memory.max", roots[i]);
+		if (!cgroup_mem_is_cgroup2(roots[i]) || !access(path, F_OK))
+			continue;
+		ck_assert_int_eq(cgroup_mem_resolve(roots[i], dir, sizeof(dir),
+						    scope, sizeof(scope), &why),
+				 -ENOENT);
+		ck_assert_ptr_nonnull(strstr(why, "memory controller"));
+	}
+}
+END_TEST
+
 struct key_case {
 	const char *conf;
 	int err;
@@ -655,6 +692,7 @@ Suite *agent_cgroup_suite(void)
 	tcase_add_test(tt, test_tree_big_files);
 	tcase_add_test(tt, test_not_cgroup2);
 	tcase_add_test(tt, test_auto);
+	tcase_add_test(tt, test_resolve);
 	suite_add_tcase(s, tt);
 	return s;
 }
