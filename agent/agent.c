@@ -192,10 +192,10 @@ static void classify_rules(struct agent *a, struct sample *s,
 }
 
 /*
- * proc_classify_fn: the rules' verdict, and none but a process of the
- * watched cgroup's subtree queued: a memcg OOM of that cgroup skips
- * everything else in the queue anyway, and a proactive kill or a pause
- * must not reach outside it.  One whose cgroup did not read is out.
+ * None but a process of the watched cgroup's subtree is queued: a memcg
+ * OOM of that cgroup skips everything else in the queue anyway, and a
+ * proactive kill or a pause must not reach outside it.  One whose
+ * cgroup did not read is out.
  */
 static void scope_apply(const struct agent *a, struct sample *s,
 			const char *cgroup)
@@ -206,6 +206,7 @@ static void scope_apply(const struct agent *a, struct sample *s,
 	}
 }
 
+/* proc_classify_fn: the rules' verdict, then the scope's. */
 static void classify(struct sample *s, const struct sample_text *text,
 		     void *ctx)
 {

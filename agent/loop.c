@@ -3,7 +3,8 @@
  * The daemon loop; see loop.h.
  *
  * One ppoll() waits on up to three descriptors:
- *   - the PSI trigger on /proc/pressure/memory (POLLPRI): stalls began;
+ *   - the PSI trigger on /proc/pressure/memory, or on the memory.pressure
+ *     of the [oomqd] cgroup watched (POLLPRI): stalls began;
  *   - the module's event socket (POLLIN): the kernel killed someone, so
  *     the queue lost its head and must be rewritten at once;
  *   - the pidfd of a victim of our own proactive kill (POLLIN: exited);
