@@ -36,6 +36,7 @@ enum policy_field {
 	POLICY_EXE,
 	POLICY_USER,
 	POLICY_CGROUP,
+	POLICY_ANCESTOR_COMM, /* any ancestor's comm (lineage.h) */
 	POLICY_NFIELDS
 };
 
@@ -124,6 +125,11 @@ struct policy {
 	char metrics_dir[POLICY_PATH_MAX];
 	unsigned int metrics_interval_s; /* between two writes */
 	int notify; /* desktop notifications (notify.h): 1 on, 0 off */
+	/*
+	 * What session.c's recognition does to the session's processes no
+	 * rule matched: POLICY_PROTECT, POLICY_AVOID, or POLICY_NONE (off).
+	 */
+	enum policy_action session;
 	struct policy_thresholds th;
 	struct policy_hooks hooks;
 	struct policy_rule rules[POLICY_RULES_MAX];
@@ -173,6 +179,14 @@ void policy_classify(struct sample *s, const struct sample_text *text,
 void policy_apply(const struct policy *p, int rule, struct sample *s);
 
 const char *policy_action_name(enum policy_action a);
+
+/*
+ * The build driver of a process that rule @rule matched: the nearest
+ * ancestor in @l whose comm the rule's match_ancestor_comm matches, or
+ * 0 (no such key, or no rule).
+ */
+pid_t policy_driver(const struct policy *p, int rule,
+		    const struct sample_lineage *l);
 
 /*
  * Field matches (regexec() or a name list) made by policy_classify()
