@@ -188,6 +188,7 @@ static void classify_session(struct agent *a, struct sample *s,
 			 text->cgroup);
 	if (k == SESSION_NONE || s->rule != SAMPLE_NO_RULE)
 		return;
+	s->flags |= SAMPLE_SESSION;
 	if (a->policy.session == POLICY_PROTECT)
 		s->priority = 0;
 	else
@@ -398,7 +399,11 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 		policy_apply(&a->policy, rule, &s);
 		goto out;
 	}
-	if (a->need & PROC_NEED_COMM)
+	proc_read_text(ps, pid, a->need, &t);
+	/* The lineage read stat, which has comm: one file less. */
+	if (t.lineage.self.pid)
+		memcpy(s.comm, t.lineage.self.comm, sizeof(s.comm));
+	else if (a->need & PROC_NEED_COMM)
 		ret = proc_read_comm(ps, pid, s.comm);
 	if (!ret && (a->need & PROC_NEED_UID))
 		ret = proc_read_uid(ps, pid, &s.uid, &s.euid);
@@ -406,7 +411,6 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 		events_unread(a, ret);
 		return ret;
 	}
-	proc_read_text(ps, pid, a->need, &t);
 	classify(&s, &t, a);
 	if (a->events.sk)
 		verdicts_put(&a->verdicts, pid, s.rule);

@@ -16,11 +16,29 @@ static struct proc_kin_slot *slot_of(struct proc_sampler *ps, pid_t pid)
 	return &ps->kin[h >> (32 - PROC_KIN_BITS)];
 }
 
-int lineage_kin(struct proc_sampler *ps, pid_t pid, struct sample_kin *k)
+const struct sample_kin *lineage_note(struct proc_sampler *ps, pid_t pid,
+				      const struct proc_stat *st)
 {
 	struct proc_kin_slot *slot = slot_of(ps, pid);
+	struct sample_kin *k = &slot->kin;
+	size_t n = strnlen(st->comm, sizeof(k->comm) - 1);
+
+	k->pid = pid;
+	k->ppid = st->ppid;
+	k->pgrp = st->pgrp;
+	k->sid = st->session;
+	k->tty_nr = st->tty_nr;
+	k->start_ticks = st->starttime;
+	memcpy(k->comm, st->comm, n);
+	memset(k->comm + n, 0, sizeof(k->comm) - n);
+	slot->gen = ps->gen;
+	return k;
+}
+
+int lineage_kin(struct proc_sampler *ps, pid_t pid, struct sample_kin *k)
+{
+	const struct proc_kin_slot *slot = slot_of(ps, pid);
 	struct proc_stat st;
-	size_t n;
 	int ret;
 
 	if (slot->gen == ps->gen && slot->kin.pid == pid) {
@@ -30,17 +48,7 @@ int lineage_kin(struct proc_sampler *ps, pid_t pid, struct sample_kin *k)
 	ret = proc_read_stat(ps, pid, &st);
 	if (ret)
 		return ret;
-	k->pid = pid;
-	k->ppid = st.ppid;
-	k->pgrp = st.pgrp;
-	k->sid = st.session;
-	k->tty_nr = st.tty_nr;
-	k->start_ticks = st.starttime;
-	n = strnlen(st.comm, sizeof(k->comm) - 1);
-	memcpy(k->comm, st.comm, n);
-	memset(k->comm + n, 0, sizeof(k->comm) - n);
-	slot->kin = *k;
-	slot->gen = ps->gen;
+	*k = *lineage_note(ps, pid, &st);
 	return 0;
 }
 

@@ -30,6 +30,13 @@
 #include "sample.h"
 
 /*
+ * Remembers @st, @pid's stat just read by someone else (the full
+ * sample), for this pass; returns what it remembered.
+ */
+const struct sample_kin *lineage_note(struct proc_sampler *ps, pid_t pid,
+				      const struct proc_stat *st);
+
+/*
  * @pid's stat as a sample_kin, from this pass's memory or read.  0,
  * -ESRCH when it is gone, or -errno.
  */

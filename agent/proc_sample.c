@@ -433,6 +433,8 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	if (ret)
 		return pid_failed(ps, pid, "stat", ret, false);
 
+	if (need & PROC_NEED_LINEAGE)
+		lineage_note(ps, pid, &st); /* its lineage reads no stat again */
 	s->pid = pid;
 	s->ppid = st.ppid;
 	s->nice = (int8_t)st.nice;

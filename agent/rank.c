@@ -71,6 +71,8 @@ const char *rank_excluded(const struct sample *s)
 		return "oom_score_adj -1000";
 	if (s->flags & SAMPLE_UNKILLABLE)
 		return "reaped or in vfork";
+	if (s->priority == 0 && (s->flags & SAMPLE_SESSION))
+		return "the session";
 	if (s->priority == 0)
 		return s->rule == SAMPLE_NO_RULE ? "priority 0" : "protected";
 	if (s->badness == BADNESS_UNKILLABLE)

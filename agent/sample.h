@@ -30,6 +30,7 @@
 #define SAMPLE_NO_MM 0x2 /* zombie or exiting: no address space */
 #define SAMPLE_SELF 0x4 /* oomqd itself */
 #define SAMPLE_UNKILLABLE 0x8 /* reaped (MMF_OOM_SKIP) or in vfork() */
+#define SAMPLE_SESSION 0x10 /* the session's (session.h), no rule's */
 
 /* Linux capability numbers the classic port looks at. */
 #define SAMPLE_CAP_SYS_RAWIO 17

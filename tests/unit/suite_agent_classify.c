@@ -512,6 +512,27 @@ START_TEST(test_build_jobs)
 }
 END_TEST
 
+/* Lazy, streamed and full passes give the same queue and drivers. */
+START_TEST(test_build_walks_agree)
+{
+	char lazy[256];
+
+	rank_and_build(jobs_tree, ARRAY_SIZE(jobs_tree));
+	snprintf(lazy, sizeof(lazy), "%s", ag.queue);
+	ck_assert_int_eq(queued(14)->driver, 12);
+	ag.stream_passes = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert(ag.streamed);
+	ck_assert_str_eq(ag.queue, lazy);
+	ck_assert_int_eq(queued(14)->driver, 12);
+	ck_assert_int_eq(queued(44)->driver, 42);
+	ag.full = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	ck_assert_str_eq(ag.queue, lazy);
+	ck_assert_int_eq(queued(31)->driver, 30);
+}
+END_TEST
+
 /* ---- the session --------------------------------------------------- */
 
 /*
@@ -660,6 +681,13 @@ START_TEST(test_session_ranked)
 	ck_assert_ptr_nonnull(queued(104));
 	ck_assert_ptr_nonnull(queued(114));
 	ck_assert_ptr_nonnull(queued(150));
+	/* --list (a whole table) says why they are not queued. */
+	ag.full = 1;
+	ck_assert_int_eq(agent_rank(&ag), 0);
+	for (size_t i = 0; i < ag.n; i++)
+		if (ag.tab[i].pid == 131 || ag.tab[i].pid == 103)
+			ck_assert_str_eq(rank_excluded(&ag.tab[i]),
+					 "the session");
 	agent_fini(&ag);
 	policy_free(&ag.policy);
 
@@ -706,6 +734,7 @@ Suite *agent_classify_suite(void)
 	tc = tcase_create("build_jobs");
 	tcase_add_checked_fixture(tc, NULL, agent_teardown);
 	tcase_add_test(tc, test_build_jobs);
+	tcase_add_test(tc, test_build_walks_agree);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("session");
