@@ -142,9 +142,18 @@ static void open_tree(const struct fake *t, size_t n)
 
 static void close_tree(void)
 {
-	proc_sampler_flush(&ps);
-	proc_sampler_close(&ps);
+	if (ps.root_fd >= 0) {
+		proc_sampler_flush(&ps);
+		proc_sampler_close(&ps);
+	}
 	remove_tree();
+}
+
+/* A failed check ends its test early: the tree goes all the same. */
+static void tree_setup(void)
+{
+	ps.root_fd = -1;
+	root[0] = '\0';
 }
 
 /* ---- lineage ------------------------------------------------------- */
@@ -184,7 +193,6 @@ START_TEST(test_lineage_climb)
 	ck_assert_uint_eq(l.n, 0);
 	ck_assert_int_eq(lineage_read(&ps, 4242, &l), -ESRCH);
 	ck_assert_int_eq(l.self.pid, 0);
-	close_tree();
 }
 END_TEST
 
@@ -203,7 +211,6 @@ START_TEST(test_lineage_depth)
 	ck_assert_int_eq(l.up[0].pid, 138);
 	ck_assert_int_eq(l.up[SAMPLE_LINEAGE_DEPTH - 1].pid,
 			 139 - SAMPLE_LINEAGE_DEPTH);
-	close_tree();
 }
 END_TEST
 
@@ -238,7 +245,6 @@ START_TEST(test_lineage_changed)
 	ck_assert_int_eq(lineage_read(&ps, 40, &l), 0);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(l.up[0].pid, 1);
-	close_tree();
 }
 END_TEST
 
@@ -258,7 +264,6 @@ START_TEST(test_lineage_memo)
 	proc_sampler_reset(&ps);
 	ck_assert_int_eq(lineage_read(&ps, 15, &l), 0);
 	ck_assert_str_eq(l.up[1].comm, "gmake");
-	close_tree();
 }
 END_TEST
 
@@ -612,7 +617,6 @@ START_TEST(test_session_kinds)
 	/* A getty is a shell of its own; init is noted as no terminal. */
 	ck_assert_int_eq(kind_of(&ss, 140), SESSION_SHELL);
 	ck_assert_int_eq(kind_of(&ss, 1), SESSION_NONE);
-	close_tree();
 }
 END_TEST
 
@@ -630,7 +634,6 @@ START_TEST(test_session_terminal_reused)
 			"0 0 0 0 0 17 0 0 0 0 0 0\n");
 	proc_sampler_reset(&ps);
 	ck_assert_int_eq(kind_of(&ss, 130), SESSION_NONE);
-	close_tree();
 }
 END_TEST
 
@@ -719,6 +722,8 @@ Suite *agent_classify_suite(void)
 	Suite *s = suite_create("agent_classify");
 	TCase *tc = tcase_create("lineage");
 
+	tcase_add_checked_fixture(tc, tree_setup, close_tree);
+
 	tcase_add_test(tc, test_lineage_climb);
 	tcase_add_test(tc, test_lineage_depth);
 	tcase_add_test(tc, test_lineage_changed);
@@ -738,6 +743,7 @@ Suite *agent_classify_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("session");
+	tcase_add_checked_fixture(tc, tree_setup, close_tree);
 	tcase_add_test(tc, test_session_kinds);
 	tcase_add_test(tc, test_session_terminal_reused);
 	suite_add_tcase(s, tc);
