@@ -249,8 +249,8 @@ static int rank_full(struct agent *a)
 }
 
 /* Strings for rules beyond comm and uid come from /proc even so. */
-#define PROC_NEED_TEXT                                                        \
-	(PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP |                \
+#define PROC_NEED_TEXT                                          \
+	(PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP | \
 	 PROC_NEED_LINEAGE)
 
 /*
@@ -785,8 +785,7 @@ static void find_drivers(struct agent *a)
 {
 	struct sample_lineage l;
 
-	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length;
-	     i++) {
+	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
 		struct sample *s = &a->tab[a->order[i]];
 
 		s->driver = 0;

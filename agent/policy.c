@@ -277,9 +277,10 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 		else if (!strcmp(value, "off"))
 			p->session = POLICY_NONE;
 		else
-			add_error(p, c->lineno,
-				  "session: expected protect, avoid or off, got '%s'",
-				  value);
+			add_error(
+				p, c->lineno,
+				"session: expected protect, avoid or off, got '%s'",
+				value);
 		break;
 	}
 }

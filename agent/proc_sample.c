@@ -355,8 +355,7 @@ static int cgroup_line(void *ctx, const char *line, size_t len, bool cut)
 }
 
 /* /proc/<pid>/cgroup's v2 path, line by line past long v1 ones. */
-int proc_read_cgroup(struct proc_sampler *ps, pid_t pid, char *out,
-		     size_t size)
+int proc_read_cgroup(struct proc_sampler *ps, pid_t pid, char *out, size_t size)
 {
 	struct cgroup_read cr = { out, size };
 	char path[64];
@@ -434,7 +433,8 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		return pid_failed(ps, pid, "stat", ret, false);
 
 	if (need & PROC_NEED_LINEAGE)
-		lineage_note(ps, pid, &st); /* its lineage reads no stat again */
+		lineage_note(ps, pid,
+			     &st); /* its lineage reads no stat again */
 	s->pid = pid;
 	s->ppid = st.ppid;
 	s->nice = (int8_t)st.nice;

@@ -116,8 +116,8 @@ enum session_kind session_kind(struct session *ss, struct proc_sampler *ps,
 const char *session_kind_name(enum session_kind k)
 {
 	static const char *const names[] = {
-		[SESSION_NONE] = "none",     [SESSION_SCOPE] = "scope",
-		[SESSION_SLICE] = "slice",   [SESSION_SHELL] = "shell",
+		[SESSION_NONE] = "none",	 [SESSION_SCOPE] = "scope",
+		[SESSION_SLICE] = "slice",	 [SESSION_SHELL] = "shell",
 		[SESSION_TERMINAL] = "terminal",
 	};
 

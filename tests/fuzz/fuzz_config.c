@@ -31,7 +31,7 @@ static struct policy pol;
 static void classify_worker(void)
 {
 	static const char *const up[] = { "sh", "make", "bash", "konsole",
-					   "systemd" };
+					  "systemd" };
 	static struct sample_text t = {
 		.cmdline = "cc -c x.c -o x.o",
 		.exe = "/usr/bin/x86_64-linux-gnu-gcc-12",

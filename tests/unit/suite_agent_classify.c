@@ -165,8 +165,7 @@ static const struct fake build_tree[] = {
 	  1000 },
 	{ 12, 11, 12, 11, TTY_PTS0, 300, "make", UNIT "/app.slice/k.scope",
 	  2000 },
-	{ 13, 12, 12, 11, TTY_PTS0, 400, "sh", UNIT "/app.slice/k.scope",
-	  500 },
+	{ 13, 12, 12, 11, TTY_PTS0, 400, "sh", UNIT "/app.slice/k.scope", 500 },
 	{ 14, 13, 12, 11, TTY_PTS0, 500, "qzkvw", UNIT "/app.slice/k.scope",
 	  60000 },
 	{ 15, 13, 12, 11, TTY_PTS0, 510, "xjrrm", UNIT "/app.slice/k.scope",
@@ -203,8 +202,11 @@ START_TEST(test_lineage_depth)
 	struct sample_lineage l;
 
 	for (int i = 0; i < 40; i++)
-		t[i] = (struct fake){ 100 + i, i ? 99 + i : 0, 100, 100, 0,
-				      (unsigned long long)i, "deep", NULL, 10 };
+		t[i] = (struct fake){ 100 + i, i ? 99 + i : 0,
+				      100,     100,
+				      0,       (unsigned long long)i,
+				      "deep",  NULL,
+				      10 };
 	open_tree(t, 40);
 	ck_assert_int_eq(lineage_read(&ps, 139, &l), 0);
 	ck_assert_uint_eq(l.n, SAMPLE_LINEAGE_DEPTH);
@@ -387,8 +389,7 @@ static const struct fake jobs_tree[] = {
 	  1000 },
 	{ 12, 11, 12, 11, TTY_PTS0, 300, "make", UNIT "/app.slice/k.scope",
 	  2000 },
-	{ 13, 12, 12, 11, TTY_PTS0, 400, "sh", UNIT "/app.slice/k.scope",
-	  500 },
+	{ 13, 12, 12, 11, TTY_PTS0, 400, "sh", UNIT "/app.slice/k.scope", 500 },
 	{ 14, 13, 12, 11, TTY_PTS0, 500, "qzkvw", UNIT "/app.slice/k.scope",
 	  60000 },
 	{ 15, 13, 12, 11, TTY_PTS0, 510, "xjrrm", UNIT "/app.slice/k.scope",
@@ -708,8 +709,7 @@ START_TEST(test_session_ranked)
 
 	pass_session("session = off\n");
 	for (size_t i = 0; i < ARRAY_SIZE(placed); i++)
-		ck_assert_msg(queued(placed[i]) &&
-				      !queued(placed[i])->adjust,
+		ck_assert_msg(queued(placed[i]) && !queued(placed[i])->adjust,
 			      "%d not queued", (int)placed[i]);
 	/* A rule decides before the session: the names still protect. */
 	for (size_t i = 0; i < ARRAY_SIZE(named); i++)
