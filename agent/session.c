@@ -38,7 +38,7 @@ static bool is_terminal(const struct session *ss, const struct sample_kin *k)
 	return false;
 }
 
-/* Does @path's last component end in @suffix? */
+/* What follows @path's last '/'. */
 static const char *last_component(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -111,15 +111,4 @@ enum session_kind session_kind(struct session *ss, struct proc_sampler *ps,
 	    scope_started(ss, ps, l, cgroup))
 		return SESSION_SCOPE;
 	return SESSION_NONE;
-}
-
-const char *session_kind_name(enum session_kind k)
-{
-	static const char *const names[] = {
-		[SESSION_NONE] = "none",	 [SESSION_SCOPE] = "scope",
-		[SESSION_SLICE] = "slice",	 [SESSION_SHELL] = "shell",
-		[SESSION_TERMINAL] = "terminal",
-	};
-
-	return (unsigned int)k < 5 ? names[k] : "?";
 }

@@ -82,6 +82,4 @@ enum session_kind session_kind(struct session *ss, struct proc_sampler *ps,
 			       const struct sample_lineage *l,
 			       const char *cgroup);
 
-const char *session_kind_name(enum session_kind k);
-
 #endif /* _OOMQ_AGENT_SESSION_H */
