@@ -149,11 +149,11 @@ static bool in_job(const struct job *j, pid_t pid)
 	return false;
 }
 
-static struct job *job_of(struct jobs *js, pid_t pid)
+struct job *jobs_find(const struct jobs *js, pid_t pid)
 {
 	for (unsigned int i = 0; i < js->n; i++)
 		if (in_job(&js->j[i], pid))
-			return &js->j[i];
+			return (struct job *)&js->j[i];
 	return NULL;
 }
 
@@ -259,7 +259,7 @@ static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
 
 		if (ours(ppid, arg))
 			return -EBUSY;
-		*in = job_of(js, ppid);
+		*in = jobs_find(js, ppid);
 		if (*in)
 			return 0;
 		if (jobs_read_proc(ps, ppid, &chain[*len]))
@@ -303,7 +303,7 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		int root;
 
 		/* A dispatcher below a driver is no job: its children are. */
-		if (job_of(js, pausable[i]->pid) ||
+		if (jobs_find(js, pausable[i]->pid) ||
 		    (pausable[i]->driver && fans_out(ps, pausable[i]->pid)) ||
 		    climb(js, ps, pausable[i]->pid, pausable[i]->driver, chain,
 			  &len, &in, ours, arg))

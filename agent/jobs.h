@@ -107,6 +107,9 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		const struct sample *const *pausable, size_t n,
 		jobs_ours_fn ours, void *arg);
 
+/* The job holding @pid, or NULL. */
+struct job *jobs_find(const struct jobs *js, pid_t pid);
+
 /* A job that runs: not stopped by oomqd nor, in part, by anyone else. */
 static inline bool job_runs(const struct job *j)
 {

@@ -226,6 +226,13 @@ static void parse_dir(struct parse_ctx *c, const char *key, const char *value,
 	memcpy(dst, value, len + 1);
 }
 
+/* [oomqd] session's values, each as the action it takes. */
+static const char *const session_names[] = {
+	[POLICY_NONE] = "off",
+	[POLICY_AVOID] = "avoid",
+	[POLICY_PROTECT] = "protect",
+};
+
 static void main_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy *p = c->p;
@@ -270,17 +277,14 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 		parse_bool(c, key, value, &p->notify);
 		break;
 	case 8:
-		if (!strcmp(value, "protect"))
-			p->session = POLICY_PROTECT;
-		else if (!strcmp(value, "avoid"))
-			p->session = POLICY_AVOID;
-		else if (!strcmp(value, "off"))
-			p->session = POLICY_NONE;
+		i = key_index(session_names, 4, value);
+		if (i < 0)
+			add_error(p, c->lineno,
+				  "session: expected protect, avoid or off, "
+				  "got '%s'",
+				  value);
 		else
-			add_error(
-				p, c->lineno,
-				"session: expected protect, avoid or off, got '%s'",
-				value);
+			p->session = (enum policy_action)i;
 		break;
 	}
 }

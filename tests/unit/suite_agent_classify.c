@@ -456,11 +456,7 @@ static const struct job *job_rooted(pid_t pid)
 
 static const struct job *job_with(pid_t pid)
 {
-	for (unsigned int i = 0; i < js.n; i++)
-		for (unsigned int k = 0; k < js.j[i].n; k++)
-			if (js.j[i].p[k].pid == pid)
-				return &js.j[i];
-	return NULL;
+	return jobs_find(&js, pid);
 }
 
 static const struct sample *queued(pid_t pid)
