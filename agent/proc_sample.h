@@ -51,7 +51,7 @@ struct proc_sampler {
 	int deferred[PROC_DEFER_FDS]; /* per-process files read, to close */
 	int no_close_range; /* the kernel has none (before 5.9) */
 	unsigned int gen; /* the pass: proc_sampler_reset() counts it */
-	struct proc_kin_slot kin[1u << PROC_KIN_BITS]; /* 24 KiB, lineage.c */
+	struct proc_kin_slot kin[1u << PROC_KIN_BITS]; /* 28 KiB, lineage.c */
 	_Alignas(8) char dents[32768]; /* getdents64 records, 8-aligned */
 	/*
 	 * One /proc file at a time.  A file that fills it is -EFBIG, never
