@@ -17,6 +17,7 @@
 #include "badness.h"
 #include "cgroup_mem.h"
 #include "heap.h"
+#include "lineage.h"
 #include "rank.h"
 #include "task_sample.h"
 #include "zmem.h"
@@ -49,6 +50,7 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->events.sk = NULL;
 	a->events_err = 0;
 	a->root = proc_root;
+	session_init(&a->session);
 	a->real_proc = !strcmp(proc_root, "/proc");
 	a->cap = cap;
 	/* The bounded paths keep up to a queue and build one more. */
@@ -173,6 +175,29 @@ void agent_policy_changed(struct agent *a)
 }
 
 /*
+ * The session's processes (session.h) no rule matched take the policy's
+ * session action.  Not remembered with the rules' verdict (mcache,
+ * verdicts): it depends on other processes (a terminal on its shells).
+ */
+static void classify_session(struct agent *a, struct sample *s,
+			     const struct sample_text *text)
+{
+	enum session_kind k;
+
+	if (a->policy.session == POLICY_NONE)
+		return;
+	k = session_kind(&a->session, &a->sampler, &text->lineage,
+			 text->cgroup);
+	if (k == SESSION_NONE || s->rule != SAMPLE_NO_RULE)
+		return;
+	s->flags |= SAMPLE_SESSION;
+	if (a->policy.session == POLICY_PROTECT)
+		s->priority = 0;
+	else
+		s->adjust = -300;
+}
+
+/*
  * The rules' verdict.  Name lists cost one lookup in the policy's comm
  * index; regexes run only for processes the cache has not seen.
  */
@@ -183,12 +208,12 @@ static void classify_rules(struct agent *a, struct sample *s,
 
 	if (!a->use_cache) {
 		policy_classify(s, text, &a->policy);
-		return;
+	} else {
+		h = mcache_hash(s, text);
+		if (!mcache_lookup(&a->cache, s, h))
+			policy_classify(s, text, &a->policy);
+		mcache_add(&a->cache, s, h);
 	}
-	h = mcache_hash(s, text);
-	if (!mcache_lookup(&a->cache, s, h))
-		policy_classify(s, text, &a->policy);
-	mcache_add(&a->cache, s, h);
 }
 
 /*
@@ -206,20 +231,24 @@ static void scope_apply(const struct agent *a, struct sample *s,
 	}
 }
 
-/* proc_classify_fn: the rules' verdict, then the scope's. */
+/* proc_classify_fn: the rules' verdict, then the session's and scope's. */
 static void classify(struct sample *s, const struct sample_text *text,
 		     void *ctx)
 {
 	struct agent *a = ctx;
 
 	classify_rules(a, s, text);
+	classify_session(a, s, text);
 	scope_apply(a, s, text->cgroup);
 }
 
-/* Does a pass classify processes at all: rules, or a scope? */
+/*
+ * Does a pass classify processes at all: rules, the session's
+ * recognition or a scope?  Each needs something read (agent_rank()).
+ */
 static bool classifies(const struct agent *a)
 {
-	return a->policy.nrules || a->scope[0];
+	return a->need != 0;
 }
 
 static void cache_begin(struct agent *a)
@@ -254,7 +283,9 @@ static int rank_full(struct agent *a)
 }
 
 /* Strings for rules beyond comm and uid come from /proc even so. */
-#define PROC_NEED_TEXT (PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP)
+#define PROC_NEED_TEXT                                          \
+	(PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP | \
+	 PROC_NEED_LINEAGE)
 
 /*
  * The whole table from the dump: classic's badness adds each process's
@@ -286,6 +317,8 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
 	text.cmdline[0] = text.exe[0] = text.cgroup[0] = '\0';
+	text.lineage.self.pid = 0;
+	text.lineage.n = 0;
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);
@@ -400,7 +433,11 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 		policy_apply(&a->policy, rule, &s);
 		goto out;
 	}
-	if (a->need & PROC_NEED_COMM)
+	proc_read_text(ps, pid, a->need, &t);
+	/* The lineage read stat, which has comm: one file less. */
+	if (t.lineage.self.pid)
+		memcpy(s.comm, t.lineage.self.comm, sizeof(s.comm));
+	else if (a->need & PROC_NEED_COMM)
 		ret = proc_read_comm(ps, pid, s.comm);
 	if (!ret && (a->need & PROC_NEED_UID))
 		ret = proc_read_uid(ps, pid, &s.uid, &s.euid);
@@ -408,7 +445,6 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 		events_unread(a, ret);
 		return ret;
 	}
-	proc_read_text(ps, pid, a->need, &t);
 	classify(&s, &t, a);
 	if (a->events.sk)
 		verdicts_put(&a->verdicts, pid, s.rule);
@@ -697,11 +733,12 @@ static int rank_lazy(struct agent *a)
 }
 
 /*
- * The rules' verdict on the fully sampled @s, from what the lazy pass's
- * first stage reads (comm, and uid only when a rule names it), so that
- * the match cache's key is the same in both walks.
+ * The verdict on the fully sampled @s (its rule, adjust and priority),
+ * from what the lazy pass's first stage reads (comm, and uid only when a
+ * rule names it), so that the match cache's key is the same in both
+ * walks.  Returns the rule.
  */
-static int classify_as_first_stage(struct agent *a, const struct sample *s,
+static int classify_as_first_stage(struct agent *a, struct sample *s,
 				   const struct sample_text *text)
 {
 	struct sample k = { .pid = s->pid, .rule = SAMPLE_NO_RULE };
@@ -712,6 +749,10 @@ static int classify_as_first_stage(struct agent *a, const struct sample *s,
 		k.euid = s->euid;
 	}
 	classify(&k, text, a);
+	s->rule = k.rule;
+	s->adjust = k.adjust;
+	s->priority = k.priority;
+	s->flags |= k.flags & (SAMPLE_SESSION | SAMPLE_OUTSIDE);
 	return k.rule;
 }
 
@@ -748,8 +789,6 @@ static int stream_one(pid_t pid, void *ctx)
 		rule = classify_as_first_stage(a, s, &text);
 		if (a->events.sk)
 			verdicts_put(&a->verdicts, pid, rule);
-		policy_apply(&a->policy, rule, s);
-		scope_apply(a, s, text.cgroup);
 	} else {
 		policy_apply(&a->policy, rule, s);
 	}
@@ -770,6 +809,29 @@ static int rank_stream(struct agent *a)
 	ret = walk(a, stream_one);
 	proc_pass_end(a);
 	return ret;
+}
+
+/*
+ * The build driver of each queued process of a pause rule on ancestry
+ * (struct sample's driver): at most queue_length climbs, whose stat
+ * reads this pass's lineage mostly remembers.
+ */
+static void find_drivers(struct agent *a)
+{
+	struct sample_lineage l;
+
+	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
+		struct sample *s = &a->tab[a->order[i]];
+
+		s->driver = 0;
+		if (s->rule < 0 || !a->policy.rules[s->rule].pause ||
+		    !(a->policy.rules[s->rule].fields &
+		      (1u << POLICY_ANCESTOR_COMM)) ||
+		    lineage_read(&a->sampler, s->pid, &l))
+			continue;
+		s->driver = policy_driver(&a->policy, s->rule, &l);
+	}
+	proc_sampler_flush(&a->sampler);
 }
 
 int agent_rank(struct agent *a)
@@ -813,6 +875,7 @@ int agent_rank(struct agent *a)
 	a->nranked = rank_order(a->tab, a->n, &a->sys, a->policy.port,
 				a->full ? a->n : a->policy.queue_length,
 				a->order);
+	find_drivers(a);
 	ret = rank_format_queue(a->tab, a->order, a->nranked,
 				a->policy.queue_length, a->queue,
 				OOMQ_PROC_WRITE_MAX);

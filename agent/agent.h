@@ -79,6 +79,7 @@
 #include "proc_sample.h"
 #include "rank.h"
 #include "sample.h"
+#include "session.h"
 #include "verdicts.h"
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
@@ -141,6 +142,7 @@ struct agent {
 	struct mcache cache; /* rule matches of the last pass */
 	struct cn_proc events; /* process events, after agent_listen() */
 	struct verdicts verdicts; /* what the events keep exact */
+	struct session session; /* the session's terminals (session.h) */
 	/*
 	 * The table: tab_size entries, cap or, if more, OOMQ_QUEUE_MAX + 1
 	 * (zmem.h).  classic, rss from /proc and --list fill it; the other

@@ -7,10 +7,11 @@
 # (main.c, loop.c, log.c: the only code that logs), so the unit tests
 # link the same objects the daemon runs.
 
-AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/task_sample.c \
-	agent/badness.c agent/policy.c agent/heap.c agent/rank.c agent/mcache.c \
-	agent/agent.c agent/verdicts.c agent/cn_proc.c agent/notice.c \
-	agent/metrics.c agent/cgroup_mem.c lib/oomq_tasks.c
+AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/lineage.c \
+	agent/task_sample.c agent/badness.c agent/policy.c agent/session.c \
+	agent/heap.c agent/rank.c agent/mcache.c agent/agent.c agent/verdicts.c \
+	agent/cn_proc.c agent/notice.c agent/metrics.c agent/cgroup_mem.c \
+	lib/oomq_tasks.c
 AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/nl.c agent/kill.c \
 	agent/jobs.c agent/pause.c agent/protect.c agent/thresholds.c \
 	agent/hooks.c agent/notify.c lib/oomq_nl.c

@@ -149,11 +149,11 @@ static bool in_job(const struct job *j, pid_t pid)
 	return false;
 }
 
-static struct job *job_of(struct jobs *js, pid_t pid)
+struct job *jobs_find(const struct jobs *js, pid_t pid)
 {
 	for (unsigned int i = 0; i < js->n; i++)
 		if (in_job(&js->j[i], pid))
-			return &js->j[i];
+			return (struct job *)&js->j[i];
 	return NULL;
 }
 
@@ -187,8 +187,29 @@ static void add_proc(struct proc_sampler *ps, struct job *j,
 		j->flags |= JOB_TRACED;
 }
 
-/* Everything below the job's root, parents first (breadth first). */
+/* Is @pid the build driver of one of @pausable? */
+static bool is_driver(const struct sample *const *pausable, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pausable[i]->driver == pid)
+			return true;
+	return false;
+}
+
+/* Has @pid two children or more: does it run them side by side? */
+static bool fans_out(struct proc_sampler *ps, pid_t pid)
+{
+	pid_t kid;
+
+	return jobs_children(ps, pid, &kid, 1) == -E2BIG;
+}
+
+/*
+ * Everything below the job's root, parents first (breadth first), but
+ * no build driver and, below a driver, no dispatcher's children.
+ */
 static void add_descendants(struct proc_sampler *ps, struct job *j,
+			    const struct sample *const *pausable, size_t np,
 			    jobs_ours_fn ours, void *arg)
 {
 	pid_t kids[JOB_PROCS + 1];
@@ -196,13 +217,16 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
 	for (unsigned int i = 0; i < j->n && !(j->flags & JOB_BIG); i++) {
 		int n = jobs_children(ps, j->p[i].pid, kids, JOB_PROCS + 1);
 
-		if (n == -E2BIG)
+		if (n == -E2BIG && !j->driver)
 			j->flags |= JOB_BIG;
+		if (j->driver && (n >= 2 || n == -E2BIG))
+			continue; /* a dispatcher: its children are jobs */
 		for (int k = 0; k < n; k++) {
 			struct job_proc p;
 
 			/* A zombie holds nothing and takes no signal. */
 			if (in_job(j, kids[k]) ||
+			    is_driver(pausable, np, kids[k]) ||
 			    jobs_read_proc(ps, kids[k], &p) || p.state == 'Z' ||
 			    p.state == 'X')
 				continue;
@@ -214,12 +238,14 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
 /*
  * @pid and its ancestors, @pid first: chain[0..*len-1].  Stops at a
  * process with no parent (ppid 0: init, kthreadd), at one already in a
- * job (*in gets that job) and at JOBS_DEPTH.  -EBUSY below a process
- * pause.c stopped: that job takes it (pause_check()).
+ * job (*in gets that job) and at JOBS_DEPTH; with a build @driver, at
+ * the driver or at a dispatcher below it (fans_out()), which end the
+ * chain as a parent, never a root.  -EBUSY below a process pause.c
+ * stopped: that job takes it (pause_check()).
  */
 static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
-		 struct job_proc *chain, unsigned int *len, struct job **in,
-		 jobs_ours_fn ours, void *arg)
+		 pid_t driver, struct job_proc *chain, unsigned int *len,
+		 struct job **in, jobs_ours_fn ours, void *arg)
 {
 	int ret = jobs_read_proc(ps, pid, &chain[0]);
 
@@ -233,12 +259,14 @@ static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
 
 		if (ours(ppid, arg))
 			return -EBUSY;
-		*in = job_of(js, ppid);
+		*in = jobs_find(js, ppid);
 		if (*in)
 			return 0;
 		if (jobs_read_proc(ps, ppid, &chain[*len]))
 			return 0;
 		(*len)++;
+		if (driver && (ppid == driver || fans_out(ps, ppid)))
+			return 0;
 	}
 	return 0;
 }
@@ -274,9 +302,11 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		unsigned int len;
 		int root;
 
-		if (job_of(js, pausable[i]->pid) ||
-		    climb(js, ps, pausable[i]->pid, chain, &len, &in, ours,
-			  arg))
+		/* A dispatcher below a driver is no job: its children are. */
+		if (jobs_find(js, pausable[i]->pid) ||
+		    (pausable[i]->driver && fans_out(ps, pausable[i]->pid)) ||
+		    climb(js, ps, pausable[i]->pid, pausable[i]->driver, chain,
+			  &len, &in, ours, arg))
 			continue;
 		/*
 		 * Below a job already built, which the children files did
@@ -308,7 +338,8 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		j->n = 0;
 		j->flags = 0;
 		j->rss_kb = 0;
+		j->driver = pausable[i]->driver;
 		add_proc(ps, j, &chain[root], &chain[root + 1], ours, arg);
-		add_descendants(ps, j, ours, arg);
+		add_descendants(ps, j, pausable, n, ours, arg);
 	}
 }

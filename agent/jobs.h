@@ -28,6 +28,16 @@
  *     stopped nor continued, and does not count as running (JOB_FOREIGN):
  *     its parent waits for it.
  *
+ * A build driver (make, ninja, cargo: the ancestor whose name a pause
+ * rule's match_ancestor_comm matched, struct sample's driver) runs its
+ * jobs side by side and is never stopped: a job never reaches up to it,
+ * nor down into one (a sub-make).  Below a driver, a process that runs
+ * two children or more at once is a dispatcher (a shell's "a & b &
+ * wait", make's job slots in a script): not a job itself, each of its
+ * children's trees is one.  A pipeline's stages (gcc -pipe: cc1 | as)
+ * look the same and become jobs of their own; stopping one blocks the
+ * other on the pipe.
+ *
  * Descendants are found through /proc/PID/task/TID/children
  * (CONFIG_PROC_CHILDREN, on in Debian's kernels); without it a job holds
  * its root, the pausable processes below it and the processes between.
@@ -73,6 +83,11 @@ struct job {
 	unsigned int n;
 	unsigned int flags; /* JOB_* */
 	uint64_t rss_kb; /* of all its processes */
+	/*
+	 * The build driver it works for (its root's sample's driver), or 0:
+	 * jobs with the same driver are siblings of one build.
+	 */
+	pid_t driver;
 };
 
 struct jobs {
@@ -91,6 +106,9 @@ typedef bool (*jobs_ours_fn)(pid_t pid, void *arg);
 void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		const struct sample *const *pausable, size_t n,
 		jobs_ours_fn ours, void *arg);
+
+/* The job holding @pid, or NULL. */
+struct job *jobs_find(const struct jobs *js, pid_t pid);
 
 /* A job that runs: not stopped by oomqd nor, in part, by anyone else. */
 static inline bool job_runs(const struct job *j)

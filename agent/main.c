@@ -280,6 +280,9 @@ static void print_row(const struct agent *a, const struct sample *s,
 	if (s->rule != SAMPLE_NO_RULE)
 		snprintf(rule, sizeof(rule), "%s(%s)", rule_name(a, s),
 			 policy_action_name(a->policy.rules[s->rule].action));
+	else if (s->flags & SAMPLE_SESSION)
+		snprintf(rule, sizeof(rule), "session(%s)",
+			 policy_action_name(a->policy.session));
 	else
 		snprintf(rule, sizeof(rule), "-");
 	printf("%5s %7d %-15s %9llu %9llu %7llu %6llu %7llu %3d %5d %4u ", pos,

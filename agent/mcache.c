@@ -80,7 +80,14 @@ uint64_t mcache_hash(const struct sample *s, const struct sample_text *t)
 	h = fnv(h, &s->uid, sizeof(s->uid));
 	h = fnv_str(h, t->cmdline, sizeof(t->cmdline));
 	h = fnv_str(h, t->exe, sizeof(t->exe));
-	return fnv_str(h, t->cgroup, sizeof(t->cgroup));
+	h = fnv_str(h, t->cgroup, sizeof(t->cgroup));
+	/* match_ancestor_comm: who the ancestors are, not only their names. */
+	for (unsigned int i = 0; i < t->lineage.n; i++) {
+		h = fnv(h, &t->lineage.up[i].pid, sizeof(t->lineage.up[i].pid));
+		h = fnv_str(h, t->lineage.up[i].comm,
+			    sizeof(t->lineage.up[i].comm));
+	}
+	return fnv(h, &t->lineage.n, sizeof(t->lineage.n));
 }
 
 /* Fibonacci hashing: pids close together land far apart. */

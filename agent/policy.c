@@ -8,13 +8,14 @@
  *
  *   [oomqd]            policy, queue_length, ttl_ms, interval_s,
  *                      metrics_dir, metrics_interval_s, notify,
- *                      default_priority, cgroup
+ *                      default_priority, cgroup, session
  *   [hooks]            pre_kill, post_kill, pause, continue, timeout_ms
  *   [thresholds]       mem_low_pct, mem_critical_pct, swap_low_pct,
  *                      psi_some_pct, psi_full_pct, kill, kill_grace_ms,
  *                      psi_cgroup, pause_pct, pause_max_s
  *   [rule NAME]        match_comm, match_cmdline, match_exe, match_user,
- *                      match_cgroup, action, adjust, priority, pause
+ *                      match_cgroup, match_ancestor_comm, action, adjust,
+ *                      priority, pause
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,6 +90,7 @@ void policy_defaults(struct policy *p)
 	p->metrics_interval_s = 15;
 	p->notify = 1;
 	strcpy(p->cgroup, POLICY_CGROUP_AUTO);
+	p->session = POLICY_PROTECT;
 	p->hooks.timeout_ms = 5000;
 	p->th.mem_low_pct = 10;
 	p->th.mem_critical_pct = 5;
@@ -166,6 +168,8 @@ static int parse_bool(struct parse_ctx *c, const char *key, const char *value,
 }
 
 /* Index of @key in @keys, or -1. */
+#define NKEYS(keys) ((int)(sizeof(keys) / sizeof((keys)[0])))
+
 static int key_index(const char *const *keys, int n, const char *key)
 {
 	for (int i = 0; i < n; i++)
@@ -195,6 +199,7 @@ static const char *const main_keys[] = {
 	"metrics_interval_s",
 	"notify",
 	"cgroup",
+	"session",
 };
 
 /*
@@ -225,10 +230,17 @@ static void parse_dir(struct parse_ctx *c, const char *key, const char *value,
 	memcpy(dst, value, len + 1);
 }
 
+/* [oomqd] session's values, each as the action it takes. */
+static const char *const session_names[] = {
+	[POLICY_NONE] = "off",
+	[POLICY_AVOID] = "avoid",
+	[POLICY_PROTECT] = "protect",
+};
+
 static void main_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy *p = c->p;
-	int i = key_index(main_keys, 9, key);
+	int i = key_index(main_keys, NKEYS(main_keys), key);
 
 	if (i < 0) {
 		add_error(p, c->lineno, "unknown key '%s' in [oomqd]", key);
@@ -279,6 +291,16 @@ static void main_key(struct parse_ctx *c, const char *key, const char *value)
 				  "cgroup directory, auto or none",
 				  "/sys/fs/cgroup/build.slice");
 		break;
+	case 9:
+		i = key_index(session_names, NKEYS(session_names), value);
+		if (i < 0)
+			add_error(p, c->lineno,
+				  "session: expected protect, avoid or off, "
+				  "got '%s'",
+				  value);
+		else
+			p->session = (enum policy_action)i;
+		break;
 	}
 }
 
@@ -292,7 +314,7 @@ static const char *const thresh_keys[] = {
 static void thresh_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy_thresholds *th = &c->p->th;
-	int i = key_index(thresh_keys, 10, key);
+	int i = key_index(thresh_keys, NKEYS(thresh_keys), key);
 	unsigned int *pct[] = { &th->mem_low_pct, &th->mem_critical_pct,
 				&th->swap_low_pct, &th->psi_some_pct,
 				&th->psi_full_pct };
@@ -371,10 +393,26 @@ static void resolve_users(struct parse_ctx *c, struct policy_rule *r)
 	endpwent();
 }
 
-static const char *const rule_keys[] = {
-	"match_comm", "match_cmdline", "match_exe",
-	"match_user", "match_cgroup",  "action",
-	"adjust",     "priority",      "pause",
+/* The match_* keys in enum policy_field's order, then the others. */
+enum rule_key {
+	RULE_ACTION = POLICY_NFIELDS,
+	RULE_ADJUST,
+	RULE_PRIORITY,
+	RULE_PAUSE,
+	RULE_NKEYS
+};
+
+static const char *const rule_keys[RULE_NKEYS] = {
+	[POLICY_COMM] = "match_comm",
+	[POLICY_CMDLINE] = "match_cmdline",
+	[POLICY_EXE] = "match_exe",
+	[POLICY_USER] = "match_user",
+	[POLICY_CGROUP] = "match_cgroup",
+	[POLICY_ANCESTOR_COMM] = "match_ancestor_comm",
+	[RULE_ACTION] = "action",
+	[RULE_ADJUST] = "adjust",
+	[RULE_PRIORITY] = "priority",
+	[RULE_PAUSE] = "pause",
 };
 
 /*
@@ -599,7 +637,7 @@ static char *literal_names(const char *re)
 static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 {
 	struct policy_rule *r = c->rule;
-	int i = key_index(rule_keys, 9, key);
+	int i = key_index(rule_keys, RULE_NKEYS, key);
 	long v;
 	int ret;
 
@@ -639,7 +677,7 @@ static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 		return;
 	}
 	switch (i) {
-	case 5:
+	case RULE_ACTION:
 		ret = key_index(action_names, 4, value);
 		if (ret < 0)
 			add_error(
@@ -649,15 +687,15 @@ static void rule_key(struct parse_ctx *c, const char *key, const char *value)
 		else
 			r->action = (enum policy_action)ret;
 		break;
-	case 6:
+	case RULE_ADJUST:
 		if (!parse_int(c, key, value, -1000, 1000, &v))
 			r->adjust = (int)v;
 		break;
-	case 7:
+	case RULE_PRIORITY:
 		if (!parse_int(c, key, value, 0, POLICY_PRIORITY_MAX, &v))
 			r->priority = (int)v;
 		break;
-	case 8:
+	case RULE_PAUSE:
 		parse_bool(c, key, value, &r->pause);
 		break;
 	}
@@ -750,7 +788,7 @@ static void finish_rule(struct parse_ctx *c)
 			c->p, r->line,
 			"[rule %s]: action protect never queues, priority %d contradicts it",
 			r->name, r->priority);
-	if (!(c->seen & (1u << 6))) {
+	if (!(c->seen & (1u << RULE_ADJUST))) {
 		if (r->action == POLICY_PREFER)
 			r->adjust = 300;
 		else if (r->action == POLICY_AVOID)
@@ -1137,7 +1175,12 @@ unsigned int policy_needs(const struct policy *p)
 			need |= PROC_NEED_EXE;
 		if (f & (1u << POLICY_CGROUP))
 			need |= PROC_NEED_CGROUP;
+		if (f & (1u << POLICY_ANCESTOR_COMM))
+			need |= PROC_NEED_LINEAGE;
 	}
+	/* session.c reads a process's stat, parents and cgroup. */
+	if (p->session != POLICY_NONE)
+		need |= PROC_NEED_LINEAGE | PROC_NEED_CGROUP;
 	return need;
 }
 
@@ -1179,6 +1222,34 @@ static bool match_user(const struct policy_rule *r, uid_t uid)
 }
 
 /*
+ * The nearest of @l's ancestors whose comm @r's match_ancestor_comm
+ * matches: its index in l->up[], or -1.
+ */
+static int match_ancestor(const struct policy_rule *r,
+			  const struct sample_lineage *l)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		if (!match(r, POLICY_ANCESTOR_COMM, l->up[i].comm))
+			return (int)i;
+	return -1;
+}
+
+pid_t policy_driver(const struct policy *p, int rule,
+		    const struct sample_lineage *l)
+{
+	const struct policy_rule *r;
+	int i;
+
+	if (rule < 0 || (unsigned int)rule >= p->nrules)
+		return 0;
+	r = &p->rules[rule];
+	if (!(r->fields & (1u << POLICY_ANCESTOR_COMM)))
+		return 0;
+	i = match_ancestor(r, l);
+	return i < 0 ? 0 : l->up[i].pid;
+}
+
+/*
  * @listed: the comm index's verdict for this rule, when @r's comm is a
  * name list and the policy has the index (then no strcmp() here).
  */
@@ -1200,6 +1271,9 @@ static bool rule_matches(const struct policy_rule *r, const struct sample *s,
 				return false;
 		} else if (f == POLICY_USER) {
 			if (!match_user(r, s->uid))
+				return false;
+		} else if (f == POLICY_ANCESTOR_COMM) {
+			if (match_ancestor(r, &t->lineage) < 0)
 				return false;
 		} else if (!*str[f] || match(r, f, str[f])) {
 			/* An unreadable exe or cgroup matches nothing. */

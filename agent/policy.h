@@ -36,6 +36,7 @@ enum policy_field {
 	POLICY_EXE,
 	POLICY_USER,
 	POLICY_CGROUP,
+	POLICY_ANCESTOR_COMM, /* any ancestor's comm (lineage.h) */
 	POLICY_NFIELDS
 };
 
@@ -131,6 +132,11 @@ struct policy {
 	 * container's, if it runs in one) or "" (none: the machine).
 	 */
 	char cgroup[POLICY_PATH_MAX];
+	/*
+	 * What session.c's recognition does to the session's processes no
+	 * rule matched: POLICY_PROTECT, POLICY_AVOID, or POLICY_NONE (off).
+	 */
+	enum policy_action session;
 	struct policy_thresholds th;
 	struct policy_hooks hooks;
 	struct policy_rule rules[POLICY_RULES_MAX];
@@ -180,6 +186,14 @@ void policy_classify(struct sample *s, const struct sample_text *text,
 void policy_apply(const struct policy *p, int rule, struct sample *s);
 
 const char *policy_action_name(enum policy_action a);
+
+/*
+ * The build driver of a process that rule @rule matched: the nearest
+ * ancestor in @l whose comm the rule's match_ancestor_comm matches, or
+ * 0 (no such key, or no rule).
+ */
+pid_t policy_driver(const struct policy *p, int rule,
+		    const struct sample_lineage *l);
 
 /*
  * Field matches (regexec() or a name list) made by policy_classify()

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "proc_parse.h"
+#include "lineage.h"
 #include "proc_sample.h"
 
 int proc_sampler_open(struct proc_sampler *ps, const char *root)
@@ -32,6 +33,8 @@ int proc_sampler_open(struct proc_sampler *ps, const char *root)
 		return -errno;
 	ps->self = getpid();
 	ps->page_kb = (unsigned int)(sysconf(_SC_PAGESIZE) / 1024);
+	memset(ps->kin, 0, sizeof(ps->kin));
+	ps->gen = 0;
 	proc_sampler_reset(ps);
 	ps->ndeferred = 0;
 	ps->no_close_range = 0;
@@ -113,6 +116,9 @@ void proc_sampler_reset(struct proc_sampler *ps)
 	ps->malformed = 0;
 	ps->fail_err = 0;
 	ps->fail_path[0] = '\0';
+	/* What lineage.c remembers is of one pass: pids are reused. */
+	if (!++ps->gen)
+		memset(ps->kin, 0, sizeof(ps->kin));
 }
 
 /*
@@ -349,8 +355,7 @@ static int cgroup_line(void *ctx, const char *line, size_t len, bool cut)
 }
 
 /* /proc/<pid>/cgroup's v2 path, line by line past long v1 ones. */
-static int read_cgroup(struct proc_sampler *ps, pid_t pid, char *out,
-		       size_t size)
+int proc_read_cgroup(struct proc_sampler *ps, pid_t pid, char *out, size_t size)
 {
 	struct cgroup_read cr = { out, size };
 	char path[64];
@@ -367,6 +372,18 @@ static int read_cgroup(struct proc_sampler *ps, pid_t pid, char *out,
 	return 0;
 }
 
+int proc_read_stat(struct proc_sampler *ps, pid_t pid, struct proc_stat *st)
+{
+	size_t len;
+	int ret;
+
+	ret = read_pid_file(ps, pid, "stat", &len, false);
+	if (ret)
+		return ret;
+	ret = proc_parse_stat_buf(ps->buf, len, st);
+	return ret ? pid_failed(ps, pid, "stat", ret, false) : 0;
+}
+
 void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		    struct sample_text *t)
 {
@@ -375,13 +392,17 @@ void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	ssize_t r;
 
 	t->cmdline[0] = t->exe[0] = t->cgroup[0] = '\0';
+	t->lineage.self.pid = 0;
+	t->lineage.n = 0;
+	if (need & PROC_NEED_LINEAGE)
+		lineage_read(ps, pid, &t->lineage);
 	/* Only the first bytes of a cmdline are matched (sample.h). */
 	if ((need & PROC_NEED_CMDLINE) &&
 	    !read_pid_file(ps, pid, "cmdline", &len, true))
 		proc_parse_cmdline_buf(ps->buf, len, t->cmdline,
 				       sizeof(t->cmdline));
 	if (need & PROC_NEED_CGROUP)
-		read_cgroup(ps, pid, t->cgroup, sizeof(t->cgroup));
+		proc_read_cgroup(ps, pid, t->cgroup, sizeof(t->cgroup));
 	if (need & PROC_NEED_EXE) {
 		/*
 		 * Others' exe needs ptrace access: empty when denied.  A
@@ -411,6 +432,9 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	if (ret)
 		return pid_failed(ps, pid, "stat", ret, false);
 
+	if (need & PROC_NEED_LINEAGE)
+		lineage_note(ps, pid,
+			     &st); /* its lineage reads no stat again */
 	s->pid = pid;
 	s->ppid = st.ppid;
 	s->nice = (int8_t)st.nice;
@@ -426,9 +450,12 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	/* Kernel threads are never victims: nothing more to read. */
 	if (st.flags & PROC_PF_KTHREAD) {
 		s->flags |= SAMPLE_KTHREAD | SAMPLE_NO_MM;
-		if (text)
+		if (text) {
 			text->cmdline[0] = text->exe[0] = text->cgroup[0] =
 				'\0';
+			text->lineage.self.pid = 0;
+			text->lineage.n = 0;
+		}
 		return 0;
 	}
 

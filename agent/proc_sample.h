@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "proc_parse.h"
 #include "sample.h"
 
 /* What to read beyond stat, status and oom_score_adj. */
@@ -24,9 +25,19 @@
  */
 #define PROC_NEED_COMM 0x8
 #define PROC_NEED_UID 0x10
+/* Its stat and its ancestors' (lineage.h), into sample_text.lineage. */
+#define PROC_NEED_LINEAGE 0x20
 
 /* Files read and not yet closed: proc_sampler_flush() closes them. */
 #define PROC_DEFER_FDS 32
+
+/* Processes whose stat a pass remembers for lineage.c: 2^PROC_KIN_BITS. */
+#define PROC_KIN_BITS 9
+
+struct proc_kin_slot {
+	struct sample_kin kin;
+	unsigned int gen; /* the pass that read it */
+};
 
 struct proc_sampler {
 	int root_fd; /* the /proc root, O_DIRECTORY */
@@ -39,6 +50,8 @@ struct proc_sampler {
 	unsigned int ndeferred; /* fds in deferred[] */
 	int deferred[PROC_DEFER_FDS]; /* per-process files read, to close */
 	int no_close_range; /* the kernel has none (before 5.9) */
+	unsigned int gen; /* the pass: proc_sampler_reset() counts it */
+	struct proc_kin_slot kin[1u << PROC_KIN_BITS]; /* 28 KiB, lineage.c */
 	_Alignas(8) char dents[32768]; /* getdents64 records, 8-aligned */
 	/*
 	 * One /proc file at a time.  A file that fills it is -EFBIG, never
@@ -89,8 +102,16 @@ int proc_read_oom_score(struct proc_sampler *ps, pid_t pid,
 			unsigned long *score);
 /* /proc/<pid>/comm into @comm (SAMPLE_COMM_LEN), without the newline. */
 int proc_read_comm(struct proc_sampler *ps, pid_t pid, char *comm);
+/* /proc/<pid>/stat, parsed. */
+int proc_read_stat(struct proc_sampler *ps, pid_t pid, struct proc_stat *st);
 /* The real and effective uid, from /proc/<pid>/status. */
 int proc_read_uid(struct proc_sampler *ps, pid_t pid, uid_t *uid, uid_t *euid);
+/*
+ * The cgroup v2 path into @out (@size bytes): 0, -ESRCH, or -errno
+ * (then @out is empty).
+ */
+int proc_read_cgroup(struct proc_sampler *ps, pid_t pid, char *out,
+		     size_t size);
 /* cmdline, exe and cgroup as @need asks; empty when unreadable. */
 void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
 		    struct sample_text *text);

@@ -73,6 +73,8 @@ const char *rank_excluded(const struct sample *s)
 		return "reaped or in vfork";
 	if (s->flags & SAMPLE_OUTSIDE)
 		return "outside the watched cgroup";
+	if (s->priority == 0 && (s->flags & SAMPLE_SESSION))
+		return "the session";
 	if (s->priority == 0)
 		return s->rule == SAMPLE_NO_RULE ? "priority 0" : "protected";
 	if (s->badness == BADNESS_UNKILLABLE)

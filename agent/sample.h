@@ -31,6 +31,7 @@
 #define SAMPLE_SELF 0x4 /* oomqd itself */
 #define SAMPLE_UNKILLABLE 0x8 /* reaped (MMF_OOM_SKIP) or in vfork() */
 #define SAMPLE_OUTSIDE 0x10 /* not in the watched cgroup (agent.h scope) */
+#define SAMPLE_SESSION 0x20 /* the session's (session.h), no rule's */
 
 /* Linux capability numbers the classic port looks at. */
 #define SAMPLE_CAP_SYS_RAWIO 17
@@ -64,6 +65,36 @@ struct sample {
 	int16_t adjust; /* that rule's adjust, oom_score_adj units */
 	uint16_t priority; /* priority group: 0 never queued, higher first */
 	char comm[SAMPLE_COMM_LEN];
+	/*
+	 * The build driver it works for: the nearest ancestor that its pause
+	 * rule's match_ancestor_comm matched, or 0.  Set by agent_rank() for
+	 * the queued processes of pause rules only (jobs.h: a job never
+	 * reaches above it).
+	 */
+	pid_t driver;
+};
+
+/* One process of a lineage, from /proc/<pid>/stat. */
+struct sample_kin {
+	pid_t pid;
+	pid_t ppid;
+	pid_t pgrp;
+	pid_t sid; /* session id: the session leader's pid */
+	int tty_nr; /* controlling terminal, 0: none */
+	uint64_t start_ticks; /* clock ticks after boot */
+	char comm[SAMPLE_COMM_LEN];
+};
+
+#define SAMPLE_LINEAGE_DEPTH 16 /* ancestors read above a process */
+
+/*
+ * A process and its ancestors, nearest first, up to the first with no
+ * parent (init, kthreadd) or SAMPLE_LINEAGE_DEPTH of them (lineage.h).
+ */
+struct sample_lineage {
+	struct sample_kin self; /* pid 0: not read */
+	struct sample_kin up[SAMPLE_LINEAGE_DEPTH];
+	unsigned int n; /* ancestors in up[] */
 };
 
 /* Strings a rule may match; read only when some rule needs them. */
@@ -71,6 +102,7 @@ struct sample_text {
 	char cmdline[SAMPLE_TEXT_LEN]; /* arguments joined by spaces */
 	char exe[SAMPLE_TEXT_LEN]; /* target of /proc/<pid>/exe */
 	char cgroup[SAMPLE_TEXT_LEN]; /* cgroup v2 path, "/" based */
+	struct sample_lineage lineage; /* PROC_NEED_LINEAGE */
 };
 
 /* System-wide facts, from /proc/meminfo, /proc/uptime, sysconf. */

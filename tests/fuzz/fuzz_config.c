@@ -9,6 +9,9 @@
  *  - an accepted file has values in range and maps to thresholds that
  *    either pass pressure_config_check() or say why not; its kill can
  *    fire and its pausing comes before the kill;
+ *  - its rules classify a process under a build (every match_* key
+ *    against fixed strings and ancestors) to a rule in range, and a
+ *    driver that is one of those ancestors or none;
  *  - the input is an exact-size heap copy, so ASan sees an over-read.
  */
 #include <errno.h>
@@ -23,6 +26,33 @@
 #include "fuzz_assert.h"
 
 static struct policy pol;
+
+/* A worker three below make, in a batch scope: what every key reads. */
+static void classify_worker(void)
+{
+	static const char *const up[] = { "sh", "make", "bash", "konsole",
+					  "systemd" };
+	static struct sample_text t = {
+		.cmdline = "cc -c x.c -o x.o",
+		.exe = "/usr/bin/x86_64-linux-gnu-gcc-12",
+		.cgroup = "/user.slice/user-1000.slice/user@1000.service/"
+			  "batch.slice/run-r1.scope",
+	};
+	struct sample s = { .pid = 100, .uid = 1000, .comm = "qzkvw" };
+	pid_t driver;
+
+	t.lineage.self.pid = 100;
+	for (unsigned int i = 0; i < 5; i++) {
+		t.lineage.up[i].pid = 99 - (pid_t)i;
+		strcpy(t.lineage.up[i].comm, up[i]);
+	}
+	t.lineage.n = 5;
+	policy_classify(&s, &t, &pol);
+	fuzz_assert(s.rule == SAMPLE_NO_RULE ||
+		    (s.rule >= 0 && (unsigned int)s.rule < pol.nrules));
+	driver = policy_driver(&pol, s.rule, &t.lineage);
+	fuzz_assert(!driver || (driver <= 99 && driver >= 95));
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -63,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_assert(!pol.th.kill || pol.th.mem_critical_pct);
 		fuzz_assert(!pol.th.kill || !pol.th.pause_pct ||
 			    pol.th.pause_pct > pol.th.mem_critical_pct);
+		classify_worker();
 		ret = thresholds_from_policy(&pol, &pc, &kc, &why);
 		fuzz_assert(ret == 0 || ret == -EINVAL);
 		fuzz_assert((ret == 0) == (why == NULL));

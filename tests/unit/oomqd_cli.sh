@@ -105,6 +105,20 @@ n=$((n + 1))
 grep -q "reload failed: keeping the old config" "$tmp/err" ||
 	fail "$what: the old config not kept"
 
+# A bad regex in match_ancestor_comm on SIGHUP: refused with its line,
+# the rules in force stay.
+what="SIGHUP with a bad match_ancestor_comm"
+printf '[rule builds]\nmatch_ancestor_comm = ^(make|ninja)$\npause = yes\n' \
+	>"$tmp/anc.conf"
+printf '[rule builds]\nmatch_ancestor_comm = ^(make\npause = yes\n' \
+	>"$tmp/anc-bad.conf"
+during='cp "$tmp/anc-bad.conf" "$tmp/anc.conf"; kill -HUP $pid'
+daemon "reload failed" --config "$tmp/anc.conf" --proc-root "$fix"
+check 0 "$tmp/anc.conf:2: match_ancestor_comm: bad regex '^(make'"
+n=$((n + 1))
+grep -q "reload failed: keeping the old config" "$tmp/err" ||
+	fail "$what: the old config not kept"
+
 # psi_cgroup on a read-only memory.pressure, as the shipped unit's
 # ProtectControlGroups=yes makes every cgroup file: the trigger cannot
 # be set, and the daemon refuses to start (exit 2), naming the drop-in

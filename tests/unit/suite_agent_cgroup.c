@@ -535,6 +535,7 @@ static void scoped_pass(enum badness_port port, int full, const char *scope,
 	memset(&ag, 0, sizeof(ag));
 	policy_defaults(&ag.policy);
 	ag.policy.port = port;
+	ag.policy.session = POLICY_NONE; /* the scope alone decides */
 	ck_assert_int_eq(agent_init(&ag, agent_fixture_root(), 64), 0);
 	ag.sampler.self = 0;
 	ag.full = full;

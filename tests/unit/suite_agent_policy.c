@@ -74,8 +74,10 @@ START_TEST(test_values)
 	ck_assert_int_eq(pol.rules[1].action, POLICY_AVOID);
 	ck_assert_int_eq(pol.rules[1].adjust, -900);
 	ck_assert_int_eq(pol.rules[1].priority, 10);
+	/* With the session's recognition (on by default): stat, cgroup. */
 	ck_assert_uint_eq(policy_needs(&pol),
-			  PROC_NEED_COMM | PROC_NEED_CMDLINE);
+			  PROC_NEED_COMM | PROC_NEED_CMDLINE |
+				  PROC_NEED_LINEAGE | PROC_NEED_CGROUP);
 }
 END_TEST
 
@@ -85,6 +87,11 @@ START_TEST(test_empty_is_defaults)
 	ck_assert_int_eq(pol.port, BADNESS_MODERN);
 	ck_assert_uint_eq(pol.queue_length, 32);
 	ck_assert_uint_eq(pol.nrules, 0);
+	ck_assert_int_eq(pol.session, POLICY_PROTECT);
+	ck_assert_uint_eq(policy_needs(&pol),
+			  PROC_NEED_LINEAGE | PROC_NEED_CGROUP);
+	ck_assert_int_eq(parse("[oomqd]\nsession = off\n"), 0);
+	ck_assert_int_eq(pol.session, POLICY_NONE);
 	ck_assert_uint_eq(policy_needs(&pol), 0);
 }
 END_TEST
@@ -203,6 +210,10 @@ static const struct error_case error_cases[] = {
 	  "policy: given twice" },
 	{ "bad bool", "[thresholds]\nkill = maybe\n", 1, 2,
 	  "kill: expected on or off, got 'maybe'" },
+	{ "bad session", "[oomqd]\nsession = prefer\n", 1, 2,
+	  "session: expected protect, avoid or off, got 'prefer'" },
+	{ "bad ancestor regex", "[rule a]\nmatch_ancestor_comm = ^(make\n", 1,
+	  2, "match_ancestor_comm: bad regex '^(make'" },
 	{ "relative psi_cgroup", "[thresholds]\npsi_cgroup = user.slice\n", 1,
 	  2, "psi_cgroup: expected an absolute cgroup directory" },
 	{ "psi_cgroup with ..",
@@ -301,8 +312,17 @@ START_TEST(test_shipped_config)
 			 0);
 	ck_assert_uint_eq(pol.nerrors, 0);
 	ck_assert_int_eq(pol.port, BADNESS_MODERN);
-	/* Name lists only: a pass needs no match cache. */
-	ck_assert(!policy_uses_regex(&pol));
+	/*
+	 * Name lists only, but for the batch rule's cgroup pattern: a pass
+	 * needs the match cache for that one regex.
+	 */
+	ck_assert(policy_uses_regex(&pol));
+	for (unsigned int i = 0; i < pol.nrules; i++)
+		for (int f = 0; f < POLICY_NFIELDS; f++)
+			if ((pol.rules[i].fields & (1u << f)) &&
+			    !pol.rules[i].names[f])
+				ck_assert(!strcmp(pol.rules[i].name, "batch") &&
+					  f == POLICY_CGROUP);
 }
 END_TEST
 
@@ -441,10 +461,17 @@ START_TEST(test_needs)
 	ck_assert_int_eq(parse(rules_conf), 0);
 	ck_assert_uint_eq(policy_needs(&pol),
 			  PROC_NEED_COMM | PROC_NEED_UID | PROC_NEED_CMDLINE |
-				  PROC_NEED_EXE | PROC_NEED_CGROUP);
+				  PROC_NEED_EXE | PROC_NEED_CGROUP |
+				  PROC_NEED_LINEAGE);
 	/* The lazy pass's first stage reads comm only for comm rules. */
-	ck_assert_int_eq(parse("[rule a]\nmatch_comm = x\n"), 0);
+	ck_assert_int_eq(parse("[oomqd]\nsession = off\n"
+			       "[rule a]\nmatch_comm = x\n"),
+			 0);
 	ck_assert_uint_eq(policy_needs(&pol), PROC_NEED_COMM);
+	ck_assert_int_eq(parse("[oomqd]\nsession = off\n"
+			       "[rule a]\nmatch_ancestor_comm = ^make$\n"),
+			 0);
+	ck_assert_uint_eq(policy_needs(&pol), PROC_NEED_LINEAGE);
 }
 END_TEST
 

@@ -27,5 +27,6 @@ Suite *agent_notify_suite(void);
 Suite *agent_metrics_suite(void);
 Suite *agent_hooks_suite(void);
 Suite *agent_cgroup_suite(void);
+Suite *agent_classify_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */

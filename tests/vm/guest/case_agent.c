@@ -25,6 +25,11 @@
  *                      and "job && echo" goes on;
  *   agent_events       ranking from /proc, it follows new processes
  *                      through the kernel's process events;
+ *   agent_pause_build  with its own config (the shipped rules on build
+ *                      drivers: match_ancestor_comm): a "make" whose
+ *                      "sh" runs three workers with names no rule
+ *                      lists; squeezed, oomqd stops workers, never make
+ *                      nor sh, and continues them when it ends;
  *   agent_kill_stuck   kill = on: a victim that SIGKILL does not end
  *                      (held in its exit by a tracer, as D state or a
  *                      cgroup v1 freezer would hold it) does not stop
@@ -41,6 +46,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1439,4 +1445,161 @@ out:
 	kill_reap(agent);
 	kill_all();
 	cg_remove(cg);
+}
+
+/*
+ * A build whose workers no rule names: the shipped config's build rules
+ * (the driver avoided, whatever runs below it pausable), pausing at 12 %
+ * as the bench's config does.
+ */
+#define BUILD_CONF "/tmp/oomqd-build.conf"
+#define BUILD_CONF_TEXT                                         \
+	"[oomqd]\nttl_ms = 20001\n"                             \
+	"[thresholds]\npause_pct = 12\n"                        \
+	"[rule build-drivers]\nmatch_comm = ^(make|ninja)$\n"   \
+	"action = avoid\n"                                      \
+	"[rule builds]\nmatch_ancestor_comm = ^(make|ninja)$\n" \
+	"pause = yes\n"
+
+struct build_tree {
+	int fd; /* the pipe sh writes its workers' pids to */
+};
+
+/*
+ * "sh": make's job slots, three workers side by side (8 MiB each, named
+ * anew from the pid, as the scenario bench names them), their pids to
+ * the runner, then wait.
+ */
+static int build_sh(void *arg)
+{
+	const struct build_tree *t = arg;
+	pid_t w[PAUSE_JOBS];
+
+	prctl(PR_SET_NAME, "sh");
+	for (int i = 0; i < PAUSE_JOBS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "w%c%c%d", 'a' + getpid() % 26,
+			 'k' + i, (int)(getpid() % 97));
+		w[i] = spawn_holder(
+			&(struct holder_opts){ .name = name, .mib = 8 });
+		if (w[i] <= 0)
+			return 2;
+	}
+	if (write(t->fd, w, sizeof(w)) != (ssize_t)sizeof(w))
+		return 2;
+	for (;;)
+		pause();
+}
+
+/* "make": runs sh and waits, as make does for a recipe. */
+static int build_make(void *arg)
+{
+	prctl(PR_SET_NAME, "make");
+	/* Not the runner's -1000: an ordinary build. */
+	if (write_str("/proc/self/oom_score_adj", "0"))
+		return 2;
+	if (spawn_fn(build_sh, arg) < 0)
+		return 2;
+	/* sh holds the pipe: its end reads as EOF should sh fail. */
+	close(((const struct build_tree *)arg)->fd);
+	for (;;)
+		pause();
+}
+
+/* @size bytes from @fd within @ms: true when they came. */
+static bool read_within(int fd, void *buf, size_t size, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && read(fd, buf, size) == (ssize_t)size;
+}
+
+/* The pid of @pid's only child, within 2 s; 0 if none. */
+static pid_t only_child(pid_t pid)
+{
+	char path[64], buf[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	for (long long end = now_ms() + 2000; now_ms() < end; sleep_ms(20))
+		if (read_text(path, buf, sizeof(buf)) > 0 && atoi(buf) > 0)
+			return (pid_t)atoi(buf);
+	return 0;
+}
+
+void case_agent_pause_build(struct outcome *o)
+{
+	struct build_tree t;
+	struct squeeze sq = { .n = 0 };
+	pid_t make = -1, sh = 0, w[PAUSE_JOBS] = { 0 }, agent = -1;
+	int fds[2], most = 0, n = 0;
+	long long end;
+	char seen = 0;
+
+	if (pipe2(fds, O_CLOEXEC) || !write_conf(BUILD_CONF, BUILD_CONF_TEXT)) {
+		failf(o, "setup: %s", strerror(errno));
+		return;
+	}
+	t.fd = fds[1];
+	make = spawn_fn(build_make, &t);
+	close(fds[1]);
+	if (!spawned(o, make, "make") ||
+	    !read_within(fds[0], w, sizeof(w), 5000) ||
+	    !(sh = only_child(make))) {
+		failf(o, "the build did not start");
+		goto out;
+	}
+	agent = spawn_fn(exec_agent,
+			 &(struct agent_args){ .config = BUILD_CONF });
+	if (!spawned(o, agent, "oomqd"))
+		goto out;
+	for (end = now_ms() + AGENT_START_MS; !agent_logged("queue head:");
+	     sleep_ms(50))
+		if (agent_dead(o, agent, "at start") || now_ms() > end) {
+			failf(o, "oomqd ranked nothing: %s", agent_log_tail());
+			goto out;
+		}
+	if (!squeeze_start(o, agent, &sq))
+		goto out;
+	/* Workers stop; make and sh, the driver and its job slots, never. */
+	for (end = now_ms() + PAUSE_WAIT_MS, n = 0; n == 0 && now_ms() < end;
+	     sleep_ms(50)) {
+		n = stopped_jobs(w);
+		if (proc_state(make) == 'T' || proc_state(sh) == 'T')
+			seen = proc_state(make) == 'T' ? 'm' : 's';
+		if (agent_dead(o, agent, "under pressure"))
+			goto out;
+		squeeze_top_up(&sq);
+	}
+	sleep_ms(PAUSE_HOLD_MS);
+	most = stopped_jobs(w);
+	if (proc_state(make) == 'T' || proc_state(sh) == 'T')
+		seen = proc_state(make) == 'T' ? 'm' : 's';
+	if (!n)
+		failf(o,
+		      "no worker stopped in %d ms; MemAvailable %ld MiB; "
+		      "oomqd: %s",
+		      PAUSE_WAIT_MS, mem_available_mib(), agent_log_tail());
+	else if (seen)
+		failf(o, "%s was stopped", seen == 'm' ? "make" : "sh");
+	else
+		notef(o, "%d of %d workers stopped, make and sh running", most,
+		      PAUSE_JOBS);
+	squeeze_end(&sq);
+	if (n && !seen &&
+	    wait_stopped(o, agent, w, 0, &most, PAUSE_WAIT_MS,
+			 "after the pressure ended", NULL))
+		notef(o, "all continued after the pressure ended");
+out:
+	squeeze_end(&sq);
+	close(fds[0]);
+	if (agent > 0)
+		kill_reap(agent);
+	for (int i = 0; i < PAUSE_JOBS; i++)
+		if (w[i] > 0)
+			kill(w[i], SIGKILL);
+	if (sh > 0)
+		kill(sh, SIGKILL);
+	if (make > 0)
+		kill_reap(make);
 }

@@ -63,6 +63,7 @@ static const struct vm_case cases[] = {
 	{ "agent_sources", case_agent_sources, true },
 	{ "agent_pauses", case_agent_pauses, true },
 	{ "agent_pause_shell", case_agent_pause_shell, true },
+	{ "agent_pause_build", case_agent_pause_build, true },
 	{ "agent_events", case_agent_events, true },
 	{ "agent_kill_stuck", case_agent_kill_stuck, true },
 	{ "agent_cgroup", case_agent_cgroup, true },
