@@ -73,6 +73,7 @@ struct job {
 	unsigned int n;
 	unsigned int flags; /* JOB_* */
 	uint64_t rss_kb; /* of all its processes */
+	uint64_t anon_kb; /* of all its processes, resident less shared */
 };
 
 struct jobs {
