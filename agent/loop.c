@@ -728,6 +728,12 @@ static bool read_jobs(struct loop *l, uint64_t now)
 }
 
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
+/*
+ * While the jobs are followed, a ranking pass (new jobs, exits) this
+ * often, ms: pause_ctl.c's rates need no more, and each pass reads all
+ * of /proc.
+ */
+#define PAUSE_PASS_MS 2000
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -809,25 +815,26 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 
 /*
  * pause.c's part of a tick; returns how long to sleep at most, or -1.
- * Who runs comes from a ranking at most a second old: while pause.c is
- * at work, one pass a second (a stopped job's exit, a new job); what
+ * Who runs comes from a ranking at most PAUSE_PASS_MS old while the
+ * jobs are followed (pause_ctl_watch()) or some are stopped; what
  * pause_ctl.c orders is carried out one order at a time, each on the
  * jobs as that left them, at most one continue a tick.
  */
 static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		      uint64_t now)
 {
-	bool busy = l->paused.n ||
-		    (l->pcfg.pause_enabled &&
-		     pressure_memory_meets(&l->pcfg.watch_at, s));
+	bool busy = (l->pcfg.pause_enabled &&
+		     pause_ctl_watch(&l->ctl, &l->pcfg, s, now)) ||
+		    l->paused.n;
 	struct pause_ctl_job cj[CTL_JOBS];
 	int src[CTL_JOBS];
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
 	unsigned int n;
+	int wait;
 
-	if (busy && now - l->pass_ms >= 1000)
+	if (busy && now - l->pass_ms >= PAUSE_PASS_MS)
 		pass(l);
 	if (busy && read_jobs(l, now)) {
 		n = ctl_jobs(l, cj, src, refused);
@@ -853,11 +860,14 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		if (o.kind == PAUSE_CTL_CONT)
 			cont_job(l, (unsigned int)(-1 - src[o.job]), o.why,
 				 now);
-		pause_ctl_done(&l->ctl, o.kind, s, now);
+		pause_ctl_done(&l->ctl, &o, cj, s, now);
 		if (o.kind == PAUSE_CTL_CONT)
 			break;
 	}
-	return pause_wait_ms(&l->paused, &l->pcfg, s);
+	wait = pause_wait_ms(&l->paused, &l->pcfg, s);
+	return busy && (wait < 0 || wait > (int)l->pcfg.pause_sample_ms) ?
+		       (int)l->pcfg.pause_sample_ms :
+		       wait;
 }
 
 /*

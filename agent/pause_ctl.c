@@ -167,6 +167,15 @@ static int64_t headroom_kb(const struct pressure_config *cfg,
 	return (int64_t)s->mem_avail_kb - (int64_t)reserve;
 }
 
+static bool recently_continued(const struct pause_ctl *c,
+			       const struct pause_ctl_job *j, uint64_t now_ms)
+{
+	const struct pause_ctl_track *t =
+		track_find(c, j->root, j->start_ticks);
+
+	return t && t->continued && now_ms - t->cont_ms < PAUSE_CTL_MIN_RUN_MS;
+}
+
 /* Is @a younger than @b: started later, or with the same start, smaller? */
 static bool younger(const struct pause_ctl_job *a,
 		    const struct pause_ctl_job *b)
@@ -210,7 +219,13 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 			growing = (int)i;
 	}
 
-	if (running > 1 && growing >= 0 && need > room) {
+	/*
+	 * A job continued a moment ago is the youngest growing one more
+	 * often than not; it is left to run its PAUSE_CTL_MIN_RUN_MS (the
+	 * reserve is there for that), not stopped by the next sample.
+	 */
+	if (running > 1 && growing >= 0 && need > room &&
+	    !recently_continued(c, &jobs[growing], now_ms)) {
 		/* Stopping one that does not grow would not help this. */
 		o.kind = PAUSE_CTL_STOP;
 		o.job = (unsigned int)growing;
@@ -246,15 +261,51 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	return o;
 }
 
-void pause_ctl_done(struct pause_ctl *c, enum pause_ctl_kind kind,
+void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
+		    const struct pause_ctl_job *jobs,
 		    const struct pressure_sample *s, uint64_t now_ms)
 {
-	if (kind == PAUSE_CTL_STOP) {
+	struct pause_ctl_track *t;
+
+	if (o->kind == PAUSE_CTL_STOP) {
 		c->stop_ms = now_ms;
 		c->stop_avail_kb = s->mem_avail_kb;
 		c->stopped_once = true;
-	} else if (kind == PAUSE_CTL_CONT) {
+	} else if (o->kind == PAUSE_CTL_CONT) {
 		c->cont_ms = now_ms;
 		c->cont_once = true;
+		t = track_find(c, jobs[o->job].root, jobs[o->job].start_ticks);
+		if (t) {
+			t->cont_ms = now_ms;
+			t->continued = true;
+		}
 	}
+}
+
+bool pause_ctl_watch(struct pause_ctl *c, const struct pressure_config *cfg,
+		     const struct pressure_sample *s, uint64_t now_ms)
+{
+	int64_t room = headroom_kb(cfg, s);
+	uint64_t dt = now_ms - c->prev_ms;
+
+	if (c->sampled && dt >= 100) {
+		uint64_t fall = c->prev_avail_kb > s->mem_avail_kb ?
+					(c->prev_avail_kb - s->mem_avail_kb) *
+						1000 / dt :
+					0;
+
+		/* Half the last, half the new, as the jobs' rates. */
+		c->fall_kb_s = (c->fall_kb_s + fall) / 2;
+	}
+	if (!c->sampled || dt >= 100) {
+		c->prev_ms = now_ms;
+		c->prev_avail_kb = s->mem_avail_kb;
+		c->sampled = true;
+	}
+	if (pressure_memory_meets(&cfg->watch_at, s) ||
+	    (c->fall_kb_s &&
+	     (room <= 0 || (uint64_t)room * 1000 / c->fall_kb_s <
+				   2ULL * cfg->pause_horizon_ms)))
+		c->watch_until_ms = now_ms + cfg->pause_horizon_ms;
+	return now_ms < c->watch_until_ms;
 }

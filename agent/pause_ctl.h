@@ -49,6 +49,7 @@
 
 #define PAUSE_CTL_JOBS 64 /* jobs followed */
 #define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
+#define PAUSE_CTL_MIN_RUN_MS 5000
 
 /* One job as the loop sees it. */
 struct pause_ctl_job {
@@ -70,8 +71,10 @@ struct pause_ctl_track {
 	uint64_t rate_ms; /* when the rate was last measured */
 	uint64_t rate_rss_kb; /* the RSS then */
 	uint64_t peak_kb;
+	uint64_t cont_ms; /* continued last, monotonic ms */
 	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
 	bool rated; /* rate_kb_s measured at least once */
+	bool continued; /* cont_ms is set */
 	bool seen; /* in the last read */
 	char comm[SAMPLE_COMM_LEN];
 };
@@ -91,7 +94,11 @@ struct pause_ctl {
 	uint64_t updates;
 	uint64_t stop_ms, cont_ms; /* last orders, monotonic ms */
 	uint64_t stop_avail_kb; /* MemAvailable at the last stop */
-	bool stopped_once, cont_once;
+	uint64_t prev_ms,
+		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
+	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
+	uint64_t watch_until_ms;
+	bool stopped_once, cont_once, sampled;
 };
 
 enum pause_ctl_kind {
@@ -107,6 +114,15 @@ struct pause_ctl_order {
 };
 
 void pause_ctl_init(struct pause_ctl *c);
+/*
+ * Should the jobs be followed after sample @s: MemAvailable at watch_at,
+ * or falling fast enough to reach the reserve within twice
+ * pause_horizon_ms, within the last pause_horizon_ms?  A build that
+ * starts on a calm machine is seen as it starts, not once half the
+ * memory is gone; an idle one costs no reads.
+ */
+bool pause_ctl_watch(struct pause_ctl *c, const struct pressure_config *cfg,
+		     const struct pressure_sample *s, uint64_t now_ms);
 /*
  * The jobs as read at @now_ms (every job the loop knows, stopped or
  * not): rates measured, peaks kept, and the jobs gone since the last
@@ -124,8 +140,14 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 				      const struct pressure_sample *s,
 				      const struct pause_ctl_job *jobs,
 				      unsigned int n, uint64_t now_ms);
-/* An order of pause_ctl_next() was carried out at @now_ms. */
-void pause_ctl_done(struct pause_ctl *c, enum pause_ctl_kind kind,
+/*
+ * Order @o of pause_ctl_next() on @jobs was carried out at @now_ms.  A
+ * job continued is not stopped again for its growth for
+ * PAUSE_CTL_MIN_RUN_MS: a continue that the next sample takes back only
+ * churns.
+ */
+void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
+		    const struct pause_ctl_job *jobs,
 		    const struct pressure_sample *s, uint64_t now_ms);
 /* What @j is projected to need still, KiB (for tests and the log). */
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,

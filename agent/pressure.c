@@ -76,7 +76,7 @@ void pressure_config_default(struct pressure_config *cfg)
 		.resume_gap_ms = 300,
 		.pause_max_ms = 60000,
 		.pause_horizon_ms = 8000,
-		.pause_sample_ms = 100,
+		.pause_sample_ms = 200,
 	};
 
 	*cfg = def;

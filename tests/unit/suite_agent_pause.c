@@ -124,17 +124,17 @@ START_TEST(test_wait_ms)
 	/* 350,000 KiB above watch_at at 1 GiB/s. */
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 341);
 	s = at(16);
-	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 200);
 	s.mem_total_kb = 100000000; /* 95 GiB above: an interval caps it */
 	s.mem_avail_kb = 96000000;
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 79101);
 	s = at(15);
-	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 200);
 	cfg.pause_enabled = false;
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), -1);
 	stop_fake(&ps, 100, 0);
 	s = at(50);
-	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 100);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 200);
 }
 END_TEST
 

@@ -135,7 +135,7 @@ static void decide(struct sim *m)
 				m->max_stopped_ms = j->stopped_ms;
 			m->conts++;
 		}
-		pause_ctl_done(&ctl, o.kind, &s, m->now);
+		pause_ctl_done(&ctl, &o, m->seen, &s, m->now);
 	}
 }
 
@@ -338,7 +338,7 @@ START_TEST(test_youngest_never_last)
 	ck_assert_uint_eq(o.job, 1);
 	js[1].stopped = true;
 	js[1].runs = js[1].stoppable = false;
-	pause_ctl_done(&ctl, o.kind, &low, 0);
+	pause_ctl_done(&ctl, &o, js, &low, 0);
 	/* The next stop waits pause_gap_ms, then takes the next youngest. */
 	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 10);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
@@ -347,7 +347,7 @@ START_TEST(test_youngest_never_last)
 	ck_assert_uint_eq(o.job, 2);
 	js[2].stopped = true;
 	js[2].runs = js[2].stoppable = false;
-	pause_ctl_done(&ctl, o.kind, &low, cfg.pause_gap_ms);
+	pause_ctl_done(&ctl, &o, js, &low, cfg.pause_gap_ms);
 	/* One left running: never stopped. */
 	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 10000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
@@ -373,7 +373,7 @@ START_TEST(test_low_stops_while_falling)
 	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
 	js[o.job].stopped = true;
 	js[o.job].runs = js[o.job].stoppable = false;
-	pause_ctl_done(&ctl, o.kind, &s, 0);
+	pause_ctl_done(&ctl, &o, js, &s, 0);
 	s.mem_avail_kb = 60 * MIB;
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 1000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
@@ -408,10 +408,42 @@ START_TEST(test_cont_when_room)
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
 	ck_assert_uint_eq(o.job, 1);
-	pause_ctl_done(&ctl, o.kind, &s, 5000);
+	pause_ctl_done(&ctl, &o, js, &s, 5000);
 	/* Not again before resume_gap_ms. */
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000 + cfg.resume_gap_ms - 1);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+}
+END_TEST
+
+/*
+ * The jobs are followed from the moment memory falls toward the
+ * reserve fast, well above watch_at, and not while it only sits there.
+ */
+START_TEST(test_watch)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = 365 * MIB };
+	uint64_t t = 0;
+
+	/* Still: nothing to follow. */
+	for (; t <= 3000; t += 200)
+		ck_assert(!pause_ctl_watch(&ctl, &cfg, &s, t));
+	/* A slow leak, 1 MiB/s: 270 s from the reserve. */
+	for (; t <= 8000; t += 200) {
+		s.mem_avail_kb -= MIB / 5;
+		ck_assert(!pause_ctl_watch(&ctl, &cfg, &s, t));
+	}
+	/* A build starts: 70 MiB/s, the reserve 4 s away; seen at once. */
+	s.mem_avail_kb -= 14 * MIB;
+	ck_assert(pause_ctl_watch(&ctl, &cfg, &s, t += 200));
+	/* It stops falling: followed for pause_horizon_ms more. */
+	ck_assert(pause_ctl_watch(&ctl, &cfg, &s, t += 200));
+	for (uint64_t end = t + cfg.pause_horizon_ms; t < end; t += 200)
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+	ck_assert(!pause_ctl_watch(&ctl, &cfg, &s, t));
+	/* At watch_at (50 %), whatever the rate. */
+	s.mem_avail_kb = TOTAL_KB / 2;
+	ck_assert(pause_ctl_watch(&ctl, &cfg, &s, t += 200));
 }
 END_TEST
 
@@ -427,6 +459,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
 	tcase_add_test(tc, test_cont_when_room);
+	tcase_add_test(tc, test_watch);
 	suite_add_tcase(s, tc);
 	return s;
 }
