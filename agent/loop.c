@@ -730,10 +730,11 @@ static bool read_jobs(struct loop *l, uint64_t now)
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
 /*
  * While the jobs are followed, a ranking pass (new jobs, exits) this
- * often, ms: pause_ctl.c's rates need no more, and each pass reads all
- * of /proc.
+ * often, ms (sooner for a job new since: its first rate): pause_ctl.c's
+ * rates need no more, an exit shows in MemAvailable at once, and each
+ * pass reads all of /proc.
  */
-#define PAUSE_PASS_MS 2000
+#define PAUSE_PASS_MS 3000
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -834,7 +835,9 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 	unsigned int n;
 	int wait;
 
-	if (busy && now - l->pass_ms >= PAUSE_PASS_MS)
+	if (busy && now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
+						 PAUSE_CTL_RATE_MS :
+						 PAUSE_PASS_MS))
 		pass(l);
 	if (busy && read_jobs(l, now)) {
 		n = ctl_jobs(l, cj, src, refused);

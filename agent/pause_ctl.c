@@ -8,8 +8,8 @@
 
 /* A continue needs this much more headroom than its job's need: % of RAM. */
 #define MARGIN_PCT 2
-/* A rate is measured over at least this long, ms. */
-#define RATE_MIN_MS 500
+/* A first rate from a job's age needs it this old, ms. */
+#define AGE_MIN_MS 200
 
 void pause_ctl_init(struct pause_ctl *c)
 {
@@ -85,7 +85,7 @@ static void track_read(struct pause_ctl_track *t, const struct pause_ctl_job *j,
 		t->rate_rss_kb = j->rss_kb;
 		return;
 	}
-	if (dt < RATE_MIN_MS)
+	if (dt < PAUSE_CTL_RATE_MS)
 		return;
 	inst = rate_of(j->rss_kb > t->rate_rss_kb ? j->rss_kb - t->rate_rss_kb :
 						    0,
@@ -103,6 +103,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
 		      unsigned int n, uint64_t now_ms)
 {
 	c->updates++;
+	c->unrated = 0;
 	for (unsigned int i = 0; i < c->n; i++)
 		c->t[i].seen = false;
 	for (unsigned int k = 0; k < n; k++) {
@@ -122,12 +123,13 @@ void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
 			};
 			memcpy(t->comm, j->comm, sizeof(t->comm));
 			/* Grown from nothing since it started: a first rate. */
-			if (j->runs && j->age_ms >= RATE_MIN_MS) {
+			if (j->runs && j->age_ms >= AGE_MIN_MS) {
 				t->rate_kb_s = rate_of(j->rss_kb, j->age_ms);
 				t->rated = true;
 			}
 		}
 		track_read(t, j, now_ms);
+		c->unrated += j->runs && !j->stopped && !t->rated;
 	}
 	/* The jobs not read again have finished. */
 	for (unsigned int i = 0; i < c->n;) {

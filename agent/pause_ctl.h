@@ -50,6 +50,8 @@
 #define PAUSE_CTL_JOBS 64 /* jobs followed */
 #define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
 #define PAUSE_CTL_MIN_RUN_MS 5000
+/* A rate is measured over at least this long, ms. */
+#define PAUSE_CTL_RATE_MS 500
 
 /* One job as the loop sees it. */
 struct pause_ctl_job {
@@ -98,6 +100,7 @@ struct pause_ctl {
 		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
 	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
 	uint64_t watch_until_ms;
+	unsigned int unrated; /* running jobs of the last read, no rate yet */
 	bool stopped_once, cont_once, sampled;
 };
 
@@ -149,6 +152,15 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 		    const struct pause_ctl_job *jobs,
 		    const struct pressure_sample *s, uint64_t now_ms);
+/*
+ * Are the jobs to be read again soon (PAUSE_CTL_RATE_MS), rather than
+ * at the loop's leisure: some run with no rate yet.
+ */
+static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
+{
+	return c->unrated != 0;
+}
+
 /* What @j is projected to need still, KiB (for tests and the log). */
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
