@@ -320,6 +320,16 @@ static struct pause_ctl_job job(pid_t pid, uint64_t start, uint64_t rss_kb)
 	return j;
 }
 
+/* Stop order @o carried out on @js at @now. */
+static void stop_done(struct pause_ctl_job *js, const struct pause_ctl_order *o,
+		      const struct pressure_sample *s, uint64_t now)
+{
+	ck_assert_int_eq(o->kind, PAUSE_CTL_STOP);
+	js[o->job].stopped = true;
+	js[o->job].runs = js[o->job].stoppable = false;
+	pause_ctl_done(&ctl, o, js, s, now);
+}
+
 /*
  * The youngest is stopped, never the last one running; once none of
  * the others runs, the oldest stopped goes on whatever memory says.
@@ -336,18 +346,14 @@ START_TEST(test_youngest_never_last)
 	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 0);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
 	ck_assert_uint_eq(o.job, 1);
-	js[1].stopped = true;
-	js[1].runs = js[1].stoppable = false;
-	pause_ctl_done(&ctl, &o, js, &low, 0);
+	stop_done(js, &o, &low, 0);
 	/* The next stop waits pause_gap_ms, then takes the next youngest. */
 	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 10);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
 	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, cfg.pause_gap_ms);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
 	ck_assert_uint_eq(o.job, 2);
-	js[2].stopped = true;
-	js[2].runs = js[2].stoppable = false;
-	pause_ctl_done(&ctl, &o, js, &low, cfg.pause_gap_ms);
+	stop_done(js, &o, &low, cfg.pause_gap_ms);
 	/* One left running: never stopped. */
 	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 10000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
@@ -370,10 +376,7 @@ START_TEST(test_low_stops_while_falling)
 
 	pause_ctl_update(&ctl, js, 3, 0);
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 0);
-	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
-	js[o.job].stopped = true;
-	js[o.job].runs = js[o.job].stoppable = false;
-	pause_ctl_done(&ctl, &o, js, &s, 0);
+	stop_done(js, &o, &s, 0);
 	s.mem_avail_kb = 60 * MIB;
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 1000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
