@@ -61,6 +61,7 @@ struct loop {
 	/* Continued since jobs_pass: running, as the next read will find. */
 	struct pause_ctl_job resumed[PAUSE_MAX];
 	unsigned int nresumed;
+	bool following; /* the last tick followed the jobs */
 	uint64_t pass_ms; /* when the last ranking pass ran */
 	uint64_t npass; /* ranking passes so far */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
@@ -835,10 +836,13 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 	unsigned int n;
 	int wait;
 
-	if (busy && now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
-						 PAUSE_CTL_RATE_MS :
-						 PAUSE_PASS_MS))
+	/* A pass at once when following starts: the jobs before they grow. */
+	if (busy && (!l->following ||
+		     now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
+						  PAUSE_CTL_RATE_MS :
+						  PAUSE_PASS_MS)))
 		pass(l);
+	l->following = busy;
 	if (busy && read_jobs(l, now)) {
 		n = ctl_jobs(l, cj, src, refused);
 		pause_ctl_update(&l->ctl, cj, n, now);
