@@ -419,6 +419,45 @@ START_TEST(test_cont_when_room)
 END_TEST
 
 /*
+ * A job just continued is not stopped again for its growth by the next
+ * samples: PAUSE_CTL_MIN_RUN_MS first.
+ */
+START_TEST(test_continued_runs)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = 300 * MIB };
+	struct pause_ctl_job js[2] = { job(10, 1, 10 * MIB),
+				       job(11, 2, 10 * MIB) };
+	struct pause_ctl_order o;
+
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	pause_ctl_update(&ctl, js, 2, 0);
+	js[0].rss_kb = 15 * MIB; /* 5 MiB/s, 40 MiB over the horizon */
+	pause_ctl_update(&ctl, js, 2, 1000);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_uint_eq(o.job, 1);
+	pause_ctl_done(&ctl, &o, js, &s, 1000);
+	js[1].stopped = false;
+	js[1].runs = js[1].stoppable = true;
+	js[0].rss_kb = 20 * MIB;
+	js[1].rss_kb = 15 * MIB;
+	pause_ctl_update(&ctl, js, 2, 2000); /* both grow 5 MiB/s */
+	/* 80 MiB of growth in 60 MiB of room: the youngest, once it ran. */
+	s.mem_avail_kb = TOTAL_KB * 20 / 100 + 60 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 2000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2,
+			   1000 + PAUSE_CTL_MIN_RUN_MS - 1);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000 + PAUSE_CTL_MIN_RUN_MS);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 1);
+}
+END_TEST
+
+/*
  * The jobs are followed from the moment memory falls toward the
  * reserve fast, well above watch_at, and not while it only sits there.
  */
@@ -463,6 +502,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_low_stops_while_falling);
 	tcase_add_test(tc, test_cont_when_room);
 	tcase_add_test(tc, test_watch);
+	tcase_add_test(tc, test_continued_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
