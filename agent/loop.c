@@ -825,9 +825,12 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		      uint64_t now)
 {
-	bool busy = (l->pcfg.pause_enabled &&
-		     pause_ctl_watch(&l->ctl, &l->pcfg, s, now)) ||
-		    l->paused.n;
+	enum pause_ctl_watch w =
+		l->pcfg.pause_enabled ?
+			pause_ctl_watch(&l->ctl, &l->pcfg, s, now) :
+			PAUSE_CTL_CALM;
+	bool busy = l->paused.n || w == PAUSE_CTL_FALLING ||
+		    (w == PAUSE_CTL_LOW && l->jobs.n);
 	struct pause_ctl_job cj[CTL_JOBS];
 	int src[CTL_JOBS];
 	bool refused[JOBS_MAX] = { false };
@@ -843,7 +846,8 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 						  PAUSE_PASS_MS)))
 		pass(l);
 	l->following = busy;
-	if (busy && read_jobs(l, now)) {
+	/* Low, the jobs of every pass are read: are there any to follow? */
+	if ((busy || w != PAUSE_CTL_CALM) && read_jobs(l, now)) {
 		n = ctl_jobs(l, cj, src, refused);
 		pause_ctl_update(&l->ctl, cj, n, now);
 	}

@@ -103,12 +103,13 @@ static uint64_t used_by(const struct pause_job *j, uint64_t now_ms)
 /**
  * pause_wait_ms - how long the loop may sleep and still stop in time
  *
- * pause_sample_ms while someone is stopped or memory is at watch_at;
- * above it, as long as memory filling at PAUSE_FILL_KB_PER_MS would
- * take to reach watch_at (16 GiB with 8 GiB available above a watch_at
- * of 4 GiB: every 4 s; the level's own interval caps it).  Without PSI
- * stalls yet, the level may still be calm: this is what notices a
- * build's jobs growing toward pause_at in time.
+ * pause_sample_ms while someone is stopped; else a quarter of the time
+ * memory filling at PAUSE_FILL_KB_PER_MS would take to reach the
+ * reserve (pause_at), so that a fall toward it is sampled a few times
+ * before (16 GiB with 8 GiB available and a 15 % reserve: every 1.4 s;
+ * the level's own interval caps it), and never more often than
+ * pause_sample_ms.  Without PSI stalls yet, the level may still be
+ * calm: this is what notices a build's jobs growing in time.
  *
  * Return: ms, or -1 when pausing is off and nobody is stopped.
  */
@@ -117,13 +118,12 @@ int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 {
 	double at_kb, ms;
 
-	if (ps->n ||
-	    (cfg->pause_enabled && pressure_memory_meets(&cfg->watch_at, s)))
+	if (ps->n)
 		return (int)cfg->pause_sample_ms;
 	if (!cfg->pause_enabled || !s->mem_total_kb)
 		return -1;
-	at_kb = (double)s->mem_total_kb * cfg->watch_at.mem_avail_pct / 100;
-	ms = ((double)s->mem_avail_kb - at_kb) / PAUSE_FILL_KB_PER_MS;
+	at_kb = (double)s->mem_total_kb * cfg->pause_at.mem_avail_pct / 100;
+	ms = ((double)s->mem_avail_kb - at_kb) / PAUSE_FILL_KB_PER_MS / 4;
 	if (ms < cfg->pause_sample_ms)
 		return (int)cfg->pause_sample_ms;
 	return ms > INT32_MAX ? INT32_MAX : (int)ms;

@@ -284,8 +284,10 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 	}
 }
 
-bool pause_ctl_watch(struct pause_ctl *c, const struct pressure_config *cfg,
-		     const struct pressure_sample *s, uint64_t now_ms)
+enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
+				     const struct pressure_config *cfg,
+				     const struct pressure_sample *s,
+				     uint64_t now_ms)
 {
 	int64_t room = headroom_kb(cfg, s);
 	uint64_t dt = now_ms - c->prev_ms;
@@ -304,10 +306,11 @@ bool pause_ctl_watch(struct pause_ctl *c, const struct pressure_config *cfg,
 		c->prev_avail_kb = s->mem_avail_kb;
 		c->sampled = true;
 	}
-	if (pressure_memory_meets(&cfg->watch_at, s) ||
-	    (c->fall_kb_s &&
-	     (room <= 0 || (uint64_t)room * 1000 / c->fall_kb_s <
-				   2ULL * cfg->pause_horizon_ms)))
+	if (c->fall_kb_s && (room <= 0 || (uint64_t)room * 1000 / c->fall_kb_s <
+						  2ULL * cfg->pause_horizon_ms))
 		c->watch_until_ms = now_ms + cfg->pause_horizon_ms;
-	return now_ms < c->watch_until_ms;
+	if (now_ms < c->watch_until_ms)
+		return PAUSE_CTL_FALLING;
+	return pressure_memory_meets(&cfg->watch_at, s) ? PAUSE_CTL_LOW :
+							  PAUSE_CTL_CALM;
 }

@@ -117,15 +117,24 @@ struct pause_ctl_order {
 };
 
 void pause_ctl_init(struct pause_ctl *c);
+enum pause_ctl_watch {
+	PAUSE_CTL_CALM,
+	PAUSE_CTL_LOW, /* MemAvailable at watch_at: follow jobs if any */
+	PAUSE_CTL_FALLING, /* toward the reserve: follow, find the jobs */
+};
+
 /*
- * Should the jobs be followed after sample @s: MemAvailable at watch_at,
- * or falling fast enough to reach the reserve within twice
- * pause_horizon_ms, within the last pause_horizon_ms?  A build that
+ * What sample @s says of following the jobs: FALLING when MemAvailable
+ * fell fast enough to reach the reserve within twice pause_horizon_ms,
+ * in the last pause_horizon_ms; else LOW at watch_at.  A build that
  * starts on a calm machine is seen as it starts, not once half the
- * memory is gone; an idle one costs no reads.
+ * memory is gone; a machine that only sits low, with no job to pause,
+ * costs no reads.
  */
-bool pause_ctl_watch(struct pause_ctl *c, const struct pressure_config *cfg,
-		     const struct pressure_sample *s, uint64_t now_ms);
+enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
+				     const struct pressure_config *cfg,
+				     const struct pressure_sample *s,
+				     uint64_t now_ms);
 /*
  * The jobs as read at @now_ms (every job the loop knows, stopped or
  * not): rates measured, peaks kept, and the jobs gone since the last

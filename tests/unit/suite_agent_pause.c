@@ -121,13 +121,13 @@ START_TEST(test_wait_ms)
 	struct pressure_sample s = at(50);
 
 	pause_init(&ps, &proc, true);
-	/* 350,000 KiB above watch_at at 1 GiB/s. */
-	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 341);
+	/* 400,000 KiB above pause_at at 1 GiB/s, a quarter: 97 ms. */
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 200);
 	s = at(16);
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 200);
-	s.mem_total_kb = 100000000; /* 95 GiB above: an interval caps it */
+	s.mem_total_kb = 100000000; /* 82 GiB above: an interval caps it */
 	s.mem_avail_kb = 96000000;
-	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 79101);
+	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 20996);
 	s = at(15);
 	ck_assert_int_eq(pause_wait_ms(&ps, &cfg, &s), 200);
 	cfg.pause_enabled = false;

@@ -469,23 +469,31 @@ START_TEST(test_watch)
 
 	/* Still: nothing to follow. */
 	for (; t <= 3000; t += 200)
-		ck_assert(!pause_ctl_watch(&ctl, &cfg, &s, t));
+		ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t),
+				 PAUSE_CTL_CALM);
 	/* A slow leak, 1 MiB/s: 270 s from the reserve. */
 	for (; t <= 8000; t += 200) {
 		s.mem_avail_kb -= MIB / 5;
-		ck_assert(!pause_ctl_watch(&ctl, &cfg, &s, t));
+		ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t),
+				 PAUSE_CTL_CALM);
 	}
 	/* A build starts: 70 MiB/s, the reserve 4 s away; seen at once. */
 	s.mem_avail_kb -= 14 * MIB;
-	ck_assert(pause_ctl_watch(&ctl, &cfg, &s, t += 200));
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_FALLING);
 	/* It stops falling: followed for pause_horizon_ms more. */
-	ck_assert(pause_ctl_watch(&ctl, &cfg, &s, t += 200));
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_FALLING);
 	for (uint64_t end = t + cfg.pause_horizon_ms; t < end; t += 200)
 		pause_ctl_watch(&ctl, &cfg, &s, t);
-	ck_assert(!pause_ctl_watch(&ctl, &cfg, &s, t));
-	/* At watch_at (50 %), whatever the rate. */
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t), PAUSE_CTL_CALM);
+	/* Sitting at watch_at (50 %): low, not falling. */
+	pause_ctl_init(&ctl);
 	s.mem_avail_kb = TOTAL_KB / 2;
-	ck_assert(pause_ctl_watch(&ctl, &cfg, &s, t += 200));
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_LOW);
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_LOW);
 }
 END_TEST
 
