@@ -149,15 +149,13 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 	const struct pause_ctl_track *t =
 		track_find(c, j->root, j->start_ticks);
 	const struct pause_ctl_tool *tool = tool_find(c, j->comm);
-	uint64_t growth;
 
 	if (tool && tool->peak_kb > j->rss_kb)
 		return tool->peak_kb - j->rss_kb;
+	/* No estimate, or past it: its own growth over the horizon. */
 	if (!t || !t->rated)
 		return 0;
-	growth = (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms / 1000;
-	/* Past the estimate, it grows by its own rate, but no further. */
-	return growth;
+	return (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms / 1000;
 }
 
 static int64_t headroom_kb(const struct pressure_config *cfg,
