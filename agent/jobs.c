@@ -166,6 +166,24 @@ static bool is_pausable(const struct sample *const *pausable, size_t n,
 	return false;
 }
 
+/*
+ * What @p alone holds: resident less shared (file pages, shmem), from
+ * statm; its RSS if that cannot be read.  A tool's mapped data files
+ * are in every one of its jobs' RSS, and come back from disk.
+ */
+static uint64_t anon_kb(struct proc_sampler *ps, const struct job_proc *p)
+{
+	struct proc_statm sm;
+	char path[32];
+	size_t len;
+
+	snprintf(path, sizeof(path), "%d/statm", (int)p->pid);
+	if (read_file(ps, path, &len) ||
+	    proc_parse_statm_buf(ps->buf, len, &sm) || sm.shared > sm.resident)
+		return p->rss_kb;
+	return (sm.resident - sm.shared) * ps->page_kb;
+}
+
 /* Appends @p, whose parent is @parent, and notes what it says of the job. */
 static void add_proc(struct proc_sampler *ps, struct job *j,
 		     const struct job_proc *p, const struct job_proc *parent,
@@ -177,6 +195,7 @@ static void add_proc(struct proc_sampler *ps, struct job *j,
 	}
 	j->p[j->n++] = *p;
 	j->rss_kb += p->rss_kb;
+	j->anon_kb += anon_kb(ps, p);
 	if (ours(p->pid, arg))
 		j->flags |= JOB_OURS;
 	else if (job_state_stopped(p->state))
@@ -339,6 +358,7 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		j->flags = 0;
 		j->rss_kb = 0;
 		j->driver = pausable[i]->driver;
+		j->anon_kb = 0;
 		add_proc(ps, j, &chain[root], &chain[root + 1], ours, arg);
 		add_descendants(ps, j, pausable, n, ours, arg);
 	}

@@ -88,6 +88,7 @@ struct job {
 	 * jobs with the same driver are siblings of one build.
 	 */
 	pid_t driver;
+	uint64_t anon_kb; /* of all its processes, resident less shared */
 };
 
 struct jobs {

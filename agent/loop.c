@@ -39,6 +39,7 @@
 #include "notice.h"
 #include "notify.h"
 #include "pause.h"
+#include "pause_ctl.h"
 #include "pressure.h"
 #include "proc_parse.h"
 #include "protect.h"
@@ -58,7 +59,11 @@ struct loop {
 	struct notice victim; /* of kill.pid, for its end's notice */
 	struct pause_set paused;
 	struct jobs jobs; /* the pausable jobs, as of jobs_pass */
-	unsigned int running; /* of them, those that run */
+	struct pause_ctl ctl; /* who runs: pause_ctl.c */
+	/* Continued since jobs_pass: running, as the next read will find. */
+	struct pause_ctl_job resumed[PAUSE_MAX];
+	unsigned int nresumed;
+	bool following; /* the last tick followed the jobs */
 	uint64_t pass_ms; /* when the last ranking pass ran */
 	uint64_t npass; /* ranking passes so far */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
@@ -625,55 +630,37 @@ static bool is_paused(pid_t pid, void *arg)
 	return pause_has(arg, pid);
 }
 
-/*
- * Stop half of the jobs still running (l->jobs, queue order), the last
- * queued (the smallest) first: 14 running jobs come down to one in four
- * steps of pause_gap_ms, and pause_due() never asks for a stop with one
- * left.  Jobs that may not be stopped (a shell or a debugger would see
- * it, stopped for pause_max_s already) count as running but are passed
- * over.  Continues then come one at a time.
- */
-static void stop_half(struct loop *l, const struct pressure_sample *s,
-		      uint64_t now)
+/* pause_stop() of @j, and its log; false when it was refused. */
+static bool stop_job(struct loop *l, const struct job *j,
+		     const struct pressure_sample *s, const char *why,
+		     uint64_t now)
 {
-	unsigned int k = l->running / 2;
+	struct notice n;
+	int ret = pause_stop(&l->paused, j, now);
 
-	for (unsigned int i = l->jobs.n; i-- > 0 && k;) {
-		const struct job *j = &l->jobs.j[i];
-		struct notice n;
-		int ret;
-
-		if (!job_runs(j) || pause_has(&l->paused, j->p[0].pid) ||
-		    !pause_may_stop(&l->paused, &l->pcfg, j))
-			continue;
-		ret = pause_stop(&l->paused, j, s->mem_avail_kb, now);
-		if (ret) {
-			/* Gone, or grown something not to stop, since. */
-			logmsg(ret == -ESRCH || ret == -EBUSY ? LOG_INFO :
-								LOG_ERR,
-			       "pause: SIGSTOP to pid %d (%s): %s",
-			       (int)j->p[0].pid, j->p[0].comm, strerror(-ret));
-			l->rerank = true;
-			continue;
-		}
-		k--;
-		l->running--;
-		n = (struct notice){ .kind = NOTICE_PAUSE,
-				     .pid = j->p[0].pid,
-				     .uid = NOTICE_UID_UNKNOWN,
-				     .rss_kb = j->rss_kb,
-				     .reason = "memory low",
-				     .jobs = l->paused.n };
-		memcpy(n.comm, j->p[0].comm, sizeof(n.comm));
-		lognote(&n, LOG_WARNING,
-			"%spause: SIGSTOP to pid %d (%s) and %u below it, "
-			"RSS %llu KiB; MemAvailable %llu MiB; %u jobs stopped",
-			l->o->dry_run ? "dry run: " : "", (int)j->p[0].pid,
-			j->p[0].comm, l->paused.j[l->paused.n - 1].n - 1,
-			(unsigned long long)j->rss_kb,
-			(unsigned long long)s->mem_avail_kb / 1024,
-			l->paused.n);
+	if (ret) {
+		/* Gone, or grown something not to stop, since. */
+		logmsg(ret == -ESRCH || ret == -EBUSY ? LOG_INFO : LOG_ERR,
+		       "pause: SIGSTOP to pid %d (%s): %s", (int)j->p[0].pid,
+		       j->p[0].comm, strerror(-ret));
+		l->rerank = true;
+		return false;
 	}
+	n = (struct notice){ .kind = NOTICE_PAUSE,
+			     .pid = j->p[0].pid,
+			     .uid = NOTICE_UID_UNKNOWN,
+			     .rss_kb = j->rss_kb,
+			     .reason = why,
+			     .jobs = l->paused.n };
+	memcpy(n.comm, j->p[0].comm, sizeof(n.comm));
+	lognote(&n, LOG_WARNING,
+		"%spause: SIGSTOP to pid %d (%s) and %u below it, RSS %llu "
+		"KiB: %s; MemAvailable %llu MiB; %u jobs stopped",
+		l->o->dry_run ? "dry run: " : "", (int)j->p[0].pid,
+		j->p[0].comm, l->paused.j[l->paused.n - 1].n - 1,
+		(unsigned long long)j->rss_kb, why,
+		(unsigned long long)s->mem_avail_kb / 1024, l->paused.n);
+	return true;
 }
 
 static void log_cont(struct loop *l, const struct pause_job *j, const char *why,
@@ -695,16 +682,6 @@ static void log_cont(struct loop *l, const struct pause_job *j, const char *why,
 		j->n ? j->n - 1 : 0, (unsigned long long)(now - j->since_ms),
 		(unsigned long long)(j->used_ms + now - j->since_ms), why,
 		l->paused.n);
-}
-
-static void cont_oldest(struct loop *l, const char *why, uint64_t now)
-{
-	struct pause_job j;
-
-	if (!pause_cont_oldest(&l->paused, now, &j)) {
-		l->running++;
-		log_cont(l, &j, why, now);
-	}
 }
 
 static void pause_noted(const struct pause_note *n, void *arg)
@@ -756,14 +733,15 @@ static void pause_noted(const struct pause_note *n, void *arg)
  * The stopped jobs checked and the pausable ones read again, once per
  * ranking pass: the tree walk costs a few /proc reads per process of
  * the pausable trees, and who runs changes on that time scale.
+ * Returns whether they were read.
  */
-static void read_jobs(struct loop *l, uint64_t now)
+static bool read_jobs(struct loop *l, uint64_t now)
 {
 	const struct sample *run[JOBS_MAX * 2];
 	size_t n;
 
 	if (l->jobs_pass == l->npass)
-		return;
+		return false;
 	l->jobs_pass = l->npass;
 	pause_check(&l->paused, now, pause_noted, NULL);
 	n = agent_pausable(l->a, is_paused, &l->paused, run,
@@ -775,52 +753,161 @@ static void read_jobs(struct loop *l, uint64_t now)
 		       "neither counted nor stopped",
 		       JOBS_MAX);
 	l->jobs_left_out = l->jobs.left_out;
-	l->running = 0;
-	for (unsigned int i = 0; i < l->jobs.n; i++)
-		l->running += job_runs(&l->jobs.j[i]);
+	l->nresumed = 0;
+	return true;
+}
+
+#define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
+/*
+ * While the jobs are followed, a ranking pass (new jobs, exits) this
+ * often, ms (sooner for a job new since: its first rate): pause_ctl.c's
+ * rates need no more, an exit shows in MemAvailable at once, and each
+ * pass reads all of /proc.
+ */
+#define PAUSE_PASS_MS 3000
+#define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
+
+/* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
+static uint64_t age_ms(const struct sample_sys *sys, uint64_t start_ticks)
+{
+	uint64_t start;
+
+	if (!sys->clk_tck)
+		return 0;
+	start = start_ticks * 1000 / sys->clk_tck;
+	return sys->uptime_ms > start ? sys->uptime_ms - start : 0;
+}
+
+static void ctl_job_of(struct pause_ctl_job *c, pid_t root, uint64_t start,
+		       uint64_t rss_kb, const char *comm)
+{
+	*c = (struct pause_ctl_job){ .root = root,
+				     .start_ticks = start,
+				     .rss_kb = rss_kb };
+	memcpy(c->comm, comm, sizeof(c->comm));
+}
+
+/*
+ * The jobs as pause_ctl.c sees them, into @out: those of the last read
+ * oomqd has not stopped since (@src: their index in l->jobs; not
+ * stoppable when @refused), the stopped ones (-1 - their index in
+ * l->paused) and those continued since the read (CTL_RESUMED), which
+ * the next read finds running again.
+ */
+static unsigned int ctl_jobs(struct loop *l, struct pause_ctl_job *out,
+			     int *src, const bool *refused)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < l->jobs.n; i++) {
+		const struct job *j = &l->jobs.j[i];
+
+		if (!j->n || pause_has(&l->paused, j->p[0].pid))
+			continue;
+		ctl_job_of(&out[n], j->p[0].pid, j->p[0].start_ticks,
+			   j->anon_kb, j->p[0].comm);
+		out[n].runs = !(j->flags & JOB_FOREIGN);
+		out[n].age_ms = age_ms(&l->a->sys, j->p[0].start_ticks);
+		out[n].stoppable = !refused[i] &&
+				   pause_may_stop(&l->paused, &l->pcfg, j);
+		src[n++] = (int)i;
+	}
+	for (unsigned int i = 0; i < l->paused.n; i++) {
+		const struct pause_job *j = &l->paused.j[i];
+
+		ctl_job_of(&out[n], j->root, j->root_start, j->anon_kb,
+			   j->comm);
+		out[n].stopped = true;
+		src[n++] = -1 - (int)i;
+	}
+	for (unsigned int i = 0; i < l->nresumed; i++) {
+		out[n] = l->resumed[i];
+		src[n++] = CTL_RESUMED;
+	}
+	return n;
+}
+
+/* Continue job @i of l->paused; it runs, as far as the controller knows. */
+static void cont_job(struct loop *l, unsigned int i, const char *why,
+		     uint64_t now)
+{
+	struct pause_job j;
+
+	if (pause_cont(&l->paused, i, now, &j))
+		return;
+	log_cont(l, &j, why, now);
+	if (l->nresumed < PAUSE_MAX) {
+		struct pause_ctl_job *c = &l->resumed[l->nresumed++];
+
+		ctl_job_of(c, j.root, j.root_start, j.anon_kb, j.comm);
+		c->runs = true;
+	}
 }
 
 /*
  * pause.c's part of a tick; returns how long to sleep at most, or -1.
- * Who runs comes from a ranking at most a second old: while pause.c is
- * at work, one pass a second (a stopped job's exit, a new job).
+ * Who runs comes from a ranking at most PAUSE_PASS_MS old while the
+ * jobs are followed (pause_ctl_watch()) or some are stopped; what
+ * pause_ctl.c orders is carried out one order at a time, each on the
+ * jobs as that left them, at most one continue a tick.
  */
 static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		      uint64_t now)
 {
-	bool busy = l->paused.n ||
-		    (l->pcfg.pause_enabled &&
-		     pressure_memory_meets(&l->pcfg.pause_at, s));
+	enum pause_ctl_watch w =
+		l->pcfg.pause_enabled ?
+			pause_ctl_watch(&l->ctl, &l->pcfg, s, now) :
+			PAUSE_CTL_CALM;
+	bool busy = l->paused.n || w == PAUSE_CTL_FALLING ||
+		    (w == PAUSE_CTL_LOW && l->jobs.n);
+	struct pause_ctl_job cj[CTL_JOBS];
+	int src[CTL_JOBS];
+	bool refused[JOBS_MAX] = { false };
+	struct pause_ctl_order o;
 	struct pause_job j;
+	unsigned int n;
+	int wait;
 
-	if (busy && now - l->pass_ms >= 1000)
+	/* A pass at once when following starts: the jobs before they grow. */
+	if (busy && (!l->following ||
+		     now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
+						  PAUSE_CTL_RATE_MS :
+						  PAUSE_PASS_MS)))
 		pass(l);
-	if (busy)
-		read_jobs(l, now);
-	else
-		l->running = 0;
-	switch (pause_due(&l->paused, &l->pcfg, s, l->running, now)) {
-	case PAUSE_STOP:
-		stop_half(l, s, now);
-		break;
-	case PAUSE_CONT:
-		if (!l->pcfg.pause_enabled)
-			cont_oldest(l, "pausing is off", now);
-		else if (l->running)
-			cont_oldest(l, "memory is back", now);
-		else
-			cont_oldest(l, "none of the others runs", now);
-		break;
-	case PAUSE_EXPIRED:
-		if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j)) {
-			l->running++;
-			log_cont(l, &j, "stopped for pause_max_s in all", now);
-		}
-		break;
-	case PAUSE_NOTHING:
-		break;
+	l->following = busy;
+	/* Low, the jobs of every pass are read: are there any to follow? */
+	if ((busy || w != PAUSE_CTL_CALM) && read_jobs(l, now)) {
+		n = ctl_jobs(l, cj, src, refused);
+		pause_ctl_update(&l->ctl, cj, n, now);
 	}
-	return pause_wait_ms(&l->paused, &l->pcfg, s);
+	if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j))
+		log_cont(l, &j, "stopped for pause_max_s in all", now);
+	if (!l->pcfg.pause_enabled) {
+		if (l->paused.n)
+			cont_job(l, 0, "pausing is off", now);
+		return pause_wait_ms(&l->paused, &l->pcfg, s);
+	}
+	for (unsigned int round = 0; busy && round < CTL_JOBS; round++) {
+		n = ctl_jobs(l, cj, src, refused);
+		o = pause_ctl_next(&l->ctl, &l->pcfg, s, cj, n, now);
+		if (o.kind == PAUSE_CTL_NOTHING)
+			break;
+		if (o.kind == PAUSE_CTL_STOP &&
+		    !stop_job(l, &l->jobs.j[src[o.job]], s, o.why, now)) {
+			refused[src[o.job]] = true;
+			continue;
+		}
+		if (o.kind == PAUSE_CTL_CONT)
+			cont_job(l, (unsigned int)(-1 - src[o.job]), o.why,
+				 now);
+		pause_ctl_done(&l->ctl, &o, cj, s, now);
+		if (o.kind == PAUSE_CTL_CONT)
+			break;
+	}
+	wait = pause_wait_ms(&l->paused, &l->pcfg, s);
+	return busy && (wait < 0 || wait > (int)l->pcfg.pause_sample_ms) ?
+		       (int)l->pcfg.pause_sample_ms :
+		       wait;
 }
 
 /*
@@ -1354,6 +1441,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	}
 	kill_init(&l.kill, &kc, still_critical, &l);
 	pause_init(&l.paused, &a->sampler, o->dry_run);
+	pause_ctl_init(&l.ctl);
 	/* First: a second oomqd must leave the first one's state alone. */
 	ret = open_pause_file(&l);
 	if (ret)

@@ -101,60 +101,15 @@ static uint64_t used_by(const struct pause_job *j, uint64_t now_ms)
 }
 
 /**
- * pause_due - what the set should do after sample @s
- * @running: jobs running (not stopped by anyone), as the last ranking
- *	saw them
- *
- * A continue after the expiry of a job comes first.  While memory is
- * at pause_at: a stop, at most one every pause_gap_ms, only while
- * MemAvailable has not risen since the last one (the stops so far may
- * be enough) and while more than one job runs (the loop never stops
- * the last: jobs that are all stopped free nothing).  A continue when
- * no job runs any more (the one left running has finished), whatever
- * memory says, for the same reason; else once memory is above
- * resume_at.  Continues come one every resume_gap_ms after the last
- * stop or continue, so the memory a continued job takes shows before
- * the next goes on.
- */
-enum pause_verdict pause_due(const struct pause_set *ps,
-			     const struct pressure_config *cfg,
-			     const struct pressure_sample *s,
-			     unsigned int running, uint64_t now_ms)
-{
-	uint64_t last;
-
-	for (unsigned int i = 0; i < ps->n; i++)
-		if (used_by(&ps->j[i], now_ms) >= cfg->pause_max_ms)
-			return PAUSE_EXPIRED;
-	if (!cfg->pause_enabled)
-		return ps->n ? PAUSE_CONT : PAUSE_NOTHING;
-	if (running && pressure_memory_meets(&cfg->pause_at, s)) {
-		if (running < 2 || ps->n == PAUSE_MAX)
-			return PAUSE_NOTHING;
-		if (ps->stopped_once &&
-		    now_ms - ps->stop_ms < cfg->pause_gap_ms)
-			return PAUSE_NOTHING;
-		if (ps->n && s->mem_avail_kb > ps->stop_avail_kb)
-			return PAUSE_NOTHING;
-		return PAUSE_STOP;
-	}
-	if (!ps->n || (running && pressure_memory_meets(&cfg->resume_at, s)))
-		return PAUSE_NOTHING;
-	last = ps->stop_ms;
-	if (ps->cont_once && ps->cont_ms > last)
-		last = ps->cont_ms;
-	return now_ms - last >= cfg->resume_gap_ms ? PAUSE_CONT : PAUSE_NOTHING;
-}
-
-/**
  * pause_wait_ms - how long the loop may sleep and still stop in time
  *
- * pause_sample_ms while someone is stopped or memory is at resume_at;
- * above it, as long as memory filling at PAUSE_FILL_KB_PER_MS would
- * take to reach pause_at (a 512 MiB guest at 30 % samples every 0.1 s,
- * 16 GiB with 8 GiB available every 8 s; the level's own interval caps
- * it).  Without PSI stalls yet, the level may still be calm: this is
- * what notices a build's jobs growing toward pause_at in time.
+ * pause_sample_ms while someone is stopped; else a quarter of the time
+ * memory filling at PAUSE_FILL_KB_PER_MS would take to reach the
+ * reserve (pause_at), so that a fall toward it is sampled a few times
+ * before (16 GiB with 8 GiB available and a 15 % reserve: every 1.4 s;
+ * the level's own interval caps it), and never more often than
+ * pause_sample_ms.  Without PSI stalls yet, the level may still be
+ * calm: this is what notices a build's jobs growing in time.
  *
  * Return: ms, or -1 when pausing is off and nobody is stopped.
  */
@@ -163,13 +118,12 @@ int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 {
 	double at_kb, ms;
 
-	if (ps->n ||
-	    (cfg->pause_enabled && pressure_memory_meets(&cfg->resume_at, s)))
+	if (ps->n)
 		return (int)cfg->pause_sample_ms;
 	if (!cfg->pause_enabled || !s->mem_total_kb)
 		return -1;
 	at_kb = (double)s->mem_total_kb * cfg->pause_at.mem_avail_pct / 100;
-	ms = ((double)s->mem_avail_kb - at_kb) / PAUSE_FILL_KB_PER_MS;
+	ms = ((double)s->mem_avail_kb - at_kb) / PAUSE_FILL_KB_PER_MS / 4;
 	if (ms < cfg->pause_sample_ms)
 		return (int)cfg->pause_sample_ms;
 	return ms > INT32_MAX ? INT32_MAX : (int)ms;
@@ -438,8 +392,7 @@ static void cont_job(struct pause_set *ps, unsigned int i, uint64_t now_ms,
 	drop_job(ps, i);
 }
 
-int pause_stop(struct pause_set *ps, const struct job *src, uint64_t avail_kb,
-	       uint64_t now_ms)
+int pause_stop(struct pause_set *ps, const struct job *src, uint64_t now_ms)
 {
 	const struct job_proc *root = &src->p[0];
 	const struct pause_seen *s;
@@ -457,6 +410,7 @@ int pause_stop(struct pause_set *ps, const struct job *src, uint64_t avail_kb,
 	j->root_start = root->start_ticks;
 	j->since_ms = now_ms;
 	j->rss_kb = src->rss_kb;
+	j->anon_kb = src->anon_kb;
 	s = seen_find(ps, root->pid, root->start_ticks);
 	j->used_ms = s ? s->used_ms : 0;
 	len = strnlen(root->comm, sizeof(j->comm) - 1);
@@ -481,22 +435,15 @@ int pause_stop(struct pause_set *ps, const struct job *src, uint64_t avail_kb,
 			ps->n--;
 		}
 	}
-	if (ret < 0)
-		return ret;
-	ps->stop_ms = now_ms;
-	ps->stop_avail_kb = avail_kb;
-	ps->stopped_once = true;
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
-int pause_cont_oldest(struct pause_set *ps, uint64_t now_ms,
-		      struct pause_job *out)
+int pause_cont(struct pause_set *ps, unsigned int i, uint64_t now_ms,
+	       struct pause_job *out)
 {
-	if (!ps->n)
+	if (i >= ps->n)
 		return -ENOENT;
-	ps->cont_ms = now_ms;
-	ps->cont_once = true;
-	cont_job(ps, 0, now_ms, out);
+	cont_job(ps, i, now_ms, out);
 	return 0;
 }
 
@@ -505,8 +452,6 @@ int pause_cont_expired(struct pause_set *ps, const struct pressure_config *cfg,
 {
 	for (unsigned int i = 0; i < ps->n; i++)
 		if (used_by(&ps->j[i], now_ms) >= cfg->pause_max_ms) {
-			ps->cont_ms = now_ms;
-			ps->cont_once = true;
 			cont_job(ps, i, now_ms, out);
 			return 0;
 		}

@@ -10,14 +10,11 @@
  * it can come before the machine stalls, where a kill would come late
  * to spare work.  The unit is a job, a process tree (jobs.h), stopped
  * and continued whole; only jobs of rules with "pause = yes" are
- * stopped, and only where no shell or debugger would see it.  The loop
- * picks whom (half of the jobs running, never the last):
+ * stopped, and only where no shell or debugger would see it.  Whom to
+ * stop and when to continue is pause_ctl.c's decision (by the jobs'
+ * expected need, as a scheduler admits work); this file carries it out
+ * and keeps what holds whatever it decides:
  *
- *	memory at pause_at          stop, then again every pause_gap_ms
- *	                            while MemAvailable has not risen since
- *	                            the last stop, never the last running
- *	memory above resume_at, or  continue the longest-stopped one, one
- *	none of them running        every resume_gap_ms
  *	stopped pause_max_ms in     continue it, whatever memory says, and
  *	all                         never stop it again: a shortage that
  *	                            stays is the kill's and the kernel's
@@ -38,8 +35,8 @@
  * Ctrl-Z) is forgotten and left to them.  The set is small and fixed:
  * no allocation.
  *
- * pause_due() is pure (the set, the config, a sample, the time); the
- * others send the signals and keep the set.
+ * pause_wait_ms() is pure (the set, the config, a sample); the others
+ * send the signals and keep the set.
  */
 #ifndef _OOMQ_AGENT_PAUSE_H
 #define _OOMQ_AGENT_PAUSE_H
@@ -83,6 +80,7 @@ struct pause_job {
 	uint64_t since_ms; /* stopped at, monotonic ms */
 	uint64_t used_ms; /* stopped before this stop, ms */
 	uint64_t rss_kb; /* at the stop, for the log */
+	uint64_t anon_kb; /* at the stop: its own (jobs.h), unchanged since */
 	char comm[SAMPLE_COMM_LEN]; /* the root's */
 };
 
@@ -129,23 +127,11 @@ struct pause_set {
 	unsigned int n;
 	struct pause_seen seen[PAUSE_SEEN];
 	unsigned int nseen;
-	uint64_t stop_ms; /* the last stop, monotonic ms */
-	uint64_t cont_ms; /* the last continue */
-	uint64_t stop_avail_kb; /* MemAvailable at the last stop */
-	bool stopped_once;
-	bool cont_once;
 	bool dry_run; /* nothing is sent nor recorded */
 	struct proc_sampler *proc; /* where processes are read */
 	int (*send)(int pidfd, int sig); /* sys_pidfd_send_signal() */
 	int fd; /* the record file, or -1 */
 	struct pause_table table; /* its contents */
-};
-
-enum pause_verdict {
-	PAUSE_NOTHING,
-	PAUSE_STOP, /* stop some of the jobs */
-	PAUSE_CONT, /* memory is back: continue the oldest */
-	PAUSE_EXPIRED, /* a job was stopped pause_max_ms in all */
 };
 
 /* What pause_check() and pause_file_open() found, for the log. */
@@ -168,10 +154,6 @@ typedef void (*pause_note_fn)(const struct pause_note *n, void *arg);
 
 /* @proc: the /proc the processes are read from, kept open by the caller. */
 void pause_init(struct pause_set *ps, struct proc_sampler *proc, bool dry_run);
-enum pause_verdict pause_due(const struct pause_set *ps,
-			     const struct pressure_config *cfg,
-			     const struct pressure_sample *s,
-			     unsigned int running, uint64_t now_ms);
 /* Sleep at most this long (ms) so pause_due() is asked in time, or -1. */
 int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 		  const struct pressure_sample *s);
@@ -187,14 +169,13 @@ bool pause_may_stop(const struct pause_set *ps,
  * -EBUSY (the tree now holds a process that may not be stopped: what
  * was stopped is continued), another -errno.
  */
-int pause_stop(struct pause_set *ps, const struct job *j, uint64_t avail_kb,
-	       uint64_t now_ms);
+int pause_stop(struct pause_set *ps, const struct job *j, uint64_t now_ms);
 /*
- * SIGCONT to the oldest job; *@out gets it.
- * Return: 0, or -ENOENT with nobody stopped.
+ * SIGCONT to job @i of the set (0: the one stopped longest ago); *@out
+ * gets it.  Return: 0, or -ENOENT with no such job.
  */
-int pause_cont_oldest(struct pause_set *ps, uint64_t now_ms,
-		      struct pause_job *out);
+int pause_cont(struct pause_set *ps, unsigned int i, uint64_t now_ms,
+	       struct pause_job *out);
 /* The same for the first job stopped pause_max_ms in all. */
 int pause_cont_expired(struct pause_set *ps, const struct pressure_config *cfg,
 		       uint64_t now_ms, struct pause_job *out);

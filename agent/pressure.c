@@ -71,11 +71,12 @@ void pressure_config_default(struct pressure_config *cfg)
 		.kill_cooldown_ms = 3000,
 		.pause_enabled = false,
 		.pause_at = { .mem_avail_pct = 10, .swap_free_pct = 100 },
-		.resume_at = { .mem_avail_pct = 15, .swap_free_pct = 100 },
+		.watch_at = { .mem_avail_pct = 15, .swap_free_pct = 100 },
 		.pause_gap_ms = 200,
-		.resume_gap_ms = 1000,
+		.resume_gap_ms = 300,
 		.pause_max_ms = 60000,
-		.pause_sample_ms = 100,
+		.pause_horizon_ms = 8000,
+		.pause_sample_ms = 200,
 	};
 
 	*cfg = def;
@@ -140,10 +141,10 @@ int pressure_config_check(const struct pressure_config *cfg, const char **why)
 	}
 	if (cfg->pause_enabled &&
 	    (!pct_ok(cfg->pause_at.mem_avail_pct) ||
-	     !pct_ok(cfg->resume_at.mem_avail_pct) ||
-	     cfg->resume_at.mem_avail_pct <= cfg->pause_at.mem_avail_pct ||
+	     !pct_ok(cfg->watch_at.mem_avail_pct) ||
+	     cfg->watch_at.mem_avail_pct <= cfg->pause_at.mem_avail_pct ||
 	     !cfg->pause_sample_ms || !cfg->pause_max_ms)) {
-		*why = "pause: resume_at must be above pause_at, both 0 to "
+		*why = "pause: watch_at must be above pause_at, both 0 to "
 		       "100 %, and pause_sample_ms and pause_max_ms above 0";
 		return -EINVAL;
 	}

@@ -94,19 +94,26 @@ struct pressure_config {
 	uint32_t kill_cooldown_ms; /* between the end of one kill and the
 				    * next, ms, so the freed memory shows */
 	/*
-	 * Pause (pause.c): stop pausable queued processes with SIGSTOP
-	 * while memory is at pause_at (memory thresholds only), continue
-	 * them once it is above resume_at.  Off unless pause_enabled.
+	 * Pause (pause_ctl.c, pause.c): stop pausable queued processes
+	 * with SIGSTOP so that the running ones' expected growth stays
+	 * within MemAvailable above pause_at (memory thresholds only;
+	 * pause_at is the reserve), continue them as that leaves room.
+	 * Below watch_at the jobs are followed (read once a second,
+	 * memory sampled every pause_sample_ms); above it, and nobody
+	 * stopped, pausing costs nothing.  Off unless pause_enabled.
 	 */
 	bool pause_enabled;
 	struct pressure_threshold pause_at;
-	struct pressure_threshold resume_at;
+	struct pressure_threshold watch_at;
 	uint32_t pause_gap_ms; /* between two stops, ms */
 	uint32_t resume_gap_ms; /* after a stop or continue, before the
 				 * next continue, ms */
 	uint32_t pause_max_ms; /* no job stays stopped longer in all, ms */
+	uint32_t pause_horizon_ms; /* a job's growth rate is its need over
+				    * this long, before any job of its tool
+				    * finished, ms */
 	uint32_t pause_sample_ms; /* sample at least this often while
-				   * memory is at resume_at or something is
+				   * memory is at watch_at or something is
 				   * stopped, ms */
 };
 

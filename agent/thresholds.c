@@ -17,10 +17,10 @@
  * the kernel will not OOM yet).  PSI margins shrink to half the smallest
  * PSI threshold, since pressure.c needs every threshold above its margin.
  * interval_s is the calm refresh; the shorter intervals under pressure
- * keep pressure.c's defaults, cut to the calm one.  pause_pct stops
- * pausable processes at MemAvailable <= pause_pct, free swap or not
- * (swapping is the stall a stop avoids), and continues them above that
- * plus the memory hysteresis (5 points); 0 turns pausing off.
+ * keep pressure.c's defaults, cut to the calm one.  pause_pct is the
+ * reserve pausing keeps MemAvailable above, free swap or not (swapping
+ * is the stall a stop avoids; pause_ctl.c); the jobs are followed from
+ * twice that plus 10 points; 0 turns pausing off.
  */
 #include <errno.h>
 
@@ -79,8 +79,14 @@ int thresholds_from_policy(const struct policy *p, struct pressure_config *pc,
 		pc->pause_at.mem_avail_pct = th->pause_pct;
 		/* Swapping is the stall a stop avoids: free swap or not. */
 		pc->pause_at.swap_free_pct = 100;
-		pc->resume_at.mem_avail_pct = th->pause_pct + pc->mem_hyst_pct;
-		pc->resume_at.swap_free_pct = 100;
+		/*
+		 * The jobs' growth is measured from well above the
+		 * reserve, so that they are admitted before it is reached.
+		 */
+		pc->watch_at.mem_avail_pct = th->pause_pct * 2 + 10;
+		if (pc->watch_at.mem_avail_pct > 100)
+			pc->watch_at.mem_avail_pct = 100;
+		pc->watch_at.swap_free_pct = 100;
 	}
 	pc->pause_max_ms = th->pause_max_s * 1000u;
 

@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, agent_nl_suite());
 	srunner_add_suite(sr, agent_kill_suite());
 	srunner_add_suite(sr, agent_pause_suite());
+	srunner_add_suite(sr, agent_pause_ctl_suite());
 	srunner_add_suite(sr, agent_protect_suite());
 	srunner_add_suite(sr, agent_proc_suite());
 	srunner_add_suite(sr, agent_badness_suite());

@@ -13,6 +13,7 @@ Suite *agent_psi_suite(void);
 Suite *agent_nl_suite(void);
 Suite *agent_kill_suite(void);
 Suite *agent_pause_suite(void);
+Suite *agent_pause_ctl_suite(void);
 Suite *agent_protect_suite(void);
 Suite *agent_proc_suite(void);
 Suite *agent_badness_suite(void);

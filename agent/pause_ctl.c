@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pause_ctl: admit build jobs by their expected need; see pause_ctl.h.
+ */
+#include <string.h>
+
+#include "pause_ctl.h"
+
+/* A continue needs this much more headroom than its job's need: % of RAM. */
+#define MARGIN_PCT 2
+/* A first rate from a job's age needs it this old, ms. */
+#define AGE_MIN_MS 200
+
+void pause_ctl_init(struct pause_ctl *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+static struct pause_ctl_track *track_find(const struct pause_ctl *c, pid_t root,
+					  uint64_t start)
+{
+	for (unsigned int i = 0; i < c->n; i++)
+		if (c->t[i].root == root && c->t[i].start_ticks == start)
+			return (struct pause_ctl_track *)&c->t[i];
+	return NULL;
+}
+
+static struct pause_ctl_tool *tool_find(const struct pause_ctl *c,
+					const char *comm)
+{
+	for (unsigned int i = 0; i < c->ntools; i++)
+		if (!strncmp(c->tool[i].comm, comm, SAMPLE_COMM_LEN))
+			return (struct pause_ctl_tool *)&c->tool[i];
+	return NULL;
+}
+
+/*
+ * A job of @t's tool finished at @t->peak_kb: a larger peak is the
+ * estimate at once, a smaller one takes a quarter of the way, so one
+ * small job does not let the next big ones all in.
+ */
+static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t)
+{
+	struct pause_ctl_tool *tool = tool_find(c, t->comm);
+
+	if (!tool) {
+		tool = &c->tool[0];
+		if (c->ntools < PAUSE_CTL_TOOLS)
+			tool = &c->tool[c->ntools++];
+		else
+			for (unsigned int i = 1; i < PAUSE_CTL_TOOLS; i++)
+				if (c->tool[i].used < tool->used)
+					tool = &c->tool[i];
+		memcpy(tool->comm, t->comm, sizeof(tool->comm));
+		tool->peak_kb = t->peak_kb;
+	} else if (t->peak_kb >= tool->peak_kb) {
+		tool->peak_kb = t->peak_kb;
+	} else {
+		tool->peak_kb -= (tool->peak_kb - t->peak_kb) / 4;
+	}
+	tool->used = c->updates;
+}
+
+static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
+{
+	uint64_t r = grown_kb * 1000 / ms;
+
+	return r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+}
+
+/* @t read again: its RSS, its peak and, while it ran, its growth. */
+static void track_read(struct pause_ctl_track *t, const struct pause_ctl_job *j,
+		       uint64_t now_ms)
+{
+	uint64_t dt = now_ms - t->rate_ms;
+	uint32_t inst;
+
+	t->rss_kb = j->rss_kb;
+	if (j->rss_kb > t->peak_kb)
+		t->peak_kb = j->rss_kb;
+	t->seen = true;
+	if (j->stopped || !j->runs) {
+		/* A stopped job's rate is the one it will have again. */
+		t->rate_ms = now_ms;
+		t->rate_rss_kb = j->rss_kb;
+		return;
+	}
+	if (dt < PAUSE_CTL_RATE_MS)
+		return;
+	inst = rate_of(j->rss_kb > t->rate_rss_kb ? j->rss_kb - t->rate_rss_kb :
+						    0,
+		       dt);
+	/* Half the last measure, half the new: noise evens out. */
+	t->rate_kb_s = t->rated ?
+			       (uint32_t)(((uint64_t)t->rate_kb_s + inst) / 2) :
+			       inst;
+	t->rated = true;
+	t->rate_ms = now_ms;
+	t->rate_rss_kb = j->rss_kb;
+}
+
+void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
+		      unsigned int n, uint64_t now_ms)
+{
+	c->updates++;
+	c->unrated = 0;
+	for (unsigned int i = 0; i < c->n; i++)
+		c->t[i].seen = false;
+	for (unsigned int k = 0; k < n; k++) {
+		const struct pause_ctl_job *j = &jobs[k];
+		struct pause_ctl_track *t =
+			track_find(c, j->root, j->start_ticks);
+
+		if (!t) {
+			if (c->n == PAUSE_CTL_JOBS)
+				continue; /* need of an untracked job: 0 */
+			t = &c->t[c->n++];
+			*t = (struct pause_ctl_track){
+				.root = j->root,
+				.start_ticks = j->start_ticks,
+				.rate_ms = now_ms,
+				.rate_rss_kb = j->rss_kb,
+			};
+			memcpy(t->comm, j->comm, sizeof(t->comm));
+			/* Grown from nothing since it started: a first rate. */
+			if (j->runs && j->age_ms >= AGE_MIN_MS) {
+				t->rate_kb_s = rate_of(j->rss_kb, j->age_ms);
+				t->rated = true;
+			}
+		}
+		track_read(t, j, now_ms);
+		c->unrated += j->runs && !j->stopped && !t->rated;
+	}
+	/* The jobs not read again have finished. */
+	for (unsigned int i = 0; i < c->n;) {
+		if (c->t[i].seen) {
+			i++;
+			continue;
+		}
+		tool_finished(c, &c->t[i]);
+		c->t[i] = c->t[--c->n];
+	}
+}
+
+uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pause_ctl_job *j)
+{
+	const struct pause_ctl_track *t =
+		track_find(c, j->root, j->start_ticks);
+	const struct pause_ctl_tool *tool = tool_find(c, j->comm);
+
+	if (tool && tool->peak_kb > j->rss_kb)
+		return tool->peak_kb - j->rss_kb;
+	/* No estimate, or past it: its own growth over the horizon. */
+	if (!t || !t->rated)
+		return 0;
+	return (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms / 1000;
+}
+
+static int64_t headroom_kb(const struct pressure_config *cfg,
+			   const struct pressure_sample *s)
+{
+	double reserve =
+		(double)s->mem_total_kb * cfg->pause_at.mem_avail_pct / 100;
+
+	return (int64_t)s->mem_avail_kb - (int64_t)reserve;
+}
+
+static bool recently_continued(const struct pause_ctl *c,
+			       const struct pause_ctl_job *j, uint64_t now_ms)
+{
+	const struct pause_ctl_track *t =
+		track_find(c, j->root, j->start_ticks);
+
+	return t && t->continued && now_ms - t->cont_ms < PAUSE_CTL_MIN_RUN_MS;
+}
+
+/* Is @a younger than @b: started later, or with the same start, smaller? */
+static bool younger(const struct pause_ctl_job *a,
+		    const struct pause_ctl_job *b)
+{
+	if (a->start_ticks != b->start_ticks)
+		return a->start_ticks > b->start_ticks;
+	return a->rss_kb < b->rss_kb;
+}
+
+struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
+				      const struct pressure_config *cfg,
+				      const struct pressure_sample *s,
+				      const struct pause_ctl_job *jobs,
+				      unsigned int n, uint64_t now_ms)
+{
+	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
+	int64_t room = headroom_kb(cfg, s), need = 0, margin;
+	unsigned int running = 0, nstopped = 0;
+	int youngest = -1, growing = -1, oldest = -1;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct pause_ctl_job *j = &jobs[i];
+		int64_t nj;
+
+		if (j->stopped) {
+			nstopped++;
+			if (oldest < 0 || younger(&jobs[oldest], j))
+				oldest = (int)i;
+			continue;
+		}
+		if (!j->runs)
+			continue;
+		running++;
+		nj = (int64_t)pause_ctl_need_kb(c, cfg, j);
+		need += nj;
+		if (!j->stoppable)
+			continue;
+		if (youngest < 0 || younger(j, &jobs[youngest]))
+			youngest = (int)i;
+		if (nj && (growing < 0 || younger(j, &jobs[growing])))
+			growing = (int)i;
+	}
+
+	/*
+	 * A job continued a moment ago is the youngest growing one more
+	 * often than not; it is left to run its PAUSE_CTL_MIN_RUN_MS (the
+	 * reserve is there for that), not stopped by the next sample.
+	 */
+	if (running > 1 && growing >= 0 && need > room &&
+	    !recently_continued(c, &jobs[growing], now_ms)) {
+		/* Stopping one that does not grow would not help this. */
+		o.kind = PAUSE_CTL_STOP;
+		o.job = (unsigned int)growing;
+		o.why = "the running jobs' expected growth exceeds the "
+			"headroom";
+		return o;
+	}
+	if (running > 1 && youngest >= 0 && room < 0 &&
+	    (!c->stopped_once || (now_ms - c->stop_ms >= cfg->pause_gap_ms &&
+				  s->mem_avail_kb <= c->stop_avail_kb))) {
+		o.kind = PAUSE_CTL_STOP;
+		o.job = (unsigned int)youngest;
+		o.why = "memory low";
+		return o;
+	}
+	if (!nstopped)
+		return o;
+	o.job = (unsigned int)oldest;
+	if (!running) {
+		o.kind = PAUSE_CTL_CONT;
+		o.why = "none of the others runs";
+		return o;
+	}
+	if ((c->cont_once && now_ms - c->cont_ms < cfg->resume_gap_ms) ||
+	    (c->stopped_once && now_ms - c->stop_ms < cfg->resume_gap_ms))
+		return o;
+	margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
+	if (room - need >=
+	    (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]) + margin) {
+		o.kind = PAUSE_CTL_CONT;
+		o.why = "memory is back";
+	}
+	return o;
+}
+
+void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
+		    const struct pause_ctl_job *jobs,
+		    const struct pressure_sample *s, uint64_t now_ms)
+{
+	struct pause_ctl_track *t;
+
+	if (o->kind == PAUSE_CTL_STOP) {
+		c->stop_ms = now_ms;
+		c->stop_avail_kb = s->mem_avail_kb;
+		c->stopped_once = true;
+	} else if (o->kind == PAUSE_CTL_CONT) {
+		c->cont_ms = now_ms;
+		c->cont_once = true;
+		t = track_find(c, jobs[o->job].root, jobs[o->job].start_ticks);
+		if (t) {
+			t->cont_ms = now_ms;
+			t->continued = true;
+		}
+	}
+}
+
+enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
+				     const struct pressure_config *cfg,
+				     const struct pressure_sample *s,
+				     uint64_t now_ms)
+{
+	int64_t room = headroom_kb(cfg, s);
+	uint64_t dt = now_ms - c->prev_ms;
+
+	if (c->sampled && dt >= 100) {
+		uint64_t fall = c->prev_avail_kb > s->mem_avail_kb ?
+					(c->prev_avail_kb - s->mem_avail_kb) *
+						1000 / dt :
+					0;
+
+		/* Half the last, half the new, as the jobs' rates. */
+		c->fall_kb_s = (c->fall_kb_s + fall) / 2;
+	}
+	if (!c->sampled || dt >= 100) {
+		c->prev_ms = now_ms;
+		c->prev_avail_kb = s->mem_avail_kb;
+		c->sampled = true;
+	}
+	if (c->fall_kb_s && (room <= 0 || (uint64_t)room * 1000 / c->fall_kb_s <
+						  2ULL * cfg->pause_horizon_ms))
+		c->watch_until_ms = now_ms + cfg->pause_horizon_ms;
+	if (now_ms < c->watch_until_ms)
+		return PAUSE_CTL_FALLING;
+	return pressure_memory_meets(&cfg->watch_at, s) ? PAUSE_CTL_LOW :
+							  PAUSE_CTL_CALM;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pause_ctl: which build jobs run, decided the way a scheduler admits
+ * work: by what each is expected to need still.
+ *
+ * Stopping half of the jobs and continuing one a second (what pausing
+ * did first) keeps memory safe but runs a build one job at a time.
+ * Here every running job has a projected need, the growth it has left:
+ *
+ *	expected peak - RSS now	    once a job of the same name (the same
+ *				    tool: cc1, ld, rustc) has finished:
+ *				    their peak is the estimate (it rises at
+ *				    once, falls by a quarter a finish)
+ *	growth rate * horizon	    before that, or past the estimate: its
+ *				    RSS's growth per second, measured while
+ *				    it ran (at first sight, its RSS over
+ *				    its age), over pause_horizon_ms
+ *
+ * and the running jobs' projected need is kept within the headroom,
+ * MemAvailable minus the reserve (pause_pct of MemTotal):
+ *
+ *	need > headroom		stop the youngest running jobs (the least
+ *				progressed: a stop costs nothing, an old
+ *				job's progress is what frees its memory
+ *				soonest) until it fits, never the last
+ *				running one
+ *	headroom < 0 anyway	stop the youngest, one every pause_gap_ms
+ *				while MemAvailable does not rise (working
+ *				sets, page cache: what no RSS shows)
+ *	headroom - need covers	continue the oldest stopped job, one every
+ *	the oldest's need	resume_gap_ms; at once when none runs
+ *	plus a margin
+ *
+ * Pure: no I/O, no clock, no allocation.  The loop passes the jobs it
+ * read (pause_ctl_update()) and asks, sample by sample, for one order
+ * at a time (pause_ctl_next()), which it carries out through pause.c
+ * (whose checks may still refuse: a shell's job, a debugger's) and
+ * marks in its array before it asks again.
+ */
+#ifndef _OOMQ_AGENT_PAUSE_CTL_H
+#define _OOMQ_AGENT_PAUSE_CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pressure.h"
+#include "sample.h"
+
+#define PAUSE_CTL_JOBS 64 /* jobs followed */
+#define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
+#define PAUSE_CTL_MIN_RUN_MS 5000
+/* A rate is measured over at least this long, ms. */
+#define PAUSE_CTL_RATE_MS 500
+
+/* One job as the loop sees it. */
+struct pause_ctl_job {
+	pid_t root;
+	uint64_t start_ticks; /* the root's; also its age: larger, younger */
+	uint64_t rss_kb;
+	uint64_t age_ms; /* the root's, 0: unknown */
+	char comm[SAMPLE_COMM_LEN]; /* the root's: its tool */
+	bool stopped; /* by oomqd */
+	bool runs; /* counts as running (not stopped by anyone) */
+	bool stoppable; /* may be stopped (pause_may_stop()) */
+};
+
+/* What the controller remembers of a job between reads. */
+struct pause_ctl_track {
+	pid_t root;
+	uint64_t start_ticks;
+	uint64_t rss_kb; /* at the last read */
+	uint64_t rate_ms; /* when the rate was last measured */
+	uint64_t rate_rss_kb; /* the RSS then */
+	uint64_t peak_kb;
+	uint64_t cont_ms; /* continued last, monotonic ms */
+	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
+	bool rated; /* rate_kb_s measured at least once */
+	bool continued; /* cont_ms is set */
+	bool seen; /* in the last read */
+	char comm[SAMPLE_COMM_LEN];
+};
+
+/* The peak of a tool's finished jobs. */
+struct pause_ctl_tool {
+	char comm[SAMPLE_COMM_LEN];
+	uint64_t peak_kb;
+	uint64_t used; /* update count when last set, for replacement */
+};
+
+struct pause_ctl {
+	struct pause_ctl_track t[PAUSE_CTL_JOBS];
+	unsigned int n;
+	struct pause_ctl_tool tool[PAUSE_CTL_TOOLS];
+	unsigned int ntools;
+	uint64_t updates;
+	uint64_t stop_ms, cont_ms; /* last orders, monotonic ms */
+	uint64_t stop_avail_kb; /* MemAvailable at the last stop */
+	uint64_t prev_ms,
+		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
+	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
+	uint64_t watch_until_ms;
+	unsigned int unrated; /* running jobs of the last read, no rate yet */
+	bool stopped_once, cont_once, sampled;
+};
+
+enum pause_ctl_kind {
+	PAUSE_CTL_NOTHING,
+	PAUSE_CTL_STOP,
+	PAUSE_CTL_CONT,
+};
+
+struct pause_ctl_order {
+	enum pause_ctl_kind kind;
+	unsigned int job; /* index into the array given */
+	const char *why; /* for the log: static string */
+};
+
+void pause_ctl_init(struct pause_ctl *c);
+enum pause_ctl_watch {
+	PAUSE_CTL_CALM,
+	PAUSE_CTL_LOW, /* MemAvailable at watch_at: follow jobs if any */
+	PAUSE_CTL_FALLING, /* toward the reserve: follow, find the jobs */
+};
+
+/*
+ * What sample @s says of following the jobs: FALLING when MemAvailable
+ * fell fast enough to reach the reserve within twice pause_horizon_ms,
+ * in the last pause_horizon_ms; else LOW at watch_at.  A build that
+ * starts on a calm machine is seen as it starts, not once half the
+ * memory is gone; a machine that only sits low, with no job to pause,
+ * costs no reads.
+ */
+enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
+				     const struct pressure_config *cfg,
+				     const struct pressure_sample *s,
+				     uint64_t now_ms);
+/*
+ * The jobs as read at @now_ms (every job the loop knows, stopped or
+ * not): rates measured, peaks kept, and the jobs gone since the last
+ * read counted as finished for their tool's estimate.
+ */
+void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
+		      unsigned int n, uint64_t now_ms);
+/*
+ * The next order after sample @s: a stop or a continue of jobs[job], or
+ * nothing.  The caller marks the job (stopped, runs) once it is carried
+ * out, and calls again; pause_ctl_done() tells an order's time.
+ */
+struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
+				      const struct pressure_config *cfg,
+				      const struct pressure_sample *s,
+				      const struct pause_ctl_job *jobs,
+				      unsigned int n, uint64_t now_ms);
+/*
+ * Order @o of pause_ctl_next() on @jobs was carried out at @now_ms.  A
+ * job continued is not stopped again for its growth for
+ * PAUSE_CTL_MIN_RUN_MS: a continue that the next sample takes back only
+ * churns.
+ */
+void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
+		    const struct pause_ctl_job *jobs,
+		    const struct pressure_sample *s, uint64_t now_ms);
+/*
+ * Are the jobs to be read again soon (PAUSE_CTL_RATE_MS), rather than
+ * at the loop's leisure: some run with no rate yet.
+ */
+static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
+{
+	return c->unrated != 0;
+}
+
+/* What @j is projected to need still, KiB (for tests and the log). */
+uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pause_ctl_job *j);
+
+#endif /* _OOMQ_AGENT_PAUSE_CTL_H */

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agent/pause_ctl.c: whom to stop and continue, over a fake clock and a
+ * fake machine.  The bench's meltdown in miniature: 14 jobs started 50
+ * ms apart, each growing to 60 MiB over 12 s of running and working 8 s
+ * more, in 365 MiB available of 470 MiB; the loop's way of reading
+ * (jobs read once a second, memory every 0.1 s) is kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suite_agent.h"
+#include "suites.h"
+#include "../../agent/pause_ctl.h"
+
+#define MIB 1024ULL
+#define TOTAL_KB (470 * MIB)
+#define AVAIL0_KB (365 * MIB)
+#define NJOBS 14
+
+struct simjob {
+	uint64_t start_ms; /* appears */
+	uint64_t ran_ms; /* ran so far */
+	uint64_t stopped_at, stopped_ms; /* last stop, time stopped in all */
+	uint64_t grow_ms, work_ms, peak_kb;
+	bool done, stopped;
+};
+
+struct sim {
+	struct simjob j[NJOBS];
+	unsigned int n;
+	struct pause_ctl_job seen[NJOBS]; /* as of the last read */
+	int idx[NJOBS];
+	unsigned int nseen;
+	uint64_t min_avail_kb, now, end_ms;
+	unsigned int max_running, conts, stops;
+	uint64_t max_stopped_ms;
+	int64_t max_over_kb; /* need above room after the orders, at most */
+	bool last_stopped; /* the last running job was stopped */
+	bool order_broken; /* a continue skipped an older stopped job */
+};
+
+static struct pressure_config cfg;
+static struct pause_ctl ctl;
+static struct sim sim;
+
+static uint64_t rss_of(const struct simjob *j)
+{
+	if (j->ran_ms >= j->grow_ms)
+		return j->peak_kb;
+	return j->peak_kb * j->ran_ms / j->grow_ms;
+}
+
+static bool live(const struct simjob *j, uint64_t now)
+{
+	return !j->done && now >= j->start_ms;
+}
+
+static uint64_t avail_kb(const struct sim *m)
+{
+	uint64_t used = 0;
+
+	for (unsigned int i = 0; i < m->n; i++)
+		if (live(&m->j[i], m->now))
+			used += rss_of(&m->j[i]);
+	return used > AVAIL0_KB ? 0 : AVAIL0_KB - used;
+}
+
+/* What the loop reads once a second: the live jobs, their RSS. */
+static void read_jobs(struct sim *m)
+{
+	m->nseen = 0;
+	for (unsigned int i = 0; i < m->n; i++) {
+		const struct simjob *j = &m->j[i];
+		struct pause_ctl_job *c = &m->seen[m->nseen];
+
+		if (!live(j, m->now))
+			continue;
+		*c = (struct pause_ctl_job){ .root = 100 + (pid_t)i,
+					     .start_ticks = j->start_ms,
+					     .rss_kb = rss_of(j),
+					     .age_ms = m->now - j->start_ms,
+					     .stopped = j->stopped,
+					     .runs = !j->stopped,
+					     .stoppable = !j->stopped };
+		snprintf(c->comm, sizeof(c->comm), "cc1");
+		m->idx[m->nseen++] = (int)i;
+	}
+	pause_ctl_update(&ctl, m->seen, m->nseen, m->now);
+}
+
+static void check_order(struct sim *m, unsigned int k)
+{
+	for (unsigned int i = 0; i < m->nseen; i++)
+		if (m->seen[i].stopped &&
+		    m->seen[i].start_ticks < m->seen[k].start_ticks)
+			m->order_broken = true;
+}
+
+/* The orders after one sample, carried out as the loop does. */
+static void decide(struct sim *m)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = avail_kb(m) };
+
+	for (int round = 0; round < 2 * NJOBS; round++) {
+		struct pause_ctl_order o = pause_ctl_next(
+			&ctl, &cfg, &s, m->seen, m->nseen, m->now);
+		struct pause_ctl_job *c = &m->seen[o.job];
+		struct simjob *j = &m->j[m->idx[o.job]];
+		unsigned int running = 0;
+
+		if (o.kind == PAUSE_CTL_NOTHING)
+			break;
+		for (unsigned int i = 0; i < m->nseen; i++)
+			running += m->seen[i].runs && !m->j[m->idx[i]].done;
+		if (o.kind == PAUSE_CTL_STOP) {
+			ck_assert(!c->stopped && c->runs && c->stoppable);
+			if (running < 2)
+				m->last_stopped = true;
+			c->stopped = true;
+			c->runs = c->stoppable = false;
+			j->stopped = true;
+			j->stopped_at = m->now;
+			m->stops++;
+		} else {
+			ck_assert(c->stopped);
+			check_order(m, o.job);
+			c->stopped = false;
+			c->runs = true;
+			j->stopped = false;
+			j->stopped_ms += m->now - j->stopped_at;
+			if (j->stopped_ms > m->max_stopped_ms)
+				m->max_stopped_ms = j->stopped_ms;
+			m->conts++;
+		}
+		pause_ctl_done(&ctl, &o, m->seen, &s, m->now);
+	}
+}
+
+/* Projected need of the running jobs above the room, after the orders. */
+static void check_need(struct sim *m)
+{
+	int64_t need = 0, room;
+
+	for (unsigned int i = 0; i < m->nseen; i++)
+		if (m->seen[i].runs)
+			need += (int64_t)pause_ctl_need_kb(&ctl, &cfg,
+							   &m->seen[i]);
+	room = (int64_t)avail_kb(m) -
+	       (int64_t)(TOTAL_KB * cfg.pause_at.mem_avail_pct / 100);
+	if (need - room > m->max_over_kb)
+		m->max_over_kb = need - room;
+}
+
+/* Runs the jobs of @m until all are done or @limit_ms passes. */
+static void run(struct sim *m, uint64_t limit_ms)
+{
+	m->min_avail_kb = AVAIL0_KB;
+	for (m->now = 0; m->now < limit_ms; m->now += 100) {
+		unsigned int running = 0, left = 0;
+		uint64_t a;
+
+		for (unsigned int i = 0; i < m->n; i++) {
+			struct simjob *j = &m->j[i];
+
+			if (!live(j, m->now))
+				continue;
+			left++;
+			if (j->stopped)
+				continue;
+			running++;
+			j->ran_ms += 100;
+			if (j->ran_ms >= j->grow_ms + j->work_ms)
+				j->done = true;
+		}
+		if (!left && m->now > m->j[m->n - 1].start_ms) {
+			m->end_ms = m->now;
+			return;
+		}
+		if (running > m->max_running)
+			m->max_running = running;
+		a = avail_kb(m);
+		if (a < m->min_avail_kb)
+			m->min_avail_kb = a;
+		if (m->now % 1000 == 0)
+			read_jobs(m);
+		else /* the loop's array between reads: done ones gone */
+			for (unsigned int i = 0; i < m->nseen; i++)
+				if (m->j[m->idx[i]].done)
+					m->seen[i].runs = m->seen[i].stopped =
+						false;
+		decide(m);
+		check_need(m);
+		if (getenv("PAUSE_CTL_TRACE") && m->now % 1000 == 0)
+			fprintf(stderr, "t %llu running %u avail %llu\n",
+				(unsigned long long)m->now, running,
+				(unsigned long long)avail_kb(m) / MIB);
+	}
+	m->end_ms = limit_ms;
+}
+
+static void meltdown(struct sim *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->n = NJOBS;
+	for (unsigned int i = 0; i < NJOBS; i++)
+		m->j[i] = (struct simjob){ .start_ms = 50 * i,
+					   .grow_ms = 12000,
+					   .work_ms = 8000,
+					   .peak_kb = 60 * MIB };
+}
+
+static void setup(void)
+{
+	pressure_config_default(&cfg);
+	cfg.pause_enabled = true;
+	cfg.pause_at.mem_avail_pct = 20; /* a 94 MiB reserve */
+	cfg.watch_at.mem_avail_pct = 50;
+	pause_ctl_init(&ctl);
+}
+
+/*
+ * 14 jobs of 60 MiB in 271 MiB above the reserve: four fit at their
+ * peak.  All finish, none stopped for good, memory never runs out, and
+ * the build takes about what four at a time take (14 / 4 rounds of 20 s:
+ * 80 s), far from one at a time (280 s).
+ */
+START_TEST(test_meltdown)
+{
+	meltdown(&sim);
+	run(&sim, 400000);
+	ck_assert_uint_lt(sim.end_ms, 400000);
+	for (unsigned int i = 0; i < NJOBS; i++)
+		ck_assert(sim.j[i].done);
+	ck_assert(!sim.last_stopped);
+	ck_assert(!sim.order_broken);
+	ck_assert_uint_gt(sim.stops, 0);
+	ck_assert_uint_eq(sim.conts, sim.stops);
+	/* The machine kept busy: 1.3 times the four-at-a-time time. */
+	ck_assert_uint_le(sim.end_ms, 104000);
+	ck_assert_uint_ge(sim.max_running, 4);
+	/* Memory never ran out, the reserve held but for a few MiB. */
+	ck_assert_uint_gt(sim.min_avail_kb, 80 * MIB);
+	/* Nobody waited longer than the build's length less its own. */
+	ck_assert_uint_lt(sim.max_stopped_ms, sim.end_ms - 20000);
+	fprintf(stderr,
+		"pause_ctl meltdown: %llu ms, %u at most running, %u stops, "
+		"MemAvailable at least %llu MiB, longest stop %llu ms, need "
+		"above room at most %lld KiB\n",
+		(unsigned long long)sim.end_ms, sim.max_running, sim.stops,
+		(unsigned long long)sim.min_avail_kb / MIB,
+		(unsigned long long)sim.max_stopped_ms,
+		(long long)sim.max_over_kb);
+}
+END_TEST
+
+/* Once a job has finished, its peak is the others' need: none over. */
+START_TEST(test_need_from_finished)
+{
+	struct pause_ctl_job a = { .root = 10,
+				   .start_ticks = 1,
+				   .rss_kb = 60 * MIB,
+				   .runs = true },
+			     b = { .root = 11,
+				   .start_ticks = 2,
+				   .rss_kb = 10 * MIB,
+				   .runs = true };
+	struct pause_ctl_job both[2];
+
+	snprintf(a.comm, sizeof(a.comm), "cc1");
+	snprintf(b.comm, sizeof(b.comm), "cc1");
+	both[0] = a;
+	both[1] = b;
+	pause_ctl_update(&ctl, both, 2, 0);
+	/* Nothing measured yet: no need known. */
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &b), 0);
+	b.rss_kb = 15 * MIB;
+	pause_ctl_update(&ctl, &b, 1, 1000); /* a finished at 60 MiB */
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &b), 45 * MIB);
+	/* Another tool learns nothing from cc1's peak. */
+	a.root = 12;
+	snprintf(a.comm, sizeof(a.comm), "ld");
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &a), 0);
+}
+END_TEST
+
+/* Before any finished: growth per second over the horizon. */
+START_TEST(test_need_from_rate)
+{
+	struct pause_ctl_job j = {
+		.root = 10, .start_ticks = 1, .rss_kb = 0, .runs = true
+	};
+
+	snprintf(j.comm, sizeof(j.comm), "rustc");
+	pause_ctl_update(&ctl, &j, 1, 0);
+	j.rss_kb = 5 * MIB;
+	pause_ctl_update(&ctl, &j, 1, 1000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j),
+			  5 * MIB * cfg.pause_horizon_ms / 1000);
+	/* A stopped job keeps the rate it ran at. */
+	j.stopped = true;
+	j.runs = false;
+	pause_ctl_update(&ctl, &j, 1, 5000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j),
+			  5 * MIB * cfg.pause_horizon_ms / 1000);
+}
+END_TEST
+
+static struct pause_ctl_job job(pid_t pid, uint64_t start, uint64_t rss_kb)
+{
+	struct pause_ctl_job j = { .root = pid,
+				   .start_ticks = start,
+				   .rss_kb = rss_kb,
+				   .runs = true,
+				   .stoppable = true };
+
+	snprintf(j.comm, sizeof(j.comm), "cc1");
+	return j;
+}
+
+/* Stop order @o carried out on @js at @now. */
+static void stop_done(struct pause_ctl_job *js, const struct pause_ctl_order *o,
+		      const struct pressure_sample *s, uint64_t now)
+{
+	ck_assert_int_eq(o->kind, PAUSE_CTL_STOP);
+	js[o->job].stopped = true;
+	js[o->job].runs = js[o->job].stoppable = false;
+	pause_ctl_done(&ctl, o, js, s, now);
+}
+
+/*
+ * The youngest is stopped, never the last one running; once none of
+ * the others runs, the oldest stopped goes on whatever memory says.
+ */
+START_TEST(test_youngest_never_last)
+{
+	struct pressure_sample low = { .mem_total_kb = TOTAL_KB,
+				       .mem_avail_kb = 50 * MIB };
+	struct pause_ctl_job js[3] = { job(10, 1, MIB), job(11, 3, MIB),
+				       job(12, 2, MIB) };
+	struct pause_ctl_order o;
+
+	pause_ctl_update(&ctl, js, 3, 0);
+	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 0);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 1);
+	stop_done(js, &o, &low, 0);
+	/* The next stop waits pause_gap_ms, then takes the next youngest. */
+	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 10);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, cfg.pause_gap_ms);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 2);
+	stop_done(js, &o, &low, cfg.pause_gap_ms);
+	/* One left running: never stopped. */
+	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 10000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	/* It ends: the oldest stopped (started at 2) goes on at once. */
+	js[0].runs = false;
+	o = pause_ctl_next(&ctl, &cfg, &low, js, 3, 10001);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_uint_eq(o.job, 2);
+}
+END_TEST
+
+/* Below the reserve, stops only while MemAvailable does not rise. */
+START_TEST(test_low_stops_while_falling)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = 50 * MIB };
+	struct pause_ctl_job js[3] = { job(10, 1, MIB), job(11, 2, MIB),
+				       job(12, 3, MIB) };
+	struct pause_ctl_order o;
+
+	pause_ctl_update(&ctl, js, 3, 0);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 0);
+	stop_done(js, &o, &s, 0);
+	s.mem_avail_kb = 60 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	s.mem_avail_kb = 40 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+}
+END_TEST
+
+/*
+ * A continue comes when the headroom covers the oldest's need and a
+ * margin, resume_gap_ms after the last order.
+ */
+START_TEST(test_cont_when_room)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
+	struct pause_ctl_job js[2] = { job(10, 1, 60 * MIB),
+				       job(11, 2, 20 * MIB) };
+	struct pause_ctl_job done = job(9, 0, 60 * MIB);
+	struct pause_ctl_order o;
+	uint64_t reserve = TOTAL_KB * 20 / 100, margin = TOTAL_KB * 2 / 100;
+
+	pause_ctl_update(&ctl, &done, 1, 0);
+	pause_ctl_update(&ctl, js, 2, 1000); /* cc1 peaks at 60 MiB */
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	/* 11 needs 40 MiB: not with 40 MiB of room. */
+	s.mem_avail_kb = reserve + 40 * MIB + margin - 1;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	s.mem_avail_kb++;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_uint_eq(o.job, 1);
+	pause_ctl_done(&ctl, &o, js, &s, 5000);
+	/* Not again before resume_gap_ms. */
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000 + cfg.resume_gap_ms - 1);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+}
+END_TEST
+
+/*
+ * A job just continued is not stopped again for its growth by the next
+ * samples: PAUSE_CTL_MIN_RUN_MS first.
+ */
+START_TEST(test_continued_runs)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = 300 * MIB };
+	struct pause_ctl_job js[2] = { job(10, 1, 10 * MIB),
+				       job(11, 2, 10 * MIB) };
+	struct pause_ctl_order o;
+
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	pause_ctl_update(&ctl, js, 2, 0);
+	js[0].rss_kb = 15 * MIB; /* 5 MiB/s, 40 MiB over the horizon */
+	pause_ctl_update(&ctl, js, 2, 1000);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_uint_eq(o.job, 1);
+	pause_ctl_done(&ctl, &o, js, &s, 1000);
+	js[1].stopped = false;
+	js[1].runs = js[1].stoppable = true;
+	js[0].rss_kb = 20 * MIB;
+	js[1].rss_kb = 15 * MIB;
+	pause_ctl_update(&ctl, js, 2, 2000); /* both grow 5 MiB/s */
+	/* 80 MiB of growth in 60 MiB of room: the youngest, once it ran. */
+	s.mem_avail_kb = TOTAL_KB * 20 / 100 + 60 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 2000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2,
+			   1000 + PAUSE_CTL_MIN_RUN_MS - 1);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000 + PAUSE_CTL_MIN_RUN_MS);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 1);
+}
+END_TEST
+
+/*
+ * The jobs are followed from the moment memory falls toward the
+ * reserve fast, well above watch_at, and not while it only sits there.
+ */
+START_TEST(test_watch)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = 365 * MIB };
+	uint64_t t = 0;
+
+	/* Still: nothing to follow. */
+	for (; t <= 3000; t += 200)
+		ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t),
+				 PAUSE_CTL_CALM);
+	/* A slow leak, 1 MiB/s: 270 s from the reserve. */
+	for (; t <= 8000; t += 200) {
+		s.mem_avail_kb -= MIB / 5;
+		ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t),
+				 PAUSE_CTL_CALM);
+	}
+	/* A build starts: 70 MiB/s, the reserve 4 s away; seen at once. */
+	s.mem_avail_kb -= 14 * MIB;
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_FALLING);
+	/* It stops falling: followed for pause_horizon_ms more. */
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_FALLING);
+	for (uint64_t end = t + cfg.pause_horizon_ms; t < end; t += 200)
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t), PAUSE_CTL_CALM);
+	/* Sitting at watch_at (50 %): low, not falling. */
+	pause_ctl_init(&ctl);
+	s.mem_avail_kb = TOTAL_KB / 2;
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_LOW);
+	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
+			 PAUSE_CTL_LOW);
+}
+END_TEST
+
+Suite *agent_pause_ctl_suite(void)
+{
+	Suite *s = suite_create("agent_pause_ctl");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_meltdown);
+	tcase_add_test(tc, test_need_from_finished);
+	tcase_add_test(tc, test_need_from_rate);
+	tcase_add_test(tc, test_youngest_never_last);
+	tcase_add_test(tc, test_low_stops_while_falling);
+	tcase_add_test(tc, test_cont_when_room);
+	tcase_add_test(tc, test_watch);
+	tcase_add_test(tc, test_continued_runs);
+	suite_add_tcase(s, tc);
+	return s;
+}
