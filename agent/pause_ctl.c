@@ -252,6 +252,20 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	if ((c->cont_once && now_ms - c->cont_ms < cfg->resume_gap_ms) ||
 	    (c->stopped_once && now_ms - c->stop_ms < cfg->resume_gap_ms))
 		return o;
+	/*
+	 * Memory above watch_at and not falling (pause_ctl_watch() would
+	 * say PAUSE_CTL_CALM): what runs does not grow
+	 * toward the reserve, and the oldest's need, its rate when it was
+	 * stopped, may be stale for good where no job of its tool ends (a
+	 * job that grew fast at its start, then held).  It goes on; if it
+	 * grows again, it is stopped again.
+	 */
+	if (now_ms >= c->watch_until_ms &&
+	    !pressure_memory_meets(&cfg->watch_at, s)) {
+		o.kind = PAUSE_CTL_CONT;
+		o.why = "memory is calm";
+		return o;
+	}
 	margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	if (room - need >=
 	    (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]) + margin) {

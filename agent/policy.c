@@ -93,13 +93,13 @@ void policy_defaults(struct policy *p)
 	p->session = POLICY_PROTECT;
 	p->hooks.timeout_ms = 5000;
 	p->th.mem_low_pct = 10;
-	p->th.mem_critical_pct = 5;
+	p->th.mem_critical_pct = 10;
 	p->th.swap_low_pct = 10;
 	p->th.psi_some_pct = 10;
 	p->th.psi_full_pct = 5;
-	p->th.kill = 0;
+	p->th.kill = 1;
 	p->th.kill_grace_ms = 2000;
-	p->th.pause_pct = 0;
+	p->th.pause_pct = 15;
 	p->th.pause_max_s = 300;
 }
 
@@ -1010,7 +1010,7 @@ static unsigned int thresh_line(const struct parse_ctx *c, int i, int j)
 /* Values that are each fine but together mean something never happens. */
 static void check_thresholds(struct parse_ctx *c)
 {
-	const struct policy_thresholds *th = &c->p->th;
+	struct policy_thresholds *th = &c->p->th;
 
 	if (th->mem_critical_pct > th->mem_low_pct)
 		add_error(c->p, thresh_line(c, 1, 0),
@@ -1022,6 +1022,16 @@ static void check_thresholds(struct parse_ctx *c)
 		add_error(c->p, thresh_line(c, 5, 1),
 			  "[thresholds]: kill = on never fires with "
 			  "mem_critical_pct 0: set it above 0, or kill = off");
+	/*
+	 * The default reserve under a kill level the file raised moves
+	 * above it: a config written before pausing was on by default
+	 * still loads, and pauses before it kills.
+	 */
+	if (!c->thresh_lines[8] && th->kill &&
+	    th->pause_pct <= th->mem_critical_pct)
+		th->pause_pct = th->mem_critical_pct + 5 <= 50 ?
+					th->mem_critical_pct + 5 :
+					0;
 	/* The kill comes at the same sample as the stop, or first. */
 	if (th->kill && th->pause_pct && th->pause_pct <= th->mem_critical_pct)
 		add_error(c->p, thresh_line(c, 8, 1),

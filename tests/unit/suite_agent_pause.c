@@ -1098,8 +1098,17 @@ START_TEST(test_config)
 	ck_assert_uint_eq(pc.pause_max_ms, 30000);
 	policy_free(&pol);
 
+	/* On without a config, as the shipped one has it. */
 	policy_defaults(&pol);
 	ck_assert_int_eq(policy_parse_buf(&pol, "", 0), 0);
+	ck_assert_int_eq(thresholds_from_policy(&pol, &pc, &kc, &why), 0);
+	ck_assert(pc.pause_enabled);
+	ck_assert_double_eq(pc.pause_at.mem_avail_pct, 15);
+	policy_free(&pol);
+
+	policy_defaults(&pol);
+	ck_assert_int_eq(
+		policy_parse_buf(&pol, "[thresholds]\npause_pct = 0\n", 27), 0);
 	ck_assert_int_eq(thresholds_from_policy(&pol, &pc, &kc, &why), 0);
 	ck_assert(!pc.pause_enabled);
 }

@@ -104,6 +104,7 @@ static void decide(struct sim *m)
 	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
 				     .mem_avail_kb = avail_kb(m) };
 
+	pause_ctl_watch(&ctl, &cfg, &s, m->now); /* every sample, as loop.c */
 	for (int round = 0; round < 2 * NJOBS; round++) {
 		struct pause_ctl_order o = pause_ctl_next(
 			&ctl, &cfg, &s, m->seen, m->nseen, m->now);
@@ -419,6 +420,42 @@ START_TEST(test_cont_when_room)
 END_TEST
 
 /*
+ * A stopped job keeps the rate it was stopped with, which may be stale
+ * for good where no job of its tool ends (it grew fast at its start,
+ * then held): with memory above watch_at and not falling it goes on
+ * anyway; while memory falls, only its room counts.
+ */
+START_TEST(test_cont_when_calm)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = TOTAL_KB * 80 / 100 };
+	struct pause_ctl_job js[2] = { job(10, 1, 8 * MIB),
+				       job(11, 2, 8 * MIB) };
+	struct pause_ctl_order o;
+
+	/* 8 MiB in 0.2 s: 40 MiB/s, 320 MiB over the horizon. */
+	js[1].age_ms = 200;
+	pause_ctl_update(&ctl, js, 2, 0);
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	ck_assert_uint_gt(pause_ctl_need_kb(&ctl, &cfg, &js[1]),
+			  TOTAL_KB * 60 / 100);
+	/* Falling: the stale need decides, and does not fit. */
+	pause_ctl_watch(&ctl, &cfg, &s, 1000);
+	s.mem_avail_kb -= 50 * MIB;
+	pause_ctl_watch(&ctl, &cfg, &s, 2000);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 2000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	/* Still for a while: it goes on. */
+	for (uint64_t t = 3000; t <= 12000; t += 1000)
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 12000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_uint_eq(o.job, 1);
+}
+END_TEST
+
+/*
  * A job just continued is not stopped again for its growth by the next
  * samples: PAUSE_CTL_MIN_RUN_MS first.
  */
@@ -509,6 +546,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
 	tcase_add_test(tc, test_cont_when_room);
+	tcase_add_test(tc, test_cont_when_calm);
 	tcase_add_test(tc, test_watch);
 	tcase_add_test(tc, test_continued_runs);
 	suite_add_tcase(s, tc);

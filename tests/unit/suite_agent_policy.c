@@ -28,6 +28,34 @@ static void teardown(void)
 	policy_free(&pol);
 }
 
+/*
+ * Pausing's default reserve moves above a kill level the file raised
+ * (a config from before pausing was on by default still loads); one
+ * the file sets is checked instead.
+ */
+START_TEST(test_pause_default_above_kill)
+{
+	ck_assert_int_eq(parse("[thresholds]\nmem_low_pct = 45\n"
+			       "mem_critical_pct = 35\n"),
+			 0);
+	ck_assert_uint_eq(pol.th.pause_pct, 40);
+	policy_free(&pol);
+	ck_assert_int_eq(parse("[thresholds]\nmem_low_pct = 60\n"
+			       "mem_critical_pct = 50\n"),
+			 0);
+	ck_assert_uint_eq(pol.th.pause_pct, 0);
+	policy_free(&pol);
+	ck_assert_int_eq(parse("[thresholds]\nmem_low_pct = 45\n"
+			       "mem_critical_pct = 35\nkill = off\n"),
+			 0);
+	ck_assert_uint_eq(pol.th.pause_pct, 15);
+	policy_free(&pol);
+	ck_assert_int_eq(parse("[thresholds]\nmem_low_pct = 45\n"
+			       "mem_critical_pct = 35\npause_pct = 20\n"),
+			 -EINVAL);
+}
+END_TEST
+
 START_TEST(test_values)
 {
 	static const char conf[] = "\xef\xbb\xbf; comment\n"
@@ -62,7 +90,7 @@ START_TEST(test_values)
 	ck_assert_uint_eq(pol.default_priority, 50);
 	ck_assert_int_eq(pol.th.kill, 1);
 	ck_assert_uint_eq(pol.th.mem_low_pct, 20);
-	ck_assert_uint_eq(pol.th.mem_critical_pct, 5);
+	ck_assert_uint_eq(pol.th.mem_critical_pct, 10);
 	ck_assert_uint_eq(pol.th.kill_grace_ms, 500);
 	ck_assert_str_eq(pol.th.psi_cgroup, "/sys/fs/cgroup/user.slice");
 	ck_assert_uint_eq(pol.nrules, 2);
@@ -184,7 +212,7 @@ static const struct error_case error_cases[] = {
 	{ "kill never fires", "[thresholds]\nmem_critical_pct = 0\nkill = on\n",
 	  1, 3, "kill = on never fires with mem_critical_pct 0" },
 	{ "pause below kill", "[thresholds]\nkill = on\npause_pct = 4\n", 1, 3,
-	  "pause_pct 4 is not above mem_critical_pct 5" },
+	  "pause_pct 4 is not above mem_critical_pct 10" },
 	{ "pause at kill",
 	  "[thresholds]\npause_pct = 8\nmem_critical_pct = 8\n"
 	  "mem_low_pct = 9\nkill = on\n",
@@ -664,6 +692,7 @@ Suite *agent_policy_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_pause_default_above_kill);
 	tcase_add_test(tc, test_empty_is_defaults);
 	tcase_add_test(tc, test_regex_guard_accepts);
 	tcase_add_loop_test(tc, test_errors, 0, ARRAY_SIZE(error_cases));

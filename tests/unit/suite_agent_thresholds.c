@@ -30,7 +30,10 @@ static void teardown(void)
 	policy_free(&pol);
 }
 
-/* The file's defaults: pressure.c's defaults but for PSI full. */
+/*
+ * The file's defaults: pressure.c's defaults but for PSI full, and
+ * critical at earlyoom's 10 % with the proactive kill on, as shipped.
+ */
 START_TEST(test_defaults)
 {
 	struct pressure_config pc, def;
@@ -42,7 +45,8 @@ START_TEST(test_defaults)
 	pressure_config_default(&def);
 	for (int l = ELEV; l <= CRIT; l++) {
 		ck_assert_double_eq(pc.enter[l].mem_avail_pct,
-				    def.enter[l].mem_avail_pct);
+				    l == CRIT ? 10 :
+						def.enter[l].mem_avail_pct);
 		ck_assert_double_eq(pc.enter[l].swap_free_pct,
 				    def.enter[l].swap_free_pct);
 		ck_assert_double_eq(pc.enter[l].psi_some_pct,
@@ -56,9 +60,11 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(pc.interval_ms[PRESSURE_CALM], 10000);
 	ck_assert_uint_eq(pc.interval_ms[CRIT], def.interval_ms[CRIT]);
 	ck_assert_uint_eq(pc.queue_ttl_ms, 60000);
-	ck_assert(!pc.kill_enabled);
+	ck_assert(pc.kill_enabled);
 	ck_assert_int_eq(pc.kill_level, CRIT);
 	ck_assert_uint_eq(kc.grace_ms, 2000);
+	ck_assert(pc.pause_enabled);
+	ck_assert_double_eq(pc.pause_at.mem_avail_pct, 15);
 }
 END_TEST
 

@@ -1450,12 +1450,13 @@ out:
 /*
  * A build whose workers no rule names: the shipped config's build rules
  * (the driver avoided, whatever runs below it pausable), pausing at 12 %
- * as the bench's config does.
+ * as the bench's config does; no proactive kill (on by default): the
+ * case is about who is stopped.
  */
 #define BUILD_CONF "/tmp/oomqd-build.conf"
 #define BUILD_CONF_TEXT                                         \
 	"[oomqd]\nttl_ms = 20001\n"                             \
-	"[thresholds]\npause_pct = 12\n"                        \
+	"[thresholds]\npause_pct = 12\nkill = off\n"            \
 	"[rule build-drivers]\nmatch_comm = ^(make|ninja)$\n"   \
 	"action = avoid\n"                                      \
 	"[rule builds]\nmatch_ancestor_comm = ^(make|ninja)$\n" \
