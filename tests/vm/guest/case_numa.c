@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * OOMs confined to one memory node of a two-node guest (run.sh with
+ * VM_NUMA=1): a queued process that cannot give memory back where it is
+ * short is passed over, as the kernel's oom_evaluate_task() passes it
+ * over (oom_cpuset_eligible()), and the next queued one dies.
+ *
+ * Each case runs its OOMs under mode=badness, where the kernel itself
+ * decides who is eligible (it never scores the others), and under
+ * mode=origin, where the module must decide the same before it marks
+ * (origin.c); the verdict is the same for both.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oomcheck.h"
+
+#define R(pid, name) ((struct proc_ref){ (pid), (name) })
+
+/* Where a queued process or the trigger is confined to one node. */
+enum numa_confine {
+	BY_CPUSET, /* a cgroup v2 cpuset with cpuset.mems = the node */
+	BY_MBIND, /* set_mempolicy(MPOL_BIND, the node) */
+};
+
+struct numa_setup {
+	enum numa_confine how;
+	char cg[2][128]; /* cpusets of node 0 and node 1 */
+};
+
+static const char *const numa_modes[] = { "badness", "origin" };
+
+static bool two_nodes(struct outcome *o)
+{
+	if (!access("/sys/devices/system/node/node1", F_OK))
+		return true;
+	skipf(o, "one memory node (tests/vm/run.sh boots two with VM_NUMA=1)");
+	return false;
+}
+
+/* cpuset.mems of node 0 and node 1 in two cgroups. */
+static bool numa_cpusets(struct outcome *o, struct numa_setup *s)
+{
+	static const char *const names[] = { "oomq-node0", "oomq-node1" };
+	int err;
+
+	err = write_str("/sys/fs/cgroup/cgroup.subtree_control", "+cpuset");
+	if (err) {
+		skipf(o, "no cpuset controller: %s", strerror(-err));
+		return false;
+	}
+	for (int n = 0; n < 2; n++) {
+		err = cg_create(names[n], s->cg[n], sizeof(s->cg[n]));
+		if (!err)
+			err = cg_set(s->cg[n], "cpuset.mems", n ? "1" : "0");
+		if (err)
+			return failf(o, "%s: %s", names[n], strerror(-err));
+	}
+	return true;
+}
+
+static void numa_confine(const struct numa_setup *s, int node,
+			 const char **cgroup, const char **bind)
+{
+	*cgroup = s->how == BY_CPUSET ? s->cg[node] : NULL;
+	*bind = s->how == BY_MBIND ? (node ? "1" : "0") : NULL;
+}
+
+/*
+ * One OOM on node 1 under @mode: qa queued first, confined to @qa_node,
+ * qb second, confined to node 1, big (96 MiB, anywhere) not queued.  The
+ * first eligible queued process must die: qa when @qa_node is 1, else qb.
+ */
+static bool numa_oom(struct outcome *o, const struct numa_setup *s,
+		     const char *mode, int qa_node)
+{
+	struct holder_opts qa_opts = { .name = "qa", .mib = 24 };
+	struct holder_opts qb_opts = { .name = "qb", .mib = 24 };
+	struct oom_expect e = { .choices = "queue", .scope = "global" };
+	pid_t big, qa, qb;
+	int err;
+
+	err = param_set("mode", mode);
+	if (err)
+		return failf(o, "mode=%s: %s", mode, strerror(-err));
+	numa_confine(s, qa_node, &qa_opts.cgroup, &qa_opts.bind);
+	numa_confine(s, 1, &qb_opts.cgroup, &qb_opts.bind);
+	numa_confine(s, 1, &e.cgroup, &e.bind);
+	big = spawn_big();
+	qa = spawn_holder(&qa_opts);
+	qb = spawn_holder(&qb_opts);
+	if (big <= 0 || qa <= 0 || qb <= 0)
+		return failf(o, "could not start the holders");
+	err = queue_set((pid_t[]){ qa, qb }, 2);
+	if (err)
+		return failf(o, "write /proc/oom: %s", strerror(-err));
+
+	const struct proc_ref live_a[] = { R(big, "big"), R(qb, "qb") };
+	const struct proc_ref live_b[] = { R(big, "big"), R(qa, "qa") };
+
+	if (qa_node == 1) {
+		e.victim = R(qa, "qa");
+		e.live = live_a;
+		e.index = 0;
+	} else {
+		e.victim = R(qb, "qb");
+		e.live = live_b;
+		e.index = 1;
+	}
+	e.nlive = 2;
+	notef(o, "mode=%s", mode);
+	if (!oom_once(o, &e))
+		return false;
+	kill_all();
+	queue_clear();
+	return true;
+}
+
+static void numa_case(struct outcome *o, enum numa_confine how, int qa_node)
+{
+	struct numa_setup s = { .how = how };
+
+	if (!two_nodes(o) || !numa_cpusets(o, &s))
+		goto out;
+	for (size_t m = 0; m < ARRAY_SIZE(numa_modes); m++) {
+		/* Loaded with mode=origin: the kernel inlines oom_badness(). */
+		if (env.mode && !strcmp(env.mode, "origin") &&
+		    strcmp(numa_modes[m], "origin")) {
+			notef(o, "no mode=%s here", numa_modes[m]);
+			continue;
+		}
+		if (!numa_oom(o, &s, numa_modes[m], qa_node))
+			break;
+	}
+out:
+	kill_all();
+	for (int n = 0; n < 2; n++)
+		if (s.cg[n][0])
+			cg_remove(s.cg[n]);
+}
+
+/*
+ * The trigger and qb in a cpuset of node 1, qa in one of node 0: the
+ * kernel reports CONSTRAINT_CPUSET and passes over a task whose cpuset
+ * shares no node with the allocating task's.
+ */
+void case_numa_cpuset(struct outcome *o)
+{
+	numa_case(o, BY_CPUSET, 0);
+}
+
+/* The trigger and qb bound to node 1 (MPOL_BIND), qa to node 0. */
+void case_numa_mbind(struct outcome *o)
+{
+	numa_case(o, BY_MBIND, 0);
+}
+
+/* Controls: qa on node 1 too, so eligible, dies first either way. */
+void case_numa_controls(struct outcome *o)
+{
+	numa_case(o, BY_MBIND, 1);
+	if (o->res == RES_PASS)
+		numa_case(o, BY_CPUSET, 1);
+}
