@@ -2,11 +2,12 @@
 /*
  * The helper processes, run by exec'ing this binary again:
  *
- *	oomq-vmtest holder NAME MIB ADJ CGROUP|- NODES|-
- *	oomq-vmtest threaded NAME MIB ADJ CGROUP|- NODES|-
- *	oomq-vmtest trigger MAX_MIB CGROUP|- NODES|-
+ *	oomq-vmtest holder NAME MIB ADJ CGROUP|- [NODES|-]
+ *	oomq-vmtest threaded NAME MIB ADJ CGROUP|- [NODES|-]
+ *	oomq-vmtest trigger MAX_MIB CGROUP|- [NODES|-]
  *
  * NODES ("1", "0,1"): MPOL_BIND to them before touching any memory.
+ * Without it (agent_pause_shell's job), no policy.
  *
  * Each reports on fd 3 (a pipe to the runner) once it is set up, then
  * holds its memory until it is killed (a holder exits 0 on SIGUSR1).
@@ -147,7 +148,8 @@ static int holder(char **argv, bool threaded)
 	unsigned int mib = strtoul(argv[1], NULL, 10);
 	pid_t tid = 0;
 
-	if (setup(argv[0], atoi(argv[2]), argv[3], argv[4]) || !touch_mib(mib))
+	if (setup(argv[0], atoi(argv[2]), argv[3], argv[4] ? argv[4] : "-") ||
+	    !touch_mib(mib))
 		return 2;
 	if (threaded) {
 		pthread_t thread;
@@ -177,7 +179,8 @@ static int trigger(char **argv)
 	unsigned int mib = 0;
 	bool oom = false;
 
-	if (setup("trigger", -1000, argv[1], argv[2]) || start < 0)
+	if (setup("trigger", -1000, argv[1], argv[2] ? argv[2] : "-") ||
+	    start < 0)
 		return 2;
 	while (mib < max && !oom) {
 		if (!touch_mib(1))
@@ -196,11 +199,14 @@ static int trigger(char **argv)
 
 int helper_main(int argc, char **argv)
 {
-	if (argc == 7 && !strcmp(argv[1], "holder"))
+	/* argv[argc] is NULL: an optional last argument reads as NULL. */
+	bool holder_args = argc == 6 || argc == 7;
+
+	if (holder_args && !strcmp(argv[1], "holder"))
 		return holder(argv + 2, false);
-	if (argc == 7 && !strcmp(argv[1], "threaded"))
+	if (holder_args && !strcmp(argv[1], "threaded"))
 		return holder(argv + 2, true);
-	if (argc == 5 && !strcmp(argv[1], "trigger"))
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "trigger"))
 		return trigger(argv + 2);
 	fprintf(stderr, "oomq-vmtest: bad helper invocation\n");
 	return 2;
