@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "oomcheck.h"
@@ -25,6 +26,8 @@
 enum numa_confine {
 	BY_CPUSET, /* a cgroup v2 cpuset with cpuset.mems = the node */
 	BY_MBIND, /* set_mempolicy(MPOL_BIND, the node) */
+	/* qa by set_mempolicy(MPOL_INTERLEAVE, the node), the rest by BIND */
+	BY_INTERLEAVE,
 };
 
 struct numa_setup {
@@ -77,16 +80,18 @@ static void numa_confine(const struct numa_setup *s, int node,
 			 const char **cgroup, const char **bind)
 {
 	*cgroup = s->how == BY_CPUSET ? s->cg[node] : NULL;
-	*bind = s->how == BY_MBIND ? (node ? "1" : "0") : NULL;
+	*bind = s->how == BY_CPUSET ? NULL : node ? "1" : "0";
+	if (s->how == BY_INTERLEAVE && !node)
+		*bind = "i:0";
 }
 
 /*
  * One OOM on node 1 under @mode: qa queued first, confined to @qa_node,
  * qb second, confined to node 1, big (96 MiB, anywhere) not queued.  The
- * first eligible queued process must die: qa when @qa_node is 1, else qb.
+ * first eligible queued process must die: qa when @qa_eligible, else qb.
  */
 static bool numa_oom(struct outcome *o, const struct numa_setup *s,
-		     const char *mode, int qa_node)
+		     const char *mode, int qa_node, bool qa_eligible)
 {
 	struct holder_opts qa_opts = { .name = "qa", .mib = 24 };
 	struct holder_opts qb_opts = { .name = "qb", .mib = 24 };
@@ -112,7 +117,7 @@ static bool numa_oom(struct outcome *o, const struct numa_setup *s,
 	const struct proc_ref live_a[] = { R(big, "big"), R(qb, "qb") };
 	const struct proc_ref live_b[] = { R(big, "big"), R(qa, "qa") };
 
-	if (qa_node == 1) {
+	if (qa_eligible) {
 		e.victim = R(qa, "qa");
 		e.live = live_a;
 		e.index = 0;
@@ -130,7 +135,8 @@ static bool numa_oom(struct outcome *o, const struct numa_setup *s,
 	return true;
 }
 
-static void numa_case(struct outcome *o, enum numa_confine how, int qa_node)
+static void numa_case(struct outcome *o, enum numa_confine how, int qa_node,
+		      bool qa_eligible)
 {
 	struct numa_setup s = { .how = how };
 
@@ -141,7 +147,7 @@ static void numa_case(struct outcome *o, enum numa_confine how, int qa_node)
 			notef(o, "no scores here: no mode=badness");
 			continue;
 		}
-		if (!numa_oom(o, &s, numa_modes[m], qa_node))
+		if (!numa_oom(o, &s, numa_modes[m], qa_node, qa_eligible))
 			break;
 	}
 out:
@@ -158,19 +164,44 @@ out:
  */
 void case_numa_cpuset(struct outcome *o)
 {
-	numa_case(o, BY_CPUSET, 0);
+	numa_case(o, BY_CPUSET, 0, false);
 }
 
 /* The trigger and qb bound to node 1 (MPOL_BIND), qa to node 0. */
 void case_numa_mbind(struct outcome *o)
 {
-	numa_case(o, BY_MBIND, 0);
+	numa_case(o, BY_MBIND, 0, false);
 }
 
 /* Controls: qa on node 1 too, so eligible, dies first either way. */
 void case_numa_controls(struct outcome *o)
 {
-	numa_case(o, BY_MBIND, 1);
+	numa_case(o, BY_MBIND, 1, true);
 	if (o->res == RES_PASS)
-		numa_case(o, BY_CPUSET, 1);
+		numa_case(o, BY_CPUSET, 1, true);
+}
+
+/* Is the running kernel older than @major.@minor? */
+static bool kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &ma, &mi);
+	return ma < major || (ma == major && mi < minor);
+}
+
+/*
+ * The trigger and qb bound to node 1, qa interleaved over node 0.  Up to
+ * 5.13 the kernel's mempolicy_nodemask_intersects() passes over an
+ * interleave policy short of the OOM's nodes as over a bind one: qb dies.
+ * Since 5.14 mempolicy_in_oom_domain() looks at MPOL_BIND only: qa dies.
+ */
+void case_numa_interleave(struct outcome *o)
+{
+	bool old = kernel_before(5, 14);
+
+	notef(o, "%s", old ? "before 5.14: qa ineligible" : "qa eligible");
+	numa_case(o, BY_INTERLEAVE, 0, !old);
 }

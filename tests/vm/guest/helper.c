@@ -6,7 +6,8 @@
  *	oomq-vmtest threaded NAME MIB ADJ CGROUP|- [NODES|-]
  *	oomq-vmtest trigger MAX_MIB CGROUP|- [NODES|-]
  *
- * NODES ("1", "0,1"): MPOL_BIND to them before touching any memory.
+ * NODES ("1", "0,1"): MPOL_BIND to them before touching any memory;
+ * "i:0": MPOL_INTERLEAVE over them instead.
  * Without it (agent_pause_shell's job), no policy.
  *
  * Each reports on fd 3 (a pipe to the runner) once it is set up, then
@@ -29,8 +30,9 @@
 #define MIB (1024UL * 1024UL)
 #define PAGE 4096UL
 #define REPORT_FD 3
-/* <linux/mempolicy.h>'s MPOL_BIND. */
+/* <linux/mempolicy.h>'s MPOL_BIND and MPOL_INTERLEAVE. */
 #define MPOL_BIND_MODE 2
+#define MPOL_INTERLEAVE_MODE 3
 
 static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -87,12 +89,17 @@ static unsigned long parse_nodes(const char *list)
 /* set_mempolicy(2) without libnuma, which the static runner lacks. */
 static int bind_nodes(const char *list)
 {
-	unsigned long mask = parse_nodes(list);
+	int mode = MPOL_BIND_MODE;
+	unsigned long mask;
 
+	if (!strncmp(list, "i:", 2)) {
+		mode = MPOL_INTERLEAVE_MODE;
+		list += 2;
+	}
+	mask = parse_nodes(list);
 	if (!mask)
 		return -1;
-	return syscall(SYS_set_mempolicy, MPOL_BIND_MODE, &mask,
-		       8 * sizeof(mask));
+	return syscall(SYS_set_mempolicy, mode, &mask, 8 * sizeof(mask));
 }
 
 static int setup(const char *name, int adj, const char *cgroup,

@@ -46,6 +46,7 @@ static const struct vm_case cases[] = {
 	{ "numa_cpuset", case_numa_cpuset, true },
 	{ "numa_mbind", case_numa_mbind, true },
 	{ "numa_controls", case_numa_controls, true },
+	{ "numa_interleave", case_numa_interleave, true },
 	{ "proc_bad_input", case_proc_bad_input, true },
 	{ "proc_valid_input", case_proc_valid_input, true },
 	{ "proc_perm", case_proc_perm, true },

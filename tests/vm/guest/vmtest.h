@@ -90,7 +90,8 @@ struct holder_opts {
 	unsigned int mib; /* memory to touch, MiB */
 	int adj; /* oom_score_adj */
 	const char *cgroup; /* cgroup directory to join, or NULL */
-	const char *bind; /* MPOL_BIND to these nodes ("1", "0,1"), or NULL */
+	/* MPOL_BIND to these nodes ("1", "0,1"; "i:0" interleave), or NULL */
+	const char *bind;
 };
 
 struct trigger_result {
@@ -283,5 +284,6 @@ void case_leak_stress(struct outcome *o);
 void case_numa_cpuset(struct outcome *o);
 void case_numa_mbind(struct outcome *o);
 void case_numa_controls(struct outcome *o);
+void case_numa_interleave(struct outcome *o);
 
 #endif /* OOMQ_VMTEST_H */
