@@ -99,6 +99,21 @@ oomq_mempolicy_nodes(const struct mempolicy *pol)
 	return &pol->v.nodes;
 #endif
 }
+
+/*
+ * Does @pol keep its task off nodes outside it, for the OOM killer?
+ * Since 5.14 (mempolicy_in_oom_domain(), with mempolicy.nodes) only
+ * MPOL_BIND; before, mempolicy_nodemask_intersects() passed over an
+ * MPOL_INTERLEAVE task the same way.
+ */
+static inline bool oomq_mempolicy_confines(const struct mempolicy *pol)
+{
+#ifdef OOMQ_HAVE_MEMPOLICY_NODES
+	return pol->mode == MPOL_BIND;
+#else
+	return pol->mode == MPOL_BIND || pol->mode == MPOL_INTERLEAVE;
+#endif
+}
 #endif
 
 /* As cpuset_mems_allowed_intersects(), not exported; lockless there too. */

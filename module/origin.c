@@ -21,9 +21,9 @@
 /*
  * As the kernel's mempolicy_in_oom_domain(), not exported: may @t use
  * memory in @mask, the nodes a mempolicy-constrained OOM is short of?
- * Only a bind policy says no.  A thread whose task lock is busy right
- * now (oomq_task_trylock()), or that no lock may be tried for here
- * (oomq_no_locks_here()), is taken to say yes.
+ * Only a bind policy says no (oomq_mempolicy_confines()).  A thread whose
+ * task lock is busy right now (oomq_task_trylock()), or that no lock may
+ * be tried for here (oomq_no_locks_here()), is taken to say yes.
  */
 static bool oomq_mempolicy_in_domain(struct task_struct *t,
 				     const nodemask_t *mask)
@@ -35,7 +35,7 @@ static bool oomq_mempolicy_in_domain(struct task_struct *t,
 	if (oomq_no_locks_here() || !oomq_task_trylock(t))
 		return true;
 	pol = t->mempolicy;
-	if (pol && pol->mode == MPOL_BIND)
+	if (pol && oomq_mempolicy_confines(pol))
 		ok = nodes_intersects(*oomq_mempolicy_nodes(pol), *mask);
 	task_unlock(t);
 #endif

@@ -47,9 +47,20 @@ else
 		cp -p "$src"/module/compat/* "$out/module/compat/"
 	cp -p "$src/include/uapi/linux/oomq.h" "$out/include/uapi/linux/"
 fi
+# cp -p keeps the sources' mtimes, which need not be newer than the
+# objects another tree left here (VM_SRC): the build after a VM_SRC one
+# kept VM_SRC's module.  Sources unlike the last build's rebuild all.
+sum=$(cd "$out" && find . -path ./.tmp_versions -prune -o -type f \
+	\( -name '*.[ch]' -o -name Kbuild -o -name '*.include' \) \
+	! -name '*.mod.c' ! -name oomq-probes.h -print | LC_ALL=C sort |
+	xargs cat | sha256sum)
+if [ "$(cat "$out/.oomq-src-sum" 2>/dev/null)" != "$sum" ]; then
+	find "$out" -type f \( -name '*.o' -o -name '*.ko' \) -delete
+fi
 
 status=0
 $run make -C "$kdir" M="$m" "$@" modules >"$out/build.log" 2>&1 || status=$?
+[ $status != 0 ] || echo "$sum" >"$out/.oomq-src-sum"
 # Kbuild's note that BTF needs a vmlinux is not about our code.
 if grep -v 'Skipping BTF generation' "$out/build.log" |
 	grep -E -i 'warning|error' >/dev/null || [ $status != 0 ]; then

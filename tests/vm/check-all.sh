@@ -4,8 +4,9 @@
 #
 #   check-all.sh KERNEL[:CASES]...
 #
-# KERNEL is a spec of tests/vm/kernels.sh; CASES (comma-separated) runs
-# only those cases there (VM_CASES), else every case, or VM_CASES if set.
+# KERNEL is a spec of tests/vm/kernels.sh, with "+numa" a two-node boot
+# of it (run.sh's VM_NUMA); CASES (comma-separated) runs only those cases
+# there (VM_CASES), else every case, or VM_CASES if set.
 # The guest's binaries, "RUNNER OOMQCTL OOMQD": VM_HOST_BIN for kernels of
 # this machine's architecture, VM_<ARCH>_BIN (VM_ARM64_BIN) for others.
 # Prints how long each kernel took.
@@ -23,6 +24,8 @@ for arg in "$@"; do
 	k=${arg%%:*}
 	cases=${VM_CASES:-}
 	[ "$k" = "$arg" ] || cases=${arg#*:}
+	numa=${VM_NUMA:-}
+	case $k in *+numa) k=${k%+numa} numa=1 ;; esac
 	arch=$("$here/kernels.sh" info "$k" | sed -n 's/.* arch=\([^ ]*\) .*/\1/p')
 	if [ "$arch" = "$host" ]; then
 		bin=${VM_HOST_BIN:-}
@@ -32,7 +35,7 @@ for arg in "$@"; do
 	rc=0
 	start=$(date +%s)
 	# shellcheck disable=SC2086
-	VM_CASES=$cases "$here/run.sh" "$k" $bin >"$out" || rc=$?
+	VM_CASES=$cases VM_NUMA=$numa "$here/run.sh" "$k" $bin >"$out" || rc=$?
 	echo "check-all: $k took $(($(date +%s) - start)) s" >&2
 	# Everything but run.sh's own summary line.
 	grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$out" || true

@@ -48,6 +48,9 @@ else
 	[ "$image" != - ] || { echo "run.sh: $spec has no image to boot" >&2; exit 1; }
 fi
 work=$vmdir/$kver
+# What the verdict lines call this boot: a two-node one (VM_NUMA, below)
+# is kernel=KVER+numa, as the guest's runner names it too.
+label=$kver${VM_NUMA:++numa}
 mkdir -p "$work"
 case $arch in
 amd64)
@@ -69,7 +72,7 @@ hostcases=$work/host-cases
 : >"$hostcases"
 host_case() {
 	printf 'vm-case kernel=%s case=%s result=%s detail="%s"\n' \
-		"$kver" "$1" "$2" "$3" >>"$hostcases"
+		"$label" "$1" "$2" "$3" >>"$hostcases"
 }
 
 module=-
@@ -132,19 +135,36 @@ VM_BUSYBOX=$busybox "$top/tests/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$r
 	"$module" "$oomqctl" "$oomqd" \
 	"${VM_OOMQD_CONF:-$top/tests/vm/oomqd-vmtest.conf}" "$testmod"
 
-log=$vmdir/$kver.log
+log=$vmdir/$label.log
 append="console=$console panic_on_warn=1 oops=panic panic=-1 slab_nomerge"
 # Unthrottled /dev/kmsg: the runner prints its results through it so they
 # never interleave mid-line with kernel messages on the console.
 append="$append printk.devkmsg=on mitigations=off"
 append="$append vmtest.cases=${VM_CASES:-all} vmtest.mode=$hook ${VM_APPEND:-}"
 
+# VM_NUMA=1: two memory nodes of half the memory each, one CPU (and
+# socket: a package across nodes is a topology the kernel warns of) each,
+# for the numa_* cases.  512 MiB by default: node 1 must hold big and two
+# queued holders beside what the kernel keeps there.
+mem=${VM_MEM:-384}
+smp=2
+numa=
+if [ -n "${VM_NUMA:-}" ]; then
+	mem=${VM_MEM:-512}
+	smp=2,sockets=2,cores=1,threads=1
+	half=$((mem / 2))
+	for n in 0 1; do
+		numa="$numa -object memory-backend-ram,id=mem$n,size=${half}M"
+		numa="$numa -numa node,nodeid=$n,cpus=$n,memdev=mem$n"
+	done
+fi
+
 echo "vm: booting $kver (log: $log)" >&2
 start=$(date +%s)
 rc=0
 # shellcheck disable=SC2086
-timeout -k 5 "${VM_TIMEOUT:-600}" $qemu -smp 2 \
-	-m "${VM_MEM:-384}M" -nodefaults -display none -no-reboot \
+timeout -k 5 "${VM_TIMEOUT:-600}" $qemu -smp $smp \
+	-m "${mem}M" $numa -nodefaults -display none -no-reboot \
 	-serial stdio -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" -append "$append" \
 	</dev/null >"$log" 2>&1 || rc=$?
@@ -156,4 +176,4 @@ case $rc in
 *) host_case qemu fail "exited with status $rc" ;;
 esac
 
-exec "$top/tests/vm/parse-log.sh" "$kver" "$log" "$hostcases"
+exec "$top/tests/vm/parse-log.sh" "$label" "$log" "$hostcases"

@@ -33,9 +33,14 @@ VM_FULL := 6.1 6.12
 VM_KERNELS := $(shell tests/vm/kernels.sh list boot)
 VM_ALL_ONLY := arm64-6.1
 # The runner's table of cases, in order (insmod comes with any of them).
-VM_ALL_CASES := $(filter-out insmod,$(shell sed -n \
+VM_TABLE_CASES := $(filter-out insmod,$(shell sed -n \
 	's/^[[:space:]]*{ "\([a-z_0-9]*\)", case_.*/\1/p' \
 	tests/vm/guest/oomq-vmtest.c))
+# The numa_* cases need two memory nodes: a boot of their own, SPEC+numa
+# (tests/vm/run.sh's VM_NUMA), on these kernels; 6.12's in check-vm.
+VM_NUMA_CASES := $(filter numa_%,$(VM_TABLE_CASES))
+VM_NUMA_KERNELS := 5.10 6.12 7
+VM_ALL_CASES := $(filter-out $(VM_NUMA_CASES),$(VM_TABLE_CASES))
 # All but the two slow ones: 20 load/unload cycles (leak_stress, a minute
 # or more) and 20 s waiting for a queue to age (agent_sigkill_ttl).
 VM_FAST_CASES := $(filter-out leak_stress agent_sigkill_ttl,$(VM_ALL_CASES))
@@ -50,6 +55,8 @@ comma := ,
 # cases KERNEL LIST: LIST less what KERNEL cannot run, comma-separated.
 vm_cases = $(subst $(eval) ,$(comma),$(strip \
 	$(filter-out $(VM_SKIP_$(1)),$(2))))
+# The two-node boots of KERNELS.
+vm_numa = $(foreach k,$(1),$(k)+numa:$(call vm_cases,$(k),$(VM_NUMA_CASES)))
 # The arm64 guest's runner, oomqctl and oomqd, cross-built.
 VM_ARM64_BUILD := build/aarch64-linux-gnu
 
@@ -59,7 +66,7 @@ $(VM_RUNNER): $(VM_GUEST_SRCS) $(VM_GUEST_HDRS)
 	$(CC) $(CFLAGS) $(WARN_CFLAGS) -static -pthread -Iinclude/uapi \
 		-o $@ $(VM_GUEST_SRCS)
 
-.PHONY: vm-kernels vm-guest vm-guest-arm64 check-vm check-vm-all \
+.PHONY: vm-kernels vm-guest vm-guest-arm64 check-vm check-vm-all check-vm-numa \
 	$(VM_KERNELS:%=check-vm-%)
 vm-kernels:
 	@for k in $(VM_KERNELS); do tests/vm/kernels.sh fetch $$k || exit 1; done
@@ -80,10 +87,16 @@ $(VM_KERNELS:%=check-vm-%): check-vm-%: vm-guest vm-guest-arm64
 
 # One kernel after the other: each VM wants both cores.
 check-vm: vm-guest vm-guest-arm64
-	$(VM_RUN) $(VM_FULL) $(foreach k,$(filter-out $(VM_FULL) $(VM_ALL_ONLY),$(VM_KERNELS)),$(k):$(call vm_cases,$(k),$(VM_FAST_CASES)))
+	$(VM_RUN) $(VM_FULL) $(foreach k,$(filter-out $(VM_FULL) $(VM_ALL_ONLY),$(VM_KERNELS)),$(k):$(call vm_cases,$(k),$(VM_FAST_CASES))) \
+		$(call vm_numa,6.12)
+
+# The numa_* cases in a two-node boot of each of VM_NUMA_KERNELS.
+check-vm-numa: vm-guest
+	$(VM_RUN) $(call vm_numa,$(VM_NUMA_KERNELS))
 
 check-vm-all: vm-guest vm-guest-arm64
-	$(VM_RUN) $(foreach k,$(VM_KERNELS),$(if $(VM_SKIP_$(k)),$(k):$(call vm_cases,$(k),$(VM_ALL_CASES)),$(k)))
+	$(VM_RUN) $(foreach k,$(VM_KERNELS),$(if $(VM_SKIP_$(k)),$(k):$(call vm_cases,$(k),$(VM_ALL_CASES)),$(k))) \
+		$(call vm_numa,$(VM_NUMA_KERNELS))
 
 # make check-debug: every guest case on a debug build of Debian's 6.12
 # source (KASAN, lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, full preemption,

@@ -103,7 +103,7 @@ static size_t stress_oom(struct outcome *o, const char *what, int n,
 	size_t killed = 0;
 
 	oom_mark(mark, sizeof(mark));
-	r = run_trigger(NULL, mem_total_mib());
+	r = run_trigger(NULL, NULL, mem_total_mib());
 	if (!r.ok || !r.oom) {
 		failf(o, "%s %d: the trigger caused no OOM", what, n);
 		return 0;

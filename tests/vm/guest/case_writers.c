@@ -487,7 +487,7 @@ void case_queue_race(struct outcome *o)
 			failf(o, "OOM %d: no big", i + 1);
 			goto out;
 		}
-		t = run_trigger(NULL, mem_total_mib());
+		t = run_trigger(NULL, NULL, mem_total_mib());
 		if (!t.ok || !t.oom || !wait_killed(big, 10000)) {
 			failf(o, "OOM %d: %s", i + 1,
 			      !t.ok || !t.oom ? "the trigger caused none" :

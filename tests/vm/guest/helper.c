@@ -2,9 +2,13 @@
 /*
  * The helper processes, run by exec'ing this binary again:
  *
- *	oomq-vmtest holder NAME MIB ADJ CGROUP|-
- *	oomq-vmtest threaded NAME MIB ADJ CGROUP|-
- *	oomq-vmtest trigger MAX_MIB CGROUP|-
+ *	oomq-vmtest holder NAME MIB ADJ CGROUP|- [NODES|-]
+ *	oomq-vmtest threaded NAME MIB ADJ CGROUP|- [NODES|-]
+ *	oomq-vmtest trigger MAX_MIB CGROUP|- [NODES|-]
+ *
+ * NODES ("1", "0,1"): MPOL_BIND to them before touching any memory;
+ * "i:0": MPOL_INTERLEAVE over them instead.
+ * Without it (agent_pause_shell's job), no policy.
  *
  * Each reports on fd 3 (a pipe to the runner) once it is set up, then
  * holds its memory until it is killed (a holder exits 0 on SIGUSR1).
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -25,6 +30,9 @@
 #define MIB (1024UL * 1024UL)
 #define PAGE 4096UL
 #define REPORT_FD 3
+/* <linux/mempolicy.h>'s MPOL_BIND and MPOL_INTERLEAVE. */
+#define MPOL_BIND_MODE 2
+#define MPOL_INTERLEAVE_MODE 3
 
 static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -61,7 +69,41 @@ static bool touch_mib(unsigned int mib)
 	return true;
 }
 
-static int setup(const char *name, int adj, const char *cgroup)
+/* "0,1" to a node mask; 0 if malformed. */
+static unsigned long parse_nodes(const char *list)
+{
+	unsigned long mask = 0;
+	char *end;
+
+	do {
+		unsigned long node = strtoul(list, &end, 10);
+
+		if (end == list || node >= 8 * sizeof(mask))
+			return 0;
+		mask |= 1UL << node;
+		list = end + (*end == ',');
+	} while (*end);
+	return mask;
+}
+
+/* set_mempolicy(2) without libnuma, which the static runner lacks. */
+static int bind_nodes(const char *list)
+{
+	int mode = MPOL_BIND_MODE;
+	unsigned long mask;
+
+	if (!strncmp(list, "i:", 2)) {
+		mode = MPOL_INTERLEAVE_MODE;
+		list += 2;
+	}
+	mask = parse_nodes(list);
+	if (!mask)
+		return -1;
+	return syscall(SYS_set_mempolicy, mode, &mask, 8 * sizeof(mask));
+}
+
+static int setup(const char *name, int adj, const char *cgroup,
+		 const char *nodes)
 {
 	char buf[16];
 
@@ -72,6 +114,8 @@ static int setup(const char *name, int adj, const char *cgroup)
 		if (write_str(path, "0"))
 			return -1;
 	}
+	if (strcmp(nodes, "-") && bind_nodes(nodes))
+		return -1;
 	snprintf(buf, sizeof(buf), "%d", adj);
 	if (write_str("/proc/self/oom_score_adj", buf))
 		return -1;
@@ -111,7 +155,8 @@ static int holder(char **argv, bool threaded)
 	unsigned int mib = strtoul(argv[1], NULL, 10);
 	pid_t tid = 0;
 
-	if (setup(argv[0], atoi(argv[2]), argv[3]) || !touch_mib(mib))
+	if (setup(argv[0], atoi(argv[2]), argv[3], argv[4] ? argv[4] : "-") ||
+	    !touch_mib(mib))
 		return 2;
 	if (threaded) {
 		pthread_t thread;
@@ -141,7 +186,8 @@ static int trigger(char **argv)
 	unsigned int mib = 0;
 	bool oom = false;
 
-	if (setup("trigger", -1000, argv[1]) || start < 0)
+	if (setup("trigger", -1000, argv[1], argv[2] ? argv[2] : "-") ||
+	    start < 0)
 		return 2;
 	while (mib < max && !oom) {
 		if (!touch_mib(1))
@@ -160,11 +206,14 @@ static int trigger(char **argv)
 
 int helper_main(int argc, char **argv)
 {
-	if (argc == 6 && !strcmp(argv[1], "holder"))
+	/* argv[argc] is NULL: an optional last argument reads as NULL. */
+	bool holder_args = argc == 6 || argc == 7;
+
+	if (holder_args && !strcmp(argv[1], "holder"))
 		return holder(argv + 2, false);
-	if (argc == 6 && !strcmp(argv[1], "threaded"))
+	if (holder_args && !strcmp(argv[1], "threaded"))
 		return holder(argv + 2, true);
-	if (argc == 4 && !strcmp(argv[1], "trigger"))
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "trigger"))
 		return trigger(argv + 2);
 	fprintf(stderr, "oomq-vmtest: bad helper invocation\n");
 	return 2;

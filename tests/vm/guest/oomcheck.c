@@ -155,7 +155,8 @@ bool oom_once(struct outcome *o, const struct oom_expect *e)
 	char mark[OOM_MARK_SIZE];
 
 	oom_mark(mark, sizeof(mark));
-	r = run_trigger(e->cgroup, e->max_mib ? e->max_mib : mem_total_mib());
+	r = run_trigger(e->cgroup, e->bind,
+			e->max_mib ? e->max_mib : mem_total_mib());
 	if (!r.ok)
 		return failf(o, "trigger stalled or died: no report in %lld ms",
 			     r.ms);

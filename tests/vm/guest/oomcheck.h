@@ -15,6 +15,7 @@ struct proc_ref {
 
 struct oom_expect {
 	const char *cgroup; /* trigger's cgroup, NULL: global */
+	const char *bind; /* trigger's MPOL_BIND nodes, or NULL */
 	unsigned int max_mib; /* trigger gives up here */
 	struct proc_ref victim;
 	const struct proc_ref *live; /* must all survive */

@@ -146,6 +146,7 @@ static pid_t spawn_holder_kind(const char *kind, const struct holder_opts *o,
 			 mib,
 			 adj,
 			 (char *)(o->cgroup ? o->cgroup : "-"),
+			 (char *)(o->bind ? o->bind : "-"),
 			 NULL };
 	const char *t;
 	pid_t pid;
@@ -323,12 +324,17 @@ pid_t spawn_fn(int (*fn)(void *), void *arg)
 	return pid;
 }
 
-struct trigger_result run_trigger(const char *cgroup, unsigned int max_mib)
+struct trigger_result run_trigger(const char *cgroup, const char *bind,
+				  unsigned int max_mib)
 {
 	struct trigger_result r = { 0 };
 	char max[16], line[128];
-	char *argv[] = { "oomq-vmtest", "trigger", max,
-			 (char *)(cgroup ? cgroup : "-"), NULL };
+	char *argv[] = { "oomq-vmtest",
+			 "trigger",
+			 max,
+			 (char *)(cgroup ? cgroup : "-"),
+			 (char *)(bind ? bind : "-"),
+			 NULL };
 	long long t0 = now_ms();
 	int fd;
 	pid_t pid;

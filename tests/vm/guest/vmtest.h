@@ -90,6 +90,8 @@ struct holder_opts {
 	unsigned int mib; /* memory to touch, MiB */
 	int adj; /* oom_score_adj */
 	const char *cgroup; /* cgroup directory to join, or NULL */
+	/* MPOL_BIND to these nodes ("1", "0,1"; "i:0" interleave), or NULL */
+	const char *bind;
 };
 
 struct trigger_result {
@@ -113,8 +115,12 @@ pid_t spawn_big(void);
 pid_t spawn_threaded(const char *name, pid_t *tid);
 /* A child that exits at once and is left unreaped. */
 pid_t spawn_zombie(void);
-/* Allocate until one OOM kill happened (or @max_mib), then exit. */
-struct trigger_result run_trigger(const char *cgroup, unsigned int max_mib);
+/*
+ * Allocate until one OOM kill happened (or @max_mib), then exit; in
+ * @cgroup and bound to the nodes @bind when not NULL.
+ */
+struct trigger_result run_trigger(const char *cgroup, const char *bind,
+				  unsigned int max_mib);
 /* Fork+exec argv with stdout to @out (or inherited), registered. */
 pid_t spawn_exec(char *const argv[], const char *out);
 /*
@@ -277,5 +283,9 @@ void case_netlink_events(struct outcome *o);
 void case_queue_writers(struct outcome *o);
 void case_unload_storm(struct outcome *o);
 void case_leak_stress(struct outcome *o);
+void case_numa_cpuset(struct outcome *o);
+void case_numa_mbind(struct outcome *o);
+void case_numa_controls(struct outcome *o);
+void case_numa_interleave(struct outcome *o);
 
 #endif /* OOMQ_VMTEST_H */
