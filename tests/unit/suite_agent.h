@@ -3,6 +3,7 @@
 #ifndef _OOMQ_TESTS_SUITE_AGENT_H
 #define _OOMQ_TESTS_SUITE_AGENT_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,20 @@ static inline int agent_parse_policy(struct policy *p, const char *text)
 	policy_free(p);
 	policy_defaults(p);
 	return policy_parse_buf(p, text, strlen(text));
+}
+
+/* @text written to @dir/@rel, for the suites' temporary trees. */
+static inline void agent_put_file(const char *dir, const char *rel,
+				  const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
 }
 
 /* Table rows give string literals; their length without the NUL. */

@@ -120,14 +120,7 @@ static char tree[64];
 
 static void put(const char *rel, const char *text)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tree, rel);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
+	agent_put_file(tree, rel, text);
 }
 
 static void level(const char *dir, const char *max, const char *high,

@@ -35,14 +35,7 @@ static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
+	agent_put_file(root, rel, text);
 }
 
 static void put_proc(const struct fake *p, const char *name, const char *text)
