@@ -135,8 +135,10 @@ def choose_build(variant, runs):
         b["last"] = max(b["last"], r["time"])
         b["runs"].append(r)
     has_build = any(res(r, "build") for r in runs)
-    core = [c for c in ["kernel", "earlyoom", "nohang", "oomqd"] +
-            (["oracle"] if has_build else [])]
+    core = os.environ.get("SCENARIO_CORE", "").split() or \
+        ["kernel", "earlyoom", "nohang", "oomqd"]
+    core = [c for c in core if c != "oracle"] + \
+        (["oracle"] if has_build else [])
     need = min_runs(variant)
     newest_first = sorted(builds, key=lambda k: builds[k]["last"],
                           reverse=True)
