@@ -316,9 +316,7 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	}
 	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
-	text.cmdline[0] = text.exe[0] = text.cgroup[0] = '\0';
-	text.lineage.self.pid = 0;
-	text.lineage.n = 0;
+	sample_text_clear(&text);
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
 	classify(s, &text, a);

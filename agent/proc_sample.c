@@ -391,9 +391,7 @@ void proc_read_text(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	size_t len;
 	ssize_t r;
 
-	t->cmdline[0] = t->exe[0] = t->cgroup[0] = '\0';
-	t->lineage.self.pid = 0;
-	t->lineage.n = 0;
+	sample_text_clear(t);
 	if (need & PROC_NEED_LINEAGE)
 		lineage_read(ps, pid, &t->lineage);
 	/* Only the first bytes of a cmdline are matched (sample.h). */
@@ -425,12 +423,9 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	int adj, ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = read_pid_file(ps, pid, "stat", &len, false);
+	ret = proc_read_stat(ps, pid, &st);
 	if (ret)
 		return ret;
-	ret = proc_parse_stat_buf(ps->buf, len, &st);
-	if (ret)
-		return pid_failed(ps, pid, "stat", ret, false);
 
 	if (need & PROC_NEED_LINEAGE)
 		lineage_note(ps, pid,
@@ -450,12 +445,8 @@ int proc_sample_one(struct proc_sampler *ps, pid_t pid, unsigned int need,
 	/* Kernel threads are never victims: nothing more to read. */
 	if (st.flags & PROC_PF_KTHREAD) {
 		s->flags |= SAMPLE_KTHREAD | SAMPLE_NO_MM;
-		if (text) {
-			text->cmdline[0] = text->exe[0] = text->cgroup[0] =
-				'\0';
-			text->lineage.self.pid = 0;
-			text->lineage.n = 0;
-		}
+		if (text)
+			sample_text_clear(text);
 		return 0;
 	}
 

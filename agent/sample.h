@@ -105,6 +105,14 @@ struct sample_text {
 	struct sample_lineage lineage; /* PROC_NEED_LINEAGE */
 };
 
+/* Nothing read: what a kernel thread or an unread process matches. */
+static inline void sample_text_clear(struct sample_text *t)
+{
+	t->cmdline[0] = t->exe[0] = t->cgroup[0] = '\0';
+	t->lineage.self.pid = 0;
+	t->lineage.n = 0;
+}
+
 /* System-wide facts, from /proc/meminfo, /proc/uptime, sysconf. */
 struct sample_sys {
 	uint64_t mem_total_kb;
