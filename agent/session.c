@@ -18,17 +18,6 @@ static bool is_shell(const struct sample_kin *k)
 	return k->pid == k->sid && k->tty_nr != 0;
 }
 
-/* @pid started at @start, remembered as a terminal (oldest replaced). */
-static void note_terminal(struct session *ss, pid_t pid, uint64_t start)
-{
-	for (unsigned int i = 0; i < SESSION_TERMINALS; i++)
-		if (ss->term[i].pid == pid && ss->term[i].start_ticks == start)
-			return;
-	ss->term[ss->next].pid = pid;
-	ss->term[ss->next].start_ticks = start;
-	ss->next = (ss->next + 1) % SESSION_TERMINALS;
-}
-
 static bool is_terminal(const struct session *ss, const struct sample_kin *k)
 {
 	for (unsigned int i = 0; i < SESSION_TERMINALS; i++)
@@ -36,6 +25,16 @@ static bool is_terminal(const struct session *ss, const struct sample_kin *k)
 		    ss->term[i].start_ticks == k->start_ticks)
 			return true;
 	return false;
+}
+
+/* @k remembered as a terminal (the oldest replaced). */
+static void note_terminal(struct session *ss, const struct sample_kin *k)
+{
+	if (is_terminal(ss, k))
+		return;
+	ss->term[ss->next].pid = k->pid;
+	ss->term[ss->next].start_ticks = k->start_ticks;
+	ss->next = (ss->next + 1) % SESSION_TERMINALS;
 }
 
 /* What follows @path's last '/'. */
@@ -82,8 +81,6 @@ static bool scope_started(struct session *ss, struct proc_sampler *ps,
 			return true; /* up[i] is outside: i generations in */
 		if (is_shell(&l->up[i]))
 			return false; /* the user's command */
-		if (i == 2)
-			break;
 	}
 	/* The scope's first process is further up, or unreadable. */
 	return false;
@@ -100,7 +97,7 @@ enum session_kind session_kind(struct session *ss, struct proc_sampler *ps,
 	if (is_shell(k)) {
 		/* Its parent is its terminal; init only for a getty. */
 		if (l->n && l->up[0].pid > 1)
-			note_terminal(ss, l->up[0].pid, l->up[0].start_ticks);
+			note_terminal(ss, &l->up[0]);
 		return SESSION_SHELL;
 	}
 	if (is_terminal(ss, k))
