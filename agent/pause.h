@@ -154,7 +154,7 @@ typedef void (*pause_note_fn)(const struct pause_note *n, void *arg);
 
 /* @proc: the /proc the processes are read from, kept open by the caller. */
 void pause_init(struct pause_set *ps, struct proc_sampler *proc, bool dry_run);
-/* Sleep at most this long (ms) so pause_due() is asked in time, or -1. */
+/* Sleep at most this long (ms) so a fall is sampled in time, or -1. */
 int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 		  const struct pressure_sample *s);
 /* Is @pid a process of a stopped job? */

@@ -98,9 +98,10 @@ struct pressure_config {
 	 * with SIGSTOP so that the running ones' expected growth stays
 	 * within MemAvailable above pause_at (memory thresholds only;
 	 * pause_at is the reserve), continue them as that leaves room.
-	 * Below watch_at the jobs are followed (read once a second,
-	 * memory sampled every pause_sample_ms); above it, and nobody
-	 * stopped, pausing costs nothing.  Off unless pause_enabled.
+	 * Below watch_at, or while MemAvailable falls toward pause_at,
+	 * the jobs are followed (pause_ctl_watch(): read every few
+	 * seconds, memory sampled every pause_sample_ms); otherwise, and
+	 * nobody stopped, pausing costs nothing.  Off unless pause_enabled.
 	 */
 	bool pause_enabled;
 	struct pressure_threshold pause_at;
