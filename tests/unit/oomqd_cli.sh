@@ -24,6 +24,13 @@ check() {
 	fi
 }
 
+# After a refused reload: the daemon said it kept the old config.
+kept_old_config() {
+	n=$((n + 1))
+	grep -q "reload failed: keeping the old config" "$tmp/err" ||
+		fail "$what: the old config not kept"
+}
+
 # daemon PATTERN ARGS...: oomqd ARGS --dry-run in the background until
 # PATTERN shows on its stderr (2 s at most), then SIGTERM; $during, if
 # set, is run half a second after the start (with $pid set).  got is
@@ -101,9 +108,7 @@ printf '[oomqd]\nqueue_length = 3\n' >"$tmp/live.conf"
 during='rm "$tmp/live.conf"; mkfifo "$tmp/live.conf"; kill -HUP $pid'
 daemon "reload failed" --config "$tmp/live.conf" --proc-root "$fix"
 check 0 "oomqd: $tmp/live.conf: not a regular file"
-n=$((n + 1))
-grep -q "reload failed: keeping the old config" "$tmp/err" ||
-	fail "$what: the old config not kept"
+kept_old_config
 
 # A bad regex in match_ancestor_comm on SIGHUP: refused with its line,
 # the rules in force stay.
@@ -115,9 +120,7 @@ printf '[rule builds]\nmatch_ancestor_comm = ^(make\npause = yes\n' \
 during='cp "$tmp/anc-bad.conf" "$tmp/anc.conf"; kill -HUP $pid'
 daemon "reload failed" --config "$tmp/anc.conf" --proc-root "$fix"
 check 0 "$tmp/anc.conf:2: match_ancestor_comm: bad regex '^(make'"
-n=$((n + 1))
-grep -q "reload failed: keeping the old config" "$tmp/err" ||
-	fail "$what: the old config not kept"
+kept_old_config
 
 # psi_cgroup on a read-only memory.pressure, as the shipped unit's
 # ProtectControlGroups=yes makes every cgroup file: the trigger cannot
