@@ -3,9 +3,9 @@
  * Events to user space.  They are raised in probe context, where neither
  * allocating a message nor sending it is allowed, so they go through a
  * small fixed ring, and the reader's work item (netlink.c) drains it from
- * process context.  Queue changes not yet sent are merged into one; a
- * full ring drops the newest events, and a message that cannot be
- * allocated drops its event; a LOST event says how many.  Posters and
+ * process context.  Of the queue changes not yet sent only the latest
+ * is kept; a full ring drops the newest events, and a message that
+ * cannot be allocated drops its event; a LOST event says how many.  Posters and
  * the reader only include this file's header: it includes none of
  * theirs.
  */
@@ -26,29 +26,47 @@ static struct work_struct *oomq_ring_drain;
 /* Raw: taken in probe handlers, where PREEMPT_RT's spinlock_t would sleep. */
 static DEFINE_RAW_SPINLOCK(oomq_ring_lock);
 
-/* The newest event not sent yet, or NULL.  Caller holds the lock. */
-static struct oomq_event *oomq_ring_newest(void)
+/* Drop the unsent event at free-running index @at.  Caller holds the lock. */
+static void oomq_ring_remove(unsigned int at)
 {
-	if (oomq_ring_head == oomq_ring_tail)
-		return NULL;
-	return &oomq_ring[(oomq_ring_head - 1) % OOMQ_EVENT_RING_SIZE];
+	for (; at + 1 != oomq_ring_head; at++)
+		oomq_ring[at % OOMQ_EVENT_RING_SIZE] =
+			oomq_ring[(at + 1) % OOMQ_EVENT_RING_SIZE];
+	oomq_ring_head--;
+}
+
+/* The unsent queue change's index, or the head.  Caller holds the lock. */
+static unsigned int oomq_ring_queue_set(void)
+{
+	unsigned int at;
+
+	for (at = oomq_ring_tail; at != oomq_ring_head; at++)
+		if (oomq_ring[at % OOMQ_EVENT_RING_SIZE].type ==
+		    OOMQ_EVENT_QUEUE_SET)
+			break;
+	return at;
 }
 
 /* Any context. */
 static void oomq_events_post(const struct oomq_event *event)
 {
-	struct oomq_event *newest;
 	unsigned long flags;
+	unsigned int at;
 
 	raw_spin_lock_irqsave(&oomq_ring_lock, flags);
 	if (!oomq_ring_drain)
 		goto out;
-	newest = oomq_ring_newest();
-	if (newest && newest->type == OOMQ_EVENT_QUEUE_SET &&
-	    event->type == OOMQ_EVENT_QUEUE_SET) {
-		/* Only the latest queue matters: a burst of writes is one. */
-		*newest = *event;
-	} else if (oomq_ring_head - oomq_ring_tail == OOMQ_EVENT_RING_SIZE) {
+	if (event->type == OOMQ_EVENT_QUEUE_SET) {
+		/*
+		 * Only the latest queue matters, told after the events
+		 * before it: at most one is pending, so a burst of writes
+		 * between kills never crowds a kill out of the ring.
+		 */
+		at = oomq_ring_queue_set();
+		if (at != oomq_ring_head)
+			oomq_ring_remove(at);
+	}
+	if (oomq_ring_head - oomq_ring_tail == OOMQ_EVENT_RING_SIZE) {
 		oomq_ring_lost++;
 		oomq_ring_lost_total++;
 	} else {

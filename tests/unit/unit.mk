@@ -1,6 +1,7 @@
 # Host tests: Check unit suites, the /proc/oom fuzzer, oomqctl's CLI.
 #
-#   make check-unit   unit suites under ASan/UBSan, a FUZZ_SMOKE_TIME
+#   make check-unit   unit suites under ASan/UBSan (and the module's
+#                     event ring on the host), a FUZZ_SMOKE_TIME
 #                     second fuzz run, then check-tools and check-oomqd
 #   make check-tools  oomqctl exit codes and messages (no module needed)
 #   make check-oomqd  oomqd's stdout, stderr and exit codes on the fake
@@ -29,6 +30,16 @@ UNIT_HDRS := tests/unit/suites.h tests/unit/suite_agent.h \
 UNIT_CFLAGS := $(WARN_CFLAGS) -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude/uapi -Ilib
 
+# The module's event ring, built on the host against tests/unit/kshim's
+# stand-ins for the kernel headers it uses (a lock and a work item).
+MODULE_EVENTS_BIN := $(BUILD)/unit/check_module_events
+$(MODULE_EVENTS_BIN): tests/unit/module_events.c module/events.c \
+		module/events.h $(wildcard tests/unit/kshim/linux/*.h) \
+		include/uapi/linux/oomq.h
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Itests/unit/kshim -Iinclude -o $@ \
+		tests/unit/module_events.c $$(pkg-config --cflags --libs check)
+
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_parse
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -39,9 +50,10 @@ FUZZ_RUN = $(FUZZ_BIN) -artifact_prefix=$(BUILD)/fuzz/ \
 
 .PHONY: check-unit check-tools check-oomqd check-events fuzz fuzz-smoke
 
-check-unit: $(UNIT_BIN) fuzz-smoke fuzz-smoke-agent check-tools check-oomqd \
-		check-events
+check-unit: $(UNIT_BIN) $(MODULE_EVENTS_BIN) fuzz-smoke fuzz-smoke-agent \
+		check-tools check-oomqd check-events
 	$(UNIT_BIN)
+	$(MODULE_EVENTS_BIN)
 
 $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(@D)

@@ -272,8 +272,8 @@ void case_netlink_events(struct outcome *o)
 	/*
 	 * And no kill we did not cause (a double kill, say), no probe miss
 	 * (both Debian builds call oom_badness() out of line).  "lost" is
-	 * allowed: bursts of queue writes may overflow the module's event
-	 * ring; every kill event is checked for above.
+	 * allowed (a message the module could not allocate during an OOM);
+	 * every kill event is checked for above.
 	 */
 	f = fopen(EVENTS_LOG, "r");
 	while (f && fgets(line, sizeof(line), f)) {
