@@ -32,6 +32,7 @@
 #include "cgroup_mem.h"
 #include "hooks.h"
 #include "jobs.h"
+#include "kill_ctl.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
@@ -55,6 +56,7 @@ struct loop {
 	struct pressure_config pcfg;
 	struct pressure_state pst;
 	struct kill kill;
+	struct kill_ctl kill_ctl; /* when to kill: kill_ctl.c */
 	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
 	struct notice victim; /* of kill.pid, for its end's notice */
 	struct pause_set paused;
@@ -87,12 +89,6 @@ struct loop {
 	uint32_t triggers; /* PSI firings since the last sample */
 	uint32_t kills; /* kills seen since the last sample */
 	bool rerank; /* re-rank at the next sample whatever pressure says */
-	/*
-	 * After a kill that could not start (no privilege, nothing to
-	 * kill), none before this, monotonic ms, as earlyoom waits 10 s
-	 * after a failed kill: retrying every tick only repeats it.
-	 */
-	uint64_t kill_retry_ms;
 	/* Messages that could otherwise come back every pass or tick. */
 	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
 	struct log_limit lim_kill, lim_event, lim_metrics, lim_hooks;
@@ -198,7 +194,7 @@ static bool still_critical(void *arg)
 	struct pressure_sample s;
 
 	read_sample(l, &s, NULL);
-	return pressure_kill_due_now(&l->pcfg, &s);
+	return kill_ctl_due_now(&l->pcfg, &s);
 }
 
 static void module_gone(struct loop *l)
@@ -503,7 +499,7 @@ static void start_kill(struct loop *l, uint64_t now)
 			       l->kill.nstuck ? " (only victims SIGKILL did "
 						"not end)" :
 						"");
-		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
+		kill_ctl_failed(&l->kill_ctl, now);
 		return;
 	}
 	if (l->o->dry_run) {
@@ -551,8 +547,8 @@ static void start_kill(struct loop *l, uint64_t now)
 			       "proactive kill of pid %d (%s): %s; next try "
 			       "in %u s",
 			       (int)v->pid, v->comm, strerror(-ret),
-			       LOOP_KILL_RETRY_MS / 1000);
-		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
+			       KILL_CTL_RETRY_MS / 1000);
+		kill_ctl_failed(&l->kill_ctl, now);
 		l->rerank = true;
 		break;
 	}
@@ -606,7 +602,7 @@ static void step_kill(struct loop *l, uint64_t now)
 			       "proactive kill of pid %d (%s): %s", (int)pid,
 			       l->victim_comm, strerror(-ret));
 		kill_reset(&l->kill);
-		l->kill_retry_ms = now + LOOP_KILL_RETRY_MS;
+		kill_ctl_failed(&l->kill_ctl, now);
 		break;
 	}
 }
@@ -949,6 +945,7 @@ static uint32_t tick(struct loop *l, uint64_t now)
 {
 	struct pressure_sample s;
 	struct pressure_action act;
+	struct kill_ctl_decision kd;
 	int ret, pw, psi_err[2];
 
 	ret = read_sample(l, &s, psi_err);
@@ -979,8 +976,12 @@ static uint32_t tick(struct loop *l, uint64_t now)
 		if (!act.rerank)
 			pressure_ranked(&l->pst, now);
 	}
-	if (act.kill && !kill_busy(&l->kill) && now >= l->kill_retry_ms)
+	kd = kill_ctl_decide(&l->kill_ctl, &l->pcfg, act.level, &s,
+			     kill_busy(&l->kill), now);
+	if (kd.verdict == KILL_CTL_NOW)
 		start_kill(l, now);
+	if (kd.wait_ms < act.wait_ms)
+		act.wait_ms = kd.wait_ms;
 	pw = pause_tick(l, &s, now);
 	/* Also the jobs that ended or were continued by someone else. */
 	l->metrics.jobs_stopped = l->paused.n;
@@ -1440,6 +1441,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		return -EINVAL;
 	}
 	kill_init(&l.kill, &kc, still_critical, &l);
+	kill_ctl_init(&l.kill_ctl);
 	pause_init(&l.paused, &a->sampler, o->dry_run);
 	pause_ctl_init(&l.ctl);
 	/* First: a second oomqd must leave the first one's state alone. */
