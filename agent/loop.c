@@ -147,8 +147,8 @@ static void read_cgroup_mem(struct loop *l, struct pressure_sample *s)
  * PSI averages from the trigger's own descriptor; @psi_err gets the
  * averages' read errors (system, cgroup), or NULL.
  */
-static int read_sample(struct loop *l, struct pressure_sample *s,
-		       int psi_err[2])
+static int loop_read_sample(struct loop *l, struct pressure_sample *s,
+			    int psi_err[2])
 {
 	struct proc_meminfo mi;
 	struct psi_stats ps;
@@ -188,16 +188,16 @@ static int read_sample(struct loop *l, struct pressure_sample *s,
 }
 
 /* kill.c's re-check before each signal: a fresh sample, no hysteresis. */
-static bool still_critical(void *arg)
+static bool loop_still_critical(void *arg)
 {
 	struct loop *l = arg;
 	struct pressure_sample s;
 
-	read_sample(l, &s, NULL);
+	loop_read_sample(l, &s, NULL);
 	return kill_ctl_due_now(&l->pcfg, &s);
 }
 
-static void module_gone(struct loop *l)
+static void loop_module_gone(struct loop *l)
 {
 	if (l->nl_on) {
 		nlc_close(&l->nl);
@@ -210,7 +210,7 @@ static void module_gone(struct loop *l)
 }
 
 /* Join the module's events and set its TTL; quiet when it is absent. */
-static int module_open(struct loop *l)
+static int loop_module_open(struct loop *l)
 {
 	struct nlc_status st;
 	int ret;
@@ -314,7 +314,7 @@ static void log_kill_event(const struct nlc_event *ev)
  * the loop away from re-ranking; the socket stays readable and the next
  * ppoll() returns at once for the rest.
  */
-static void drain_events(struct loop *l)
+static void loop_module_drain(struct loop *l)
 {
 	struct nlc_event ev;
 
@@ -411,7 +411,7 @@ static void log_skipped(struct loop *l, uint64_t now)
  * to kill or pause by.  Only the write's -ENOENT means the module is
  * away; a /proc file the ranking needs that is missing is a failure.
  */
-static int pass(struct loop *l)
+static int loop_pass(struct loop *l)
 {
 	struct agent *a = l->a;
 	uint64_t start = mono_us(), now = start / 1000;
@@ -438,7 +438,7 @@ static int pass(struct loop *l)
 		return ret;
 	}
 	if (wret == -ENOENT) {
-		module_gone(l);
+		loop_module_gone(l);
 	} else if (wret) {
 		logmsg_limited(&l->lim_write, now, LOG_ERR, "%s/oom: %s",
 			       l->o->proc_root, strerror(-wret));
@@ -486,13 +486,13 @@ static const struct sample *first_victim(struct loop *l)
 }
 
 /* Never a second victim while one is dying: the caller checked. */
-static void start_kill(struct loop *l, uint64_t now)
+static void loop_kill_start(struct loop *l, uint64_t now)
 {
 	const struct sample *v;
 	int ret;
 
 	/* Rank now: the victim must be the current first, not 10 s old. */
-	v = pass(l) ? NULL : first_victim(l);
+	v = loop_pass(l) ? NULL : first_victim(l);
 	if (!v) {
 		logmsg_limited(&l->lim_kill, now, LOG_WARNING,
 			       "proactive kill due, but nothing to kill%s",
@@ -554,7 +554,7 @@ static void start_kill(struct loop *l, uint64_t now)
 	}
 }
 
-static void step_kill(struct loop *l, uint64_t now)
+static void loop_kill_step(struct loop *l, uint64_t now)
 {
 	enum kill_phase before = l->kill.phase;
 	pid_t pid = l->kill.pid;
@@ -847,8 +847,8 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
  * pause_ctl.c orders is carried out one order at a time, each on the
  * jobs as that left them, at most one continue a tick.
  */
-static int pause_tick(struct loop *l, const struct pressure_sample *s,
-		      uint64_t now)
+static int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
+			   uint64_t now)
 {
 	enum pause_ctl_watch w =
 		l->pcfg.pause_enabled ?
@@ -869,7 +869,7 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		     now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
 						  PAUSE_CTL_RATE_MS :
 						  PAUSE_PASS_MS)))
-		pass(l);
+		loop_pass(l);
 	l->following = busy;
 	/* Low, the jobs of every pass are read: are there any to follow? */
 	if ((busy || w != PAUSE_CTL_CALM) && read_jobs(l, now)) {
@@ -941,14 +941,14 @@ static uint32_t write_metrics(struct loop *l, uint64_t now, uint32_t wait_ms)
 }
 
 /* One sample and what it calls for; returns how long to sleep, ms. */
-static uint32_t tick(struct loop *l, uint64_t now)
+static uint32_t loop_tick(struct loop *l, uint64_t now)
 {
 	struct pressure_sample s;
 	struct pressure_action act;
 	struct kill_ctl_decision kd;
 	int ret, pw, psi_err[2];
 
-	ret = read_sample(l, &s, psi_err);
+	ret = loop_read_sample(l, &s, psi_err);
 	if (ret && !l->meminfo_bad)
 		logmsg(LOG_ERR, "%s/meminfo: %s", l->o->proc_root,
 		       strerror(-ret));
@@ -972,17 +972,17 @@ static uint32_t tick(struct loop *l, uint64_t now)
 		log_level(&act, &s);
 	if (act.rerank || l->rerank) {
 		l->rerank = false;
-		pass(l);
+		loop_pass(l);
 		if (!act.rerank)
 			pressure_ranked(&l->pst, now);
 	}
 	kd = kill_ctl_decide(&l->kill_ctl, &l->pcfg, act.level, &s,
 			     kill_busy(&l->kill), now);
 	if (kd.verdict == KILL_CTL_NOW)
-		start_kill(l, now);
+		loop_kill_start(l, now);
 	if (kd.wait_ms < act.wait_ms)
 		act.wait_ms = kd.wait_ms;
-	pw = pause_tick(l, &s, now);
+	pw = loop_pause_tick(l, &s, now);
 	/* Also the jobs that ended or were continued by someone else. */
 	l->metrics.jobs_stopped = l->paused.n;
 	if (pw < 0 || (uint32_t)pw > act.wait_ms)
@@ -990,13 +990,13 @@ static uint32_t tick(struct loop *l, uint64_t now)
 	return write_metrics(l, now, (uint32_t)pw);
 }
 
-static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
-			   size_t size);
-static int cgroup_psi_refused(int err, const char *path);
-static void start_hooks(struct loop *l);
+static int loop_cgroup_psi_open(const char *dir, struct psi *p, char *path,
+				size_t size);
+static int loop_cgroup_psi_refused(int err, const char *path);
+static void loop_hooks_start(struct loop *l);
 
 /* Whether rules on comm and uid read only new and changed processes. */
-static void log_events(const struct agent *a)
+static void loop_log_events(const struct agent *a)
 {
 	if (a->events.sk)
 		logmsg(LOG_INFO, "process events: rules re-read comm and uid "
@@ -1008,7 +1008,7 @@ static void log_events(const struct agent *a)
 		       strerror(-a->events_err));
 }
 
-static void reload(struct loop *l)
+static void loop_reload(struct loop *l)
 {
 	/* Static: struct policy is ~100 KiB of compiled rules. */
 	static struct policy np;
@@ -1029,9 +1029,9 @@ static void reload(struct loop *l)
 	}
 	/* psi_cgroup may name another cgroup now, or none. */
 	if (!ret) {
-		cg_ret = open_cgroup_psi(np.th.psi_cgroup, &cg, cg_path,
-					 sizeof(cg_path));
-		ret = cgroup_psi_refused(cg_ret, cg_path);
+		cg_ret = loop_cgroup_psi_open(np.th.psi_cgroup, &cg, cg_path,
+					      sizeof(cg_path));
+		ret = loop_cgroup_psi_refused(cg_ret, cg_path);
 	}
 	if (!ret && strcmp(np.cgroup, l->a->policy.cgroup)) {
 		logmsg(LOG_WARNING,
@@ -1050,8 +1050,8 @@ static void reload(struct loop *l)
 	policy_free(&l->a->policy);
 	l->a->policy = np;
 	agent_policy_changed(l->a);
-	log_events(l->a);
-	start_hooks(l);
+	loop_log_events(l->a);
+	loop_hooks_start(l);
 	l->pcfg = pc;
 	l->kill.cfg = kc;
 	psi_close(&l->cg_psi);
@@ -1084,8 +1084,8 @@ static void reload(struct loop *l)
  * (watched, or no psi_cgroup), -ENOENT (not there yet: the loop tries
  * again while calm), or another -errno from psi_open().
  */
-static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
-			   size_t size)
+static int loop_cgroup_psi_open(const char *dir, struct psi *p, char *path,
+				size_t size)
 {
 	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
 	int ret;
@@ -1117,7 +1117,7 @@ static int open_cgroup_psi(const char *dir, struct psi *p, char *path,
  * SIGHUP, the old one is kept).  A missing cgroup is not that: it may
  * come with the first login.  Returns @err when refused, else 0.
  */
-static int cgroup_psi_refused(int err, const char *path)
+static int loop_cgroup_psi_refused(int err, const char *path)
 {
 	if (!err || err == -ENOENT)
 		return 0;
@@ -1134,7 +1134,7 @@ static int cgroup_psi_refused(int err, const char *path)
 }
 
 /* On a calm wake-up: the psi_cgroup that was missing may be there now. */
-static void retry_cgroup_psi(struct loop *l)
+static void loop_cgroup_psi_retry(struct loop *l)
 {
 	int ret = psi_open(&l->cg_psi, l->cg_psi_path,
 			   &(struct psi_trigger)PSI_TRIGGER_DEFAULT);
@@ -1150,7 +1150,7 @@ static void retry_cgroup_psi(struct loop *l)
 		       l->cg_psi_path);
 }
 
-static void open_psi(struct loop *l)
+static void loop_psi_open(struct loop *l)
 {
 	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
 	int ret;
@@ -1211,7 +1211,7 @@ static void log_protect(const struct protect_report *r)
  * other's stopped jobs.  A dry run stops nothing, continues nothing and
  * takes no lock.
  */
-static int open_pause_file(struct loop *l)
+static int loop_pause_file_open(struct loop *l)
 {
 	const char *dir = l->o->run_dir;
 	pid_t holder;
@@ -1277,7 +1277,7 @@ static void noticed(const struct notice *n, void *arg)
  * The hooks' helper, forked while memory is calm (start, SIGHUP): it
  * runs the hooks and shows the desktop notifications (notify.h).
  */
-static void start_hooks(struct loop *l)
+static void loop_hooks_start(struct loop *l)
 {
 	int ret;
 
@@ -1299,7 +1299,7 @@ static void start_hooks(struct loop *l)
  * [oomqd] cgroup, as main.c resolved it: its memory and its PSI stand
  * for the machine's, and the passes queue only its processes.
  */
-static int open_cgroup_mem(struct loop *l)
+static int loop_cgroup_mem_open(struct loop *l)
 {
 	struct cgroup_mem_sample cs;
 	const char *dir = l->o->cgroup_dir;
@@ -1337,38 +1337,38 @@ static int open_cgroup_mem(struct loop *l)
 	return 0;
 }
 
-/* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
-static int start(struct loop *l)
+/* 0, or -errno when the config cannot run here (loop_cgroup_psi_refused()). */
+static int loop_start(struct loop *l)
 {
 	struct protect_report pr;
 	int ret;
 
 	pressure_init(&l->pst, &l->pcfg, mono_ms());
-	ret = open_cgroup_mem(l);
+	ret = loop_cgroup_mem_open(l);
 	if (ret)
 		return ret;
-	open_psi(l);
-	ret = open_cgroup_psi(l->a->policy.th.psi_cgroup, &l->cg_psi,
-			      l->cg_psi_path, sizeof(l->cg_psi_path));
+	loop_psi_open(l);
+	ret = loop_cgroup_psi_open(l->a->policy.th.psi_cgroup, &l->cg_psi,
+				   l->cg_psi_path, sizeof(l->cg_psi_path));
 	l->cg_missing = ret == -ENOENT;
-	ret = cgroup_psi_refused(ret, l->cg_psi_path);
+	ret = loop_cgroup_psi_refused(ret, l->cg_psi_path);
 	if (ret)
 		return ret;
-	ret = module_open(l);
+	ret = loop_module_open(l);
 	if (ret == -ENOENT) {
-		module_gone(l);
+		loop_module_gone(l);
 	} else if (ret) {
 		logmsg(LOG_WARNING,
 		       "oomq netlink: %s: kill events will not be heard",
 		       strerror(-ret));
 	}
 	agent_listen(l->a);
-	log_events(l->a);
+	loop_log_events(l->a);
 	/* A dry run kills and stops nothing: nothing to count or run. */
 	if (!l->o->dry_run)
 		log_set_notice_sink(noticed, l);
 	log_notices_structured(!l->o->dry_run);
-	start_hooks(l);
+	loop_hooks_start(l);
 	/* Last: everything the loop needs is allocated by now. */
 	protect_self(&pr);
 	log_protect(&pr);
@@ -1389,8 +1389,8 @@ static int start(struct loop *l)
  * tick samples at once); a failed trigger (the cgroup went away) is
  * closed, and the timer and the other sources carry on.
  */
-static void psi_event(struct loop *l, struct psi *p, short revents,
-		      const char *path)
+static void loop_psi_event(struct loop *l, struct psi *p, short revents,
+			   const char *path)
 {
 	int fired = psi_fired(p, revents);
 
@@ -1440,12 +1440,12 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		logmsg(LOG_ERR, "config: %s", why);
 		return -EINVAL;
 	}
-	kill_init(&l.kill, &kc, still_critical, &l);
+	kill_init(&l.kill, &kc, loop_still_critical, &l);
 	kill_ctl_init(&l.kill_ctl);
 	pause_init(&l.paused, &a->sampler, o->dry_run);
 	pause_ctl_init(&l.ctl);
 	/* First: a second oomqd must leave the first one's state alone. */
-	ret = open_pause_file(&l);
+	ret = loop_pause_file_open(&l);
 	if (ret)
 		return ret;
 
@@ -1461,11 +1461,11 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	if (start(&l)) {
+	if (loop_start(&l)) {
 		ret = -EINVAL; /* exit status 2: restarting cannot help */
 		goto out;
 	}
-	wait = tick(&l, mono_ms());
+	wait = loop_tick(&l, mono_ms());
 	while (!got_stop) {
 		struct pollfd pfd[LOOP_NFDS];
 		uint64_t now;
@@ -1486,29 +1486,30 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 			break;
 		if (got_hup) {
 			got_hup = 0;
-			reload(&l);
+			loop_reload(&l);
 		}
 		now = mono_ms();
 		if (n > 0 && pfd[0].revents)
-			psi_event(&l, &l.psi, pfd[0].revents, l.psi_path);
+			loop_psi_event(&l, &l.psi, pfd[0].revents, l.psi_path);
 		if (n > 0 && pfd[3].revents) {
-			psi_event(&l, &l.cg_psi, pfd[3].revents, l.cg_psi_path);
+			loop_psi_event(&l, &l.cg_psi, pfd[3].revents,
+				       l.cg_psi_path);
 			/* The cgroup went away: watched again if it comes back. */
 			l.cg_missing = l.cg_psi.fd < 0;
 		}
 		if (n > 0 && pfd[1].revents)
-			drain_events(&l);
+			loop_module_drain(&l);
 		if (kill_busy(&l.kill))
-			step_kill(&l, now);
+			loop_kill_step(&l, now);
 		if (!n && l.cg_missing && l.pst.level == PRESSURE_CALM)
-			retry_cgroup_psi(&l);
+			loop_cgroup_psi_retry(&l);
 		/* A module loaded later is found within one calm interval. */
 		if (!n && !l.nl_on && l.pst.level == PRESSURE_CALM &&
-		    !module_open(&l)) {
+		    !loop_module_open(&l)) {
 			logmsg(LOG_NOTICE, "oomq module found: events joined");
 			l.rerank = true;
 		}
-		wait = tick(&l, now);
+		wait = loop_tick(&l, now);
 	}
 	logmsg(LOG_INFO, "stopping");
 out:
