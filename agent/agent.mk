@@ -17,7 +17,8 @@ AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/nl.c agent/kill.c \
 	agent/protect.c agent/thresholds.c \
 	agent/hooks.c agent/notify.c lib/oomq_nl.c
 AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/loop_sense.c \
-	agent/loop_module.c agent/loop_kill.c agent/loop_start.c \
+	agent/loop_module.c agent/loop_kill.c agent/loop_pause.c \
+	agent/loop_start.c \
 	agent/loop_reload.c agent/log.c
 AGENT_SRCS := $(AGENT_TOP_SRCS) $(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
 AGENT_HDRS := $(wildcard agent/*.h) lib/oomq_nl.h lib/oomq_tasks.h \

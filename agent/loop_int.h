@@ -3,7 +3,8 @@
  * The daemon loop's state, shared by its files: loop.c polls and
  * dispatches; loop_sense.c reads the memory and PSI, loop_module.c keeps
  * the module's link, loop_kill.c carries a proactive kill out,
- * loop_start.c sets everything up and loop_reload.c takes a SIGHUP.
+ * loop_pause.c carries pausing out, loop_start.c sets everything up and
+ * loop_reload.c takes a SIGHUP.
  * Not an interface: loop.h is.
  */
 #ifndef _OOMQ_AGENT_LOOP_INT_H
@@ -115,6 +116,11 @@ bool loop_still_critical(void *arg);
 void loop_hooks_start(struct loop *l);
 void loop_log_events(const struct agent *a);
 int loop_start(struct loop *l);
+
+/* loop_pause.c */
+int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
+		    uint64_t now);
+int loop_pause_file_open(struct loop *l);
 
 /* loop_reload.c */
 void loop_reload(struct loop *l);
