@@ -124,7 +124,7 @@ void agent_fini(struct agent *a)
  * Events serve the lazy pass from /proc (a whole table reads stat and
  * status anyway), and only rules on what they report: comm and uid.
  */
-static bool events_fit(const struct agent *a)
+static bool proc_events_fit(const struct agent *a)
 {
 	unsigned int need = policy_needs(&a->policy);
 
@@ -134,12 +134,12 @@ static bool events_fit(const struct agent *a)
 }
 
 /* Listen or stop as the policy now asks; nothing remembered holds. */
-static int events_update(struct agent *a)
+static int proc_events_update(struct agent *a)
 {
 	verdicts_forget(&a->verdicts);
 	a->events_err = 0;
 	a->events_paused = false;
-	if (!a->listen || !events_fit(a))
+	if (!a->listen || !proc_events_fit(a))
 		cn_proc_close(&a->events);
 	else if (!a->events.sk)
 		a->events_err = cn_proc_open(&a->events);
@@ -151,7 +151,7 @@ static int events_update(struct agent *a)
  * kernel builds one for every fork, exec and exit of the system as long
  * as someone listens: stop.  A pass from /proc listens again.
  */
-static void events_pause(struct agent *a)
+static void proc_events_pause(struct agent *a)
 {
 	if (!a->events.sk)
 		return;
@@ -163,7 +163,7 @@ static void events_pause(struct agent *a)
 int agent_listen(struct agent *a)
 {
 	a->listen = true;
-	return events_update(a);
+	return proc_events_update(a);
 }
 
 void agent_policy_changed(struct agent *a)
@@ -171,7 +171,7 @@ void agent_policy_changed(struct agent *a)
 	/* Other groups, other ties: measure again. */
 	a->stream_passes = 0;
 	mcache_clear(&a->cache);
-	events_update(a);
+	proc_events_update(a);
 }
 
 /*
@@ -232,8 +232,8 @@ static void scope_apply(const struct agent *a, struct sample *s,
 }
 
 /* proc_classify_fn: the rules' verdict, then the session's and scope's. */
-static void classify(struct sample *s, const struct sample_text *text,
-		     void *ctx)
+static void classify_one(struct sample *s, const struct sample_text *text,
+			 void *ctx)
 {
 	struct agent *a = ctx;
 
@@ -246,32 +246,32 @@ static void classify(struct sample *s, const struct sample_text *text,
  * Does a pass classify processes at all: rules, the session's
  * recognition or a scope?  Each needs something read (agent_rank()).
  */
-static bool classifies(const struct agent *a)
+static bool classify_wanted(const struct agent *a)
 {
 	return a->need != 0;
 }
 
-static void cache_begin(struct agent *a)
+static void classify_begin(struct agent *a)
 {
 	if (a->use_cache)
 		mcache_begin(&a->cache);
 }
 
-static void cache_end(struct agent *a)
+static void classify_end(struct agent *a)
 {
 	if (a->use_cache)
 		mcache_end(&a->cache);
 }
 
 /* Every process fully sampled: classic, rss, and --list. */
-static int rank_full(struct agent *a)
+static int source_proc_full(struct agent *a)
 {
 	int ret;
 
-	cache_begin(a);
+	classify_begin(a);
 	ret = proc_sample_all(&a->sampler, a->need, a->tab, a->cap, &a->n,
-			      classify, a);
-	cache_end(a);
+			      classify_one, a);
+	classify_end(a);
 	a->nprocs = a->n;
 	/* A full table still ranks what it holds; the caller is told. */
 	a->truncated = ret == -ENOSPC;
@@ -319,14 +319,14 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	sample_text_clear(&text);
 	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
 		proc_read_text(&a->sampler, s->pid, a->need, &text);
-	classify(s, &text, a);
+	classify_one(s, &text, a);
 	if (!dump_keeps_all(a))
 		rank_best_offer(&a->best);
 	return 0;
 }
 
 /* Every process from the module's dump: any port, and --list. */
-static int rank_dump(struct agent *a)
+static int source_dump_read(struct agent *a)
 {
 	int ret;
 
@@ -334,9 +334,9 @@ static int rank_dump(struct agent *a)
 	a->truncated = 0;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, a->policy.port);
-	cache_begin(a);
+	classify_begin(a);
 	ret = oomq_dump_tasks(a->dump, dump_one, a);
-	cache_end(a);
+	classify_end(a);
 	if (!dump_keeps_all(a))
 		a->n = rank_best_end(&a->best);
 	if (ret)
@@ -352,7 +352,7 @@ static int rank_dump(struct agent *a)
  * away: only when /proc/oom is there, and not for a few passes after a
  * failure.
  */
-static bool dump_ready(struct agent *a)
+static bool source_dump_ready(struct agent *a)
 {
 	int ret;
 
@@ -381,7 +381,7 @@ static bool dump_ready(struct agent *a)
 }
 
 /* A failed dump: drop the socket (the family may be gone for good). */
-static void dump_failed(struct agent *a, int err)
+static void source_dump_failed(struct agent *a, int err)
 {
 	oomq_dump_close(a->dump);
 	a->dump_open = false;
@@ -389,7 +389,7 @@ static void dump_failed(struct agent *a, int err)
 	a->dump_retry = AGENT_DUMP_RETRY_PASSES;
 }
 
-static void count_failure(struct proc_sampler *ps, int err)
+static void source_count_failure(struct proc_sampler *ps, int err)
 {
 	if (err == -ESRCH)
 		ps->skipped++;
@@ -401,7 +401,7 @@ static void count_failure(struct proc_sampler *ps, int err)
  * A process whose files did not read, and not because it is gone, may
  * match a rule: the events cannot vouch for it next time.
  */
-static void events_unread(struct agent *a, int err)
+static void proc_events_unread(struct agent *a, int err)
 {
 	if (a->events.sk && err != -ESRCH)
 		verdicts_put(&a->verdicts, 0, VERDICT_UNKNOWN);
@@ -440,10 +440,10 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 	if (!ret && (a->need & PROC_NEED_UID))
 		ret = proc_read_uid(ps, pid, &s.uid, &s.euid);
 	if (ret) {
-		events_unread(a, ret);
+		proc_events_unread(a, ret);
 		return ret;
 	}
-	classify(&s, &t, a);
+	classify_one(&s, &t, a);
 	if (a->events.sk)
 		verdicts_put(&a->verdicts, pid, s.rule);
 out:
@@ -520,7 +520,7 @@ static void sample_cand(struct agent *a, const struct agent_cand *c)
 	a->nsampled++;
 	ret = proc_sample_one(&a->sampler, c->pid, 0, s, NULL);
 	if (ret) {
-		count_failure(&a->sampler, ret);
+		source_count_failure(&a->sampler, ret);
 		return;
 	}
 	s->rule = c->rule;
@@ -544,16 +544,16 @@ static int first_stage(pid_t pid, void *ctx)
 		return 0;
 	ret = proc_read_oom_score(ps, pid, &score);
 	if (ret)
-		events_unread(a, ret);
+		proc_events_unread(a, ret);
 	c.pid = pid;
 	c.rule = SAMPLE_NO_RULE;
 	c.adjust = 0;
 	c.priority = (uint16_t)a->policy.default_priority;
-	if (!ret && classifies(a))
+	if (!ret && classify_wanted(a))
 		ret = first_stage_rules(a, pid, &c);
 	if (ret) {
 		if (!a->again)
-			count_failure(ps, ret);
+			source_count_failure(ps, ret);
 		return 0;
 	}
 	if (!a->again) {
@@ -584,7 +584,7 @@ static int first_stage(pid_t pid, void *ctx)
 	}
 	/*
 	 * Full: @c now holds the one left out, the new one or the old
-	 * last.  It stays out unless the kept ones run out (rank_lazy()),
+	 * last.  It stays out unless the kept ones run out (source_lazy_read()),
 	 * even when it ties with the last kept: the queue's cut may well
 	 * lie above both.
 	 */
@@ -621,7 +621,7 @@ static bool second_stage(struct agent *a)
  * What changed since the last walk, from the events waiting: lost ones
  * (the socket overran between passes) mean this walk reads everyone.
  */
-static void events_begin(struct agent *a)
+static void proc_events_begin(struct agent *a)
 {
 	if (!a->events.sk)
 		return;
@@ -631,11 +631,11 @@ static void events_begin(struct agent *a)
 }
 
 /* One walk of /proc through @fn, with the process events. */
-static int walk(struct agent *a, proc_pid_fn fn)
+static int proc_events_walk(struct agent *a, proc_pid_fn fn)
 {
 	int ret;
 
-	events_begin(a);
+	proc_events_begin(a);
 	ret = proc_for_each_pid(&a->sampler, fn, a);
 	if (a->events.sk)
 		verdicts_end(&a->verdicts, !ret);
@@ -643,7 +643,7 @@ static int walk(struct agent *a, proc_pid_fn fn)
 }
 
 /* A pass of the modern port from /proc: the best queue_length, empty. */
-static void proc_pass_begin(struct agent *a, bool stream)
+static void source_proc_begin(struct agent *a, bool stream)
 {
 	a->nprocs = a->n = 0;
 	a->truncated = 0;
@@ -651,13 +651,13 @@ static void proc_pass_begin(struct agent *a, bool stream)
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, BADNESS_MODERN);
 	if (a->events_paused) /* the dump served until now */
-		events_update(a);
-	cache_begin(a);
+		proc_events_update(a);
+	classify_begin(a);
 }
 
-static void proc_pass_end(struct agent *a)
+static void source_proc_end(struct agent *a)
 {
-	cache_end(a);
+	classify_end(a);
 	a->n = rank_best_end(&a->best);
 }
 
@@ -669,7 +669,7 @@ static void proc_pass_end(struct agent *a)
  * reach the queue.  Where most processes tie at the cut, as every small
  * one does on a large machine, it samples most of them anyway, and the
  * oom_score reads are waste: sampling every process at once
- * (rank_stream()) costs less once
+ * (source_proc_stream()) costs less once
  *
  *	4 * (with_mm - sampled) < walks * with_mm + (walks - 1) * zero
  *
@@ -704,27 +704,27 @@ static void choose_walk(struct agent *a, unsigned int walks)
  * Memory stays bounded by the queue; the match cache (if any) spans
  * both walks.
  */
-static int rank_lazy(struct agent *a)
+static int source_lazy_read(struct agent *a)
 {
 	unsigned int walks = 1;
 	int ret;
 
-	proc_pass_begin(a, false);
+	source_proc_begin(a, false);
 	a->nsampled = a->nzero = 0;
 	a->again = false;
 	a->cand_room = agent_cand_room(a);
 	a->ncand = 0;
 	a->dropped = false;
 	a->bound_score = ULONG_MAX;
-	ret = walk(a, first_stage);
+	ret = proc_events_walk(a, first_stage);
 	if (!ret && !second_stage(a) && a->dropped &&
 	    may_beat(&a->drop_best, rank_best_worst(&a->best))) {
 		a->again = true;
-		ret = walk(a, first_stage);
+		ret = proc_events_walk(a, first_stage);
 		a->again = false;
 		walks++;
 	}
-	proc_pass_end(a);
+	source_proc_end(a);
 	if (!ret)
 		choose_walk(a, walks);
 	return ret;
@@ -746,7 +746,7 @@ static int classify_as_first_stage(struct agent *a, struct sample *s,
 		k.uid = s->uid;
 		k.euid = s->euid;
 	}
-	classify(&k, text, a);
+	classify_one(&k, text, a);
 	s->rule = k.rule;
 	s->adjust = k.adjust;
 	s->priority = k.priority;
@@ -757,7 +757,7 @@ static int classify_as_first_stage(struct agent *a, struct sample *s,
 /*
  * proc_pid_fn: the full sample of one process (stat, status,
  * oom_score_adj and the rules' strings), scored at once and offered to
- * the best queue_length, as rank_dump() does with the module's dump.
+ * the best queue_length, as source_dump_read() does with the module's dump.
  * With the events, the rules' remembered verdict stands.
  */
 static int stream_one(pid_t pid, void *ctx)
@@ -769,14 +769,14 @@ static int stream_one(pid_t pid, void *ctx)
 
 	if (pid == a->sampler.self)
 		return 0;
-	if (classifies(a))
+	if (classify_wanted(a))
 		rule = a->events.sk ? verdicts_get(&a->verdicts, pid) :
 				      VERDICT_UNKNOWN;
 	ret = proc_sample_one(&a->sampler, pid, a->need, s,
 			      rule == VERDICT_UNKNOWN ? &text : NULL);
 	if (ret) {
-		events_unread(a, ret);
-		count_failure(&a->sampler, ret);
+		proc_events_unread(a, ret);
+		source_count_failure(&a->sampler, ret);
 		return 0;
 	}
 	a->nprocs++;
@@ -799,13 +799,13 @@ static int stream_one(pid_t pid, void *ctx)
  * queue_length: the lazy pass's queue (choose_walk()), at the cost of a
  * full sample of everyone, in memory bounded by the queue.
  */
-static int rank_stream(struct agent *a)
+static int source_proc_stream(struct agent *a)
 {
 	int ret;
 
-	proc_pass_begin(a, true);
-	ret = walk(a, stream_one);
-	proc_pass_end(a);
+	source_proc_begin(a, true);
+	ret = proc_events_walk(a, stream_one);
+	source_proc_end(a);
 	return ret;
 }
 
@@ -814,7 +814,7 @@ static int rank_stream(struct agent *a)
  * (struct sample's driver): at most queue_length climbs, whose stat
  * reads this pass's lineage mostly remembers.
  */
-static void find_drivers(struct agent *a)
+static void queued_find_drivers(struct agent *a)
 {
 	struct sample_lineage l;
 
@@ -846,24 +846,24 @@ int agent_rank(struct agent *a)
 	a->used_dump = false;
 	a->dump_err = 0;
 	ret = -ENOENT;
-	if (dump_ready(a)) {
-		ret = rank_dump(a);
+	if (source_dump_ready(a)) {
+		ret = source_dump_read(a);
 		a->used_dump = !ret;
 		if (ret)
-			dump_failed(a, ret);
+			source_dump_failed(a, ret);
 	}
 	if (a->used_dump) {
-		events_pause(a);
+		proc_events_pause(a);
 		ret = 0;
 	} else if (a->source == AGENT_SOURCE_DUMP) /* and no dump: ret < 0 */
 		ret = a->dump_err ? a->dump_err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
-		ret = rank_full(a);
+		ret = source_proc_full(a);
 	else if (a->stream_passes) {
 		a->stream_passes--;
-		ret = rank_stream(a);
+		ret = source_proc_stream(a);
 	} else {
-		ret = rank_lazy(a);
+		ret = source_lazy_read(a);
 	}
 	/* The second stage and the dump's strings read files of their own. */
 	proc_sampler_flush(&a->sampler);
@@ -873,7 +873,7 @@ int agent_rank(struct agent *a)
 	a->nranked = rank_order(a->tab, a->n, &a->sys, a->policy.port,
 				a->full ? a->n : a->policy.queue_length,
 				a->order);
-	find_drivers(a);
+	queued_find_drivers(a);
 	ret = rank_format_queue(a->tab, a->order, a->nranked,
 				a->policy.queue_length, a->queue,
 				OOMQ_PROC_WRITE_MAX);
