@@ -33,7 +33,7 @@
  *      those.  One oom_score step is 0.15 % of RAM and swap, so many
  *      processes share a bound: if the kept ones run out while one the
  *      first stage left out may still go in, a second walk samples
- *      those left out that may (agent.c, rank_lazy()).
+ *      those left out that may (source_lazy.c, source_lazy_read()).
  *
  * The queue is the one the full sample of every process gives (tested on
  * tests/fixtures/proc and proc-ties): ranked by the kernel's own
@@ -46,9 +46,9 @@
  * cheaper approximation that stat shows), and no file bounds them from
  * above but oom_score, the same for all of them.  A lazy pass that finds
  * most processes so makes the next AGENT_STREAM_PASSES passes skip the
- * oom_score reads and sample every process at once (agent.c,
- * rank_stream(): three files each, about four times a pass that reads
- * oom_score alone), into the same bounded queue.  The classic and rss
+ * oom_score reads and sample every process at once (source_proc.c,
+ * source_proc_stream(): three files each, about four times a pass that
+ * reads oom_score alone), into the same bounded queue.  The classic and rss
  * ports need stat, status and oom_score_adj of everyone (total_vm,
  * children, cpu time, capabilities, oomkilladj) and `oomqd --list` shows
  * every process, so they sample everything.
@@ -118,7 +118,7 @@ enum agent_source {
 
 /*
  * Passes from /proc that sample every process after a lazy one found
- * most of them tying at the cut (agent.c, choose_walk()).
+ * most of them tying at the cut (source_lazy.c, choose_walk()).
  */
 #define AGENT_STREAM_PASSES 16
 
@@ -127,7 +127,7 @@ enum agent_source {
 
 /* One process after the lazy pass's first stage: 24 bytes. */
 struct agent_cand {
-	int64_t bound; /* the most points it can have, pages (agent.c) */
+	int64_t bound; /* the most points it can have, pages (source_lazy.c) */
 	pid_t pid;
 	uint16_t priority; /* priority group, never 0 here */
 	int16_t rule; /* what policy_classify() set */

@@ -87,7 +87,7 @@ START_TEST(test_second_pass_no_regexec)
 
 	/*
 	 * The first pass sampled most of the fixture: this one samples
-	 * everyone at once (agent.c, choose_walk()), and the cache's keys
+	 * everyone at once (source_lazy.c, choose_walk()), and the cache's keys
 	 * are those of the first stage all the same.  The kept ones are in
 	 * no order: matched by pid.
 	 */
