@@ -19,35 +19,38 @@ static void free_arrays(struct agent *a)
 {
 	zmem_free(a->tab, a->tab_size, sizeof(*a->tab));
 	zmem_free(a->order, a->tab_size, sizeof(*a->order));
-	zmem_free(a->cand, a->cand_max, sizeof(*a->cand));
+	zmem_free(a->lazy.cand, a->lazy.cand_max, sizeof(*a->lazy.cand));
 	a->tab = NULL;
 	a->order = NULL;
-	a->cand = NULL;
+	a->lazy.cand = NULL;
 }
 
 int agent_init(struct agent *a, const char *proc_root, size_t cap)
 {
 	int ret;
 
-	a->n = a->nranked = a->nprocs = a->ncand = 0;
-	a->need = 0;
+	a->n = a->nranked = a->nprocs = a->lazy.ncand = 0;
+	a->cls.need = 0;
 	a->full = 0;
 	a->queue_len = 0;
 	a->truncated = 0;
-	a->use_cache = false;
-	a->stream_passes = 0;
-	a->streamed = false;
-	a->listen = false;
-	a->events_paused = false;
-	a->events.sk = NULL;
-	a->events_err = 0;
+	a->cls.use_cache = false;
+	a->lazy.stream_passes = 0;
+	a->lazy.streamed = false;
+	a->events.listen = false;
+	a->events.paused = false;
+	a->events.cn.sk = NULL;
+	a->events.err = 0;
 	a->root = proc_root;
-	session_init(&a->session);
+	a->cls.policy = &a->policy;
+	a->cls.sampler = &a->sampler;
+	a->cls.scope = a->scope;
+	session_init(&a->cls.session);
 	a->real_proc = !strcmp(proc_root, "/proc");
 	a->cap = cap;
 	/* The bounded paths keep up to a queue and build one more. */
 	a->tab_size = cap > OOMQ_QUEUE_MAX ? cap : OOMQ_QUEUE_MAX + 1;
-	a->cand_max = (size_t)AGENT_CAND_PER_QUEUE * OOMQ_QUEUE_MAX;
+	a->lazy.cand_max = (size_t)AGENT_CAND_PER_QUEUE * OOMQ_QUEUE_MAX;
 	/*
 	 * Sized for --list and the longest queue, but pages a pass never
 	 * touches cost no RSS, unless the first touch faults in a
@@ -58,24 +61,24 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	a->tab = zmem_alloc(a->tab_size, sizeof(*a->tab));
 	a->order = zmem_alloc(a->tab_size, sizeof(*a->order));
-	a->cand = zmem_alloc(a->cand_max, sizeof(*a->cand));
+	a->lazy.cand = zmem_alloc(a->lazy.cand_max, sizeof(*a->lazy.cand));
 	a->queue = malloc(OOMQ_PROC_WRITE_MAX);
-	a->dump = NULL;
-	a->dump_open = false;
-	a->dump_retry = 0;
-	a->dump_err = 0;
-	a->used_dump = false;
+	a->dump.tasks = NULL;
+	a->dump.open = false;
+	a->dump.retry = 0;
+	a->dump.err = 0;
+	a->dump.used = false;
 	if (a->source != AGENT_SOURCE_PROC)
-		a->dump = calloc(1, sizeof(*a->dump));
-	if (!a->tab || !a->cand || !a->order || !a->queue ||
-	    (a->source != AGENT_SOURCE_PROC && !a->dump)) {
+		a->dump.tasks = calloc(1, sizeof(*a->dump.tasks));
+	if (!a->tab || !a->lazy.cand || !a->order || !a->queue ||
+	    (a->source != AGENT_SOURCE_PROC && !a->dump.tasks)) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = mcache_init(&a->cache, AGENT_CACHE_SIZE);
+	ret = mcache_init(&a->cls.cache, AGENT_CACHE_SIZE);
 	if (ret)
 		goto err_free;
-	ret = verdicts_init(&a->verdicts);
+	ret = verdicts_init(&a->events.verdicts);
 	if (ret)
 		goto err_cache;
 	ret = proc_sampler_open(&a->sampler, proc_root);
@@ -84,12 +87,12 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	return 0;
 
 err_verdicts:
-	verdicts_fini(&a->verdicts);
+	verdicts_fini(&a->events.verdicts);
 err_cache:
-	mcache_fini(&a->cache);
+	mcache_fini(&a->cls.cache);
 err_free:
-	free(a->dump);
-	a->dump = NULL;
+	free(a->dump.tasks);
+	a->dump.tasks = NULL;
 	free(a->queue);
 	a->queue = NULL;
 	free_arrays(a);
@@ -98,26 +101,51 @@ err_free:
 
 void agent_fini(struct agent *a)
 {
-	if (a->dump_open)
-		oomq_dump_close(a->dump);
-	a->dump_open = false;
-	free(a->dump);
-	a->dump = NULL;
+	if (a->dump.open)
+		oomq_dump_close(a->dump.tasks);
+	a->dump.open = false;
+	free(a->dump.tasks);
+	a->dump.tasks = NULL;
 	proc_sampler_close(&a->sampler);
-	cn_proc_close(&a->events);
-	verdicts_fini(&a->verdicts);
-	mcache_fini(&a->cache);
+	cn_proc_close(&a->events.cn);
+	verdicts_fini(&a->events.verdicts);
+	mcache_fini(&a->cls.cache);
 	free(a->queue);
 	a->queue = NULL;
 	free_arrays(a);
 }
 
+/*
+ * Events serve the lazy pass from /proc (a whole table reads stat and
+ * status anyway), and only rules on what they report: comm and uid.
+ */
+static bool events_fit(const struct agent *a)
+{
+	unsigned int need = policy_needs(&a->policy);
+
+	/* No event tells of a move to another cgroup. */
+	return a->real_proc && a->source != AGENT_SOURCE_DUMP && need &&
+	       !a->scope[0] && !(need & ~(PROC_NEED_COMM | PROC_NEED_UID));
+}
+
+/* Listen or stop as the policy now asks; nothing remembered holds. */
+int agent_events_update(struct agent *a)
+{
+	return proc_events_update(&a->events, events_fit(a));
+}
+
+int agent_listen(struct agent *a)
+{
+	a->events.listen = true;
+	return agent_events_update(a);
+}
+
 void agent_policy_changed(struct agent *a)
 {
 	/* Other groups, other ties: measure again. */
-	a->stream_passes = 0;
-	mcache_clear(&a->cache);
-	proc_events_update(a);
+	a->lazy.stream_passes = 0;
+	mcache_clear(&a->cls.cache);
+	agent_events_update(a);
 }
 
 int agent_rank(struct agent *a)
@@ -128,27 +156,27 @@ int agent_rank(struct agent *a)
 	ret = proc_sample_sys(&a->sampler, &a->sys);
 	if (ret)
 		return ret;
-	a->need = policy_needs(&a->policy) |
-		  (a->scope[0] ? PROC_NEED_CGROUP : 0);
-	a->use_cache = policy_uses_regex(&a->policy);
-	a->used_dump = false;
-	a->dump_err = 0;
+	a->cls.need = policy_needs(&a->policy) |
+		      (a->scope[0] ? PROC_NEED_CGROUP : 0);
+	a->cls.use_cache = policy_uses_regex(&a->policy);
+	a->dump.used = false;
+	a->dump.err = 0;
 	ret = -ENOENT;
 	if (source_dump_ready(a)) {
 		ret = source_dump_read(a);
-		a->used_dump = !ret;
+		a->dump.used = !ret;
 		if (ret)
 			source_dump_failed(a, ret);
 	}
-	if (a->used_dump) {
-		proc_events_pause(a);
+	if (a->dump.used) {
+		proc_events_pause(&a->events);
 		ret = 0;
 	} else if (a->source == AGENT_SOURCE_DUMP) /* and no dump: ret < 0 */
-		ret = a->dump_err ? a->dump_err : ret;
+		ret = a->dump.err ? a->dump.err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = source_proc_full(a);
-	else if (a->stream_passes) {
-		a->stream_passes--;
+	else if (a->lazy.stream_passes) {
+		a->lazy.stream_passes--;
 		ret = source_proc_stream(a);
 	} else {
 		ret = source_lazy_read(a);
@@ -186,7 +214,7 @@ const char *agent_strerror(const struct agent *a, int err, char *buf,
 
 const char *agent_source_used(const struct agent *a)
 {
-	return a->used_dump ? "netlink task dump" : "/proc";
+	return a->dump.used ? "netlink task dump" : "/proc";
 }
 
 static const char *const source_names[] = {

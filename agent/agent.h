@@ -72,15 +72,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cn_proc.h"
-#include "mcache.h"
+#include "classify.h"
 #include "oomq_tasks.h"
 #include "policy.h"
+#include "proc_events.h"
 #include "proc_sample.h"
 #include "rank.h"
 #include "sample.h"
-#include "session.h"
-#include "verdicts.h"
 
 #define AGENT_MAX_PROCS 16384 /* default table size */
 
@@ -134,15 +132,61 @@ struct agent_cand {
 	int16_t adjust; /* oom_score_adj units */
 };
 
+/* The module's dump as a source (source_dump.c). */
+struct dump_source {
+	struct oomq_dump *tasks; /* NULL with AGENT_SOURCE_PROC */
+	bool open;
+	unsigned int retry; /* passes until AUTO tries the dump again */
+	int err; /* why the last pass could not use the dump, or 0 */
+	bool used; /* the last pass read the dump */
+};
+
+/* The lazy /proc source (source_lazy.c) and its streamed walk. */
+struct lazy_source {
+	struct agent_cand *cand; /* the first stage's heap, cand_max */
+	size_t cand_max; /* room in cand (tests lower it) */
+	size_t ncand; /* candidates the first stage kept */
+	size_t cand_room; /* at most that many, agent_cand_room() */
+	struct agent_cand last; /* the last one the second stage took */
+	unsigned long bound_score; /* the oom_score bound_points is of */
+	long bound_points; /* its badness_max_points() */
+	struct agent_cand drop_best; /* the best of those left out */
+	size_t nsampled; /* full samples taken */
+	size_t nzero; /* processes showing oom_score 0 */
+	unsigned int stream_passes; /* /proc passes left to stream */
+	bool streamed; /* the last pass from /proc sampled everyone */
+	bool dropped; /* the first stage left some out, unsampled */
+	bool again; /* the second walk, for those after last */
+};
+
+/*
+ * A pass's context: its configuration, what every stage reads through
+ * (the sampler, the system's totals), each stage's own state, and the
+ * table the sources fill and rank.c orders.
+ */
 struct agent {
+	/* Set before agent_init(), or before the first pass. */
 	struct policy policy;
+	enum agent_source source;
+	int full; /* sample every process fully (--list), never lazily */
+	/*
+	 * The watched cgroup as /proc/<pid>/cgroup shows it
+	 * (cgroup_mem_path()), or "": only the processes of its subtree
+	 * are queued.
+	 */
+	char scope[SAMPLE_TEXT_LEN];
+
 	const char *root; /* the /proc root agent_init() was given */
+	bool real_proc; /* the root is /proc, not a fixture */
 	struct proc_sampler sampler;
 	struct sample_sys sys;
-	struct mcache cache; /* rule matches of the last pass */
-	struct cn_proc events; /* process events, after agent_listen() */
-	struct verdicts verdicts; /* what the events keep exact */
-	struct session session; /* the session's terminals (session.h) */
+
+	/* The stages' own state. */
+	struct dump_source dump;
+	struct lazy_source lazy;
+	struct proc_events events; /* of the lazy and streamed walks */
+	struct classifier cls;
+
 	/*
 	 * The table: tab_size entries, cap or, if more, OOMQ_QUEUE_MAX + 1
 	 * (zmem.h).  classic, rss from /proc and --list fill it; the other
@@ -150,49 +194,16 @@ struct agent {
 	 * queueable they kept.
 	 */
 	struct sample *tab;
-	struct agent_cand *cand; /* lazy first stage's heap, cand_max */
 	uint32_t *order; /* tab_size entries: ranking, first victim first */
 	char *queue; /* the text for /proc/oom, OOMQ_PROC_WRITE_MAX bytes */
 	size_t cap; /* processes a whole table (classic, --list) takes */
 	size_t tab_size;
-	size_t cand_max; /* room in cand (tests lower it) */
 	size_t n; /* in tab after the last pass */
 	size_t nprocs; /* processes seen in the last pass */
-	size_t ncand; /* lazy: candidates the first stage kept */
-	size_t cand_room; /* lazy: at most that many, agent_cand_room() */
-	struct agent_cand last; /* lazy: the last one the second stage took */
-	unsigned long bound_score; /* lazy: the oom_score bound_points is of */
-	long bound_points; /* its badness_max_points() */
-	struct agent_cand drop_best; /* lazy: the best of those */
-	size_t nsampled; /* lazy: full samples taken */
-	size_t nzero; /* lazy: processes showing oom_score 0 */
-	unsigned int stream_passes; /* /proc passes left to stream */
-	bool streamed; /* the last pass from /proc sampled everyone */
-	bool dropped; /* lazy: the first stage left some out, unsampled */
-	bool again; /* lazy: the second walk, for those after last */
-	bool use_cache; /* the policy has regex rules, per pass */
-	bool listen; /* agent_listen() was called */
-	bool events_paused; /* closed while the dump served */
-	bool real_proc; /* the root is /proc, not a fixture */
-	int events_err; /* why agent_listen() is not listening, or 0 */
-	struct rank_best best; /* dump, lazy: the best queue_length so far */
-	unsigned int need; /* PROC_NEED_* of the policy, per pass */
-	int full; /* sample every process fully (--list), never lazily */
 	size_t nranked; /* queueable in the last pass */
 	int queue_len; /* bytes of queue text */
 	int truncated; /* a whole table saw more than cap processes */
-	enum agent_source source; /* set before agent_init() */
-	struct oomq_dump *dump; /* NULL with AGENT_SOURCE_PROC */
-	bool dump_open;
-	unsigned int dump_retry; /* passes until AUTO tries the dump again */
-	int dump_err; /* why the last pass could not use the dump, or 0 */
-	bool used_dump; /* the last pass read the dump */
-	/*
-	 * The watched cgroup as /proc/<pid>/cgroup shows it
-	 * (cgroup_mem_path()), or "": only the processes of its subtree
-	 * are queued.  Set before the first pass.
-	 */
-	char scope[SAMPLE_TEXT_LEN];
+	struct rank_best best; /* dump, lazy: the best queue_length so far */
 };
 
 /*
@@ -214,8 +225,8 @@ void agent_policy_changed(struct agent *a);
  * and uid, so a pass from /proc classifies only new and changed
  * processes (verdicts.h).  A pass from the module's dump stops
  * listening; the next pass from /proc listens again.  0 when listening
- * or not needed (then a->events.sk is NULL), else why not (-EPERM
- * without CAP_NET_ADMIN), also kept in a->events_err; passes work the
+ * or not needed (then a->events.cn.sk is NULL), else why not (-EPERM
+ * without CAP_NET_ADMIN), also kept in a->events.err; passes work the
  * same either way.
  */
 int agent_listen(struct agent *a);

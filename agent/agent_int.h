@@ -16,19 +16,8 @@
 	(PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP | \
 	 PROC_NEED_LINEAGE)
 
-/* proc_events.c */
-int proc_events_update(struct agent *a);
-void proc_events_pause(struct agent *a);
-void proc_events_unread(struct agent *a, int err);
-int proc_events_walk(struct agent *a, proc_pid_fn fn);
-
-/* classify.c */
-void classify_one(struct sample *s, const struct sample_text *text, void *ctx);
-bool classify_wanted(const struct agent *a);
-void classify_begin(struct agent *a);
-void classify_end(struct agent *a);
-int classify_as_first_stage(struct agent *a, struct sample *s,
-			    const struct sample_text *text);
+/* agent.c: listen to the process events or stop, as the policy asks. */
+int agent_events_update(struct agent *a);
 
 /* source_dump.c */
 int source_dump_read(struct agent *a);

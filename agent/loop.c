@@ -48,16 +48,16 @@ static void log_pass_problems(struct loop *l)
 		       "more than %zu processes: ranking the first %zu", a->cap,
 		       a->cap);
 	l->truncated = a->truncated;
-	if (a->used_dump != l->source) {
-		if (a->used_dump)
+	if (a->dump.used != l->source) {
+		if (a->dump.used)
 			logmsg(LOG_INFO, "ranking from the module's task dump");
-		else if (a->dump_err && a->dump_err != -ENOENT)
+		else if (a->dump.err && a->dump.err != -ENOENT)
 			logmsg(LOG_WARNING,
 			       "ranking from /proc: task dump failed: %s",
-			       strerror(-a->dump_err));
+			       strerror(-a->dump.err));
 		else
 			logmsg(LOG_INFO, "ranking from /proc");
-		l->source = a->used_dump;
+		l->source = a->dump.used;
 	}
 }
 

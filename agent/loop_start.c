@@ -14,14 +14,14 @@
 /* Whether rules on comm and uid read only new and changed processes. */
 void loop_log_events(const struct agent *a)
 {
-	if (a->events.sk)
+	if (a->events.cn.sk)
 		logmsg(LOG_INFO, "process events: rules re-read comm and uid "
 				 "of new and changed processes only");
-	else if (a->events_err)
+	else if (a->events.err)
 		logmsg(LOG_INFO,
 		       "process events: %s: rules read every process's "
 		       "comm each pass",
-		       strerror(-a->events_err));
+		       strerror(-a->events.err));
 }
 
 static void log_protect(const struct protect_report *r)

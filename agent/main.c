@@ -304,7 +304,7 @@ static void print_list(const struct agent *a, const char *root, int all)
 	const struct policy *p = &a->policy;
 	char pos[16];
 
-	printf("# source: %s\n", a->used_dump ? agent_source_used(a) : root);
+	printf("# source: %s\n", a->dump.used ? agent_source_used(a) : root);
 	printf("# policy %s, %zu processes, %zu queueable, queue %u; "
 	       "MemTotal %llu MiB, MemAvailable %llu MiB, SwapFree %llu MiB\n",
 	       badness_port_name(p->port), a->n, a->nranked, p->queue_length,

@@ -8,32 +8,19 @@
 #include <errno.h>
 #include <stdbool.h>
 
-#include "agent_int.h"
-
-/*
- * Events serve the lazy pass from /proc (a whole table reads stat and
- * status anyway), and only rules on what they report: comm and uid.
- */
-static bool proc_events_fit(const struct agent *a)
-{
-	unsigned int need = policy_needs(&a->policy);
-
-	/* No event tells of a move to another cgroup. */
-	return a->real_proc && a->source != AGENT_SOURCE_DUMP && need &&
-	       !a->scope[0] && !(need & ~(PROC_NEED_COMM | PROC_NEED_UID));
-}
+#include "proc_events.h"
 
 /* Listen or stop as the policy now asks; nothing remembered holds. */
-int proc_events_update(struct agent *a)
+int proc_events_update(struct proc_events *ev, bool fit)
 {
-	verdicts_forget(&a->verdicts);
-	a->events_err = 0;
-	a->events_paused = false;
-	if (!a->listen || !proc_events_fit(a))
-		cn_proc_close(&a->events);
-	else if (!a->events.sk)
-		a->events_err = cn_proc_open(&a->events);
-	return a->events_err;
+	verdicts_forget(&ev->verdicts);
+	ev->err = 0;
+	ev->paused = false;
+	if (!ev->listen || !fit)
+		cn_proc_close(&ev->cn);
+	else if (!ev->cn.sk)
+		ev->err = cn_proc_open(&ev->cn);
+	return ev->err;
 }
 
 /*
@@ -41,52 +28,47 @@ int proc_events_update(struct agent *a)
  * kernel builds one for every fork, exec and exit of the system as long
  * as someone listens: stop.  A pass from /proc listens again.
  */
-void proc_events_pause(struct agent *a)
+void proc_events_pause(struct proc_events *ev)
 {
-	if (!a->events.sk)
+	if (!ev->cn.sk)
 		return;
-	cn_proc_close(&a->events);
-	verdicts_forget(&a->verdicts);
-	a->events_paused = true;
-}
-
-int agent_listen(struct agent *a)
-{
-	a->listen = true;
-	return proc_events_update(a);
+	cn_proc_close(&ev->cn);
+	verdicts_forget(&ev->verdicts);
+	ev->paused = true;
 }
 
 /*
  * A process whose files did not read, and not because it is gone, may
  * match a rule: the events cannot vouch for it next time.
  */
-void proc_events_unread(struct agent *a, int err)
+void proc_events_unread(struct proc_events *ev, int err)
 {
-	if (a->events.sk && err != -ESRCH)
-		verdicts_put(&a->verdicts, 0, VERDICT_UNKNOWN);
+	if (ev->cn.sk && err != -ESRCH)
+		verdicts_put(&ev->verdicts, 0, VERDICT_UNKNOWN);
 }
 
 /*
  * What changed since the last walk, from the events waiting: lost ones
  * (the socket overran between passes) mean this walk reads everyone.
  */
-static void proc_events_begin(struct agent *a)
+static void proc_events_begin(struct proc_events *ev)
 {
-	if (!a->events.sk)
+	if (!ev->cn.sk)
 		return;
-	if (cn_proc_drain(&a->events, verdicts_dirty, &a->verdicts))
-		verdicts_forget(&a->verdicts);
-	verdicts_begin(&a->verdicts);
+	if (cn_proc_drain(&ev->cn, verdicts_dirty, &ev->verdicts))
+		verdicts_forget(&ev->verdicts);
+	verdicts_begin(&ev->verdicts);
 }
 
 /* One walk of /proc through @fn, with the process events. */
-int proc_events_walk(struct agent *a, proc_pid_fn fn)
+int proc_events_walk(struct proc_events *ev, struct proc_sampler *ps,
+		     proc_pid_fn fn, void *ctx)
 {
 	int ret;
 
-	proc_events_begin(a);
-	ret = proc_for_each_pid(&a->sampler, fn, a);
-	if (a->events.sk)
-		verdicts_end(&a->verdicts, !ret);
+	proc_events_begin(ev);
+	ret = proc_for_each_pid(ps, fn, ctx);
+	if (ev->cn.sk)
+		verdicts_end(&ev->verdicts, !ret);
 	return ret;
 }

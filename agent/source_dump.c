@@ -41,9 +41,9 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
 	sample_text_clear(&text);
-	if ((a->need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
-		proc_read_text(&a->sampler, s->pid, a->need, &text);
-	classify_one(s, &text, a);
+	if ((a->cls.need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
+		proc_read_text(&a->sampler, s->pid, a->cls.need, &text);
+	classify_one(s, &text, &a->cls);
 	if (!dump_keeps_all(a))
 		rank_best_offer(&a->best);
 	return 0;
@@ -58,9 +58,9 @@ int source_dump_read(struct agent *a)
 	a->truncated = 0;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, a->policy.port);
-	classify_begin(a);
-	ret = oomq_dump_tasks(a->dump, dump_one, a);
-	classify_end(a);
+	classify_begin(&a->cls);
+	ret = oomq_dump_tasks(a->dump.tasks, dump_one, a);
+	classify_end(&a->cls);
 	if (!dump_keeps_all(a))
 		a->n = rank_best_end(&a->best);
 	if (ret)
@@ -80,35 +80,35 @@ bool source_dump_ready(struct agent *a)
 {
 	int ret;
 
-	if (!a->dump)
+	if (!a->dump.tasks)
 		return false;
-	if (a->dump_open)
+	if (a->dump.open)
 		return true;
 	if (a->source == AGENT_SOURCE_AUTO) {
-		if (a->dump_retry) {
-			a->dump_retry--;
+		if (a->dump.retry) {
+			a->dump.retry--;
 			return false;
 		}
 		if (faccessat(a->sampler.root_fd, "oom", F_OK, 0)) {
-			a->dump_err = -ENOENT;
+			a->dump.err = -ENOENT;
 			return false;
 		}
 	}
-	ret = oomq_dump_open(a->dump);
+	ret = oomq_dump_open(a->dump.tasks);
 	if (ret) {
-		a->dump_err = ret;
-		a->dump_retry = AGENT_DUMP_RETRY_PASSES;
+		a->dump.err = ret;
+		a->dump.retry = AGENT_DUMP_RETRY_PASSES;
 		return false;
 	}
-	a->dump_open = true;
+	a->dump.open = true;
 	return true;
 }
 
 /* A failed dump: drop the socket (the family may be gone for good). */
 void source_dump_failed(struct agent *a, int err)
 {
-	oomq_dump_close(a->dump);
-	a->dump_open = false;
-	a->dump_err = err;
-	a->dump_retry = AGENT_DUMP_RETRY_PASSES;
+	oomq_dump_close(a->dump.tasks);
+	a->dump.open = false;
+	a->dump.err = err;
+	a->dump.retry = AGENT_DUMP_RETRY_PASSES;
 }

@@ -29,27 +29,27 @@ static int first_stage_rules(struct agent *a, pid_t pid, struct agent_cand *c)
 	struct sample_text t;
 	int rule = VERDICT_UNKNOWN, ret = 0;
 
-	if (a->events.sk)
-		rule = verdicts_get(&a->verdicts, pid);
+	if (a->events.cn.sk)
+		rule = verdicts_get(&a->events.verdicts, pid);
 	if (rule != VERDICT_UNKNOWN) {
 		policy_apply(&a->policy, rule, &s);
 		goto out;
 	}
-	proc_read_text(ps, pid, a->need, &t);
+	proc_read_text(ps, pid, a->cls.need, &t);
 	/* The lineage read stat, which has comm: one file less. */
 	if (t.lineage.self.pid)
 		memcpy(s.comm, t.lineage.self.comm, sizeof(s.comm));
-	else if (a->need & PROC_NEED_COMM)
+	else if (a->cls.need & PROC_NEED_COMM)
 		ret = proc_read_comm(ps, pid, s.comm);
-	if (!ret && (a->need & PROC_NEED_UID))
+	if (!ret && (a->cls.need & PROC_NEED_UID))
 		ret = proc_read_uid(ps, pid, &s.uid, &s.euid);
 	if (ret) {
-		proc_events_unread(a, ret);
+		proc_events_unread(&a->events, ret);
 		return ret;
 	}
-	classify_one(&s, &t, a);
-	if (a->events.sk)
-		verdicts_put(&a->verdicts, pid, s.rule);
+	classify_one(&s, &t, &a->cls);
+	if (a->events.cn.sk)
+		verdicts_put(&a->events.verdicts, pid, s.rule);
 out:
 	c->rule = s.rule;
 	c->adjust = s.adjust;
@@ -92,7 +92,7 @@ size_t agent_cand_room(const struct agent *a)
 
 	if (room < AGENT_CAND_MIN)
 		room = AGENT_CAND_MIN;
-	return room < a->cand_max ? room : a->cand_max;
+	return room < a->lazy.cand_max ? room : a->lazy.cand_max;
 }
 
 /*
@@ -119,9 +119,9 @@ static void sample_cand(struct agent *a, const struct agent_cand *c)
 	struct sample *s = rank_best_slot(&a->best);
 	int ret;
 
-	if (a->again && rank_best_has(&a->best, c->pid))
+	if (a->lazy.again && rank_best_has(&a->best, c->pid))
 		return;
-	a->nsampled++;
+	a->lazy.nsampled++;
 	ret = proc_sample_one(&a->sampler, c->pid, 0, s, NULL);
 	if (ret) {
 		source_count_failure(&a->sampler, ret);
@@ -148,40 +148,40 @@ static int first_stage(pid_t pid, void *ctx)
 		return 0;
 	ret = proc_read_oom_score(ps, pid, &score);
 	if (ret)
-		proc_events_unread(a, ret);
+		proc_events_unread(&a->events, ret);
 	c.pid = pid;
 	c.rule = SAMPLE_NO_RULE;
 	c.adjust = 0;
 	c.priority = (uint16_t)a->policy.default_priority;
-	if (!ret && classify_wanted(a))
+	if (!ret && classify_wanted(&a->cls))
 		ret = first_stage_rules(a, pid, &c);
 	if (ret) {
-		if (!a->again)
+		if (!a->lazy.again)
 			source_count_failure(ps, ret);
 		return 0;
 	}
-	if (!a->again) {
+	if (!a->lazy.again) {
 		a->nprocs++;
-		a->nzero += !score;
+		a->lazy.nzero += !score;
 	}
 	if (!c.priority) /* protected, or priority 0: never queued */
 		return 0;
 	/* Most processes share a few oom_scores: one search each. */
-	if (score != a->bound_score) {
-		a->bound_score = score;
-		a->bound_points = badness_max_points(
+	if (score != a->lazy.bound_score) {
+		a->lazy.bound_score = score;
+		a->lazy.bound_points = badness_max_points(
 			score, sample_sys_totalpages(&a->sys));
 	}
-	bound = a->bound_points;
+	bound = a->lazy.bound_points;
 	c.bound = (int64_t)bound +
 		  (int64_t)c.adjust *
 			  (int64_t)(sample_sys_totalpages(&a->sys) / 1000);
-	if (a->again) {
+	if (a->lazy.again) {
 		/*
 		 * Only those the first walk left out, after the last kept
 		 * in candidate order, that may still go in.
 		 */
-		if (cand_before(&a->last, &c) &&
+		if (cand_before(&a->lazy.last, &c) &&
 		    may_beat(&c, rank_best_worst(&a->best)))
 			sample_cand(a, &c);
 		return 0;
@@ -192,11 +192,11 @@ static int first_stage(pid_t pid, void *ctx)
 	 * even when it ties with the last kept: the queue's cut may well
 	 * lie above both.
 	 */
-	if (heap_offer(a->cand, &a->ncand, a->cand_room, sizeof(c), &c,
-		       cand_last_above, NULL) &&
-	    (!a->dropped || cand_before(&c, &a->drop_best))) {
-		a->drop_best = c;
-		a->dropped = true;
+	if (heap_offer(a->lazy.cand, &a->lazy.ncand, a->lazy.cand_room,
+		       sizeof(c), &c, cand_last_above, NULL) &&
+	    (!a->lazy.dropped || cand_before(&c, &a->lazy.drop_best))) {
+		a->lazy.drop_best = c;
+		a->lazy.dropped = true;
 	}
 	return 0;
 }
@@ -208,15 +208,17 @@ static int first_stage(pid_t pid, void *ctx)
  */
 static bool second_stage(struct agent *a)
 {
-	size_t k = a->ncand;
+	size_t k = a->lazy.ncand;
 
-	heap_make(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
+	heap_make(a->lazy.cand, k, sizeof(*a->lazy.cand), cand_first_above,
+		  NULL);
 	while (k) {
-		if (!may_beat(&a->cand[0], rank_best_worst(&a->best)))
+		if (!may_beat(&a->lazy.cand[0], rank_best_worst(&a->best)))
 			return true;
-		heap_pop(a->cand, k, sizeof(*a->cand), cand_first_above, NULL);
-		a->last = a->cand[--k];
-		sample_cand(a, &a->last);
+		heap_pop(a->lazy.cand, k, sizeof(*a->lazy.cand),
+			 cand_first_above, NULL);
+		a->lazy.last = a->lazy.cand[--k];
+		sample_cand(a, &a->lazy.last);
 	}
 	return false;
 }
@@ -240,11 +242,13 @@ static bool second_stage(struct agent *a)
  */
 static void choose_walk(struct agent *a, unsigned int walks)
 {
-	size_t with_mm = a->nprocs - a->nzero;
-	size_t unsampled = with_mm > a->nsampled ? with_mm - a->nsampled : 0;
+	size_t with_mm = a->nprocs - a->lazy.nzero;
+	size_t unsampled =
+		with_mm > a->lazy.nsampled ? with_mm - a->lazy.nsampled : 0;
 
-	if (with_mm && 4 * unsampled < walks * with_mm + (walks - 1) * a->nzero)
-		a->stream_passes = AGENT_STREAM_PASSES;
+	if (with_mm &&
+	    4 * unsampled < walks * with_mm + (walks - 1) * a->lazy.nzero)
+		a->lazy.stream_passes = AGENT_STREAM_PASSES;
 }
 
 /*
@@ -270,18 +274,18 @@ int source_lazy_read(struct agent *a)
 	int ret;
 
 	source_proc_begin(a, false);
-	a->nsampled = a->nzero = 0;
-	a->again = false;
-	a->cand_room = agent_cand_room(a);
-	a->ncand = 0;
-	a->dropped = false;
-	a->bound_score = ULONG_MAX;
-	ret = proc_events_walk(a, first_stage);
-	if (!ret && !second_stage(a) && a->dropped &&
-	    may_beat(&a->drop_best, rank_best_worst(&a->best))) {
-		a->again = true;
-		ret = proc_events_walk(a, first_stage);
-		a->again = false;
+	a->lazy.nsampled = a->lazy.nzero = 0;
+	a->lazy.again = false;
+	a->lazy.cand_room = agent_cand_room(a);
+	a->lazy.ncand = 0;
+	a->lazy.dropped = false;
+	a->lazy.bound_score = ULONG_MAX;
+	ret = proc_events_walk(&a->events, &a->sampler, first_stage, a);
+	if (!ret && !second_stage(a) && a->lazy.dropped &&
+	    may_beat(&a->lazy.drop_best, rank_best_worst(&a->best))) {
+		a->lazy.again = true;
+		ret = proc_events_walk(&a->events, &a->sampler, first_stage, a);
+		a->lazy.again = false;
 		walks++;
 	}
 	source_proc_end(a);

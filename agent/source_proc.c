@@ -14,10 +14,10 @@ int source_proc_full(struct agent *a)
 {
 	int ret;
 
-	classify_begin(a);
-	ret = proc_sample_all(&a->sampler, a->need, a->tab, a->cap, &a->n,
-			      classify_one, a);
-	classify_end(a);
+	classify_begin(&a->cls);
+	ret = proc_sample_all(&a->sampler, a->cls.need, a->tab, a->cap, &a->n,
+			      classify_one, &a->cls);
+	classify_end(&a->cls);
 	a->nprocs = a->n;
 	/* A full table still ranks what it holds; the caller is told. */
 	a->truncated = ret == -ENOSPC;
@@ -41,17 +41,17 @@ void source_proc_begin(struct agent *a, bool stream)
 {
 	a->nprocs = a->n = 0;
 	a->truncated = 0;
-	a->streamed = stream;
+	a->lazy.streamed = stream;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, BADNESS_MODERN);
-	if (a->events_paused) /* the dump served until now */
-		proc_events_update(a);
-	classify_begin(a);
+	if (a->events.paused) /* the dump served until now */
+		agent_events_update(a);
+	classify_begin(&a->cls);
 }
 
 void source_proc_end(struct agent *a)
 {
-	classify_end(a);
+	classify_end(&a->cls);
 	a->n = rank_best_end(&a->best);
 }
 
@@ -70,24 +70,26 @@ static int stream_one(pid_t pid, void *ctx)
 
 	if (pid == a->sampler.self)
 		return 0;
-	if (classify_wanted(a))
-		rule = a->events.sk ? verdicts_get(&a->verdicts, pid) :
-				      VERDICT_UNKNOWN;
-	ret = proc_sample_one(&a->sampler, pid, a->need, s,
+	if (classify_wanted(&a->cls))
+		rule = a->events.cn.sk ?
+			       verdicts_get(&a->events.verdicts, pid) :
+			       VERDICT_UNKNOWN;
+	ret = proc_sample_one(&a->sampler, pid, a->cls.need, s,
 			      rule == VERDICT_UNKNOWN ? &text : NULL);
 	if (ret) {
-		proc_events_unread(a, ret);
+		proc_events_unread(&a->events, ret);
 		source_count_failure(&a->sampler, ret);
 		return 0;
 	}
 	a->nprocs++;
 	if (rule == VERDICT_UNKNOWN) {
 		/* The full sample reads no strings of a kernel thread. */
-		if ((s->flags & SAMPLE_KTHREAD) && (a->need & PROC_NEED_TEXT))
-			proc_read_text(&a->sampler, pid, a->need, &text);
-		rule = classify_as_first_stage(a, s, &text);
-		if (a->events.sk)
-			verdicts_put(&a->verdicts, pid, rule);
+		if ((s->flags & SAMPLE_KTHREAD) &&
+		    (a->cls.need & PROC_NEED_TEXT))
+			proc_read_text(&a->sampler, pid, a->cls.need, &text);
+		rule = classify_as_first_stage(&a->cls, s, &text);
+		if (a->events.cn.sk)
+			verdicts_put(&a->events.verdicts, pid, rule);
 	} else {
 		policy_apply(&a->policy, rule, s);
 	}
@@ -105,7 +107,7 @@ int source_proc_stream(struct agent *a)
 	int ret;
 
 	source_proc_begin(a, true);
-	ret = proc_events_walk(a, stream_one);
+	ret = proc_events_walk(&a->events, &a->sampler, stream_one, a);
 	source_proc_end(a);
 	return ret;
 }
