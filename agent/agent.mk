@@ -18,7 +18,7 @@ AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/nl.c agent/kill.c \
 	agent/kill_ctl.c agent/jobs.c agent/pause.c agent/pause_ctl.c \
 	agent/protect.c agent/thresholds.c \
 	agent/hooks.c agent/notify.c lib/oomq_nl.c
-AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/loop_sense.c \
+AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/loop_pass.c agent/loop_sense.c \
 	agent/loop_module.c agent/loop_kill.c agent/loop_pause.c \
 	agent/loop_start.c \
 	agent/loop_reload.c agent/log.c

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The daemon loop's state, shared by its files: loop.c polls and
- * dispatches; loop_sense.c reads the memory and PSI, loop_module.c keeps
- * the module's link, loop_kill.c carries a proactive kill out,
- * loop_pause.c carries pausing out, loop_start.c sets everything up and
- * loop_reload.c takes a SIGHUP.
+ * dispatches; loop_pass.c runs a ranking pass, loop_sense.c reads the
+ * memory and PSI, loop_module.c keeps the module's link, loop_kill.c
+ * carries a proactive kill out, loop_pause.c carries pausing out,
+ * loop_start.c sets everything up and loop_reload.c takes a SIGHUP.
  * Not an interface: loop.h is.
  */
 #ifndef _OOMQ_AGENT_LOOP_INT_H
@@ -88,7 +88,7 @@ static inline uint64_t mono_ms(void)
 	return mono_us() / 1000;
 }
 
-/* loop.c */
+/* loop_pass.c */
 int loop_pass(struct loop *l);
 
 /* loop_sense.c */
