@@ -129,7 +129,7 @@ static bool events_fit(const struct agent *a)
 }
 
 /* Listen or stop as the policy now asks; nothing remembered holds. */
-int agent_events_update(struct agent *a)
+static int agent_events_update(struct agent *a)
 {
 	return proc_events_update(&a->events, events_fit(a));
 }
@@ -146,6 +146,22 @@ void agent_policy_changed(struct agent *a)
 	a->lazy.stream_passes = 0;
 	mcache_clear(&a->cls.cache);
 	agent_events_update(a);
+}
+
+/*
+ * The modern port from /proc: lazily, or every process at once for a
+ * while after a lazy pass found that cheaper (source_lazy.c).  Both walk
+ * with the process events, which the dump's passes closed.
+ */
+static int rank_proc_walk(struct agent *a)
+{
+	if (a->events.paused)
+		agent_events_update(a);
+	if (a->lazy.stream_passes) {
+		a->lazy.stream_passes--;
+		return source_proc_stream(a);
+	}
+	return source_lazy_read(a);
 }
 
 int agent_rank(struct agent *a)
@@ -175,12 +191,8 @@ int agent_rank(struct agent *a)
 		ret = a->dump.err ? a->dump.err : ret;
 	else if (a->full || a->policy.port != BADNESS_MODERN)
 		ret = source_proc_full(a);
-	else if (a->lazy.stream_passes) {
-		a->lazy.stream_passes--;
-		ret = source_proc_stream(a);
-	} else {
-		ret = source_lazy_read(a);
-	}
+	else
+		ret = rank_proc_walk(a);
 	/* The second stage and the dump's strings read files of their own. */
 	proc_sampler_flush(&a->sampler);
 	if (ret)

@@ -16,9 +16,6 @@
 	(PROC_NEED_CMDLINE | PROC_NEED_EXE | PROC_NEED_CGROUP | \
 	 PROC_NEED_LINEAGE)
 
-/* agent.c: listen to the process events or stop, as the policy asks. */
-int agent_events_update(struct agent *a);
-
 /* source_dump.c */
 int source_dump_read(struct agent *a);
 bool source_dump_ready(struct agent *a);

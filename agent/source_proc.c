@@ -44,8 +44,6 @@ void source_proc_begin(struct agent *a, bool stream)
 	a->lazy.streamed = stream;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,
 			&a->sys, BADNESS_MODERN);
-	if (a->events.paused) /* the dump served until now */
-		agent_events_update(a);
 	classify_begin(&a->cls);
 }
 
