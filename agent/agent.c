@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "agent_int.h"
+#include "agent.h"
+#include "source_dump.h"
+#include "source_proc.h"
 #include "zmem.h"
 
 /* The big arrays, each in a mapping of its own (zmem.h). */

@@ -9,8 +9,8 @@
 #include <linux/oomq.h>
 #include <unistd.h>
 
-#include "agent_int.h"
 #include "lineage.h"
+#include "queued.h"
 
 /*
  * The build driver of each queued process of a pause rule on ancestry

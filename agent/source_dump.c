@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "agent_int.h"
+#include "source_dump.h"
 #include "task_sample.h"
 
 /*

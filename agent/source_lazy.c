@@ -7,9 +7,10 @@
 #include <limits.h>
 #include <string.h>
 
-#include "agent_int.h"
 #include "badness.h"
 #include "heap.h"
+#include "source_lazy.h"
+#include "source_proc.h"
 
 /*
  * The rules' verdict from the files they match, read this pass.  The

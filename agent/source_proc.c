@@ -6,8 +6,8 @@
  */
 #include <errno.h>
 
-#include "agent_int.h"
 #include "badness.h"
+#include "source_proc.h"
 
 /* Every process fully sampled: classic, rss, and --list. */
 int source_proc_full(struct agent *a)
