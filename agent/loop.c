@@ -246,22 +246,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	}
 	logmsg(LOG_INFO, "stopping");
 out:
-	log_set_notice_sink(NULL, NULL);
-	hooks_stop(&l.hooks);
-	if (kill_busy(&l.kill))
-		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
-		       (int)l.kill.pid, l.victim_comm);
-	kill_fini(&l.kill);
-	if (l.paused.n)
-		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u jobs stopped",
-		       pause_release_all(&l.paused, mono_ms()));
-	pause_file_close(&l.paused);
-	if (l.nl_on)
-		nlc_close(&l.nl);
-	psi_close(&l.psi);
-	psi_close(&l.cg_psi);
-	if (l.cg_on)
-		cgroup_mem_close(&l.cgm);
+	loop_stop(&l);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

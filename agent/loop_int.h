@@ -4,7 +4,8 @@
  * dispatches; loop_pass.c runs a ranking pass, loop_sense.c reads the
  * memory and PSI, loop_module.c keeps the module's link, loop_kill.c
  * carries a proactive kill out, loop_pause.c carries pausing out,
- * loop_start.c sets everything up and loop_reload.c takes a SIGHUP.
+ * loop_start.c sets everything up (and down) and loop_reload.c takes
+ * a SIGHUP.
  * Not an interface: loop.h is.
  */
 #ifndef _OOMQ_AGENT_LOOP_INT_H
@@ -116,6 +117,7 @@ bool loop_still_critical(void *arg);
 void loop_hooks_start(struct loop *l);
 void loop_log_events(const struct agent *a);
 int loop_start(struct loop *l);
+void loop_stop(struct loop *l);
 
 /* loop_pause.c */
 int loop_pause_tick(struct loop *l, const struct pressure_sample *s,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the loop sets up before its first wake-up: the memory
- * and PSI watched, the module, the process events, the notice sink and
- * hooks, and locked memory; all of it allocated here, none later.
+ * What the loop sets up before its first wake-up, and tears down
+ * after its last: the memory and PSI watched, the module, the process
+ * events, the notice sink and hooks, and locked memory; all of it
+ * allocated here, none later.
  */
 #include <errno.h>
 #include <string.h>
@@ -127,4 +128,28 @@ int loop_start(struct loop *l)
 	       l->pcfg.pause_enabled ? "on" : "off",
 	       l->o->dry_run ? ", dry run" : "");
 	return 0;
+}
+
+/*
+ * What loop_start() and the loop opened, closed; what pause.c stopped,
+ * continued; a victim still dying, said.  Also after a failed start.
+ */
+void loop_stop(struct loop *l)
+{
+	log_set_notice_sink(NULL, NULL);
+	hooks_stop(&l->hooks);
+	if (kill_busy(&l->kill))
+		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
+		       (int)l->kill.pid, l->victim_comm);
+	kill_fini(&l->kill);
+	if (l->paused.n)
+		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u jobs stopped",
+		       pause_release_all(&l->paused, mono_ms()));
+	pause_file_close(&l->paused);
+	if (l->nl_on)
+		nlc_close(&l->nl);
+	psi_close(&l->psi);
+	psi_close(&l->cg_psi);
+	if (l->cg_on)
+		cgroup_mem_close(&l->cgm);
 }
