@@ -3,7 +3,7 @@
  * oomqd: keeps the oomq kernel module's OOM victim queue ranked.
  *
  * This file is the command line and the one-shot modes (--list,
- * --once, --check); loop.c is the daemon.  Only these two log (log.c);
+ * --once, --check); loop*.c are the daemon.  Only these log (log.c);
  * everything they call returns 0 or -errno.
  *
  * Exit codes (also in --help):

@@ -335,8 +335,8 @@ END_TEST
 
 /*
  * A bad match_ancestor_comm is refused with its line, and a reload that
- * fails keeps the policy it would have replaced (loop.c parses into a
- * policy of its own and swaps only on success).
+ * fails keeps the policy it would have replaced (loop_reload.c parses
+ * into a policy of its own and swaps only on success).
  */
 START_TEST(test_ancestor_rejected)
 {
