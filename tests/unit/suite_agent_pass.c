@@ -135,8 +135,10 @@ START_TEST(test_small_cache)
 		ck_assert_str_eq(ag.queue, want);
 		ck_assert_uint_eq(ag.cls.cache.n, ag.cls.cache.max);
 		ck_assert_uint_gt(policy_regexec_calls, 0);
-		ck_assert_uint_eq(ag.cls.cache.hits + ag.cls.cache.misses, ag.nprocs);
-		ck_assert_uint_eq(ag.cls.cache.hits, pass ? ag.cls.cache.max : 0);
+		ck_assert_uint_eq(ag.cls.cache.hits + ag.cls.cache.misses,
+				  ag.nprocs);
+		ck_assert_uint_eq(ag.cls.cache.hits,
+				  pass ? ag.cls.cache.max : 0);
 	}
 	ag.full = 1;
 	ck_assert_int_eq(agent_rank(&ag), 0);
