@@ -189,9 +189,9 @@ static int first_stage(pid_t pid, void *ctx)
 	}
 	/*
 	 * Full: @c now holds the one left out, the new one or the old
-	 * last.  It stays out unless the kept ones run out (source_lazy_read()),
-	 * even when it ties with the last kept: the queue's cut may well
-	 * lie above both.
+	 * last.  It stays out unless the kept ones run out
+	 * (source_lazy_read()), even when it ties with the last kept: the
+	 * queue's cut may well lie above both.
 	 */
 	if (heap_offer(a->lazy.cand, &a->lazy.ncand, a->lazy.cand_room,
 		       sizeof(c), &c, cand_last_above, NULL) &&
