@@ -33,7 +33,7 @@
  *      those.  One oom_score step is 0.15 % of RAM and swap, so many
  *      processes share a bound: if the kept ones run out while one the
  *      first stage left out may still go in, a second walk samples
- *      those left out that may (agent.c, rank_lazy()).
+ *      those left out that may (source_lazy.c, source_lazy_read()).
  *
  * The queue is the one the full sample of every process gives (tested on
  * tests/fixtures/proc and proc-ties): ranked by the kernel's own
@@ -46,9 +46,9 @@
  * cheaper approximation that stat shows), and no file bounds them from
  * above but oom_score, the same for all of them.  A lazy pass that finds
  * most processes so makes the next AGENT_STREAM_PASSES passes skip the
- * oom_score reads and sample every process at once (agent.c,
- * rank_stream(): three files each, about four times a pass that reads
- * oom_score alone), into the same bounded queue.  The classic and rss
+ * oom_score reads and sample every process at once (source_proc.c,
+ * source_proc_stream(): three files each, about four times a pass that
+ * reads oom_score alone), into the same bounded queue.  The classic and rss
  * ports need stat, status and oom_score_adj of everyone (total_vm,
  * children, cpu time, capabilities, oomkilladj) and `oomqd --list` shows
  * every process, so they sample everything.
@@ -70,130 +70,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "cn_proc.h"
-#include "mcache.h"
-#include "oomq_tasks.h"
-#include "policy.h"
-#include "proc_sample.h"
-#include "rank.h"
-#include "sample.h"
-#include "session.h"
-#include "verdicts.h"
-
-#define AGENT_MAX_PROCS 16384 /* default table size */
-
-/*
- * The lazy pass's first stage keeps the best AGENT_CAND_PER_QUEUE times
- * queue_length candidates, at least AGENT_CAND_MIN.  Those the second
- * stage drops are the processes that vanished in between and what
- * oom_score cannot tell: kernel threads, init, zombies, -1000 and
- * processes in vfork() all read 0 and sort last in their group, so
- * only a rule that lifts them puts them near the top.  Four times the
- * queue leaves room for many of those; the floor of 256 (6 KiB) keeps a
- * small machine (a VM with a couple of hundred kernel threads and fewer
- * user processes than the queue) from dropping any, since a queue that
- * runs out of kept candidates after some were dropped costs a second
- * walk of /proc.
- */
-#define AGENT_CAND_PER_QUEUE 4
-#define AGENT_CAND_MIN 256
-
-/*
- * Match cache slots, 32 bytes each: 64 KiB, touched only by a policy with
- * regex rules.  3/4 of them remember processes, 1,536: a desktop's or a
- * usual server's all.  On a machine with more, the rest are classified
- * every pass (regexec() allocating), which keeps a 10,000-process pass
- * with a regex rule under 1 MiB.
- */
-#define AGENT_CACHE_SIZE 2048
-
-/* Where a pass reads the processes from. */
-enum agent_source {
-	AGENT_SOURCE_AUTO, /* the module's dump when it answers, else /proc */
-	AGENT_SOURCE_PROC, /* /proc only */
-	AGENT_SOURCE_DUMP, /* the module's dump only; a pass fails without */
-};
-
-/*
- * Passes from /proc that sample every process after a lazy one found
- * most of them tying at the cut (agent.c, choose_walk()).
- */
-#define AGENT_STREAM_PASSES 16
-
-/* Passes on /proc after a failed dump before AUTO tries it again. */
-#define AGENT_DUMP_RETRY_PASSES 16
-
-/* One process after the lazy pass's first stage: 24 bytes. */
-struct agent_cand {
-	int64_t bound; /* the most points it can have, pages (agent.c) */
-	pid_t pid;
-	uint16_t priority; /* priority group, never 0 here */
-	int16_t rule; /* what policy_classify() set */
-	int16_t adjust; /* oom_score_adj units */
-};
-
-struct agent {
-	struct policy policy;
-	const char *root; /* the /proc root agent_init() was given */
-	struct proc_sampler sampler;
-	struct sample_sys sys;
-	struct mcache cache; /* rule matches of the last pass */
-	struct cn_proc events; /* process events, after agent_listen() */
-	struct verdicts verdicts; /* what the events keep exact */
-	struct session session; /* the session's terminals (session.h) */
-	/*
-	 * The table: tab_size entries, cap or, if more, OOMQ_QUEUE_MAX + 1
-	 * (zmem.h).  classic, rss from /proc and --list fill it; the other
-	 * paths use only its first queue_length + 1 entries: the
-	 * queueable they kept.
-	 */
-	struct sample *tab;
-	struct agent_cand *cand; /* lazy first stage's heap, cand_max */
-	uint32_t *order; /* tab_size entries: ranking, first victim first */
-	char *queue; /* the text for /proc/oom, OOMQ_PROC_WRITE_MAX bytes */
-	size_t cap; /* processes a whole table (classic, --list) takes */
-	size_t tab_size;
-	size_t cand_max; /* room in cand (tests lower it) */
-	size_t n; /* in tab after the last pass */
-	size_t nprocs; /* processes seen in the last pass */
-	size_t ncand; /* lazy: candidates the first stage kept */
-	size_t cand_room; /* lazy: at most that many, agent_cand_room() */
-	struct agent_cand last; /* lazy: the last one the second stage took */
-	unsigned long bound_score; /* lazy: the oom_score bound_points is of */
-	long bound_points; /* its badness_max_points() */
-	struct agent_cand drop_best; /* lazy: the best of those */
-	size_t nsampled; /* lazy: full samples taken */
-	size_t nzero; /* lazy: processes showing oom_score 0 */
-	unsigned int stream_passes; /* /proc passes left to stream */
-	bool streamed; /* the last pass from /proc sampled everyone */
-	bool dropped; /* lazy: the first stage left some out, unsampled */
-	bool again; /* lazy: the second walk, for those after last */
-	bool use_cache; /* the policy has regex rules, per pass */
-	bool listen; /* agent_listen() was called */
-	bool events_paused; /* closed while the dump served */
-	bool real_proc; /* the root is /proc, not a fixture */
-	int events_err; /* why agent_listen() is not listening, or 0 */
-	struct rank_best best; /* dump, lazy: the best queue_length so far */
-	unsigned int need; /* PROC_NEED_* of the policy, per pass */
-	int full; /* sample every process fully (--list), never lazily */
-	size_t nranked; /* queueable in the last pass */
-	int queue_len; /* bytes of queue text */
-	int truncated; /* a whole table saw more than cap processes */
-	enum agent_source source; /* set before agent_init() */
-	struct oomq_dump *dump; /* NULL with AGENT_SOURCE_PROC */
-	bool dump_open;
-	unsigned int dump_retry; /* passes until AUTO tries the dump again */
-	int dump_err; /* why the last pass could not use the dump, or 0 */
-	bool used_dump; /* the last pass read the dump */
-	/*
-	 * The watched cgroup as /proc/<pid>/cgroup shows it
-	 * (cgroup_mem_path()), or "": only the processes of its subtree
-	 * are queued.  Set before the first pass.
-	 */
-	char scope[SAMPLE_TEXT_LEN];
-};
+#include "agent_types.h"
+#include "queued.h"
+#include "source_lazy.h"
 
 /*
  * Allocates everything a pass needs; @policy must already be loaded and
@@ -214,27 +94,14 @@ void agent_policy_changed(struct agent *a);
  * and uid, so a pass from /proc classifies only new and changed
  * processes (verdicts.h).  A pass from the module's dump stops
  * listening; the next pass from /proc listens again.  0 when listening
- * or not needed (then a->events.sk is NULL), else why not (-EPERM
- * without CAP_NET_ADMIN), also kept in a->events_err; passes work the
+ * or not needed (then a->events.cn.sk is NULL), else why not (-EPERM
+ * without CAP_NET_ADMIN), also kept in a->events.err; passes work the
  * same either way.
  */
 int agent_listen(struct agent *a);
 
 /* Samples and ranks into a->order and a->queue; writes nothing. */
 int agent_rank(struct agent *a);
-
-/* How many candidates the lazy pass keeps with a->policy's queue. */
-size_t agent_cand_room(const struct agent *a);
-
-/*
- * Replaces /proc/oom (under the proc root) with a->queue in one write().
- * -ENOENT when the file does not exist: the oomq module is not loaded.
- */
-int agent_write_queue(struct agent *a);
-
-/* Queued processes of "pause = yes" rules not @skip'ped, queue order. */
-size_t agent_pausable(const struct agent *a, bool (*skip)(pid_t pid, void *arg),
-		      void *arg, const struct sample **out, size_t max);
 
 /*
  * @err of agent_rank(), or the first failure of a pass with @err 0, as

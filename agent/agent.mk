@@ -4,18 +4,23 @@
 #   make agent        build/oomqd
 #
 # AGENT_LIB_SRCS and AGENT_RUNTIME_SRCS are everything but the top
-# (main.c, loop.c, log.c: the only code that logs), so the unit tests
+# (main.c, loop*.c, log.c: the only code that logs), so the unit tests
 # link the same objects the daemon runs.
 
 AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/lineage.c \
 	agent/task_sample.c agent/badness.c agent/policy.c agent/session.c \
-	agent/heap.c agent/rank.c agent/mcache.c agent/agent.c agent/verdicts.c \
+	agent/heap.c agent/rank.c agent/mcache.c agent/agent.c \
+	agent/source_dump.c agent/source_proc.c agent/source_lazy.c \
+	agent/proc_events.c agent/classify.c agent/queued.c agent/verdicts.c \
 	agent/cn_proc.c agent/notice.c agent/metrics.c agent/cgroup_mem.c \
 	lib/oomq_tasks.c
 AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/nl.c agent/kill.c \
-	agent/jobs.c agent/pause.c agent/pause_ctl.c agent/protect.c agent/thresholds.c \
-	agent/hooks.c agent/notify.c lib/oomq_nl.c
-AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/log.c
+	agent/kill_ctl.c agent/jobs.c agent/pause.c agent/pause_ctl.c \
+	agent/protect.c agent/thresholds.c agent/hooks.c agent/notify.c \
+	lib/oomq_nl.c
+AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/loop_pass.c \
+	agent/loop_sense.c agent/loop_module.c agent/loop_kill.c \
+	agent/loop_pause.c agent/loop_start.c agent/loop_reload.c agent/log.c
 AGENT_SRCS := $(AGENT_TOP_SRCS) $(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
 AGENT_HDRS := $(wildcard agent/*.h) lib/oomq_nl.h lib/oomq_tasks.h \
 	include/uapi/linux/oomq.h

@@ -5,7 +5,7 @@
  * cgroup).  Its limits, usage and reclaimable memory turn the machine's
  * MemTotal/MemAvailable sample (struct pressure_sample) into the
  * cgroup's, and the path /proc/<pid>/cgroup shows for it keeps the
- * ranking to the processes of its subtree (agent.c).
+ * ranking to the processes of its subtree (classify.c).
  *
  * Every file is opened once in cgroup_mem_open() and read with pread()
  * into a buffer of the struct's own: reading never allocates.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * log: the daemon's only voice.  Only the top of the agent (main.c and
- * its loop, loop.c) logs; everything below returns 0 or -errno.
+ * its loop, loop*.c) logs; everything below returns 0 or -errno.
  *
  * One line per message on stderr, "oomqd: ..." prefixed; with a "<N>"
  * syslog priority the journal reads only when stderr really is the

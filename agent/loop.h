@@ -34,9 +34,6 @@ struct loop_opts {
 /* The daemon's run_dir: created 0700 if missing. */
 #define LOOP_RUN_DIR "/run/oomqd"
 
-/* After a proactive kill that could not start, none for this long, ms. */
-#define LOOP_KILL_RETRY_MS 10000
-
 /* Netlink events handled per wake-up; the rest wait for the next one. */
 #define LOOP_EVENTS_PER_WAKE 32
 

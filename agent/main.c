@@ -3,7 +3,7 @@
  * oomqd: keeps the oomq kernel module's OOM victim queue ranked.
  *
  * This file is the command line and the one-shot modes (--list,
- * --once, --check); loop.c is the daemon.  Only these two log (log.c);
+ * --once, --check); loop*.c are the daemon.  Only these log (log.c);
  * everything they call returns 0 or -errno.
  *
  * Exit codes (also in --help):
@@ -304,7 +304,7 @@ static void print_list(const struct agent *a, const char *root, int all)
 	const struct policy *p = &a->policy;
 	char pos[16];
 
-	printf("# source: %s\n", a->used_dump ? agent_source_used(a) : root);
+	printf("# source: %s\n", a->dump.used ? agent_source_used(a) : root);
 	printf("# policy %s, %zu processes, %zu queueable, queue %u; "
 	       "MemTotal %llu MiB, MemAvailable %llu MiB, SwapFree %llu MiB\n",
 	       badness_port_name(p->port), a->n, a->nranked, p->queue_length,

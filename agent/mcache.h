@@ -8,10 +8,11 @@
  * which a recycled PID never repeats, and checked against a hash of
  * every string and id a rule can match (comm, uid, cmdline, exe, cgroup
  * path), since exec, prctl(PR_SET_NAME), setuid or a cgroup move change
- * those without changing the key.  The lazy pass (agent.c) reads no stat
- * in its first stage and passes start time 0: it re-reads every string
- * the rules match each pass, so the hash alone decides, and a stat read
- * per process only for the key would cost more than the comm it hashes.
+ * those without changing the key.  The lazy pass (source_lazy.c) reads
+ * no stat in its first stage and passes start time 0: it re-reads every
+ * string the rules match each pass, so the hash alone decides, and a
+ * stat read per process only for the key would cost more than the comm
+ * it hashes.
  *
  * Only a policy with a rule that needs regexec() uses the cache: when
  * every rule is a list of names, policy_classify() is one lookup of comm

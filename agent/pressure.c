@@ -218,27 +218,6 @@ bool pressure_memory_meets(const struct pressure_threshold *t,
 	return memory_within(t, s, 0);
 }
 
-/**
- * pressure_kill_due_now - is memory itself at the kill level right now?
- *
- * The proactive kill's condition, at its start and before each step
- * (kill.c's callback).  PSI raises the level, so the queue is refreshed
- * often and the kernel follows it if it OOMs, but PSI alone does not
- * kill: avg10 still shows an overload's stalls seconds after it ended
- * (the scenario bench saw PSI full at 11-13% two seconds after
- * MemAvailable was back at three quarters of RAM), and a kill then
- * takes a process that no longer needs to die.  No hysteresis either:
- * a kill stops as soon as the memory shortage is gone.
- */
-bool pressure_kill_due_now(const struct pressure_config *cfg,
-			   const struct pressure_sample *s)
-{
-	for (int l = PRESSURE_NR_LEVELS - 1; l >= (int)cfg->kill_level; l--)
-		if (memory_within(&cfg->enter[l], s, 0))
-			return true;
-	return false;
-}
-
 /* The highest level whose entry thresholds @s meets. */
 static enum pressure_level target_level(const struct pressure_config *cfg,
 					const struct pressure_sample *s)
@@ -290,7 +269,7 @@ static uint32_t min_u32(uint32_t a, uint64_t b)
  * refresh interval counts from this call.  wait_ms is how long the loop
  * may sleep before the next sample unless a PSI trigger or a netlink
  * event wakes it first: the level's interval less the time since the
- * last re-rank, or less when a kill delay or cooldown ends sooner.
+ * last re-rank.  The proactive kill's timing is kill_ctl.c's.
  */
 struct pressure_action pressure_update(struct pressure_state *st,
 				       const struct pressure_config *cfg,
@@ -314,17 +293,9 @@ struct pressure_action pressure_update(struct pressure_state *st,
 	if (level != st->level) {
 		st->level = level;
 		st->entered_ms = now_ms;
-		/* Moving within the kill levels keeps the kill clock. */
-		if (level >= cfg->kill_level && a.prev < cfg->kill_level)
-			st->kill_level_ms = now_ms;
 	}
 	a.level = level;
 	a.changed = level != a.prev;
-
-	if (s->kills) {
-		st->kill_ms = now_ms;
-		st->killed_once = true;
-	}
 
 	interval = pressure_interval_ms(cfg, level);
 	a.rerank = a.changed || s->kills || !st->ranked_once ||
@@ -332,21 +303,6 @@ struct pressure_action pressure_update(struct pressure_state *st,
 	if (a.rerank)
 		pressure_ranked(st, now_ms);
 	a.wait_ms = min_u32(interval, interval - (now_ms - st->ranked_ms));
-
-	if (cfg->kill_enabled && level >= cfg->kill_level &&
-	    pressure_kill_due_now(cfg, s)) {
-		uint64_t at_level = now_ms - st->kill_level_ms;
-		uint64_t since_kill = now_ms - st->kill_ms;
-
-		if (at_level < cfg->kill_delay_ms)
-			a.wait_ms = min_u32(a.wait_ms,
-					    cfg->kill_delay_ms - at_level);
-		else if (st->killed_once && since_kill < cfg->kill_cooldown_ms)
-			a.wait_ms = min_u32(a.wait_ms,
-					    cfg->kill_cooldown_ms - since_kill);
-		else
-			a.kill = true;
-	}
 	if (!a.wait_ms)
 		a.wait_ms = 1;
 	return a;

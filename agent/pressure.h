@@ -2,9 +2,9 @@
 /*
  * pressure: "when to act".  A pure state machine over memory samples
  * (/proc/meminfo, PSI averages, PSI trigger firings) with hysteresis;
- * it tells the loop when to re-rank, how long to sleep and whether a
- * proactive kill is due.  Whom to pick is rank.c's and policy.c's
- * business, not this file's.
+ * it tells the loop when to re-rank and how long to sleep.  Whether a
+ * proactive kill is due is kill_ctl.c's question, whom to pick rank.c's
+ * and policy.c's, not this file's.
  *
  * No allocation, no I/O, no clock: the loop reads /proc/meminfo
  * (proc_parse_meminfo_buf() over a descriptor opened once and a
@@ -23,8 +23,9 @@
  *		act = pressure_update(&st, &cfg, &sample, now_ms);
  *		if (act.rerank) { rank; write /proc/oom;
  *				  pressure_ranked(&st, now_ms); }
- *		if (act.kill) kill_start(...);
- *		poll(fds, n, act.wait_ms);
+ *		kd = kill_ctl_decide(&kc, &cfg, act.level, &sample, ...);
+ *		if (kd.verdict == KILL_CTL_NOW) kill_start(...);
+ *		poll(fds, n, min(act.wait_ms, kd.wait_ms));
  *	}
  */
 #ifndef _OOMQ_AGENT_PRESSURE_H
@@ -87,7 +88,7 @@ struct pressure_config {
 	 * and the queue is still fresh when the OOM comes.
 	 */
 	uint32_t queue_ttl_ms;
-	/* Proactive kill: off unless kill_enabled. */
+	/* Proactive kill (kill_ctl.c): off unless kill_enabled. */
 	bool kill_enabled;
 	enum pressure_level kill_level; /* kill at this level or above */
 	uint32_t kill_delay_ms; /* time at kill_level before a kill, ms */
@@ -139,10 +140,7 @@ struct pressure_state {
 	enum pressure_level level;
 	uint64_t entered_ms; /* when level was entered, monotonic ms */
 	uint64_t ranked_ms; /* last re-rank (pressure_ranked()) */
-	uint64_t kill_level_ms; /* when the level reached kill_level */
-	uint64_t kill_ms; /* last kill seen, for the cooldown */
 	bool ranked_once;
-	bool killed_once;
 };
 
 /* What the loop should do after a sample. */
@@ -153,7 +151,6 @@ struct pressure_action {
 	/* Re-rank and rewrite /proc/oom now: level changed, a kill was
 	 * seen, the first pass, or the refresh interval passed. */
 	bool rerank;
-	bool kill; /* a proactive kill is due (kill_enabled only) */
 	uint32_t wait_ms; /* sleep at most this long, ms */
 };
 
@@ -167,8 +164,6 @@ struct pressure_action pressure_update(struct pressure_state *st,
 				       uint64_t now_ms);
 void pressure_ranked(struct pressure_state *st, uint64_t now_ms);
 bool pressure_memory_meets(const struct pressure_threshold *t,
-			   const struct pressure_sample *s);
-bool pressure_kill_due_now(const struct pressure_config *cfg,
 			   const struct pressure_sample *s);
 uint32_t pressure_interval_ms(const struct pressure_config *cfg,
 			      enum pressure_level level);

@@ -174,18 +174,18 @@ static long status_kb(const char *key)
 /* "on", "off" (not asked, or not needed), or why not ("EPERM"). */
 static const char *events_state(const struct agent *a)
 {
-	if (a->events.sk)
+	if (a->events.cn.sk)
 		return "on";
-	if (!a->events_err)
+	if (!a->events.err)
 		return "off";
-	return strerrorname_np(-a->events_err);
+	return strerrorname_np(-a->events.err);
 }
 
 /* Processes whose comm (and uid) the last pass read for the rules. */
 static unsigned long classified(const struct agent *a)
 {
-	if (a->events.sk)
-		return a->verdicts.classified;
+	if (a->events.cn.sk)
+		return a->events.verdicts.classified;
 	return a->policy.nrules ? (unsigned long)a->nprocs : 0;
 }
 
@@ -200,7 +200,7 @@ static int count_task(const struct oomq_task *t, void *ctx)
 static int dump_pass(struct agent *a)
 {
 	a->nprocs = 0;
-	return oomq_dump_tasks(a->dump, count_task, &a->nprocs);
+	return oomq_dump_tasks(a->dump.tasks, count_task, &a->nprocs);
 }
 
 int main(int argc, char **argv)
@@ -234,15 +234,15 @@ int main(int argc, char **argv)
 	if (!o.no_events)
 		agent_listen(&a);
 	if (o.dump_only) {
-		ret = a.dump ? oomq_dump_open(a.dump) : -EINVAL;
+		ret = a.dump.tasks ? oomq_dump_open(a.dump.tasks) : -EINVAL;
 		if (ret) {
 			fprintf(stderr, "oomqd-pass: -D: no task dump: %s\n",
 				strerror(-ret));
 			agent_fini(&a);
 			return 1;
 		}
-		a.dump_open = true;
-		a.used_dump = true;
+		a.dump.open = true;
+		a.dump.used = true;
 	}
 	/* Warm-up: faults in the table and the dentries, like a daemon's
 	 * first pass; not timed.
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
 	printf("source=%s events=%s classified=%lu procs=%zu skipped=%u "
 	       "passes=%ld cpu_us=%lld us_per_pass=%.1f "
 	       "us_per_proc=%.2f hwm_kb=%ld rss_anon_kb=%ld truncated=%d\n",
-	       a.used_dump ? "netlink" : "proc", events_state(&a),
+	       a.dump.used ? "netlink" : "proc", events_state(&a),
 	       classified(&a), a.nprocs, a.sampler.skipped, passes, cpu1 - cpu0,
 	       (double)(cpu1 - cpu0) / (double)passes,
 	       a.nprocs ? (double)(cpu1 - cpu0) / (double)passes /

@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(sr, agent_psi_suite());
 	srunner_add_suite(sr, agent_nl_suite());
 	srunner_add_suite(sr, agent_kill_suite());
+	srunner_add_suite(sr, agent_kill_ctl_suite());
 	srunner_add_suite(sr, agent_pause_suite());
 	srunner_add_suite(sr, agent_pause_ctl_suite());
 	srunner_add_suite(sr, agent_protect_suite());

@@ -335,8 +335,8 @@ END_TEST
 
 /*
  * A bad match_ancestor_comm is refused with its line, and a reload that
- * fails keeps the policy it would have replaced (loop.c parses into a
- * policy of its own and swaps only on success).
+ * fails keeps the policy it would have replaced (loop_reload.c parses
+ * into a policy of its own and swaps only on success).
  */
 START_TEST(test_ancestor_rejected)
 {
@@ -515,9 +515,9 @@ START_TEST(test_build_walks_agree)
 	rank_and_build(jobs_tree, ARRAY_SIZE(jobs_tree));
 	snprintf(lazy, sizeof(lazy), "%s", ag.queue);
 	ck_assert_int_eq(queued(14)->driver, 12);
-	ag.stream_passes = 1;
+	ag.lazy.stream_passes = 1;
 	ck_assert_int_eq(agent_rank(&ag), 0);
-	ck_assert(ag.streamed);
+	ck_assert(ag.lazy.streamed);
 	ck_assert_str_eq(ag.queue, lazy);
 	ck_assert_int_eq(queued(14)->driver, 12);
 	ck_assert_int_eq(queued(44)->driver, 42);

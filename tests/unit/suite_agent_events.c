@@ -423,11 +423,11 @@ static unsigned long both_pass(pid_t pid, int want)
 	ck_assert_msg(queued_rule(&live, pid) == want,
 		      "pid %d: rule %d, not %d, with events (%lu read)",
 		      (int)pid, queued_rule(&live, pid), want,
-		      live.verdicts.classified);
+		      live.events.verdicts.classified);
 	ck_assert_msg(queued_rule(&plain, pid) == want,
 		      "pid %d: rule %d, not %d, without events", (int)pid,
 		      queued_rule(&plain, pid), want);
-	return live.verdicts.classified;
+	return live.events.verdicts.classified;
 }
 
 START_TEST(test_events_live)
@@ -441,7 +441,7 @@ START_TEST(test_events_live)
 	agent_load(&plain);
 	ret = agent_listen(&live);
 	if (ret) {
-		ck_assert_ptr_null(live.events.sk);
+		ck_assert_ptr_null(live.events.cn.sk);
 		ck_assert_int_eq(agent_rank(&live), 0);
 		fprintf(stderr,
 			"agent_events: live test skipped: process "
@@ -449,7 +449,7 @@ START_TEST(test_events_live)
 			strerror(-ret));
 		goto out;
 	}
-	ck_assert_ptr_nonnull(live.events.sk);
+	ck_assert_ptr_nonnull(live.events.cn.sk);
 	/* exec names the process after the link, not what it points to. */
 	snprintf(exe_dir, sizeof(exe_dir), "/tmp/oomq-evt.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(exe_dir));

@@ -79,7 +79,7 @@ START_TEST(test_second_pass_no_regexec)
 	ck_assert_int_eq(agent_rank(&ag), 0);
 	ck_assert_uint_gt(policy_regexec_calls, 0);
 	/* Classified in the lazy pass's first stage: every process. */
-	ck_assert_uint_eq(ag.cache.misses, ag.nprocs);
+	ck_assert_uint_eq(ag.cls.cache.misses, ag.nprocs);
 	n1 = verdicts(first, 64);
 	for (size_t i = 0; i < n1; i++)
 		matched += first[i].rule != SAMPLE_NO_RULE;
@@ -87,15 +87,15 @@ START_TEST(test_second_pass_no_regexec)
 
 	/*
 	 * The first pass sampled most of the fixture: this one samples
-	 * everyone at once (agent.c, choose_walk()), and the cache's keys
+	 * everyone at once (source_lazy.c, choose_walk()), and the cache's keys
 	 * are those of the first stage all the same.  The kept ones are in
 	 * no order: matched by pid.
 	 */
 	policy_regexec_calls = 0;
 	ck_assert_int_eq(agent_rank(&ag), 0);
-	ck_assert(ag.streamed);
+	ck_assert(ag.lazy.streamed);
 	ck_assert_uint_eq(policy_regexec_calls, 0);
-	ck_assert_uint_eq(ag.cache.hits, ag.nprocs);
+	ck_assert_uint_eq(ag.cls.cache.hits, ag.nprocs);
 	n2 = verdicts(second, 64);
 	ck_assert_uint_eq(n1, n2);
 	for (size_t i = 0; i < n1; i++) {
@@ -126,17 +126,19 @@ START_TEST(test_small_cache)
 
 	ck_assert_int_eq(agent_rank(&ag), 0);
 	snprintf(want, sizeof(want), "%s", ag.queue);
-	mcache_fini(&ag.cache);
-	ck_assert_int_eq(mcache_init(&ag.cache, 4), 0);
-	ck_assert_uint_lt(ag.cache.max, 10);
+	mcache_fini(&ag.cls.cache);
+	ck_assert_int_eq(mcache_init(&ag.cls.cache, 4), 0);
+	ck_assert_uint_lt(ag.cls.cache.max, 10);
 	for (int pass = 0; pass < 3; pass++) {
 		policy_regexec_calls = 0;
 		ck_assert_int_eq(agent_rank(&ag), 0);
 		ck_assert_str_eq(ag.queue, want);
-		ck_assert_uint_eq(ag.cache.n, ag.cache.max);
+		ck_assert_uint_eq(ag.cls.cache.n, ag.cls.cache.max);
 		ck_assert_uint_gt(policy_regexec_calls, 0);
-		ck_assert_uint_eq(ag.cache.hits + ag.cache.misses, ag.nprocs);
-		ck_assert_uint_eq(ag.cache.hits, pass ? ag.cache.max : 0);
+		ck_assert_uint_eq(ag.cls.cache.hits + ag.cls.cache.misses,
+				  ag.nprocs);
+		ck_assert_uint_eq(ag.cls.cache.hits,
+				  pass ? ag.cls.cache.max : 0);
 	}
 	ag.full = 1;
 	ck_assert_int_eq(agent_rank(&ag), 0);
@@ -173,8 +175,8 @@ START_TEST(test_names_no_cache)
 		ck_assert_int_eq(agent_rank(&ag), 0);
 		/* One lookup of comm in the policy's index per process. */
 		ck_assert_uint_eq(policy_regexec_calls, 0);
-		ck_assert_uint_eq(ag.cache.n, 0);
-		ck_assert_uint_eq(ag.cache.hits + ag.cache.misses, 0);
+		ck_assert_uint_eq(ag.cls.cache.n, 0);
+		ck_assert_uint_eq(ag.cls.cache.hits + ag.cls.cache.misses, 0);
 		/* make's group first; batch 1005 * 3 - 100 * 2 before 300. */
 		ck_assert_str_eq(ag.queue, "400 800 300 200\n");
 	}

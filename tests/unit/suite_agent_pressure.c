@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * agent/pressure.c: level transitions with hysteresis and dwell, the
- * wake-up interval against the queue TTL, the proactive-kill timing,
- * and the config check.  Times are made up: pressure.c reads no clock.
+ * wake-up interval against the queue TTL, the proactive-kill timing
+ * (kill_ctl.c, on pressure.c's levels as the loop composes them), and
+ * the config check.  Times are made up: neither reads a clock.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "suites.h"
+#include "../../agent/kill_ctl.h"
 #include "../../agent/pressure.h"
 
 #define TOTAL_KB 1000000ull /* 1 % of RAM is 10000 KiB */
@@ -17,7 +19,7 @@
 #define HIGH PRESSURE_HIGH
 #define CRIT PRESSURE_CRITICAL
 
-/* One sample and what pressure_update() must answer. */
+/* One sample and what pressure_update() and kill_ctl_decide() answer. */
 struct step {
 	uint64_t t_ms;
 	double avail_pct; /* MemAvailable, % of MemTotal */
@@ -52,13 +54,18 @@ static void run_steps(const struct pressure_config *cfg,
 		      const struct step *steps, size_t n)
 {
 	struct pressure_state st;
+	struct kill_ctl kc;
 
 	pressure_init(&st, cfg, steps[0].t_ms);
+	kill_ctl_init(&kc);
 	for (size_t i = 0; i < n; i++) {
 		const struct step *s = &steps[i];
 		struct pressure_sample x = make_sample(s);
 		struct pressure_action a =
 			pressure_update(&st, cfg, &x, s->t_ms);
+		struct kill_ctl_decision d =
+			kill_ctl_decide(&kc, cfg, a.level, &x, false, s->t_ms);
+		bool kill = d.verdict == KILL_CTL_NOW;
 		uint32_t interval = pressure_interval_ms(cfg, a.level);
 
 		ck_assert_msg((int)a.level == s->level,
@@ -71,8 +78,10 @@ static void run_steps(const struct pressure_config *cfg,
 			ck_assert_msg(a.rerank == (bool)s->rerank,
 				      "step %zu: rerank %d, want %d", i,
 				      a.rerank, s->rerank);
-		ck_assert_msg(a.kill == (bool)s->kill,
-			      "step %zu: kill %d, want %d", i, a.kill, s->kill);
+		ck_assert_msg(kill == (bool)s->kill,
+			      "step %zu: kill %d, want %d", i, kill, s->kill);
+		if (d.wait_ms < a.wait_ms)
+			a.wait_ms = d.wait_ms;
 		/* Never a busy loop; never past the level's interval. */
 		ck_assert_uint_ge(a.wait_ms, 1);
 		ck_assert_uint_le(a.wait_ms, interval);
@@ -181,10 +190,17 @@ START_TEST(test_kill_timing)
 	cfg.kill_enabled = false;
 	for (size_t i = 0; i < N(kill_steps); i++) {
 		struct pressure_state st;
+		struct kill_ctl kc;
 		struct pressure_sample x = make_sample(&kill_steps[i]);
+		struct pressure_action a;
 
 		pressure_init(&st, &cfg, 0);
-		ck_assert(!pressure_update(&st, &cfg, &x, 10000).kill);
+		kill_ctl_init(&kc);
+		a = pressure_update(&st, &cfg, &x, 10000);
+		ck_assert_int_eq(kill_ctl_decide(&kc, &cfg, a.level, &x, false,
+						 10000)
+					 .verdict,
+				 KILL_CTL_NO);
 	}
 }
 END_TEST
@@ -243,22 +259,22 @@ START_TEST(test_kill_due_now)
 
 	pressure_config_default(&cfg);
 	x = make_sample(&s);
-	ck_assert(pressure_kill_due_now(&cfg, &x));
+	ck_assert(kill_ctl_due_now(&cfg, &x));
 	s.avail_pct = 8;
 	x = make_sample(&s);
-	ck_assert(!pressure_kill_due_now(&cfg, &x));
+	ck_assert(!kill_ctl_due_now(&cfg, &x));
 	cfg.kill_level = HIGH;
-	ck_assert(pressure_kill_due_now(&cfg, &x));
+	ck_assert(kill_ctl_due_now(&cfg, &x));
 	cfg.kill_level = CRIT;
 	/* PSI alone, memory plentiful: critical, but no kill. */
 	s.avail_pct = 75;
 	s.some = 90;
 	s.full = 40;
 	x = make_sample(&s);
-	ck_assert(!pressure_kill_due_now(&cfg, &x));
+	ck_assert(!kill_ctl_due_now(&cfg, &x));
 	/* An unread sample (no MemTotal) is no pressure. */
 	memset(&x, 0, sizeof(x));
-	ck_assert(!pressure_kill_due_now(&cfg, &x));
+	ck_assert(!kill_ctl_due_now(&cfg, &x));
 }
 END_TEST
 

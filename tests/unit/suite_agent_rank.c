@@ -614,10 +614,10 @@ static const size_t lazy_rooms[] = { 0, 1, 2, 3, 5 };
  */
 static void stream_queue(char *out, size_t size)
 {
-	ag.stream_passes = 1;
+	ag.lazy.stream_passes = 1;
 	ck_assert_int_eq(agent_rank(&ag), 0);
-	ck_assert(ag.streamed);
-	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert(ag.lazy.streamed);
+	ck_assert_uint_eq(ag.lazy.stream_passes, 0);
 	snprintf(out, size, "%s", ag.queue);
 }
 
@@ -640,12 +640,12 @@ START_TEST(test_lazy_equals_full)
 			pass_on_fixture(conf);
 			ag.policy.queue_length = q;
 			if (lazy_rooms[r])
-				ag.cand_max = lazy_rooms[r];
-			ag.stream_passes = 0;
+				ag.lazy.cand_max = lazy_rooms[r];
+			ag.lazy.stream_passes = 0;
 			ck_assert_int_eq(agent_rank(&ag), 0);
-			ck_assert(!ag.streamed);
+			ck_assert(!ag.lazy.streamed);
 			ck_assert_uint_le(ag.nranked, q);
-			ck_assert_uint_le(ag.ncand, agent_cand_room(&ag));
+			ck_assert_uint_le(ag.lazy.ncand, agent_cand_room(&ag));
 			snprintf(lazy, sizeof(lazy), "%s", ag.queue);
 			stream_queue(stream, sizeof(stream));
 			ck_assert_msg(!strcmp(lazy, stream),
@@ -721,8 +721,8 @@ START_TEST(test_ties_fixture)
 			pass_on(ties_root(), "");
 			ag.policy.queue_length = q;
 			if (lazy_rooms[r])
-				ag.cand_max = lazy_rooms[r];
-			ag.stream_passes = 0;
+				ag.lazy.cand_max = lazy_rooms[r];
+			ag.lazy.stream_passes = 0;
 			ck_assert_int_eq(agent_rank(&ag), 0);
 			snprintf(lazy, sizeof(lazy), "%s", ag.queue);
 			stream_queue(stream, sizeof(stream));
@@ -754,33 +754,33 @@ END_TEST
 START_TEST(test_walk_choice)
 {
 	pass_on(ties_root(), "[oomqd]\nqueue_length = 1\n");
-	ck_assert(!ag.streamed);
+	ck_assert(!ag.lazy.streamed);
 	ck_assert_uint_eq(ag.nprocs, 6);
-	ck_assert_uint_eq(ag.nsampled, 1);
-	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert_uint_eq(ag.lazy.nsampled, 1);
+	ck_assert_uint_eq(ag.lazy.stream_passes, 0);
 	ck_assert_int_eq(agent_rank(&ag), 0);
-	ck_assert(!ag.streamed);
+	ck_assert(!ag.lazy.streamed);
 	ck_assert_str_eq(ag.queue, "20\n");
 
 	ag.policy.queue_length = 2;
 	ck_assert_int_eq(agent_rank(&ag), 0);
-	ck_assert(!ag.streamed);
-	ck_assert_uint_eq(ag.nsampled, 6);
-	ck_assert_uint_eq(ag.stream_passes, AGENT_STREAM_PASSES);
+	ck_assert(!ag.lazy.streamed);
+	ck_assert_uint_eq(ag.lazy.nsampled, 6);
+	ck_assert_uint_eq(ag.lazy.stream_passes, AGENT_STREAM_PASSES);
 	for (unsigned int i = 0; i < AGENT_STREAM_PASSES; i++) {
 		ck_assert_int_eq(agent_rank(&ag), 0);
-		ck_assert_msg(ag.streamed, "pass %u", i);
+		ck_assert_msg(ag.lazy.streamed, "pass %u", i);
 		ck_assert_uint_eq(ag.nprocs, 6);
 		ck_assert_str_eq(ag.queue, "20 12\n");
 	}
-	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert_uint_eq(ag.lazy.stream_passes, 0);
 	ck_assert_int_eq(agent_rank(&ag), 0);
-	ck_assert(!ag.streamed);
+	ck_assert(!ag.lazy.streamed);
 	ck_assert_str_eq(ag.queue, "20 12\n");
-	ck_assert_uint_eq(ag.stream_passes, AGENT_STREAM_PASSES);
+	ck_assert_uint_eq(ag.lazy.stream_passes, AGENT_STREAM_PASSES);
 
 	agent_policy_changed(&ag);
-	ck_assert_uint_eq(ag.stream_passes, 0);
+	ck_assert_uint_eq(ag.lazy.stream_passes, 0);
 }
 END_TEST
 
@@ -794,11 +794,11 @@ END_TEST
 START_TEST(test_ties_left_out)
 {
 	pass_on(ties_root(), "[oomqd]\nqueue_length = 1\n");
-	ag.cand_max = 3;
+	ag.lazy.cand_max = 3;
 	ck_assert_int_eq(agent_rank(&ag), 0);
-	ck_assert(!ag.streamed);
-	ck_assert(ag.dropped);
-	ck_assert_uint_eq(ag.nsampled, 1);
+	ck_assert(!ag.lazy.streamed);
+	ck_assert(ag.lazy.dropped);
+	ck_assert_uint_eq(ag.lazy.nsampled, 1);
 	ck_assert_str_eq(ag.queue, "20\n");
 }
 END_TEST

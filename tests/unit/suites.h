@@ -12,6 +12,7 @@ Suite *agent_pressure_suite(void);
 Suite *agent_psi_suite(void);
 Suite *agent_nl_suite(void);
 Suite *agent_kill_suite(void);
+Suite *agent_kill_ctl_suite(void);
 Suite *agent_pause_suite(void);
 Suite *agent_pause_ctl_suite(void);
 Suite *agent_protect_suite(void);

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon loop's state, shared by its files: loop.c polls and
+ * dispatches; loop_pass.c runs a ranking pass, loop_sense.c reads the
+ * memory and PSI, loop_module.c keeps the module's link, loop_kill.c
+ * carries a proactive kill out, loop_pause.c carries pausing out,
+ * loop_start.c sets everything up (and down) and loop_reload.c takes
+ * a SIGHUP.
+ * Not an interface: loop.h is.
+ */
+#ifndef _OOMQ_AGENT_LOOP_INT_H
+#define _OOMQ_AGENT_LOOP_INT_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cgroup_mem.h"
+#include "hooks.h"
+#include "jobs.h"
+#include "kill.h"
+#include "kill_ctl.h"
+#include "log.h"
+#include "loop.h"
+#include "metrics.h"
+#include "nl.h"
+#include "notice.h"
+#include "pause.h"
+#include "pause_ctl.h"
+#include "pressure.h"
+#include "psi.h"
+
+struct loop {
+	struct agent *a;
+	const struct loop_opts *o;
+	struct pressure_config pcfg;
+	struct pressure_state pst;
+	struct kill kill;
+	struct kill_ctl kill_ctl; /* when to kill: kill_ctl.c */
+	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
+	struct notice victim; /* of kill.pid, for its end's notice */
+	struct pause_set paused;
+	struct jobs jobs; /* the pausable jobs, as of jobs_pass */
+	struct pause_ctl ctl; /* who runs: pause_ctl.c */
+	/* Continued since jobs_pass: running, as the next read will find. */
+	struct pause_ctl_job resumed[PAUSE_MAX];
+	unsigned int nresumed;
+	bool following; /* the last tick followed the jobs */
+	uint64_t pass_ms; /* when the last ranking pass ran */
+	uint64_t npass; /* ranking passes so far */
+	uint64_t jobs_pass; /* the pass the jobs were read after */
+	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
+	struct psi psi;
+	char psi_path[PATH_MAX];
+	struct cgroup_mem cgm; /* [oomqd] cgroup's, when cg_on */
+	bool cg_on;
+	int cg_err; /* the last read of it failed: logged once */
+	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
+	char cg_psi_path[PATH_MAX];
+	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
+	struct nlc nl;
+	bool nl_on; /* nl is open: events are heard */
+	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
+	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
+	int psi_err, cg_psi_err; /* the last tick's averages' read, or 0 */
+	bool truncated; /* "more than cap processes" logged */
+	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
+	pid_t head; /* the queue head of the last pass, for the log */
+	uint32_t triggers; /* PSI firings since the last sample */
+	uint32_t kills; /* kills seen since the last sample */
+	bool rerank; /* re-rank at the next sample whatever pressure says */
+	/* Messages that could otherwise come back every pass or tick. */
+	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
+	struct log_limit lim_kill, lim_event, lim_metrics, lim_hooks;
+	struct metrics metrics; /* for metrics_dir */
+	struct hooks hooks; /* the [hooks] helper */
+};
+
+static inline uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static inline uint64_t mono_ms(void)
+{
+	return mono_us() / 1000;
+}
+
+/* loop_pass.c */
+int loop_pass(struct loop *l);
+
+/* loop_sense.c */
+int loop_cgroup_mem_open(struct loop *l);
+int loop_cgroup_psi_open(const char *dir, struct psi *p, char *path,
+			 size_t size);
+int loop_cgroup_psi_refused(int err, const char *path);
+void loop_cgroup_psi_retry(struct loop *l);
+void loop_psi_event(struct loop *l, struct psi *p, short revents,
+		    const char *path);
+void loop_psi_open(struct loop *l);
+int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2]);
+
+/* loop_module.c */
+void loop_module_drain(struct loop *l);
+void loop_module_gone(struct loop *l);
+int loop_module_open(struct loop *l);
+
+/* loop_kill.c */
+void loop_kill_start(struct loop *l, uint64_t now);
+void loop_kill_step(struct loop *l, uint64_t now);
+bool loop_still_critical(void *arg);
+
+/* loop_start.c */
+void loop_hooks_start(struct loop *l);
+void loop_log_events(const struct agent *a);
+int loop_start(struct loop *l);
+void loop_stop(struct loop *l);
+
+/* loop_pause.c */
+int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
+		    uint64_t now);
+int loop_pause_file_open(struct loop *l);
+
+/* loop_reload.c */
+void loop_reload(struct loop *l);
+
+#endif /* _OOMQ_AGENT_LOOP_INT_H */

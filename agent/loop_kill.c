@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The proactive kill carried out: the victim (the first queued process
+ * that is not a victim SIGKILL could not end), its signals through
+ * kill.c, and their log.  When one is due is kill_ctl.c's.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "loop_int.h"
+
+/* kill.c's re-check before each signal: a fresh sample, no hysteresis. */
+bool loop_still_critical(void *arg)
+{
+	struct loop *l = arg;
+	struct pressure_sample s;
+
+	loop_read_sample(l, &s, NULL);
+	return kill_ctl_due_now(&l->pcfg, &s);
+}
+
+/*
+ * The first queued process that is not a victim SIGKILL could not end
+ * (kill.h), or NULL.
+ */
+static const struct sample *first_victim(struct loop *l)
+{
+	struct agent *a = l->a;
+
+	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
+		const struct sample *v = &a->tab[a->order[i]];
+
+		if (!kill_stuck(&l->kill, v->pid))
+			return v;
+	}
+	return NULL;
+}
+
+/* Never a second victim while one is dying: the caller checked. */
+void loop_kill_start(struct loop *l, uint64_t now)
+{
+	const struct sample *v;
+	int ret;
+
+	/* Rank now: the victim must be the current first, not 10 s old. */
+	v = loop_pass(l) ? NULL : first_victim(l);
+	if (!v) {
+		logmsg_limited(&l->lim_kill, now, LOG_WARNING,
+			       "proactive kill due, but nothing to kill%s",
+			       l->kill.nstuck ? " (only victims SIGKILL did "
+						"not end)" :
+						"");
+		kill_ctl_failed(&l->kill_ctl, now);
+		return;
+	}
+	if (l->o->dry_run) {
+		logmsg(LOG_WARNING,
+		       "dry run: would kill pid %d (%s), RSS %llu KiB",
+		       (int)v->pid, v->comm, (unsigned long long)v->rss_kb);
+		l->kills++; /* the cooldown, as if it had died */
+		return;
+	}
+	memcpy(l->victim_comm, v->comm, sizeof(l->victim_comm));
+	l->victim = (struct notice){ .kind = NOTICE_KILL,
+				     .choice = NOTICE_CHOICE_PROACTIVE,
+				     .pid = v->pid,
+				     .uid = v->uid,
+				     .rss_kb = v->rss_kb,
+				     .reason = "memory critical" };
+	memcpy(l->victim.comm, v->comm, sizeof(l->victim.comm));
+	/* A stopped victim would hold its SIGTERM until continued. */
+	pause_release(&l->paused, v->pid, now);
+	ret = kill_start(&l->kill, v->pid, now);
+	switch (ret) {
+	case KILL_TERMINATING:
+		lognote(&l->victim, LOG_WARNING,
+			"proactive kill: SIGTERM to pid %d (%s), RSS %llu KiB; "
+			"SIGKILL in %u ms",
+			(int)v->pid, v->comm, (unsigned long long)v->rss_kb,
+			l->kill.cfg.grace_ms);
+		break;
+	case KILL_KILLING:
+		lognote(&l->victim, LOG_WARNING,
+			"proactive kill: SIGKILL to pid %d (%s), RSS %llu KiB",
+			(int)v->pid, v->comm, (unsigned long long)v->rss_kb);
+		break;
+	case KILL_REAPED:
+		logmsg(LOG_INFO, "proactive kill: pid %d (%s) already gone",
+		       (int)v->pid, v->comm);
+		l->kills++;
+		break;
+	case -ECANCELED:
+		logmsg_limited(&l->lim_kill, now, LOG_INFO,
+			       "proactive kill called off: pressure eased");
+		break;
+	default:
+		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+			       "proactive kill of pid %d (%s): %s; next try "
+			       "in %u s",
+			       (int)v->pid, v->comm, strerror(-ret),
+			       KILL_CTL_RETRY_MS / 1000);
+		kill_ctl_failed(&l->kill_ctl, now);
+		l->rerank = true;
+		break;
+	}
+}
+
+void loop_kill_step(struct loop *l, uint64_t now)
+{
+	enum kill_phase before = l->kill.phase;
+	pid_t pid = l->kill.pid;
+	int ret = kill_step(&l->kill, now);
+
+	switch (ret) {
+	case KILL_REAPED:
+		l->victim.kind = NOTICE_KILLED;
+		lognote(&l->victim, LOG_NOTICE,
+			"proactive kill: pid %d (%s) is gone", (int)pid,
+			l->victim_comm);
+		l->kills++;
+		break;
+	case KILL_KILLING:
+		if (before == KILL_TERMINATING) {
+			logmsg(LOG_WARNING,
+			       "proactive kill: SIGKILL to pid %d (%s) after "
+			       "%u ms",
+			       (int)pid, l->victim_comm, l->kill.cfg.grace_ms);
+			if (l->kill.mrelease_err)
+				logmsg(LOG_INFO, "process_mrelease(%d): %s",
+				       (int)pid,
+				       strerror(-l->kill.mrelease_err));
+		}
+		break;
+	case KILL_TERMINATING:
+		break;
+	case -ECANCELED:
+		logmsg(LOG_INFO,
+		       "proactive kill: pressure eased, pid %d (%s) keeps its "
+		       "SIGTERM",
+		       (int)pid, l->victim_comm);
+		break;
+	case -ETIMEDOUT:
+		logmsg(LOG_WARNING,
+		       "proactive kill: pid %d (%s) not gone %u ms after "
+		       "SIGKILL (D state, frozen or traced?): the next victim "
+		       "may go",
+		       (int)pid, l->victim_comm, l->kill.cfg.reap_timeout_ms);
+		l->kills++; /* re-rank; the cooldown before the next */
+		break;
+	default:
+		/* Drop it: retrying at once would spin on a 0 ms wait. */
+		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+			       "proactive kill of pid %d (%s): %s", (int)pid,
+			       l->victim_comm, strerror(-ret));
+		kill_reset(&l->kill);
+		kill_ctl_failed(&l->kill_ctl, now);
+		break;
+	}
+}

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pausing carried out: the pausable jobs read once a ranking pass,
+ * pause_ctl.c's orders applied one at a time through pause.c, and
+ * their log; the record of what is stopped (run_dir/stopped) opened at
+ * start.  Who runs is pause_ctl.c's decision.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loop_int.h"
+
+static bool is_paused(pid_t pid, void *arg)
+{
+	return pause_has(arg, pid);
+}
+
+/* pause_stop() of @j, and its log; false when it was refused. */
+static bool stop_job(struct loop *l, const struct job *j,
+		     const struct pressure_sample *s, const char *why,
+		     uint64_t now)
+{
+	struct notice n;
+	int ret = pause_stop(&l->paused, j, now);
+
+	if (ret) {
+		/* Gone, or grown something not to stop, since. */
+		logmsg(ret == -ESRCH || ret == -EBUSY ? LOG_INFO : LOG_ERR,
+		       "pause: SIGSTOP to pid %d (%s): %s", (int)j->p[0].pid,
+		       j->p[0].comm, strerror(-ret));
+		l->rerank = true;
+		return false;
+	}
+	n = (struct notice){ .kind = NOTICE_PAUSE,
+			     .pid = j->p[0].pid,
+			     .uid = NOTICE_UID_UNKNOWN,
+			     .rss_kb = j->rss_kb,
+			     .reason = why,
+			     .jobs = l->paused.n };
+	memcpy(n.comm, j->p[0].comm, sizeof(n.comm));
+	lognote(&n, LOG_WARNING,
+		"%spause: SIGSTOP to pid %d (%s) and %u below it, RSS %llu "
+		"KiB: %s; MemAvailable %llu MiB; %u jobs stopped",
+		l->o->dry_run ? "dry run: " : "", (int)j->p[0].pid,
+		j->p[0].comm, l->paused.j[l->paused.n - 1].n - 1,
+		(unsigned long long)j->rss_kb, why,
+		(unsigned long long)s->mem_avail_kb / 1024, l->paused.n);
+	return true;
+}
+
+static void log_cont(struct loop *l, const struct pause_job *j, const char *why,
+		     uint64_t now)
+{
+	struct notice n = { .kind = NOTICE_CONTINUE,
+			    .pid = j->root,
+			    .uid = NOTICE_UID_UNKNOWN,
+			    .rss_kb = j->rss_kb,
+			    .reason = why,
+			    .jobs = l->paused.n,
+			    .stopped_ms = now - j->since_ms };
+
+	memcpy(n.comm, j->comm, sizeof(n.comm));
+	lognote(&n, LOG_NOTICE,
+		"%spause: SIGCONT to pid %d (%s) and %u below it after %llu "
+		"ms (%llu ms in all): %s; %u jobs stopped",
+		l->o->dry_run ? "dry run: " : "", (int)j->root, j->comm,
+		j->n ? j->n - 1 : 0, (unsigned long long)(now - j->since_ms),
+		(unsigned long long)(j->used_ms + now - j->since_ms), why,
+		l->paused.n);
+}
+
+static void pause_noted(const struct pause_note *n, void *arg)
+{
+	const struct pause_job *j = n->job;
+
+	(void)arg;
+	switch (n->kind) {
+	case PAUSE_NOTE_GONE:
+		logmsg(LOG_INFO, "pause: pid %d (%s) exited while stopped",
+		       (int)n->pid, j->comm);
+		break;
+	case PAUSE_NOTE_CONTINUED:
+		logmsg(LOG_NOTICE,
+		       "pause: pid %d of the job of pid %d (%s) was continued "
+		       "by someone else: its job goes on and is not stopped "
+		       "again",
+		       (int)n->pid, (int)j->root, j->comm);
+		break;
+	case PAUSE_NOTE_SUSPENDED:
+		logmsg(LOG_NOTICE,
+		       "pause: process group %d was stopped by someone else: "
+		       "the job of pid %d (%s) is left to them",
+		       (int)n->pid, (int)j->root, j->comm);
+		break;
+	case PAUSE_NOTE_JOINED:
+		logmsg(LOG_INFO,
+		       "pause: SIGSTOP to pid %d, new in the stopped job of "
+		       "pid %d (%s)",
+		       (int)n->pid, (int)j->root, j->comm);
+		break;
+	case PAUSE_NOTE_UNHELD:
+		logmsg(LOG_NOTICE,
+		       "pause: the job of pid %d (%s) now holds a process "
+		       "that may not be stopped: continued",
+		       (int)n->pid, j->comm);
+		break;
+	case PAUSE_NOTE_KEPT:
+		logmsg(LOG_NOTICE,
+		       "pause: pid %d, in the record of an earlier oomqd, is "
+		       "stopped but not as that oomqd left it (someone else "
+		       "stopped it): left as it is",
+		       (int)n->pid);
+		break;
+	}
+}
+
+/*
+ * The stopped jobs checked and the pausable ones read again, once per
+ * ranking pass: the tree walk costs a few /proc reads per process of
+ * the pausable trees, and who runs changes on that time scale.
+ * Returns whether they were read.
+ */
+static bool read_jobs(struct loop *l, uint64_t now)
+{
+	const struct sample *run[JOBS_MAX * 2];
+	size_t n;
+
+	if (l->jobs_pass == l->npass)
+		return false;
+	l->jobs_pass = l->npass;
+	pause_check(&l->paused, now, pause_noted, NULL);
+	n = agent_pausable(l->a, is_paused, &l->paused, run,
+			   sizeof(run) / sizeof(*run));
+	jobs_build(&l->jobs, &l->a->sampler, run, n, is_paused, &l->paused);
+	if (l->jobs.left_out && !l->jobs_left_out)
+		logmsg(LOG_NOTICE,
+		       "pause: more than %d pausable jobs: the smallest are "
+		       "neither counted nor stopped",
+		       JOBS_MAX);
+	l->jobs_left_out = l->jobs.left_out;
+	l->nresumed = 0;
+	return true;
+}
+
+#define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
+/*
+ * While the jobs are followed, a ranking pass (new jobs, exits) this
+ * often, ms (sooner for a job new since: its first rate): pause_ctl.c's
+ * rates need no more, an exit shows in MemAvailable at once, and each
+ * pass reads all of /proc.
+ */
+#define PAUSE_PASS_MS 3000
+#define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
+
+/* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
+static uint64_t age_ms(const struct sample_sys *sys, uint64_t start_ticks)
+{
+	uint64_t start;
+
+	if (!sys->clk_tck)
+		return 0;
+	start = start_ticks * 1000 / sys->clk_tck;
+	return sys->uptime_ms > start ? sys->uptime_ms - start : 0;
+}
+
+static void ctl_job_of(struct pause_ctl_job *c, pid_t root, uint64_t start,
+		       uint64_t rss_kb, const char *comm)
+{
+	*c = (struct pause_ctl_job){ .root = root,
+				     .start_ticks = start,
+				     .rss_kb = rss_kb };
+	memcpy(c->comm, comm, sizeof(c->comm));
+}
+
+/*
+ * The jobs as pause_ctl.c sees them, into @out: those of the last read
+ * oomqd has not stopped since (@src: their index in l->jobs; not
+ * stoppable when @refused), the stopped ones (-1 - their index in
+ * l->paused) and those continued since the read (CTL_RESUMED), which
+ * the next read finds running again.
+ */
+static unsigned int ctl_jobs(struct loop *l, struct pause_ctl_job *out,
+			     int *src, const bool *refused)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < l->jobs.n; i++) {
+		const struct job *j = &l->jobs.j[i];
+
+		if (!j->n || pause_has(&l->paused, j->p[0].pid))
+			continue;
+		ctl_job_of(&out[n], j->p[0].pid, j->p[0].start_ticks,
+			   j->anon_kb, j->p[0].comm);
+		out[n].runs = !(j->flags & JOB_FOREIGN);
+		out[n].age_ms = age_ms(&l->a->sys, j->p[0].start_ticks);
+		out[n].stoppable = !refused[i] &&
+				   pause_may_stop(&l->paused, &l->pcfg, j);
+		src[n++] = (int)i;
+	}
+	for (unsigned int i = 0; i < l->paused.n; i++) {
+		const struct pause_job *j = &l->paused.j[i];
+
+		ctl_job_of(&out[n], j->root, j->root_start, j->anon_kb,
+			   j->comm);
+		out[n].stopped = true;
+		src[n++] = -1 - (int)i;
+	}
+	for (unsigned int i = 0; i < l->nresumed; i++) {
+		out[n] = l->resumed[i];
+		src[n++] = CTL_RESUMED;
+	}
+	return n;
+}
+
+/* Continue job @i of l->paused; it runs, as far as the controller knows. */
+static void cont_job(struct loop *l, unsigned int i, const char *why,
+		     uint64_t now)
+{
+	struct pause_job j;
+
+	if (pause_cont(&l->paused, i, now, &j))
+		return;
+	log_cont(l, &j, why, now);
+	if (l->nresumed < PAUSE_MAX) {
+		struct pause_ctl_job *c = &l->resumed[l->nresumed++];
+
+		ctl_job_of(c, j.root, j.root_start, j.anon_kb, j.comm);
+		c->runs = true;
+	}
+}
+
+/*
+ * pause.c's part of a tick; returns how long to sleep at most, or -1.
+ * Who runs comes from a ranking at most PAUSE_PASS_MS old while the
+ * jobs are followed (pause_ctl_watch()) or some are stopped; what
+ * pause_ctl.c orders is carried out one order at a time, each on the
+ * jobs as that left them, at most one continue a tick.
+ */
+int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
+		    uint64_t now)
+{
+	enum pause_ctl_watch w =
+		l->pcfg.pause_enabled ?
+			pause_ctl_watch(&l->ctl, &l->pcfg, s, now) :
+			PAUSE_CTL_CALM;
+	bool busy = l->paused.n || w == PAUSE_CTL_FALLING ||
+		    (w == PAUSE_CTL_LOW && l->jobs.n);
+	struct pause_ctl_job cj[CTL_JOBS];
+	int src[CTL_JOBS];
+	bool refused[JOBS_MAX] = { false };
+	struct pause_ctl_order o;
+	struct pause_job j;
+	unsigned int n;
+	int wait;
+
+	/* A pass at once when following starts: the jobs before they grow. */
+	if (busy && (!l->following ||
+		     now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
+						  PAUSE_CTL_RATE_MS :
+						  PAUSE_PASS_MS)))
+		loop_pass(l);
+	l->following = busy;
+	/* Low, the jobs of every pass are read: are there any to follow? */
+	if ((busy || w != PAUSE_CTL_CALM) && read_jobs(l, now)) {
+		n = ctl_jobs(l, cj, src, refused);
+		pause_ctl_update(&l->ctl, cj, n, now);
+	}
+	if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j))
+		log_cont(l, &j, "stopped for pause_max_s in all", now);
+	if (!l->pcfg.pause_enabled) {
+		if (l->paused.n)
+			cont_job(l, 0, "pausing is off", now);
+		return pause_wait_ms(&l->paused, &l->pcfg, s);
+	}
+	for (unsigned int round = 0; busy && round < CTL_JOBS; round++) {
+		n = ctl_jobs(l, cj, src, refused);
+		o = pause_ctl_next(&l->ctl, &l->pcfg, s, cj, n, now);
+		if (o.kind == PAUSE_CTL_NOTHING)
+			break;
+		if (o.kind == PAUSE_CTL_STOP &&
+		    !stop_job(l, &l->jobs.j[src[o.job]], s, o.why, now)) {
+			refused[src[o.job]] = true;
+			continue;
+		}
+		if (o.kind == PAUSE_CTL_CONT)
+			cont_job(l, (unsigned int)(-1 - src[o.job]), o.why,
+				 now);
+		pause_ctl_done(&l->ctl, &o, cj, s, now);
+		if (o.kind == PAUSE_CTL_CONT)
+			break;
+	}
+	wait = pause_wait_ms(&l->paused, &l->pcfg, s);
+	return busy && (wait < 0 || wait > (int)l->pcfg.pause_sample_ms) ?
+		       (int)l->pcfg.pause_sample_ms :
+		       wait;
+}
+
+/*
+ * The record of what pause.c stopped (run_dir/stopped): an oomqd that
+ * starts after one was SIGKILLed continues what that one left stopped.
+ * Its lock is held while oomqd runs: a second one refuses to start
+ * (-EBUSY), since two would fight over the queue and continue each
+ * other's stopped jobs.  A dry run stops nothing, continues nothing and
+ * takes no lock.
+ */
+int loop_pause_file_open(struct loop *l)
+{
+	const char *dir = l->o->run_dir;
+	pid_t holder;
+	int dfd, ret;
+
+	if (l->o->dry_run || !dir)
+		return 0;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		ret = -errno;
+	else if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					  O_CLOEXEC)) < 0)
+		ret = -errno;
+	else {
+		ret = pause_file_open(&l->paused, dfd, "stopped", &holder,
+				      pause_noted, NULL);
+		close(dfd);
+	}
+	if (ret == -EBUSY) {
+		logmsg(LOG_ERR,
+		       "%s/stopped is locked by another oomqd (pid %d): "
+		       "refusing to start a second one",
+		       dir, (int)holder);
+		return ret;
+	}
+	if (ret > 0)
+		logmsg(LOG_NOTICE,
+		       "pause: SIGCONT to %d processes an earlier oomqd left "
+		       "stopped",
+		       ret);
+	else if (ret == -EPERM)
+		logmsg(LOG_ERR,
+		       "%s or %s/stopped is not root's alone (owner, mode "
+		       "or links): not used; a second oomqd is not kept out "
+		       "and, if oomqd is killed, what it stopped stays stopped",
+		       dir, dir);
+	else if (ret < 0)
+		logmsg(l->pcfg.pause_enabled ? LOG_WARNING : LOG_INFO,
+		       "%s/stopped: %s: a second oomqd is not kept out and, "
+		       "if oomqd is killed, what it stopped stays stopped",
+		       dir, strerror(-ret));
+	return 0;
+}
