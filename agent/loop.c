@@ -44,6 +44,7 @@
 #include "proc_parse.h"
 #include "protect.h"
 #include "psi.h"
+#include "swap_mem.h"
 #include "thresholds.h"
 
 #define NO_MODULE_MSG \
@@ -76,6 +77,7 @@ struct loop {
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
 	char cg_psi_path[PATH_MAX];
 	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
+	struct swap_mem swm; /* zram and the page-in rate, machine-wide */
 	struct nlc nl;
 	bool nl_on; /* nl is open: events are heard */
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
@@ -169,6 +171,9 @@ static int read_sample(struct loop *l, struct pressure_sample *s,
 		s->mem_avail_kb = mi.mem_available_kb;
 		s->swap_total_kb = mi.swap_total_kb;
 		s->swap_free_kb = mi.swap_free_kb;
+		/* The machine's swap and zram: not a cgroup's. */
+		if (!l->cg_on)
+			swap_mem_read(&l->swm, mono_ms(), s);
 		read_cgroup_mem(l, s);
 	}
 	err[0] = l->psi.fd >= 0 ? psi_read(&l->psi, &ps) : 0;
@@ -614,15 +619,27 @@ static void step_kill(struct loop *l, uint64_t now)
 static void log_level(const struct pressure_action *act,
 		      const struct pressure_sample *s)
 {
+	char zram[96] = "", pagein[48] = "";
+
+	if (s->zram_swap_total_kb)
+		snprintf(zram, sizeof(zram),
+			 ", zram %llu of them holding %llu MiB in %llu MiB",
+			 (unsigned long long)s->zram_swap_total_kb / 1024,
+			 (unsigned long long)s->zram_orig_kb / 1024,
+			 (unsigned long long)s->zram_ram_kb / 1024);
+	if (s->pagein_valid)
+		snprintf(pagein, sizeof(pagein), ", %u pages in/s",
+			 s->pagein_per_s);
 	logmsg(act->level > act->prev ? LOG_WARNING : LOG_NOTICE,
 	       "pressure %s -> %s: MemAvailable %llu of %llu MiB, SwapFree "
-	       "%llu of %llu MiB, PSI some %.2f%% full %.2f%%%s",
+	       "%llu of %llu MiB%s, PSI some %.2f%% full %.2f%%%s%s",
 	       pressure_level_name(act->prev), pressure_level_name(act->level),
 	       (unsigned long long)s->mem_avail_kb / 1024,
 	       (unsigned long long)s->mem_total_kb / 1024,
 	       (unsigned long long)s->swap_free_kb / 1024,
-	       (unsigned long long)s->swap_total_kb / 1024, s->psi_some_avg10,
-	       s->psi_full_avg10, s->psi_valid ? "" : " (no PSI)");
+	       (unsigned long long)s->swap_total_kb / 1024, zram,
+	       s->psi_some_avg10, s->psi_full_avg10,
+	       s->psi_valid ? "" : " (no PSI)", pagein);
 }
 
 static bool is_paused(pid_t pid, void *arg)
@@ -1339,10 +1356,15 @@ static int open_cgroup_mem(struct loop *l)
 /* 0, or -errno when the config cannot run here (cgroup_psi_refused()). */
 static int start(struct loop *l)
 {
+	char sys[PATH_MAX] = "/sys";
 	struct protect_report pr;
 	int ret;
 
 	pressure_init(&l->pst, &l->pcfg, mono_ms());
+	/* A fake /proc (tests) has its /sys inside. */
+	if (strcmp(l->o->proc_root, "/proc"))
+		snprintf(sys, sizeof(sys), "%s/sys", l->o->proc_root);
+	swap_mem_open(&l->swm, l->o->proc_root, sys);
 	ret = open_cgroup_mem(l);
 	if (ret)
 		return ret;
@@ -1434,6 +1456,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.hooks.fd = -1;
 	l.psi.fd = -1;
 	l.cg_psi.fd = -1;
+	l.swm.swaps = l.swm.vmstat = l.swm.sys_block = -1;
 	l.source = -1;
 	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
 		logmsg(LOG_ERR, "config: %s", why);
@@ -1524,6 +1547,7 @@ out:
 		nlc_close(&l.nl);
 	psi_close(&l.psi);
 	psi_close(&l.cg_psi);
+	swap_mem_close(&l.swm);
 	if (l.cg_on)
 		cgroup_mem_close(&l.cgm);
 	sigprocmask(SIG_SETMASK, &old, NULL);
