@@ -95,6 +95,7 @@ static char role_name[R_MAX][16];
 struct sample {
 	int32_t t_ms, hb_ms, read_ms, avail_kb;
 	int32_t some10, full10; /* avg10 x 100 */
+	int64_t pgin; /* pswpin + workingset_refault_file, since boot */
 };
 
 struct shared {
@@ -549,7 +550,17 @@ static void read_avail(struct sample *s)
 	char buf[4096], *q;
 	double a;
 
+	static char vm[16384];
+
 	s->avail_kb = meminfo_kb("MemAvailable");
+	s->pgin = -1;
+	if (read_small("/proc/vmstat", vm, sizeof(vm)) > 0) {
+		const char *a = strstr(vm, "\npswpin ");
+		const char *b = strstr(vm, "\nworkingset_refault_file ");
+
+		if (a && b)
+			s->pgin = atoll(a + 8) + atoll(b + 25);
+	}
 	s->some10 = s->full10 = -1;
 	if (read_small("/proc/pressure/memory", buf, sizeof(buf)) <= 0)
 		return;
@@ -771,9 +782,10 @@ static int run(void)
 	}
 	for (int i = 0; i < S->ns; i++)
 		printf("SCN-SAMPLE t=%d avail_kb=%d some10=%d full10=%d "
-		       "hb_ms=%d read_ms=%d\n",
+		       "hb_ms=%d read_ms=%d pgin=%lld\n",
 		       S->s[i].t_ms - t_load, S->s[i].avail_kb, S->s[i].some10,
-		       S->s[i].full10, S->s[i].hb_ms, S->s[i].read_ms);
+		       S->s[i].full10, S->s[i].hb_ms, S->s[i].read_ms,
+		       (long long)S->s[i].pgin);
 	printf("SCN-RESULT build=%d leak=%d innocents_killed=%d innocents=%s "
 	       "jobs_killed=%d jobs_total=%ld jobs_done=%d jobs=%d fit=%d "
 	       "leaker_killed=%d leaker_how=%s t_leaker_ms=%d "
