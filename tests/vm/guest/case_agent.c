@@ -147,6 +147,28 @@ static const char *agent_log_tail(void)
 	return line;
 }
 
+/* The first line the agent logged with @what in it, cut, or "". */
+static const char *agent_log_line(const char *what)
+{
+	static char buf[1 << 16];
+	static char line[240];
+	const char *p, *e;
+	size_t n;
+
+	if (read_text(AGENT_LOG, buf, sizeof(buf)) <= 0 ||
+	    !(p = strstr(buf, what)))
+		return "";
+	while (p > buf && p[-1] != '\n')
+		p--;
+	e = strchr(p, '\n');
+	n = e ? (size_t)(e - p) : strlen(p);
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	memcpy(line, p, n);
+	line[n] = '\0';
+	return line;
+}
+
 /* Why @pid (a registered child) is gone: "exit 2", "signal 9". */
 static const char *exit_how(pid_t pid)
 {
@@ -1758,7 +1780,10 @@ void case_agent_zram(struct outcome *o)
 		failf(o, "no pressure line counting zram: %s",
 		      agent_log_tail());
 	else if (!agent_dead(o, agent, "after its kill"))
-		notef(o, "oomqd killed hog with zram swap free, no kernel OOM");
+		notef(o,
+		      "oomqd killed hog with zram swap free, no kernel OOM; "
+		      "%s",
+		      agent_log_line("-> critical"));
 out:
 	kill_reap(agent);
 	kill_all();
