@@ -21,16 +21,19 @@ void kill_ctl_init(struct kill_ctl *k)
  * kill: avg10 still shows an overload's stalls seconds after it ended
  * (the scenario bench saw PSI full at 11-13% two seconds after
  * MemAvailable was back at three quarters of RAM), and a kill then
- * takes a process that no longer needs to die.  No hysteresis either:
- * a kill stops as soon as the memory shortage is gone.
+ * takes a process that no longer needs to die.  With memory short and
+ * pages coming back in right now it does (pressure_thrashing()): that
+ * rate does not lag.  zram's swap counts as the RAM it is
+ * (pressure_memory_short()).  No hysteresis either: a kill stops as
+ * soon as the memory shortage is gone.
  */
 bool kill_ctl_due_now(const struct pressure_config *cfg,
 		      const struct pressure_sample *s)
 {
 	for (int l = PRESSURE_NR_LEVELS - 1; l >= (int)cfg->kill_level; l--)
-		if (pressure_memory_meets(&cfg->enter[l], s))
+		if (pressure_memory_short(&cfg->enter[l], s))
 			return true;
-	return false;
+	return pressure_thrashing(cfg, s);
 }
 
 static uint32_t left_ms(uint32_t span, uint64_t spent)

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -41,15 +42,27 @@ static void on_signal(int sig)
 static void log_level(const struct pressure_action *act,
 		      const struct pressure_sample *s)
 {
+	char zram[96] = "", pagein[48] = "";
+
+	if (s->zram_swap_total_kb)
+		snprintf(zram, sizeof(zram),
+			 ", zram %llu of them holding %llu MiB in %llu MiB",
+			 (unsigned long long)s->zram_swap_total_kb / 1024,
+			 (unsigned long long)s->zram_orig_kb / 1024,
+			 (unsigned long long)s->zram_ram_kb / 1024);
+	if (s->pagein_valid)
+		snprintf(pagein, sizeof(pagein), ", %u pages in/s",
+			 s->pagein_per_s);
 	logmsg(act->level > act->prev ? LOG_WARNING : LOG_NOTICE,
 	       "pressure %s -> %s: MemAvailable %llu of %llu MiB, SwapFree "
-	       "%llu of %llu MiB, PSI some %.2f%% full %.2f%%%s",
+	       "%llu of %llu MiB%s, PSI some %.2f%% full %.2f%%%s%s",
 	       pressure_level_name(act->prev), pressure_level_name(act->level),
 	       (unsigned long long)s->mem_avail_kb / 1024,
 	       (unsigned long long)s->mem_total_kb / 1024,
 	       (unsigned long long)s->swap_free_kb / 1024,
-	       (unsigned long long)s->swap_total_kb / 1024, s->psi_some_avg10,
-	       s->psi_full_avg10, s->psi_valid ? "" : " (no PSI)");
+	       (unsigned long long)s->swap_total_kb / 1024, zram,
+	       s->psi_some_avg10, s->psi_full_avg10,
+	       s->psi_valid ? "" : " (no PSI)", pagein);
 }
 
 /*
@@ -168,6 +181,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.hooks.fd = -1;
 	l.psi.fd = -1;
 	l.cg_psi.fd = -1;
+	l.swm.swaps = l.swm.vmstat = l.swm.sys_block = -1;
 	l.source = -1;
 	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
 		logmsg(LOG_ERR, "config: %s", why);

@@ -29,6 +29,7 @@
 #include "pause_ctl.h"
 #include "pressure.h"
 #include "psi.h"
+#include "swap_mem.h"
 
 struct loop {
 	struct agent *a;
@@ -58,6 +59,7 @@ struct loop {
 	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
 	char cg_psi_path[PATH_MAX];
 	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
+	struct swap_mem swm; /* zram and the page-in rate, machine-wide */
 	struct nlc nl;
 	bool nl_on; /* nl is open: events are heard */
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */

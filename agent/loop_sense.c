@@ -57,6 +57,9 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 		s->mem_avail_kb = mi.mem_available_kb;
 		s->swap_total_kb = mi.swap_total_kb;
 		s->swap_free_kb = mi.swap_free_kb;
+		/* The machine's swap and zram: not a cgroup's. */
+		if (!l->cg_on)
+			swap_mem_read(&l->swm, mono_ms(), s);
 		read_cgroup_mem(l, s);
 	}
 	err[0] = l->psi.fd >= 0 ? psi_read(&l->psi, &ps) : 0;

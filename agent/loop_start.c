@@ -6,6 +6,7 @@
  * allocated here, none later.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "loop_int.h"
@@ -86,10 +87,15 @@ void loop_hooks_start(struct loop *l)
 /* 0, or -errno when the config cannot run here (loop_cgroup_psi_refused()). */
 int loop_start(struct loop *l)
 {
+	char sys[PATH_MAX] = "/sys";
 	struct protect_report pr;
 	int ret;
 
 	pressure_init(&l->pst, &l->pcfg, mono_ms());
+	/* A fake /proc (tests) has its /sys inside. */
+	if (strcmp(l->o->proc_root, "/proc"))
+		snprintf(sys, sizeof(sys), "%s/sys", l->o->proc_root);
+	swap_mem_open(&l->swm, l->o->proc_root, sys);
 	ret = loop_cgroup_mem_open(l);
 	if (ret)
 		return ret;
@@ -150,6 +156,7 @@ void loop_stop(struct loop *l)
 		nlc_close(&l->nl);
 	psi_close(&l->psi);
 	psi_close(&l->cg_psi);
+	swap_mem_close(&l->swm);
 	if (l->cg_on)
 		cgroup_mem_close(&l->cgm);
 }

@@ -65,6 +65,9 @@ void pressure_config_default(struct pressure_config *cfg)
 			[PRESSURE_CRITICAL] = 500,
 		},
 		.queue_ttl_ms = 60000,
+		.thrash_full_pct = 10,
+		.thrash_mem_pct = 10,
+		.thrash_pagein_per_s = PRESSURE_THRASH_PAGEIN_PER_S,
 		.kill_enabled = false,
 		.kill_level = PRESSURE_CRITICAL,
 		.kill_delay_ms = 1000,
@@ -115,6 +118,10 @@ int pressure_config_check(const struct pressure_config *cfg, const char **why)
 			*why = "intervals must be above 0 ms";
 			return -EINVAL;
 		}
+	}
+	if (!pct_ok(cfg->thrash_full_pct) || !pct_ok(cfg->thrash_mem_pct)) {
+		*why = "thrash thresholds are percentages, 0 to 100";
+		return -EINVAL;
 	}
 	if (!pct_ok(cfg->mem_hyst_pct) || !pct_ok(cfg->psi_hyst_pct)) {
 		*why = "hysteresis margins are percentage points, 0 to 100";
@@ -186,6 +193,103 @@ static bool memory_within(const struct pressure_threshold *t,
 }
 
 /*
+ * zram's compression ratio is taken as 2:1 (lz4's usual) until it holds
+ * this much to measure its own.
+ */
+#define ZRAM_RATIO_MIN_ORIG_KB 4096
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/**
+ * pressure_effective - @s with zram counted as the RAM it is
+ * @eff: @s, except that the zram devices' swap is taken out of SwapTotal
+ *	and SwapFree, and what their free space could still win is added
+ *	to MemAvailable
+ *
+ * A page swapped to zram frees its 4 KiB and takes its compressed size
+ * (and the allocator's overhead) of RAM: mm_stat's mem_used_total over
+ * orig_data_size of it.  So zram's free swap is worth that much less
+ * RAM, nothing at all for data that does not compress, and "SwapFree"
+ * on zram never runs out before RAM does: earlyoom's rule (both low)
+ * then never fires while the machine freezes.  MemAvailable already
+ * lacks what zram holds (zsmalloc's pages are neither free nor
+ * reclaimable).  Without zram, *@eff is *@s.
+ */
+void pressure_effective(const struct pressure_sample *s,
+			struct pressure_sample *eff)
+{
+	uint64_t zfree, cost, room;
+
+	*eff = *s;
+	if (!s->zram_swap_total_kb)
+		return;
+	zfree = min_u64(s->zram_swap_free_kb, s->swap_free_kb);
+	eff->swap_total_kb = s->swap_total_kb -
+			     min_u64(s->zram_swap_total_kb, s->swap_total_kb);
+	eff->swap_free_kb =
+		min_u64(s->swap_free_kb - zfree, eff->swap_total_kb);
+	if (s->zram_orig_kb >= ZRAM_RATIO_MIN_ORIG_KB)
+		cost = s->zram_ram_kb >= s->zram_orig_kb ?
+			       zfree :
+			       (uint64_t)((double)zfree *
+					  (double)s->zram_ram_kb /
+					  (double)s->zram_orig_kb);
+	else
+		cost = zfree / 2;
+	room = s->mem_total_kb > s->mem_avail_kb ?
+		       s->mem_total_kb - s->mem_avail_kb :
+		       0;
+	eff->mem_avail_kb += min_u64(zfree - cost, room);
+}
+
+/*
+ * Memory at or below @t's (plus @margin points), as /proc/meminfo says
+ * (earlyoom's rule) or with zram counted as RAM: the earlier of the two.
+ */
+static bool memory_short(const struct pressure_threshold *t,
+			 const struct pressure_sample *s, double margin)
+{
+	struct pressure_sample eff;
+
+	if (memory_within(t, s, margin))
+		return true;
+	if (!s->zram_swap_total_kb)
+		return false;
+	pressure_effective(s, &eff);
+	return memory_within(t, &eff, margin);
+}
+
+/**
+ * pressure_thrashing - stalled on pages coming back, with memory short?
+ *
+ * Thrashing with free swap (a large or slow swap device, or the page
+ * cache's own refaults): SwapFree stays high while the machine stalls
+ * on I/O, so the memory rule never holds.  Three things at once:
+ * PSI full avg10 at thrash_full_pct says the stalls happened, the
+ * page-in rate of the last second (swap-ins and file refaults, which
+ * do not lag) says they still happen and are memory coming back, and
+ * MemAvailable (zram counted as RAM) at thrash_mem_pct says memory is
+ * short, so a burst of I/O on a machine with room does not kill.
+ */
+bool pressure_thrashing(const struct pressure_config *cfg,
+			const struct pressure_sample *s)
+{
+	struct pressure_sample eff;
+
+	if (cfg->thrash_full_pct <= 0 || cfg->thrash_mem_pct <= 0 ||
+	    !s->psi_valid || !s->pagein_valid || !s->mem_total_kb ||
+	    s->psi_full_avg10 < cfg->thrash_full_pct ||
+	    s->pagein_per_s < cfg->thrash_pagein_per_s)
+		return false;
+	pressure_effective(s, &eff);
+	return 100.0 * (double)eff.mem_avail_kb / (double)eff.mem_total_kb <=
+	       cfg->thrash_mem_pct;
+}
+
+/*
  * Does @s meet level @l's thresholds, relaxed by the hysteresis margins
  * when @stay?  Memory with no MemTotal (an unread sample) never does.
  */
@@ -198,7 +302,7 @@ static bool meets(const struct pressure_config *cfg,
 
 	if (l == PRESSURE_CALM)
 		return true;
-	if (memory_within(t, s, stay ? cfg->mem_hyst_pct : 0))
+	if (memory_short(t, s, stay ? cfg->mem_hyst_pct : 0))
 		return true;
 	if (s->psi_valid) {
 		if (t->psi_some_pct > 0 &&
@@ -218,6 +322,16 @@ bool pressure_memory_meets(const struct pressure_threshold *t,
 	return memory_within(t, s, 0);
 }
 
+/*
+ * The same with zram counted as the RAM it is too (memory_short()): the
+ * proactive kill's memory condition (kill_ctl_due_now()).
+ */
+bool pressure_memory_short(const struct pressure_threshold *t,
+			   const struct pressure_sample *s)
+{
+	return memory_short(t, s, 0);
+}
+
 /* The highest level whose entry thresholds @s meets. */
 static enum pressure_level target_level(const struct pressure_config *cfg,
 					const struct pressure_sample *s)
@@ -228,6 +342,8 @@ static enum pressure_level target_level(const struct pressure_config *cfg,
 		l--;
 	if (s->triggers && l < cfg->trigger_level)
 		l = cfg->trigger_level;
+	if (l < cfg->kill_level && pressure_thrashing(cfg, s))
+		l = cfg->kill_level;
 	return l;
 }
 

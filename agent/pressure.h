@@ -43,6 +43,12 @@ enum pressure_level {
 	PRESSURE_NR_LEVELS
 };
 
+/*
+ * Pages read back in per second (swap-ins and file refaults) that,
+ * with PSI full and memory short, count as thrashing; see oomqd.conf.
+ */
+#define PRESSURE_THRASH_PAGEIN_PER_S 256u
+
 /* No periodic wake-up faster than this while calm, in ms. */
 #define PRESSURE_CALM_MIN_MS 10000u
 
@@ -88,6 +94,15 @@ struct pressure_config {
 	 * and the queue is still fresh when the OOM comes.
 	 */
 	uint32_t queue_ttl_ms;
+	/*
+	 * Thrashing with free swap: the kill's memory condition also holds
+	 * while PSI full avg10 >= thrash_full_pct, pages come back in at
+	 * thrash_pagein_per_s or more, and MemAvailable is at or below
+	 * thrash_mem_pct whatever SwapFree says (0 in either pct: off).
+	 */
+	double thrash_full_pct;
+	double thrash_mem_pct;
+	uint32_t thrash_pagein_per_s;
 	/* Proactive kill (kill_ctl.c): off unless kill_enabled. */
 	bool kill_enabled;
 	enum pressure_level kill_level; /* kill at this level or above */
@@ -132,6 +147,20 @@ struct pressure_sample {
 	bool psi_valid;
 	double psi_some_avg10; /* percent */
 	double psi_full_avg10; /* percent */
+	/*
+	 * Swap on zram (swap_mem.c; all 0 without): the zram devices'
+	 * part of SwapTotal and SwapFree, and what their mm_stat says they
+	 * hold, uncompressed and in RAM.  pressure.c counts zram as the
+	 * RAM it is, not as swap (pressure_effective()).
+	 */
+	uint64_t zram_swap_total_kb;
+	uint64_t zram_swap_free_kb;
+	uint64_t zram_orig_kb; /* orig_data_size */
+	uint64_t zram_ram_kb; /* mem_used_total */
+	/* Pages read back in (pswpin + file refaults) per second over the
+	 * last second or more; false when /proc/vmstat has no counters. */
+	bool pagein_valid;
+	uint32_t pagein_per_s;
 	uint32_t triggers; /* PSI trigger firings since the last sample */
 	uint32_t kills; /* OOM or proactive kills since the last sample */
 };
@@ -165,6 +194,12 @@ struct pressure_action pressure_update(struct pressure_state *st,
 void pressure_ranked(struct pressure_state *st, uint64_t now_ms);
 bool pressure_memory_meets(const struct pressure_threshold *t,
 			   const struct pressure_sample *s);
+bool pressure_memory_short(const struct pressure_threshold *t,
+			   const struct pressure_sample *s);
+void pressure_effective(const struct pressure_sample *s,
+			struct pressure_sample *eff);
+bool pressure_thrashing(const struct pressure_config *cfg,
+			const struct pressure_sample *s);
 uint32_t pressure_interval_ms(const struct pressure_config *cfg,
 			      enum pressure_level level);
 const char *pressure_level_name(enum pressure_level level);

@@ -6,6 +6,7 @@
  * and every number checks for overflow.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -703,4 +704,192 @@ int proc_parse_schedstat_buf(const char *buf, size_t len,
 	if (!ret && (cur_eol(&c) || c.p != c.end))
 		ret = -EINVAL;
 	return ret;
+}
+
+/* Moves past one word (no blanks, no newline); an empty one is malformed. */
+static int cur_word(struct cur *c, const char **word, size_t *n)
+{
+	const char *s = c->p;
+
+	while (c->p < c->end && *c->p != ' ' && *c->p != '\t' && *c->p != '\n')
+		c->p++;
+	*word = s;
+	*n = (size_t)(c->p - s);
+	return *n ? 0 : -EINVAL;
+}
+
+/* "/dev/zram12" into 12; false for any other name. */
+static bool zram_name(const char *w, size_t n, unsigned int *id)
+{
+	static const char pre[] = "/dev/zram";
+	size_t k = sizeof(pre) - 1;
+	uint64_t v = 0;
+
+	if (n <= k || n > k + 6 || memcmp(w, pre, k))
+		return false;
+	for (size_t i = k; i < n; i++) {
+		if (!is_digit(w[i]))
+			return false;
+		v = v * 10 + (uint64_t)(w[i] - '0');
+	}
+	*id = (unsigned int)v;
+	return true;
+}
+
+/*
+ * /proc/swaps (mm/swapfile.c, swap_show()), sizes in KiB:
+ *
+ *   Filename				Type		Size		Used		Priority
+ *   /dev/vdb                                partition	131068		0		-2
+ *   /dev/zram0                              partition	131068		1024		100
+ *
+ * The name is escaped (" \t\n\\" as octal), so it is one word; a deleted
+ * swap file shows as "/swapfile\040(deleted)".  A zram device is one
+ * named /dev/zramN: its "swap" is RAM (compressed), not a place memory
+ * goes when RAM is full.  The header must come first.
+ */
+int proc_parse_swaps_buf(const char *buf, size_t len, struct proc_swaps *sw)
+{
+	struct cur c = { buf, buf + len };
+	const char *w;
+	size_t n;
+
+	memset(sw, 0, sizeof(*sw));
+	if ((size_t)(c.end - c.p) < 8 || memcmp(c.p, "Filename", 8))
+		return -EINVAL;
+	cur_next_line(&c);
+	while (c.p < c.end) {
+		uint64_t size, used;
+		int64_t prio;
+		unsigned int id;
+		int ret;
+
+		ret = cur_word(&c, &w, &n);
+		if (!ret && zram_name(w, n, &id)) {
+			if (sw->nzram < PROC_SWAPS_ZRAM_MAX)
+				sw->zram[sw->nzram++] = id;
+			else
+				sw->zram_cut = true;
+		} else {
+			id = UINT32_MAX;
+		}
+		if (!ret)
+			ret = cur_blanks(&c);
+		if (!ret)
+			ret = cur_word(&c, &w, &n); /* partition, file */
+		if (!ret)
+			ret = cur_blanks(&c) ?: cur_u64(&c, &size);
+		if (!ret)
+			ret = cur_blanks(&c) ?: cur_u64(&c, &used);
+		if (!ret)
+			ret = cur_blanks(&c) ?: cur_s64(&c, &prio);
+		if (!ret)
+			ret = cur_eol(&c);
+		if (ret)
+			return ret;
+		if (used > size || sw->total_kb + size < size)
+			return -ERANGE;
+		sw->total_kb += size;
+		sw->used_kb += used;
+		if (id != UINT32_MAX) {
+			sw->zram_total_kb += size;
+			sw->zram_used_kb += used;
+		}
+	}
+	return 0;
+}
+
+/*
+ * /proc/vmstat (mm/vmstat.c), "name value" a line:
+ *
+ *   workingset_refault_anon 611061
+ *   workingset_refault_file 2943742
+ *   ...
+ *   pswpin 611062
+ *
+ * Only the page-in counters are taken; each may be absent (a kernel
+ * without CONFIG_VM_EVENT_COUNTERS has no pswpin), which has_* says.
+ * The last line may be cut by a short buffer: it is then ignored.
+ */
+int proc_parse_vmstat_buf(const char *buf, size_t len, struct proc_vmstat *vs)
+{
+	struct cur c = { buf, buf + len };
+	uint64_t legacy = 0;
+	bool has_legacy = false;
+
+	memset(vs, 0, sizeof(*vs));
+	while (c.p < c.end) {
+		const char *eol = memchr(c.p, '\n', (size_t)(c.end - c.p));
+		uint64_t *v = NULL;
+		bool *has = NULL;
+		const char *w;
+		size_t n;
+
+		if (!eol)
+			break; /* cut */
+		if (cur_word(&c, &w, &n))
+			return -EINVAL;
+		if (n == 6 && !memcmp(w, "pswpin", 6)) {
+			v = &vs->pswpin;
+			has = &vs->has_pswpin;
+		} else if (n == 23 &&
+			   !memcmp(w, "workingset_refault_file", 23)) {
+			v = &vs->refault_file;
+			has = &vs->has_refault;
+		} else if (n == 18 && !memcmp(w, "workingset_refault", 18)) {
+			v = &legacy;
+			has = &has_legacy;
+		}
+		if (v) {
+			int ret = cur_blanks(&c) ?: cur_u64(&c, v);
+
+			if (!ret)
+				ret = cur_eol(&c);
+			if (ret)
+				return ret;
+			*has = true;
+		} else {
+			c.p = eol + 1;
+		}
+	}
+	if (!vs->has_refault && has_legacy) {
+		vs->refault_file = legacy;
+		vs->has_refault = true;
+	}
+	return 0;
+}
+
+/*
+ * /sys/block/zramN/mm_stat (drivers/block/zram/zram_drv.c, mm_stat_show()),
+ * bytes or pages, on one line:
+ *
+ *   orig_data_size compr_data_size mem_used_total mem_limit mem_used_max
+ *   same_pages pages_compacted huge_pages huge_pages_since
+ *
+ * The first four are taken; 4.1 printed seven, 6.x nine: any number
+ * from four on is accepted.
+ */
+int proc_parse_zram_mm_stat_buf(const char *buf, size_t len,
+				struct zram_mm_stat *mm)
+{
+	struct cur c = { buf, buf + len };
+	uint64_t *f[] = { &mm->orig_data_size, &mm->compr_data_size,
+			  &mm->mem_used_total, &mm->mem_limit };
+	int ret = 0;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]) && !ret; i++) {
+		cur_skip_blanks(&c);
+		ret = cur_u64(&c, f[i]);
+	}
+	if (ret)
+		return ret;
+	/* The rest: numbers, each after a blank, to the end of the line. */
+	while (!cur_blanks(&c) && c.p < c.end && *c.p != '\n') {
+		uint64_t skip;
+
+		ret = cur_u64(&c, &skip);
+		if (ret)
+			return ret;
+	}
+	return cur_eol(&c) || c.p != c.end ? -EINVAL : 0;
 }

@@ -94,6 +94,42 @@ int proc_cgroup_line(const char *line, size_t len, bool cut, char *out,
 		     size_t size);
 int proc_parse_meminfo_buf(const char *buf, size_t len,
 			   struct proc_meminfo *mi);
+
+/* zram devices /proc/swaps lists that are followed (mm_stat each). */
+#define PROC_SWAPS_ZRAM_MAX 8
+
+/* /proc/swaps: every swap device and file, and which are zram. */
+struct proc_swaps {
+	uint64_t total_kb; /* all devices: SwapTotal as /proc/swaps adds */
+	uint64_t used_kb;
+	uint64_t zram_total_kb; /* the /dev/zramN ones among them */
+	uint64_t zram_used_kb;
+	unsigned int nzram; /* entries of zram[] */
+	unsigned int zram[PROC_SWAPS_ZRAM_MAX]; /* their N, in file order */
+	bool zram_cut; /* more zram devices than PROC_SWAPS_ZRAM_MAX */
+};
+
+/* /proc/vmstat's page-in counters, pages since boot. */
+struct proc_vmstat {
+	uint64_t pswpin; /* pages read from swap (zram too) */
+	uint64_t refault_file; /* workingset_refault_file, or the 4.x-5.8
+				* workingset_refault (file only then) */
+	bool has_pswpin;
+	bool has_refault;
+};
+
+/* /sys/block/zramN/mm_stat, bytes (Documentation/admin-guide/blockdev/zram.rst). */
+struct zram_mm_stat {
+	uint64_t orig_data_size; /* what was swapped to it, uncompressed */
+	uint64_t compr_data_size;
+	uint64_t mem_used_total; /* RAM it holds, allocator overhead too */
+	uint64_t mem_limit; /* 0: none */
+};
+
+int proc_parse_swaps_buf(const char *buf, size_t len, struct proc_swaps *sw);
+int proc_parse_vmstat_buf(const char *buf, size_t len, struct proc_vmstat *vs);
+int proc_parse_zram_mm_stat_buf(const char *buf, size_t len,
+				struct zram_mm_stat *mm);
 int proc_parse_schedstat_buf(const char *buf, size_t len,
 			     struct proc_schedstat *ss);
 int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms);

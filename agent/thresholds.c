@@ -14,8 +14,12 @@
  * so the defaults of the file (10/5/10, PSI 10/5) give pressure.c's own
  * defaults, except "full" which the file sets lower on purpose.  Memory
  * counts only once swap is used up too (earlyoom's rule: with free swap
- * the kernel will not OOM yet).  PSI margins shrink to half the smallest
- * PSI threshold, since pressure.c needs every threshold above its margin.
+ * the kernel will not OOM yet), and zram's swap counts as the RAM it is
+ * (pressure_effective()).  The same kill also comes at critical's PSI
+ * full with MemAvailable at mem_low_pct and pages coming back in, free
+ * swap or not (pressure_thrashing()).  PSI margins shrink to half the
+ * smallest PSI threshold, since pressure.c needs every threshold above
+ * its margin.
  * interval_s is the calm refresh; the shorter intervals under pressure
  * keep pressure.c's defaults, cut to the calm one.  pause_pct is the
  * reserve pausing keeps MemAvailable above, free swap or not (swapping
@@ -69,6 +73,14 @@ int thresholds_from_policy(const struct policy *p, struct pressure_config *pc,
 		if (pc->interval_ms[l] > pc->interval_ms[PRESSURE_CALM])
 			pc->interval_ms[l] = pc->interval_ms[PRESSURE_CALM];
 	pc->queue_ttl_ms = p->ttl_ms;
+
+	/*
+	 * Thrashing with free swap kills at critical's PSI full once
+	 * MemAvailable is down to mem_low_pct, below the pause reserve:
+	 * pausing goes first.
+	 */
+	pc->thrash_full_pct = full;
+	pc->thrash_mem_pct = th->mem_low_pct;
 
 	pc->kill_enabled = th->kill != 0;
 	pc->kill_level = PRESSURE_CRITICAL;

@@ -36,7 +36,8 @@
  * to PID 1.  Kernel kills are told from user-space ones by the kernel log
  * ("Killed process PID").
  *
- * Parameters come from the kernel command line (scn.NAME=VALUE).
+ * Parameters come from the kernel command line (scn.NAME=VALUE); scn.fill
+ * says what the workers and the tab write (fill()).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -94,6 +95,7 @@ static char role_name[R_MAX][16];
 struct sample {
 	int32_t t_ms, hb_ms, read_ms, avail_kb;
 	int32_t some10, full10; /* avg10 x 100 */
+	int64_t pgin; /* pswpin + workingset_refault_file, since boot */
 };
 
 struct shared {
@@ -277,6 +279,36 @@ static void touch(volatile char *p, size_t len)
 		p[off]++;
 }
 
+/*
+ * Fill memory as the load says (scn.fill): 0 one byte value, which zram
+ * stores as a same-filled page at no cost (a 128 MiB zram then adds
+ * 128 MiB of room); 1 bytes that do not compress, as media or already
+ * compressed data; 2 half of each page such bytes and half zeros, about
+ * the 2:1 zram gets on program data.  The bytes differ per process.
+ */
+static void fill(char *p, size_t len)
+{
+	static uint64_t x;
+	long how = param("fill", 0);
+
+	if (!how) {
+		memset(p, 1, len);
+		return;
+	}
+	if (!x)
+		x = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid() << 17;
+	for (size_t off = 0; off + 8 <= len; off += 8) {
+		if (how == 2 && off % PAGE >= PAGE / 2) {
+			memset(p + off, 0, 8);
+			continue;
+		}
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(p + off, &x, 8);
+	}
+}
+
 static void reap_now(void)
 {
 	int st, pid;
@@ -381,14 +413,14 @@ static int tab(void)
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (chunk[n] == MAP_FAILED)
 		return 1;
-	memset(chunk[n++], 1, base);
+	fill(chunk[n++], base);
 	for (long i = 0;; i++) {
 		if (S->go && n < 16384 && step) {
 			char *c = mmap(NULL, step, PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 			if (c != MAP_FAILED) {
-				memset(c, 1, step);
+				fill(c, step);
 				chunk[n++] = c;
 			}
 		}
@@ -475,7 +507,7 @@ static int worker(void)
 	for (long i = 1; i <= steps; i++) {
 		size_t want = len * i / steps;
 
-		memset(p + have, 1, want - have);
+		fill(p + have, want - have);
 		have = want;
 		READ_WS();
 		msleep(step_ms);
@@ -518,7 +550,17 @@ static void read_avail(struct sample *s)
 	char buf[4096], *q;
 	double a;
 
+	static char vm[16384];
+
 	s->avail_kb = meminfo_kb("MemAvailable");
+	s->pgin = -1;
+	if (read_small("/proc/vmstat", vm, sizeof(vm)) > 0) {
+		const char *a = strstr(vm, "\npswpin ");
+		const char *b = strstr(vm, "\nworkingset_refault_file ");
+
+		if (a && b)
+			s->pgin = atoll(a + 8) + atoll(b + 25);
+	}
 	s->some10 = s->full10 = -1;
 	if (read_small("/proc/pressure/memory", buf, sizeof(buf)) <= 0)
 		return;
@@ -740,9 +782,10 @@ static int run(void)
 	}
 	for (int i = 0; i < S->ns; i++)
 		printf("SCN-SAMPLE t=%d avail_kb=%d some10=%d full10=%d "
-		       "hb_ms=%d read_ms=%d\n",
+		       "hb_ms=%d read_ms=%d pgin=%lld\n",
 		       S->s[i].t_ms - t_load, S->s[i].avail_kb, S->s[i].some10,
-		       S->s[i].full10, S->s[i].hb_ms, S->s[i].read_ms);
+		       S->s[i].full10, S->s[i].hb_ms, S->s[i].read_ms,
+		       (long long)S->s[i].pgin);
 	printf("SCN-RESULT build=%d leak=%d innocents_killed=%d innocents=%s "
 	       "jobs_killed=%d jobs_total=%ld jobs_done=%d jobs=%d fit=%d "
 	       "leaker_killed=%d leaker_how=%s t_leaker_ms=%d "

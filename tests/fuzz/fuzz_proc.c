@@ -2,7 +2,8 @@
 /*
  * libFuzzer harness for the /proc parsers oomqd runs in its pressure
  * path (agent/proc_parse.c, psi_parse_buf() for /proc/pressure, and
- * agent/cgroup_mem.c's for a cgroup's memory files and mountinfo).
+ * agent/cgroup_mem.c's for a cgroup's memory files and mountinfo, and
+ * /proc/swaps, /proc/vmstat and zram's mm_stat for swap_mem.c).
  * The first byte picks the parser (and, for the string parsers, the
  * output size), the rest is the file.  Checks:
  *  - each parser returns 0 or one of its documented -errno values;
@@ -53,6 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct proc_meminfo mi;
 		struct proc_schedstat ss;
 		struct psi_stats psi;
+		struct proc_swaps sw;
+		struct proc_vmstat vs;
+		struct zram_mm_stat mm;
 		struct cgroup_mem_stat cs;
 		uint64_t u64;
 		unsigned long ul;
@@ -66,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/*
 	 * Low nibble: the parser; high nibble: the string output size, and
-	 * its lowest bit a cut line for the line parsers (9, 10).
+	 * its lowest bit a cut line for the line parsers (9, 10); for 15,
+	 * its low two bits pick PSI, swaps, vmstat or mm_stat.
 	 */
 	outsize = 1 + (size_t)(data[0] >> 4) * 16;
 	len = size - 1;
@@ -147,11 +152,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ret = ret == -EXDEV || ret == -ENAMETOOLONG ? 0 : ret;
 		break;
 	}
-	default:
-		ret = psi_parse_buf(buf, len, &out.psi);
-		if (!ret)
-			fuzz_assert(out.psi.some.avg10 >= 0);
-		ret = ret == -ENODATA ? 0 : ret;
+	default: /* 15: the high nibble's low two bits pick */
+		switch ((data[0] >> 4) & 3) {
+		case 0:
+			ret = psi_parse_buf(buf, len, &out.psi);
+			if (!ret)
+				fuzz_assert(out.psi.some.avg10 >= 0);
+			ret = ret == -ENODATA ? 0 : ret;
+			break;
+		case 1:
+			ret = proc_parse_swaps_buf(buf, len, &out.sw);
+			if (!ret)
+				fuzz_assert(out.sw.nzram <=
+						    PROC_SWAPS_ZRAM_MAX &&
+					    out.sw.used_kb <= out.sw.total_kb &&
+					    out.sw.zram_total_kb <=
+						    out.sw.total_kb &&
+					    out.sw.zram_used_kb <=
+						    out.sw.zram_total_kb);
+			break;
+		case 2:
+			ret = proc_parse_vmstat_buf(buf, len, &out.vs);
+			break;
+		default:
+			ret = proc_parse_zram_mm_stat_buf(buf, len, &out.mm);
+			break;
+		}
 		break;
 	}
 	fuzz_assert(documented(ret));

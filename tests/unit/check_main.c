@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, oomqctl_args_suite());
 	srunner_add_suite(sr, oomqctl_msg_suite());
 	srunner_add_suite(sr, agent_pressure_suite());
+	srunner_add_suite(sr, agent_swap_suite());
 	srunner_add_suite(sr, agent_psi_suite());
 	srunner_add_suite(sr, agent_nl_suite());
 	srunner_add_suite(sr, agent_kill_suite());

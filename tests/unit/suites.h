@@ -9,6 +9,7 @@ Suite *parse_suite(void);
 Suite *oomqctl_args_suite(void);
 Suite *oomqctl_msg_suite(void);
 Suite *agent_pressure_suite(void);
+Suite *agent_swap_suite(void);
 Suite *agent_psi_suite(void);
 Suite *agent_nl_suite(void);
 Suite *agent_kill_suite(void);

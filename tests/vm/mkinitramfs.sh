@@ -7,7 +7,9 @@
 #		[OOMQD_CONF|-] [GENL_BLOCK.ko|-]
 #
 # VM_INIT names another /init (make demo's tests/vm/demo-init),
-# VM_BUSYBOX another busybox (default /bin/busybox).
+# VM_BUSYBOX another busybox (default /bin/busybox); VM_ZRAM_MODULES a
+# directory of the kernel's zram modules, put in /lib/modules/zram
+# (agent_zram).
 set -eu
 
 out=$1
@@ -36,6 +38,10 @@ cp "$runner" "$root/bin/oomq-vmtest"
 # Debug info only makes the image bigger; the guest never reads it.
 if [ "$module" != - ]; then
 	"${VM_STRIP:-strip}" --strip-debug -o "$root/lib/modules/oomq.ko" "$module"
+fi
+if [ -n "${VM_ZRAM_MODULES:-}" ] && [ -d "$VM_ZRAM_MODULES" ]; then
+	mkdir -p "$root/lib/modules/zram"
+	cp "$VM_ZRAM_MODULES"/*.ko "$root/lib/modules/zram/" 2>/dev/null || :
 fi
 [ "$oomqctl" = - ] || cp "$oomqctl" "$root/bin/oomqctl"
 [ "$oomqd" = - ] || "${VM_STRIP:-strip}" -o "$root/bin/oomqd" "$oomqd"

@@ -131,7 +131,30 @@ if [ "$arch" != "$(dpkg --print-architecture)" ]; then
 		mv "$busybox.tmp" "$busybox"
 	fi
 fi
-VM_BUSYBOX=$busybox "$top/tests/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$runner" \
+# zram and what it needs, from the kernel's package (agent_zram): none
+# for a kernel of one's own, and the case skips.
+zmods=$work/zram-modules
+rm -rf "$zmods"
+mkdir -p "$zmods"
+deb=
+for f in "$vmdir/debs/linux-image-$kver-unsigned_"*.deb; do
+	[ -f "$f" ] && deb=$f
+done
+if [ -n "$deb" ]; then
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$zmods" --wildcards \
+		'*/zram.ko*' '*/zsmalloc.ko*' '*/lz4_compress.ko*' \
+		'*/lz4hc_compress.ko*' '*/crypto/lzo-rle.ko*' 2>/dev/null || :
+	find "$zmods" -name '*.ko*' | while read -r f; do
+		case $f in
+		*.xz) xz -dc "$f" >"$zmods/$(basename "$f" .xz)" ;;
+		*.zst) zstd -qdc "$f" >"$zmods/$(basename "$f" .zst)" ;;
+		*) cp "$f" "$zmods/" ;;
+		esac
+	done
+	find "$zmods" -mindepth 1 -type d -prune -exec rm -rf {} +
+fi
+VM_ZRAM_MODULES=$zmods VM_BUSYBOX=$busybox \
+	"$top/tests/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$runner" \
 	"$module" "$oomqctl" "$oomqd" \
 	"${VM_OOMQD_CONF:-$top/tests/vm/oomqd-vmtest.conf}" "$testmod"
 

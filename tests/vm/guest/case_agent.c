@@ -38,7 +38,11 @@
  *   agent_cgroup       [oomqd] cgroup: only that cgroup's processes are
  *                      queued, its limit is the memory, and its
  *                      shortage alone makes the proactive kill take its
- *                      process, not the bigger one outside.
+ *                      process, not the bigger one outside;
+ *   agent_zram         a zram swap nearly three times RAM that a hog's
+ *                      incompressible data fills: oomqd (shipped
+ *                      thresholds, pausing off) kills hog before the
+ *                      kernel OOMs, though SwapFree stays high.
  *
  * The agent is started with oom_score_adj 0 (the runner's -1000 is not
  * inherited), its stdout and stderr in AGENT_LOG; a case that fails
@@ -51,10 +55,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,6 +144,28 @@ static const char *agent_log_tail(void)
 	/* Truncated on purpose: one line of a detail. */
 	memcpy(line, p, strnlen(p, sizeof(line) - 1));
 	line[strnlen(p, sizeof(line) - 1)] = '\0';
+	return line;
+}
+
+/* The first line the agent logged with @what in it, cut, or "". */
+static const char *agent_log_line(const char *what)
+{
+	static char buf[1 << 16];
+	static char line[240];
+	const char *p, *e;
+	size_t n;
+
+	if (read_text(AGENT_LOG, buf, sizeof(buf)) <= 0 ||
+	    !(p = strstr(buf, what)))
+		return "";
+	while (p > buf && p[-1] != '\n')
+		p--;
+	e = strchr(p, '\n');
+	n = e ? (size_t)(e - p) : strlen(p);
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	memcpy(line, p, n);
+	line[n] = '\0';
 	return line;
 }
 
@@ -1603,4 +1631,161 @@ out:
 		kill(sh, SIGKILL);
 	if (make > 0)
 		kill_reap(make);
+}
+
+/*
+ * zram that "never runs out": a zram swap of 1 GiB (nearly three times
+ * the guest's RAM, as Fedora sizes zram to RAM) and a "hog" that fills
+ * its memory with bytes that do not compress, 10 MiB a second.  Every
+ * page swapped to zram costs a page of RAM, so its SwapFree stays high
+ * (the kernel OOMs with most of it free) while RAM runs out: earlyoom's
+ * rule (MemAvailable and SwapFree both at 10 %) never holds.  oomqd with
+ * the shipped thresholds and pausing off counts zram as the RAM it is,
+ * and its proactive kill takes hog before the kernel's OOM killer does.
+ */
+#define ZRAM_CONF "/tmp/oomqd-zram.conf"
+#define ZRAM_CONF_TEXT                                               \
+	"[oomqd]\nttl_ms = 20001\nsession = off\n"                   \
+	"[thresholds]\npause_pct = 0\nkill = on\nkill_grace_ms = 0\n" \
+	"[rule hog]\nmatch_comm = ^hog$\npriority = 1000\n"
+#define ZRAM_MODULES "/lib/modules/zram"
+#define ZRAM_SYS "/sys/block/zram0"
+/* 10 MiB a second fills the guest in about 40 s; hog stops at 1 GiB. */
+#define ZRAM_HOG_MS 90000
+
+/* The modules zram needs, in load order; a kernel lacks some of them. */
+static const char *const zram_modules[] = {
+	"zsmalloc", "lz4_compress", "lz4hc_compress", "lzo-rle", "zram",
+};
+
+/* Run busybox with @argv (NULL-terminated, argv[0] the applet). */
+static int run_busybox(char *const argv[])
+{
+	char *args[8] = { "/bin/busybox" };
+	pid_t pid;
+	int st, n;
+
+	for (n = 0; argv[n] && n < 6; n++)
+		args[n + 1] = argv[n];
+	pid = fork();
+	if (pid == 0) {
+		execv(args[0], args);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* zram0 as 1 GiB of lz4 swap: 0, -ENOENT without zram, else -errno. */
+static int zram_swap_on(struct outcome *o)
+{
+	char path[128];
+	int err;
+
+	for (size_t i = 0; i < sizeof(zram_modules) / sizeof(*zram_modules);
+	     i++) {
+		snprintf(path, sizeof(path), ZRAM_MODULES "/%s.ko",
+			 zram_modules[i]);
+		if (access(path, R_OK))
+			continue;
+		err = module_load_path(path, "");
+		if (err && err != -EEXIST)
+			notef(o, "insmod %s: %s", path, strerror(-err));
+	}
+	if (access(ZRAM_SYS, F_OK))
+		return -ENOENT;
+	/* lz4 where zram offers it (a choice from the list it reads). */
+	write_str(ZRAM_SYS "/comp_algorithm", "lz4");
+	err = write_str(ZRAM_SYS "/disksize", "1G");
+	if (err)
+		return err;
+	if (run_busybox((char *[]){ "mkswap", "/dev/zram0", NULL }))
+		return -EIO;
+	return swapon("/dev/zram0", 0) ? -errno : 0;
+}
+
+static void zram_swap_off(void)
+{
+	swapoff("/dev/zram0");
+	write_str(ZRAM_SYS "/reset", "1");
+}
+
+/* Fills 1 MiB every 100 ms with xorshift bytes, up to 1 GiB, then waits. */
+static int zram_hog(void *arg)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t len = 1024ul << 20, have = 0;
+	char *p;
+
+	(void)arg;
+	if (write_str("/proc/self/oom_score_adj", "0"))
+		return 2;
+	prctl(PR_SET_NAME, "hog");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return 3;
+	for (;;) {
+		for (size_t end = have + (1u << 20); have < len && have < end;
+		     have += 8) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			memcpy(p + have, &x, 8);
+		}
+		sleep_ms(100);
+	}
+}
+
+void case_agent_zram(struct outcome *o)
+{
+	long long ooms = vmstat_oom_kill();
+	pid_t hog = -1, agent = -1;
+	int err = zram_swap_on(o);
+
+	if (err == -ENOENT) {
+		skipf(o, "no zram in this kernel or image");
+		goto out;
+	}
+	if (err) {
+		failf(o, "zram swap: %s", strerror(-err));
+		goto out;
+	}
+	if (!write_conf(ZRAM_CONF, ZRAM_CONF_TEXT)) {
+		failf(o, "cannot write %s: %s", ZRAM_CONF, strerror(errno));
+		goto out;
+	}
+	agent = spawn_fn(exec_agent,
+			 &(struct agent_args){ .config = ZRAM_CONF });
+	if (!spawned(o, agent, "oomqd") || !agent_logs("started", 5000)) {
+		failf(o, "oomqd did not start: %s", agent_log_tail());
+		goto out;
+	}
+	hog = spawn_fn(zram_hog, NULL);
+	if (!spawned(o, hog, "hog"))
+		goto out;
+	if (!wait_killed(hog, scaled_ms(ZRAM_HOG_MS))) {
+		failf(o, "hog not killed in %d ms: %s", ZRAM_HOG_MS,
+		      agent_log_tail());
+		goto out;
+	}
+	if (vmstat_oom_kill() != ooms)
+		failf(o, "the kernel OOMed first (oom_kill %lld -> %lld): %s",
+		      ooms, vmstat_oom_kill(), agent_log_tail());
+	else if (!agent_logged("proactive kill: SIGKILL to pid"))
+		failf(o, "hog died, but oomqd logged no kill: %s",
+		      agent_log_tail());
+	else if (!agent_logged(", zram 1023 of them holding"))
+		failf(o, "no pressure line counting zram: %s",
+		      agent_log_tail());
+	else if (!agent_dead(o, agent, "after its kill"))
+		notef(o,
+		      "oomqd killed hog with zram swap free, no kernel OOM; "
+		      "%s",
+		      agent_log_line("-> critical"));
+out:
+	kill_reap(agent);
+	kill_all();
+	zram_swap_off();
 }

@@ -72,6 +72,7 @@ static const struct vm_case cases[] = {
 	{ "agent_events", case_agent_events, true },
 	{ "agent_kill_stuck", case_agent_kill_stuck, true },
 	{ "agent_cgroup", case_agent_cgroup, true },
+	{ "agent_zram", case_agent_zram, true },
 	/* Both doors at once. */
 	{ "queue_noalloc", case_queue_noalloc, true },
 	{ "queue_race", case_queue_race, true },

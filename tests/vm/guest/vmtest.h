@@ -276,6 +276,7 @@ void case_agent_pauses(struct outcome *o);
 void case_agent_pause_shell(struct outcome *o);
 void case_agent_kill_stuck(struct outcome *o);
 void case_agent_cgroup(struct outcome *o);
+void case_agent_zram(struct outcome *o);
 void case_agent_pause_build(struct outcome *o);
 void case_queue_noalloc(struct outcome *o);
 void case_queue_race(struct outcome *o);
