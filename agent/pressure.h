@@ -49,6 +49,14 @@ enum pressure_level {
  */
 #define PRESSURE_THRASH_PAGEIN_PER_S 256u
 
+/*
+ * The shortest wait while MemAvailable falls toward the next level's
+ * line (pressure_update()), in ms: earlyoom's shortest sleep.
+ */
+#define PRESSURE_FALL_MIN_MS 100u
+/* ... measured over this much time at least, in ms. */
+#define PRESSURE_FALL_SPAN_MS 1000u
+
 /* No periodic wake-up faster than this while calm, in ms. */
 #define PRESSURE_CALM_MIN_MS 10000u
 
@@ -170,6 +178,11 @@ struct pressure_state {
 	uint64_t entered_ms; /* when level was entered, monotonic ms */
 	uint64_t ranked_ms; /* last re-rank (pressure_ranked()) */
 	bool ranked_once;
+	/* How fast MemAvailable falls (measure_fall()), and from what. */
+	uint64_t fall_kb_s;
+	uint64_t prev_avail_kb;
+	uint64_t prev_ms;
+	bool have_prev;
 };
 
 /* What the loop should do after a sample. */

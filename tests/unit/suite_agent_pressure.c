@@ -230,6 +230,72 @@ START_TEST(test_wait)
 }
 END_TEST
 
+/* Falling memory is sampled before it can cross the next line unseen. */
+START_TEST(test_wait_falling)
+{
+	struct pressure_config cfg;
+	struct pressure_state st;
+	struct step at = { 0, 50, -1, -1, -1, 0, 0, CALM, 1, 0 };
+	struct pressure_sample x;
+	struct pressure_action a;
+
+	pressure_config_default(&cfg);
+	pressure_init(&st, &cfg, 0);
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 0);
+	ck_assert_uint_eq(a.wait_ms, 25000);
+	/* 10 % a second, 20 points above elevated's line: 1 s, halved. */
+	at.avail_pct = 40;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 1000);
+	ck_assert(!a.rerank);
+	ck_assert_uint_eq(a.level, CALM);
+	ck_assert_uint_eq(a.wait_ms, 1000);
+	/* Woken at once (our own queue write's event): the fall stands. */
+	a = pressure_update(&st, &cfg, &x, 1002);
+	ck_assert_uint_eq(a.wait_ms, 1000);
+	at.avail_pct = 30;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 2000);
+	ck_assert_uint_eq(a.wait_ms, 500);
+	a = pressure_update(&st, &cfg, &x, 2500);
+	ck_assert_uint_eq(a.wait_ms, 500);
+	/* Rising over a second: the level's interval again. */
+	at.avail_pct = 35;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 3000);
+	ck_assert_uint_eq(a.wait_ms, 22000);
+	/* Free swap holds the level below a line memory already crossed:
+	 * the next line down counts (critical's 5 %). */
+	at.avail_pct = 15;
+	at.swap_free_pct = 80;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 4000);
+	ck_assert_uint_eq(a.level, ELEV);
+	at.avail_pct = 8;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 5000);
+	ck_assert_uint_eq(a.level, ELEV);
+	ck_assert_uint_eq(a.wait_ms, 214); /* 3 points at 7 a second, / 2 */
+	/* Never a busy loop, however fast it falls. */
+	at.avail_pct = 6;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 5001);
+	ck_assert_uint_eq(a.wait_ms, PRESSURE_FALL_MIN_MS);
+	/* Past every line, held at elevated by free swap alone: as often
+	 * as at the level memory alone would give. */
+	at.avail_pct = 4;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 5100);
+	ck_assert_uint_eq(a.level, ELEV);
+	ck_assert_uint_eq(a.wait_ms, pressure_interval_ms(&cfg, CRIT));
+	at.avail_pct = 7;
+	x = make_sample(&at);
+	a = pressure_update(&st, &cfg, &x, 7000);
+	ck_assert_uint_eq(a.wait_ms, pressure_interval_ms(&cfg, HIGH));
+}
+END_TEST
+
 START_TEST(test_interval_ttl)
 {
 	struct pressure_config cfg;
@@ -384,6 +450,7 @@ Suite *agent_pressure_suite(void)
 	tcase_add_test(tc, test_psi);
 	tcase_add_test(tc, test_kill_timing);
 	tcase_add_test(tc, test_wait);
+	tcase_add_test(tc, test_wait_falling);
 	tcase_add_test(tc, test_interval_ttl);
 	tcase_add_test(tc, test_kill_due_now);
 	tcase_add_test(tc, test_no_kill_on_psi_tail);
