@@ -120,6 +120,22 @@ START_TEST(test_ten_percent)
 }
 END_TEST
 
+/* Half the line or below: no delay (a hog can reach the OOM within it). */
+START_TEST(test_deep_below)
+{
+	start(NULL);
+	ck_assert_int_eq(at(0, 50, 100), NO);
+	ck_assert_int_eq(at(500, 6, 5), NOT_YET);
+	ck_assert_int_eq(at(700, 5, 5), NOW);
+	start(NULL);
+	ck_assert_int_eq(at(0, 50, 100), NO);
+	ck_assert_int_eq(at(500, 0, 9), NOW);
+	/* The cooldown after a kill still holds. */
+	f.kills = 1;
+	ck_assert_int_eq(at(600, 0, 9), BACK_OFF);
+}
+END_TEST
+
 /* Off (kill = off): the same samples never kill. */
 static void kill_off(struct policy *p)
 {
@@ -143,7 +159,7 @@ END_TEST
 START_TEST(test_back_off)
 {
 	start(NULL);
-	ck_assert_int_eq(at(0, 5, 5), NOT_YET);
+	ck_assert_int_eq(at(0, 6, 5), NOT_YET);
 	ck_assert_int_eq(at(1000, 5, 5), NOW);
 	/* SIGTERM sent: the victim is dying. */
 	f.dying = true;
@@ -164,7 +180,7 @@ START_TEST(test_back_off)
 
 	/* Nothing to kill, or no privilege: 10 s before the next try. */
 	start(NULL);
-	ck_assert_int_eq(at(0, 5, 5), NOT_YET);
+	ck_assert_int_eq(at(0, 6, 5), NOT_YET);
 	ck_assert_int_eq(at(1000, 5, 5), NOW);
 	kill_ctl_failed(&f.ctl, f.now);
 	ck_assert_int_eq(at(1500, 5, 5), BACK_OFF);
@@ -185,7 +201,7 @@ START_TEST(test_victim_never_dies)
 
 	start(NULL);
 	gave_up = 1000 + f.kc.grace_ms + f.kc.reap_timeout_ms;
-	ck_assert_int_eq(at(0, 2, 2), NOT_YET);
+	ck_assert_int_eq(at(0, 6, 2), NOT_YET);
 	ck_assert_int_eq(at(1000, 2, 2), NOW);
 	f.dying = true;
 	for (uint64_t t = 1500; t < gave_up; t += 500)
@@ -247,6 +263,7 @@ Suite *agent_kill_ctl_suite(void)
 	TCase *tc = tcase_create("kill_ctl");
 
 	tcase_add_test(tc, test_ten_percent);
+	tcase_add_test(tc, test_deep_below);
 	tcase_add_test(tc, test_off);
 	tcase_add_test(tc, test_back_off);
 	tcase_add_test(tc, test_victim_never_dies);
