@@ -193,8 +193,11 @@ static bool memory_within(const struct pressure_threshold *t,
 }
 
 /*
- * zram's compression ratio is taken as 2:1 (lz4's usual) until it holds
- * this much to measure its own.
+ * Until zram holds this much to measure its own compression ratio, its
+ * free space wins no RAM: the data may not compress, and the kernel
+ * swaps to it only at the end, so a ratio measured then comes too late
+ * (agent_zram: 1:1 data reached the OOM within a second of zram's first
+ * MiB, and an assumed 2:1 kept MemAvailable "fine" until then).
  */
 #define ZRAM_RATIO_MIN_ORIG_KB 4096
 
@@ -238,7 +241,7 @@ void pressure_effective(const struct pressure_sample *s,
 					  (double)s->zram_ram_kb /
 					  (double)s->zram_orig_kb);
 	else
-		cost = zfree / 2;
+		cost = zfree;
 	room = s->mem_total_kb > s->mem_avail_kb ?
 		       s->mem_total_kb - s->mem_avail_kb :
 		       0;
