@@ -733,6 +733,7 @@ static int run(void)
 	int inn = 0, off = 0, kern = 0, user = 0, done = 0, other = 0;
 	int t_last_kill = -1, t_workers_gone = -1, workers_gone = 0;
 	int tab_gone = 0, tab_killed = 0, t_tab = -1, finished = 0;
+	int sh_gone, workers_started, build_over;
 	long avail_kb;
 	const char *tab_how = "-";
 	int64_t stop_at = 0;
@@ -780,15 +781,21 @@ static int run(void)
 			log_death(pid, st);
 			continue;
 		}
-		workers_gone = tab_gone = 0;
+		workers_gone = tab_gone = sh_gone = workers_started = 0;
 		for (int i = 0; i < S->nev && i < MAXEV; i++) {
 			workers_gone += S->ev[i].role == R_WORKER;
 			tab_gone += S->ev[i].role == R_TAB;
+			sh_gone += S->ev[i].role == R_SH;
 		}
-		if (build && workers_gone >= nworkers && t_workers_gone < 0)
+		for (int i = 0; i < S->np && i < MAXP; i++)
+			workers_started += S->role[i] == R_WORKER;
+		/* A dead sh starts no more jobs: the build is over when
+		 * those it started are (the rest count as not done). */
+		build_over = workers_gone >= nworkers ||
+			     (sh_gone && workers_gone >= workers_started);
+		if (build && build_over && t_workers_gone < 0)
 			t_workers_gone = t_ms();
-		finished = (!build || workers_gone >= nworkers) &&
-			   (!leak || tab_gone);
+		finished = (!build || build_over) && (!leak || tab_gone);
 		if (finished && !stop_at)
 			stop_at = now_ns() + 3000000000LL;
 		if (stop_at && now_ns() > stop_at)
