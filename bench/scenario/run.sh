@@ -34,7 +34,8 @@
 #                         too (by default kdeinit, ksmserver, kwin,
 #                         terminal, as in KDE)
 #   SCENARIO_RESULTS      the store's directory (OUT): runs.jsonl, logs/,
-#                         the report
+#                         the report; make passes build/scenario for
+#                         both guests, so their runs share one store
 #   SCENARIO_ARGS         more scn.NAME=VALUE for scn.c (a different load:
 #                         its runs are kept apart from the variant's)
 #   SCENARIO_MEM, SCENARIO_BOOT_TIMEOUT   guest MiB (512), s per boot (720)
