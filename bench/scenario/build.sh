@@ -14,12 +14,30 @@
 #   OUT/commit.json    what the guest runs was built from: the last commit
 #                      that changed it (git describe, hash), whether the
 #                      tree differs there (and a hash of how), HEAD,
-#                      hashes of oomqd and oomq.ko
+#                      hashes of oomqd and oomq.ko, the guest
 #
 #   build.sh OUT KVER OOMQ_KO OOMQD
+#
+# SCENARIO_GUEST=systemd builds the systemd guest instead (scenario.mk
+# puts it in build/scenario/systemd): the same with Debian's systemd as
+# PID 1, systemd-oomd (its package's defaults, which are Fedora's and
+# Ubuntu's), dbus and the user session's PAM and D-Bus pieces; /scenario/
+# init is systemd, which starts bench/scenario/systemd/scenario.service.
 set -eu
 
 out=$1 kver=$2 ko=$3 oomqd=$4
+guest=${SCENARIO_GUEST:-busybox}
+case $guest in
+busybox) pkgs=earlyoom,nohang,busybox,procps ;;
+systemd)
+	pkgs=earlyoom,nohang,busybox,procps,systemd,systemd-sysv,systemd-oomd
+	pkgs=$pkgs,dbus,dbus-user-session,libpam-systemd
+	;;
+*)
+	echo "scenario: unknown guest '$guest' (busybox, systemd)" >&2
+	exit 1
+	;;
+esac
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/bench/scenario
 mkdir -p "$out"
@@ -37,8 +55,7 @@ if [ ! -d "$out/rootfs" ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
 	echo "scenario: debootstrap bookworm from $mirror (a few minutes)" >&2
 	rm -rf "$out/rootfs.tmp"
-	debootstrap --variant=minbase \
-		--include=earlyoom,nohang,busybox,procps \
+	debootstrap --variant=minbase --include="$pkgs" \
 		bookworm "$out/rootfs.tmp" "$mirror" >"$out/debootstrap.log" 2>&1 || {
 		tail -n 20 "$out/debootstrap.log" >&2
 		exit 1
@@ -47,13 +64,64 @@ if [ ! -d "$out/rootfs" ]; then
 	mv "$out/rootfs.tmp" "$out/rootfs"
 fi
 
+# The systemd guest: systemd-oomd as Debian ships it, the session's
+# user, no contender unless a run starts it, nothing timed to wake up
+# during the load, and the unit that starts the load.
+systemd_guest() {
+	r=$1
+	# Debian's systemd-oomd package ships the defaults Fedora (its
+	# systemd-oomd-defaults, https://fedoraproject.org/wiki/Changes/
+	# EnableSystemdOomd: "ManagedOOMMemoryPressure=kill and
+	# ManagedOOMMemoryPressureLimit=50% on user@.service ... exceeds 50%
+	# for 20 seconds", and swap kills from the root slice) and Ubuntu
+	# (since 22.04) enable: the same three files.  SwapUsedLimit stays
+	# oomd's compiled-in 90%.  The bench measures these, so check them.
+	d=$r/usr/lib/systemd
+	u=$d/system/user@.service.d/10-oomd-user-service-defaults.conf
+	for f in "$d/system/-.slice.d/10-oomd-root-slice-defaults.conf \
+ManagedOOMSwap=kill" "$u ManagedOOMMemoryPressure=kill" \
+		"$u ManagedOOMMemoryPressureLimit=50%" \
+		"$d/oomd.conf.d/10-oomd-defaults.conf \
+DefaultMemoryPressureDurationSec=20s"; do
+		grep -qx "${f#* }" "${f%% *}" || {
+			echo "scenario: not in ${f%% *}: ${f#* }" >&2
+			exit 1
+		}
+	done
+	if grep -v -e '^#' -e '^$' -e '^\[OOM\]$' "$r/etc/systemd/oomd.conf" |
+		grep -q .; then
+		echo "scenario: $r/etc/systemd/oomd.conf is changed" >&2
+		exit 1
+	fi
+	grep -q '^user:' "$r/etc/passwd" ||
+		chroot "$r" useradd -m -u 1000 -U -s /bin/sh user
+	systemctl --root="$r" disable --quiet earlyoom.service \
+		nohang.service nohang-desktop.service systemd-oomd.service \
+		systemd-oomd.socket apt-daily.timer apt-daily-upgrade.timer \
+		dpkg-db-backup.timer e2scrub_all.timer fstrim.timer \
+		e2scrub_reap.service 2>/dev/null
+	# No console login competes with the load for ttyS0.
+	systemctl --root="$r" mask --quiet serial-getty@ttyS0.service \
+		getty@tty1.service
+	# oomqd's unit as shipped (systemd/start points it at the config).
+	install -m 644 "$here/systemd/scenario.service" \
+		"$top/dist/systemd/oomqd.service" "$r/etc/systemd/system/"
+	systemctl --root="$r" enable --quiet scenario.service
+}
+[ "$guest" = busybox ] || systemd_guest "$out/rootfs"
+
 # /scenario inside the image.
 s=$out/rootfs/scenario
 rm -rf "$s"
 mkdir -p "$s/bin" "$s/conf" "$s/modules"
 gcc -static -O2 -Wall -Wextra -o "$s/bin/scn" "$here/scn.c"
-install -m 755 "$here/guest-init" "$s/init"
-install -m 755 "$here/finish" "$s/finish"
+if [ "$guest" = systemd ]; then
+	ln -s /lib/systemd/systemd "$s/init"
+	install -m 755 "$here/systemd/start" "$s/start"
+else
+	install -m 755 "$here/guest-init" "$s/init"
+fi
+install -m 755 "$here/guest-swap" "$here/finish" "$s/"
 strip --strip-debug -o "$s/oomq.ko" "$ko"
 install -m 755 "$oomqd" "$s/oomqd"
 # The contender "oomqd" runs the shipped config, unchanged.
@@ -131,8 +199,9 @@ rm -rf "$ir"
 desc=unknown sha=unknown head=unknown dirty=0 changes=
 b=bench/scenario
 paths="agent module include lib Makefile scripts/kbuild.sh $b/scn.c
-	$b/guest-init $b/initramfs-init $b/finish $b/build.sh $b/boot.sh
-	$b/conf-merge.py $b/oomqd"
+	$b/guest-init $b/guest-swap $b/initramfs-init $b/finish $b/build.sh
+	$b/boot.sh $b/conf-merge.py $b/oomqd"
+[ "$guest" = busybox ] || paths="$paths $b/systemd dist/systemd/oomqd.service"
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 	head=$(git -C "$top" describe --always --dirty --abbrev=12)
 	# shellcheck disable=SC2086 # one argument per path
@@ -154,7 +223,8 @@ hash() {
 cat >"$out/commit.json" <<EOF
 {"describe": "$desc", "commit": "$sha", "head": "$head", "dirty": $dirty,
  "changes": "$changes", "oomqd_sha256": "$(hash "$oomqd")",
- "oomq_ko_sha256": "$(hash "$ko")", "kernel": "$kver",
+ "oomq_ko_sha256": "$(hash "$ko")", "kernel": "$kver", "guest": "$guest",
  "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 EOF
-echo "scenario: $out/disk.img and $out/initramfs.gz ready ($desc)" >&2
+echo "scenario: $out/disk.img and $out/initramfs.gz ready" \
+	"($guest guest, $desc)" >&2

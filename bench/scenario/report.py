@@ -15,7 +15,10 @@ or VARIANT=N words with N for the rest as a bare number; 5 for the
 meltdown and 2 for the others by default), else the newest build there
 is, marked incomplete. Under each table, issue 14's goals are checked
 for oomqd with the shipped config in every run (and shown, for
-comparison, for the oomqd-* variants).
+comparison, for the oomqd-* variants). The systemd guest's runs (load
+word guest=systemd) make tables of their own, after the busybox
+guest's; their core contenders are kernel, earlyoom, systemd-oomd and
+oomqd.
 """
 import hashlib
 import json
@@ -31,9 +34,21 @@ from record import read_store  # noqa: E402
 
 store, out = sys.argv[1], sys.argv[2]
 ORDER = ["meltdown", "big", "leak", "swap", "zram", "mix"]
-CONTENDERS = ["kernel", "earlyoom", "nohang", "oracle", "oomq-hand",
-              "oomqd"]
-PEERS = ["kernel", "earlyoom", "nohang"]
+CONTENDERS = ["kernel", "earlyoom", "nohang", "systemd-oomd", "oracle",
+              "oomq-hand", "oomqd"]
+PEERS = ["kernel", "earlyoom", "nohang", "systemd-oomd"]
+# What a build needs runs of to make a table, per guest (SCENARIO_CORE
+# overrides), the oracle aside.
+CORE = {"busybox": ["kernel", "earlyoom", "nohang", "oomqd"],
+        "systemd": ["kernel", "earlyoom", "systemd-oomd", "oomqd"]}
+
+
+def guest_of(load):
+    """The guest a load ran in (run.sh's guest= word; busybox without)."""
+    for w in load.split():
+        if w.startswith("guest="):
+            return w.split("=", 1)[1]
+    return "busybox"
 
 
 def min_runs(variant):
@@ -117,7 +132,9 @@ for r in runs_all:
 
 def group_order(k):
     v, load = k
-    return (ORDER.index(v) if v in ORDER else len(ORDER), v, load)
+    g = guest_of(load)
+    return (g != "busybox", g, ORDER.index(v) if v in ORDER else len(ORDER),
+            v, load)
 
 
 def contender_order(c):
@@ -126,7 +143,7 @@ def contender_order(c):
     return (len(CONTENDERS), c)
 
 
-def choose_build(variant, runs):
+def choose_build(variant, guest, runs):
     """The newest build with enough completed runs of each core
     contender; else the newest build, marked incomplete."""
     builds = {}
@@ -135,10 +152,12 @@ def choose_build(variant, runs):
         b["last"] = max(b["last"], r["time"])
         b["runs"].append(r)
     has_build = any(res(r, "build") for r in runs)
-    core = os.environ.get("SCENARIO_CORE", "").split() or \
-        ["kernel", "earlyoom", "nohang", "oomqd"]
+    # The systemd guest runs no oracle unless asked to.
+    oracle = has_build and (guest == "busybox" or
+                            any(r["contender"] == "oracle" for r in runs))
+    core = os.environ.get("SCENARIO_CORE", "").split() or CORE[guest]
     core = [c for c in core if c != "oracle"] + \
-        (["oracle"] if has_build else [])
+        (["oracle"] if oracle else [])
     need = min_runs(variant)
     newest_first = sorted(builds, key=lambda k: builds[k]["last"],
                           reverse=True)
@@ -267,28 +286,55 @@ if plots:
     for f in os.listdir(out):
         if f.startswith("plot-") and f.endswith(".png"):
             os.remove(os.path.join(out, f))
-# A variant's load with the most runs is the variant; another one (more
-# SCENARIO_ARGS, a session named at random) is told by what it adds.
+# A variant's load with the most runs in a guest is the variant there;
+# another one (more SCENARIO_ARGS, a session named at random) is told by
+# what it adds.
 primary = {}
 for v, load in groups:
-    if len(groups[(v, load)]) > len(groups.get((v, primary.get(v)), [])):
-        primary[v] = load
+    p = (v, guest_of(load))
+    if len(groups[(v, load)]) > len(groups.get((v, primary.get(p)), [])):
+        primary[p] = load
 
 
 def heading(variant, load):
-    if load == primary[variant]:
-        return variant
-    base = primary[variant].split()
-    return f"{variant} ({' '.join(w for w in load.split() if w not in base)})"
+    guest = guest_of(load)
+    base = primary[(variant, guest)]
+    name = variant if guest == "busybox" else f"{variant}, {guest} guest"
+    if load == base:
+        return name
+    more = " ".join(w for w in load.split() if w not in base.split())
+    return f"{name} ({more})"
 
+
+GUESTS = {
+    "systemd": ["# The systemd guest", "",
+                "systemd 252 as PID 1 (Debian's), the session in the user "
+                "manager of UID 1000 (kdeinit, ksmserver, kwin in "
+                "session.slice scopes, the terminal, the editor and the "
+                "browser with its tab in app.slice scopes), the build in "
+                "the scope `systemd-run --user --scope make -j` makes, "
+                "the heartbeat in the bench's system service. "
+                "systemd-oomd with Debian's (Fedora's, Ubuntu's) "
+                "defaults: user@.service killed by memory pressure above "
+                "50 % for 20 s, swap above 90 %. Less is available at the "
+                "load's start than in the busybox guest (journald, "
+                "logind, dbus, the user manager): compare within a "
+                "guest only.", ""],
+}
+last_guest = "busybox"
 for key in sorted(groups, key=group_order):
     variant, load = key
+    guest = guest_of(load)
+    if guest != last_guest:
+        md += GUESTS.get(guest, [f"# The {guest} guest", ""])
+        last_guest = guest
     table = [r for r in groups[key] if r["contender"] != "oracle-search"]
     if not table:
         md += [f"## {heading(variant, load)}", "", f"Load: `{load}`.", ""]
         md += search_md(groups[key])
         continue
-    k, runs, complete, builds, core, need = choose_build(variant, table)
+    k, runs, complete, builds, core, need = choose_build(variant, guest,
+                                                         table)
     commit = runs[0]["commit"]
     has_build = any(res(r, "build") for r in runs if r["completed"])
     has_leak = any(res(r, "leak") for r in runs if r["completed"])
@@ -483,9 +529,11 @@ for key in sorted(groups, key=group_order):
     if plots:
         # A variant run with more SCENARIO_ARGS is another load.
         vname = f"plot-{variant}"
-        if load != primary[variant]:
+        if guest != "busybox":
+            vname += f"-{guest}"
+        if load != primary[(variant, guest)]:
             vname += "-" + hashlib.sha1(load.encode()).hexdigest()[:6]
-        plot_variant(vname, f"{variant}: every run at {k}",
+        plot_variant(vname, f"{heading(variant, load)}: every run at {k}",
                      [c for c in cs if done[c]], done, has_build)
         md.append(f"Plots: {vname}.png; per contender, the run with the "
                   f"median stall: " +
@@ -498,7 +546,8 @@ for key in sorted(groups, key=group_order):
             d = sorted(done[c], key=lambda r: res(r, "max_stall_ms"))
             r = d[(len(d) - 1) // 2]
             plot_run(f"{vname}-{c}",
-                     f"{variant}, {c} ({r['time']}): MemAvailable, PSI "
+                     f"{heading(variant, load)}, {c} ({r['time']}): "
+                     "MemAvailable, PSI "
                      "memory avg10, heartbeat delay, kills", r)
     report[f"{variant} {load}"] = {
         "variant": variant, "load": load, "build": k,

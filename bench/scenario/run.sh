@@ -8,10 +8,20 @@
 #
 # OUT holds disk.img, initramfs.gz and commit.json (build.sh).
 # Environment:
+#   SCENARIO_GUEST        busybox (scn is PID 1, no systemd) or systemd
+#                         (systemd as PID 1, the session and the build
+#                         in the user manager's scopes: OUT is that
+#                         image's, build/scenario/systemd); its runs are
+#                         another load (guest=systemd), never in a table
+#                         with the busybox guest's
 #   SCENARIO_VARIANTS     meltdown big leak swap zram mix (all)
 #   SCENARIO_CONTENDERS   kernel earlyoom nohang oracle oomq-hand oomqd;
 #                         oomqd-NAME runs the shipped config with the
-#                         knobs of bench/scenario/oomqd/NAME.conf
+#                         knobs of bench/scenario/oomqd/NAME.conf; in
+#                         the systemd guest also systemd-oomd (and no
+#                         oomq-hand: the session's user cannot write
+#                         /proc/oom); kernel earlyoom systemd-oomd oomqd
+#                         there by default
 #   SCENARIO_RUNS         runs of each variant and contender the store
 #                         should hold for this build (5 of the meltdown,
 #                         2 of the others): what the store already has is
@@ -24,7 +34,8 @@
 #                         too (by default kdeinit, ksmserver, kwin,
 #                         terminal, as in KDE)
 #   SCENARIO_RESULTS      the store's directory (OUT): runs.jsonl, logs/,
-#                         the report
+#                         the report; make passes build/scenario for
+#                         both guests, so their runs share one store
 #   SCENARIO_ARGS         more scn.NAME=VALUE for scn.c (a different load:
 #                         its runs are kept apart from the variant's)
 #   SCENARIO_MEM, SCENARIO_BOOT_TIMEOUT   guest MiB (512), s per boot (720)
@@ -38,8 +49,26 @@ top=$(cd "$here/../.." && pwd)
 res=${SCENARIO_RESULTS:-$out}
 store=$res/runs.jsonl
 variants=${SCENARIO_VARIANTS:-meltdown big leak swap zram mix}
-contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oracle oomq-hand \
-oomqd}
+guest=${SCENARIO_GUEST:-busybox}
+case $guest in
+busybox)
+	contenders=${SCENARIO_CONTENDERS:-kernel earlyoom nohang oracle \
+oomq-hand oomqd}
+	;;
+systemd)
+	contenders=${SCENARIO_CONTENDERS:-kernel earlyoom systemd-oomd oomqd}
+	;;
+*)
+	echo "scenario: unknown guest '$guest' (busybox, systemd)" >&2
+	exit 1
+	;;
+esac
+# An image from before the systemd guest names none: busybox.
+g=$(sed -n 's/.*"guest": "\([^"]*\)".*/\1/p' "$out/commit.json")
+[ "${g:-busybox}" = "$guest" ] || {
+	echo "scenario: $out is the ${g:-busybox} guest's image, not $guest" >&2
+	exit 1
+}
 mkdir -p "$res/logs"
 
 # The variants of the load: scn.c's knobs, and a swap disk's size.
@@ -71,6 +100,7 @@ target_runs() {
 load_of() {
 	l="$(variant_args "$1") mem=${SCENARIO_MEM:-512}"
 	l="$l swap=$(variant_swap "$1")"
+	[ "$guest" = busybox ] || l="$l guest=$guest"
 	[ "${SCENARIO_SESSION_NAMES:-}" = random ] && l="$l session=random"
 	echo "$l ${SCENARIO_ARGS:-}" | sed 's/ *$//'
 }
@@ -82,16 +112,17 @@ for v in $variants; do
 	}
 done
 for c in $contenders; do
-	case $c in
-	kernel | earlyoom | nohang | oracle | oomq-hand | oomqd) ;;
-	oomqd-*)
+	case $guest/$c in
+	*/kernel | */earlyoom | */nohang | */oracle | */oomqd) ;;
+	busybox/oomq-hand | systemd/systemd-oomd) ;;
+	*/oomqd-*)
 		[ -f "$here/oomqd/${c#oomqd-}.conf" ] || {
 			echo "scenario: no bench/scenario/oomqd/${c#oomqd-}.conf" >&2
 			exit 1
 		}
 		;;
 	*)
-		echo "scenario: unknown contender '$c'" >&2
+		echo "scenario: no contender '$c' in the $guest guest" >&2
 		exit 1
 		;;
 	esac
@@ -155,8 +186,10 @@ boot() {
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
 	mkdir -p "$res/logs/$v"
 	log=$res/logs/$v/$c-$stamp.log
+	[ "$guest" = busybox ] || log=$res/logs/$v/$guest-$c-$stamp.log
 	names=$(names_of_run)
 	args="scn.contender=$c $(variant_args "$v") ${SCENARIO_ARGS:-} $extra"
+	[ "$guest" = systemd ] && args="$args scn.systemd=1"
 	for w in $names; do
 		args="$args scn.name.$w"
 	done

@@ -28,13 +28,27 @@
 # results.json, plot-*.png) takes for each variant the newest build with
 # enough runs of every contender. The consoles are in
 # build/scenario/logs/VARIANT/. SCENARIO_RESULTS moves all of it.
+#
+# SCENARIO_GUEST=systemd runs the same loads in a second guest (its image
+# in build/scenario/systemd/): systemd as PID 1, the session in the user
+# manager of UID 1000 (session.slice, app.slice scopes), the build in the
+# scope `systemd-run --user --scope make -j` makes, and the contender
+# systemd-oomd with the defaults Debian's package ships (Fedora's and
+# Ubuntu's) beside earlyoom and oomqd. Its runs go to the same store as
+# another load (guest=systemd) and to tables of their own:
+#   make bench-scenario SCENARIO_GUEST=systemd \
+#	SCENARIO_VARIANTS="meltdown leak" SCENARIO_RUNS=2
 
 SCENARIO_BUILD := $(BUILD)/scenario
 SCENARIO_SERIES ?= 6.12
 SCENARIO_RESULTS ?= $(SCENARIO_BUILD)
+SCENARIO_GUEST ?= busybox
+# The guest's image: the busybox guest's where it always was.
+SCENARIO_IMAGE := $(SCENARIO_BUILD)$(if \
+	$(filter-out busybox,$(SCENARIO_GUEST)),/$(SCENARIO_GUEST))
 export SCENARIO_VARIANTS SCENARIO_CONTENDERS SCENARIO_RUNS SCENARIO_ARGS \
 	SCENARIO_ORACLE_J SCENARIO_SESSION_NAMES SCENARIO_MEM \
-	SCENARIO_BOOT_TIMEOUT SCENARIO_MIN_RUNS
+	SCENARIO_BOOT_TIMEOUT SCENARIO_MIN_RUNS SCENARIO_GUEST
 
 .PHONY: bench-scenario bench-scenario-oracle bench-scenario-report \
 	bench-scenario-image
@@ -49,18 +63,18 @@ bench-scenario-image: $(BUILD)/static/oomqd
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) tests/vm/kernels.sh fetch $$kver; \
 	scripts/kbuild.sh $$kver $(SCENARIO_BUILD)/kbuild; \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) bench/scenario/build.sh \
-		$(SCENARIO_BUILD) $$kver \
+		$(SCENARIO_IMAGE) $$kver \
 		$(SCENARIO_BUILD)/kbuild/module/oomq.ko $(BUILD)/static/oomqd
 
 bench-scenario: bench-scenario-image
 	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RESULTS=$(SCENARIO_RESULTS) \
-		bench/scenario/run.sh $(SCENARIO_BUILD) $$kver
+		bench/scenario/run.sh $(SCENARIO_IMAGE) $$kver
 
 bench-scenario-oracle: bench-scenario-image
 	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RESULTS=$(SCENARIO_RESULTS) \
-		SCENARIO_SEARCH=1 bench/scenario/run.sh $(SCENARIO_BUILD) $$kver
+		SCENARIO_SEARCH=1 bench/scenario/run.sh $(SCENARIO_IMAGE) $$kver
 
 bench-scenario-report:
 	bench/scenario/report.py $(SCENARIO_RESULTS)/runs.jsonl \

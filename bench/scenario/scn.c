@@ -38,6 +38,15 @@
  *
  * Parameters come from the kernel command line (scn.NAME=VALUE); scn.fill
  * says what the workers and the tab write (fill()).
+ *
+ * In the systemd guest (scn.systemd=1, bench/scenario/systemd/) scn run
+ * is a system service, not PID 1, and the session and the build live
+ * where a desktop's do: under the user manager of UID 1000
+ * (user@1000.service), each in the scope systemd-run --user --scope
+ * makes of it (place[] below), run as that user.  They stay scn's
+ * descendants (systemd-run --scope execs the command in place), so whoever
+ * reaps them still logs their deaths, and scn run is the subreaper that
+ * init is in the busybox guest.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,8 +57,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -87,6 +98,30 @@ static const char *const role_key[R_MAX] = {
 };
 /* The name each role is exec'ed under (its comm): scn.name.KEY. */
 static char role_name[R_MAX][16];
+
+/*
+ * The systemd guest: where each role that a desktop starts on its own
+ * goes, as Plasma's systemd boot has it: the session's parts in
+ * session.slice, apps launched from it in app.slice/app-NAME-PID.scope,
+ * and the build in the scope `systemd-run --user --scope make -j` makes
+ * (systemd-run's own name and slice).  The others (sh, the workers, the
+ * tab) stay in their parent's scope, the heartbeat in scn's service.
+ */
+#define SESSION_UID 1000
+#define USER_MANAGER_CG \
+	"/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service"
+static const struct {
+	const char *slice, *prefix;
+} place[R_MAX] = {
+	[R_KDEINIT] = { "session.slice", "plasma-" },
+	[R_KSMSERVER] = { "session.slice", "plasma-" },
+	[R_KWIN] = { "session.slice", "plasma-" },
+	[R_TERMINAL] = { "app.slice", "app-" },
+	[R_EDITOR] = { "app.slice", "app-" },
+	[R_BROWSER] = { "app.slice", "app-" },
+	[R_MAKE] = { "", "" },
+};
+static int in_systemd;
 
 #define MAXP 128
 #define MAXEV 256
@@ -140,6 +175,18 @@ static void msleep(long ms)
 		;
 }
 
+/* A small file (/proc), NUL-terminated in BUF: its length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
 static char cmdline[4096];
 
 static long param(const char *name, long def)
@@ -179,7 +226,9 @@ static void map_shared(int create)
 {
 	int fd = open(SHM, O_RDWR | (create ? O_CREAT | O_TRUNC : 0), 0600);
 
-	if (fd < 0 || (create && ftruncate(fd, sizeof(*S))))
+	/* The systemd guest's session runs as its user. */
+	if (fd < 0 || (create && (ftruncate(fd, sizeof(*S)) ||
+				  fchmod(fd, in_systemd ? 0666 : 0600))))
 		_exit(99);
 	S = mmap(NULL, sizeof(*S), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (S == MAP_FAILED)
@@ -225,6 +274,77 @@ static void log_death(int pid, int status)
 	}
 }
 
+static void set_adj(int adj)
+{
+	FILE *f = fopen("/proc/self/oom_score_adj", "w");
+
+	if (f) {
+		fprintf(f, "%d\n", adj);
+		fclose(f);
+	}
+}
+
+/*
+ * The systemd guest: exec PATH as ROLE in its own scope of the user
+ * manager, as `systemd-run --user --scope` does it from a terminal.  From
+ * root (scn run) the process first joins the user manager's init.scope
+ * (root may move it there; the user manager may then move it within its
+ * delegated tree, as it moves a terminal's command) with the user
+ * manager's oom_score_adj (user@.service's OOMScoreAdjust, which the
+ * processes it starts inherit), and becomes the session's user.
+ */
+static void exec_in_scope(int role, const char *path, const char *arg)
+{
+	char unit[64], slice[64], *argv[10];
+	int n = 0, mgr = 0;
+
+	if (geteuid() == 0) {
+		char buf[64], p[64];
+		FILE *f;
+
+		read_small(USER_MANAGER_CG "/init.scope/cgroup.procs", buf,
+			   sizeof(buf));
+		mgr = atoi(buf);
+		f = fopen(USER_MANAGER_CG "/init.scope/cgroup.procs", "w");
+		if (mgr <= 0 || !f) {
+			printf("SCN-EVENT no user manager for %s\n",
+			       role_key[role]);
+			fflush(stdout);
+			_exit(97);
+		}
+		fprintf(f, "%d\n", getpid());
+		if (fclose(f))
+			printf("SCN-EVENT %s not moved to the user manager\n",
+			       role_key[role]);
+		/* Its adj, as it reads: "100\n". */
+		snprintf(p, sizeof(p), "/proc/%d/oom_score_adj", mgr);
+		read_small(p, buf, sizeof(buf));
+		set_adj(atoi(buf));
+		if (setgroups(0, NULL) || setgid(SESSION_UID) ||
+		    setuid(SESSION_UID))
+			_exit(97);
+		setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
+	}
+	argv[n++] = "systemd-run";
+	argv[n++] = "--user";
+	argv[n++] = "--scope";
+	argv[n++] = "--quiet";
+	if (place[role].slice[0]) {
+		snprintf(slice, sizeof(slice), "--slice=%s", place[role].slice);
+		snprintf(unit, sizeof(unit), "--unit=%s%s-%d",
+			 place[role].prefix, role_name[role], getpid());
+		argv[n++] = slice;
+		argv[n++] = unit;
+	}
+	argv[n++] = "--";
+	argv[n++] = (char *)path;
+	if (arg)
+		argv[n++] = (char *)arg;
+	argv[n] = NULL;
+	execv("/usr/bin/systemd-run", argv);
+	_exit(97);
+}
+
 /* Fork and exec this binary as ROLE; the role is registered by the parent
  * so a child killed before it ran still counts. */
 static int spawn(int role, const char *arg)
@@ -235,6 +355,8 @@ static int spawn(int role, const char *arg)
 	snprintf(path, sizeof(path), BIN "%s", role_name[role]);
 	pid = fork();
 	if (pid == 0) {
+		if (in_systemd && place[role].slice)
+			exec_in_scope(role, path, arg);
 		execl(path, role_name[role], arg, (char *)NULL);
 		_exit(98);
 	}
@@ -261,16 +383,6 @@ static void link_roles(void)
 		printf(" %s=%s", role_key[r], role_name[r]);
 	printf("\n");
 	fflush(stdout);
-}
-
-static void set_adj(int adj)
-{
-	FILE *f = fopen("/proc/self/oom_score_adj", "w");
-
-	if (f) {
-		fprintf(f, "%d\n", adj);
-		fclose(f);
-	}
 }
 
 static void touch(volatile char *p, size_t len)
@@ -522,18 +634,6 @@ static int worker(void)
 	return sum == 42 && done == 0; /* keep sum alive */
 }
 
-/* A small file (/proc), NUL-terminated in BUF: its length, or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return n;
-}
-
 /* A /proc/meminfo field in kB, -1 if missing. */
 static long meminfo_kb(const char *field)
 {
@@ -675,6 +775,7 @@ static int run(void)
 	int inn = 0, off = 0, kern = 0, user = 0, done = 0, other = 0;
 	int t_last_kill = -1, t_workers_gone = -1, workers_gone = 0;
 	int tab_gone = 0, tab_killed = 0, t_tab = -1, finished = 0;
+	int sh_gone, workers_started, build_over;
 	long avail_kb;
 	const char *tab_how = "-";
 	int64_t stop_at = 0;
@@ -683,6 +784,9 @@ static int run(void)
 	map_shared(1);
 	S->t0_ns = now_ns();
 	link_roles();
+	/* Not PID 1 in the systemd guest: the orphans still come here. */
+	if (in_systemd && prctl(PR_SET_CHILD_SUBREAPER, 1))
+		perror("scn: PR_SET_CHILD_SUBREAPER");
 	reg(getpid(), R_OTHER);
 	hb_pid = spawn(R_HEARTBEAT, NULL);
 	spawn(R_KDEINIT, NULL);
@@ -719,15 +823,21 @@ static int run(void)
 			log_death(pid, st);
 			continue;
 		}
-		workers_gone = tab_gone = 0;
+		workers_gone = tab_gone = sh_gone = workers_started = 0;
 		for (int i = 0; i < S->nev && i < MAXEV; i++) {
 			workers_gone += S->ev[i].role == R_WORKER;
 			tab_gone += S->ev[i].role == R_TAB;
+			sh_gone += S->ev[i].role == R_SH;
 		}
-		if (build && workers_gone >= nworkers && t_workers_gone < 0)
+		for (int i = 0; i < S->np && i < MAXP; i++)
+			workers_started += S->role[i] == R_WORKER;
+		/* A dead sh starts no more jobs: the build is over when
+		 * those it started are (the rest count as not done). */
+		build_over = workers_gone >= nworkers ||
+			     (sh_gone && workers_gone >= workers_started);
+		if (build && build_over && t_workers_gone < 0)
 			t_workers_gone = t_ms();
-		finished = (!build || workers_gone >= nworkers) &&
-			   (!leak || tab_gone);
+		finished = (!build || build_over) && (!leak || tab_gone);
 		if (finished && !stop_at)
 			stop_at = now_ns() + 3000000000LL;
 		if (stop_at && now_ns() > stop_at)
@@ -804,6 +914,20 @@ static int run(void)
 	return 0;
 }
 
+/* Where a role of the systemd guest landed: its cgroup, user and adj. */
+static void print_cgroup(int role)
+{
+	char cg[256], adj[16];
+
+	read_small("/proc/self/cgroup", cg, sizeof(cg));
+	read_small("/proc/self/oom_score_adj", adj, sizeof(adj));
+	cg[strcspn(cg, "\n")] = 0;
+	printf("SCN-EVENT cgroup role=%s pid=%d uid=%d adj=%d %s\n",
+	       role_key[role], getpid(), (int)getuid(), atoi(adj),
+	       strncmp(cg, "0::", 3) ? cg : cg + 3);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	const char *me = basename(argv[0]);
@@ -811,6 +935,7 @@ int main(int argc, char **argv)
 
 	read_small("/proc/cmdline", cmdline, sizeof(cmdline));
 	name_roles();
+	in_systemd = param("systemd", 0) == 1;
 	if (!strcmp(me, "scn") && argc > 1 && !strcmp(argv[1], "run")) {
 		run();
 		system("/scenario/finish");
@@ -822,6 +947,8 @@ int main(int argc, char **argv)
 		if (!strcmp(me, role_name[r]))
 			break;
 	map_shared(0);
+	if (in_systemd && r < R_OTHER && (place[r].slice || r == R_TAB))
+		print_cgroup(r);
 	switch (r) {
 	case R_KDEINIT:
 		return kdeinit();
