@@ -878,7 +878,7 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 	/* Low, the jobs of every pass are read: are there any to follow? */
 	if ((busy || w != PAUSE_CTL_CALM) && read_jobs(l, now)) {
 		n = ctl_jobs(l, cj, src, refused);
-		pause_ctl_update(&l->ctl, cj, n, now);
+		pause_ctl_update(&l->ctl, &l->pcfg, cj, n, now);
 	}
 	if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);

@@ -68,9 +68,22 @@ static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
 	return r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
 }
 
+/*
+ * Where @t's growth is projected to take it: its RSS now plus its rate
+ * over one and a half horizons.  Made when its rate is first known and
+ * again only once it has grown past it (project()'s callers).
+ */
+static void project(struct pause_ctl_track *t,
+		    const struct pressure_config *cfg, uint64_t rss_kb)
+{
+	t->expect_kb = rss_kb + (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms *
+					3 / 2 / 1000;
+}
+
 /* @t read again: its RSS, its peak and, while it ran, its growth. */
-static void track_read(struct pause_ctl_track *t, const struct pause_ctl_job *j,
-		       uint64_t now_ms)
+static void track_read(struct pause_ctl_track *t,
+		       const struct pressure_config *cfg,
+		       const struct pause_ctl_job *j, uint64_t now_ms)
 {
 	uint64_t dt = now_ms - t->rate_ms;
 	uint32_t inst;
@@ -97,10 +110,20 @@ static void track_read(struct pause_ctl_track *t, const struct pause_ctl_job *j,
 	t->rated = true;
 	t->rate_ms = now_ms;
 	t->rate_rss_kb = j->rss_kb;
+	/*
+	 * Grown past its projection: projected again from here.  Not grown
+	 * at all for a rate's period: at its plateau for now, its stale
+	 * projection no longer held against the others' room.
+	 */
+	if (j->rss_kb >= t->expect_kb)
+		project(t, cfg, j->rss_kb);
+	else if (!inst)
+		t->expect_kb = j->rss_kb;
 }
 
-void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
-		      unsigned int n, uint64_t now_ms)
+void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
+		      const struct pause_ctl_job *jobs, unsigned int n,
+		      uint64_t now_ms)
 {
 	c->updates++;
 	c->unrated = 0;
@@ -126,9 +149,10 @@ void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
 			if (j->runs && j->age_ms >= AGE_MIN_MS) {
 				t->rate_kb_s = rate_of(j->rss_kb, j->age_ms);
 				t->rated = true;
+				project(t, cfg, j->rss_kb);
 			}
 		}
-		track_read(t, j, now_ms);
+		track_read(t, cfg, j, now_ms);
 		c->unrated += j->runs && !j->stopped && !t->rated;
 	}
 	/* The jobs not read again have finished. */
@@ -152,10 +176,11 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 
 	if (tool && tool->peak_kb > j->rss_kb)
 		return tool->peak_kb - j->rss_kb;
-	/* No estimate, or past it: its own growth over the horizon. */
-	if (!t || !t->rated)
+	/* No estimate, or past it: what its own growth was projected to. */
+	(void)cfg;
+	if (!t || t->expect_kb <= j->rss_kb)
 		return 0;
-	return (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms / 1000;
+	return t->expect_kb - j->rss_kb;
 }
 
 static int64_t headroom_kb(const struct pressure_config *cfg,
@@ -192,9 +217,11 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 				      unsigned int n, uint64_t now_ms)
 {
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
-	int64_t room = headroom_kb(cfg, s), need = 0, margin;
+	int64_t room = headroom_kb(cfg, s), need = 0;
+	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
+	int64_t reserve = (int64_t)s->mem_avail_kb - room;
 	unsigned int running = 0, nstopped = 0;
-	int youngest = -1, growing = -1, oldest = -1;
+	int youngest = -1, growing = -1, oldest = -1, big = -1;
 
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
@@ -215,7 +242,11 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 			continue;
 		if (youngest < 0 || younger(j, &jobs[youngest]))
 			youngest = (int)i;
-		if (nj && (growing < 0 || younger(j, &jobs[growing])))
+		if (nj > margin && (big < 0 || younger(j, &jobs[big])))
+			big = (int)i;
+		/* Cheap to stop: it holds less than a quarter of its need. */
+		if (nj && (int64_t)j->rss_kb * 4 < nj &&
+		    (growing < 0 || younger(j, &jobs[growing])))
 			growing = (int)i;
 	}
 
@@ -233,6 +264,19 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 			"headroom";
 		return o;
 	}
+	/*
+	 * Below the reserve: the youngest that is still expected to grow
+	 * by more than the margin.  One that is not (it is at its plateau,
+	 * or a few MiB short of its known peak) would hold its memory
+	 * stopped and free none of it: the reserve takes the last of its
+	 * growth, and only once a quarter of the reserve is gone too is
+	 * the youngest stopped whatever it is expected to do (a working
+	 * set, a page cache: growth no RSS shows).
+	 */
+	if (big < 0 && room >= -reserve / 4)
+		youngest = -1;
+	else if (big >= 0)
+		youngest = big;
 	if (running > 1 && youngest >= 0 && room < 0 &&
 	    (!c->stopped_once || (now_ms - c->stop_ms >= cfg->pause_gap_ms &&
 				  s->mem_avail_kb <= c->stop_avail_kb))) {
@@ -258,15 +302,17 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * toward the reserve, and the oldest's need, its rate when it was
 	 * stopped, may be stale for good where no job of its tool ends (a
 	 * job that grew fast at its start, then held).  It goes on; if it
-	 * grows again, it is stopped again.
+	 * grows again, it is stopped again.  Not where a job of its tool
+	 * finished: that peak is its need, and memory calm for a moment
+	 * (the jobs beside it just ended, or just started) says nothing
+	 * of it.
 	 */
-	if (now_ms >= c->watch_until_ms &&
+	if (now_ms >= c->watch_until_ms && !tool_find(c, jobs[oldest].comm) &&
 	    !pressure_memory_meets(&cfg->watch_at, s)) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "memory is calm";
 		return o;
 	}
-	margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	if (room - need >=
 	    (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]) + margin) {
 		o.kind = PAUSE_CTL_CONT;

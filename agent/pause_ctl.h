@@ -11,10 +11,22 @@
  *				    tool: cc1, ld, rustc) has finished:
  *				    their peak is the estimate (it rises at
  *				    once, falls by a quarter a finish)
- *	growth rate * horizon	    before that, or past the estimate: its
- *				    RSS's growth per second, measured while
- *				    it ran (at first sight, its RSS over
- *				    its age), over pause_horizon_ms
+ *	own projection - RSS now    before that, or past the estimate: the
+ *				    RSS it was projected to reach when its
+ *				    growth was first measured (its RSS then
+ *				    plus its growth per second, measured
+ *				    while it ran, at first sight its RSS
+ *				    over its age, over 1.5 pause_horizon_ms);
+ *				    projected again from where it is once it
+ *				    grows past that
+ *
+ * A projection is made once, not again at every read: a job growing at
+ * a steady rate would otherwise be expected to grow by as much again
+ * whatever it has grown already, and as the room shrank the jobs would
+ * be stopped one by one, each holding more than the last, down to one
+ * running (the bench's meltdown did exactly that: 14 jobs, 5 admitted,
+ * then 4, 3, 2 stopped half grown, one left running for 10 s beside
+ * 60 MiB they held).
  *
  * and the running jobs' projected need is kept within the headroom,
  * MemAvailable minus the reserve (pause_pct of MemTotal):
@@ -23,13 +35,24 @@
  *				progressed: a stop costs nothing, an old
  *				job's progress is what frees its memory
  *				soonest) until it fits, never the last
- *				running one
- *	headroom < 0 anyway	stop the youngest, one every pause_gap_ms
- *				while MemAvailable does not rise (working
- *				sets, page cache: what no RSS shows)
+ *				running one; only jobs that hold less
+ *				than a quarter of their need: a job
+ *				stopped half grown holds its memory
+ *				and frees none, so one that holds more
+ *				runs on and is stopped only below the
+ *				reserve (next)
+ *	headroom < 0 anyway	stop the youngest still expected to grow
+ *				by more than the margin below, one every
+ *				pause_gap_ms while MemAvailable does not
+ *				rise; with none, the youngest, once a
+ *				quarter of the reserve is gone too
+ *				(working sets, page cache: what no RSS
+ *				shows)
  *	headroom - need covers	continue the oldest stopped job, one every
- *	the oldest's need	resume_gap_ms; at once when none runs
- *	plus a margin
+ *	the oldest's need	resume_gap_ms; at once when none runs; also
+ *	plus a margin		with memory above watch_at and still, if
+ *				no job of its tool finished (its need
+ *				may be stale)
  *
  * Pure: no I/O, no clock, no allocation.  The loop passes the jobs it
  * read (pause_ctl_update()) and asks, sample by sample, for one order
@@ -73,6 +96,7 @@ struct pause_ctl_track {
 	uint64_t rate_ms; /* when the rate was last measured */
 	uint64_t rate_rss_kb; /* the RSS then */
 	uint64_t peak_kb;
+	uint64_t expect_kb; /* the RSS it is projected to reach, 0: none */
 	uint64_t cont_ms; /* continued last, monotonic ms */
 	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
 	bool rated; /* rate_kb_s measured at least once */
@@ -137,11 +161,13 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 				     uint64_t now_ms);
 /*
  * The jobs as read at @now_ms (every job the loop knows, stopped or
- * not): rates measured, peaks kept, and the jobs gone since the last
- * read counted as finished for their tool's estimate.
+ * not): rates measured, projections made, peaks kept, and the jobs
+ * gone since the last read counted as finished for their tool's
+ * estimate.
  */
-void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
-		      unsigned int n, uint64_t now_ms);
+void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
+		      const struct pause_ctl_job *jobs, unsigned int n,
+		      uint64_t now_ms);
 /*
  * The next order after sample @s: a stop or a continue of jobs[job], or
  * nothing.  The caller marks the job (stopped, runs) once it is carried
