@@ -849,7 +849,10 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
  * Who runs comes from a ranking at most PAUSE_PASS_MS old while the
  * jobs are followed (pause_ctl_watch()) or some are stopped; what
  * pause_ctl.c orders is carried out one order at a time, each on the
- * jobs as that left them, at most one continue a tick.
+ * jobs as that left them, at most one continue a tick.  While it
+ * follows, it samples as often as pause_ctl_wait_ms() says: every
+ * pause_sample_ms near the reserve or after an order, up to once a
+ * second where memory holds still.
  */
 static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		      uint64_t now)
@@ -865,6 +868,7 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
+	bool ordered = false;
 	unsigned int n;
 	int wait;
 
@@ -901,12 +905,16 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 			cont_job(l, (unsigned int)(-1 - src[o.job]), o.why,
 				 now);
 		pause_ctl_done(&l->ctl, &o, cj, s, now);
+		ordered = true;
 		if (o.kind == PAUSE_CTL_CONT)
 			break;
 	}
-	wait = pause_wait_ms(&l->paused, &l->pcfg, s);
-	return busy && (wait < 0 || wait > (int)l->pcfg.pause_sample_ms) ?
-		       (int)l->pcfg.pause_sample_ms :
+	if (!busy)
+		return pause_wait_ms(&l->paused, &l->pcfg, s);
+	wait = (int)pause_ctl_wait_ms(&l->ctl, &l->pcfg, s, ordered);
+	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
+	return pause_ctl_read_soon(&l->ctl) && wait > PAUSE_CTL_RATE_MS ?
+		       PAUSE_CTL_RATE_MS :
 		       wait;
 }
 

@@ -372,3 +372,19 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 	return pressure_memory_meets(&cfg->watch_at, s) ? PAUSE_CTL_LOW :
 							  PAUSE_CTL_CALM;
 }
+
+uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pressure_sample *s, bool ordered)
+{
+	int64_t room = headroom_kb(cfg, s);
+	uint64_t ms;
+
+	if (ordered || room <= 0)
+		return cfg->pause_sample_ms;
+	ms = c->fall_kb_s ? (uint64_t)room * 1000 / c->fall_kb_s / 4 :
+			    PAUSE_CTL_SLOW_MS;
+	if (ms > PAUSE_CTL_SLOW_MS)
+		ms = PAUSE_CTL_SLOW_MS;
+	return ms < cfg->pause_sample_ms ? cfg->pause_sample_ms : (uint32_t)ms;
+}

@@ -73,6 +73,8 @@
 #define PAUSE_CTL_JOBS 64 /* jobs followed */
 #define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
 #define PAUSE_CTL_MIN_RUN_MS 5000
+/* The longest sleep while the jobs are followed, ms. */
+#define PAUSE_CTL_SLOW_MS 1000
 /* A rate is measured over at least this long, ms. */
 #define PAUSE_CTL_RATE_MS 500
 
@@ -195,6 +197,19 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
 {
 	return c->unrated != 0;
 }
+
+/*
+ * How long the loop may sleep while it follows the jobs, ms: a quarter
+ * of the time MemAvailable, falling as fast as it did lately, takes to
+ * reach the reserve, at least pause_sample_ms and at most
+ * PAUSE_CTL_SLOW_MS; pause_sample_ms right after an order (@ordered:
+ * one order brings the next) and at or below the reserve.  A build
+ * that holds still, or grows slowly far above the reserve, is sampled
+ * once a second, not five times.
+ */
+uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pressure_sample *s, bool ordered);
 
 /* What @j is projected to need still, KiB (for tests and the log). */
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,

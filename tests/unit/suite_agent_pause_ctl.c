@@ -688,6 +688,41 @@ START_TEST(test_watch)
 }
 END_TEST
 
+/*
+ * While following: once a second where memory holds still, faster as
+ * the reserve comes near at the rate memory falls, pause_sample_ms
+ * after an order and at the reserve.
+ */
+START_TEST(test_wait)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = TOTAL_KB * 60 / 100 };
+	uint64_t reserve = TOTAL_KB * 20 / 100, t = 0;
+
+	pause_ctl_watch(&ctl, &cfg, &s, t);
+	for (t = 1000; t <= 3000; t += 1000)
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+			  PAUSE_CTL_SLOW_MS);
+	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, true),
+			  cfg.pause_sample_ms);
+	/* 20 MiB/s for a while, 60 MiB above the reserve: 3 s away. */
+	s.mem_avail_kb = reserve + 80 * MIB;
+	pause_ctl_watch(&ctl, &cfg, &s, t);
+	for (int k = 0; k < 8; k++) {
+		s.mem_avail_kb -= 2 * MIB;
+		pause_ctl_watch(&ctl, &cfg, &s, t += 100);
+	}
+	ck_assert_uint_lt(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+			  PAUSE_CTL_SLOW_MS);
+	ck_assert_uint_ge(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+			  cfg.pause_sample_ms);
+	s.mem_avail_kb = reserve;
+	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+			  cfg.pause_sample_ms);
+}
+END_TEST
+
 Suite *agent_pause_ctl_suite(void)
 {
 	Suite *s = suite_create("agent_pause_ctl");
@@ -705,6 +740,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_cont_when_calm);
 	tcase_add_test(tc, test_watch);
 	tcase_add_test(tc, test_continued_runs);
+	tcase_add_test(tc, test_wait);
 	tcase_add_test(tc, test_calm_known_peak);
 	tcase_add_test(tc, test_low_spares_nearly_done);
 	suite_add_tcase(s, tc);
