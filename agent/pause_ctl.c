@@ -112,12 +112,13 @@ static void track_read(struct pause_ctl_track *t,
 	t->rate_rss_kb = j->rss_kb;
 	/*
 	 * Grown past its projection: projected again from here.  Not grown
-	 * at all for a rate's period: at its plateau for now, its stale
-	 * projection no longer held against the others' room.
+	 * at all for PAUSE_CTL_FLAT_MS: at its plateau for now, its stale
+	 * projection no longer held against the others' room (a shorter
+	 * still spell is a job the CPUs did not run, not a plateau).
 	 */
 	if (j->rss_kb >= t->expect_kb)
 		project(t, cfg, j->rss_kb);
-	else if (!inst)
+	else if (!inst && dt >= PAUSE_CTL_FLAT_MS)
 		t->expect_kb = j->rss_kb;
 }
 
@@ -166,6 +167,28 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 	}
 }
 
+/*
+ * A job too young for a rate of its own (a build's jobs start side by
+ * side) is expected to grow like its siblings, the jobs of the same
+ * tool that have one: as much as the one projected to grow most from
+ * its start.  Without it, a build's young jobs count for nothing until
+ * the next read, and grow meanwhile: stopped then, they hold more.
+ */
+static uint64_t sibling_need_kb(const struct pause_ctl *c,
+				const struct pause_ctl_track *t)
+{
+	uint64_t need = 0;
+
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct pause_ctl_track *s = &c->t[i];
+
+		if (s->rated && s->expect_kb > need &&
+		    !strncmp(s->comm, t->comm, SAMPLE_COMM_LEN))
+			need = s->expect_kb;
+	}
+	return need > t->rss_kb ? need - t->rss_kb : 0;
+}
+
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
 			   const struct pause_ctl_job *j)
@@ -178,6 +201,8 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 		return tool->peak_kb - j->rss_kb;
 	/* No estimate, or past it: what its own growth was projected to. */
 	(void)cfg;
+	if (t && !t->rated)
+		return sibling_need_kb(c, t);
 	if (!t || t->expect_kb <= j->rss_kb)
 		return 0;
 	return t->expect_kb - j->rss_kb;
@@ -219,7 +244,6 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
 	int64_t room = headroom_kb(cfg, s), need = 0;
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
-	int64_t reserve = (int64_t)s->mem_avail_kb - room;
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
 
@@ -265,17 +289,12 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		return o;
 	}
 	/*
-	 * Below the reserve: the youngest that is still expected to grow
-	 * by more than the margin.  One that is not (it is at its plateau,
-	 * or a few MiB short of its known peak) would hold its memory
-	 * stopped and free none of it: the reserve takes the last of its
-	 * growth, and only once a quarter of the reserve is gone too is
-	 * the youngest stopped whatever it is expected to do (a working
-	 * set, a page cache: growth no RSS shows).
+	 * Below the reserve: the youngest still expected to grow by more
+	 * than the margin, else the youngest (a working set, a page cache:
+	 * growth no RSS shows).  One at its plateau stopped holds its
+	 * memory and frees none of it.
 	 */
-	if (big < 0 && room >= -reserve / 4)
-		youngest = -1;
-	else if (big >= 0)
+	if (big >= 0)
 		youngest = big;
 	if (running > 1 && youngest >= 0 && room < 0 &&
 	    (!c->stopped_once || (now_ms - c->stop_ms >= cfg->pause_gap_ms &&

@@ -42,12 +42,10 @@
  *				runs on and is stopped only below the
  *				reserve (next)
  *	headroom < 0 anyway	stop the youngest still expected to grow
- *				by more than the margin below, one every
- *				pause_gap_ms while MemAvailable does not
- *				rise; with none, the youngest, once a
- *				quarter of the reserve is gone too
- *				(working sets, page cache: what no RSS
- *				shows)
+ *				by more than the margin below, else the
+ *				youngest (working sets, page cache: what
+ *				no RSS shows), one every pause_gap_ms
+ *				while MemAvailable does not rise
  *	headroom - need covers	continue the oldest stopped job, one every
  *	the oldest's need	resume_gap_ms; at once when none runs; also
  *	plus a margin		with memory above watch_at and still, if
@@ -75,6 +73,8 @@
 #define PAUSE_CTL_MIN_RUN_MS 5000
 /* The longest sleep while the jobs are followed, ms. */
 #define PAUSE_CTL_SLOW_MS 1000
+/* A job that did not grow for this long, ms, is at its plateau. */
+#define PAUSE_CTL_FLAT_MS 2500
 /* A rate is measured over at least this long, ms. */
 #define PAUSE_CTL_RATE_MS 500
 

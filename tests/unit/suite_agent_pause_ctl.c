@@ -354,7 +354,7 @@ END_TEST
  */
 START_TEST(test_projection_once)
 {
-	uint64_t proj = 5 * MIB * cfg.pause_horizon_ms * 3 / 2 / 1000;
+	uint64_t proj = 5 * MIB * cfg.pause_horizon_ms * 3 / 2 / 1000, need;
 	struct pause_ctl_job j = {
 		.root = 10, .start_ticks = 1, .rss_kb = 0, .runs = true
 	};
@@ -371,8 +371,12 @@ START_TEST(test_projection_once)
 	j.rss_kb = 5 * MIB + proj + 5 * MIB;
 	pause_ctl_update(&ctl, &cfg, &j, 1, 6000);
 	ck_assert_uint_gt(pause_ctl_need_kb(&ctl, &cfg, &j), proj / 2);
-	/* Held for 3 s: at its plateau. */
-	pause_ctl_update(&ctl, &cfg, &j, 1, 9000);
+	/* Still for 0.5 s: not run, not at a plateau. */
+	need = pause_ctl_need_kb(&ctl, &cfg, &j);
+	pause_ctl_update(&ctl, &cfg, &j, 1, 6500);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j), need);
+	/* Still for PAUSE_CTL_FLAT_MS: at its plateau. */
+	pause_ctl_update(&ctl, &cfg, &j, 1, 6500 + PAUSE_CTL_FLAT_MS);
 	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j), 0);
 }
 END_TEST
@@ -398,6 +402,27 @@ static void stop_done(struct pause_ctl_job *js, const struct pause_ctl_order *o,
 	js[o->job].runs = js[o->job].stoppable = false;
 	pause_ctl_done(&ctl, o, js, s, now);
 }
+
+/*
+ * A job too young for a rate of its own needs what its rated sibling of
+ * the same tool was projected to reach; another tool's, nothing yet.
+ */
+START_TEST(test_need_from_sibling)
+{
+	struct pause_ctl_job js[3] = { job(10, 1, 5 * MIB), job(11, 2, MIB),
+				       job(12, 3, MIB) };
+	uint64_t proj = 5 * MIB * cfg.pause_horizon_ms * 3 / 2 / 1000;
+
+	js[0].age_ms = 1000; /* 5 MiB/s since it started */
+	js[1].age_ms = js[2].age_ms = 100;
+	snprintf(js[2].comm, sizeof(js[2].comm), "ld");
+	pause_ctl_update(&ctl, &cfg, js, 3, 0);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]), proj);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[1]),
+			  proj + 4 * MIB);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[2]), 0);
+}
+END_TEST
 
 /*
  * The youngest is stopped, never the last one running; once none of
@@ -623,28 +648,36 @@ START_TEST(test_calm_known_peak)
 END_TEST
 
 /*
- * Below the reserve, jobs a few MiB short of their known peak are not
- * stopped (stopped, they would hold 60 MiB and free none): the reserve
- * takes the rest, down to a quarter of it; past that, the youngest.
+ * Below the reserve, the youngest job still growing goes before a
+ * younger one not known to grow, which stopped would hold its memory
+ * and free none of it.
  */
-START_TEST(test_low_spares_nearly_done)
+START_TEST(test_low_stops_growing)
 {
 	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
-	struct pause_ctl_job js[2] = { job(10, 1, 58 * MIB),
-				       job(11, 2, 57 * MIB) };
-	struct pause_ctl_job done = job(9, 0, 60 * MIB);
+	struct pause_ctl_job js[3] = { job(10, 1, 0), job(11, 2, 0),
+				       job(12, 3, 0) };
 	uint64_t reserve = TOTAL_KB * 20 / 100;
 	struct pause_ctl_order o;
 
-	pause_ctl_update(&ctl, &cfg, &done, 1, 0);
-	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
-	s.mem_avail_kb = reserve - 5 * MIB;
-	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000);
-	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
-	s.mem_avail_kb = reserve * 3 / 4 - MIB;
-	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000);
+	/* cc1 at 3 MiB/s, 36 MiB to go: not cheap to stop. */
+	js[0].rss_kb = js[1].rss_kb = 30 * MIB;
+	js[0].age_ms = js[1].age_ms = 10000;
+	/* ld, just started: nothing known to grow. */
+	snprintf(js[2].comm, sizeof(js[2].comm), "ld");
+	js[2].rss_kb = 60 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 3, 1000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[2]), 0);
+	s.mem_avail_kb = reserve - MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 1000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
 	ck_assert_uint_eq(o.job, 1);
+	stop_done(js, &o, &s, 1000);
+	/* Only ld and the oldest cc1 run: that one, still growing. */
+	s.mem_avail_kb -= MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 1000 + cfg.pause_gap_ms);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 0);
 }
 END_TEST
 
@@ -733,6 +766,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_need_from_finished);
 	tcase_add_test(tc, test_need_from_rate);
 	tcase_add_test(tc, test_projection_once);
+	tcase_add_test(tc, test_need_from_sibling);
 	tcase_add_test(tc, test_half_grown_runs);
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
@@ -742,7 +776,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_continued_runs);
 	tcase_add_test(tc, test_wait);
 	tcase_add_test(tc, test_calm_known_peak);
-	tcase_add_test(tc, test_low_spares_nearly_done);
+	tcase_add_test(tc, test_low_stops_growing);
 	suite_add_tcase(s, tc);
 	return s;
 }
