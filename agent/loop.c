@@ -67,6 +67,8 @@ struct loop {
 	uint64_t pass_ms; /* when the last ranking pass ran */
 	uint64_t npass; /* ranking passes so far */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
+	uint64_t jobs_ms; /* when they were read last */
+	uint64_t pass_avail_kb; /* MemAvailable at the last pass here */
 	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
 	struct psi psi;
 	char psi_path[PATH_MAX];
@@ -730,19 +732,20 @@ static void pause_noted(const struct pause_note *n, void *arg)
 }
 
 /*
- * The stopped jobs checked and the pausable ones read again, once per
- * ranking pass: the tree walk costs a few /proc reads per process of
- * the pausable trees, and who runs changes on that time scale.
- * Returns whether they were read.
+ * The stopped jobs checked and the pausable ones read again, after
+ * every ranking pass and, when @again, from the last pass's processes:
+ * the tree walk costs a few /proc reads per process of the pausable
+ * trees, a pass reads all of /proc.  Returns whether they were read.
  */
-static bool read_jobs(struct loop *l, uint64_t now)
+static bool read_jobs(struct loop *l, uint64_t now, bool again)
 {
 	const struct sample *run[JOBS_MAX * 2];
 	size_t n;
 
-	if (l->jobs_pass == l->npass)
+	if (l->jobs_pass == l->npass && !again)
 		return false;
 	l->jobs_pass = l->npass;
+	l->jobs_ms = now;
 	pause_check(&l->paused, now, pause_noted, NULL);
 	n = agent_pausable(l->a, is_paused, &l->paused, run,
 			   sizeof(run) / sizeof(*run));
@@ -759,12 +762,19 @@ static bool read_jobs(struct loop *l, uint64_t now)
 
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
 /*
- * While the jobs are followed, a ranking pass (new jobs, exits) this
- * often, ms (sooner for a job new since: its first rate): pause_ctl.c's
- * rates need no more, an exit shows in MemAvailable at once, and each
- * pass reads all of /proc.
+ * While the jobs are followed, they are read again this often, ms
+ * (sooner for a job new since: its first rate): pause_ctl.c's rates
+ * need no more, and an exit shows in MemAvailable at once.
  */
-#define PAUSE_PASS_MS 3000
+#define PAUSE_READ_MS 3000
+/*
+ * And a ranking pass, which finds the jobs new since, this often, ms,
+ * or at once when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal
+ * since the last one: a job ended, its driver starts the next.  A pass
+ * reads all of /proc; the jobs' own files are a few per process.
+ */
+#define PAUSE_PASS_MS 9000
+#define PAUSE_PASS_RISE_PCT 2
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -846,7 +856,7 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 
 /*
  * pause.c's part of a tick; returns how long to sleep at most, or -1.
- * Who runs comes from a ranking at most PAUSE_PASS_MS old while the
+ * Who runs comes from jobs read at most PAUSE_READ_MS ago while the
  * jobs are followed (pause_ctl_watch()) or some are stopped; what
  * pause_ctl.c orders is carried out one order at a time, each on the
  * jobs as that left them, at most one continue a tick.  While it
@@ -873,14 +883,22 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 	int wait;
 
 	/* A pass at once when following starts: the jobs before they grow. */
-	if (busy && (!l->following ||
-		     now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
-						  PAUSE_CTL_RATE_MS :
-						  PAUSE_PASS_MS)))
+	if (busy &&
+	    (!l->following || now - l->pass_ms >= PAUSE_PASS_MS ||
+	     s->mem_avail_kb >= l->pass_avail_kb + s->mem_total_kb *
+							   PAUSE_PASS_RISE_PCT /
+							   100))
 		pass(l);
+	if (l->jobs_pass != l->npass) /* a pass since the jobs' last read */
+		l->pass_avail_kb = s->mem_avail_kb;
 	l->following = busy;
 	/* Low, the jobs of every pass are read: are there any to follow? */
-	if ((busy || w != PAUSE_CTL_CALM) && read_jobs(l, now)) {
+	if ((busy || w != PAUSE_CTL_CALM) &&
+	    read_jobs(l, now,
+		      busy && now - l->jobs_ms >=
+				      (pause_ctl_read_soon(&l->ctl) ?
+					       PAUSE_CTL_RATE_MS :
+					       PAUSE_READ_MS))) {
 		n = ctl_jobs(l, cj, src, refused);
 		pause_ctl_update(&l->ctl, &l->pcfg, cj, n, now);
 	}
