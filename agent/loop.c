@@ -891,7 +891,6 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 		pass(l);
 	if (l->jobs_pass != l->npass) /* a pass since the jobs' last read */
 		l->pass_avail_kb = s->mem_avail_kb;
-	l->following = busy;
 	/* Low, the jobs of every pass are read: are there any to follow? */
 	if ((busy || w != PAUSE_CTL_CALM) &&
 	    read_jobs(l, now,
@@ -901,7 +900,15 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 					       PAUSE_READ_MS))) {
 		n = ctl_jobs(l, cj, src, refused);
 		pause_ctl_update(&l->ctl, &l->pcfg, cj, n, now);
+		if (busy && !l->following)
+			logmsg(LOG_INFO,
+			       "pause: following %u jobs: MemAvailable %llu "
+			       "MiB, falling %llu MiB/s",
+			       l->jobs.n,
+			       (unsigned long long)s->mem_avail_kb / 1024,
+			       (unsigned long long)l->ctl.fall_kb_s / 1024);
 	}
+	l->following = busy;
 	if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
 	if (!l->pcfg.pause_enabled) {
