@@ -111,6 +111,21 @@ static void track_read(struct pause_ctl_track *t,
 	t->rate_ms = now_ms;
 	t->rate_rss_kb = j->rss_kb;
 	/*
+	 * The first rate measured while it ran, where its first projection
+	 * came from its RSS over its age: a build's jobs start side by side
+	 * and share the CPUs, and once most are stopped the others grow
+	 * faster than they started.  A faster one projects it further.
+	 */
+	if (!t->measured) {
+		uint64_t far = j->rss_kb + (uint64_t)inst *
+						   cfg->pause_horizon_ms * 3 /
+						   2 / 1000;
+
+		t->measured = true;
+		if (far > t->expect_kb)
+			t->expect_kb = far;
+	}
+	/*
 	 * Grown past its projection: projected again from here.  Not grown
 	 * at all for PAUSE_CTL_FLAT_MS: at its plateau for now, its stale
 	 * projection no longer held against the others' room (a shorter
@@ -154,7 +169,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 			}
 		}
 		track_read(t, cfg, j, now_ms);
-		c->unrated += j->runs && !j->stopped && !t->rated;
+		c->unrated += j->runs && !j->stopped && !t->measured;
 	}
 	/* The jobs not read again have finished. */
 	for (unsigned int i = 0; i < c->n;) {

@@ -101,7 +101,8 @@ struct pause_ctl_track {
 	uint64_t expect_kb; /* the RSS it is projected to reach, 0: none */
 	uint64_t cont_ms; /* continued last, monotonic ms */
 	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
-	bool rated; /* rate_kb_s measured at least once */
+	bool rated; /* rate_kb_s known, at first sight or measured */
+	bool measured; /* a rate measured while it ran, between reads */
 	bool continued; /* cont_ms is set */
 	bool seen; /* in the last read */
 	char comm[SAMPLE_COMM_LEN];
@@ -126,7 +127,8 @@ struct pause_ctl {
 		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
 	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
 	uint64_t watch_until_ms;
-	unsigned int unrated; /* running jobs of the last read, no rate yet */
+	unsigned int unrated; /* running jobs of the last read, no rate
+			       * measured yet */
 	bool stopped_once, cont_once, sampled;
 };
 
@@ -191,7 +193,7 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 		    const struct pressure_sample *s, uint64_t now_ms);
 /*
  * Are the jobs to be read again soon (PAUSE_CTL_RATE_MS), rather than
- * at the loop's leisure: some run with no rate yet.
+ * at the loop's leisure: some run with no rate measured yet.
  */
 static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
 {

@@ -425,6 +425,27 @@ START_TEST(test_need_from_sibling)
 END_TEST
 
 /*
+ * A job rated at first sight (its RSS over its age) is read again soon,
+ * and the first rate measured while it ran, if faster (the CPUs shared
+ * by a whole build at first), projects it further.
+ */
+START_TEST(test_first_measure)
+{
+	struct pause_ctl_job j = job(10, 1, 2 * MIB);
+	uint64_t h = cfg.pause_horizon_ms * 3 / 2 / 1000;
+
+	j.age_ms = 1000;
+	pause_ctl_update(&ctl, &cfg, &j, 1, 0);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j), 2 * MIB * h);
+	ck_assert(pause_ctl_read_soon(&ctl));
+	j.rss_kb = 6 * MIB; /* 8 MiB/s */
+	pause_ctl_update(&ctl, &cfg, &j, 1, PAUSE_CTL_RATE_MS);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j), 8 * MIB * h);
+	ck_assert(!pause_ctl_read_soon(&ctl));
+}
+END_TEST
+
+/*
  * The youngest is stopped, never the last one running; once none of
  * the others runs, the oldest stopped goes on whatever memory says.
  */
@@ -767,6 +788,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_need_from_rate);
 	tcase_add_test(tc, test_projection_once);
 	tcase_add_test(tc, test_need_from_sibling);
+	tcase_add_test(tc, test_first_measure);
 	tcase_add_test(tc, test_half_grown_runs);
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
