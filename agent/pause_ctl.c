@@ -114,16 +114,14 @@ static void track_read(struct pause_ctl_track *t,
 	 * The first rate measured while it ran, where its first projection
 	 * came from its RSS over its age: a build's jobs start side by side
 	 * and share the CPUs, and once most are stopped the others grow
-	 * faster than they started.  A faster one projects it further.
+	 * faster than they started; a process that took what it holds in
+	 * its first moments, then holds, grows slower.  Projected again
+	 * from the two rates' mean.
 	 */
 	if (!t->measured) {
-		uint64_t far = j->rss_kb + (uint64_t)inst *
-						   cfg->pause_horizon_ms * 3 /
-						   2 / 1000;
-
 		t->measured = true;
-		if (far > t->expect_kb)
-			t->expect_kb = far;
+		project(t, cfg, j->rss_kb);
+		return;
 	}
 	/*
 	 * Grown past its projection: projected again from here.  Not grown
@@ -190,14 +188,15 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
  * the next read, and grow meanwhile: stopped then, they hold more.
  */
 static uint64_t sibling_need_kb(const struct pause_ctl *c,
-				const struct pause_ctl_track *t)
+				const struct pause_ctl_track *t, bool measured)
 {
 	uint64_t need = 0;
 
 	for (unsigned int i = 0; i < c->n; i++) {
 		const struct pause_ctl_track *s = &c->t[i];
 
-		if (s->rated && s->expect_kb > need &&
+		if (s != t && s->rated && (s->measured || !measured) &&
+		    s->expect_kb > need &&
 		    !strncmp(s->comm, t->comm, SAMPLE_COMM_LEN))
 			need = s->expect_kb;
 	}
@@ -217,9 +216,26 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 	/* No estimate, or past it: what its own growth was projected to. */
 	(void)cfg;
 	if (t && !t->rated)
-		return sibling_need_kb(c, t);
+		return sibling_need_kb(c, t, false);
 	if (!t || t->expect_kb <= j->rss_kb)
 		return 0;
+	/*
+	 * Stopped before a rate was measured while it ran, its projection
+	 * is its RSS over its age at first sight, which for a process that
+	 * took what it holds at once says nothing of what it will take:
+	 * a sibling's projection stands for it (a measured one's first),
+	 * else no more than it holds (it grew that much in all its life).
+	 */
+	if (j->stopped && !t->measured) {
+		uint64_t sib = sibling_need_kb(c, t, true);
+
+		if (!sib)
+			sib = sibling_need_kb(c, t, false);
+		if (sib)
+			return sib;
+		if (t->expect_kb - j->rss_kb > j->rss_kb)
+			return j->rss_kb;
+	}
 	return t->expect_kb - j->rss_kb;
 }
 

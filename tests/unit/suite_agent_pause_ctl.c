@@ -404,6 +404,31 @@ static void stop_done(struct pause_ctl_job *js, const struct pause_ctl_order *o,
 }
 
 /*
+ * Stopped before a rate was measured while it ran, a job needs what a
+ * sibling was projected to reach, else no more than it holds: its RSS
+ * over its age at first sight said nothing of a process that took what
+ * it holds at once (the VM case agent_pauses: three 8 MiB holders
+ * stopped at first sight, projected to 300 MiB, never "memory is back").
+ */
+START_TEST(test_stopped_first_sight)
+{
+	struct pause_ctl_job js[3] = { job(10, 1, 8 * MIB), job(11, 2, 8 * MIB),
+				       job(12, 3, 8 * MIB) };
+	uint64_t h = cfg.pause_horizon_ms * 3 / 2 / 1000;
+
+	snprintf(js[1].comm, sizeof(js[1].comm), "job1"); /* js[2]: cc1 */
+	js[0].age_ms = js[1].age_ms = js[2].age_ms = 250; /* 32 MiB/s */
+	pause_ctl_update(&ctl, &cfg, js, 3, 0);
+	js[1].stopped = js[2].stopped = true; /* at once, as in the VM */
+	js[1].runs = js[1].stoppable = js[2].runs = js[2].stoppable = false;
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]), 32 * MIB * h);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[1]), 8 * MIB);
+	/* A sibling of cc1's: what cc1 is projected to reach. */
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[2]), 32 * MIB * h);
+}
+END_TEST
+
+/*
  * A job too young for a rate of its own needs what its rated sibling of
  * the same tool was projected to reach; another tool's, nothing yet.
  */
@@ -426,21 +451,28 @@ END_TEST
 
 /*
  * A job rated at first sight (its RSS over its age) is read again soon,
- * and the first rate measured while it ran, if faster (the CPUs shared
- * by a whole build at first), projects it further.
+ * and projected again from the mean of that rate and the first one
+ * measured while it ran: further if it grew faster (the CPUs shared by
+ * a whole build at first), less far if it took what it holds at once
+ * and holds.
  */
 START_TEST(test_first_measure)
 {
-	struct pause_ctl_job j = job(10, 1, 2 * MIB);
+	struct pause_ctl_job js[2] = { job(10, 1, 2 * MIB),
+				       job(11, 2, 8 * MIB) };
 	uint64_t h = cfg.pause_horizon_ms * 3 / 2 / 1000;
 
-	j.age_ms = 1000;
-	pause_ctl_update(&ctl, &cfg, &j, 1, 0);
-	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j), 2 * MIB * h);
+	js[0].age_ms = 1000; /* 2 MiB/s */
+	js[1].age_ms = 500; /* 16 MiB/s */
+	snprintf(js[1].comm, sizeof(js[1].comm), "holder");
+	pause_ctl_update(&ctl, &cfg, js, 2, 0);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]), 2 * MIB * h);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[1]), 16 * MIB * h);
 	ck_assert(pause_ctl_read_soon(&ctl));
-	j.rss_kb = 6 * MIB; /* 8 MiB/s */
-	pause_ctl_update(&ctl, &cfg, &j, 1, PAUSE_CTL_RATE_MS);
-	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &j), 8 * MIB * h);
+	js[0].rss_kb = 6 * MIB; /* 8 MiB/s: a mean of 5 */
+	pause_ctl_update(&ctl, &cfg, js, 2, PAUSE_CTL_RATE_MS);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]), 5 * MIB * h);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[1]), 8 * MIB * h);
 	ck_assert(!pause_ctl_read_soon(&ctl));
 }
 END_TEST
@@ -547,9 +579,11 @@ START_TEST(test_cont_when_calm)
 				       job(11, 2, 8 * MIB) };
 	struct pause_ctl_order o;
 
-	/* 8 MiB in 0.2 s: 40 MiB/s, 320 MiB over the horizon. */
+	/* 8 MiB in 0.2 s, then 20 MiB in 0.5 s: 40 MiB/s, measured. */
 	js[1].age_ms = 200;
 	pause_ctl_update(&ctl, &cfg, js, 2, 0);
+	js[1].rss_kb = 28 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 2, PAUSE_CTL_RATE_MS);
 	js[1].stopped = true;
 	js[1].runs = js[1].stoppable = false;
 	ck_assert_uint_gt(pause_ctl_need_kb(&ctl, &cfg, &js[1]),
@@ -789,6 +823,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_projection_once);
 	tcase_add_test(tc, test_need_from_sibling);
 	tcase_add_test(tc, test_first_measure);
+	tcase_add_test(tc, test_stopped_first_sight);
 	tcase_add_test(tc, test_half_grown_runs);
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
