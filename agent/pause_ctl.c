@@ -363,6 +363,19 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		o.why = "memory is calm";
 		return o;
 	}
+	/*
+	 * No job of its tool finished yet, and memory still falls (by more
+	 * than the margin over a horizon): what runs is still growing
+	 * into its projections, made from rates measured while a whole
+	 * build shared the CPUs.  A continue then is a bet that they were
+	 * not short; lost, it stops jobs half grown below the reserve
+	 * (the bench's meltdown: a fifth continued a second in, four
+	 * stopped holding 45 MiB each).  It waits for a finish or a
+	 * plateau.
+	 */
+	if (!tool_find(c, jobs[oldest].comm) &&
+	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin)
+		return o;
 	if (room - need >=
 	    (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]) + margin) {
 		o.kind = PAUSE_CTL_CONT;

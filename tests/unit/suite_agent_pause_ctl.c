@@ -676,6 +676,39 @@ START_TEST(test_half_grown_runs)
 END_TEST
 
 /*
+ * Before a job of its tool finished, a stopped job is not continued
+ * while memory still falls: what runs is growing into projections made
+ * while a whole build shared the CPUs.  Once memory holds, it is.
+ */
+START_TEST(test_first_wave_waits)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = TOTAL_KB * 45 / 100 };
+	struct pause_ctl_job js[2] = { job(10, 1, 10 * MIB), job(11, 2, MIB) };
+	struct pause_ctl_order o;
+	uint64_t t = 0;
+
+	js[0].age_ms = 10000; /* 1 MiB/s: 12 MiB to go */
+	pause_ctl_update(&ctl, &cfg, js, 2, 0);
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	/* 20 MiB/s for 2 s, with room for both many times over. */
+	for (; t <= 2000; t += 200) {
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+		s.mem_avail_kb -= 4 * MIB;
+	}
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, t);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	/* Held for 3 s: on. */
+	for (uint64_t end = t + 3000; t <= end; t += 200)
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, t);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_uint_eq(o.job, 1);
+}
+END_TEST
+
+/*
  * Calm memory continues a stopped job only where its need may be stale:
  * with a finished job of its tool, that peak decides (the bench's third
  * round: calm for a moment between rounds, five continued where four
@@ -833,6 +866,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_continued_runs);
 	tcase_add_test(tc, test_wait);
 	tcase_add_test(tc, test_calm_known_peak);
+	tcase_add_test(tc, test_first_wave_waits);
 	tcase_add_test(tc, test_low_stops_growing);
 	suite_add_tcase(s, tc);
 	return s;
