@@ -768,10 +768,11 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
  */
 #define PAUSE_READ_MS 3000
 /*
- * And a ranking pass, which finds the jobs new since, this often, ms,
- * or at once when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal
- * since the last one: a job ended, its driver starts the next.  A pass
- * reads all of /proc; the jobs' own files are a few per process.
+ * And a ranking pass, which finds the jobs new since, this often, ms
+ * (PAUSE_READ_MS while it found none: a build starting), or at once
+ * when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal since the
+ * last one: a job ended, its driver starts the next.  A pass reads all
+ * of /proc; the jobs' own files are a few per process.
  */
 #define PAUSE_PASS_MS 9000
 #define PAUSE_PASS_RISE_PCT 2
@@ -884,7 +885,8 @@ static int pause_tick(struct loop *l, const struct pressure_sample *s,
 
 	/* A pass at once when following starts: the jobs before they grow. */
 	if (busy &&
-	    (!l->following || now - l->pass_ms >= PAUSE_PASS_MS ||
+	    (!l->following ||
+	     now - l->pass_ms >= (l->jobs.n ? PAUSE_PASS_MS : PAUSE_READ_MS) ||
 	     s->mem_avail_kb >= l->pass_avail_kb + s->mem_total_kb *
 							   PAUSE_PASS_RISE_PCT /
 							   100))
