@@ -215,12 +215,31 @@ static bool is_driver(const struct sample *const *pausable, size_t n, pid_t pid)
 	return false;
 }
 
+/*
+ * What fans_out() found in this jobs_build(): a driver's dispatcher is
+ * asked about once per job of the build (climb()), each pausable
+ * process once more (jobs_build()); its children files are read once.
+ */
+struct fan {
+	pid_t pid;
+	bool fans;
+};
+static struct fan fan_seen[JOBS_MAX * 2];
+static unsigned int nfan_seen;
+
 /* Has @pid two children or more: does it run them side by side? */
 static bool fans_out(struct proc_sampler *ps, pid_t pid)
 {
 	pid_t kid;
+	bool fans;
 
-	return jobs_children(ps, pid, &kid, 1) == -E2BIG;
+	for (unsigned int i = 0; i < nfan_seen; i++)
+		if (fan_seen[i].pid == pid)
+			return fan_seen[i].fans;
+	fans = jobs_children(ps, pid, &kid, 1) == -E2BIG;
+	if (nfan_seen < sizeof(fan_seen) / sizeof(*fan_seen))
+		fan_seen[nfan_seen++] = (struct fan){ pid, fans };
+	return fans;
 }
 
 /*
@@ -316,6 +335,7 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 
 	js->n = 0;
 	js->left_out = 0;
+	nfan_seen = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct job *in, *j;
 		unsigned int len;

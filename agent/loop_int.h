@@ -50,6 +50,8 @@ struct loop {
 	uint64_t pass_ms; /* when the last ranking pass ran */
 	uint64_t npass; /* ranking passes so far */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
+	uint64_t jobs_ms; /* when they were read last */
+	uint64_t pass_avail_kb; /* MemAvailable at the last pass here */
 	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
 	struct psi psi;
 	char psi_path[PATH_MAX];

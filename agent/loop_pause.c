@@ -120,19 +120,20 @@ static void pause_noted(const struct pause_note *n, void *arg)
 }
 
 /*
- * The stopped jobs checked and the pausable ones read again, once per
- * ranking pass: the tree walk costs a few /proc reads per process of
- * the pausable trees, and who runs changes on that time scale.
- * Returns whether they were read.
+ * The stopped jobs checked and the pausable ones read again, after
+ * every ranking pass and, when @again, from the last pass's processes:
+ * the tree walk costs a few /proc reads per process of the pausable
+ * trees, a pass reads all of /proc.  Returns whether they were read.
  */
-static bool read_jobs(struct loop *l, uint64_t now)
+static bool read_jobs(struct loop *l, uint64_t now, bool again)
 {
 	const struct sample *run[JOBS_MAX * 2];
 	size_t n;
 
-	if (l->jobs_pass == l->npass)
+	if (l->jobs_pass == l->npass && !again)
 		return false;
 	l->jobs_pass = l->npass;
+	l->jobs_ms = now;
 	pause_check(&l->paused, now, pause_noted, NULL);
 	n = agent_pausable(l->a, is_paused, &l->paused, run,
 			   sizeof(run) / sizeof(*run));
@@ -149,12 +150,20 @@ static bool read_jobs(struct loop *l, uint64_t now)
 
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
 /*
- * While the jobs are followed, a ranking pass (new jobs, exits) this
- * often, ms (sooner for a job new since: its first rate): pause_ctl.c's
- * rates need no more, an exit shows in MemAvailable at once, and each
- * pass reads all of /proc.
+ * While the jobs are followed, they are read again this often, ms
+ * (sooner for a job new since: its first rate): pause_ctl.c's rates
+ * need no more, and an exit shows in MemAvailable at once.
  */
-#define PAUSE_PASS_MS 3000
+#define PAUSE_READ_MS 3000
+/*
+ * And a ranking pass, which finds the jobs new since, this often, ms
+ * (PAUSE_READ_MS while it found none: a build starting), or at once
+ * when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal since the
+ * last one: a job ended, its driver starts the next.  A pass reads all
+ * of /proc; the jobs' own files are a few per process.
+ */
+#define PAUSE_PASS_MS 9000
+#define PAUSE_PASS_RISE_PCT 2
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -236,10 +245,13 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 
 /*
  * pause.c's part of a tick; returns how long to sleep at most, or -1.
- * Who runs comes from a ranking at most PAUSE_PASS_MS old while the
+ * Who runs comes from jobs read at most PAUSE_READ_MS ago while the
  * jobs are followed (pause_ctl_watch()) or some are stopped; what
  * pause_ctl.c orders is carried out one order at a time, each on the
- * jobs as that left them, at most one continue a tick.
+ * jobs as that left them, at most one continue a tick.  While it
+ * follows, it samples as often as pause_ctl_wait_ms() says: every
+ * pause_sample_ms near the reserve or after an order, up to once a
+ * second where memory holds still.
  */
 int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		    uint64_t now)
@@ -255,21 +267,38 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
+	bool ordered = false;
 	unsigned int n;
 	int wait;
 
 	/* A pass at once when following starts: the jobs before they grow. */
-	if (busy && (!l->following ||
-		     now - l->pass_ms >= (pause_ctl_read_soon(&l->ctl) ?
-						  PAUSE_CTL_RATE_MS :
-						  PAUSE_PASS_MS)))
+	if (busy &&
+	    (!l->following ||
+	     now - l->pass_ms >= (l->jobs.n ? PAUSE_PASS_MS : PAUSE_READ_MS) ||
+	     s->mem_avail_kb >= l->pass_avail_kb + s->mem_total_kb *
+							   PAUSE_PASS_RISE_PCT /
+							   100))
 		loop_pass(l);
-	l->following = busy;
+	if (l->jobs_pass != l->npass) /* a pass since the jobs' last read */
+		l->pass_avail_kb = s->mem_avail_kb;
 	/* Low, the jobs of every pass are read: are there any to follow? */
-	if ((busy || w != PAUSE_CTL_CALM) && read_jobs(l, now)) {
+	if ((busy || w != PAUSE_CTL_CALM) &&
+	    read_jobs(l, now,
+		      busy && now - l->jobs_ms >=
+				      (pause_ctl_read_soon(&l->ctl) ?
+					       PAUSE_CTL_RATE_MS :
+					       PAUSE_READ_MS))) {
 		n = ctl_jobs(l, cj, src, refused);
-		pause_ctl_update(&l->ctl, cj, n, now);
+		pause_ctl_update(&l->ctl, &l->pcfg, cj, n, now);
+		if (busy && !l->following)
+			logmsg(LOG_INFO,
+			       "pause: following %u jobs: MemAvailable %llu "
+			       "MiB, falling %llu MiB/s",
+			       l->jobs.n,
+			       (unsigned long long)s->mem_avail_kb / 1024,
+			       (unsigned long long)l->ctl.fall_kb_s / 1024);
 	}
+	l->following = busy;
 	if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
 	if (!l->pcfg.pause_enabled) {
@@ -291,12 +320,16 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 			cont_job(l, (unsigned int)(-1 - src[o.job]), o.why,
 				 now);
 		pause_ctl_done(&l->ctl, &o, cj, s, now);
+		ordered = true;
 		if (o.kind == PAUSE_CTL_CONT)
 			break;
 	}
-	wait = pause_wait_ms(&l->paused, &l->pcfg, s);
-	return busy && (wait < 0 || wait > (int)l->pcfg.pause_sample_ms) ?
-		       (int)l->pcfg.pause_sample_ms :
+	if (!busy)
+		return pause_wait_ms(&l->paused, &l->pcfg, s);
+	wait = (int)pause_ctl_wait_ms(&l->ctl, &l->pcfg, s, ordered);
+	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
+	return pause_ctl_read_soon(&l->ctl) && wait > PAUSE_CTL_RATE_MS ?
+		       PAUSE_CTL_RATE_MS :
 		       wait;
 }
 

@@ -68,9 +68,22 @@ static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
 	return r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
 }
 
+/*
+ * Where @t's growth is projected to take it: its RSS now plus its rate
+ * over one and a half horizons.  Made when its rate is first known and
+ * again only once it has grown past it (project()'s callers).
+ */
+static void project(struct pause_ctl_track *t,
+		    const struct pressure_config *cfg, uint64_t rss_kb)
+{
+	t->expect_kb = rss_kb + (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms *
+					3 / 2 / 1000;
+}
+
 /* @t read again: its RSS, its peak and, while it ran, its growth. */
-static void track_read(struct pause_ctl_track *t, const struct pause_ctl_job *j,
-		       uint64_t now_ms)
+static void track_read(struct pause_ctl_track *t,
+		       const struct pressure_config *cfg,
+		       const struct pause_ctl_job *j, uint64_t now_ms)
 {
 	uint64_t dt = now_ms - t->rate_ms;
 	uint32_t inst;
@@ -97,10 +110,34 @@ static void track_read(struct pause_ctl_track *t, const struct pause_ctl_job *j,
 	t->rated = true;
 	t->rate_ms = now_ms;
 	t->rate_rss_kb = j->rss_kb;
+	/*
+	 * The first rate measured while it ran, where its first projection
+	 * came from its RSS over its age: a build's jobs start side by side
+	 * and share the CPUs, and once most are stopped the others grow
+	 * faster than they started; a process that took what it holds in
+	 * its first moments, then holds, grows slower.  Projected again
+	 * from the two rates' mean.
+	 */
+	if (!t->measured) {
+		t->measured = true;
+		project(t, cfg, j->rss_kb);
+		return;
+	}
+	/*
+	 * Grown past its projection: projected again from here.  Not grown
+	 * at all for PAUSE_CTL_FLAT_MS: at its plateau for now, its stale
+	 * projection no longer held against the others' room (a shorter
+	 * still spell is a job the CPUs did not run, not a plateau).
+	 */
+	if (j->rss_kb >= t->expect_kb)
+		project(t, cfg, j->rss_kb);
+	else if (!inst && dt >= PAUSE_CTL_FLAT_MS)
+		t->expect_kb = j->rss_kb;
 }
 
-void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
-		      unsigned int n, uint64_t now_ms)
+void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
+		      const struct pause_ctl_job *jobs, unsigned int n,
+		      uint64_t now_ms)
 {
 	c->updates++;
 	c->unrated = 0;
@@ -126,10 +163,11 @@ void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
 			if (j->runs && j->age_ms >= AGE_MIN_MS) {
 				t->rate_kb_s = rate_of(j->rss_kb, j->age_ms);
 				t->rated = true;
+				project(t, cfg, j->rss_kb);
 			}
 		}
-		track_read(t, j, now_ms);
-		c->unrated += j->runs && !j->stopped && !t->rated;
+		track_read(t, cfg, j, now_ms);
+		c->unrated += j->runs && !j->stopped && !t->measured;
 	}
 	/* The jobs not read again have finished. */
 	for (unsigned int i = 0; i < c->n;) {
@@ -142,6 +180,29 @@ void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
 	}
 }
 
+/*
+ * A job too young for a rate of its own (a build's jobs start side by
+ * side) is expected to grow like its siblings, the jobs of the same
+ * tool that have one: as much as the one projected to grow most from
+ * its start.  Without it, a build's young jobs count for nothing until
+ * the next read, and grow meanwhile: stopped then, they hold more.
+ */
+static uint64_t sibling_need_kb(const struct pause_ctl *c,
+				const struct pause_ctl_track *t, bool measured)
+{
+	uint64_t need = 0;
+
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct pause_ctl_track *s = &c->t[i];
+
+		if (s != t && s->rated && (s->measured || !measured) &&
+		    s->expect_kb > need &&
+		    !strncmp(s->comm, t->comm, SAMPLE_COMM_LEN))
+			need = s->expect_kb;
+	}
+	return need > t->rss_kb ? need - t->rss_kb : 0;
+}
+
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
 			   const struct pause_ctl_job *j)
@@ -152,10 +213,30 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 
 	if (tool && tool->peak_kb > j->rss_kb)
 		return tool->peak_kb - j->rss_kb;
-	/* No estimate, or past it: its own growth over the horizon. */
-	if (!t || !t->rated)
+	/* No estimate, or past it: what its own growth was projected to. */
+	(void)cfg;
+	if (t && !t->rated)
+		return sibling_need_kb(c, t, false);
+	if (!t || t->expect_kb <= j->rss_kb)
 		return 0;
-	return (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms / 1000;
+	/*
+	 * Stopped before a rate was measured while it ran, its projection
+	 * is its RSS over its age at first sight, which for a process that
+	 * took what it holds at once says nothing of what it will take:
+	 * a sibling's projection stands for it (a measured one's first),
+	 * else no more than it holds (it grew that much in all its life).
+	 */
+	if (j->stopped && !t->measured) {
+		uint64_t sib = sibling_need_kb(c, t, true);
+
+		if (!sib)
+			sib = sibling_need_kb(c, t, false);
+		if (sib)
+			return sib;
+		if (t->expect_kb - j->rss_kb > j->rss_kb)
+			return j->rss_kb;
+	}
+	return t->expect_kb - j->rss_kb;
 }
 
 static int64_t headroom_kb(const struct pressure_config *cfg,
@@ -192,9 +273,10 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 				      unsigned int n, uint64_t now_ms)
 {
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
-	int64_t room = headroom_kb(cfg, s), need = 0, margin;
+	int64_t room = headroom_kb(cfg, s), need = 0;
+	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
-	int youngest = -1, growing = -1, oldest = -1;
+	int youngest = -1, growing = -1, oldest = -1, big = -1;
 
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
@@ -215,7 +297,11 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 			continue;
 		if (youngest < 0 || younger(j, &jobs[youngest]))
 			youngest = (int)i;
-		if (nj && (growing < 0 || younger(j, &jobs[growing])))
+		if (nj > margin && (big < 0 || younger(j, &jobs[big])))
+			big = (int)i;
+		/* Cheap to stop: it holds less than a quarter of its need. */
+		if (nj && (int64_t)j->rss_kb * 4 < nj &&
+		    (growing < 0 || younger(j, &jobs[growing])))
 			growing = (int)i;
 	}
 
@@ -233,6 +319,14 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 			"headroom";
 		return o;
 	}
+	/*
+	 * Below the reserve: the youngest still expected to grow by more
+	 * than the margin, else the youngest (a working set, a page cache:
+	 * growth no RSS shows).  One at its plateau stopped holds its
+	 * memory and frees none of it.
+	 */
+	if (big >= 0)
+		youngest = big;
 	if (running > 1 && youngest >= 0 && room < 0 &&
 	    (!c->stopped_once || (now_ms - c->stop_ms >= cfg->pause_gap_ms &&
 				  s->mem_avail_kb <= c->stop_avail_kb))) {
@@ -258,15 +352,30 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * toward the reserve, and the oldest's need, its rate when it was
 	 * stopped, may be stale for good where no job of its tool ends (a
 	 * job that grew fast at its start, then held).  It goes on; if it
-	 * grows again, it is stopped again.
+	 * grows again, it is stopped again.  Not where a job of its tool
+	 * finished: that peak is its need, and memory calm for a moment
+	 * (the jobs beside it just ended, or just started) says nothing
+	 * of it.
 	 */
-	if (now_ms >= c->watch_until_ms &&
+	if (now_ms >= c->watch_until_ms && !tool_find(c, jobs[oldest].comm) &&
 	    !pressure_memory_meets(&cfg->watch_at, s)) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "memory is calm";
 		return o;
 	}
-	margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
+	/*
+	 * No job of its tool finished yet, and memory still falls (by more
+	 * than the margin over a horizon): what runs is still growing
+	 * into its projections, made from rates measured while a whole
+	 * build shared the CPUs.  A continue then is a bet that they were
+	 * not short; lost, it stops jobs half grown below the reserve
+	 * (the bench's meltdown: a fifth continued a second in, four
+	 * stopped holding 45 MiB each).  It waits for a finish or a
+	 * plateau.
+	 */
+	if (!tool_find(c, jobs[oldest].comm) &&
+	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin)
+		return o;
 	if (room - need >=
 	    (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]) + margin) {
 		o.kind = PAUSE_CTL_CONT;
@@ -325,4 +434,20 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 		return PAUSE_CTL_FALLING;
 	return pressure_memory_meets(&cfg->watch_at, s) ? PAUSE_CTL_LOW :
 							  PAUSE_CTL_CALM;
+}
+
+uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pressure_sample *s, bool ordered)
+{
+	int64_t room = headroom_kb(cfg, s);
+	uint64_t ms;
+
+	if (ordered || room <= 0)
+		return cfg->pause_sample_ms;
+	ms = c->fall_kb_s ? (uint64_t)room * 1000 / c->fall_kb_s / 4 :
+			    PAUSE_CTL_SLOW_MS;
+	if (ms > PAUSE_CTL_SLOW_MS)
+		ms = PAUSE_CTL_SLOW_MS;
+	return ms < cfg->pause_sample_ms ? cfg->pause_sample_ms : (uint32_t)ms;
 }

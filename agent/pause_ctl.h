@@ -11,10 +11,22 @@
  *				    tool: cc1, ld, rustc) has finished:
  *				    their peak is the estimate (it rises at
  *				    once, falls by a quarter a finish)
- *	growth rate * horizon	    before that, or past the estimate: its
- *				    RSS's growth per second, measured while
- *				    it ran (at first sight, its RSS over
- *				    its age), over pause_horizon_ms
+ *	own projection - RSS now    before that, or past the estimate: the
+ *				    RSS it was projected to reach when its
+ *				    growth was first measured (its RSS then
+ *				    plus its growth per second, measured
+ *				    while it ran, at first sight its RSS
+ *				    over its age, over 1.5 pause_horizon_ms);
+ *				    projected again from where it is once it
+ *				    grows past that
+ *
+ * A projection is made once, not again at every read: a job growing at
+ * a steady rate would otherwise be expected to grow by as much again
+ * whatever it has grown already, and as the room shrank the jobs would
+ * be stopped one by one, each holding more than the last, down to one
+ * running (the bench's meltdown did exactly that: 14 jobs, 5 admitted,
+ * then 4, 3, 2 stopped half grown, one left running for 10 s beside
+ * 60 MiB they held).
  *
  * and the running jobs' projected need is kept within the headroom,
  * MemAvailable minus the reserve (pause_pct of MemTotal):
@@ -23,13 +35,22 @@
  *				progressed: a stop costs nothing, an old
  *				job's progress is what frees its memory
  *				soonest) until it fits, never the last
- *				running one
- *	headroom < 0 anyway	stop the youngest, one every pause_gap_ms
- *				while MemAvailable does not rise (working
- *				sets, page cache: what no RSS shows)
+ *				running one; only jobs that hold less
+ *				than a quarter of their need: a job
+ *				stopped half grown holds its memory
+ *				and frees none, so one that holds more
+ *				runs on and is stopped only below the
+ *				reserve (next)
+ *	headroom < 0 anyway	stop the youngest still expected to grow
+ *				by more than the margin below, else the
+ *				youngest (working sets, page cache: what
+ *				no RSS shows), one every pause_gap_ms
+ *				while MemAvailable does not rise
  *	headroom - need covers	continue the oldest stopped job, one every
- *	the oldest's need	resume_gap_ms; at once when none runs
- *	plus a margin
+ *	the oldest's need	resume_gap_ms; at once when none runs; also
+ *	plus a margin		with memory above watch_at and still, if
+ *				no job of its tool finished (its need
+ *				may be stale)
  *
  * Pure: no I/O, no clock, no allocation.  The loop passes the jobs it
  * read (pause_ctl_update()) and asks, sample by sample, for one order
@@ -50,6 +71,10 @@
 #define PAUSE_CTL_JOBS 64 /* jobs followed */
 #define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
 #define PAUSE_CTL_MIN_RUN_MS 5000
+/* The longest sleep while the jobs are followed, ms. */
+#define PAUSE_CTL_SLOW_MS 1000
+/* A job that did not grow for this long, ms, is at its plateau. */
+#define PAUSE_CTL_FLAT_MS 2500
 /* A rate is measured over at least this long, ms. */
 #define PAUSE_CTL_RATE_MS 500
 
@@ -73,9 +98,11 @@ struct pause_ctl_track {
 	uint64_t rate_ms; /* when the rate was last measured */
 	uint64_t rate_rss_kb; /* the RSS then */
 	uint64_t peak_kb;
+	uint64_t expect_kb; /* the RSS it is projected to reach, 0: none */
 	uint64_t cont_ms; /* continued last, monotonic ms */
 	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
-	bool rated; /* rate_kb_s measured at least once */
+	bool rated; /* rate_kb_s known, at first sight or measured */
+	bool measured; /* a rate measured while it ran, between reads */
 	bool continued; /* cont_ms is set */
 	bool seen; /* in the last read */
 	char comm[SAMPLE_COMM_LEN];
@@ -100,7 +127,8 @@ struct pause_ctl {
 		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
 	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
 	uint64_t watch_until_ms;
-	unsigned int unrated; /* running jobs of the last read, no rate yet */
+	unsigned int unrated; /* running jobs of the last read, no rate
+			       * measured yet */
 	bool stopped_once, cont_once, sampled;
 };
 
@@ -137,11 +165,13 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 				     uint64_t now_ms);
 /*
  * The jobs as read at @now_ms (every job the loop knows, stopped or
- * not): rates measured, peaks kept, and the jobs gone since the last
- * read counted as finished for their tool's estimate.
+ * not): rates measured, projections made, peaks kept, and the jobs
+ * gone since the last read counted as finished for their tool's
+ * estimate.
  */
-void pause_ctl_update(struct pause_ctl *c, const struct pause_ctl_job *jobs,
-		      unsigned int n, uint64_t now_ms);
+void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
+		      const struct pause_ctl_job *jobs, unsigned int n,
+		      uint64_t now_ms);
 /*
  * The next order after sample @s: a stop or a continue of jobs[job], or
  * nothing.  The caller marks the job (stopped, runs) once it is carried
@@ -163,12 +193,25 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 		    const struct pressure_sample *s, uint64_t now_ms);
 /*
  * Are the jobs to be read again soon (PAUSE_CTL_RATE_MS), rather than
- * at the loop's leisure: some run with no rate yet.
+ * at the loop's leisure: some run with no rate measured yet.
  */
 static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
 {
 	return c->unrated != 0;
 }
+
+/*
+ * How long the loop may sleep while it follows the jobs, ms: a quarter
+ * of the time MemAvailable, falling as fast as it did lately, takes to
+ * reach the reserve, at least pause_sample_ms and at most
+ * PAUSE_CTL_SLOW_MS; pause_sample_ms right after an order (@ordered:
+ * one order brings the next) and at or below the reserve.  A build
+ * that holds still, or grows slowly far above the reserve, is sampled
+ * once a second, not five times.
+ */
+uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pressure_sample *s, bool ordered);
 
 /* What @j is projected to need still, KiB (for tests and the log). */
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
