@@ -1644,8 +1644,8 @@ out:
  * and its proactive kill takes hog before the kernel's OOM killer does.
  */
 #define ZRAM_CONF "/tmp/oomqd-zram.conf"
-#define ZRAM_CONF_TEXT                                               \
-	"[oomqd]\nttl_ms = 20001\nsession = off\n"                   \
+#define ZRAM_CONF_TEXT                                                \
+	"[oomqd]\nttl_ms = 20001\nsession = off\n"                    \
 	"[thresholds]\npause_pct = 0\nkill = on\nkill_grace_ms = 0\n" \
 	"[rule hog]\nmatch_comm = ^hog$\npriority = 1000\n"
 #define ZRAM_MODULES "/lib/modules/zram"
