@@ -401,9 +401,15 @@ static void measure_fall(struct pressure_state *st,
 	st->have_prev = true;
 }
 
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
 /*
  * Half the time MemAvailable, falling at st->fall_kb_s, takes to reach
- * the line of the next level above @level that it is still above;
+ * the line of the next level at or above the kill level (and above
+ * @level) that it is still above;
  * UINT32_MAX when it is not falling or no line is left.  A level's
  * interval alone can sleep through a hog: at 10 MiB/s one passes from
  * 20 % of a 340 MiB machine to its OOM in 6 s, little more than the
@@ -418,7 +424,12 @@ static uint32_t fall_wait_ms(const struct pressure_state *st,
 
 	if (!st->fall_kb_s)
 		return UINT32_MAX;
-	for (int l = (int)level + 1; l < PRESSURE_NR_LEVELS; l++) {
+	/*
+	 * Only the kill level's line and above: the levels below it only
+	 * pace the re-ranking, and a pausing build hovers between them.
+	 */
+	for (int l = max_int((int)level + 1, (int)cfg->kill_level);
+	     l < PRESSURE_NR_LEVELS; l++) {
 		double line = (double)s->mem_total_kb *
 			      cfg->enter[l].mem_avail_pct / 100.0;
 

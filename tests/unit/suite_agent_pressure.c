@@ -244,22 +244,25 @@ START_TEST(test_wait_falling)
 	x = make_sample(&at);
 	a = pressure_update(&st, &cfg, &x, 0);
 	ck_assert_uint_eq(a.wait_ms, 25000);
-	/* 10 % a second, 20 points above elevated's line: 1 s, halved. */
+	/*
+	 * 10 % a second, 35 points above the kill level's (critical's)
+	 * line: 3.5 s, halved; the lines below it only pace re-ranking.
+	 */
 	at.avail_pct = 40;
 	x = make_sample(&at);
 	a = pressure_update(&st, &cfg, &x, 1000);
 	ck_assert(!a.rerank);
 	ck_assert_uint_eq(a.level, CALM);
-	ck_assert_uint_eq(a.wait_ms, 1000);
+	ck_assert_uint_eq(a.wait_ms, 1750);
 	/* Woken at once (our own queue write's event): the fall stands. */
 	a = pressure_update(&st, &cfg, &x, 1002);
-	ck_assert_uint_eq(a.wait_ms, 1000);
+	ck_assert_uint_eq(a.wait_ms, 1750);
 	at.avail_pct = 30;
 	x = make_sample(&at);
 	a = pressure_update(&st, &cfg, &x, 2000);
-	ck_assert_uint_eq(a.wait_ms, 500);
+	ck_assert_uint_eq(a.wait_ms, 1250);
 	a = pressure_update(&st, &cfg, &x, 2500);
-	ck_assert_uint_eq(a.wait_ms, 500);
+	ck_assert_uint_eq(a.wait_ms, 1250);
 	/* Rising over a second: the level's interval again. */
 	at.avail_pct = 35;
 	x = make_sample(&at);
