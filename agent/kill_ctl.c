@@ -40,8 +40,7 @@ bool kill_ctl_due_now(const struct pressure_config *cfg,
  * MemAvailable at half the kill level's line or below.  The delay keeps
  * a sample that dips to the line from killing; this far below it the
  * kill cannot wait: a hog at 10 MiB/s takes a 340 MiB machine from 5 %
- * to its OOM in under 2 s, and zram's free space seems RAM to
- * pressure.c until zram holds enough to measure its ratio.
+ * to its OOM in under 2 s.
  */
 static bool deep_below(const struct pressure_config *cfg,
 		       const struct pressure_sample *s)

@@ -476,7 +476,7 @@ static uint32_t mem_line_wait_ms(const struct pressure_config *cfg,
  * refresh interval counts from this call.  wait_ms is how long the loop
  * may sleep before the next sample unless a PSI trigger or a netlink
  * event wakes it first: the level's interval less the time since the
- * last re-rank, or sooner while MemAvailable falls toward the next
+ * last re-rank, or sooner while MemAvailable falls toward the kill
  * level's line (fall_wait_ms()) or is past a line that only swap holds
  * the level below (mem_line_wait_ms()).  The proactive kill's timing is
  * kill_ctl.c's.

@@ -50,7 +50,7 @@ enum pressure_level {
 #define PRESSURE_THRASH_PAGEIN_PER_S 256u
 
 /*
- * The shortest wait while MemAvailable falls toward the next level's
+ * The shortest wait while MemAvailable falls toward the kill level's
  * line (pressure_update()), in ms: earlyoom's shortest sleep.
  */
 #define PRESSURE_FALL_MIN_MS 100u
