@@ -47,9 +47,7 @@ static bool deep_below(const struct pressure_config *cfg,
 {
 	double line = cfg->enter[cfg->kill_level].mem_avail_pct / 2;
 
-	return s->mem_total_kb &&
-	       100.0 * (double)s->mem_avail_kb / (double)s->mem_total_kb <=
-		       line;
+	return s->mem_total_kb && pressure_avail_pct(s) <= line;
 }
 
 static uint32_t left_ms(uint32_t span, uint64_t spent)

@@ -184,7 +184,7 @@ static bool memory_within(const struct pressure_threshold *t,
 
 	if (t->mem_avail_pct <= 0 || !s->mem_total_kb)
 		return false;
-	mem = 100.0 * (double)s->mem_avail_kb / (double)s->mem_total_kb;
+	mem = pressure_avail_pct(s);
 	swap = s->swap_total_kb ? 100.0 * (double)s->swap_free_kb /
 					  (double)s->swap_total_kb :
 				  0;
@@ -234,14 +234,12 @@ void pressure_effective(const struct pressure_sample *s,
 			     min_u64(s->zram_swap_total_kb, s->swap_total_kb);
 	eff->swap_free_kb =
 		min_u64(s->swap_free_kb - zfree, eff->swap_total_kb);
-	if (s->zram_orig_kb >= ZRAM_RATIO_MIN_ORIG_KB)
-		cost = s->zram_ram_kb >= s->zram_orig_kb ?
-			       zfree :
-			       (uint64_t)((double)zfree *
-					  (double)s->zram_ram_kb /
-					  (double)s->zram_orig_kb);
+	if (s->zram_orig_kb < ZRAM_RATIO_MIN_ORIG_KB ||
+	    s->zram_ram_kb >= s->zram_orig_kb)
+		cost = zfree; /* no ratio known yet, or nothing compresses */
 	else
-		cost = zfree;
+		cost = (uint64_t)((double)zfree * (double)s->zram_ram_kb /
+				  (double)s->zram_orig_kb);
 	room = s->mem_total_kb > s->mem_avail_kb ?
 		       s->mem_total_kb - s->mem_avail_kb :
 		       0;
@@ -288,8 +286,7 @@ bool pressure_thrashing(const struct pressure_config *cfg,
 	    s->pagein_per_s < cfg->thrash_pagein_per_s)
 		return false;
 	pressure_effective(s, &eff);
-	return 100.0 * (double)eff.mem_avail_kb / (double)eff.mem_total_kb <=
-	       cfg->thrash_mem_pct;
+	return pressure_avail_pct(&eff) <= cfg->thrash_mem_pct;
 }
 
 /*
@@ -459,8 +456,7 @@ static uint32_t mem_line_wait_ms(const struct pressure_config *cfg,
 		return UINT32_MAX;
 	for (int l = PRESSURE_NR_LEVELS - 1; l > (int)level; l--)
 		if (cfg->enter[l].mem_avail_pct > 0 &&
-		    100.0 * (double)s->mem_avail_kb / (double)s->mem_total_kb <=
-			    cfg->enter[l].mem_avail_pct)
+		    pressure_avail_pct(s) <= cfg->enter[l].mem_avail_pct)
 			return pressure_interval_ms(cfg, l);
 	return UINT32_MAX;
 }

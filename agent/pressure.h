@@ -196,6 +196,12 @@ struct pressure_action {
 	uint32_t wait_ms; /* sleep at most this long, ms */
 };
 
+/* MemAvailable in percent of MemTotal; @s must have MemTotal. */
+static inline double pressure_avail_pct(const struct pressure_sample *s)
+{
+	return 100.0 * (double)s->mem_avail_kb / (double)s->mem_total_kb;
+}
+
 void pressure_config_default(struct pressure_config *cfg);
 int pressure_config_check(const struct pressure_config *cfg, const char **why);
 void pressure_init(struct pressure_state *st, const struct pressure_config *cfg,
