@@ -231,70 +231,62 @@ START_TEST(test_wait)
 END_TEST
 
 /* Falling memory is sampled before it can cross the next line unseen. */
+/* One sample: MemAvailable and SwapFree (-1: no swap) in %, at @t_ms. */
+static struct pressure_action sample_at(struct pressure_state *st,
+					const struct pressure_config *cfg,
+					double avail_pct, double swap_pct,
+					uint64_t t_ms)
+{
+	struct step at = { t_ms, avail_pct, swap_pct, -1, -1, 0, 0, 0, 0, 0 };
+	struct pressure_sample x = make_sample(&at);
+
+	return pressure_update(st, cfg, &x, t_ms);
+}
+
 START_TEST(test_wait_falling)
 {
 	struct pressure_config cfg;
 	struct pressure_state st;
-	struct step at = { 0, 50, -1, -1, -1, 0, 0, CALM, 1, 0 };
-	struct pressure_sample x;
 	struct pressure_action a;
 
 	pressure_config_default(&cfg);
 	pressure_init(&st, &cfg, 0);
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 0);
+	a = sample_at(&st, &cfg, 50, -1, 0);
 	ck_assert_uint_eq(a.wait_ms, 25000);
 	/*
 	 * 10 % a second, 35 points above the kill level's (critical's)
 	 * line: 3.5 s, halved; the lines below it only pace re-ranking.
 	 */
-	at.avail_pct = 40;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 1000);
+	a = sample_at(&st, &cfg, 40, -1, 1000);
 	ck_assert(!a.rerank);
 	ck_assert_uint_eq(a.level, CALM);
 	ck_assert_uint_eq(a.wait_ms, 1750);
 	/* Woken at once (our own queue write's event): the fall stands. */
-	a = pressure_update(&st, &cfg, &x, 1002);
+	a = sample_at(&st, &cfg, 40, -1, 1002);
 	ck_assert_uint_eq(a.wait_ms, 1750);
-	at.avail_pct = 30;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 2000);
+	a = sample_at(&st, &cfg, 30, -1, 2000);
 	ck_assert_uint_eq(a.wait_ms, 1250);
-	a = pressure_update(&st, &cfg, &x, 2500);
+	a = sample_at(&st, &cfg, 30, -1, 2500);
 	ck_assert_uint_eq(a.wait_ms, 1250);
 	/* Rising over a second: the level's interval again. */
-	at.avail_pct = 35;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 3000);
+	a = sample_at(&st, &cfg, 35, -1, 3000);
 	ck_assert_uint_eq(a.wait_ms, 22000);
-	/* Free swap holds the level below a line memory already crossed:
-	 * the next line down counts (critical's 5 %). */
-	at.avail_pct = 15;
-	at.swap_free_pct = 80;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 4000);
+	/* Free swap holds the level below high's line, memory already
+	 * past it: critical's line (5 %) is the one that counts. */
+	a = sample_at(&st, &cfg, 15, 80, 4000);
 	ck_assert_uint_eq(a.level, ELEV);
-	at.avail_pct = 8;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 5000);
+	a = sample_at(&st, &cfg, 8, 80, 5000);
 	ck_assert_uint_eq(a.level, ELEV);
 	ck_assert_uint_eq(a.wait_ms, 214); /* 3 points at 7 a second, / 2 */
 	/* Never a busy loop, however fast it falls. */
-	at.avail_pct = 6;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 5001);
+	a = sample_at(&st, &cfg, 6, 80, 5001);
 	ck_assert_uint_eq(a.wait_ms, PRESSURE_FALL_MIN_MS);
 	/* Past every line, held at elevated by free swap alone: as often
 	 * as at the level memory alone would give. */
-	at.avail_pct = 4;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 5100);
+	a = sample_at(&st, &cfg, 4, 80, 5100);
 	ck_assert_uint_eq(a.level, ELEV);
 	ck_assert_uint_eq(a.wait_ms, pressure_interval_ms(&cfg, CRIT));
-	at.avail_pct = 7;
-	x = make_sample(&at);
-	a = pressure_update(&st, &cfg, &x, 7000);
+	a = sample_at(&st, &cfg, 7, 80, 7000);
 	ck_assert_uint_eq(a.wait_ms, pressure_interval_ms(&cfg, HIGH));
 }
 END_TEST
