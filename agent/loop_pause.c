@@ -164,6 +164,14 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
  */
 #define PAUSE_PASS_MS 9000
 #define PAUSE_PASS_RISE_PCT 2
+/*
+ * While none were found, a pass also when MemAvailable fell by this %
+ * of MemTotal since the last: following may have started on something
+ * else (a session starting), and a build starting later must be found
+ * as it starts, not on the next PAUSE_READ_MS, its jobs grown by then
+ * (stopped, they hold what they grew).
+ */
+#define PAUSE_PASS_FALL_PCT 1
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -277,7 +285,10 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	     now - l->pass_ms >= (l->jobs.n ? PAUSE_PASS_MS : PAUSE_READ_MS) ||
 	     s->mem_avail_kb >= l->pass_avail_kb + s->mem_total_kb *
 							   PAUSE_PASS_RISE_PCT /
-							   100))
+							   100 ||
+	     (!l->jobs.n &&
+	      s->mem_avail_kb + s->mem_total_kb * PAUSE_PASS_FALL_PCT / 100 <=
+		      l->pass_avail_kb)))
 		loop_pass(l);
 	if (l->jobs_pass != l->npass) /* a pass since the jobs' last read */
 		l->pass_avail_kb = s->mem_avail_kb;
