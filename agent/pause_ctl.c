@@ -39,9 +39,16 @@ static struct pause_ctl_tool *tool_find(const struct pause_ctl *c,
  * estimate at once, a smaller one takes a quarter of the way, so one
  * small job does not let the next big ones all in.
  */
-static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t)
+static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t,
+			  uint64_t now_ms)
 {
 	struct pause_ctl_tool *tool = tool_find(c, t->comm);
+	/* It ended between the last read that found it and this one. */
+	uint64_t end_ms = t->seen_ms + (now_ms - t->seen_ms) / 2;
+	/* Ended while it grew: it says nothing of how long a peak holds. */
+	uint64_t held = end_ms > t->grew_ms + PAUSE_CTL_FLAT_MS ?
+				end_ms - t->grew_ms :
+				0;
 
 	if (!tool) {
 		tool = &c->tool[0];
@@ -53,12 +60,17 @@ static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t)
 					tool = &c->tool[i];
 		memcpy(tool->comm, t->comm, sizeof(tool->comm));
 		tool->peak_kb = t->peak_kb;
+		tool->held_ms = 0;
 	} else if (t->peak_kb >= tool->peak_kb) {
 		tool->peak_kb = t->peak_kb;
 	} else {
 		tool->peak_kb -= (tool->peak_kb - t->peak_kb) / 4;
 	}
 	tool->used = c->updates;
+	/* Half the last, half the new, as the jobs' rates. */
+	if (held)
+		tool->held_ms = tool->held_ms ? (tool->held_ms + held) / 2 :
+						held;
 }
 
 static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
@@ -92,10 +104,12 @@ static void track_read(struct pause_ctl_track *t,
 	if (j->rss_kb > t->peak_kb)
 		t->peak_kb = j->rss_kb;
 	t->seen = true;
+	t->seen_ms = now_ms;
 	if (j->stopped || !j->runs) {
 		/* A stopped job's rate is the one it will have again. */
 		t->rate_ms = now_ms;
 		t->rate_rss_kb = j->rss_kb;
+		t->grew_ms = now_ms; /* stopped, it holds no peak */
 		return;
 	}
 	if (dt < PAUSE_CTL_RATE_MS)
@@ -108,6 +122,9 @@ static void track_read(struct pause_ctl_track *t,
 			       (uint32_t)(((uint64_t)t->rate_kb_s + inst) / 2) :
 			       inst;
 	t->rated = true;
+	/* By more than 1/64: a page table, a buffer is no growth. */
+	if (j->rss_kb > t->rate_rss_kb + t->rate_rss_kb / 64)
+		t->grew_ms = now_ms;
 	t->rate_ms = now_ms;
 	t->rate_rss_kb = j->rss_kb;
 	/*
@@ -129,7 +146,7 @@ static void track_read(struct pause_ctl_track *t,
 	 * projection no longer held against the others' room (a shorter
 	 * still spell is a job the CPUs did not run, not a plateau).
 	 */
-	if (j->rss_kb >= t->expect_kb)
+	if (j->rss_kb > t->expect_kb)
 		project(t, cfg, j->rss_kb);
 	else if (!inst && dt >= PAUSE_CTL_FLAT_MS)
 		t->expect_kb = j->rss_kb;
@@ -157,6 +174,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 				.start_ticks = j->start_ticks,
 				.rate_ms = now_ms,
 				.rate_rss_kb = j->rss_kb,
+				.grew_ms = now_ms,
 			};
 			memcpy(t->comm, j->comm, sizeof(t->comm));
 			/* Grown from nothing since it started: a first rate. */
@@ -175,7 +193,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 			i++;
 			continue;
 		}
-		tool_finished(c, &c->t[i]);
+		tool_finished(c, &c->t[i], now_ms);
 		c->t[i] = c->t[--c->n];
 	}
 }
@@ -211,8 +229,14 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 		track_find(c, j->root, j->start_ticks);
 	const struct pause_ctl_tool *tool = tool_find(c, j->comm);
 
-	if (tool && tool->peak_kb > j->rss_kb)
-		return tool->peak_kb - j->rss_kb;
+	/*
+	 * At its tool's peak (within 1/64: rounding, a page table) it is
+	 * done, as the tool's jobs were; its projection, made while it
+	 * grew, would still count: only growth past it says otherwise.
+	 */
+	if (tool && tool->peak_kb + tool->peak_kb / 64 >= j->rss_kb)
+		return tool->peak_kb > j->rss_kb ? tool->peak_kb - j->rss_kb :
+						   0;
 	/* No estimate, or past it: what its own growth was projected to. */
 	(void)cfg;
 	if (t && !t->rated)
@@ -248,6 +272,101 @@ static int64_t headroom_kb(const struct pressure_config *cfg,
 	return (int64_t)s->mem_avail_kb - (int64_t)reserve;
 }
 
+/*
+ * Is the running job @j (@t) at its plateau: not grown for
+ * PAUSE_CTL_FLAT_MS, or near the peak of its tool's finished jobs?
+ */
+static bool at_plateau(const struct pause_ctl *c, const struct pause_ctl_job *j,
+		       const struct pause_ctl_track *t)
+{
+	const struct pause_ctl_tool *tool = tool_find(c, j->comm);
+
+	return t && (t->seen_ms >= t->grew_ms + PAUSE_CTL_FLAT_MS ||
+		     (tool && j->rss_kb * 16 >= tool->peak_kb * 15));
+}
+
+/*
+ * The running job expected to end first, -1 if none: one at its plateau,
+ * of a tool whose finished jobs held theirs for a while; *@in_ms is how
+ * soon (a second at least: one past its time may work on).
+ */
+static int ends_first(const struct pause_ctl *c,
+		      const struct pause_ctl_job *jobs, unsigned int n,
+		      uint64_t now_ms, uint64_t *in_ms)
+{
+	int first = -1;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct pause_ctl_job *j = &jobs[i];
+		const struct pause_ctl_track *t =
+			track_find(c, j->root, j->start_ticks);
+		const struct pause_ctl_tool *tool = tool_find(c, j->comm);
+		uint64_t end, in;
+
+		if (j->stopped || !j->runs || !tool || !tool->held_ms ||
+		    !at_plateau(c, j, t))
+			continue;
+		end = t->grew_ms + tool->held_ms;
+		in = end > now_ms + 1000 ? end - now_ms : 1000;
+		if (first < 0 || in < *in_ms) {
+			first = (int)i;
+			*in_ms = in;
+		}
+	}
+	return first;
+}
+
+/*
+ * The headroom once the running job expected to end first has ended:
+ * @room plus what it holds, if the growth of the others (at their
+ * rates, and @extra_kb_s more: a job about to be continued) until then,
+ * over one and a half times that, fits in @room less @margin now.  A
+ * build's jobs end one by one; admitting the next only once one has
+ * ended leaves its memory idle for the next one's whole growth.  Wrong,
+ * the growing job is stopped again as before (need above room).
+ */
+static int64_t room_at_end(const struct pause_ctl *c,
+			   const struct pause_ctl_job *jobs, unsigned int n,
+			   int64_t room, int64_t margin, uint64_t extra_kb_s,
+			   uint64_t now_ms)
+{
+	uint64_t in_ms = 0, rate = extra_kb_s;
+	int e = ends_first(c, jobs, n, now_ms, &in_ms);
+
+	if (e < 0)
+		return room;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct pause_ctl_job *j = &jobs[i];
+		const struct pause_ctl_track *t =
+			track_find(c, j->root, j->start_ticks);
+
+		if (j->stopped || !j->runs || at_plateau(c, j, t))
+			continue;
+		if (!t || !t->rated)
+			return room; /* growth not known: no credit */
+		rate += t->rate_kb_s;
+	}
+	if ((int64_t)(rate * in_ms * 3 / 2 / 1000) + margin > room)
+		return room;
+	return room + (int64_t)jobs[e].rss_kb;
+}
+
+/*
+ * How fast @t is expected to grow once continued: its own rate or its
+ * siblings' (the jobs of its tool), whichever is faster; 0: not known.
+ */
+static uint32_t cont_rate(const struct pause_ctl *c,
+			  const struct pause_ctl_track *t)
+{
+	uint32_t rate = t->rated ? t->rate_kb_s : 0;
+
+	for (unsigned int i = 0; i < c->n; i++)
+		if (c->t[i].measured && c->t[i].rate_kb_s > rate &&
+		    !strncmp(c->t[i].comm, t->comm, SAMPLE_COMM_LEN))
+			rate = c->t[i].rate_kb_s;
+	return rate;
+}
+
 static bool recently_continued(const struct pause_ctl *c,
 			       const struct pause_ctl_job *j, uint64_t now_ms)
 {
@@ -273,7 +392,8 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 				      unsigned int n, uint64_t now_ms)
 {
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
-	int64_t room = headroom_kb(cfg, s), need = 0;
+	int64_t room = headroom_kb(cfg, s), need = 0, nc;
+	const struct pause_ctl_track *t;
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
@@ -310,7 +430,8 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * often than not; it is left to run its PAUSE_CTL_MIN_RUN_MS (the
 	 * reserve is there for that), not stopped by the next sample.
 	 */
-	if (running > 1 && growing >= 0 && need > room &&
+	if (running > 1 && growing >= 0 &&
+	    need > room_at_end(c, jobs, n, room, margin, 0, now_ms) &&
 	    !recently_continued(c, &jobs[growing], now_ms)) {
 		/* Stopping one that does not grow would not help this. */
 		o.kind = PAUSE_CTL_STOP;
@@ -376,10 +497,19 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	if (!tool_find(c, jobs[oldest].comm) &&
 	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin)
 		return o;
-	if (room - need >=
-	    (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]) + margin) {
+	nc = (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]);
+	if (room - need >= nc + margin) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "memory is back";
+		return o;
+	}
+	t = track_find(c, jobs[oldest].root, jobs[oldest].start_ticks);
+	if (t && cont_rate(c, t) &&
+	    room_at_end(c, jobs, n, room, margin, cont_rate(c, t), now_ms) -
+			    need >=
+		    nc + margin) {
+		o.kind = PAUSE_CTL_CONT;
+		o.why = "a running job is expected to end soon";
 	}
 	return o;
 }

@@ -51,6 +51,14 @@
  *	plus a margin		with memory above watch_at and still, if
  *				no job of its tool finished (its need
  *				may be stale)
+ *	... or will cover it	the same, before a running job at its
+ *	when a running job	plateau ends, when its tool's finished
+ *	ends			jobs held their peak for a while (their
+ *				last growth to their end): once the
+ *				growth of all that runs, the oldest
+ *				included, until that end fits (one and a
+ *				half times, plus the margin); the end
+ *				frees the rest in time
  *
  * Pure: no I/O, no clock, no allocation.  The loop passes the jobs it
  * read (pause_ctl_update()) and asks, sample by sample, for one order
@@ -100,6 +108,8 @@ struct pause_ctl_track {
 	uint64_t peak_kb;
 	uint64_t expect_kb; /* the RSS it is projected to reach, 0: none */
 	uint64_t cont_ms; /* continued last, monotonic ms */
+	uint64_t seen_ms; /* the last read that found it */
+	uint64_t grew_ms; /* the last read that found it grown or stopped */
 	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
 	bool rated; /* rate_kb_s known, at first sight or measured */
 	bool measured; /* a rate measured while it ran, between reads */
@@ -108,10 +118,11 @@ struct pause_ctl_track {
 	char comm[SAMPLE_COMM_LEN];
 };
 
-/* The peak of a tool's finished jobs. */
+/* The peak of a tool's finished jobs, and how long they held it. */
 struct pause_ctl_tool {
 	char comm[SAMPLE_COMM_LEN];
 	uint64_t peak_kb;
+	uint64_t held_ms; /* from their last growth to their end, 0: unknown */
 	uint64_t used; /* update count when last set, for replacement */
 };
 
