@@ -323,9 +323,13 @@ static int ends_first(const struct pause_ctl *c,
  * over one and a half times that, fits in @room less @margin now.  A
  * build's jobs end one by one; admitting the next only once one has
  * ended leaves its memory idle for the next one's whole growth.  Wrong,
- * the growing job is stopped again as before (need above room).
+ * the growing job is stopped again as before (need above room).  None
+ * while pages come back in at the thrashing rate: the page cache holds
+ * less than the jobs read already, MemAvailable overstates the room.
  */
 static int64_t room_at_end(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pressure_sample *s,
 			   const struct pause_ctl_job *jobs, unsigned int n,
 			   int64_t room, int64_t margin, uint64_t extra_kb_s,
 			   uint64_t now_ms)
@@ -333,7 +337,8 @@ static int64_t room_at_end(const struct pause_ctl *c,
 	uint64_t in_ms = 0, rate = extra_kb_s;
 	int e = ends_first(c, jobs, n, now_ms, &in_ms);
 
-	if (e < 0)
+	if (e < 0 ||
+	    (s->pagein_valid && s->pagein_per_s >= cfg->thrash_pagein_per_s))
 		return room;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
@@ -431,7 +436,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * reserve is there for that), not stopped by the next sample.
 	 */
 	if (running > 1 && growing >= 0 &&
-	    need > room_at_end(c, jobs, n, room, margin, 0, now_ms) &&
+	    need > room_at_end(c, cfg, s, jobs, n, room, margin, 0, now_ms) &&
 	    !recently_continued(c, &jobs[growing], now_ms)) {
 		/* Stopping one that does not grow would not help this. */
 		o.kind = PAUSE_CTL_STOP;
@@ -505,7 +510,8 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	}
 	t = track_find(c, jobs[oldest].root, jobs[oldest].start_ticks);
 	if (t && cont_rate(c, t) &&
-	    room_at_end(c, jobs, n, room, margin, cont_rate(c, t), now_ms) -
+	    room_at_end(c, cfg, s, jobs, n, room, margin, cont_rate(c, t),
+			now_ms) -
 			    need >=
 		    nc + margin) {
 		o.kind = PAUSE_CTL_CONT;

@@ -423,7 +423,8 @@ END_TEST
  * next one reached it at 8 s.  The stopped third, growing 5 MiB/s, may
  * go on before that one ends (at 16.5 s), once its growth until then
  * (one and a half times) fits in the room, not the whole 53 MiB it
- * needs: the end frees 60 MiB in time.  Not sooner.
+ * needs: the end frees 60 MiB in time.  Not sooner, nor while pages
+ * come back in at the thrashing rate.
  */
 START_TEST(test_cont_before_end)
 {
@@ -448,7 +449,13 @@ START_TEST(test_cont_before_end)
 	/* 7.5 s before the end: 56 MiB of growth does not fit. */
 	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 9000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
-	/* 3.5 s before: 26 MiB does, with the margin. */
+	/* 3.5 s before, 26 MiB would, but the page cache is refaulting. */
+	s.pagein_valid = true;
+	s.pagein_per_s = cfg.thrash_pagein_per_s;
+	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 13000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	/* Without: it does, with the margin. */
+	s.pagein_per_s = cfg.thrash_pagein_per_s - 1;
 	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 13000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
 	ck_assert_uint_eq(o.job, 1);
