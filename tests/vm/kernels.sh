@@ -48,7 +48,7 @@ die() {
 # flavours are the smallest that boot under QEMU; generic ones are what
 # most machines run.  The 7.x image is split since 6.19: vmlinuz is in
 # linux-binary-unsigned-*, modules in linux-modules-* (the guest boots
-# from its initramfs and loads no module but oomq.ko).
+# from its initramfs and loads no module but oomq.ko, and zram's).
 specs() {
 	cat <<'EOF'
 5.10 amd64 bullseye extract auto ^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$
@@ -254,6 +254,12 @@ fetch() {
 	case $pattern in
 	*headers*) ;;
 	*) fetch_image "$kver" ;;
+	esac
+	# A split image's modules, where run.sh finds zram (agent_zram).
+	case $pattern in
+	*linux-binary-unsigned*)
+		download "$vmdir/debs" "linux-modules-$kver:$arch" >/dev/null
+		;;
 	esac
 }
 

@@ -137,7 +137,8 @@ zmods=$work/zram-modules
 rm -rf "$zmods"
 mkdir -p "$zmods"
 deb=
-for f in "$vmdir/debs/linux-image-$kver-unsigned_"*.deb; do
+for f in "$vmdir/debs/linux-image-$kver-unsigned_"*.deb \
+	"$vmdir/debs/linux-modules-${kver}_"*.deb; do
 	[ -f "$f" ] && deb=$f
 done
 if [ -n "$deb" ]; then
