@@ -33,19 +33,16 @@
 #include "cgroup_mem.h"
 #include "policy.h"
 #include "pread_whole.h"
+#include "proc_parse.h"
 #include "sample.h"
 
+/* A decimal that is all of [p, end): -EINVAL for anything else. */
 static int parse_u64(const char *p, const char *end, uint64_t *v)
 {
-	uint64_t x = 0;
+	uint64_t x;
 
-	if (p == end)
+	if (proc_parse_u64(&p, end, &x) || p != end)
 		return -EINVAL;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9' || x > (UINT64_MAX - 9) / 10)
-			return -EINVAL;
-		x = x * 10 + (uint64_t)(*p - '0');
-	}
 	*v = x;
 	return 0;
 }

@@ -23,21 +23,28 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int cur_u64(struct cur *c, uint64_t *v)
+int proc_parse_u64(const char **p, const char *end, uint64_t *v)
 {
+	const char *s = *p;
 	uint64_t x = 0;
 
-	if (c->p == c->end || !is_digit(*c->p))
+	if (s == end || !is_digit(*s))
 		return -EINVAL;
-	for (; c->p < c->end && is_digit(*c->p); c->p++) {
-		unsigned int d = *c->p - '0';
+	for (; s < end && is_digit(*s); s++) {
+		unsigned int d = *s - '0';
 
 		if (x > (UINT64_MAX - d) / 10)
 			return -ERANGE;
 		x = x * 10 + d;
 	}
+	*p = s;
 	*v = x;
 	return 0;
+}
+
+static int cur_u64(struct cur *c, uint64_t *v)
+{
+	return proc_parse_u64(&c->p, c->end, v);
 }
 
 static int cur_s64(struct cur *c, int64_t *v)

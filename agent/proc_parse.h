@@ -20,6 +20,13 @@
 
 #define PROC_PF_KTHREAD 0x00200000UL /* include/linux/sched.h */
 
+/*
+ * The decimal at *@p, before @end: *@p moves past its digits.  -EINVAL
+ * when no digit is there, -ERANGE above UINT64_MAX.  For the other
+ * files' parsers too (PSI, cgroup's memory files).
+ */
+int proc_parse_u64(const char **p, const char *end, uint64_t *v);
+
 struct proc_stat {
 	int pid;
 	char comm[64]; /* kthread names may be longer than TASK_COMM_LEN */

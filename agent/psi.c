@@ -26,6 +26,7 @@
 #include <linux/capability.h>
 
 #include "pread_whole.h"
+#include "proc_parse.h"
 #include "psi.h"
 
 /*
@@ -57,23 +58,6 @@ static int parse_fixed(const char **p, const char *end, double *v)
 	return 0;
 }
 
-static int parse_u64(const char **p, const char *end, uint64_t *v)
-{
-	const char *s = *p;
-	uint64_t x = 0;
-
-	if (s == end || *s < '0' || *s > '9')
-		return -EINVAL;
-	while (s < end && *s >= '0' && *s <= '9') {
-		if (x > (UINT64_MAX - 9) / 10)
-			return -EINVAL;
-		x = x * 10 + (uint64_t)(*s++ - '0');
-	}
-	*p = s;
-	*v = x;
-	return 0;
-}
-
 static int expect(const char **p, const char *end, const char *word)
 {
 	size_t n = strlen(word);
@@ -90,7 +74,7 @@ static int parse_line(const char *p, const char *end, struct psi_line *l)
 	if (expect(&p, end, " avg10=") || parse_fixed(&p, end, &l->avg10) ||
 	    expect(&p, end, " avg60=") || parse_fixed(&p, end, &l->avg60) ||
 	    expect(&p, end, " avg300=") || parse_fixed(&p, end, &l->avg300) ||
-	    expect(&p, end, " total=") || parse_u64(&p, end, &l->total_us))
+	    expect(&p, end, " total=") || proc_parse_u64(&p, end, &l->total_us))
 		return -EINVAL;
 	return p == end ? 0 : -EINVAL;
 }
