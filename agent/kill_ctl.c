@@ -82,9 +82,12 @@ struct kill_ctl_decision kill_ctl_decide(struct kill_ctl *k,
 	    k->level < cfg->kill_level)
 		k->level_ms = now_ms;
 	k->level = level;
-	if (s->kills) {
+	if (s->kills > s->oom_kills) {
 		k->kill_ms = now_ms;
 		k->killed_once = true;
+	} else if (s->kills) {
+		k->oom_ms = now_ms;
+		k->oom_once = true;
 	}
 	if (!cfg->kill_enabled || level < cfg->kill_level ||
 	    !kill_ctl_due_now(cfg, s))
@@ -97,6 +100,9 @@ struct kill_ctl_decision kill_ctl_decide(struct kill_ctl *k,
 	} else if (k->killed_once && since_kill < cfg->kill_cooldown_ms) {
 		d.verdict = KILL_CTL_BACK_OFF;
 		d.wait_ms = left_ms(cfg->kill_cooldown_ms, since_kill);
+	} else if (k->oom_once && now_ms - k->oom_ms < KILL_CTL_OOM_MS) {
+		d.verdict = KILL_CTL_BACK_OFF;
+		d.wait_ms = left_ms(KILL_CTL_OOM_MS, now_ms - k->oom_ms);
 	} else if (dying || now_ms < k->retry_ms) {
 		/* kill.c times the dying victim; a retry waits for a tick. */
 		d.verdict = KILL_CTL_BACK_OFF;

@@ -10,8 +10,9 @@
  *	KILL_CTL_NO	   off, below kill_level, or memory itself not
  *			   short (PSI alone never kills: its avg10 lags)
  *	KILL_CTL_NOT_YET   kill_delay_ms at kill_level has not passed
- *	KILL_CTL_BACK_OFF  kill_cooldown_ms after the last kill seen (so
- *			   the freed memory shows), a victim still dying,
+ *	KILL_CTL_BACK_OFF  kill_cooldown_ms after the last proactive kill
+ *			   (so the freed memory shows), KILL_CTL_OOM_MS
+ *			   after the kernel's, a victim still dying,
  *			   or KILL_CTL_RETRY_MS after a kill that could
  *			   not start (kill_ctl_failed())
  *	KILL_CTL_NOW	   kill the first queued process that is not a
@@ -32,6 +33,14 @@
 
 /* After a proactive kill that could not start, none for this long, ms. */
 #define KILL_CTL_RETRY_MS 10000
+/*
+ * After an OOM kill the kernel made, none for this long, ms: its OOM
+ * reaper frees the victim's memory at once, and a sample this much
+ * later shows it.  Not kill_cooldown_ms: with memory still short then,
+ * the kernel kills again by itself, in the stall a proactive kill
+ * avoids.
+ */
+#define KILL_CTL_OOM_MS 500
 
 enum kill_ctl_verdict {
 	KILL_CTL_NO,
@@ -43,8 +52,9 @@ enum kill_ctl_verdict {
 struct kill_ctl {
 	enum pressure_level level; /* as of the last decision */
 	uint64_t level_ms; /* when the level reached kill_level */
-	uint64_t kill_ms; /* last kill seen, for the cooldown */
-	bool killed_once;
+	uint64_t kill_ms; /* last proactive kill seen, for the cooldown */
+	uint64_t oom_ms; /* last OOM kill seen */
+	bool killed_once, oom_once;
 	/*
 	 * After a kill that could not start (no privilege, nothing to
 	 * kill), none before this, monotonic ms, as earlyoom waits 10 s

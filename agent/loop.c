@@ -123,7 +123,8 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 	l->cg_psi_err = psi_err[1];
 	s.triggers = l->triggers;
 	s.kills = l->kills;
-	l->triggers = l->kills = 0;
+	s.oom_kills = l->oom_kills;
+	l->triggers = l->kills = l->oom_kills = 0;
 
 	act = pressure_update(&l->pst, &l->pcfg, &s, now);
 	metrics_sample(&l->metrics, &s, act.level);

@@ -72,6 +72,7 @@ struct loop {
 	pid_t head; /* the queue head of the last pass, for the log */
 	uint32_t triggers; /* PSI firings since the last sample */
 	uint32_t kills; /* kills seen since the last sample */
+	uint32_t oom_kills; /* of them, the kernel's, or events lost */
 	bool rerank; /* re-rank at the next sample whatever pressure says */
 	/* Messages that could otherwise come back every pass or tick. */
 	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;

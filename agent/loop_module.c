@@ -148,6 +148,7 @@ void loop_module_drain(struct loop *l)
 				       "oomq events lost (socket overflow): "
 				       "re-ranking");
 			l->kills++;
+			l->oom_kills++;
 			continue;
 		}
 		if (n < 0) {
@@ -161,6 +162,7 @@ void loop_module_drain(struct loop *l)
 		case OOMQ_EVENT_KILL:
 			log_kill_event(&ev);
 			l->kills++;
+			l->oom_kills++;
 			break;
 		case OOMQ_EVENT_PROBE_MISS:
 			logmsg(LOG_WARNING,
@@ -174,6 +176,7 @@ void loop_module_drain(struct loop *l)
 				       "re-ranking",
 				       ev.lost);
 			l->kills++;
+			l->oom_kills++;
 			break;
 		default: /* QUEUE_SET is our own write; unknown: newer module */
 			break;

@@ -171,6 +171,7 @@ struct pressure_sample {
 	uint32_t pagein_per_s;
 	uint32_t triggers; /* PSI trigger firings since the last sample */
 	uint32_t kills; /* OOM or proactive kills since the last sample */
+	uint32_t oom_kills; /* of them, the kernel's (or events lost) */
 };
 
 struct pressure_state {

@@ -27,6 +27,7 @@ struct fake {
 	uint64_t now;
 	bool dying; /* kill_busy() of the loop's struct kill */
 	uint32_t kills; /* seen since the last sample */
+	uint32_t oom_kills; /* of them, the kernel's */
 };
 
 static struct fake f;
@@ -58,12 +59,13 @@ static enum kill_ctl_verdict at(uint64_t t, double mem_pct, double swap_pct)
 		.swap_total_kb = TOTAL_KB,
 		.swap_free_kb = (uint64_t)(swap_pct * TOTAL_KB / 100),
 		.kills = f.kills,
+		.oom_kills = f.oom_kills,
 	};
 	struct pressure_action a;
 
 	ck_assert_uint_ge(100000 + t, f.now);
 	f.now = 100000 + t;
-	f.kills = 0;
+	f.kills = f.oom_kills = 0;
 	a = pressure_update(&f.st, &f.pc, &s, f.now);
 	f.d = kill_ctl_decide(&f.ctl, &f.pc, a.level, &s, f.dying, f.now);
 	return f.d.verdict;
@@ -152,7 +154,8 @@ END_TEST
 
 /*
  * After a kill the memory it frees takes a moment to show: none for
- * kill_cooldown_ms after the kill is seen, whatever the samples say;
+ * kill_cooldown_ms after a proactive kill is seen, KILL_CTL_OOM_MS after
+ * the kernel's, whatever the samples say;
  * none while the victim is dying; none for KILL_CTL_RETRY_MS after a
  * kill that could not start.
  */
@@ -174,9 +177,23 @@ START_TEST(test_back_off)
 	ck_assert_int_eq(at(3100 + f.pc.kill_cooldown_ms - 1, 4, 4), BACK_OFF);
 	ck_assert_uint_eq(f.d.wait_ms, 1);
 	ck_assert_int_eq(at(3100 + f.pc.kill_cooldown_ms, 4, 4), NOW);
-	/* An OOM kill the module reports counts the same. */
-	f.kills = 1;
+	/*
+	 * An OOM kill the module reports: its memory shows at once, so
+	 * KILL_CTL_OOM_MS, not the cooldown; with memory still short then,
+	 * the next kill is ours, not the kernel's again in the stall.
+	 */
+	f.kills = f.oom_kills = 1;
 	ck_assert_int_eq(at(7000, 4, 4), BACK_OFF);
+	ck_assert_uint_eq(f.d.wait_ms, KILL_CTL_OOM_MS);
+	ck_assert_int_eq(at(7000 + KILL_CTL_OOM_MS - 1, 4, 4), BACK_OFF);
+	ck_assert_int_eq(at(7000 + KILL_CTL_OOM_MS, 4, 4), NOW);
+	/* It does not shorten the cooldown of a proactive kill. */
+	f.kills = 1;
+	ck_assert_int_eq(at(8000, 4, 4), BACK_OFF);
+	f.kills = f.oom_kills = 1;
+	ck_assert_int_eq(at(8000 + KILL_CTL_OOM_MS, 4, 4), BACK_OFF);
+	ck_assert_int_eq(at(8000 + f.pc.kill_cooldown_ms - 1, 4, 4), BACK_OFF);
+	ck_assert_int_eq(at(8000 + f.pc.kill_cooldown_ms, 4, 4), NOW);
 
 	/* Nothing to kill, or no privilege: 10 s before the next try. */
 	start(NULL);
