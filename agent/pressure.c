@@ -219,12 +219,15 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
  * on zram never runs out before RAM does: earlyoom's rule (both low)
  * then never fires while the machine freezes.  MemAvailable already
  * lacks what zram holds (zsmalloc's pages are neither free nor
- * reclaimable).  Without zram, *@eff is *@s.
+ * reclaimable).  Past its mem_limit zram takes no more pages: the rest
+ * of its swap is then worth nothing, neither swap nor RAM.  Without
+ * zram, *@eff is *@s.
  */
 void pressure_effective(const struct pressure_sample *s,
 			struct pressure_sample *eff)
 {
-	uint64_t zfree, cost, room;
+	uint64_t zfree, cost, room, left;
+	bool ratio;
 
 	*eff = *s;
 	if (!s->zram_swap_total_kb)
@@ -234,8 +237,20 @@ void pressure_effective(const struct pressure_sample *s,
 			     min_u64(s->zram_swap_total_kb, s->swap_total_kb);
 	eff->swap_free_kb =
 		min_u64(s->swap_free_kb - zfree, eff->swap_total_kb);
-	if (s->zram_orig_kb < ZRAM_RATIO_MIN_ORIG_KB ||
-	    s->zram_ram_kb >= s->zram_orig_kb)
+	ratio = s->zram_orig_kb >= ZRAM_RATIO_MIN_ORIG_KB &&
+		s->zram_ram_kb < s->zram_orig_kb;
+	if (s->zram_limit_kb) {
+		/* What its RAM left under mem_limit stores, at its ratio. */
+		left = s->zram_limit_kb > s->zram_ram_kb ?
+			       s->zram_limit_kb - s->zram_ram_kb :
+			       0;
+		if (ratio)
+			left = (uint64_t)((double)left *
+					  (double)s->zram_orig_kb /
+					  (double)s->zram_ram_kb);
+		zfree = min_u64(zfree, left);
+	}
+	if (!ratio)
 		cost = zfree; /* no ratio known yet, or nothing compresses */
 	else
 		cost = (uint64_t)((double)zfree * (double)s->zram_ram_kb /

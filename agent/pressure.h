@@ -165,6 +165,7 @@ struct pressure_sample {
 	uint64_t zram_swap_free_kb;
 	uint64_t zram_orig_kb; /* orig_data_size */
 	uint64_t zram_ram_kb; /* mem_used_total */
+	uint64_t zram_limit_kb; /* mem_limit of all; 0: one has none */
 	/* Pages read back in (pswpin + file refaults) per second over the
 	 * last second or more; false when /proc/vmstat has no counters. */
 	bool pagein_valid;

@@ -105,6 +105,8 @@ static void read_zram(struct swap_mem *sm, struct pressure_sample *s)
 {
 	struct proc_swaps sw;
 	ssize_t n = read_buf(sm, sm->swaps, false);
+	uint64_t limit_kb = 0;
+	bool unlimited = false;
 
 	if (n < 0 || proc_parse_swaps_buf(sm->buf, (size_t)n, &sw))
 		return;
@@ -116,11 +118,16 @@ static void read_zram(struct swap_mem *sm, struct pressure_sample *s)
 
 		n = read_buf(sm, sm->zram[i].fd, false);
 		if (n < 0 ||
-		    proc_parse_zram_mm_stat_buf(sm->buf, (size_t)n, &mm))
+		    proc_parse_zram_mm_stat_buf(sm->buf, (size_t)n, &mm)) {
+			unlimited = true; /* its limit not known */
 			continue;
+		}
 		s->zram_orig_kb += mm.orig_data_size / 1024;
 		s->zram_ram_kb += mm.mem_used_total / 1024;
+		limit_kb += mm.mem_limit / 1024;
+		unlimited |= !mm.mem_limit;
 	}
+	s->zram_limit_kb = unlimited ? 0 : limit_kb;
 	s->zram_swap_total_kb = sw.zram_total_kb;
 	s->zram_swap_free_kb = sw.zram_total_kb - sw.zram_used_kb;
 }

@@ -262,6 +262,32 @@ START_TEST(test_zram_compressible)
 END_TEST
 
 /*
+ * A mem_limit 10 MiB above what zram takes: 40 MiB more of 4:1 data
+ * fit, worth 30 MiB of RAM, whatever SwapFree says; at the limit, none.
+ */
+START_TEST(test_zram_mem_limit)
+{
+	struct pressure_config cfg;
+	struct pressure_sample s = zram_sample(5, 50, 40, 100000, 25000), e;
+
+	pressure_config_default(&cfg);
+	s.zram_limit_kb = 35000;
+	pressure_effective(&s, &e);
+	ck_assert_uint_eq(e.mem_avail_kb, PCT(5) + 30000);
+	ck_assert_uint_eq(e.swap_free_kb, 0);
+	s.zram_limit_kb = 25000;
+	pressure_effective(&s, &e);
+	ck_assert_uint_eq(e.mem_avail_kb, PCT(5));
+	ck_assert(kill_ctl_due_now(&cfg, &s));
+	/* No ratio known yet: what it stores costs as much, as without. */
+	s = zram_sample(5, 50, 50, 1000, 10);
+	s.zram_limit_kb = 100000;
+	pressure_effective(&s, &e);
+	ck_assert_uint_eq(e.mem_avail_kb, PCT(5));
+}
+END_TEST
+
+/*
  * Never later than earlyoom: zram nearly full of 4:1 data and memory at
  * 8 %, what zram still wins keeps the counted memory above 10 %, but
  * /proc/meminfo's both-below-10 % holds, and that kills.
@@ -520,6 +546,7 @@ Suite *agent_swap_suite(void)
 	tcase_add_loop_test(tc, test_mm_stat, 0, N(mm_cases));
 	tcase_add_test(tc, test_zram_incompressible);
 	tcase_add_test(tc, test_zram_compressible);
+	tcase_add_test(tc, test_zram_mem_limit);
 	tcase_add_test(tc, test_zram_not_later_than_earlyoom);
 	tcase_add_test(tc, test_zram_and_disk);
 	tcase_add_test(tc, test_thrash);
