@@ -149,21 +149,6 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 }
 
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
-/*
- * While the jobs are followed, they are read again this often, ms
- * (sooner for a job new since: its first rate): pause_ctl.c's rates
- * need no more, and an exit shows in MemAvailable at once.
- */
-#define PAUSE_READ_MS 3000
-/*
- * And a ranking pass, which finds the jobs new since, this often, ms
- * (PAUSE_READ_MS while it found none: a build starting), or at once
- * when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal since the
- * last one: a job ended, its driver starts the next.  A pass reads all
- * of /proc; the jobs' own files are a few per process.
- */
-#define PAUSE_PASS_MS 9000
-#define PAUSE_PASS_RISE_PCT 2
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -272,12 +257,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	int wait;
 
 	/* A pass at once when following starts: the jobs before they grow. */
-	if (busy &&
-	    (!l->following ||
-	     now - l->pass_ms >= (l->jobs.n ? PAUSE_PASS_MS : PAUSE_READ_MS) ||
-	     s->mem_avail_kb >= l->pass_avail_kb + s->mem_total_kb *
-							   PAUSE_PASS_RISE_PCT /
-							   100))
+	if (busy && pause_ctl_pass_due(l->following, l->jobs.n, l->pass_ms,
+				       l->pass_avail_kb, s, now))
 		loop_pass(l);
 	if (l->jobs_pass != l->npass) /* a pass since the jobs' last read */
 		l->pass_avail_kb = s->mem_avail_kb;
