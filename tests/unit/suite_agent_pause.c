@@ -573,6 +573,63 @@ START_TEST(test_group_suspended)
 END_TEST
 
 /*
+ * A build's jobs share make's process group: the Ctrl-Z that stops it
+ * hands every job of it over, in one check that reads the leader once.
+ */
+START_TEST(test_group_suspended_two)
+{
+	int fds[2];
+	pid_t lead, kid[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	lead = fork();
+	ck_assert_int_ge(lead, 0);
+	if (!lead) {
+		if (setpgid(0, 0))
+			_exit(1);
+		for (int i = 0; i < 2; i++) {
+			pid_t k = fork();
+
+			if (k < 0)
+				_exit(1);
+			if (!k) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				for (;;)
+					pause();
+			}
+			if (write(fds[1], &k, sizeof(k)) != sizeof(k))
+				_exit(1);
+		}
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	kid[0] = read_pid(fds[0]);
+	kid[1] = read_pid(fds[0]);
+	close(fds[0]);
+	pause_init(&ps, &proc, false);
+	for (int i = 0; i < 2; i++) {
+		struct job j;
+
+		build(&kid[i], 1);
+		ck_assert_uint_eq(js.n, 1);
+		j = js.j[0];
+		ck_assert_int_eq(pause_stop(&ps, &j, 0), 0);
+		ck_assert(wait_state(kid[i], true));
+	}
+	ck_assert(settled(&ps));
+	kill(-lead, SIGTSTP);
+	ck_assert_int_eq(next_change(lead), 's');
+	memset(notes, 0, sizeof(notes));
+	ck_assert_uint_eq(pause_check(&ps, 10, count_note, NULL), 2);
+	ck_assert_int_eq(notes[PAUSE_NOTE_SUSPENDED], 2);
+	ck_assert_uint_eq(ps.n, 0);
+	kill(-lead, SIGCONT);
+	reap(lead);
+}
+END_TEST
+
+/*
  * A tree grows between the reading and the stop, and a process the
  * stop missed shows up below a stopped job: both are stopped with it.
  */
@@ -626,6 +683,41 @@ START_TEST(test_job_grows)
 	ck_assert(wait_state(root, false));
 	ck_assert(wait_state(kid, false));
 	reap(root);
+}
+END_TEST
+
+/*
+ * Once every process of a job was seen stopped and its children read,
+ * they are not read again: a stopped process forks none.  (Here the
+ * set forgets a child it stopped: no check finds it again, where one
+ * before the job settled does, test_job_grows.)  A child that ran
+ * meanwhile is someone else's continue, which hands the job back.
+ */
+START_TEST(test_settled_reads_once)
+{
+	pid_t chain[2];
+	struct job j;
+
+	spawn_chain(chain, 2, false);
+	pause_init(&ps, &proc, false);
+	build(&chain[0], 1);
+	ck_assert_uint_eq(js.n, 1);
+	ck_assert_uint_eq(js.j[0].n, 2);
+	j = js.j[0];
+	ck_assert_int_eq(pause_stop(&ps, &j, 0), 0);
+	ck_assert(wait_state(chain[1], true));
+	ck_assert(settled(&ps));
+	ck_assert_uint_eq(pause_check(&ps, 10, count_note, NULL), 0);
+	ck_assert(ps.j[0].settled);
+	ps.j[0].n = 1;
+	memset(notes, 0, sizeof(notes));
+	ck_assert_uint_eq(pause_check(&ps, 20, count_note, NULL), 0);
+	ck_assert_int_eq(notes[PAUSE_NOTE_JOINED], 0);
+	ck_assert_uint_eq(ps.j[0].n, 1);
+	ck_assert_uint_eq(pause_release_all(&ps, 30), 1);
+	ck_assert(wait_state(chain[0], false));
+	kill(chain[1], SIGCONT);
+	reap(chain[0]);
 }
 END_TEST
 
@@ -1194,7 +1286,9 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_stopped_before);
 	tcase_add_test(tc, test_continued_by_other);
 	tcase_add_test(tc, test_group_suspended);
+	tcase_add_test(tc, test_group_suspended_two);
 	tcase_add_test(tc, test_job_grows);
+	tcase_add_test(tc, test_settled_reads_once);
 	tcase_add_test(tc, test_traced);
 	tcase_add_test(tc, test_shell_job);
 	tcase_add_test(tc, test_file);
