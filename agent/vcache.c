@@ -17,7 +17,6 @@ int vcache_init(struct vcache *c, size_t size)
 		bits++;
 	c->size = (size_t)1 << bits;
 	c->max = c->size - c->size / 4;
-	c->shift = 64 - bits;
 	c->slot = zmem_alloc(c->size, sizeof(*c->slot));
 	if (!c->slot) {
 		memset(c, 0, sizeof(*c));
@@ -56,11 +55,14 @@ void vcache_begin(struct vcache *c, uint64_t now_ms)
 	c->hits = c->misses = 0;
 }
 
-/* Fibonacci hashing: pids close together land far apart. */
+/*
+ * The pid's low bits: pids are handed out in order, so a machine's
+ * processes fill a few runs of slots, and a few pages of the table
+ * (its RSS, faulted in and locked under mlockall()), not all of them.
+ */
 static size_t home(const struct vcache *c, pid_t pid)
 {
-	return (size_t)(((uint64_t)(uint32_t)pid * 0x9e3779b97f4a7c15ULL) >>
-			c->shift);
+	return (size_t)(uint32_t)pid & (c->size - 1);
 }
 
 /* @pid's entry, or the free slot where it would go. */

@@ -77,7 +77,6 @@ struct vcache {
 	size_t size; /* slots, a power of two */
 	size_t n, max; /* entries, at most max */
 	size_t seen; /* entries this pass saw */
-	unsigned int shift; /* 64 - log2(size) */
 	uint32_t pass;
 	uint32_t epoch; /* a new one each time a process changed */
 	uint64_t now_ms; /* this pass's uptime */
