@@ -75,6 +75,7 @@ struct job_proc {
 	char state; /* R, S, D, T (stopped), t (traced and stopped), Z ... */
 	uint64_t start_ticks; /* its identity with the pid */
 	uint64_t rss_kb;
+	int threads; /* 1: its children are its main thread's */
 	char comm[SAMPLE_COMM_LEN];
 };
 
@@ -160,5 +161,12 @@ int jobs_traced(struct proc_sampler *ps, pid_t pid);
  */
 int jobs_children(struct proc_sampler *ps, pid_t pid, pid_t *out,
 		  unsigned int max);
+/*
+ * The same for @p as read: a process of one thread (most) has its
+ * children in one file, /proc/PID/task/PID/children, read without
+ * listing its task directory.
+ */
+int jobs_children_of(struct proc_sampler *ps, const struct job_proc *p,
+		     pid_t *out, unsigned int max);
 
 #endif /* _OOMQ_AGENT_JOBS_H */

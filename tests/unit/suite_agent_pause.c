@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -754,6 +755,74 @@ static int children_of(pid_t pid, pid_t *out, int n)
 	return got;
 }
 
+/* Forks a sleeper, writes its pid to the fd at @arg, and stays. */
+static void *fork_sleeper(void *arg)
+{
+	pid_t kid = fork();
+
+	if (!kid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	if (write(*(int *)arg, &kid, sizeof(kid)) != sizeof(kid))
+		_exit(1);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * The children a job's process forked, from the one file of a
+ * single-threaded process and from every thread's of one with two:
+ * a child of its second thread is there too.
+ */
+START_TEST(test_children_of_threads)
+{
+	int fds[2];
+	pid_t one, two, kid[2], got[8];
+	struct job_proc p;
+	int n = 0;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	one = fork();
+	ck_assert_int_ge(one, 0);
+	if (!one)
+		fork_sleeper(&fds[1]);
+	two = fork();
+	ck_assert_int_ge(two, 0);
+	if (!two) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, fork_sleeper, &fds[1]))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	kid[0] = read_pid(fds[0]);
+	ck_assert_int_eq(jobs_read_proc(&proc, one, &p), 0);
+	ck_assert_int_eq(p.threads, 1);
+	for (int i = 0; i < 200 && n < 1; i++, sleep_ms(10))
+		n = jobs_children_of(&proc, &p, got, 8);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(got[0], kid[0]);
+	kid[1] = read_pid(fds[0]);
+	for (int i = 0; i < 200; i++, sleep_ms(10)) {
+		ck_assert_int_eq(jobs_read_proc(&proc, two, &p), 0);
+		n = jobs_children_of(&proc, &p, got, 8);
+		if (n >= 1 && p.threads == 2)
+			break;
+	}
+	ck_assert_int_eq(p.threads, 2);
+	ck_assert_int_ge(n, 1);
+	ck_assert_int_eq(got[n - 1], kid[1]);
+	reap(one);
+	reap(two);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
 /*
  * Output of the shell on the pty @m until @want shows, or @ms pass;
  * false then.  Everything read is kept in @buf.
@@ -1289,6 +1358,7 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_group_suspended_two);
 	tcase_add_test(tc, test_job_grows);
 	tcase_add_test(tc, test_settled_reads_once);
+	tcase_add_test(tc, test_children_of_threads);
 	tcase_add_test(tc, test_traced);
 	tcase_add_test(tc, test_shell_job);
 	tcase_add_test(tc, test_file);
