@@ -166,6 +166,22 @@ static bool in_job(const struct job *j, pid_t pid)
 	return false;
 }
 
+bool jobs_all_seen(const struct sample *const *pausable, size_t n,
+		   const struct jobs_seen *seen, size_t nseen)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
+		while (k < nseen &&
+		       (seen[k].pid != pausable[i]->pid ||
+			seen[k].start_ticks != pausable[i]->start_ticks))
+			k++;
+		if (k == nseen)
+			return false;
+	}
+	return true;
+}
+
 struct job *jobs_find(const struct jobs *js, pid_t pid)
 {
 	for (unsigned int i = 0; i < js->n; i++)

@@ -109,6 +109,20 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		const struct sample *const *pausable, size_t n,
 		jobs_ours_fn ours, void *arg);
 
+/* A pausable process as a jobs read found it: jobs_all_seen(). */
+struct jobs_seen {
+	pid_t pid;
+	uint64_t start_ticks;
+};
+
+/*
+ * Is every one of @pausable among @seen (the pausable processes of the
+ * last jobs_build())?  Then a pass found no new one, and its jobs are
+ * as read, but for their growth.
+ */
+bool jobs_all_seen(const struct sample *const *pausable, size_t n,
+		   const struct jobs_seen *seen, size_t nseen);
+
 /* The job holding @pid, or NULL. */
 struct job *jobs_find(const struct jobs *js, pid_t pid);
 

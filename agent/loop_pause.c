@@ -120,10 +120,13 @@ static void pause_noted(const struct pause_note *n, void *arg)
 }
 
 /*
- * The stopped jobs checked and the pausable ones read again, after
- * every ranking pass and, when @again, from the last pass's processes:
- * the tree walk costs a few /proc reads per process of the pausable
- * trees, a pass reads all of /proc.  Returns whether they were read.
+ * The stopped jobs checked and the pausable ones read again, after a
+ * ranking pass that found a pausable process the last read did not
+ * (a new job, one continued) and, when @again, from the last pass's
+ * processes: the tree walk costs a few /proc reads per process of the
+ * pausable trees.  A pass that found none new (the pressure's own
+ * refresh, every 0.5 s when critical) leaves the jobs to the reads
+ * every PAUSE_READ_MS.  Returns whether they were read.
  */
 static bool read_jobs(struct loop *l, uint64_t now, bool again)
 {
@@ -132,11 +135,23 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 
 	if (l->jobs_pass == l->npass && !again)
 		return false;
+	n = agent_pausable(l->a, is_paused, &l->paused, run,
+			   sizeof(run) / sizeof(*run));
+	if (!again && l->jobs_ms &&
+	    jobs_all_seen(run, n, l->jobs_of, l->njobs_of)) {
+		l->jobs_pass = l->npass;
+		return false;
+	}
 	l->jobs_pass = l->npass;
 	l->jobs_ms = now;
 	pause_check(&l->paused, now, pause_noted, NULL);
+	/* pause_check() may have dropped some: is_paused() says less. */
 	n = agent_pausable(l->a, is_paused, &l->paused, run,
 			   sizeof(run) / sizeof(*run));
+	for (size_t i = 0; i < n; i++)
+		l->jobs_of[i] =
+			(struct jobs_seen){ run[i]->pid, run[i]->start_ticks };
+	l->njobs_of = n;
 	jobs_build(&l->jobs, &l->a->sampler, run, n, is_paused, &l->paused);
 	if (l->jobs.left_out && !l->jobs_left_out)
 		logmsg(LOG_NOTICE,

@@ -755,6 +755,30 @@ static int children_of(pid_t pid, pid_t *out, int n)
 	return got;
 }
 
+/*
+ * A pass that found no pausable process the last jobs read did not:
+ * fewer (one stopped, one ended) or the same, in any order.  A new one,
+ * or a recycled pid, is new.
+ */
+START_TEST(test_all_seen)
+{
+	static const struct jobs_seen seen[] = { { 10, 100 },
+						 { 11, 110 },
+						 { 12, 120 } };
+	struct sample a = { .pid = 12, .start_ticks = 120 },
+		      b = { .pid = 10, .start_ticks = 100 },
+		      c = { .pid = 13, .start_ticks = 130 },
+		      d = { .pid = 11, .start_ticks = 999 };
+	const struct sample *run[] = { &a, &b, &c, &d };
+
+	ck_assert(jobs_all_seen(run, 2, seen, 3));
+	ck_assert(jobs_all_seen(run, 0, seen, 3));
+	ck_assert(!jobs_all_seen(run, 3, seen, 3));
+	ck_assert(!jobs_all_seen(&run[3], 1, seen, 3));
+	ck_assert(!jobs_all_seen(run, 1, seen, 0));
+}
+END_TEST
+
 /* Forks a sleeper, writes its pid to the fd at @arg, and stays. */
 static void *fork_sleeper(void *arg)
 {
@@ -1359,6 +1383,7 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_job_grows);
 	tcase_add_test(tc, test_settled_reads_once);
 	tcase_add_test(tc, test_children_of_threads);
+	tcase_add_test(tc, test_all_seen);
 	tcase_add_test(tc, test_traced);
 	tcase_add_test(tc, test_shell_job);
 	tcase_add_test(tc, test_file);
