@@ -56,10 +56,13 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 /*
  * Verdicts kept across passes (vcache.h) need rules on nothing the
  * dump cannot vouch for: a cmdline or an exe can change without a sign.
+ * Nor with a watched cgroup: a process moved out of it must be out of
+ * reach of a kill or a pause at once, not VCACHE_TTL_MS later.
  */
 static bool dump_keeps_verdicts(const struct agent *a)
 {
-	return !(a->cls.need & (PROC_NEED_CMDLINE | PROC_NEED_EXE));
+	return !a->scope[0] &&
+	       !(a->cls.need & (PROC_NEED_CMDLINE | PROC_NEED_EXE));
 }
 
 /* Every process from the module's dump: any port, and --list. */

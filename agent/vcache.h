@@ -31,7 +31,9 @@
  *
  * Only for rules on comm, uid, ancestry and cgroup (and the session's
  * recognition, which reads ancestry and cgroups): a rule on cmdline or
- * exe turns it off (a rewritten argv shows nowhere).
+ * exe turns it off (a rewritten argv shows nowhere), and so does a
+ * watched cgroup ([oomqd] cgroup: a process moved out of it is out of
+ * reach at once).
  *
  * One table of a fixed number of slots, allocated once (zmem.h), open
  * addressing by pid with linear probing, as mcache.h's: a process not
