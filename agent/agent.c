@@ -37,6 +37,8 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	a->queue_len = 0;
 	a->truncated = 0;
 	a->cls.use_cache = false;
+	a->cls.use_known = false;
+	a->cls.known_gen = 0;
 	a->lazy.stream_passes = 0;
 	a->lazy.streamed = false;
 	a->events.listen = false;
@@ -80,6 +82,9 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 	ret = mcache_init(&a->cls.cache, AGENT_CACHE_SIZE);
 	if (ret)
 		goto err_free;
+	ret = vcache_init(&a->cls.known, AGENT_CACHE_SIZE);
+	if (ret)
+		goto err_mcache;
 	ret = verdicts_init(&a->events.verdicts);
 	if (ret)
 		goto err_cache;
@@ -91,6 +96,8 @@ int agent_init(struct agent *a, const char *proc_root, size_t cap)
 err_verdicts:
 	verdicts_fini(&a->events.verdicts);
 err_cache:
+	vcache_fini(&a->cls.known);
+err_mcache:
 	mcache_fini(&a->cls.cache);
 err_free:
 	free(a->dump.tasks);
@@ -111,6 +118,7 @@ void agent_fini(struct agent *a)
 	proc_sampler_close(&a->sampler);
 	cn_proc_close(&a->events.cn);
 	verdicts_fini(&a->events.verdicts);
+	vcache_fini(&a->cls.known);
 	mcache_fini(&a->cls.cache);
 	free(a->queue);
 	a->queue = NULL;
@@ -147,6 +155,7 @@ void agent_policy_changed(struct agent *a)
 	/* Other groups, other ties: measure again. */
 	a->lazy.stream_passes = 0;
 	mcache_clear(&a->cls.cache);
+	vcache_clear(&a->cls.known);
 	agent_events_update(a);
 }
 
@@ -177,6 +186,7 @@ int agent_rank(struct agent *a)
 	a->cls.need = policy_needs(&a->policy) |
 		      (a->scope[0] ? PROC_NEED_CGROUP : 0);
 	a->cls.use_cache = policy_uses_regex(&a->policy);
+	a->cls.use_known = false; /* source_dump_read() decides */
 	a->dump.used = false;
 	a->dump.err = 0;
 	ret = -ENOENT;

@@ -9,7 +9,7 @@
 
 AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/lineage.c \
 	agent/task_sample.c agent/badness.c agent/policy.c agent/session.c \
-	agent/heap.c agent/rank.c agent/mcache.c agent/agent.c \
+	agent/heap.c agent/rank.c agent/mcache.c agent/vcache.c agent/agent.c \
 	agent/source_dump.c agent/source_proc.c agent/source_lazy.c \
 	agent/proc_events.c agent/classify.c agent/queued.c agent/verdicts.c \
 	agent/cn_proc.c agent/notice.c agent/metrics.c agent/cgroup_mem.c \

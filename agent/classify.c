@@ -88,12 +88,38 @@ void classify_begin(struct classifier *c)
 {
 	if (c->use_cache)
 		mcache_begin(&c->cache);
+	if (c->use_known)
+		vcache_begin(&c->known, c->uptime_ms);
 }
 
 void classify_end(struct classifier *c)
 {
 	if (c->use_cache)
 		mcache_end(&c->cache);
+	if (c->use_known)
+		vcache_end(&c->known);
+}
+
+bool classify_known(struct classifier *c, struct sample *s)
+{
+	if (!c->use_known || !vcache_get(&c->known, s))
+		return false;
+	/* Its regexes stay matched for when the verdict is made again. */
+	if (c->use_cache)
+		mcache_keep(&c->cache, s);
+	return true;
+}
+
+void classify_remember(struct classifier *c, const struct sample *s)
+{
+	if (!c->use_known)
+		return;
+	/* A new terminal: the verdicts on it are wrong now. */
+	if (c->session.gen != c->known_gen) {
+		c->known_gen = c->session.gen;
+		vcache_invalidate(&c->known);
+	}
+	vcache_put(&c->known, s);
 }
 
 /*

@@ -36,6 +36,7 @@ int jobs_read_proc(struct proc_sampler *ps, pid_t pid, struct job_proc *p)
 	p->state = st.state;
 	p->start_ticks = st.starttime;
 	p->rss_kb = st.rss * ps->page_kb;
+	p->threads = st.threads;
 	memcpy(p->comm, st.comm, sizeof(p->comm) - 1);
 	p->comm[sizeof(p->comm) - 1] = '\0';
 	return 0;
@@ -141,12 +142,44 @@ int jobs_children(struct proc_sampler *ps, pid_t pid, pid_t *out,
 	return ret ? ret : (int)c.n;
 }
 
+int jobs_children_of(struct proc_sampler *ps, const struct job_proc *p,
+		     pid_t *out, unsigned int max)
+{
+	struct children c = { ps, p->pid, out, 0, max };
+	int ret;
+
+	/*
+	 * A thread started in the moment since the read, with a child
+	 * already, shows at the next read.
+	 */
+	if (p->threads != 1)
+		return jobs_children(ps, p->pid, out, max);
+	ret = thread_children(p->pid, &c);
+	return ret ? ret : (int)c.n;
+}
+
 static bool in_job(const struct job *j, pid_t pid)
 {
 	for (unsigned int i = 0; i < j->n; i++)
 		if (j->p[i].pid == pid)
 			return true;
 	return false;
+}
+
+bool jobs_all_seen(const struct sample *const *pausable, size_t n,
+		   const struct jobs_seen *seen, size_t nseen)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
+		while (k < nseen &&
+		       (seen[k].pid != pausable[i]->pid ||
+			seen[k].start_ticks != pausable[i]->start_ticks))
+			k++;
+		if (k == nseen)
+			return false;
+	}
+	return true;
 }
 
 struct job *jobs_find(const struct jobs *js, pid_t pid)
@@ -227,18 +260,18 @@ struct fan {
 static struct fan fan_seen[JOBS_MAX * 2];
 static unsigned int nfan_seen;
 
-/* Has @pid two children or more: does it run them side by side? */
-static bool fans_out(struct proc_sampler *ps, pid_t pid)
+/* Has @p two children or more: does it run them side by side? */
+static bool fans_out(struct proc_sampler *ps, const struct job_proc *p)
 {
 	pid_t kid;
 	bool fans;
 
 	for (unsigned int i = 0; i < nfan_seen; i++)
-		if (fan_seen[i].pid == pid)
+		if (fan_seen[i].pid == p->pid)
 			return fan_seen[i].fans;
-	fans = jobs_children(ps, pid, &kid, 1) == -E2BIG;
+	fans = jobs_children_of(ps, p, &kid, 1) == -E2BIG;
 	if (nfan_seen < sizeof(fan_seen) / sizeof(*fan_seen))
-		fan_seen[nfan_seen++] = (struct fan){ pid, fans };
+		fan_seen[nfan_seen++] = (struct fan){ p->pid, fans };
 	return fans;
 }
 
@@ -253,7 +286,7 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
 	pid_t kids[JOB_PROCS + 1];
 
 	for (unsigned int i = 0; i < j->n && !(j->flags & JOB_BIG); i++) {
-		int n = jobs_children(ps, j->p[i].pid, kids, JOB_PROCS + 1);
+		int n = jobs_children_of(ps, &j->p[i], kids, JOB_PROCS + 1);
 
 		if (n == -E2BIG && !j->driver)
 			j->flags |= JOB_BIG;
@@ -303,7 +336,8 @@ static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
 		if (jobs_read_proc(ps, ppid, &chain[*len]))
 			return 0;
 		(*len)++;
-		if (driver && (ppid == driver || fans_out(ps, ppid)))
+		if (driver &&
+		    (ppid == driver || fans_out(ps, &chain[*len - 1])))
 			return 0;
 	}
 	return 0;
@@ -343,9 +377,9 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 
 		/* A dispatcher below a driver is no job: its children are. */
 		if (jobs_find(js, pausable[i]->pid) ||
-		    (pausable[i]->driver && fans_out(ps, pausable[i]->pid)) ||
 		    climb(js, ps, pausable[i]->pid, pausable[i]->driver, chain,
-			  &len, &in, ours, arg))
+			  &len, &in, ours, arg) ||
+		    (pausable[i]->driver && fans_out(ps, &chain[0])))
 			continue;
 		/*
 		 * Below a job already built, which the children files did

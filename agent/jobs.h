@@ -75,6 +75,7 @@ struct job_proc {
 	char state; /* R, S, D, T (stopped), t (traced and stopped), Z ... */
 	uint64_t start_ticks; /* its identity with the pid */
 	uint64_t rss_kb;
+	int threads; /* 1: its children are its main thread's */
 	char comm[SAMPLE_COMM_LEN];
 };
 
@@ -107,6 +108,20 @@ typedef bool (*jobs_ours_fn)(pid_t pid, void *arg);
 void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		const struct sample *const *pausable, size_t n,
 		jobs_ours_fn ours, void *arg);
+
+/* A pausable process as a jobs read found it: jobs_all_seen(). */
+struct jobs_seen {
+	pid_t pid;
+	uint64_t start_ticks;
+};
+
+/*
+ * Is every one of @pausable among @seen (the pausable processes of the
+ * last jobs_build())?  Then a pass found no new one, and its jobs are
+ * as read, but for their growth.
+ */
+bool jobs_all_seen(const struct sample *const *pausable, size_t n,
+		   const struct jobs_seen *seen, size_t nseen);
 
 /* The job holding @pid, or NULL. */
 struct job *jobs_find(const struct jobs *js, pid_t pid);
@@ -160,5 +175,12 @@ int jobs_traced(struct proc_sampler *ps, pid_t pid);
  */
 int jobs_children(struct proc_sampler *ps, pid_t pid, pid_t *out,
 		  unsigned int max);
+/*
+ * The same for @p as read: a process of one thread (most) has its
+ * children in one file, /proc/PID/task/PID/children, read without
+ * listing its task directory.
+ */
+int jobs_children_of(struct proc_sampler *ps, const struct job_proc *p,
+		     pid_t *out, unsigned int max);
 
 #endif /* _OOMQ_AGENT_JOBS_H */

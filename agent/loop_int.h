@@ -53,6 +53,9 @@ struct loop {
 	uint64_t jobs_ms; /* when they were read last */
 	uint64_t pass_avail_kb; /* MemAvailable at the last pass here */
 	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
+	/* The pausable processes that read was of: jobs_all_seen(). */
+	struct jobs_seen jobs_of[JOBS_MAX * 2];
+	size_t njobs_of;
 	struct psi psi;
 	char psi_path[PATH_MAX];
 	struct cgroup_mem cgm; /* [oomqd] cgroup's, when cg_on */

@@ -120,10 +120,13 @@ static void pause_noted(const struct pause_note *n, void *arg)
 }
 
 /*
- * The stopped jobs checked and the pausable ones read again, after
- * every ranking pass and, when @again, from the last pass's processes:
- * the tree walk costs a few /proc reads per process of the pausable
- * trees, a pass reads all of /proc.  Returns whether they were read.
+ * The stopped jobs checked and the pausable ones read again, after a
+ * ranking pass that found a pausable process the last read did not
+ * (a new job, one continued) and, when @again, from the last pass's
+ * processes: the tree walk costs a few /proc reads per process of the
+ * pausable trees.  A pass that found none new (the pressure's own
+ * refresh, every 0.5 s when critical) leaves the jobs to the reads
+ * every PAUSE_READ_MS.  Returns whether they were read.
  */
 static bool read_jobs(struct loop *l, uint64_t now, bool again)
 {
@@ -132,11 +135,23 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 
 	if (l->jobs_pass == l->npass && !again)
 		return false;
+	n = agent_pausable(l->a, is_paused, &l->paused, run,
+			   sizeof(run) / sizeof(*run));
+	if (!again && l->jobs_ms &&
+	    jobs_all_seen(run, n, l->jobs_of, l->njobs_of)) {
+		l->jobs_pass = l->npass;
+		return false;
+	}
 	l->jobs_pass = l->npass;
 	l->jobs_ms = now;
 	pause_check(&l->paused, now, pause_noted, NULL);
+	/* pause_check() may have dropped some: is_paused() says less. */
 	n = agent_pausable(l->a, is_paused, &l->paused, run,
 			   sizeof(run) / sizeof(*run));
+	for (size_t i = 0; i < n; i++)
+		l->jobs_of[i] =
+			(struct jobs_seen){ run[i]->pid, run[i]->start_ticks };
+	l->njobs_of = n;
 	jobs_build(&l->jobs, &l->a->sampler, run, n, is_paused, &l->paused);
 	if (l->jobs.left_out && !l->jobs_left_out)
 		logmsg(LOG_NOTICE,
@@ -149,29 +164,6 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 }
 
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
-/*
- * While the jobs are followed, they are read again this often, ms
- * (sooner for a job new since: its first rate): pause_ctl.c's rates
- * need no more, and an exit shows in MemAvailable at once.
- */
-#define PAUSE_READ_MS 3000
-/*
- * And a ranking pass, which finds the jobs new since, this often, ms
- * (PAUSE_READ_MS while it found none: a build starting), or at once
- * when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal since the
- * last one: a job ended, its driver starts the next.  A pass reads all
- * of /proc; the jobs' own files are a few per process.
- */
-#define PAUSE_PASS_MS 9000
-#define PAUSE_PASS_RISE_PCT 2
-/*
- * While none were found, a pass also when MemAvailable fell by this %
- * of MemTotal since the last: following may have started on something
- * else (a session starting), and a build starting later must be found
- * as it starts, not on the next PAUSE_READ_MS, its jobs grown by then
- * (stopped, they hold what they grew).
- */
-#define PAUSE_PASS_FALL_PCT 1
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -280,15 +272,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	int wait;
 
 	/* A pass at once when following starts: the jobs before they grow. */
-	if (busy &&
-	    (!l->following ||
-	     now - l->pass_ms >= (l->jobs.n ? PAUSE_PASS_MS : PAUSE_READ_MS) ||
-	     s->mem_avail_kb >= l->pass_avail_kb + s->mem_total_kb *
-							   PAUSE_PASS_RISE_PCT /
-							   100 ||
-	     (!l->jobs.n &&
-	      s->mem_avail_kb + s->mem_total_kb * PAUSE_PASS_FALL_PCT / 100 <=
-		      l->pass_avail_kb)))
+	if (busy && pause_ctl_pass_due(l->following, l->jobs.n, l->pass_ms,
+				       l->pass_avail_kb, s, now))
 		loop_pass(l);
 	if (l->jobs_pass != l->npass) /* a pass since the jobs' last read */
 		l->pass_avail_kb = s->mem_avail_kb;

@@ -37,7 +37,8 @@ static void read_cgroup_mem(struct loop *l, struct pressure_sample *s)
 
 /*
  * /proc/meminfo through the sampler's root and buffer (no allocation),
- * PSI averages from the trigger's own descriptor; @psi_err gets the
+ * PSI averages from the trigger's own descriptor, then the page-in rate
+ * when it may count (pressure_wants_pagein()); @psi_err gets the
  * averages' read errors (system, cgroup), or NULL.
  */
 int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
@@ -59,7 +60,7 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 		s->swap_free_kb = mi.swap_free_kb;
 		/* The machine's swap and zram: not a cgroup's. */
 		if (!l->cg_on)
-			swap_mem_read(&l->swm, mono_ms(), s);
+			swap_mem_read_zram(&l->swm, s);
 		read_cgroup_mem(l, s);
 	}
 	err[0] = l->psi.fd >= 0 ? psi_read(&l->psi, &ps) : 0;
@@ -77,6 +78,8 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
 			s->psi_full_avg10 = ps.full.avg10;
 	}
+	if (!ret && !l->cg_on && pressure_wants_pagein(&l->pcfg, s))
+		swap_mem_read_pagein(&l->swm, mono_ms(), s);
 	if (psi_err)
 		memcpy(psi_err, err, sizeof(err));
 	return ret;

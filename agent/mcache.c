@@ -146,6 +146,20 @@ void mcache_add(struct mcache *c, const struct sample *s, uint64_t hash)
 	e->priority = s->priority;
 }
 
+void mcache_keep(struct mcache *c, const struct sample *s)
+{
+	struct mcache_entry *e;
+
+	if (s->pid <= 0)
+		return;
+	e = find(c, s->pid);
+	if (e->pid != s->pid || e->start_ticks != s->start_ticks ||
+	    e->pass == c->pass)
+		return;
+	e->pass = c->pass;
+	c->added++;
+}
+
 /*
  * Empties slot @i and closes the gap (backward-shift deletion): each
  * entry after it in the run moves back into the gap unless that would

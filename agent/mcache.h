@@ -77,5 +77,10 @@ uint64_t mcache_hash(const struct sample *s, const struct sample_text *t);
  */
 bool mcache_lookup(struct mcache *c, struct sample *s, uint64_t hash);
 void mcache_add(struct mcache *c, const struct sample *s, uint64_t hash);
+/*
+ * @s's entry, if any, counts as added this pass: its verdict came from
+ * vcache.h, and its regexes must not run again once that expires.
+ */
+void mcache_keep(struct mcache *c, const struct sample *s);
 
 #endif /* _OOMQ_AGENT_MCACHE_H */

@@ -183,16 +183,43 @@ static int pin(struct pause_set *ps, pid_t pid, const uint64_t *start,
 }
 
 /*
+ * The leaders pause_check() read, by group: the jobs of one build share
+ * one (make's), read once a check, not once a process.
+ */
+struct leaders {
+	pid_t pgrp[PAUSE_MAX];
+	bool stopped[PAUSE_MAX];
+	unsigned int n;
+};
+
+/* Is the leader of group @pgrp stopped?  Remembered in @seen if given. */
+static bool leader_stopped(struct pause_set *ps, pid_t pgrp,
+			   struct leaders *seen)
+{
+	struct job_proc leader;
+	bool stopped;
+
+	for (unsigned int i = 0; seen && i < seen->n; i++)
+		if (seen->pgrp[i] == pgrp)
+			return seen->stopped[i];
+	stopped = !jobs_read_proc(ps->proc, pgrp, &leader) &&
+		  job_state_stopped(leader.state);
+	if (seen && seen->n < PAUSE_MAX) {
+		seen->pgrp[seen->n] = pgrp;
+		seen->stopped[seen->n++] = stopped;
+	}
+	return stopped;
+}
+
+/*
  * Has someone else stopped process group @pgrp (the shell's Ctrl-Z
  * stops the whole job, its leader included)?  @pid is the member asking.
  */
-static bool group_stopped(struct pause_set *ps, pid_t pgrp, pid_t pid)
+static bool group_stopped(struct pause_set *ps, pid_t pgrp, pid_t pid,
+			  struct leaders *seen)
 {
-	struct job_proc leader;
-
 	return pgrp > 1 && pgrp != pid && !pause_has(ps, pgrp) &&
-	       !jobs_read_proc(ps->proc, pgrp, &leader) &&
-	       job_state_stopped(leader.state);
+	       leader_stopped(ps, pgrp, seen);
 }
 
 /*
@@ -365,7 +392,7 @@ static void cont_one(struct pause_set *ps, const struct pause_proc *p)
 	 */
 	if (now.state == 'T' &&
 	    (!p->confirmed || runs_of(ps, p->pid) == p->runs) &&
-	    !group_stopped(ps, now.pgrp, now.pid))
+	    !group_stopped(ps, now.pgrp, now.pid, NULL))
 		ps->send(fd, SIGCONT);
 	close(fd);
 }
@@ -487,7 +514,7 @@ enum verdict { KEEP, THEIRS_CONT, THEIRS_STOP };
  * again, was continued by someone else.  *@changed: record again.
  */
 static enum verdict look(struct pause_set *ps, struct pause_job *j, pid_t *who,
-			 bool *changed)
+			 bool *changed, struct leaders *leaders)
 {
 	enum verdict v = KEEP;
 
@@ -512,7 +539,7 @@ static enum verdict look(struct pause_set *ps, struct pause_job *j, pid_t *who,
 			*changed = true;
 		}
 		if (now.state == 'T' && runs_of(ps, p->pid) == p->runs) {
-			if (group_stopped(ps, now.pgrp, now.pid)) {
+			if (group_stopped(ps, now.pgrp, now.pid, leaders)) {
 				v = THEIRS_STOP;
 				*who = now.pgrp;
 			}
@@ -534,16 +561,26 @@ static void tell(pause_note_fn note, void *arg, enum pause_note_kind kind,
 		note(&nt, arg);
 }
 
+/* Has every process of @j been seen stopped (and not run since)? */
+static bool all_confirmed(const struct pause_job *j)
+{
+	for (unsigned int k = 0; k < j->n; k++)
+		if (!j->p[k].confirmed)
+			return false;
+	return true;
+}
+
 unsigned int pause_check(struct pause_set *ps, uint64_t now_ms,
 			 pause_note_fn note, void *arg)
 {
+	struct leaders leaders = { .n = 0 };
 	unsigned int left = 0;
 
 	for (unsigned int i = 0; i < ps->n;) {
 		struct pause_job *j = &ps->j[i];
 		bool changed = false;
 		pid_t who = 0;
-		enum verdict v = look(ps, j, &who, &changed);
+		enum verdict v = look(ps, j, &who, &changed, &leaders);
 		int ret;
 
 		if (!j->n) {
@@ -560,7 +597,15 @@ unsigned int pause_check(struct pause_set *ps, uint64_t now_ms,
 			left++;
 			continue;
 		}
-		ret = v == KEEP && !ps->dry_run ? stop_below(ps, j) : 0;
+		ret = v == KEEP && !ps->dry_run && !j->settled ?
+			      stop_below(ps, j) :
+			      0;
+		/*
+		 * Its children read once all are stopped: a stopped process
+		 * forks none, and one that ran is someone else's doing.
+		 */
+		if (v == KEEP && !ret && all_confirmed(j))
+			j->settled = true;
 		if (v == KEEP && ret >= 0) {
 			if (ret > 0)
 				tell(note, arg, PAUSE_NOTE_JOINED,
@@ -612,7 +657,7 @@ static int resume_recorded(struct pause_set *ps, const struct pause_record *r)
 		 now.pgrp != r->pgrp ||
 		 (seen && runs_of(ps, r->pid) != r->runs) ||
 		 jobs_traced(ps->proc, r->pid) ||
-		 group_stopped(ps, now.pgrp, now.pid))
+		 group_stopped(ps, now.pgrp, now.pid, NULL))
 		ret = -EBUSY;
 	else
 		ret = ps->send(fd, SIGCONT) ? 0 : 1;

@@ -81,6 +81,11 @@ struct pause_job {
 	uint64_t used_ms; /* stopped before this stop, ms */
 	uint64_t rss_kb; /* at the stop, for the log */
 	uint64_t anon_kb; /* at the stop: its own (jobs.h), unchanged since */
+	/*
+	 * Its children were read with every process confirmed stopped: no
+	 * new one can come while they stay so (pause_check()).
+	 */
+	bool settled;
 	char comm[SAMPLE_COMM_LEN]; /* the root's */
 };
 

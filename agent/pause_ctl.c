@@ -572,6 +572,21 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 							  PAUSE_CTL_CALM;
 }
 
+bool pause_ctl_pass_due(bool following, bool jobs, uint64_t pass_ms,
+			uint64_t pass_avail_kb, const struct pressure_sample *s,
+			uint64_t now_ms)
+{
+	uint64_t age = now_ms > pass_ms ? now_ms - pass_ms : 0;
+
+	return !following || age >= (jobs ? PAUSE_PASS_MS : PAUSE_READ_MS) ||
+	       s->mem_avail_kb >= pass_avail_kb + s->mem_total_kb *
+							  PAUSE_PASS_RISE_PCT /
+							  100 ||
+	       (!jobs &&
+		s->mem_avail_kb + s->mem_total_kb * PAUSE_PASS_FALL_PCT / 100 <=
+			pass_avail_kb);
+}
+
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
 			   const struct pressure_sample *s, bool ordered)

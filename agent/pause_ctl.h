@@ -85,6 +85,29 @@
 #define PAUSE_CTL_FLAT_MS 2500
 /* A rate is measured over at least this long, ms. */
 #define PAUSE_CTL_RATE_MS 500
+/*
+ * While the jobs are followed, they are read again this often, ms
+ * (sooner for a job new since: its first rate): the rates need no more,
+ * and an exit shows in MemAvailable at once.
+ */
+#define PAUSE_READ_MS 3000
+/*
+ * And a ranking pass, which finds the jobs new since, this often, ms
+ * (PAUSE_READ_MS while it found none: a build starting), or at once
+ * when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal since the
+ * last one: a job ended, its driver starts the next.  A pass reads all
+ * of /proc; the jobs' own files are a few per process.
+ */
+#define PAUSE_PASS_MS 9000
+#define PAUSE_PASS_RISE_PCT 2
+/*
+ * While none were found, a pass also when MemAvailable fell by this %
+ * of MemTotal since the last: following may have started on something
+ * else (a session starting), and a build starting later must be found
+ * as it starts, not on the next PAUSE_READ_MS, its jobs grown by then
+ * (stopped, they hold what they grew).
+ */
+#define PAUSE_PASS_FALL_PCT 1
 
 /* One job as the loop sees it. */
 struct pause_ctl_job {
@@ -223,6 +246,19 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
 			   const struct pressure_sample *s, bool ordered);
+
+/*
+ * Is a ranking pass due for the jobs at @now_ms, in a tick that follows
+ * them: when following starts (!@following), PAUSE_PASS_MS after the
+ * last pass at @pass_ms (PAUSE_READ_MS while it found no job: !@jobs),
+ * or when MemAvailable rose by PAUSE_PASS_RISE_PCT of MemTotal above
+ * @pass_avail_kb, its value then (or, while no job was found, fell by
+ * PAUSE_PASS_FALL_PCT below it).  A pass of this very tick took its
+ * time after @now_ms was read: it is not due again.
+ */
+bool pause_ctl_pass_due(bool following, bool jobs, uint64_t pass_ms,
+			uint64_t pass_avail_kb, const struct pressure_sample *s,
+			uint64_t now_ms);
 
 /* What @j is projected to need still, KiB (for tests and the log). */
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,

@@ -304,6 +304,33 @@ bool pressure_thrashing(const struct pressure_config *cfg,
 	return pressure_avail_pct(&eff) <= cfg->thrash_mem_pct;
 }
 
+/**
+ * pressure_wants_pagein - is the page-in rate worth its read?
+ *
+ * /proc/vmstat is the dearest file a sample reads (the kernel sums
+ * every counter of every CPU for it), and its rate counts only for
+ * pressure_thrashing(), only with PSI full avg10 at thrash_full_pct and
+ * MemAvailable at thrash_mem_pct.  It is read from either half way:
+ * full avg10 at half thrash_full_pct, or MemAvailable (zram counted as
+ * RAM) at twice thrash_mem_pct, so the rate has its base a second and
+ * more before both can hold: avg10 moves a fifth of the way to each 2 s
+ * window's share, and memory falling by as much again takes time too.
+ * Without PSI, or with thrashing off, never.
+ */
+bool pressure_wants_pagein(const struct pressure_config *cfg,
+			   const struct pressure_sample *s)
+{
+	struct pressure_sample eff;
+
+	if (cfg->thrash_full_pct <= 0 || cfg->thrash_mem_pct <= 0 ||
+	    !s->psi_valid || !s->mem_total_kb)
+		return false;
+	if (s->psi_full_avg10 >= cfg->thrash_full_pct / 2)
+		return true;
+	pressure_effective(s, &eff);
+	return pressure_avail_pct(&eff) <= 2 * cfg->thrash_mem_pct;
+}
+
 /*
  * Does @s meet level @l's thresholds, relaxed by the hysteresis margins
  * when @stay?  Memory with no MemTotal (an unread sample) never does.

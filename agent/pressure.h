@@ -221,6 +221,8 @@ void pressure_effective(const struct pressure_sample *s,
 			struct pressure_sample *eff);
 bool pressure_thrashing(const struct pressure_config *cfg,
 			const struct pressure_sample *s);
+bool pressure_wants_pagein(const struct pressure_config *cfg,
+			   const struct pressure_sample *s);
 uint32_t pressure_interval_ms(const struct pressure_config *cfg,
 			      enum pressure_level level);
 const char *pressure_level_name(enum pressure_level level);

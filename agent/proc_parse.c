@@ -236,6 +236,11 @@ int proc_parse_stat_buf(const char *buf, size_t len, struct proc_stat *st)
 				return -ERANGE;
 			st->nice = (long)s;
 			break;
+		case 20:
+			if (s < 0 || s > INT32_MAX)
+				return -ERANGE;
+			st->threads = (int)s;
+			break;
 		case 22:
 			st->starttime = u;
 			break;

@@ -39,6 +39,7 @@ struct proc_stat {
 	uint64_t utime; /* clock ticks */
 	uint64_t stime; /* clock ticks */
 	long nice;
+	int threads; /* num_threads */
 	uint64_t starttime; /* clock ticks after boot */
 	uint64_t vsize; /* bytes */
 	uint64_t rss; /* pages, get_mm_rss() as oom_badness() reads it */

@@ -15,7 +15,8 @@
 /*
  * The build driver of each queued process of a pause rule on ancestry
  * (struct sample's driver): at most queue_length climbs, whose stat
- * reads this pass's lineage mostly remembers.
+ * reads this pass's lineage mostly remembers, and none for a process
+ * whose driver the verdict cache (vcache.h) still holds.
  */
 void queued_find_drivers(struct agent *a)
 {
@@ -27,10 +28,16 @@ void queued_find_drivers(struct agent *a)
 		s->driver = 0;
 		if (s->rule < 0 || !a->policy.rules[s->rule].pause ||
 		    !(a->policy.rules[s->rule].fields &
-		      (1u << POLICY_ANCESTOR_COMM)) ||
-		    lineage_read(&a->sampler, s->pid, &l))
+		      (1u << POLICY_ANCESTOR_COMM)))
+			continue;
+		if (a->cls.use_known &&
+		    vcache_get_driver(&a->cls.known, s, &s->driver))
+			continue;
+		if (lineage_read(&a->sampler, s->pid, &l))
 			continue;
 		s->driver = policy_driver(&a->policy, s->rule, &l);
+		if (a->cls.use_known)
+			vcache_put_driver(&a->cls.known, s, s->driver);
 	}
 	proc_sampler_flush(&a->sampler);
 }

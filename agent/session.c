@@ -11,6 +11,7 @@ void session_init(struct session *ss)
 {
 	memset(ss->term, 0, sizeof(ss->term));
 	ss->next = 0;
+	ss->gen = 0;
 }
 
 static bool is_shell(const struct sample_kin *k)
@@ -35,6 +36,7 @@ static void note_terminal(struct session *ss, const struct sample_kin *k)
 	ss->term[ss->next].pid = k->pid;
 	ss->term[ss->next].start_ticks = k->start_ticks;
 	ss->next = (ss->next + 1) % SESSION_TERMINALS;
+	ss->gen++;
 }
 
 /* What follows @path's last '/'. */

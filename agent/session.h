@@ -67,6 +67,7 @@ struct session_terminal {
 struct session {
 	struct session_terminal term[SESSION_TERMINALS];
 	unsigned int next; /* the slot the next new terminal takes */
+	unsigned int gen; /* counts the terminals noted: vcache.h */
 	char parent_cgroup[SAMPLE_TEXT_LEN]; /* scratch, session_scope() */
 };
 

@@ -40,13 +40,29 @@ static int dump_one(const struct oomq_task *t, void *ctx)
 	}
 	a->nprocs++;
 	task_sample(t, &a->sys, a->sampler.self, s);
-	sample_text_clear(&text);
-	if ((a->cls.need & PROC_NEED_TEXT) && !(s->flags & SAMPLE_KTHREAD))
-		proc_read_text(&a->sampler, s->pid, a->cls.need, &text);
-	classify_one(s, &text, &a->cls);
+	if (!classify_known(&a->cls, s)) {
+		sample_text_clear(&text);
+		if ((a->cls.need & PROC_NEED_TEXT) &&
+		    !(s->flags & SAMPLE_KTHREAD))
+			proc_read_text(&a->sampler, s->pid, a->cls.need, &text);
+		classify_one(s, &text, &a->cls);
+		classify_remember(&a->cls, s);
+	}
 	if (!dump_keeps_all(a))
 		rank_best_offer(&a->best);
 	return 0;
+}
+
+/*
+ * Verdicts kept across passes (vcache.h) need rules on nothing the
+ * dump cannot vouch for: a cmdline or an exe can change without a sign.
+ * Nor with a watched cgroup: a process moved out of it must be out of
+ * reach of a kill or a pause at once, not VCACHE_TTL_MS later.
+ */
+static bool dump_keeps_verdicts(const struct agent *a)
+{
+	return !a->scope[0] &&
+	       !(a->cls.need & (PROC_NEED_CMDLINE | PROC_NEED_EXE));
 }
 
 /* Every process from the module's dump: any port, and --list. */
@@ -54,6 +70,8 @@ int source_dump_read(struct agent *a)
 {
 	int ret;
 
+	a->cls.use_known = dump_keeps_verdicts(a);
+	a->cls.uptime_ms = a->sys.uptime_ms;
 	a->n = a->nprocs = 0;
 	a->truncated = 0;
 	rank_best_start(&a->best, a->tab, a->order, a->policy.queue_length,

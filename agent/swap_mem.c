@@ -27,7 +27,7 @@ static int open_in(const char *root, const char *name, int flags)
 }
 
 /**
- * swap_mem_open - open what swap_mem_read() reads
+ * swap_mem_open - open what swap_mem_read_zram() and _pagein() read
  * @proc_root: "/proc", or a fixture's directory
  * @sys_root: "/sys", or a fixture's directory
  *
@@ -101,7 +101,7 @@ static void zram_follow(struct swap_mem *sm, const struct proc_swaps *sw)
 	sm->nzram = sw->nzram;
 }
 
-static void read_zram(struct swap_mem *sm, struct pressure_sample *s)
+void swap_mem_read_zram(struct swap_mem *sm, struct pressure_sample *s)
 {
 	struct proc_swaps sw;
 	ssize_t n = read_buf(sm, sm->swaps, false);
@@ -132,9 +132,13 @@ static void read_zram(struct swap_mem *sm, struct pressure_sample *s)
 	s->zram_swap_free_kb = sw.zram_total_kb - sw.zram_used_kb;
 }
 
-/* Pages in per second, over SWAP_MEM_RATE_MS or more since the base. */
-static void read_pagein(struct swap_mem *sm, uint64_t now_ms,
-			struct pressure_sample *s)
+/*
+ * Pages in per second, into @s: those since the read at least
+ * SWAP_MEM_RATE_MS before @now_ms (monotonic), so a burst within a fast
+ * tick does not count as a rate.
+ */
+void swap_mem_read_pagein(struct swap_mem *sm, uint64_t now_ms,
+			  struct pressure_sample *s)
 {
 	struct proc_vmstat vs;
 	ssize_t n = read_buf(sm, sm->vmstat, true);
@@ -165,19 +169,6 @@ static void read_pagein(struct swap_mem *sm, uint64_t now_ms,
 	}
 	s->pagein_valid = sm->pagein_valid;
 	s->pagein_per_s = sm->pagein_per_s;
-}
-
-/**
- * swap_mem_read - fill @s's zram and page-in fields
- * @now_ms: monotonic ms; the rate is the pages in since the sample at
- *	least SWAP_MEM_RATE_MS ago, so a burst within a fast tick does not
- *	count as a rate
- */
-void swap_mem_read(struct swap_mem *sm, uint64_t now_ms,
-		   struct pressure_sample *s)
-{
-	read_zram(sm, s);
-	read_pagein(sm, now_ms, s);
 }
 
 void swap_mem_close(struct swap_mem *sm)

@@ -13,7 +13,11 @@
  *
  *	swap_mem_open(&sm, "/proc", "/sys");
  *	...
- *	swap_mem_read(&sm, now_ms, &sample);   after /proc/meminfo
+ *	swap_mem_read_zram(&sm, &sample);          after /proc/meminfo
+ *	swap_mem_read_pagein(&sm, now_ms, &sample); when it may count
+ *						     (pressure_wants_pagein())
+ *
+ * A rate is measured from the last read of the rate, however long ago.
  */
 #ifndef _OOMQ_AGENT_SWAP_MEM_H
 #define _OOMQ_AGENT_SWAP_MEM_H
@@ -48,8 +52,10 @@ struct swap_mem {
 
 int swap_mem_open(struct swap_mem *sm, const char *proc_root,
 		  const char *sys_root);
-void swap_mem_read(struct swap_mem *sm, uint64_t now_ms,
-		   struct pressure_sample *s);
+/* zram's share of swap, then (when wanted) the page-in rate. */
+void swap_mem_read_zram(struct swap_mem *sm, struct pressure_sample *s);
+void swap_mem_read_pagein(struct swap_mem *sm, uint64_t now_ms,
+			  struct pressure_sample *s);
 void swap_mem_close(struct swap_mem *sm);
 
 #endif /* _OOMQ_AGENT_SWAP_MEM_H */

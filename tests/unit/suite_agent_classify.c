@@ -628,6 +628,81 @@ START_TEST(test_session_terminal_reused)
 END_TEST
 
 /*
+ * One pass of a classifier keeping verdicts (vcache.h) over @pids of
+ * session_tree, as the dump's pass does; the flags of each, in order.
+ */
+static void known_pass(struct classifier *c, const pid_t *pids, size_t n,
+		       uint8_t *flags)
+{
+	static struct sample_text t;
+
+	classify_begin(c);
+	for (size_t i = 0; i < n; i++) {
+		const struct fake *f = NULL;
+		struct sample s = { .pid = pids[i],
+				    .rule = SAMPLE_NO_RULE,
+				    .priority = 100 };
+
+		for (size_t k = 0; k < ARRAY_SIZE(session_tree); k++)
+			if (session_tree[k].pid == pids[i])
+				f = &session_tree[k];
+		ck_assert_ptr_nonnull(f);
+		s.ppid = f->ppid;
+		s.start_ticks = f->start;
+		strcpy(s.comm, f->comm);
+		if (!classify_known(c, &s)) {
+			proc_read_text(&ps, s.pid, c->need, &t);
+			classify_one(&s, &t, c);
+			classify_remember(c, &s);
+		}
+		flags[i] = s.flags;
+	}
+	classify_end(c);
+	proc_sampler_reset(&ps);
+}
+
+/*
+ * A terminal is met before its shells: its verdict, kept, would say
+ * "no session" for good; the shell that makes it known makes every
+ * verdict again.
+ */
+START_TEST(test_session_terminal_known)
+{
+	static struct classifier c;
+	static struct policy pol;
+	static const pid_t pids[] = { 130, 131, 132 };
+	uint8_t flags[3];
+
+	open_tree(session_tree, ARRAY_SIZE(session_tree));
+	policy_defaults(&pol);
+	pol.session = POLICY_PROTECT;
+	c.policy = &pol;
+	c.sampler = &ps;
+	c.scope = "";
+	c.need = PROC_NEED_LINEAGE | PROC_NEED_CGROUP;
+	c.use_known = true;
+	c.uptime_ms = 1000;
+	session_init(&c.session);
+	ck_assert_int_eq(vcache_init(&c.known, 64), 0);
+	known_pass(&c, pids, 3, flags);
+	ck_assert(!(flags[0] & SAMPLE_SESSION));
+	ck_assert(flags[1] & SAMPLE_SESSION);
+	ck_assert(!(flags[2] & SAMPLE_SESSION));
+	known_pass(&c, pids, 3, flags);
+	ck_assert(flags[0] & SAMPLE_SESSION);
+	ck_assert(flags[1] & SAMPLE_SESSION);
+	ck_assert(!(flags[2] & SAMPLE_SESSION));
+	/* Only the terminal's was made again; then all are kept. */
+	ck_assert_uint_eq(c.known.hits, 2);
+	known_pass(&c, pids, 3, flags);
+	ck_assert_uint_eq(c.known.hits, 3);
+	ck_assert(flags[0] & SAMPLE_SESSION);
+	vcache_fini(&c.known);
+	policy_free(&pol);
+}
+END_TEST
+
+/*
  * Through a ranking pass with the shipped config: the session's
  * processes are not queued (from the second pass on for a terminal),
  * the leaker below the shell is first; "session = avoid" queues them
@@ -735,6 +810,7 @@ Suite *agent_classify_suite(void)
 	tcase_add_checked_fixture(tc, tree_setup, close_tree);
 	tcase_add_test(tc, test_session_kinds);
 	tcase_add_test(tc, test_session_terminal_reused);
+	tcase_add_test(tc, test_session_terminal_known);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("session_ranked");

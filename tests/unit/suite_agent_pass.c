@@ -325,6 +325,34 @@ START_TEST(test_cache_evicts)
 END_TEST
 
 /*
+ * A process whose verdict came from vcache.h is kept (mcache_keep()),
+ * not dropped as gone: when that verdict expires, its regexes are not
+ * run again.  A recycled pid keeps nothing.
+ */
+START_TEST(test_cache_keep)
+{
+	struct sample a = proc(30, 5, 1), b = proc(10, 6, 2);
+
+	mcache_begin(&mc);
+	mcache_add(&mc, &a, 1);
+	mcache_add(&mc, &b, 1);
+	mcache_end(&mc);
+
+	mcache_begin(&mc);
+	mcache_keep(&mc, &a);
+	mcache_keep(&mc, &a);
+	b.start_ticks = 9;
+	mcache_keep(&mc, &b);
+	mcache_end(&mc);
+	ck_assert_uint_eq(mc.n, 1);
+
+	mcache_begin(&mc);
+	ck_assert(seen(30, 5, 1, 1));
+	ck_assert(!seen(10, 6, 1, 2));
+}
+END_TEST
+
+/*
  * Against a plain list, on a table of 16 slots (12 entries): pids that
  * collide and wrap around the end, passes that keep a random part of
  * the last one's and add new ones, so removals shift runs back.
@@ -447,6 +475,7 @@ Suite *agent_pass_suite(void)
 
 	tcase_add_checked_fixture(tc, mc_setup, mc_teardown);
 	tcase_add_test(tc, test_cache_evicts);
+	tcase_add_test(tc, test_cache_keep);
 	tcase_add_test(tc, test_cache_key);
 	tcase_add_test(tc, test_cache_bounded);
 	tcase_add_test(tc, test_cache_model);

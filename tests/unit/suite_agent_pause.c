@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -573,6 +574,63 @@ START_TEST(test_group_suspended)
 END_TEST
 
 /*
+ * A build's jobs share make's process group: the Ctrl-Z that stops it
+ * hands every job of it over, in one check that reads the leader once.
+ */
+START_TEST(test_group_suspended_two)
+{
+	int fds[2];
+	pid_t lead, kid[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	lead = fork();
+	ck_assert_int_ge(lead, 0);
+	if (!lead) {
+		if (setpgid(0, 0))
+			_exit(1);
+		for (int i = 0; i < 2; i++) {
+			pid_t k = fork();
+
+			if (k < 0)
+				_exit(1);
+			if (!k) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				for (;;)
+					pause();
+			}
+			if (write(fds[1], &k, sizeof(k)) != sizeof(k))
+				_exit(1);
+		}
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	kid[0] = read_pid(fds[0]);
+	kid[1] = read_pid(fds[0]);
+	close(fds[0]);
+	pause_init(&ps, &proc, false);
+	for (int i = 0; i < 2; i++) {
+		struct job j;
+
+		build(&kid[i], 1);
+		ck_assert_uint_eq(js.n, 1);
+		j = js.j[0];
+		ck_assert_int_eq(pause_stop(&ps, &j, 0), 0);
+		ck_assert(wait_state(kid[i], true));
+	}
+	ck_assert(settled(&ps));
+	kill(-lead, SIGTSTP);
+	ck_assert_int_eq(next_change(lead), 's');
+	memset(notes, 0, sizeof(notes));
+	ck_assert_uint_eq(pause_check(&ps, 10, count_note, NULL), 2);
+	ck_assert_int_eq(notes[PAUSE_NOTE_SUSPENDED], 2);
+	ck_assert_uint_eq(ps.n, 0);
+	kill(-lead, SIGCONT);
+	reap(lead);
+}
+END_TEST
+
+/*
  * A tree grows between the reading and the stop, and a process the
  * stop missed shows up below a stopped job: both are stopped with it.
  */
@@ -629,6 +687,41 @@ START_TEST(test_job_grows)
 }
 END_TEST
 
+/*
+ * Once every process of a job was seen stopped and its children read,
+ * they are not read again: a stopped process forks none.  (Here the
+ * set forgets a child it stopped: no check finds it again, where one
+ * before the job settled does, test_job_grows.)  A child that ran
+ * meanwhile is someone else's continue, which hands the job back.
+ */
+START_TEST(test_settled_reads_once)
+{
+	pid_t chain[2];
+	struct job j;
+
+	spawn_chain(chain, 2, false);
+	pause_init(&ps, &proc, false);
+	build(&chain[0], 1);
+	ck_assert_uint_eq(js.n, 1);
+	ck_assert_uint_eq(js.j[0].n, 2);
+	j = js.j[0];
+	ck_assert_int_eq(pause_stop(&ps, &j, 0), 0);
+	ck_assert(wait_state(chain[1], true));
+	ck_assert(settled(&ps));
+	ck_assert_uint_eq(pause_check(&ps, 10, count_note, NULL), 0);
+	ck_assert(ps.j[0].settled);
+	ps.j[0].n = 1;
+	memset(notes, 0, sizeof(notes));
+	ck_assert_uint_eq(pause_check(&ps, 20, count_note, NULL), 0);
+	ck_assert_int_eq(notes[PAUSE_NOTE_JOINED], 0);
+	ck_assert_uint_eq(ps.j[0].n, 1);
+	ck_assert_uint_eq(pause_release_all(&ps, 30), 1);
+	ck_assert(wait_state(chain[0], false));
+	kill(chain[1], SIGCONT);
+	reap(chain[0]);
+}
+END_TEST
+
 /* A debugger sees every signal of its tracee: never stopped. */
 START_TEST(test_traced)
 {
@@ -661,6 +754,98 @@ static int children_of(pid_t pid, pid_t *out, int n)
 		got = jobs_children(&proc, pid, out, 8);
 	return got;
 }
+
+/*
+ * A pass that found no pausable process the last jobs read did not:
+ * fewer (one stopped, one ended) or the same, in any order.  A new one,
+ * or a recycled pid, is new.
+ */
+START_TEST(test_all_seen)
+{
+	static const struct jobs_seen seen[] = { { 10, 100 },
+						 { 11, 110 },
+						 { 12, 120 } };
+	struct sample a = { .pid = 12, .start_ticks = 120 },
+		      b = { .pid = 10, .start_ticks = 100 },
+		      c = { .pid = 13, .start_ticks = 130 },
+		      d = { .pid = 11, .start_ticks = 999 };
+	const struct sample *run[] = { &a, &b, &c, &d };
+
+	ck_assert(jobs_all_seen(run, 2, seen, 3));
+	ck_assert(jobs_all_seen(run, 0, seen, 3));
+	ck_assert(!jobs_all_seen(run, 3, seen, 3));
+	ck_assert(!jobs_all_seen(&run[3], 1, seen, 3));
+	ck_assert(!jobs_all_seen(run, 1, seen, 0));
+}
+END_TEST
+
+/* Forks a sleeper, writes its pid to the fd at @arg, and stays. */
+static void *fork_sleeper(void *arg)
+{
+	pid_t kid = fork();
+
+	if (!kid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	if (write(*(int *)arg, &kid, sizeof(kid)) != sizeof(kid))
+		_exit(1);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * The children a job's process forked, from the one file of a
+ * single-threaded process and from every thread's of one with two:
+ * a child of its second thread is there too.
+ */
+START_TEST(test_children_of_threads)
+{
+	int fds[2];
+	pid_t one, two, kid[2], got[8];
+	struct job_proc p;
+	int n = 0;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	one = fork();
+	ck_assert_int_ge(one, 0);
+	if (!one)
+		fork_sleeper(&fds[1]);
+	two = fork();
+	ck_assert_int_ge(two, 0);
+	if (!two) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, fork_sleeper, &fds[1]))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	kid[0] = read_pid(fds[0]);
+	ck_assert_int_eq(jobs_read_proc(&proc, one, &p), 0);
+	ck_assert_int_eq(p.threads, 1);
+	for (int i = 0; i < 200 && n < 1; i++, sleep_ms(10))
+		n = jobs_children_of(&proc, &p, got, 8);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(got[0], kid[0]);
+	kid[1] = read_pid(fds[0]);
+	for (int i = 0; i < 200; i++, sleep_ms(10)) {
+		ck_assert_int_eq(jobs_read_proc(&proc, two, &p), 0);
+		n = jobs_children_of(&proc, &p, got, 8);
+		if (n >= 1 && p.threads == 2)
+			break;
+	}
+	ck_assert_int_eq(p.threads, 2);
+	ck_assert_int_ge(n, 1);
+	ck_assert_int_eq(got[n - 1], kid[1]);
+	reap(one);
+	reap(two);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
 
 /*
  * Output of the shell on the pty @m until @want shows, or @ms pass;
@@ -1194,7 +1379,11 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_stopped_before);
 	tcase_add_test(tc, test_continued_by_other);
 	tcase_add_test(tc, test_group_suspended);
+	tcase_add_test(tc, test_group_suspended_two);
 	tcase_add_test(tc, test_job_grows);
+	tcase_add_test(tc, test_settled_reads_once);
+	tcase_add_test(tc, test_children_of_threads);
+	tcase_add_test(tc, test_all_seen);
 	tcase_add_test(tc, test_traced);
 	tcase_add_test(tc, test_shell_job);
 	tcase_add_test(tc, test_file);

@@ -6,7 +6,7 @@
  * of running and working 8 s more, in 368 MiB available of 459 MiB
  * (the guest's); the loop's way of reading is kept: memory every
  * pause_sample_ms, the jobs at once when following starts, then every
- * PAUSE_PASS_MS (3 s), every PAUSE_CTL_RATE_MS while some have no rate
+ * PAUSE_READ_MS (3 s), every PAUSE_CTL_RATE_MS while some have no rate
  * yet, and what it stopped and continued marked in between.
  */
 #include <stdio.h>
@@ -22,7 +22,7 @@
 #define AVAIL0_KB (368 * MIB)
 #define NJOBS 14
 #define BASE_KB 300 /* at exec */
-#define PASS_MS 3000 /* loop.c's PAUSE_PASS_MS */
+#define PASS_MS PAUSE_READ_MS /* while the jobs are followed */
 
 struct simjob {
 	uint64_t start_ms; /* appears */
@@ -914,6 +914,49 @@ START_TEST(test_wait)
 }
 END_TEST
 
+/*
+ * When a pass is due for the jobs: as following starts, every
+ * PAUSE_PASS_MS (PAUSE_READ_MS with no job), when memory rose; never
+ * again right after the tick's own pass, whose clock ran after the
+ * tick's (the pause tick ranked twice in a row under pressure).
+ */
+START_TEST(test_pass_due)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = 100 * MIB };
+	uint64_t t = 100000;
+
+	ck_assert(pause_ctl_pass_due(false, true, t, s.mem_avail_kb, &s, t));
+	ck_assert(
+		!pause_ctl_pass_due(true, true, t - 1, s.mem_avail_kb, &s, t));
+	ck_assert(
+		!pause_ctl_pass_due(true, true, t + 3, s.mem_avail_kb, &s, t));
+	ck_assert(!pause_ctl_pass_due(true, true, t - PAUSE_PASS_MS + 1,
+				      s.mem_avail_kb, &s, t));
+	ck_assert(pause_ctl_pass_due(true, true, t - PAUSE_PASS_MS,
+				     s.mem_avail_kb, &s, t));
+	ck_assert(pause_ctl_pass_due(true, false, t - PAUSE_READ_MS,
+				     s.mem_avail_kb, &s, t));
+	/* A job ended: MemAvailable up by 2 % of MemTotal. */
+	ck_assert(!pause_ctl_pass_due(true, true, t + 3,
+				      s.mem_avail_kb - TOTAL_KB * 2 / 100 + 1,
+				      &s, t));
+	ck_assert(pause_ctl_pass_due(
+		true, true, t + 3, s.mem_avail_kb - TOTAL_KB * 2 / 100, &s, t));
+	/*
+	 * None found yet (following began on something else): a build
+	 * starting shows as MemAvailable down 1 % of MemTotal.
+	 */
+	ck_assert(!pause_ctl_pass_due(true, false, t + 3,
+				      s.mem_avail_kb + TOTAL_KB / 100 - 1, &s,
+				      t));
+	ck_assert(pause_ctl_pass_due(true, false, t + 3,
+				     s.mem_avail_kb + TOTAL_KB / 100, &s, t));
+	ck_assert(!pause_ctl_pass_due(true, true, t + 3,
+				      s.mem_avail_kb + TOTAL_KB / 100, &s, t));
+}
+END_TEST
+
 Suite *agent_pause_ctl_suite(void)
 {
 	Suite *s = suite_create("agent_pause_ctl");
@@ -937,6 +980,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_watch);
 	tcase_add_test(tc, test_continued_runs);
 	tcase_add_test(tc, test_wait);
+	tcase_add_test(tc, test_pass_due);
 	tcase_add_test(tc, test_calm_known_peak);
 	tcase_add_test(tc, test_first_wave_waits);
 	tcase_add_test(tc, test_low_stops_growing);

@@ -107,6 +107,7 @@ START_TEST(test_stat_fields)
 	ck_assert_int_eq(st.tty_nr, 0);
 	ck_assert_uint_eq(st.vsize, 9244672);
 	ck_assert_uint_eq(st.rss, 893);
+	ck_assert_int_eq(st.threads, 1);
 }
 END_TEST
 

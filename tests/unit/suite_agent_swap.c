@@ -380,6 +380,38 @@ START_TEST(test_thrash)
 END_TEST
 
 /*
+ * The page-in rate is read only where it may soon count: PSI full at
+ * half its line, or MemAvailable at twice its; never without PSI.
+ */
+START_TEST(test_thrash_wants_pagein)
+{
+	struct pressure_config cfg;
+	struct pressure_sample s = thrash_sample();
+
+	pressure_config_default(&cfg);
+	ck_assert(pressure_wants_pagein(&cfg, &s));
+	/* Calm: plenty of memory, no full stall. */
+	s.mem_avail_kb = PCT(60);
+	s.psi_full_avg10 = 0;
+	ck_assert(!pressure_wants_pagein(&cfg, &s));
+	s.psi_full_avg10 = cfg.thrash_full_pct / 2;
+	ck_assert(pressure_wants_pagein(&cfg, &s));
+	s.psi_full_avg10 = 0;
+	s.mem_avail_kb = (uint64_t)(TOTAL_KB * 2 * cfg.thrash_mem_pct / 100);
+	ck_assert(pressure_wants_pagein(&cfg, &s));
+	s.mem_avail_kb += PCT(1);
+	ck_assert(!pressure_wants_pagein(&cfg, &s));
+	/* Without PSI, thrashing is never seen: no rate either. */
+	s.psi_valid = false;
+	s.mem_avail_kb = PCT(1);
+	ck_assert(!pressure_wants_pagein(&cfg, &s));
+	s = thrash_sample();
+	cfg.thrash_full_pct = 0;
+	ck_assert(!pressure_wants_pagein(&cfg, &s));
+}
+END_TEST
+
+/*
  * Through pressure_update(), with PSI not raising the level on its own:
  * thrashing takes it to the kill level, and the kill comes after the
  * kill delay, as for memory.
@@ -429,6 +461,14 @@ START_TEST(test_thrash_config)
 }
 END_TEST
 
+/* What a sample reads when the rate is wanted. */
+static void read_both(struct swap_mem *sm, uint64_t now_ms,
+		      struct pressure_sample *s)
+{
+	swap_mem_read_zram(sm, s);
+	swap_mem_read_pagein(sm, now_ms, s);
+}
+
 /* The fixture: a disk and a zram of 128 MiB, zram holding 64 MiB in 16. */
 START_TEST(test_reader_fixture)
 {
@@ -436,7 +476,7 @@ START_TEST(test_reader_fixture)
 	struct pressure_sample s = { 0 };
 
 	swap_mem_open(&sm, FIXTURE, FIXTURE "/sys");
-	swap_mem_read(&sm, 1000, &s);
+	read_both(&sm, 1000, &s);
 	ck_assert_uint_eq(s.zram_swap_total_kb, 131068);
 	ck_assert_uint_eq(s.zram_swap_free_kb, 131068 - 65536);
 	ck_assert_uint_eq(s.zram_orig_kb, 65536);
@@ -444,7 +484,7 @@ START_TEST(test_reader_fixture)
 	/* One reading is no rate. */
 	ck_assert(!s.pagein_valid);
 	memset(&s, 0, sizeof(s));
-	swap_mem_read(&sm, 2000, &s);
+	read_both(&sm, 2000, &s);
 	ck_assert(s.pagein_valid);
 	ck_assert_uint_eq(s.pagein_per_s, 0);
 	swap_mem_close(&sm);
@@ -481,7 +521,7 @@ START_TEST(test_reader_changes)
 	write_file(dir, "vmstat", "pswpin 1000\nworkingset_refault_file 5\n");
 
 	swap_mem_open(&sm, dir, dir);
-	swap_mem_read(&sm, 0, &s);
+	read_both(&sm, 0, &s);
 	ck_assert_uint_eq(s.zram_swap_total_kb, 0);
 	ck_assert(!s.pagein_valid);
 
@@ -491,32 +531,32 @@ START_TEST(test_reader_changes)
 	write_file(dir, "vmstat",
 		   "pswpin 3000\nworkingset_refault_file 1005\n");
 	memset(&s, 0, sizeof(s));
-	swap_mem_read(&sm, 500, &s);
+	read_both(&sm, 500, &s);
 	ck_assert_uint_eq(s.zram_swap_total_kb, 1000);
 	ck_assert_uint_eq(s.zram_orig_kb, 8);
 	ck_assert_uint_eq(s.zram_ram_kb, 4);
 	ck_assert(!s.pagein_valid);
 	/* Over the second since the first reading: 3000 pages/s. */
 	memset(&s, 0, sizeof(s));
-	swap_mem_read(&sm, 1000, &s);
+	read_both(&sm, 1000, &s);
 	ck_assert(s.pagein_valid);
 	ck_assert_uint_eq(s.pagein_per_s, 3000);
 	/* A fast tick keeps the last rate. */
 	memset(&s, 0, sizeof(s));
-	swap_mem_read(&sm, 1200, &s);
+	read_both(&sm, 1200, &s);
 	ck_assert(s.pagein_valid);
 	ck_assert_uint_eq(s.pagein_per_s, 3000);
 	/* zram3 swapped off: its descriptor closed, nothing counted. */
 	write_file(dir, "swaps", SWAPS_HEAD SWAPS_DISK);
 	memset(&s, 0, sizeof(s));
-	swap_mem_read(&sm, 2000, &s);
+	read_both(&sm, 2000, &s);
 	ck_assert_uint_eq(sm.nzram, 0);
 	ck_assert_uint_eq(s.zram_swap_total_kb, 0);
 	ck_assert_uint_eq(s.zram_orig_kb, 0);
 	/* Counters that went back (a wrap, a new boot's file): no rate. */
 	write_file(dir, "vmstat", "pswpin 1\n");
 	memset(&s, 0, sizeof(s));
-	swap_mem_read(&sm, 3000, &s);
+	read_both(&sm, 3000, &s);
 	ck_assert(!s.pagein_valid);
 	swap_mem_close(&sm);
 
@@ -524,8 +564,8 @@ START_TEST(test_reader_changes)
 	snprintf(path, sizeof(path), "%s/nothing", dir);
 	swap_mem_open(&sm, path, path);
 	memset(&s, 0, sizeof(s));
-	swap_mem_read(&sm, 0, &s);
-	swap_mem_read(&sm, 5000, &s);
+	read_both(&sm, 0, &s);
+	read_both(&sm, 5000, &s);
 	ck_assert(!s.pagein_valid);
 	ck_assert_uint_eq(s.zram_swap_total_kb, 0);
 	swap_mem_close(&sm);
@@ -550,6 +590,7 @@ Suite *agent_swap_suite(void)
 	tcase_add_test(tc, test_zram_not_later_than_earlyoom);
 	tcase_add_test(tc, test_zram_and_disk);
 	tcase_add_test(tc, test_thrash);
+	tcase_add_test(tc, test_thrash_wants_pagein);
 	tcase_add_test(tc, test_thrash_update);
 	tcase_add_test(tc, test_thrash_config);
 	tcase_add_test(tc, test_reader_fixture);

@@ -31,5 +31,6 @@ Suite *agent_metrics_suite(void);
 Suite *agent_hooks_suite(void);
 Suite *agent_cgroup_suite(void);
 Suite *agent_classify_suite(void);
+Suite *agent_vcache_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */
