@@ -105,26 +105,12 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 	struct pressure_sample s;
 	struct pressure_action act;
 	struct kill_ctl_decision kd;
-	int ret, pw, psi_err[2];
+	int pw;
 
-	ret = loop_read_sample(l, &s, psi_err);
-	if (ret && !l->meminfo_bad)
-		logmsg(LOG_ERR, "%s/meminfo: %s", l->o->proc_root,
-		       strerror(-ret));
-	l->meminfo_bad = ret != 0;
-	/* Once each time it starts: the averages count for nothing then. */
-	if (psi_err[0] && !l->psi_err)
-		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
-		       l->psi_path, strerror(-psi_err[0]));
-	if (psi_err[1] && !l->cg_psi_err)
-		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
-		       l->cg_psi_path, strerror(-psi_err[1]));
-	l->psi_err = psi_err[0];
-	l->cg_psi_err = psi_err[1];
-	s.triggers = l->triggers;
+	loop_sense_tick(l, &s);
 	s.kills = l->kills;
 	s.oom_kills = l->oom_kills;
-	l->triggers = l->kills = l->oom_kills = 0;
+	l->kills = l->oom_kills = 0;
 
 	act = pressure_update(&l->pst, &l->pcfg, &s, now);
 	metrics_sample(&l->metrics, &s, act.level);
@@ -159,11 +145,13 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 	struct timespec ts = { .tv_sec = wait_ms / 1000,
 			       .tv_nsec = (long)(wait_ms % 1000) * 1000000 };
 
-	pfd[0] = (struct pollfd){ .fd = psi_fd(&l->psi), .events = POLLPRI };
+	pfd[0] = (struct pollfd){ .fd = psi_fd(&l->sense.psi),
+				  .events = POLLPRI };
 	pfd[1] = (struct pollfd){ .fd = l->nl_on ? nlc_fd(&l->nl) : -1,
 				  .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = kill_fd(&l->kill), .events = POLLIN };
-	pfd[3] = (struct pollfd){ .fd = psi_fd(&l->cg_psi), .events = POLLPRI };
+	pfd[3] = (struct pollfd){ .fd = psi_fd(&l->sense.cg_psi),
+				  .events = POLLPRI };
 	*n = ppoll(pfd, LOOP_NFDS, &ts, mask);
 }
 
@@ -180,9 +168,9 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.a = a;
 	l.o = o;
 	l.hooks.fd = -1;
-	l.psi.fd = -1;
-	l.cg_psi.fd = -1;
-	l.swm.swaps = l.swm.vmstat = l.swm.sys_block = -1;
+	l.sense.psi.fd = -1;
+	l.sense.cg_psi.fd = -1;
+	l.sense.swm.swaps = l.sense.swm.vmstat = l.sense.swm.sys_block = -1;
 	l.source = -1;
 	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
 		logmsg(LOG_ERR, "config: %s", why);
@@ -238,19 +226,16 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		}
 		now = mono_ms();
 		if (n > 0 && pfd[0].revents)
-			loop_psi_event(&l, &l.psi, pfd[0].revents, l.psi_path);
-		if (n > 0 && pfd[3].revents) {
-			loop_psi_event(&l, &l.cg_psi, pfd[3].revents,
-				       l.cg_psi_path);
-			/* The cgroup went away: watched again if it comes back. */
-			l.cg_missing = l.cg_psi.fd < 0;
-		}
+			loop_psi_event(&l.sense, &l.sense.psi, pfd[0].revents,
+				       l.sense.psi_path);
+		if (n > 0 && pfd[3].revents)
+			loop_cgroup_psi_event(&l.sense, pfd[3].revents);
 		if (n > 0 && pfd[1].revents)
 			loop_module_drain(&l);
 		if (kill_busy(&l.kill))
 			loop_kill_step(&l, now);
-		if (!n && l.cg_missing && l.pst.level == PRESSURE_CALM)
-			loop_cgroup_psi_retry(&l);
+		if (!n && l.sense.cg_missing && l.pst.level == PRESSURE_CALM)
+			loop_cgroup_psi_retry(&l.sense);
 		/* A module loaded later is found within one calm interval. */
 		if (!n && !l.nl_on && l.pst.level == PRESSURE_CALM &&
 		    !loop_module_open(&l)) {

@@ -31,6 +31,22 @@
 #include "psi.h"
 #include "swap_mem.h"
 
+/* The memory and PSI watched: loop_sense.c's, opened by loop_start.c. */
+struct loop_sense {
+	struct psi psi;
+	char psi_path[PATH_MAX];
+	struct cgroup_mem cgm; /* [oomqd] cgroup's, when cg_on */
+	bool cg_on;
+	int cg_err; /* the last read of it failed: logged once */
+	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
+	char cg_psi_path[PATH_MAX];
+	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
+	struct swap_mem swm; /* zram and the page-in rate, machine-wide */
+	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
+	int psi_err, cg_psi_err; /* the last tick's averages' read, or 0 */
+	uint32_t triggers; /* PSI firings since the last sample */
+};
+
 struct loop {
 	struct agent *a;
 	const struct loop_opts *o;
@@ -56,24 +72,13 @@ struct loop {
 	/* The pausable processes that read was of: jobs_all_seen(). */
 	struct jobs_seen jobs_of[JOBS_MAX * 2];
 	size_t njobs_of;
-	struct psi psi;
-	char psi_path[PATH_MAX];
-	struct cgroup_mem cgm; /* [oomqd] cgroup's, when cg_on */
-	bool cg_on;
-	int cg_err; /* the last read of it failed: logged once */
-	struct psi cg_psi; /* psi_cgroup's memory.pressure, or fd -1 */
-	char cg_psi_path[PATH_MAX];
-	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
-	struct swap_mem swm; /* zram and the page-in rate, machine-wide */
+	struct loop_sense sense;
 	struct nlc nl;
 	bool nl_on; /* nl is open: events are heard */
 	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
-	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
-	int psi_err, cg_psi_err; /* the last tick's averages' read, or 0 */
 	bool truncated; /* "more than cap processes" logged */
 	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
 	pid_t head; /* the queue head of the last pass, for the log */
-	uint32_t triggers; /* PSI firings since the last sample */
 	uint32_t kills; /* kills seen since the last sample */
 	uint32_t oom_kills; /* of them, the kernel's, or events lost */
 	bool rerank; /* re-rank at the next sample whatever pressure says */
@@ -105,11 +110,13 @@ int loop_cgroup_mem_open(struct loop *l);
 int loop_cgroup_psi_open(const char *dir, struct psi *p, char *path,
 			 size_t size);
 int loop_cgroup_psi_refused(int err, const char *path);
-void loop_cgroup_psi_retry(struct loop *l);
-void loop_psi_event(struct loop *l, struct psi *p, short revents,
+void loop_cgroup_psi_event(struct loop_sense *se, short revents);
+void loop_cgroup_psi_retry(struct loop_sense *se);
+void loop_psi_event(struct loop_sense *se, struct psi *p, short revents,
 		    const char *path);
 void loop_psi_open(struct loop *l);
 int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2]);
+void loop_sense_tick(struct loop *l, struct pressure_sample *s);
 
 /* loop_module.c */
 void loop_module_drain(struct loop *l);

@@ -56,10 +56,10 @@ void loop_reload(struct loop *l)
 	loop_hooks_start(l);
 	l->pcfg = pc;
 	l->kill.cfg = kc;
-	psi_close(&l->cg_psi);
-	l->cg_psi = cg;
-	memcpy(l->cg_psi_path, cg_path, sizeof(cg_path));
-	l->cg_missing = cg_ret == -ENOENT;
+	psi_close(&l->sense.cg_psi);
+	l->sense.cg_psi = cg;
+	memcpy(l->sense.cg_psi_path, cg_path, sizeof(cg_path));
+	l->sense.cg_missing = cg_ret == -ENOENT;
 	if (l->nl_on && !l->o->dry_run) {
 		ret = nlc_set_ttl(&l->nl, pc.queue_ttl_ms);
 		if (ret)

@@ -21,16 +21,16 @@ static void read_cgroup_mem(struct loop *l, struct pressure_sample *s)
 	struct cgroup_mem_sample cs;
 	int err;
 
-	if (!l->cg_on)
+	if (!l->sense.cg_on)
 		return;
-	err = cgroup_mem_read(&l->cgm, &cs);
-	if (err && err != l->cg_err)
+	err = cgroup_mem_read(&l->sense.cgm, &cs);
+	if (err && err != l->sense.cg_err)
 		logmsg(LOG_WARNING,
 		       "cgroup %s: %s: the machine's memory counts meanwhile",
 		       l->o->cgroup_dir, strerror(-err));
-	else if (!err && l->cg_err)
+	else if (!err && l->sense.cg_err)
 		logmsg(LOG_NOTICE, "cgroup %s: read again", l->o->cgroup_dir);
-	l->cg_err = err;
+	l->sense.cg_err = err;
 	if (!err)
 		cgroup_mem_apply(&cs, s);
 }
@@ -59,30 +59,57 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 		s->swap_total_kb = mi.swap_total_kb;
 		s->swap_free_kb = mi.swap_free_kb;
 		/* The machine's swap and zram: not a cgroup's. */
-		if (!l->cg_on)
-			swap_mem_read_zram(&l->swm, s);
+		if (!l->sense.cg_on)
+			swap_mem_read_zram(&l->sense.swm, s);
 		read_cgroup_mem(l, s);
 	}
-	err[0] = l->psi.fd >= 0 ? psi_read(&l->psi, &ps) : 0;
-	if (l->psi.fd >= 0 && !err[0]) {
+	err[0] = l->sense.psi.fd >= 0 ? psi_read(&l->sense.psi, &ps) : 0;
+	if (l->sense.psi.fd >= 0 && !err[0]) {
 		s->psi_valid = true;
 		s->psi_some_avg10 = ps.some.avg10;
 		s->psi_full_avg10 = ps.has_full ? ps.full.avg10 : 0;
 	}
 	/* A watched cgroup stalling counts as much as the whole system. */
-	err[1] = l->cg_psi.fd >= 0 ? psi_read(&l->cg_psi, &ps) : 0;
-	if (l->cg_psi.fd >= 0 && !err[1]) {
+	err[1] = l->sense.cg_psi.fd >= 0 ? psi_read(&l->sense.cg_psi, &ps) : 0;
+	if (l->sense.cg_psi.fd >= 0 && !err[1]) {
 		s->psi_valid = true;
 		if (ps.some.avg10 > s->psi_some_avg10)
 			s->psi_some_avg10 = ps.some.avg10;
 		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
 			s->psi_full_avg10 = ps.full.avg10;
 	}
-	if (!ret && !l->cg_on && pressure_wants_pagein(&l->pcfg, s))
-		swap_mem_read_pagein(&l->swm, mono_ms(), s);
+	if (!ret && !l->sense.cg_on && pressure_wants_pagein(&l->pcfg, s))
+		swap_mem_read_pagein(&l->sense.swm, mono_ms(), s);
 	if (psi_err)
 		memcpy(psi_err, err, sizeof(err));
 	return ret;
+}
+
+/*
+ * A tick's sample: loop_read_sample()'s, its read errors said once
+ * each time they start (the averages count for nothing then), and the
+ * PSI firings since the last tick counted in.
+ */
+void loop_sense_tick(struct loop *l, struct pressure_sample *s)
+{
+	struct loop_sense *se = &l->sense;
+	int ret, psi_err[2];
+
+	ret = loop_read_sample(l, s, psi_err);
+	if (ret && !se->meminfo_bad)
+		logmsg(LOG_ERR, "%s/meminfo: %s", l->o->proc_root,
+		       strerror(-ret));
+	se->meminfo_bad = ret != 0;
+	if (psi_err[0] && !se->psi_err)
+		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
+		       se->psi_path, strerror(-psi_err[0]));
+	if (psi_err[1] && !se->cg_psi_err)
+		logmsg(LOG_WARNING, "%s: %s: PSI averages not read",
+		       se->cg_psi_path, strerror(-psi_err[1]));
+	se->psi_err = psi_err[0];
+	se->cg_psi_err = psi_err[1];
+	s->triggers = se->triggers;
+	se->triggers = 0;
 }
 
 /*
@@ -146,20 +173,20 @@ int loop_cgroup_psi_refused(int err, const char *path)
 }
 
 /* On a calm wake-up: the psi_cgroup that was missing may be there now. */
-void loop_cgroup_psi_retry(struct loop *l)
+void loop_cgroup_psi_retry(struct loop_sense *se)
 {
-	int ret = psi_open(&l->cg_psi, l->cg_psi_path,
+	int ret = psi_open(&se->cg_psi, se->cg_psi_path,
 			   &(struct psi_trigger)PSI_TRIGGER_DEFAULT);
 
 	if (ret == -ENOENT)
 		return;
-	l->cg_missing = false;
+	se->cg_missing = false;
 	if (ret)
 		logmsg(LOG_WARNING, "psi_cgroup: %s: %s: not watched",
-		       l->cg_psi_path, strerror(-ret));
+		       se->cg_psi_path, strerror(-ret));
 	else
 		logmsg(LOG_NOTICE, "cgroup PSI trigger: %s, now there",
-		       l->cg_psi_path);
+		       se->cg_psi_path);
 }
 
 void loop_psi_open(struct loop *l)
@@ -167,34 +194,35 @@ void loop_psi_open(struct loop *l)
 	struct psi_trigger trig = PSI_TRIGGER_DEFAULT;
 	int ret;
 
-	if (l->cg_on)
-		snprintf(l->psi_path, sizeof(l->psi_path), "%s/memory.pressure",
-			 l->o->cgroup_dir);
+	if (l->sense.cg_on)
+		snprintf(l->sense.psi_path, sizeof(l->sense.psi_path),
+			 "%s/memory.pressure", l->o->cgroup_dir);
 	else
-		snprintf(l->psi_path, sizeof(l->psi_path), "%s/pressure/memory",
-			 l->o->proc_root);
-	ret = psi_open(&l->psi, l->psi_path, &trig);
+		snprintf(l->sense.psi_path, sizeof(l->sense.psi_path),
+			 "%s/pressure/memory", l->o->proc_root);
+	ret = psi_open(&l->sense.psi, l->sense.psi_path, &trig);
 	if (!ret) {
 		logmsg(LOG_INFO, "PSI trigger: %s stall of %u us in %u us",
 		       trig.kind == PSI_SOME ? "some" : "full",
-		       l->psi.trigger.threshold_us, l->psi.trigger.window_us);
+		       l->sense.psi.trigger.threshold_us,
+		       l->sense.psi.trigger.window_us);
 		return;
 	}
 	if (ret == -ENOENT || ret == -EOPNOTSUPP) {
 		logmsg(LOG_NOTICE,
 		       "%s: %s: no PSI, polling /proc/meminfo every %u ms "
 		       "when calm",
-		       l->psi_path, strerror(-ret),
+		       l->sense.psi_path, strerror(-ret),
 		       pressure_interval_ms(&l->pcfg, PRESSURE_CALM));
 		return;
 	}
 	/* A refused trigger still leaves the averages to read. */
 	logmsg(LOG_WARNING, "%s: trigger refused (%s): reading averages only",
-	       l->psi_path, strerror(-ret));
-	ret = psi_open(&l->psi, l->psi_path, NULL);
+	       l->sense.psi_path, strerror(-ret));
+	ret = psi_open(&l->sense.psi, l->sense.psi_path, NULL);
 	if (ret)
 		logmsg(LOG_WARNING, "%s: %s: polling /proc/meminfo only",
-		       l->psi_path, strerror(-ret));
+		       l->sense.psi_path, strerror(-ret));
 }
 
 /*
@@ -209,15 +237,15 @@ int loop_cgroup_mem_open(struct loop *l)
 
 	if (!dir || !dir[0])
 		return 0;
-	ret = cgroup_mem_open(&l->cgm, dir);
+	ret = cgroup_mem_open(&l->sense.cgm, dir);
 	if (!ret)
-		ret = cgroup_mem_read(&l->cgm, &cs);
+		ret = cgroup_mem_read(&l->sense.cgm, &cs);
 	if (ret) {
 		logmsg(LOG_ERR, "cgroup %s: %s", dir, strerror(-ret));
-		cgroup_mem_close(&l->cgm);
+		cgroup_mem_close(&l->sense.cgm);
 		return ret;
 	}
-	l->cg_on = true;
+	l->sense.cg_on = true;
 	if (cs.limit_kb == CGROUP_MEM_NO_LIMIT)
 		logmsg(LOG_NOTICE,
 		       "cgroup %s (%s): no memory.max or memory.high up to "
@@ -231,7 +259,7 @@ int loop_cgroup_mem_open(struct loop *l)
 		       dir, l->a->scope, (unsigned long long)cs.limit_kb / 1024,
 		       cs.limit_level ? "of an ancestor" : "its own",
 		       (unsigned long long)cs.current_kb / 1024);
-	if (l->cgm.cut)
+	if (l->sense.cgm.cut)
 		logmsg(LOG_WARNING,
 		       "cgroup %s: more than %d levels: the limits above them "
 		       "are not read",
@@ -244,16 +272,23 @@ int loop_cgroup_mem_open(struct loop *l)
  * tick samples at once); a failed trigger (the cgroup went away) is
  * closed, and the timer and the other sources carry on.
  */
-void loop_psi_event(struct loop *l, struct psi *p, short revents,
+void loop_psi_event(struct loop_sense *se, struct psi *p, short revents,
 		    const char *path)
 {
 	int fired = psi_fired(p, revents);
 
 	if (fired > 0) {
-		l->triggers++;
+		se->triggers++;
 	} else if (fired < 0) {
 		logmsg(LOG_WARNING, "%s: PSI trigger failed: not watched",
 		       path);
 		psi_close(p);
 	}
+}
+
+/* psi_cgroup's: the cgroup went away, watched again if it comes back. */
+void loop_cgroup_psi_event(struct loop_sense *se, short revents)
+{
+	loop_psi_event(se, &se->cg_psi, revents, se->cg_psi_path);
+	se->cg_missing = se->cg_psi.fd < 0;
 }

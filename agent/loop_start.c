@@ -95,15 +95,16 @@ int loop_start(struct loop *l)
 	/* A fake /proc (tests) has its /sys inside. */
 	if (strcmp(l->o->proc_root, "/proc"))
 		snprintf(sys, sizeof(sys), "%s/sys", l->o->proc_root);
-	swap_mem_open(&l->swm, l->o->proc_root, sys);
+	swap_mem_open(&l->sense.swm, l->o->proc_root, sys);
 	ret = loop_cgroup_mem_open(l);
 	if (ret)
 		return ret;
 	loop_psi_open(l);
-	ret = loop_cgroup_psi_open(l->a->policy.th.psi_cgroup, &l->cg_psi,
-				   l->cg_psi_path, sizeof(l->cg_psi_path));
-	l->cg_missing = ret == -ENOENT;
-	ret = loop_cgroup_psi_refused(ret, l->cg_psi_path);
+	ret = loop_cgroup_psi_open(l->a->policy.th.psi_cgroup, &l->sense.cg_psi,
+				   l->sense.cg_psi_path,
+				   sizeof(l->sense.cg_psi_path));
+	l->sense.cg_missing = ret == -ENOENT;
+	ret = loop_cgroup_psi_refused(ret, l->sense.cg_psi_path);
 	if (ret)
 		return ret;
 	ret = loop_module_open(l);
@@ -154,9 +155,9 @@ void loop_stop(struct loop *l)
 	pause_file_close(&l->paused);
 	if (l->nl_on)
 		nlc_close(&l->nl);
-	psi_close(&l->psi);
-	psi_close(&l->cg_psi);
-	swap_mem_close(&l->swm);
-	if (l->cg_on)
-		cgroup_mem_close(&l->cgm);
+	psi_close(&l->sense.psi);
+	psi_close(&l->sense.cg_psi);
+	swap_mem_close(&l->sense.swm);
+	if (l->sense.cg_on)
+		cgroup_mem_close(&l->sense.cgm);
 }
