@@ -147,8 +147,9 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 
 	pfd[0] = (struct pollfd){ .fd = psi_fd(&l->sense.psi),
 				  .events = POLLPRI };
-	pfd[1] = (struct pollfd){ .fd = l->nl_on ? nlc_fd(&l->nl) : -1,
-				  .events = POLLIN };
+	pfd[1] =
+		(struct pollfd){ .fd = l->link.nl_on ? nlc_fd(&l->link.nl) : -1,
+				 .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = kill_fd(&l->kill), .events = POLLIN };
 	pfd[3] = (struct pollfd){ .fd = psi_fd(&l->sense.cg_psi),
 				  .events = POLLPRI };
@@ -237,7 +238,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		if (!n && l.sense.cg_missing && l.pst.level == PRESSURE_CALM)
 			loop_cgroup_psi_retry(&l.sense);
 		/* A module loaded later is found within one calm interval. */
-		if (!n && !l.nl_on && l.pst.level == PRESSURE_CALM &&
+		if (!n && !l.link.nl_on && l.pst.level == PRESSURE_CALM &&
 		    !loop_module_open(&l)) {
 			logmsg(LOG_NOTICE, "oomq module found: events joined");
 			l.rerank = true;

@@ -47,6 +47,14 @@ struct loop_sense {
 	uint32_t triggers; /* PSI firings since the last sample */
 };
 
+/* The module's netlink link: loop_module.c's (closed by loop_start.c). */
+struct loop_link {
+	struct nlc nl;
+	bool nl_on; /* nl is open: events are heard */
+	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
+	struct log_limit lim_event; /* malformed or lost events */
+};
+
 struct loop {
 	struct agent *a;
 	const struct loop_opts *o;
@@ -73,9 +81,7 @@ struct loop {
 	struct jobs_seen jobs_of[JOBS_MAX * 2];
 	size_t njobs_of;
 	struct loop_sense sense;
-	struct nlc nl;
-	bool nl_on; /* nl is open: events are heard */
-	bool no_module; /* NO_MODULE_MSG said, not yet taken back */
+	struct loop_link link;
 	bool truncated; /* "more than cap processes" logged */
 	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
 	pid_t head; /* the queue head of the last pass, for the log */
@@ -84,7 +90,7 @@ struct loop {
 	bool rerank; /* re-rank at the next sample whatever pressure says */
 	/* Messages that could otherwise come back every pass or tick. */
 	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
-	struct log_limit lim_kill, lim_event, lim_metrics, lim_hooks;
+	struct log_limit lim_kill, lim_metrics, lim_hooks;
 	struct metrics metrics; /* for metrics_dir */
 	struct hooks hooks; /* the [hooks] helper */
 };
@@ -120,7 +126,8 @@ void loop_sense_tick(struct loop *l, struct pressure_sample *s);
 
 /* loop_module.c */
 void loop_module_drain(struct loop *l);
-void loop_module_gone(struct loop *l);
+void loop_module_back(struct loop_link *k);
+void loop_module_gone(struct loop_link *k);
 int loop_module_open(struct loop *l);
 
 /* loop_kill.c */

@@ -12,15 +12,24 @@
 #define NO_MODULE_MSG \
 	"oomq module not loaded: kernel OOMs will not follow this ranking"
 
-void loop_module_gone(struct loop *l)
+void loop_module_gone(struct loop_link *k)
 {
-	if (l->nl_on) {
-		nlc_close(&l->nl);
-		l->nl_on = false;
+	if (k->nl_on) {
+		nlc_close(&k->nl);
+		k->nl_on = false;
 	}
-	if (!l->no_module) {
+	if (!k->no_module) {
 		logmsg(LOG_WARNING, NO_MODULE_MSG);
-		l->no_module = true;
+		k->no_module = true;
+	}
+}
+
+/* A queue written: NO_MODULE_MSG, if it was said, taken back. */
+void loop_module_back(struct loop_link *k)
+{
+	if (k->no_module) {
+		logmsg(LOG_NOTICE, "oomq module found: queue written");
+		k->no_module = false;
 	}
 }
 
@@ -30,22 +39,22 @@ int loop_module_open(struct loop *l)
 	struct nlc_status st;
 	int ret;
 
-	ret = nlc_open(&l->nl);
+	ret = nlc_open(&l->link.nl);
 	if (ret) {
-		nlc_close(&l->nl);
+		nlc_close(&l->link.nl);
 		return ret;
 	}
-	l->nl_on = true;
+	l->link.nl_on = true;
 	if (l->o->dry_run) {
 		logmsg(LOG_INFO, "dry run: the module's TTL is left as it is");
 	} else {
-		ret = nlc_set_ttl(&l->nl, l->pcfg.queue_ttl_ms);
+		ret = nlc_set_ttl(&l->link.nl, l->pcfg.queue_ttl_ms);
 		if (ret)
 			logmsg(LOG_WARNING,
 			       "setting the queue TTL to %u ms: %s",
 			       l->pcfg.queue_ttl_ms, strerror(-ret));
 	}
-	ret = nlc_get_status(&l->nl, &st);
+	ret = nlc_get_status(&l->link.nl, &st);
 	if (!ret)
 		logmsg(LOG_INFO,
 		       "oomq module: %u queued, TTL %u ms, %llu OOMs seen, "
@@ -134,17 +143,19 @@ void loop_module_drain(struct loop *l)
 	struct nlc_event ev;
 
 	for (int i = 0; i < LOOP_EVENTS_PER_WAKE; i++) {
-		int n = nlc_recv_event(&l->nl, &ev);
+		int n = nlc_recv_event(&l->link.nl, &ev);
 
 		if (n == 0)
 			return;
 		if (n == -EBADMSG) {
-			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+			logmsg_limited(&l->link.lim_event, mono_ms(),
+				       LOG_WARNING,
 				       "malformed oomq event skipped");
 			continue;
 		}
 		if (n == -ENOBUFS) {
-			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+			logmsg_limited(&l->link.lim_event, mono_ms(),
+				       LOG_WARNING,
 				       "oomq events lost (socket overflow): "
 				       "re-ranking");
 			l->kills++;
@@ -154,8 +165,8 @@ void loop_module_drain(struct loop *l)
 		if (n < 0) {
 			logmsg(LOG_ERR, "oomq events: %s; reconnecting later",
 			       strerror(-n));
-			nlc_close(&l->nl);
-			l->nl_on = false;
+			nlc_close(&l->link.nl);
+			l->link.nl_on = false;
 			return;
 		}
 		switch (ev.type) {
@@ -171,7 +182,8 @@ void loop_module_drain(struct loop *l)
 			       ev.mode_active);
 			break;
 		case OOMQ_EVENT_LOST:
-			logmsg_limited(&l->lim_event, mono_ms(), LOG_WARNING,
+			logmsg_limited(&l->link.lim_event, mono_ms(),
+				       LOG_WARNING,
 				       "oomq module dropped %u events: "
 				       "re-ranking",
 				       ev.lost);

@@ -82,13 +82,12 @@ int loop_pass(struct loop *l)
 		return ret;
 	}
 	if (wret == -ENOENT) {
-		loop_module_gone(l);
+		loop_module_gone(&l->link);
 	} else if (wret) {
 		logmsg_limited(&l->lim_write, now, LOG_ERR, "%s/oom: %s",
 			       l->o->proc_root, strerror(-wret));
-	} else if (l->no_module && !l->o->dry_run) {
-		logmsg(LOG_NOTICE, "oomq module found: queue written");
-		l->no_module = false;
+	} else if (!l->o->dry_run) {
+		loop_module_back(&l->link);
 	}
 	if (a->nranked) {
 		const struct sample *s = &a->tab[a->order[0]];

@@ -60,8 +60,8 @@ void loop_reload(struct loop *l)
 	l->sense.cg_psi = cg;
 	memcpy(l->sense.cg_psi_path, cg_path, sizeof(cg_path));
 	l->sense.cg_missing = cg_ret == -ENOENT;
-	if (l->nl_on && !l->o->dry_run) {
-		ret = nlc_set_ttl(&l->nl, pc.queue_ttl_ms);
+	if (l->link.nl_on && !l->o->dry_run) {
+		ret = nlc_set_ttl(&l->link.nl, pc.queue_ttl_ms);
 		if (ret)
 			logmsg(LOG_WARNING, "setting the queue TTL: %s",
 			       strerror(-ret));

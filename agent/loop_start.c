@@ -109,7 +109,7 @@ int loop_start(struct loop *l)
 		return ret;
 	ret = loop_module_open(l);
 	if (ret == -ENOENT) {
-		loop_module_gone(l);
+		loop_module_gone(&l->link);
 	} else if (ret) {
 		logmsg(LOG_WARNING,
 		       "oomq netlink: %s: kill events will not be heard",
@@ -153,8 +153,8 @@ void loop_stop(struct loop *l)
 		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u jobs stopped",
 		       pause_release_all(&l->paused, mono_ms()));
 	pause_file_close(&l->paused);
-	if (l->nl_on)
-		nlc_close(&l->nl);
+	if (l->link.nl_on)
+		nlc_close(&l->link.nl);
 	psi_close(&l->sense.psi);
 	psi_close(&l->sense.cg_psi);
 	swap_mem_close(&l->sense.swm);
