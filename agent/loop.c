@@ -172,7 +172,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.sense.psi.fd = -1;
 	l.sense.cg_psi.fd = -1;
 	l.sense.swm.swaps = l.sense.swm.vmstat = l.sense.swm.sys_block = -1;
-	l.source = -1;
+	l.ranking.source = -1;
 	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
 		logmsg(LOG_ERR, "config: %s", why);
 		return -EINVAL;

@@ -55,6 +55,17 @@ struct loop_link {
 	struct log_limit lim_event; /* malformed or lost events */
 };
 
+/* The ranking passes: loop_pass.c's. */
+struct loop_ranking {
+	uint64_t pass_ms; /* when the last ranking pass ran */
+	uint64_t npass; /* ranking passes so far */
+	bool truncated; /* "more than cap processes" logged */
+	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
+	pid_t head; /* the queue head of the last pass, for the log */
+	/* Messages that could otherwise come back every pass. */
+	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
+};
+
 struct loop {
 	struct agent *a;
 	const struct loop_opts *o;
@@ -71,8 +82,7 @@ struct loop {
 	struct pause_ctl_job resumed[PAUSE_MAX];
 	unsigned int nresumed;
 	bool following; /* the last tick followed the jobs */
-	uint64_t pass_ms; /* when the last ranking pass ran */
-	uint64_t npass; /* ranking passes so far */
+	struct loop_ranking ranking;
 	uint64_t jobs_pass; /* the pass the jobs were read after */
 	uint64_t jobs_ms; /* when they were read last */
 	uint64_t pass_avail_kb; /* MemAvailable at the last pass here */
@@ -82,14 +92,10 @@ struct loop {
 	size_t njobs_of;
 	struct loop_sense sense;
 	struct loop_link link;
-	bool truncated; /* "more than cap processes" logged */
-	int source; /* what the last pass read: 1 dump, 0 /proc, -1 none */
-	pid_t head; /* the queue head of the last pass, for the log */
 	uint32_t kills; /* kills seen since the last sample */
 	uint32_t oom_kills; /* of them, the kernel's, or events lost */
 	bool rerank; /* re-rank at the next sample whatever pressure says */
 	/* Messages that could otherwise come back every pass or tick. */
-	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
 	struct log_limit lim_kill, lim_metrics, lim_hooks;
 	struct metrics metrics; /* for metrics_dir */
 	struct hooks hooks; /* the [hooks] helper */

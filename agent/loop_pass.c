@@ -14,12 +14,12 @@ static void log_pass_problems(struct loop *l)
 {
 	struct agent *a = l->a;
 
-	if (a->truncated && !l->truncated)
+	if (a->truncated && !l->ranking.truncated)
 		logmsg(LOG_WARNING,
 		       "more than %zu processes: ranking the first %zu", a->cap,
 		       a->cap);
-	l->truncated = a->truncated;
-	if (a->dump.used != l->source) {
+	l->ranking.truncated = a->truncated;
+	if (a->dump.used != l->ranking.source) {
 		if (a->dump.used)
 			logmsg(LOG_INFO, "ranking from the module's task dump");
 		else if (a->dump.err && a->dump.err != -ENOENT)
@@ -28,7 +28,7 @@ static void log_pass_problems(struct loop *l)
 			       strerror(-a->dump.err));
 		else
 			logmsg(LOG_INFO, "ranking from /proc");
-		l->source = a->dump.used;
+		l->ranking.source = a->dump.used;
 	}
 }
 
@@ -39,12 +39,12 @@ static void log_skipped(struct loop *l, uint64_t now)
 	char why[160];
 
 	if (a->sampler.malformed)
-		logmsg_limited(&l->lim_skipped, now, LOG_WARNING,
+		logmsg_limited(&l->ranking.lim_skipped, now, LOG_WARNING,
 			       "%u processes not ranked, unreadable: %s",
 			       a->sampler.malformed,
 			       agent_strerror(a, 0, why, sizeof(why)));
 	else if (a->sampler.fail_err)
-		logmsg_limited(&l->lim_skipped, now, LOG_WARNING,
+		logmsg_limited(&l->ranking.lim_skipped, now, LOG_WARNING,
 			       "rules could not read %s",
 			       agent_strerror(a, 0, why, sizeof(why)));
 }
@@ -71,12 +71,12 @@ int loop_pass(struct loop *l)
 				     (unsigned int)a->nranked :
 				     a->policy.queue_length,
 			     now);
-	l->pass_ms = now;
-	l->npass++;
+	l->ranking.pass_ms = now;
+	l->ranking.npass++;
 	log_pass_problems(l);
 	log_skipped(l, now);
 	if (ret) {
-		logmsg_limited(&l->lim_rank, now, LOG_ERR,
+		logmsg_limited(&l->ranking.lim_rank, now, LOG_ERR,
 			       "ranking pass failed: %s",
 			       agent_strerror(a, ret, why, sizeof(why)));
 		return ret;
@@ -84,17 +84,17 @@ int loop_pass(struct loop *l)
 	if (wret == -ENOENT) {
 		loop_module_gone(&l->link);
 	} else if (wret) {
-		logmsg_limited(&l->lim_write, now, LOG_ERR, "%s/oom: %s",
-			       l->o->proc_root, strerror(-wret));
+		logmsg_limited(&l->ranking.lim_write, now, LOG_ERR,
+			       "%s/oom: %s", l->o->proc_root, strerror(-wret));
 	} else if (!l->o->dry_run) {
 		loop_module_back(&l->link);
 	}
 	if (a->nranked) {
 		const struct sample *s = &a->tab[a->order[0]];
 
-		if (s->pid != l->head)
+		if (s->pid != l->ranking.head)
 			logmsg_limited(
-				&l->lim_head, now, LOG_INFO,
+				&l->ranking.lim_head, now, LOG_INFO,
 				"queue head: pid %d (%s), score %ld; %zu queued "
 				"of %zu processes",
 				(int)s->pid, s->comm, s->score,
@@ -102,7 +102,7 @@ int loop_pass(struct loop *l)
 					a->nranked :
 					(size_t)a->policy.queue_length,
 				a->nprocs);
-		l->head = s->pid;
+		l->ranking.head = s->pid;
 	}
 	if (l->o->dry_run) {
 		fputs(a->queue, stdout);

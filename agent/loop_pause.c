@@ -133,16 +133,16 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 	const struct sample *run[JOBS_MAX * 2];
 	size_t n;
 
-	if (l->jobs_pass == l->npass && !again)
+	if (l->jobs_pass == l->ranking.npass && !again)
 		return false;
 	n = agent_pausable(l->a, is_paused, &l->paused, run,
 			   sizeof(run) / sizeof(*run));
 	if (!again && l->jobs_ms &&
 	    jobs_all_seen(run, n, l->jobs_of, l->njobs_of)) {
-		l->jobs_pass = l->npass;
+		l->jobs_pass = l->ranking.npass;
 		return false;
 	}
-	l->jobs_pass = l->npass;
+	l->jobs_pass = l->ranking.npass;
 	l->jobs_ms = now;
 	pause_check(&l->paused, now, pause_noted, NULL);
 	/* pause_check() may have dropped some: is_paused() says less. */
@@ -272,10 +272,12 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	int wait;
 
 	/* A pass at once when following starts: the jobs before they grow. */
-	if (busy && pause_ctl_pass_due(l->following, l->jobs.n, l->pass_ms,
-				       l->pass_avail_kb, s, now))
+	if (busy &&
+	    pause_ctl_pass_due(l->following, l->jobs.n, l->ranking.pass_ms,
+			       l->pass_avail_kb, s, now))
 		loop_pass(l);
-	if (l->jobs_pass != l->npass) /* a pass since the jobs' last read */
+	if (l->jobs_pass !=
+	    l->ranking.npass) /* a pass since the jobs' last read */
 		l->pass_avail_kb = s->mem_avail_kb;
 	/* Low, the jobs of every pass are read: are there any to follow? */
 	if ((busy || w != PAUSE_CTL_CALM) &&
