@@ -80,7 +80,7 @@ static uint32_t write_metrics(struct loop *l, uint64_t now, uint32_t wait_ms)
 	if (!p->metrics_dir[0])
 		return wait_ms;
 	if (metrics_write_due(&l->metrics, now, p->metrics_interval_s * 1000,
-			      kill_busy(&l->kill))) {
+			      kill_busy(&l->killing.kill))) {
 		len = metrics_format(&l->metrics, now, buf, sizeof(buf));
 		ret = len < 0 ? len :
 				metrics_write(p->metrics_dir, buf, (size_t)len);
@@ -122,8 +122,8 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 		if (!act.rerank)
 			pressure_ranked(&l->pst, now);
 	}
-	kd = kill_ctl_decide(&l->kill_ctl, &l->pcfg, act.level, &s,
-			     kill_busy(&l->kill), now);
+	kd = kill_ctl_decide(&l->killing.ctl, &l->pcfg, act.level, &s,
+			     kill_busy(&l->killing.kill), now);
 	if (kd.verdict == KILL_CTL_NOW)
 		loop_kill_start(l, now);
 	if (kd.wait_ms < act.wait_ms)
@@ -150,7 +150,8 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 	pfd[1] =
 		(struct pollfd){ .fd = l->link.nl_on ? nlc_fd(&l->link.nl) : -1,
 				 .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = kill_fd(&l->kill), .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = kill_fd(&l->killing.kill),
+				  .events = POLLIN };
 	pfd[3] = (struct pollfd){ .fd = psi_fd(&l->sense.cg_psi),
 				  .events = POLLPRI };
 	*n = ppoll(pfd, LOOP_NFDS, &ts, mask);
@@ -177,8 +178,8 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		logmsg(LOG_ERR, "config: %s", why);
 		return -EINVAL;
 	}
-	kill_init(&l.kill, &kc, loop_still_critical, &l);
-	kill_ctl_init(&l.kill_ctl);
+	kill_init(&l.killing.kill, &kc, loop_still_critical, &l);
+	kill_ctl_init(&l.killing.ctl);
 	pause_init(&l.paused, &a->sampler, o->dry_run);
 	pause_ctl_init(&l.ctl);
 	/* First: a second oomqd must leave the first one's state alone. */
@@ -208,8 +209,8 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		uint64_t now;
 		int n, kw;
 
-		if (kill_busy(&l.kill)) {
-			kw = kill_wait_ms(&l.kill, mono_ms());
+		if (kill_busy(&l.killing.kill)) {
+			kw = kill_wait_ms(&l.killing.kill, mono_ms());
 			if (kw >= 0 && (uint32_t)kw < wait)
 				wait = (uint32_t)kw;
 		}
@@ -233,7 +234,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 			loop_cgroup_psi_event(&l.sense, pfd[3].revents);
 		if (n > 0 && pfd[1].revents)
 			loop_module_drain(&l);
-		if (kill_busy(&l.kill))
+		if (kill_busy(&l.killing.kill))
 			loop_kill_step(&l, now);
 		if (!n && l.sense.cg_missing && l.pst.level == PRESSURE_CALM)
 			loop_cgroup_psi_retry(&l.sense);

@@ -66,15 +66,21 @@ struct loop_ranking {
 	struct log_limit lim_rank, lim_write, lim_skipped, lim_head;
 };
 
+/* A proactive kill: loop_kill.c's (kill.cfg set by loop_reload.c). */
+struct loop_killing {
+	struct kill kill;
+	struct kill_ctl ctl; /* when to kill: kill_ctl.c */
+	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
+	struct notice victim; /* of kill.pid, for its end's notice */
+	struct log_limit lim_kill; /* nothing to kill, or a kill failed */
+};
+
 struct loop {
 	struct agent *a;
 	const struct loop_opts *o;
 	struct pressure_config pcfg;
 	struct pressure_state pst;
-	struct kill kill;
-	struct kill_ctl kill_ctl; /* when to kill: kill_ctl.c */
-	char victim_comm[SAMPLE_COMM_LEN]; /* of kill.pid, for the log */
-	struct notice victim; /* of kill.pid, for its end's notice */
+	struct loop_killing killing;
 	struct pause_set paused;
 	struct jobs jobs; /* the pausable jobs, as of jobs_pass */
 	struct pause_ctl ctl; /* who runs: pause_ctl.c */
@@ -96,7 +102,7 @@ struct loop {
 	uint32_t oom_kills; /* of them, the kernel's, or events lost */
 	bool rerank; /* re-rank at the next sample whatever pressure says */
 	/* Messages that could otherwise come back every pass or tick. */
-	struct log_limit lim_kill, lim_metrics, lim_hooks;
+	struct log_limit lim_metrics, lim_hooks;
 	struct metrics metrics; /* for metrics_dir */
 	struct hooks hooks; /* the [hooks] helper */
 };

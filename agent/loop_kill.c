@@ -26,11 +26,12 @@ bool loop_still_critical(void *arg)
 static const struct sample *first_victim(struct loop *l)
 {
 	struct agent *a = l->a;
+	struct loop_killing *k = &l->killing;
 
 	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
 		const struct sample *v = &a->tab[a->order[i]];
 
-		if (!kill_stuck(&l->kill, v->pid))
+		if (!kill_stuck(&k->kill, v->pid))
 			return v;
 	}
 	return NULL;
@@ -39,18 +40,19 @@ static const struct sample *first_victim(struct loop *l)
 /* Never a second victim while one is dying: the caller checked. */
 void loop_kill_start(struct loop *l, uint64_t now)
 {
+	struct loop_killing *k = &l->killing;
 	const struct sample *v;
 	int ret;
 
 	/* Rank now: the victim must be the current first, not 10 s old. */
 	v = loop_pass(l) ? NULL : first_victim(l);
 	if (!v) {
-		logmsg_limited(&l->lim_kill, now, LOG_WARNING,
+		logmsg_limited(&k->lim_kill, now, LOG_WARNING,
 			       "proactive kill due, but nothing to kill%s",
-			       l->kill.nstuck ? " (only victims SIGKILL did "
+			       k->kill.nstuck ? " (only victims SIGKILL did "
 						"not end)" :
 						"");
-		kill_ctl_failed(&l->kill_ctl, now);
+		kill_ctl_failed(&k->ctl, now);
 		return;
 	}
 	if (l->o->dry_run) {
@@ -60,27 +62,27 @@ void loop_kill_start(struct loop *l, uint64_t now)
 		l->kills++; /* the cooldown, as if it had died */
 		return;
 	}
-	memcpy(l->victim_comm, v->comm, sizeof(l->victim_comm));
-	l->victim = (struct notice){ .kind = NOTICE_KILL,
+	memcpy(k->victim_comm, v->comm, sizeof(k->victim_comm));
+	k->victim = (struct notice){ .kind = NOTICE_KILL,
 				     .choice = NOTICE_CHOICE_PROACTIVE,
 				     .pid = v->pid,
 				     .uid = v->uid,
 				     .rss_kb = v->rss_kb,
 				     .reason = "memory critical" };
-	memcpy(l->victim.comm, v->comm, sizeof(l->victim.comm));
+	memcpy(k->victim.comm, v->comm, sizeof(k->victim.comm));
 	/* A stopped victim would hold its SIGTERM until continued. */
 	pause_release(&l->paused, v->pid, now);
-	ret = kill_start(&l->kill, v->pid, now);
+	ret = kill_start(&k->kill, v->pid, now);
 	switch (ret) {
 	case KILL_TERMINATING:
-		lognote(&l->victim, LOG_WARNING,
+		lognote(&k->victim, LOG_WARNING,
 			"proactive kill: SIGTERM to pid %d (%s), RSS %llu KiB; "
 			"SIGKILL in %u ms",
 			(int)v->pid, v->comm, (unsigned long long)v->rss_kb,
-			l->kill.cfg.grace_ms);
+			k->kill.cfg.grace_ms);
 		break;
 	case KILL_KILLING:
-		lognote(&l->victim, LOG_WARNING,
+		lognote(&k->victim, LOG_WARNING,
 			"proactive kill: SIGKILL to pid %d (%s), RSS %llu KiB",
 			(int)v->pid, v->comm, (unsigned long long)v->rss_kb);
 		break;
@@ -90,16 +92,16 @@ void loop_kill_start(struct loop *l, uint64_t now)
 		l->kills++;
 		break;
 	case -ECANCELED:
-		logmsg_limited(&l->lim_kill, now, LOG_INFO,
+		logmsg_limited(&k->lim_kill, now, LOG_INFO,
 			       "proactive kill called off: pressure eased");
 		break;
 	default:
-		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+		logmsg_limited(&k->lim_kill, now, LOG_ERR,
 			       "proactive kill of pid %d (%s): %s; next try "
 			       "in %u s",
 			       (int)v->pid, v->comm, strerror(-ret),
 			       KILL_CTL_RETRY_MS / 1000);
-		kill_ctl_failed(&l->kill_ctl, now);
+		kill_ctl_failed(&k->ctl, now);
 		l->rerank = true;
 		break;
 	}
@@ -107,16 +109,17 @@ void loop_kill_start(struct loop *l, uint64_t now)
 
 void loop_kill_step(struct loop *l, uint64_t now)
 {
-	enum kill_phase before = l->kill.phase;
-	pid_t pid = l->kill.pid;
-	int ret = kill_step(&l->kill, now);
+	struct loop_killing *k = &l->killing;
+	enum kill_phase before = k->kill.phase;
+	pid_t pid = k->kill.pid;
+	int ret = kill_step(&k->kill, now);
 
 	switch (ret) {
 	case KILL_REAPED:
-		l->victim.kind = NOTICE_KILLED;
-		lognote(&l->victim, LOG_NOTICE,
+		k->victim.kind = NOTICE_KILLED;
+		lognote(&k->victim, LOG_NOTICE,
 			"proactive kill: pid %d (%s) is gone", (int)pid,
-			l->victim_comm);
+			k->victim_comm);
 		l->kills++;
 		break;
 	case KILL_KILLING:
@@ -124,11 +127,11 @@ void loop_kill_step(struct loop *l, uint64_t now)
 			logmsg(LOG_WARNING,
 			       "proactive kill: SIGKILL to pid %d (%s) after "
 			       "%u ms",
-			       (int)pid, l->victim_comm, l->kill.cfg.grace_ms);
-			if (l->kill.mrelease_err)
+			       (int)pid, k->victim_comm, k->kill.cfg.grace_ms);
+			if (k->kill.mrelease_err)
 				logmsg(LOG_INFO, "process_mrelease(%d): %s",
 				       (int)pid,
-				       strerror(-l->kill.mrelease_err));
+				       strerror(-k->kill.mrelease_err));
 		}
 		break;
 	case KILL_TERMINATING:
@@ -137,23 +140,23 @@ void loop_kill_step(struct loop *l, uint64_t now)
 		logmsg(LOG_INFO,
 		       "proactive kill: pressure eased, pid %d (%s) keeps its "
 		       "SIGTERM",
-		       (int)pid, l->victim_comm);
+		       (int)pid, k->victim_comm);
 		break;
 	case -ETIMEDOUT:
 		logmsg(LOG_WARNING,
 		       "proactive kill: pid %d (%s) not gone %u ms after "
 		       "SIGKILL (D state, frozen or traced?): the next victim "
 		       "may go",
-		       (int)pid, l->victim_comm, l->kill.cfg.reap_timeout_ms);
+		       (int)pid, k->victim_comm, k->kill.cfg.reap_timeout_ms);
 		l->kills++; /* re-rank; the cooldown before the next */
 		break;
 	default:
 		/* Drop it: retrying at once would spin on a 0 ms wait. */
-		logmsg_limited(&l->lim_kill, now, LOG_ERR,
+		logmsg_limited(&k->lim_kill, now, LOG_ERR,
 			       "proactive kill of pid %d (%s): %s", (int)pid,
-			       l->victim_comm, strerror(-ret));
-		kill_reset(&l->kill);
-		kill_ctl_failed(&l->kill_ctl, now);
+			       k->victim_comm, strerror(-ret));
+		kill_reset(&k->kill);
+		kill_ctl_failed(&k->ctl, now);
 		break;
 	}
 }

@@ -55,7 +55,7 @@ void loop_reload(struct loop *l)
 	loop_log_events(l->a);
 	loop_hooks_start(l);
 	l->pcfg = pc;
-	l->kill.cfg = kc;
+	l->killing.kill.cfg = kc;
 	psi_close(&l->sense.cg_psi);
 	l->sense.cg_psi = cg;
 	memcpy(l->sense.cg_psi_path, cg_path, sizeof(cg_path));

@@ -145,10 +145,10 @@ void loop_stop(struct loop *l)
 {
 	log_set_notice_sink(NULL, NULL);
 	hooks_stop(&l->hooks);
-	if (kill_busy(&l->kill))
+	if (kill_busy(&l->killing.kill))
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
-		       (int)l->kill.pid, l->victim_comm);
-	kill_fini(&l->kill);
+		       (int)l->killing.kill.pid, l->killing.victim_comm);
+	kill_fini(&l->killing.kill);
 	if (l->paused.n)
 		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u jobs stopped",
 		       pause_release_all(&l->paused, mono_ms()));
