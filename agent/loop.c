@@ -130,7 +130,7 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 		act.wait_ms = kd.wait_ms;
 	pw = loop_pause_tick(l, &s, now);
 	/* Also the jobs that ended or were continued by someone else. */
-	l->metrics.jobs_stopped = l->paused.n;
+	l->metrics.jobs_stopped = l->pausing.paused.n;
 	if (pw < 0 || (uint32_t)pw > act.wait_ms)
 		pw = (int)act.wait_ms;
 	return write_metrics(l, now, (uint32_t)pw);
@@ -180,8 +180,8 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	}
 	kill_init(&l.killing.kill, &kc, loop_still_critical, &l);
 	kill_ctl_init(&l.killing.ctl);
-	pause_init(&l.paused, &a->sampler, o->dry_run);
-	pause_ctl_init(&l.ctl);
+	pause_init(&l.pausing.paused, &a->sampler, o->dry_run);
+	pause_ctl_init(&l.pausing.ctl);
 	/* First: a second oomqd must leave the first one's state alone. */
 	ret = loop_pause_file_open(&l);
 	if (ret)

@@ -75,12 +75,8 @@ struct loop_killing {
 	struct log_limit lim_kill; /* nothing to kill, or a kill failed */
 };
 
-struct loop {
-	struct agent *a;
-	const struct loop_opts *o;
-	struct pressure_config pcfg;
-	struct pressure_state pst;
-	struct loop_killing killing;
+/* Pausing: loop_pause.c's (loop_kill.c continues a stopped victim). */
+struct loop_pausing {
 	struct pause_set paused;
 	struct jobs jobs; /* the pausable jobs, as of jobs_pass */
 	struct pause_ctl ctl; /* who runs: pause_ctl.c */
@@ -88,7 +84,6 @@ struct loop {
 	struct pause_ctl_job resumed[PAUSE_MAX];
 	unsigned int nresumed;
 	bool following; /* the last tick followed the jobs */
-	struct loop_ranking ranking;
 	uint64_t jobs_pass; /* the pass the jobs were read after */
 	uint64_t jobs_ms; /* when they were read last */
 	uint64_t pass_avail_kb; /* MemAvailable at the last pass here */
@@ -96,6 +91,16 @@ struct loop {
 	/* The pausable processes that read was of: jobs_all_seen(). */
 	struct jobs_seen jobs_of[JOBS_MAX * 2];
 	size_t njobs_of;
+};
+
+struct loop {
+	struct agent *a;
+	const struct loop_opts *o;
+	struct pressure_config pcfg;
+	struct pressure_state pst;
+	struct loop_killing killing;
+	struct loop_pausing pausing;
+	struct loop_ranking ranking;
 	struct loop_sense sense;
 	struct loop_link link;
 	uint32_t kills; /* kills seen since the last sample */

@@ -71,7 +71,7 @@ void loop_kill_start(struct loop *l, uint64_t now)
 				     .reason = "memory critical" };
 	memcpy(k->victim.comm, v->comm, sizeof(k->victim.comm));
 	/* A stopped victim would hold its SIGTERM until continued. */
-	pause_release(&l->paused, v->pid, now);
+	pause_release(&l->pausing.paused, v->pid, now);
 	ret = kill_start(&k->kill, v->pid, now);
 	switch (ret) {
 	case KILL_TERMINATING:

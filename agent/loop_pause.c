@@ -25,8 +25,9 @@ static bool stop_job(struct loop *l, const struct job *j,
 		     const struct pressure_sample *s, const char *why,
 		     uint64_t now)
 {
+	struct loop_pausing *p = &l->pausing;
 	struct notice n;
-	int ret = pause_stop(&l->paused, j, now);
+	int ret = pause_stop(&p->paused, j, now);
 
 	if (ret) {
 		/* Gone, or grown something not to stop, since. */
@@ -41,27 +42,28 @@ static bool stop_job(struct loop *l, const struct job *j,
 			     .uid = NOTICE_UID_UNKNOWN,
 			     .rss_kb = j->rss_kb,
 			     .reason = why,
-			     .jobs = l->paused.n };
+			     .jobs = p->paused.n };
 	memcpy(n.comm, j->p[0].comm, sizeof(n.comm));
 	lognote(&n, LOG_WARNING,
 		"%spause: SIGSTOP to pid %d (%s) and %u below it, RSS %llu "
 		"KiB: %s; MemAvailable %llu MiB; %u jobs stopped",
 		l->o->dry_run ? "dry run: " : "", (int)j->p[0].pid,
-		j->p[0].comm, l->paused.j[l->paused.n - 1].n - 1,
+		j->p[0].comm, p->paused.j[p->paused.n - 1].n - 1,
 		(unsigned long long)j->rss_kb, why,
-		(unsigned long long)s->mem_avail_kb / 1024, l->paused.n);
+		(unsigned long long)s->mem_avail_kb / 1024, p->paused.n);
 	return true;
 }
 
 static void log_cont(struct loop *l, const struct pause_job *j, const char *why,
 		     uint64_t now)
 {
+	struct loop_pausing *p = &l->pausing;
 	struct notice n = { .kind = NOTICE_CONTINUE,
 			    .pid = j->root,
 			    .uid = NOTICE_UID_UNKNOWN,
 			    .rss_kb = j->rss_kb,
 			    .reason = why,
-			    .jobs = l->paused.n,
+			    .jobs = p->paused.n,
 			    .stopped_ms = now - j->since_ms };
 
 	memcpy(n.comm, j->comm, sizeof(n.comm));
@@ -71,7 +73,7 @@ static void log_cont(struct loop *l, const struct pause_job *j, const char *why,
 		l->o->dry_run ? "dry run: " : "", (int)j->root, j->comm,
 		j->n ? j->n - 1 : 0, (unsigned long long)(now - j->since_ms),
 		(unsigned long long)(j->used_ms + now - j->since_ms), why,
-		l->paused.n);
+		p->paused.n);
 }
 
 static void pause_noted(const struct pause_note *n, void *arg)
@@ -130,36 +132,37 @@ static void pause_noted(const struct pause_note *n, void *arg)
  */
 static bool read_jobs(struct loop *l, uint64_t now, bool again)
 {
+	struct loop_pausing *p = &l->pausing;
 	const struct sample *run[JOBS_MAX * 2];
 	size_t n;
 
-	if (l->jobs_pass == l->ranking.npass && !again)
+	if (p->jobs_pass == l->ranking.npass && !again)
 		return false;
-	n = agent_pausable(l->a, is_paused, &l->paused, run,
+	n = agent_pausable(l->a, is_paused, &p->paused, run,
 			   sizeof(run) / sizeof(*run));
-	if (!again && l->jobs_ms &&
-	    jobs_all_seen(run, n, l->jobs_of, l->njobs_of)) {
-		l->jobs_pass = l->ranking.npass;
+	if (!again && p->jobs_ms &&
+	    jobs_all_seen(run, n, p->jobs_of, p->njobs_of)) {
+		p->jobs_pass = l->ranking.npass;
 		return false;
 	}
-	l->jobs_pass = l->ranking.npass;
-	l->jobs_ms = now;
-	pause_check(&l->paused, now, pause_noted, NULL);
+	p->jobs_pass = l->ranking.npass;
+	p->jobs_ms = now;
+	pause_check(&p->paused, now, pause_noted, NULL);
 	/* pause_check() may have dropped some: is_paused() says less. */
-	n = agent_pausable(l->a, is_paused, &l->paused, run,
+	n = agent_pausable(l->a, is_paused, &p->paused, run,
 			   sizeof(run) / sizeof(*run));
 	for (size_t i = 0; i < n; i++)
-		l->jobs_of[i] =
+		p->jobs_of[i] =
 			(struct jobs_seen){ run[i]->pid, run[i]->start_ticks };
-	l->njobs_of = n;
-	jobs_build(&l->jobs, &l->a->sampler, run, n, is_paused, &l->paused);
-	if (l->jobs.left_out && !l->jobs_left_out)
+	p->njobs_of = n;
+	jobs_build(&p->jobs, &l->a->sampler, run, n, is_paused, &p->paused);
+	if (p->jobs.left_out && !p->jobs_left_out)
 		logmsg(LOG_NOTICE,
 		       "pause: more than %d pausable jobs: the smallest are "
 		       "neither counted nor stopped",
 		       JOBS_MAX);
-	l->jobs_left_out = l->jobs.left_out;
-	l->nresumed = 0;
+	p->jobs_left_out = p->jobs.left_out;
+	p->nresumed = 0;
 	return true;
 }
 
@@ -188,55 +191,57 @@ static void ctl_job_of(struct pause_ctl_job *c, pid_t root, uint64_t start,
 
 /*
  * The jobs as pause_ctl.c sees them, into @out: those of the last read
- * oomqd has not stopped since (@src: their index in l->jobs; not
+ * oomqd has not stopped since (@src: their index in p->jobs; not
  * stoppable when @refused), the stopped ones (-1 - their index in
- * l->paused) and those continued since the read (CTL_RESUMED), which
+ * p->paused) and those continued since the read (CTL_RESUMED), which
  * the next read finds running again.
  */
 static unsigned int ctl_jobs(struct loop *l, struct pause_ctl_job *out,
 			     int *src, const bool *refused)
 {
+	struct loop_pausing *p = &l->pausing;
 	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < l->jobs.n; i++) {
-		const struct job *j = &l->jobs.j[i];
+	for (unsigned int i = 0; i < p->jobs.n; i++) {
+		const struct job *j = &p->jobs.j[i];
 
-		if (!j->n || pause_has(&l->paused, j->p[0].pid))
+		if (!j->n || pause_has(&p->paused, j->p[0].pid))
 			continue;
 		ctl_job_of(&out[n], j->p[0].pid, j->p[0].start_ticks,
 			   j->anon_kb, j->p[0].comm);
 		out[n].runs = !(j->flags & JOB_FOREIGN);
 		out[n].age_ms = age_ms(&l->a->sys, j->p[0].start_ticks);
 		out[n].stoppable = !refused[i] &&
-				   pause_may_stop(&l->paused, &l->pcfg, j);
+				   pause_may_stop(&p->paused, &l->pcfg, j);
 		src[n++] = (int)i;
 	}
-	for (unsigned int i = 0; i < l->paused.n; i++) {
-		const struct pause_job *j = &l->paused.j[i];
+	for (unsigned int i = 0; i < p->paused.n; i++) {
+		const struct pause_job *j = &p->paused.j[i];
 
 		ctl_job_of(&out[n], j->root, j->root_start, j->anon_kb,
 			   j->comm);
 		out[n].stopped = true;
 		src[n++] = -1 - (int)i;
 	}
-	for (unsigned int i = 0; i < l->nresumed; i++) {
-		out[n] = l->resumed[i];
+	for (unsigned int i = 0; i < p->nresumed; i++) {
+		out[n] = p->resumed[i];
 		src[n++] = CTL_RESUMED;
 	}
 	return n;
 }
 
-/* Continue job @i of l->paused; it runs, as far as the controller knows. */
+/* Continue job @i of p->paused; it runs, as far as the controller knows. */
 static void cont_job(struct loop *l, unsigned int i, const char *why,
 		     uint64_t now)
 {
+	struct loop_pausing *p = &l->pausing;
 	struct pause_job j;
 
-	if (pause_cont(&l->paused, i, now, &j))
+	if (pause_cont(&p->paused, i, now, &j))
 		return;
 	log_cont(l, &j, why, now);
-	if (l->nresumed < PAUSE_MAX) {
-		struct pause_ctl_job *c = &l->resumed[l->nresumed++];
+	if (p->nresumed < PAUSE_MAX) {
+		struct pause_ctl_job *c = &p->resumed[p->nresumed++];
 
 		ctl_job_of(c, j.root, j.root_start, j.anon_kb, j.comm);
 		c->runs = true;
@@ -256,12 +261,13 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		    uint64_t now)
 {
+	struct loop_pausing *p = &l->pausing;
 	enum pause_ctl_watch w =
 		l->pcfg.pause_enabled ?
-			pause_ctl_watch(&l->ctl, &l->pcfg, s, now) :
+			pause_ctl_watch(&p->ctl, &l->pcfg, s, now) :
 			PAUSE_CTL_CALM;
-	bool busy = l->paused.n || w == PAUSE_CTL_FALLING ||
-		    (w == PAUSE_CTL_LOW && l->jobs.n);
+	bool busy = p->paused.n || w == PAUSE_CTL_FALLING ||
+		    (w == PAUSE_CTL_LOW && p->jobs.n);
 	struct pause_ctl_job cj[CTL_JOBS];
 	int src[CTL_JOBS];
 	bool refused[JOBS_MAX] = { false };
@@ -273,60 +279,60 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 
 	/* A pass at once when following starts: the jobs before they grow. */
 	if (busy &&
-	    pause_ctl_pass_due(l->following, l->jobs.n, l->ranking.pass_ms,
-			       l->pass_avail_kb, s, now))
+	    pause_ctl_pass_due(p->following, p->jobs.n, l->ranking.pass_ms,
+			       p->pass_avail_kb, s, now))
 		loop_pass(l);
-	if (l->jobs_pass !=
-	    l->ranking.npass) /* a pass since the jobs' last read */
-		l->pass_avail_kb = s->mem_avail_kb;
+	/* A pass since the jobs' last read. */
+	if (p->jobs_pass != l->ranking.npass)
+		p->pass_avail_kb = s->mem_avail_kb;
 	/* Low, the jobs of every pass are read: are there any to follow? */
 	if ((busy || w != PAUSE_CTL_CALM) &&
 	    read_jobs(l, now,
-		      busy && now - l->jobs_ms >=
-				      (pause_ctl_read_soon(&l->ctl) ?
+		      busy && now - p->jobs_ms >=
+				      (pause_ctl_read_soon(&p->ctl) ?
 					       PAUSE_CTL_RATE_MS :
 					       PAUSE_READ_MS))) {
 		n = ctl_jobs(l, cj, src, refused);
-		pause_ctl_update(&l->ctl, &l->pcfg, cj, n, now);
-		if (busy && !l->following)
+		pause_ctl_update(&p->ctl, &l->pcfg, cj, n, now);
+		if (busy && !p->following)
 			logmsg(LOG_INFO,
 			       "pause: following %u jobs: MemAvailable %llu "
 			       "MiB, falling %llu MiB/s",
-			       l->jobs.n,
+			       p->jobs.n,
 			       (unsigned long long)s->mem_avail_kb / 1024,
-			       (unsigned long long)l->ctl.fall_kb_s / 1024);
+			       (unsigned long long)p->ctl.fall_kb_s / 1024);
 	}
-	l->following = busy;
-	if (!pause_cont_expired(&l->paused, &l->pcfg, now, &j))
+	p->following = busy;
+	if (!pause_cont_expired(&p->paused, &l->pcfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
 	if (!l->pcfg.pause_enabled) {
-		if (l->paused.n)
+		if (p->paused.n)
 			cont_job(l, 0, "pausing is off", now);
-		return pause_wait_ms(&l->paused, &l->pcfg, s);
+		return pause_wait_ms(&p->paused, &l->pcfg, s);
 	}
 	for (unsigned int round = 0; busy && round < CTL_JOBS; round++) {
 		n = ctl_jobs(l, cj, src, refused);
-		o = pause_ctl_next(&l->ctl, &l->pcfg, s, cj, n, now);
+		o = pause_ctl_next(&p->ctl, &l->pcfg, s, cj, n, now);
 		if (o.kind == PAUSE_CTL_NOTHING)
 			break;
 		if (o.kind == PAUSE_CTL_STOP &&
-		    !stop_job(l, &l->jobs.j[src[o.job]], s, o.why, now)) {
+		    !stop_job(l, &p->jobs.j[src[o.job]], s, o.why, now)) {
 			refused[src[o.job]] = true;
 			continue;
 		}
 		if (o.kind == PAUSE_CTL_CONT)
 			cont_job(l, (unsigned int)(-1 - src[o.job]), o.why,
 				 now);
-		pause_ctl_done(&l->ctl, &o, cj, s, now);
+		pause_ctl_done(&p->ctl, &o, cj, s, now);
 		ordered = true;
 		if (o.kind == PAUSE_CTL_CONT)
 			break;
 	}
 	if (!busy)
-		return pause_wait_ms(&l->paused, &l->pcfg, s);
-	wait = (int)pause_ctl_wait_ms(&l->ctl, &l->pcfg, s, ordered);
+		return pause_wait_ms(&p->paused, &l->pcfg, s);
+	wait = (int)pause_ctl_wait_ms(&p->ctl, &l->pcfg, s, ordered);
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
-	return pause_ctl_read_soon(&l->ctl) && wait > PAUSE_CTL_RATE_MS ?
+	return pause_ctl_read_soon(&p->ctl) && wait > PAUSE_CTL_RATE_MS ?
 		       PAUSE_CTL_RATE_MS :
 		       wait;
 }
@@ -353,8 +359,8 @@ int loop_pause_file_open(struct loop *l)
 					  O_CLOEXEC)) < 0)
 		ret = -errno;
 	else {
-		ret = pause_file_open(&l->paused, dfd, "stopped", &holder,
-				      pause_noted, NULL);
+		ret = pause_file_open(&l->pausing.paused, dfd, "stopped",
+				      &holder, pause_noted, NULL);
 		close(dfd);
 	}
 	if (ret == -EBUSY) {

@@ -149,10 +149,10 @@ void loop_stop(struct loop *l)
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l->killing.kill.pid, l->killing.victim_comm);
 	kill_fini(&l->killing.kill);
-	if (l->paused.n)
+	if (l->pausing.paused.n)
 		logmsg(LOG_NOTICE, "pause: SIGCONT to the %u jobs stopped",
-		       pause_release_all(&l->paused, mono_ms()));
-	pause_file_close(&l->paused);
+		       pause_release_all(&l->pausing.paused, mono_ms()));
+	pause_file_close(&l->pausing.paused);
 	if (l->link.nl_on)
 		nlc_close(&l->link.nl);
 	psi_close(&l->sense.psi);
