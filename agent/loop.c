@@ -79,13 +79,13 @@ static uint32_t write_metrics(struct loop *l, uint64_t now, uint32_t wait_ms)
 
 	if (!p->metrics_dir[0])
 		return wait_ms;
-	if (metrics_write_due(&l->metrics, now, p->metrics_interval_s * 1000,
+	if (metrics_write_due(&l->metrics.m, now, p->metrics_interval_s * 1000,
 			      kill_busy(&l->killing.kill))) {
-		len = metrics_format(&l->metrics, now, buf, sizeof(buf));
+		len = metrics_format(&l->metrics.m, now, buf, sizeof(buf));
 		ret = len < 0 ? len :
 				metrics_write(p->metrics_dir, buf, (size_t)len);
 		if (ret)
-			logmsg_limited(&l->lim_metrics, now, LOG_WARNING,
+			logmsg_limited(&l->metrics.lim, now, LOG_WARNING,
 				       "metrics_dir %s: %s%s", p->metrics_dir,
 				       strerror(-ret),
 				       ret == -EROFS ?
@@ -94,7 +94,7 @@ static uint32_t write_metrics(struct loop *l, uint64_t now, uint32_t wait_ms)
 					       "(systemctl edit oomqd)" :
 					       "");
 	}
-	next = l->metrics.next_write_ms;
+	next = l->metrics.m.next_write_ms;
 	return next > now && next - now < wait_ms ? (uint32_t)(next - now) :
 						    wait_ms;
 }
@@ -108,21 +108,21 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 	int pw;
 
 	loop_sense_tick(l, &s);
-	s.kills = l->kills;
-	s.oom_kills = l->oom_kills;
-	l->kills = l->oom_kills = 0;
+	s.kills = l->pressure.kills;
+	s.oom_kills = l->pressure.oom_kills;
+	l->pressure.kills = l->pressure.oom_kills = 0;
 
-	act = pressure_update(&l->pst, &l->pcfg, &s, now);
-	metrics_sample(&l->metrics, &s, act.level);
+	act = pressure_update(&l->pressure.st, &l->pressure.cfg, &s, now);
+	metrics_sample(&l->metrics.m, &s, act.level);
 	if (act.changed)
 		log_level(&act, &s);
-	if (act.rerank || l->rerank) {
-		l->rerank = false;
+	if (act.rerank || l->pressure.rerank) {
+		l->pressure.rerank = false;
 		loop_pass(l);
 		if (!act.rerank)
-			pressure_ranked(&l->pst, now);
+			pressure_ranked(&l->pressure.st, now);
 	}
-	kd = kill_ctl_decide(&l->killing.ctl, &l->pcfg, act.level, &s,
+	kd = kill_ctl_decide(&l->killing.ctl, &l->pressure.cfg, act.level, &s,
 			     kill_busy(&l->killing.kill), now);
 	if (kd.verdict == KILL_CTL_NOW)
 		loop_kill_start(l, now);
@@ -130,7 +130,7 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 		act.wait_ms = kd.wait_ms;
 	pw = loop_pause_tick(l, &s, now);
 	/* Also the jobs that ended or were continued by someone else. */
-	l->metrics.jobs_stopped = l->pausing.paused.n;
+	l->metrics.m.jobs_stopped = l->pausing.paused.n;
 	if (pw < 0 || (uint32_t)pw > act.wait_ms)
 		pw = (int)act.wait_ms;
 	return write_metrics(l, now, (uint32_t)pw);
@@ -169,12 +169,12 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 
 	l.a = a;
 	l.o = o;
-	l.hooks.fd = -1;
+	l.hooks.h.fd = -1;
 	l.sense.psi.fd = -1;
 	l.sense.cg_psi.fd = -1;
 	l.sense.swm.swaps = l.sense.swm.vmstat = l.sense.swm.sys_block = -1;
 	l.ranking.source = -1;
-	if (thresholds_from_policy(&a->policy, &l.pcfg, &kc, &why)) {
+	if (thresholds_from_policy(&a->policy, &l.pressure.cfg, &kc, &why)) {
 		logmsg(LOG_ERR, "config: %s", why);
 		return -EINVAL;
 	}
@@ -236,13 +236,15 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 			loop_module_drain(&l);
 		if (kill_busy(&l.killing.kill))
 			loop_kill_step(&l, now);
-		if (!n && l.sense.cg_missing && l.pst.level == PRESSURE_CALM)
+		if (!n && l.sense.cg_missing &&
+		    l.pressure.st.level == PRESSURE_CALM)
 			loop_cgroup_psi_retry(&l.sense);
 		/* A module loaded later is found within one calm interval. */
-		if (!n && !l.link.nl_on && l.pst.level == PRESSURE_CALM &&
+		if (!n && !l.link.nl_on &&
+		    l.pressure.st.level == PRESSURE_CALM &&
 		    !loop_module_open(&l)) {
 			logmsg(LOG_NOTICE, "oomq module found: events joined");
-			l.rerank = true;
+			l.pressure.rerank = true;
 		}
 		wait = loop_tick(&l, now);
 	}

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The daemon loop's state, shared by its files: loop.c polls and
- * dispatches; loop_pass.c runs a ranking pass, loop_sense.c reads the
- * memory and PSI, loop_module.c keeps the module's link, loop_kill.c
- * carries a proactive kill out, loop_pause.c carries pausing out,
- * loop_start.c sets everything up (and down) and loop_reload.c takes
- * a SIGHUP.
+ * The daemon loop's state, shared by its files and split by owner:
+ * each part is written by the file its comment names (loop_start.c's
+ * setup and teardown and loop_reload.c's new config apart), read
+ * wherever it is needed.  loop.c polls and dispatches, and its tick
+ * follows the pressure and writes metrics_dir's file; loop_pass.c runs
+ * a ranking pass, loop_sense.c reads the memory and PSI, loop_module.c
+ * keeps the module's link, loop_kill.c carries a proactive kill out,
+ * loop_pause.c carries pausing out, loop_start.c sets everything up
+ * (and down) and runs the hooks, and loop_reload.c takes a SIGHUP.
  * Not an interface: loop.h is.
  */
 #ifndef _OOMQ_AGENT_LOOP_INT_H
@@ -30,6 +33,15 @@
 #include "pressure.h"
 #include "psi.h"
 #include "swap_mem.h"
+
+/* The pressure followed: loop.c's; the other files raise kills, rerank. */
+struct loop_pressure {
+	struct pressure_config cfg; /* the thresholds; replaced on SIGHUP */
+	struct pressure_state st;
+	uint32_t kills; /* kills seen since the last sample */
+	uint32_t oom_kills; /* of them, the kernel's, or events lost */
+	bool rerank; /* re-rank at the next sample whatever pressure says */
+};
 
 /* The memory and PSI watched: loop_sense.c's, opened by loop_start.c. */
 struct loop_sense {
@@ -93,23 +105,29 @@ struct loop_pausing {
 	size_t njobs_of;
 };
 
+/* metrics_dir's file: loop.c's (loop_pass.c and notices count into m). */
+struct loop_metrics {
+	struct metrics m;
+	struct log_limit lim; /* a failed write */
+};
+
+/* The notice sink's [hooks] helper: loop_start.c's. */
+struct loop_hooks {
+	struct hooks h;
+	struct log_limit lim; /* events dropped */
+};
+
 struct loop {
 	struct agent *a;
 	const struct loop_opts *o;
-	struct pressure_config pcfg;
-	struct pressure_state pst;
-	struct loop_killing killing;
-	struct loop_pausing pausing;
-	struct loop_ranking ranking;
+	struct loop_pressure pressure;
 	struct loop_sense sense;
 	struct loop_link link;
-	uint32_t kills; /* kills seen since the last sample */
-	uint32_t oom_kills; /* of them, the kernel's, or events lost */
-	bool rerank; /* re-rank at the next sample whatever pressure says */
-	/* Messages that could otherwise come back every pass or tick. */
-	struct log_limit lim_metrics, lim_hooks;
-	struct metrics metrics; /* for metrics_dir */
-	struct hooks hooks; /* the [hooks] helper */
+	struct loop_ranking ranking;
+	struct loop_killing killing;
+	struct loop_pausing pausing;
+	struct loop_metrics metrics;
+	struct loop_hooks hooks;
 };
 
 static inline uint64_t mono_us(void)

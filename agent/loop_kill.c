@@ -16,7 +16,7 @@ bool loop_still_critical(void *arg)
 	struct pressure_sample s;
 
 	loop_read_sample(l, &s, NULL);
-	return kill_ctl_due_now(&l->pcfg, &s);
+	return kill_ctl_due_now(&l->pressure.cfg, &s);
 }
 
 /*
@@ -59,7 +59,7 @@ void loop_kill_start(struct loop *l, uint64_t now)
 		logmsg(LOG_WARNING,
 		       "dry run: would kill pid %d (%s), RSS %llu KiB",
 		       (int)v->pid, v->comm, (unsigned long long)v->rss_kb);
-		l->kills++; /* the cooldown, as if it had died */
+		l->pressure.kills++; /* the cooldown, as if it had died */
 		return;
 	}
 	memcpy(k->victim_comm, v->comm, sizeof(k->victim_comm));
@@ -89,7 +89,7 @@ void loop_kill_start(struct loop *l, uint64_t now)
 	case KILL_REAPED:
 		logmsg(LOG_INFO, "proactive kill: pid %d (%s) already gone",
 		       (int)v->pid, v->comm);
-		l->kills++;
+		l->pressure.kills++;
 		break;
 	case -ECANCELED:
 		logmsg_limited(&k->lim_kill, now, LOG_INFO,
@@ -102,7 +102,7 @@ void loop_kill_start(struct loop *l, uint64_t now)
 			       (int)v->pid, v->comm, strerror(-ret),
 			       KILL_CTL_RETRY_MS / 1000);
 		kill_ctl_failed(&k->ctl, now);
-		l->rerank = true;
+		l->pressure.rerank = true;
 		break;
 	}
 }
@@ -120,7 +120,7 @@ void loop_kill_step(struct loop *l, uint64_t now)
 		lognote(&k->victim, LOG_NOTICE,
 			"proactive kill: pid %d (%s) is gone", (int)pid,
 			k->victim_comm);
-		l->kills++;
+		l->pressure.kills++;
 		break;
 	case KILL_KILLING:
 		if (before == KILL_TERMINATING) {
@@ -148,7 +148,7 @@ void loop_kill_step(struct loop *l, uint64_t now)
 		       "SIGKILL (D state, frozen or traced?): the next victim "
 		       "may go",
 		       (int)pid, k->victim_comm, k->kill.cfg.reap_timeout_ms);
-		l->kills++; /* re-rank; the cooldown before the next */
+		l->pressure.kills++; /* re-rank; the cooldown before the next */
 		break;
 	default:
 		/* Drop it: retrying at once would spin on a 0 ms wait. */

@@ -48,11 +48,11 @@ int loop_module_open(struct loop *l)
 	if (l->o->dry_run) {
 		logmsg(LOG_INFO, "dry run: the module's TTL is left as it is");
 	} else {
-		ret = nlc_set_ttl(&l->link.nl, l->pcfg.queue_ttl_ms);
+		ret = nlc_set_ttl(&l->link.nl, l->pressure.cfg.queue_ttl_ms);
 		if (ret)
 			logmsg(LOG_WARNING,
 			       "setting the queue TTL to %u ms: %s",
-			       l->pcfg.queue_ttl_ms, strerror(-ret));
+			       l->pressure.cfg.queue_ttl_ms, strerror(-ret));
 	}
 	ret = nlc_get_status(&l->link.nl, &st);
 	if (!ret)
@@ -158,8 +158,8 @@ void loop_module_drain(struct loop *l)
 				       LOG_WARNING,
 				       "oomq events lost (socket overflow): "
 				       "re-ranking");
-			l->kills++;
-			l->oom_kills++;
+			l->pressure.kills++;
+			l->pressure.oom_kills++;
 			continue;
 		}
 		if (n < 0) {
@@ -172,8 +172,8 @@ void loop_module_drain(struct loop *l)
 		switch (ev.type) {
 		case OOMQ_EVENT_KILL:
 			log_kill_event(&ev);
-			l->kills++;
-			l->oom_kills++;
+			l->pressure.kills++;
+			l->pressure.oom_kills++;
 			break;
 		case OOMQ_EVENT_PROBE_MISS:
 			logmsg(LOG_WARNING,
@@ -187,8 +187,8 @@ void loop_module_drain(struct loop *l)
 				       "oomq module dropped %u events: "
 				       "re-ranking",
 				       ev.lost);
-			l->kills++;
-			l->oom_kills++;
+			l->pressure.kills++;
+			l->pressure.oom_kills++;
 			break;
 		default: /* QUEUE_SET is our own write; unknown: newer module */
 			break;

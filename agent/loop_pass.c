@@ -66,7 +66,7 @@ int loop_pass(struct loop *l)
 	if (!ret && !l->o->dry_run)
 		wret = agent_write_queue(a);
 	if (!ret)
-		metrics_pass(&l->metrics, mono_us() - start,
+		metrics_pass(&l->metrics.m, mono_us() - start,
 			     a->nranked < a->policy.queue_length ?
 				     (unsigned int)a->nranked :
 				     a->policy.queue_length,

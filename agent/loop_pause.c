@@ -34,7 +34,7 @@ static bool stop_job(struct loop *l, const struct job *j,
 		logmsg(ret == -ESRCH || ret == -EBUSY ? LOG_INFO : LOG_ERR,
 		       "pause: SIGSTOP to pid %d (%s): %s", (int)j->p[0].pid,
 		       j->p[0].comm, strerror(-ret));
-		l->rerank = true;
+		l->pressure.rerank = true;
 		return false;
 	}
 	n = (struct notice){ .kind = NOTICE_PAUSE,
@@ -211,8 +211,9 @@ static unsigned int ctl_jobs(struct loop *l, struct pause_ctl_job *out,
 			   j->anon_kb, j->p[0].comm);
 		out[n].runs = !(j->flags & JOB_FOREIGN);
 		out[n].age_ms = age_ms(&l->a->sys, j->p[0].start_ticks);
-		out[n].stoppable = !refused[i] &&
-				   pause_may_stop(&p->paused, &l->pcfg, j);
+		out[n].stoppable =
+			!refused[i] &&
+			pause_may_stop(&p->paused, &l->pressure.cfg, j);
 		src[n++] = (int)i;
 	}
 	for (unsigned int i = 0; i < p->paused.n; i++) {
@@ -261,11 +262,11 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		    uint64_t now)
 {
+	const struct pressure_config *cfg = &l->pressure.cfg;
 	struct loop_pausing *p = &l->pausing;
-	enum pause_ctl_watch w =
-		l->pcfg.pause_enabled ?
-			pause_ctl_watch(&p->ctl, &l->pcfg, s, now) :
-			PAUSE_CTL_CALM;
+	enum pause_ctl_watch w = cfg->pause_enabled ?
+					 pause_ctl_watch(&p->ctl, cfg, s, now) :
+					 PAUSE_CTL_CALM;
 	bool busy = p->paused.n || w == PAUSE_CTL_FALLING ||
 		    (w == PAUSE_CTL_LOW && p->jobs.n);
 	struct pause_ctl_job cj[CTL_JOBS];
@@ -293,7 +294,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 					       PAUSE_CTL_RATE_MS :
 					       PAUSE_READ_MS))) {
 		n = ctl_jobs(l, cj, src, refused);
-		pause_ctl_update(&p->ctl, &l->pcfg, cj, n, now);
+		pause_ctl_update(&p->ctl, cfg, cj, n, now);
 		if (busy && !p->following)
 			logmsg(LOG_INFO,
 			       "pause: following %u jobs: MemAvailable %llu "
@@ -303,16 +304,16 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 			       (unsigned long long)p->ctl.fall_kb_s / 1024);
 	}
 	p->following = busy;
-	if (!pause_cont_expired(&p->paused, &l->pcfg, now, &j))
+	if (!pause_cont_expired(&p->paused, cfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
-	if (!l->pcfg.pause_enabled) {
+	if (!cfg->pause_enabled) {
 		if (p->paused.n)
 			cont_job(l, 0, "pausing is off", now);
-		return pause_wait_ms(&p->paused, &l->pcfg, s);
+		return pause_wait_ms(&p->paused, cfg, s);
 	}
 	for (unsigned int round = 0; busy && round < CTL_JOBS; round++) {
 		n = ctl_jobs(l, cj, src, refused);
-		o = pause_ctl_next(&p->ctl, &l->pcfg, s, cj, n, now);
+		o = pause_ctl_next(&p->ctl, cfg, s, cj, n, now);
 		if (o.kind == PAUSE_CTL_NOTHING)
 			break;
 		if (o.kind == PAUSE_CTL_STOP &&
@@ -329,8 +330,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 			break;
 	}
 	if (!busy)
-		return pause_wait_ms(&p->paused, &l->pcfg, s);
-	wait = (int)pause_ctl_wait_ms(&p->ctl, &l->pcfg, s, ordered);
+		return pause_wait_ms(&p->paused, cfg, s);
+	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered);
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
 	return pause_ctl_read_soon(&p->ctl) && wait > PAUSE_CTL_RATE_MS ?
 		       PAUSE_CTL_RATE_MS :
@@ -382,7 +383,7 @@ int loop_pause_file_open(struct loop *l)
 		       "and, if oomqd is killed, what it stopped stays stopped",
 		       dir, dir);
 	else if (ret < 0)
-		logmsg(l->pcfg.pause_enabled ? LOG_WARNING : LOG_INFO,
+		logmsg(l->pressure.cfg.pause_enabled ? LOG_WARNING : LOG_INFO,
 		       "%s/stopped: %s: a second oomqd is not kept out and, "
 		       "if oomqd is killed, what it stopped stays stopped",
 		       dir, strerror(-ret));

@@ -54,7 +54,7 @@ void loop_reload(struct loop *l)
 	agent_policy_changed(l->a);
 	loop_log_events(l->a);
 	loop_hooks_start(l);
-	l->pcfg = pc;
+	l->pressure.cfg = pc;
 	l->killing.kill.cfg = kc;
 	psi_close(&l->sense.cg_psi);
 	l->sense.cg_psi = cg;
@@ -66,7 +66,7 @@ void loop_reload(struct loop *l)
 			logmsg(LOG_WARNING, "setting the queue TTL: %s",
 			       strerror(-ret));
 	}
-	l->rerank = true;
+	l->pressure.rerank = true;
 	logmsg(LOG_NOTICE,
 	       "config reloaded: policy %s, queue %u, TTL %u ms, %u rules, "
 	       "proactive kill %s",

@@ -78,7 +78,8 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
 			s->psi_full_avg10 = ps.full.avg10;
 	}
-	if (!ret && !l->sense.cg_on && pressure_wants_pagein(&l->pcfg, s))
+	if (!ret && !l->sense.cg_on &&
+	    pressure_wants_pagein(&l->pressure.cfg, s))
 		swap_mem_read_pagein(&l->sense.swm, mono_ms(), s);
 	if (psi_err)
 		memcpy(psi_err, err, sizeof(err));
@@ -213,7 +214,7 @@ void loop_psi_open(struct loop *l)
 		       "%s: %s: no PSI, polling /proc/meminfo every %u ms "
 		       "when calm",
 		       l->sense.psi_path, strerror(-ret),
-		       pressure_interval_ms(&l->pcfg, PRESSURE_CALM));
+		       pressure_interval_ms(&l->pressure.cfg, PRESSURE_CALM));
 		return;
 	}
 	/* A refused trigger still leaves the averages to read. */

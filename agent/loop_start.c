@@ -50,13 +50,13 @@ static void noticed(const struct notice *n, void *arg)
 	struct loop *l = arg;
 	int ret;
 
-	metrics_note(&l->metrics, n);
-	ret = hooks_post(&l->hooks, &l->a->policy.hooks, n);
+	metrics_note(&l->metrics.m, n);
+	ret = hooks_post(&l->hooks.h, &l->a->policy.hooks, n);
 	if (ret == -EAGAIN)
-		logmsg_limited(&l->lim_hooks, mono_ms(), LOG_WARNING,
+		logmsg_limited(&l->hooks.lim, mono_ms(), LOG_WARNING,
 			       "hooks: %u events dropped so far: the hooks "
 			       "take longer than events come",
-			       l->hooks.dropped);
+			       l->hooks.h.dropped);
 	else if (ret)
 		logmsg(LOG_ERR, "hooks: %s: hooks off until SIGHUP",
 		       ret == -EPIPE ? "the helper is gone" : strerror(-ret));
@@ -73,15 +73,16 @@ void loop_hooks_start(struct loop *l)
 	if (l->a->policy.notify && !notify_available())
 		logmsg(LOG_INFO, "notify: built without libsystemd: no "
 				 "desktop notifications");
-	l->hooks.notify = l->a->policy.notify && notify_available();
-	if (l->o->dry_run || l->hooks.fd >= 0 ||
-	    (!hooks_any(&l->a->policy.hooks) && !l->hooks.notify))
+	l->hooks.h.notify = l->a->policy.notify && notify_available();
+	if (l->o->dry_run || l->hooks.h.fd >= 0 ||
+	    (!hooks_any(&l->a->policy.hooks) && !l->hooks.h.notify))
 		return;
-	ret = hooks_start(&l->hooks);
+	ret = hooks_start(&l->hooks.h);
 	if (ret)
 		logmsg(LOG_ERR, "hooks: fork: %s: hooks off", strerror(-ret));
 	else
-		logmsg(LOG_INFO, "hooks: helper pid %d", (int)l->hooks.helper);
+		logmsg(LOG_INFO, "hooks: helper pid %d",
+		       (int)l->hooks.h.helper);
 }
 
 /* 0, or -errno when the config cannot run here (loop_cgroup_psi_refused()). */
@@ -91,7 +92,7 @@ int loop_start(struct loop *l)
 	struct protect_report pr;
 	int ret;
 
-	pressure_init(&l->pst, &l->pcfg, mono_ms());
+	pressure_init(&l->pressure.st, &l->pressure.cfg, mono_ms());
 	/* A fake /proc (tests) has its /sys inside. */
 	if (strcmp(l->o->proc_root, "/proc"))
 		snprintf(sys, sizeof(sys), "%s/sys", l->o->proc_root);
@@ -129,10 +130,10 @@ int loop_start(struct loop *l)
 	       "started: policy %s, queue %u, TTL %u ms, calm refresh %u s, "
 	       "proactive kill %s, pause %s%s",
 	       badness_port_name(l->a->policy.port), l->a->policy.queue_length,
-	       l->pcfg.queue_ttl_ms,
-	       pressure_interval_ms(&l->pcfg, PRESSURE_CALM) / 1000,
-	       l->pcfg.kill_enabled ? "on" : "off",
-	       l->pcfg.pause_enabled ? "on" : "off",
+	       l->pressure.cfg.queue_ttl_ms,
+	       pressure_interval_ms(&l->pressure.cfg, PRESSURE_CALM) / 1000,
+	       l->pressure.cfg.kill_enabled ? "on" : "off",
+	       l->pressure.cfg.pause_enabled ? "on" : "off",
 	       l->o->dry_run ? ", dry run" : "");
 	return 0;
 }
@@ -144,7 +145,7 @@ int loop_start(struct loop *l)
 void loop_stop(struct loop *l)
 {
 	log_set_notice_sink(NULL, NULL);
-	hooks_stop(&l->hooks);
+	hooks_stop(&l->hooks.h);
 	if (kill_busy(&l->killing.kill))
 		logmsg(LOG_WARNING, "pid %d (%s) may still be dying",
 		       (int)l->killing.kill.pid, l->killing.victim_comm);
