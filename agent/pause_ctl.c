@@ -399,6 +399,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
 	int64_t room = headroom_kb(cfg, s), need = 0, nc;
 	const struct pause_ctl_track *t;
+	uint32_t rate;
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
@@ -509,11 +510,11 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		return o;
 	}
 	t = track_find(c, jobs[oldest].root, jobs[oldest].start_ticks);
-	if (t && cont_rate(c, t) &&
-	    room_at_end(c, cfg, s, jobs, n, room, margin, cont_rate(c, t),
-			now_ms) -
-			    need >=
-		    nc + margin) {
+	rate = t ? cont_rate(c, t) : 0;
+	if (!rate)
+		return o; /* its growth not known: no credit */
+	room = room_at_end(c, cfg, s, jobs, n, room, margin, rate, now_ms);
+	if (room - need >= nc + margin) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "a running job is expected to end soon";
 	}
