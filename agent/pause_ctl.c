@@ -351,6 +351,11 @@ static int ends_first(const struct job_view *v, unsigned int n, uint64_t now_ms,
  * the growing job is stopped again as before (need above room).  None
  * while pages come back in at the thrashing rate: the page cache holds
  * less than the jobs read already, MemAvailable overstates the room.
+ * That rate is read only near thrashing (pressure_wants_pagein()):
+ * away from it the sample has none and the end counts, rightly, since
+ * the read starts well before pages come back at that rate
+ * (pressure_pages_coming_back()).  Never read with thrashing off or a
+ * watched cgroup, it never refuses there.
  */
 static int64_t room_at_end(const struct pressure_config *cfg,
 			   const struct pressure_sample *s,
@@ -362,8 +367,7 @@ static int64_t room_at_end(const struct pressure_config *cfg,
 	uint64_t in_ms = 0, rate = extra_kb_s;
 	int e = ends_first(v, n, now_ms, &in_ms);
 
-	if (e < 0 ||
-	    (s->pagein_valid && s->pagein_per_s >= cfg->thrash_pagein_per_s))
+	if (e < 0 || pressure_pages_coming_back(cfg, s))
 		return room;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
