@@ -9,11 +9,11 @@
 
 AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/lineage.c \
 	agent/task_sample.c agent/badness.c agent/policy.c agent/session.c \
-	agent/heap.c agent/rank.c agent/mcache.c agent/vcache.c agent/agent.c \
-	agent/source_dump.c agent/source_proc.c agent/source_lazy.c \
-	agent/proc_events.c agent/classify.c agent/queued.c agent/verdicts.c \
-	agent/cn_proc.c agent/notice.c agent/metrics.c agent/cgroup_mem.c \
-	lib/oomq_tasks.c
+	agent/heap.c agent/rank.c agent/pidtab.c agent/mcache.c agent/vcache.c \
+	agent/agent.c agent/source_dump.c agent/source_proc.c \
+	agent/source_lazy.c agent/proc_events.c agent/classify.c \
+	agent/queued.c agent/verdicts.c agent/cn_proc.c agent/notice.c \
+	agent/metrics.c agent/cgroup_mem.c lib/oomq_tasks.c
 AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/swap_mem.c agent/nl.c \
 	agent/kill.c agent/kill_ctl.c agent/jobs.c agent/pause.c agent/pause_ctl.c \
 	agent/protect.c agent/thresholds.c agent/hooks.c agent/notify.c \

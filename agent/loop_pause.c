@@ -167,6 +167,8 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 }
 
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
+_Static_assert(CTL_JOBS <= PAUSE_CTL_NEXT_MAX,
+	       "pause_ctl_next() looks at every job ctl_jobs() lists");
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */

@@ -4,46 +4,31 @@
  * mcache_init(), bounded work: a probe or so per lookup, and one walk
  * of the table per pass that lost a process.
  */
-#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "mcache.h"
-#include "zmem.h"
+
+_Static_assert(offsetof(struct mcache_entry, pid) == 0,
+	       "pidtab.h: an entry's pid comes first");
 
 int mcache_init(struct mcache *c, size_t size)
 {
-	unsigned int bits = 2;
-
 	memset(c, 0, sizeof(*c));
-	while (bits < 30 && ((size_t)1 << bits) < size)
-		bits++;
-	c->size = (size_t)1 << bits;
-	c->max = c->size - c->size / 4;
-	c->shift = 64 - bits;
-	/* Pages of slots never used cost no RSS. */
-	c->slot = zmem_alloc(c->size, sizeof(*c->slot));
-	if (!c->slot) {
-		memset(c, 0, sizeof(*c));
-		return -ENOMEM;
-	}
-	return 0;
+	return pidtab_init(&c->tab, size, sizeof(struct mcache_entry),
+			   PIDTAB_SPREAD);
 }
 
 void mcache_fini(struct mcache *c)
 {
-	zmem_free(c->slot, c->size, sizeof(*c->slot));
+	pidtab_fini(&c->tab);
 	memset(c, 0, sizeof(*c));
 }
 
 void mcache_clear(struct mcache *c)
 {
-	for (size_t i = 0; c->n && i < c->size; i++) {
-		if (c->slot[i].pid) {
-			memset(&c->slot[i], 0, sizeof(c->slot[i]));
-			c->n--;
-		}
-	}
+	pidtab_clear(&c->tab);
 	c->added = 0;
 }
 
@@ -90,26 +75,10 @@ uint64_t mcache_hash(const struct sample *s, const struct sample_text *t)
 	return fnv(h, &t->lineage.n, sizeof(t->lineage.n));
 }
 
-/* Fibonacci hashing: pids close together land far apart. */
-static size_t home(const struct mcache *c, pid_t pid)
-{
-	return (size_t)(((uint64_t)(uint32_t)pid * 0x9e3779b97f4a7c15ULL) >>
-			c->shift);
-}
-
-/* @pid's entry, or the free slot where it would go. */
-static struct mcache_entry *find(const struct mcache *c, pid_t pid)
-{
-	size_t mask = c->size - 1;
-
-	for (size_t i = home(c, pid);; i = (i + 1) & mask)
-		if (c->slot[i].pid == pid || !c->slot[i].pid)
-			return &c->slot[i];
-}
-
 bool mcache_lookup(struct mcache *c, struct sample *s, uint64_t hash)
 {
-	const struct mcache_entry *e = s->pid > 0 ? find(c, s->pid) : NULL;
+	const struct mcache_entry *e =
+		s->pid > 0 ? pidtab_find(&c->tab, s->pid) : NULL;
 
 	if (!e || e->pid != s->pid || e->start_ticks != s->start_ticks ||
 	    e->hash != hash) {
@@ -129,12 +98,9 @@ void mcache_add(struct mcache *c, const struct sample *s, uint64_t hash)
 
 	if (s->pid <= 0)
 		return;
-	e = find(c, s->pid);
-	if (!e->pid) {
-		if (c->n == c->max)
-			return; /* full: classified again next pass */
-		c->n++;
-	}
+	e = pidtab_claim(&c->tab, s->pid);
+	if (!e)
+		return; /* full: classified again next pass */
 	if (e->pid != s->pid || e->pass != c->pass)
 		c->added++;
 	e->pid = s->pid;
@@ -152,7 +118,7 @@ void mcache_keep(struct mcache *c, const struct sample *s)
 
 	if (s->pid <= 0)
 		return;
-	e = find(c, s->pid);
+	e = pidtab_find(&c->tab, s->pid);
 	if (e->pid != s->pid || e->start_ticks != s->start_ticks ||
 	    e->pass == c->pass)
 		return;
@@ -160,37 +126,14 @@ void mcache_keep(struct mcache *c, const struct sample *s)
 	c->added++;
 }
 
-/*
- * Empties slot @i and closes the gap (backward-shift deletion): each
- * entry after it in the run moves back into the gap unless that would
- * put it before its home slot, so that every probe still finds it.
- */
-static void remove_at(struct mcache *c, size_t i)
+static bool not_added(const void *e, const void *pass)
 {
-	size_t mask = c->size - 1;
-
-	for (size_t j = (i + 1) & mask; c->slot[j].pid; j = (j + 1) & mask) {
-		size_t h = home(c, c->slot[j].pid);
-
-		/* Stays: its home is after the gap, cyclically. */
-		if (((j - h) & mask) < ((j - i) & mask))
-			continue;
-		c->slot[i] = c->slot[j];
-		i = j;
-	}
-	memset(&c->slot[i], 0, sizeof(c->slot[i]));
-	c->n--;
+	return ((const struct mcache_entry *)e)->pass !=
+	       *(const uint32_t *)pass;
 }
 
-/*
- * Drops the entries this pass did not add.  A removal moves entries back
- * within their run only, so none not yet looked at lands before the slot
- * being looked at: one walk, looking again at each slot it empties,
- * sees them all.  It stops once only this pass's entries are left.
- */
+/* Drops the entries this pass did not add: their processes are gone. */
 void mcache_end(struct mcache *c)
 {
-	for (size_t i = 0; c->n != c->added && i < c->size; i++)
-		while (c->slot[i].pid && c->slot[i].pass != c->pass)
-			remove_at(c, i);
+	pidtab_drop(&c->tab, c->added, not_added, &c->pass);
 }

@@ -20,7 +20,7 @@
  * (policy_uses_regex()).
  *
  * One table of a fixed number of slots, allocated once, open addressing
- * by pid (linear probing).  Each entry carries the pass that last added
+ * by pid (pidtab.h, as vcache.h's).  Each entry carries the pass that last added
  * it; mcache_end() removes those the pass did not add, so a process that
  * vanished is not carried over and the cache never holds more than one
  * pass's processes.  At most 3/4 of the slots are used (a free slot ends
@@ -35,24 +35,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pidtab.h"
 #include "sample.h"
 
 struct mcache_entry {
+	pid_t pid; /* first, for pidtab.h; 0: a free slot */
+	uint32_t pass; /* the last pass that added it */
 	uint64_t start_ticks; /* clock ticks after boot */
 	uint64_t hash; /* of the strings the rules match */
-	pid_t pid; /* 0: a free slot */
-	uint32_t pass; /* the last pass that added it */
 	int16_t rule; /* what policy_classify() set */
 	int16_t adjust; /* oom_score_adj units */
 	uint16_t priority;
 };
 
 struct mcache {
-	struct mcache_entry *slot;
-	size_t size; /* slots, a power of two */
-	size_t n, max; /* entries, at most max */
+	struct pidtab tab; /* of struct mcache_entry */
 	size_t added; /* entries this pass added */
-	unsigned int shift; /* 64 - log2(size) */
 	uint32_t pass;
 	unsigned long hits, misses; /* this pass */
 };

@@ -221,14 +221,12 @@ static uint64_t sibling_need_kb(const struct pause_ctl *c,
 	return need > t->rss_kb ? need - t->rss_kb : 0;
 }
 
-uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
-			   const struct pressure_config *cfg,
-			   const struct pause_ctl_job *j)
+/* What @j (@t, @tool: its track and its tool's, or NULL) needs still. */
+static uint64_t need_kb(const struct pause_ctl *c,
+			const struct pause_ctl_job *j,
+			const struct pause_ctl_track *t,
+			const struct pause_ctl_tool *tool)
 {
-	const struct pause_ctl_track *t =
-		track_find(c, j->root, j->start_ticks);
-	const struct pause_ctl_tool *tool = tool_find(c, j->comm);
-
 	/*
 	 * At its tool's peak (within 1/64: rounding, a page table) it is
 	 * done, as the tool's jobs were; its projection, made while it
@@ -238,7 +236,6 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 		return tool->peak_kb > j->rss_kb ? tool->peak_kb - j->rss_kb :
 						   0;
 	/* No estimate, or past it: what its own growth was projected to. */
-	(void)cfg;
 	if (t && !t->rated)
 		return sibling_need_kb(c, t, false);
 	if (!t || t->expect_kb <= j->rss_kb)
@@ -263,6 +260,15 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 	return t->expect_kb - j->rss_kb;
 }
 
+uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
+			   const struct pause_ctl_job *j)
+{
+	(void)cfg;
+	return need_kb(c, j, track_find(c, j->root, j->start_ticks),
+		       tool_find(c, j->comm));
+}
+
 static int64_t headroom_kb(const struct pressure_config *cfg,
 			   const struct pressure_sample *s)
 {
@@ -273,16 +279,41 @@ static int64_t headroom_kb(const struct pressure_config *cfg,
 }
 
 /*
- * Is the running job @j (@t) at its plateau: not grown for
+ * Is the running job @j (@t, @tool) at its plateau: not grown for
  * PAUSE_CTL_FLAT_MS, or near the peak of its tool's finished jobs?
  */
-static bool at_plateau(const struct pause_ctl *c, const struct pause_ctl_job *j,
-		       const struct pause_ctl_track *t)
+static bool at_plateau(const struct pause_ctl_job *j,
+		       const struct pause_ctl_track *t,
+		       const struct pause_ctl_tool *tool)
 {
-	const struct pause_ctl_tool *tool = tool_find(c, j->comm);
-
 	return t && (t->seen_ms >= t->grew_ms + PAUSE_CTL_FLAT_MS ||
 		     (tool && j->rss_kb * 16 >= tool->peak_kb * 15));
+}
+
+/*
+ * What one decision (pause_ctl_next()) reads of a job again and again,
+ * found once: track_find() and tool_find() walk their tables, and
+ * called per job in every walk of the jobs they made each decision
+ * quadratic in the jobs.  view_jobs() fills one a job; the rest read.
+ */
+struct job_view {
+	const struct pause_ctl_track *t; /* NULL: not followed */
+	const struct pause_ctl_tool *tool; /* NULL: none of its tool ended */
+	bool plateau; /* running, and at its plateau (at_plateau()) */
+};
+
+static void view_jobs(const struct pause_ctl *c,
+		      const struct pause_ctl_job *jobs, unsigned int n,
+		      struct job_view *v)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		const struct pause_ctl_job *j = &jobs[i];
+
+		v[i].t = track_find(c, j->root, j->start_ticks);
+		v[i].tool = tool_find(c, j->comm);
+		v[i].plateau = !j->stopped && j->runs &&
+			       at_plateau(j, v[i].t, v[i].tool);
+	}
 }
 
 /*
@@ -290,23 +321,17 @@ static bool at_plateau(const struct pause_ctl *c, const struct pause_ctl_job *j,
  * of a tool whose finished jobs held theirs for a while; *@in_ms is how
  * soon (a second at least: one past its time may work on).
  */
-static int ends_first(const struct pause_ctl *c,
-		      const struct pause_ctl_job *jobs, unsigned int n,
-		      uint64_t now_ms, uint64_t *in_ms)
+static int ends_first(const struct job_view *v, unsigned int n, uint64_t now_ms,
+		      uint64_t *in_ms)
 {
 	int first = -1;
 
 	for (unsigned int i = 0; i < n; i++) {
-		const struct pause_ctl_job *j = &jobs[i];
-		const struct pause_ctl_track *t =
-			track_find(c, j->root, j->start_ticks);
-		const struct pause_ctl_tool *tool = tool_find(c, j->comm);
 		uint64_t end, in;
 
-		if (j->stopped || !j->runs || !tool || !tool->held_ms ||
-		    !at_plateau(c, j, t))
+		if (!v[i].plateau || !v[i].tool || !v[i].tool->held_ms)
 			continue;
-		end = t->grew_ms + tool->held_ms;
+		end = v[i].t->grew_ms + v[i].tool->held_ms;
 		in = end > now_ms + 1000 ? end - now_ms : 1000;
 		if (first < 0 || in < *in_ms) {
 			first = (int)i;
@@ -326,26 +351,29 @@ static int ends_first(const struct pause_ctl *c,
  * the growing job is stopped again as before (need above room).  None
  * while pages come back in at the thrashing rate: the page cache holds
  * less than the jobs read already, MemAvailable overstates the room.
+ * That rate is read only near thrashing (pressure_wants_pagein()):
+ * away from it the sample has none and the end counts, rightly, since
+ * the read starts well before pages come back at that rate
+ * (pressure_pages_coming_back()).  Never read with thrashing off or a
+ * watched cgroup, it never refuses there.
  */
-static int64_t room_at_end(const struct pause_ctl *c,
-			   const struct pressure_config *cfg,
+static int64_t room_at_end(const struct pressure_config *cfg,
 			   const struct pressure_sample *s,
-			   const struct pause_ctl_job *jobs, unsigned int n,
+			   const struct pause_ctl_job *jobs,
+			   const struct job_view *v, unsigned int n,
 			   int64_t room, int64_t margin, uint64_t extra_kb_s,
 			   uint64_t now_ms)
 {
 	uint64_t in_ms = 0, rate = extra_kb_s;
-	int e = ends_first(c, jobs, n, now_ms, &in_ms);
+	int e = ends_first(v, n, now_ms, &in_ms);
 
-	if (e < 0 ||
-	    (s->pagein_valid && s->pagein_per_s >= cfg->thrash_pagein_per_s))
+	if (e < 0 || pressure_pages_coming_back(cfg, s))
 		return room;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
-		const struct pause_ctl_track *t =
-			track_find(c, j->root, j->start_ticks);
+		const struct pause_ctl_track *t = v[i].t;
 
-		if (j->stopped || !j->runs || at_plateau(c, j, t))
+		if (j->stopped || !j->runs || v[i].plateau)
 			continue;
 		if (!t || !t->rated)
 			return room; /* growth not known: no credit */
@@ -372,12 +400,8 @@ static uint32_t cont_rate(const struct pause_ctl *c,
 	return rate;
 }
 
-static bool recently_continued(const struct pause_ctl *c,
-			       const struct pause_ctl_job *j, uint64_t now_ms)
+static bool recently_continued(const struct pause_ctl_track *t, uint64_t now_ms)
 {
-	const struct pause_ctl_track *t =
-		track_find(c, j->root, j->start_ticks);
-
 	return t && t->continued && now_ms - t->cont_ms < PAUSE_CTL_MIN_RUN_MS;
 }
 
@@ -398,11 +422,15 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 {
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
 	int64_t room = headroom_kb(cfg, s), need = 0, nc;
-	const struct pause_ctl_track *t;
+	struct job_view v[PAUSE_CTL_NEXT_MAX];
+	uint32_t rate;
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
 
+	if (n > PAUSE_CTL_NEXT_MAX)
+		n = PAUSE_CTL_NEXT_MAX;
+	view_jobs(c, jobs, n, v);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
 		int64_t nj;
@@ -416,7 +444,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		if (!j->runs)
 			continue;
 		running++;
-		nj = (int64_t)pause_ctl_need_kb(c, cfg, j);
+		nj = (int64_t)need_kb(c, j, v[i].t, v[i].tool);
 		need += nj;
 		if (!j->stoppable)
 			continue;
@@ -436,8 +464,8 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * reserve is there for that), not stopped by the next sample.
 	 */
 	if (running > 1 && growing >= 0 &&
-	    need > room_at_end(c, cfg, s, jobs, n, room, margin, 0, now_ms) &&
-	    !recently_continued(c, &jobs[growing], now_ms)) {
+	    need > room_at_end(cfg, s, jobs, v, n, room, margin, 0, now_ms) &&
+	    !recently_continued(v[growing].t, now_ms)) {
 		/* Stopping one that does not grow would not help this. */
 		o.kind = PAUSE_CTL_STOP;
 		o.job = (unsigned int)growing;
@@ -483,7 +511,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * (the jobs beside it just ended, or just started) says nothing
 	 * of it.
 	 */
-	if (now_ms >= c->watch_until_ms && !tool_find(c, jobs[oldest].comm) &&
+	if (now_ms >= c->watch_until_ms && !v[oldest].tool &&
 	    !pressure_memory_meets(&cfg->watch_at, s)) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "memory is calm";
@@ -499,21 +527,20 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * stopped holding 45 MiB each).  It waits for a finish or a
 	 * plateau.
 	 */
-	if (!tool_find(c, jobs[oldest].comm) &&
+	if (!v[oldest].tool &&
 	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin)
 		return o;
-	nc = (int64_t)pause_ctl_need_kb(c, cfg, &jobs[oldest]);
+	nc = (int64_t)need_kb(c, &jobs[oldest], v[oldest].t, v[oldest].tool);
 	if (room - need >= nc + margin) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "memory is back";
 		return o;
 	}
-	t = track_find(c, jobs[oldest].root, jobs[oldest].start_ticks);
-	if (t && cont_rate(c, t) &&
-	    room_at_end(c, cfg, s, jobs, n, room, margin, cont_rate(c, t),
-			now_ms) -
-			    need >=
-		    nc + margin) {
+	rate = v[oldest].t ? cont_rate(c, v[oldest].t) : 0;
+	if (!rate)
+		return o; /* its growth not known: no credit */
+	room = room_at_end(cfg, s, jobs, v, n, room, margin, rate, now_ms);
+	if (room - need >= nc + margin) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "a running job is expected to end soon";
 	}

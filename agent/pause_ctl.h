@@ -78,6 +78,8 @@
 
 #define PAUSE_CTL_JOBS 64 /* jobs followed */
 #define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
+/* The most jobs one pause_ctl_next() looks at (on its stack). */
+#define PAUSE_CTL_NEXT_MAX 128
 #define PAUSE_CTL_MIN_RUN_MS 5000
 /* The longest sleep while the jobs are followed, ms. */
 #define PAUSE_CTL_SLOW_MS 1000
@@ -208,7 +210,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		      uint64_t now_ms);
 /*
  * The next order after sample @s: a stop or a continue of jobs[job], or
- * nothing.  The caller marks the job (stopped, runs) once it is carried
+ * nothing; of @n jobs, the first PAUSE_CTL_NEXT_MAX.  The caller marks the job (stopped, runs) once it is carried
  * out, and calls again; pause_ctl_done() tells an order's time.
  */
 struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,

@@ -279,6 +279,28 @@ static bool memory_short(const struct pressure_threshold *t,
 }
 
 /**
+ * pressure_pages_coming_back - are pages read back in at the thrashing rate?
+ *
+ * Swap-ins and file refaults at thrash_pagein_per_s or more a second:
+ * memory the kernel reclaimed is wanted again.  pressure_thrashing()
+ * needs it; pause_ctl.c gives no credit for a job's end while it holds
+ * (MemAvailable then counts a page cache the jobs are reading back).
+ *
+ * It counts only where the rate was read: /proc/vmstat is read near
+ * thrashing only (pressure_wants_pagein(); never with thrashing off,
+ * without PSI, or with a watched cgroup), and a sample without the read
+ * has pagein_valid false: no.  That is right: pages come back at that
+ * rate only once memory is short and tasks stall on them, and the read
+ * starts well before, at half thrash_full_pct of PSI full or at twice
+ * thrash_mem_pct of MemAvailable.
+ */
+bool pressure_pages_coming_back(const struct pressure_config *cfg,
+				const struct pressure_sample *s)
+{
+	return s->pagein_valid && s->pagein_per_s >= cfg->thrash_pagein_per_s;
+}
+
+/**
  * pressure_thrashing - stalled on pages coming back, with memory short?
  *
  * Thrashing with free swap (a large or slow swap device, or the page
@@ -296,9 +318,9 @@ bool pressure_thrashing(const struct pressure_config *cfg,
 	struct pressure_sample eff;
 
 	if (cfg->thrash_full_pct <= 0 || cfg->thrash_mem_pct <= 0 ||
-	    !s->psi_valid || !s->pagein_valid || !s->mem_total_kb ||
+	    !s->psi_valid || !s->mem_total_kb ||
 	    s->psi_full_avg10 < cfg->thrash_full_pct ||
-	    s->pagein_per_s < cfg->thrash_pagein_per_s)
+	    !pressure_pages_coming_back(cfg, s))
 		return false;
 	pressure_effective(s, &eff);
 	return pressure_avail_pct(&eff) <= cfg->thrash_mem_pct;
@@ -309,13 +331,17 @@ bool pressure_thrashing(const struct pressure_config *cfg,
  *
  * /proc/vmstat is the dearest file a sample reads (the kernel sums
  * every counter of every CPU for it), and its rate counts only for
- * pressure_thrashing(), only with PSI full avg10 at thrash_full_pct and
- * MemAvailable at thrash_mem_pct.  It is read from either half way:
- * full avg10 at half thrash_full_pct, or MemAvailable (zram counted as
- * RAM) at twice thrash_mem_pct, so the rate has its base a second and
- * more before both can hold: avg10 moves a fifth of the way to each 2 s
- * window's share, and memory falling by as much again takes time too.
- * Without PSI, or with thrashing off, never.
+ * pressure_pages_coming_back(): in pressure_thrashing(), only with PSI
+ * full avg10 at thrash_full_pct and MemAvailable at thrash_mem_pct; in
+ * pause_ctl.c's credit for a job's end, which a sample without the rate
+ * does not refuse (pressure_pages_coming_back() says why that is
+ * right).  It is read from either half way: full avg10 at half
+ * thrash_full_pct, or MemAvailable (zram counted as RAM) at twice
+ * thrash_mem_pct, so the rate has its base a second and more before
+ * both can hold: avg10 moves a fifth of the way to each 2 s window's
+ * share, and memory falling by as much again takes time too.  Without
+ * PSI, or with thrashing off, never (nor with a watched cgroup: the
+ * loop does not ask).
  */
 bool pressure_wants_pagein(const struct pressure_config *cfg,
 			   const struct pressure_sample *s)

@@ -219,6 +219,8 @@ bool pressure_memory_short(const struct pressure_threshold *t,
 			   const struct pressure_sample *s);
 void pressure_effective(const struct pressure_sample *s,
 			struct pressure_sample *eff);
+bool pressure_pages_coming_back(const struct pressure_config *cfg,
+				const struct pressure_sample *s);
 bool pressure_thrashing(const struct pressure_config *cfg,
 			const struct pressure_sample *s);
 bool pressure_wants_pagein(const struct pressure_config *cfg,

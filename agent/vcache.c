@@ -2,43 +2,31 @@
 /*
  * The verdict cache; see vcache.h.
  */
-#include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "vcache.h"
-#include "zmem.h"
+
+_Static_assert(offsetof(struct vcache_entry, pid) == 0,
+	       "pidtab.h: an entry's pid comes first");
 
 int vcache_init(struct vcache *c, size_t size)
 {
-	unsigned int bits = 2;
-
 	memset(c, 0, sizeof(*c));
-	while (bits < 30 && ((size_t)1 << bits) < size)
-		bits++;
-	c->size = (size_t)1 << bits;
-	c->max = c->size - c->size / 4;
-	c->slot = zmem_alloc(c->size, sizeof(*c->slot));
-	if (!c->slot) {
-		memset(c, 0, sizeof(*c));
-		return -ENOMEM;
-	}
-	return 0;
+	/* Low bits: the table's pages a machine's pids touch are few. */
+	return pidtab_init(&c->tab, size, sizeof(struct vcache_entry),
+			   PIDTAB_LOW_BITS);
 }
 
 void vcache_fini(struct vcache *c)
 {
-	zmem_free(c->slot, c->size, sizeof(*c->slot));
+	pidtab_fini(&c->tab);
 	memset(c, 0, sizeof(*c));
 }
 
 void vcache_clear(struct vcache *c)
 {
-	for (size_t i = 0; c->n && i < c->size; i++) {
-		if (c->slot[i].pid) {
-			memset(&c->slot[i], 0, sizeof(c->slot[i]));
-			c->n--;
-		}
-	}
+	pidtab_clear(&c->tab);
 	c->seen = 0;
 }
 
@@ -55,35 +43,15 @@ void vcache_begin(struct vcache *c, uint64_t now_ms)
 	c->hits = c->misses = 0;
 }
 
-/*
- * The pid's low bits: pids are handed out in order, so a machine's
- * processes fill a few runs of slots, and a few pages of the table
- * (its RSS, faulted in and locked under mlockall()), not all of them.
- */
-static size_t home(const struct vcache *c, pid_t pid)
-{
-	return (size_t)(uint32_t)pid & (c->size - 1);
-}
-
-/* @pid's entry, or the free slot where it would go. */
-static struct vcache_entry *find(const struct vcache *c, pid_t pid)
-{
-	size_t mask = c->size - 1;
-
-	for (size_t i = home(c, pid);; i = (i + 1) & mask)
-		if (c->slot[i].pid == pid || !c->slot[i].pid)
-			return &c->slot[i];
-}
-
 /* Its entry if @s is the process it was made for, else NULL. */
 static struct vcache_entry *entry_of(const struct vcache *c,
 				     const struct sample *s)
 {
 	struct vcache_entry *e;
 
-	if (s->pid <= 0 || !c->slot)
+	if (s->pid <= 0 || !c->tab.slot)
 		return NULL;
-	e = find(c, s->pid);
+	e = pidtab_find(&c->tab, s->pid);
 	return e->pid == s->pid && e->start_ticks == s->start_ticks ? e : NULL;
 }
 
@@ -131,14 +99,11 @@ void vcache_put(struct vcache *c, const struct sample *s)
 	struct vcache_entry *e;
 	size_t len;
 
-	if (s->pid <= 0 || !c->slot)
+	if (s->pid <= 0 || !c->tab.slot)
 		return;
-	e = find(c, s->pid);
-	if (!e->pid) {
-		if (c->n == c->max)
-			return; /* full: classified again next pass */
-		c->n++;
-	}
+	e = pidtab_claim(&c->tab, s->pid);
+	if (!e)
+		return; /* full: classified again next pass */
 	if (e->pid != s->pid)
 		e->pass = c->pass - 1; /* not seen yet this pass */
 	see(c, e);
@@ -181,30 +146,14 @@ void vcache_put_driver(struct vcache *c, const struct sample *s, pid_t driver)
 	e->has_driver = true;
 }
 
-/*
- * Empties slot @i and closes the gap (backward-shift deletion), as
- * mcache.c's remove_at(): every probe still finds every entry.
- */
-static void remove_at(struct vcache *c, size_t i)
+static bool unseen(const void *e, const void *pass)
 {
-	size_t mask = c->size - 1;
-
-	for (size_t j = (i + 1) & mask; c->slot[j].pid; j = (j + 1) & mask) {
-		size_t h = home(c, c->slot[j].pid);
-
-		if (((j - h) & mask) < ((j - i) & mask))
-			continue;
-		c->slot[i] = c->slot[j];
-		i = j;
-	}
-	memset(&c->slot[i], 0, sizeof(c->slot[i]));
-	c->n--;
+	return ((const struct vcache_entry *)e)->pass !=
+	       *(const uint32_t *)pass;
 }
 
 /* Drops the entries this pass did not see: their processes are gone. */
 void vcache_end(struct vcache *c)
 {
-	for (size_t i = 0; c->n != c->seen && i < c->size; i++)
-		while (c->slot[i].pid && c->slot[i].pass != c->pass)
-			remove_at(c, i);
+	pidtab_drop(&c->tab, c->seen, unseen, &c->pass);
 }

@@ -35,12 +35,12 @@
  * watched cgroup ([oomqd] cgroup: a process moved out of it is out of
  * reach at once).
  *
- * One table of a fixed number of slots, allocated once (zmem.h), open
- * addressing by pid with linear probing, as mcache.h's: a process not
- * seen in a pass is dropped at its end, and when 3/4 of the slots are
- * taken a new process is classified every pass without being
- * remembered (correct, only slower).  No allocation after
- * vcache_init(), a probe or so per lookup.
+ * One table of a fixed number of slots, allocated once, open addressing
+ * by pid (pidtab.h, as mcache.h's): a process not seen in a pass is
+ * dropped at its end, and when 3/4 of the slots are taken a new process
+ * is classified every pass without being remembered (correct, only
+ * slower).  No allocation after vcache_init(), a probe or so per
+ * lookup.
  */
 #ifndef _OOMQ_AGENT_VCACHE_H
 #define _OOMQ_AGENT_VCACHE_H
@@ -49,6 +49,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pidtab.h"
 #include "sample.h"
 
 /* A verdict is made again this long after it was made, ms. */
@@ -58,14 +59,14 @@
 #define VCACHE_FLAGS (SAMPLE_SESSION | SAMPLE_OUTSIDE)
 
 struct vcache_entry {
-	uint64_t start_ticks; /* with pid, the process */
-	uint64_t made_ms; /* when its verdict was made (uptime) */
-	pid_t pid; /* 0: a free slot */
+	pid_t pid; /* first, for pidtab.h; 0: a free slot */
 	pid_t ppid; /* as the dump showed them then */
 	uid_t uid, euid;
 	pid_t driver; /* its build driver, once asked: has_driver */
 	uint32_t pass; /* the last pass that saw it */
 	uint32_t epoch; /* the cache's epoch its verdict was made in */
+	uint64_t start_ticks; /* with pid, the process */
+	uint64_t made_ms; /* when its verdict was made (uptime) */
 	int16_t rule;
 	int16_t adjust;
 	uint16_t priority;
@@ -75,9 +76,7 @@ struct vcache_entry {
 };
 
 struct vcache {
-	struct vcache_entry *slot;
-	size_t size; /* slots, a power of two */
-	size_t n, max; /* entries, at most max */
+	struct pidtab tab; /* of struct vcache_entry */
 	size_t seen; /* entries this pass saw */
 	uint32_t pass;
 	uint32_t epoch; /* a new one each time a process changed */

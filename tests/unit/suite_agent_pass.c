@@ -128,17 +128,17 @@ START_TEST(test_small_cache)
 	snprintf(want, sizeof(want), "%s", ag.queue);
 	mcache_fini(&ag.cls.cache);
 	ck_assert_int_eq(mcache_init(&ag.cls.cache, 4), 0);
-	ck_assert_uint_lt(ag.cls.cache.max, 10);
+	ck_assert_uint_lt(ag.cls.cache.tab.max, 10);
 	for (int pass = 0; pass < 3; pass++) {
 		policy_regexec_calls = 0;
 		ck_assert_int_eq(agent_rank(&ag), 0);
 		ck_assert_str_eq(ag.queue, want);
-		ck_assert_uint_eq(ag.cls.cache.n, ag.cls.cache.max);
+		ck_assert_uint_eq(ag.cls.cache.tab.n, ag.cls.cache.tab.max);
 		ck_assert_uint_gt(policy_regexec_calls, 0);
 		ck_assert_uint_eq(ag.cls.cache.hits + ag.cls.cache.misses,
 				  ag.nprocs);
 		ck_assert_uint_eq(ag.cls.cache.hits,
-				  pass ? ag.cls.cache.max : 0);
+				  pass ? ag.cls.cache.tab.max : 0);
 	}
 	ag.full = 1;
 	ck_assert_int_eq(agent_rank(&ag), 0);
@@ -175,7 +175,7 @@ START_TEST(test_names_no_cache)
 		ck_assert_int_eq(agent_rank(&ag), 0);
 		/* One lookup of comm in the policy's index per process. */
 		ck_assert_uint_eq(policy_regexec_calls, 0);
-		ck_assert_uint_eq(ag.cls.cache.n, 0);
+		ck_assert_uint_eq(ag.cls.cache.tab.n, 0);
 		ck_assert_uint_eq(ag.cls.cache.hits + ag.cls.cache.misses, 0);
 		/* make's group first; batch 1005 * 3 - 100 * 2 before 300. */
 		ck_assert_str_eq(ag.queue, "400 800 300 200\n");
@@ -344,7 +344,7 @@ START_TEST(test_cache_keep)
 	b.start_ticks = 9;
 	mcache_keep(&mc, &b);
 	mcache_end(&mc);
-	ck_assert_uint_eq(mc.n, 1);
+	ck_assert_uint_eq(mc.tab.n, 1);
 
 	mcache_begin(&mc);
 	ck_assert(seen(30, 5, 1, 1));
@@ -366,7 +366,7 @@ START_TEST(test_cache_model)
 	size_t n = 0;
 
 	ck_assert_int_eq(mcache_init(&big, 16), 0);
-	ck_assert_uint_eq(big.max, 12);
+	ck_assert_uint_eq(big.tab.max, 12);
 	for (int pass = 0; pass < PASSES; pass++) {
 		size_t kept = 0;
 
@@ -379,7 +379,7 @@ START_TEST(test_cache_model)
 			if ((seed >> 16) % 3)
 				continue;
 			/* The model: there already, or room for it. */
-			if (in[p] || n < big.max) {
+			if (in[p] || n < big.tab.max) {
 				now[p] = true;
 				n += !in[p];
 				in[p] = true;
@@ -398,7 +398,7 @@ START_TEST(test_cache_model)
 				ck_assert_int_eq(s.rule, p + pass);
 		}
 		n = kept;
-		ck_assert_uint_eq(big.n, n);
+		ck_assert_uint_eq(big.tab.n, n);
 	}
 	mcache_fini(&big);
 }
@@ -445,7 +445,7 @@ START_TEST(test_cache_bounded)
 
 		mcache_add(&mc, &s, 0);
 	}
-	ck_assert_uint_eq(mc.n, 3);
+	ck_assert_uint_eq(mc.tab.n, 3);
 	mcache_end(&mc);
 	mcache_begin(&mc);
 	ck_assert(seen(3, 1, 0, 3));

@@ -424,7 +424,8 @@ END_TEST
  * go on before that one ends (at 16.5 s), once its growth until then
  * (one and a half times) fits in the room, not the whole 53 MiB it
  * needs: the end frees 60 MiB in time.  Not sooner, nor while pages
- * come back in at the thrashing rate.
+ * come back in at the thrashing rate; a sample that did not read the
+ * rate (away from thrashing: pressure_wants_pagein()) refuses nothing.
  */
 START_TEST(test_cont_before_end)
 {
@@ -459,6 +460,12 @@ START_TEST(test_cont_before_end)
 	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 13000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
 	ck_assert_uint_eq(o.job, 1);
+	ck_assert_str_eq(o.why, "a running job is expected to end soon");
+	/* The rate not read this sample: no refaults known, it does. */
+	s.pagein_valid = false;
+	s.pagein_per_s = cfg.thrash_pagein_per_s;
+	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 13000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
 	ck_assert_str_eq(o.why, "a running job is expected to end soon");
 }
 END_TEST

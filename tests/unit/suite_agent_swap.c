@@ -380,6 +380,33 @@ START_TEST(test_thrash)
 END_TEST
 
 /*
+ * Pages come back at the thrashing rate from thrash_pagein_per_s on,
+ * and only as far as a sample read the rate: one that did not (away
+ * from thrashing) says nothing comes back, whatever the field holds.
+ */
+START_TEST(test_pages_coming_back)
+{
+	struct pressure_config cfg;
+	struct pressure_sample s = thrash_sample();
+
+	pressure_config_default(&cfg);
+	s.pagein_per_s = cfg.thrash_pagein_per_s;
+	ck_assert(pressure_pages_coming_back(&cfg, &s));
+	s.pagein_per_s = cfg.thrash_pagein_per_s - 1;
+	ck_assert(!pressure_pages_coming_back(&cfg, &s));
+	s.pagein_per_s = cfg.thrash_pagein_per_s * 10;
+	s.pagein_valid = false;
+	ck_assert(!pressure_pages_coming_back(&cfg, &s));
+	/* The rest of thrashing does not enter into it. */
+	s = thrash_sample();
+	s.psi_valid = false;
+	s.mem_avail_kb = PCT(90);
+	ck_assert(pressure_pages_coming_back(&cfg, &s));
+	ck_assert(!pressure_thrashing(&cfg, &s));
+}
+END_TEST
+
+/*
  * The page-in rate is read only where it may soon count: PSI full at
  * half its line, or MemAvailable at twice its; never without PSI.
  */
@@ -591,6 +618,7 @@ Suite *agent_swap_suite(void)
 	tcase_add_test(tc, test_zram_and_disk);
 	tcase_add_test(tc, test_thrash);
 	tcase_add_test(tc, test_thrash_wants_pagein);
+	tcase_add_test(tc, test_pages_coming_back);
 	tcase_add_test(tc, test_thrash_update);
 	tcase_add_test(tc, test_thrash_config);
 	tcase_add_test(tc, test_reader_fixture);

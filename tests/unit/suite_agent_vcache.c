@@ -76,7 +76,7 @@ START_TEST(test_kept)
 	ck_assert_uint_eq(a.flags, SAMPLE_NO_MM | SAMPLE_SESSION);
 	ck_assert_int_eq(a.priority, 200);
 	vcache_end(&vc);
-	ck_assert_uint_eq(vc.n, 1);
+	ck_assert_uint_eq(vc.tab.n, 1);
 }
 END_TEST
 
@@ -100,7 +100,7 @@ START_TEST(test_pid_reused)
 	ck_assert(vcache_get(&vc, &b));
 	ck_assert_int_eq(b.priority, 100);
 	vcache_end(&vc);
-	ck_assert_uint_eq(vc.n, 1);
+	ck_assert_uint_eq(vc.tab.n, 1);
 }
 END_TEST
 
@@ -194,12 +194,12 @@ START_TEST(test_gone)
 		classified(&s[i]);
 	}
 	vcache_end(&vc);
-	ck_assert_uint_eq(vc.n, 40);
+	ck_assert_uint_eq(vc.tab.n, 40);
 	vcache_begin(&vc, 2000);
 	for (int i = 0; i < 40; i += 2)
 		ck_assert(kept(s[i]));
 	vcache_end(&vc);
-	ck_assert_uint_eq(vc.n, 20);
+	ck_assert_uint_eq(vc.tab.n, 20);
 	vcache_begin(&vc, 3000);
 	for (int i = 0; i < 40; i++)
 		ck_assert(kept(s[i]) == !(i % 2));
@@ -218,10 +218,10 @@ START_TEST(test_full)
 		classified(&s[i]);
 	}
 	vcache_end(&vc);
-	ck_assert_uint_eq(vc.n, vc.max);
+	ck_assert_uint_eq(vc.tab.n, vc.tab.max);
 	vcache_begin(&vc, 2000);
 	for (int i = 0; i < 64; i++)
-		ck_assert(kept(s[i]) == (i < (int)vc.max));
+		ck_assert(kept(s[i]) == (i < (int)vc.tab.max));
 	vcache_end(&vc);
 }
 END_TEST
@@ -259,7 +259,7 @@ START_TEST(test_driver)
 	ck_assert(!vcache_get_driver(&vc, &w, &d));
 	vcache_end(&vc);
 	vcache_clear(&vc);
-	ck_assert_uint_eq(vc.n, 0);
+	ck_assert_uint_eq(vc.tab.n, 0);
 }
 END_TEST
 
