@@ -104,10 +104,14 @@ static void zram_follow(struct swap_mem *sm, const struct proc_swaps *sw)
 void swap_mem_read_zram(struct swap_mem *sm, struct pressure_sample *s)
 {
 	struct proc_swaps sw;
-	ssize_t n = read_buf(sm, sm->swaps, false);
 	uint64_t limit_kb = 0;
 	bool unlimited = false;
+	ssize_t n;
 
+	/* No swap, no zram swap: a read a tick saved (followed when back). */
+	if (!s->swap_total_kb)
+		return;
+	n = read_buf(sm, sm->swaps, false);
 	if (n < 0 || proc_parse_swaps_buf(sm->buf, (size_t)n, &sw))
 		return;
 	zram_follow(sm, &sw);

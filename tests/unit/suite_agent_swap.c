@@ -488,10 +488,11 @@ START_TEST(test_thrash_config)
 }
 END_TEST
 
-/* What a sample reads when the rate is wanted. */
+/* What a sample reads when the rate is wanted, after meminfo's swap. */
 static void read_both(struct swap_mem *sm, uint64_t now_ms,
 		      struct pressure_sample *s)
 {
+	s->swap_total_kb = 2 * 131068;
 	swap_mem_read_zram(sm, s);
 	swap_mem_read_pagein(sm, now_ms, s);
 }
@@ -509,6 +510,15 @@ START_TEST(test_reader_fixture)
 	ck_assert_uint_eq(s.zram_orig_kb, 65536);
 	ck_assert_uint_eq(s.zram_ram_kb, 16384);
 	/* One reading is no rate. */
+	ck_assert(!s.pagein_valid);
+	/* With no swap in meminfo (all swapped off) no zram swap is read. */
+	memset(&s, 0, sizeof(s));
+	swap_mem_read_zram(&sm, &s);
+	ck_assert_uint_eq(s.zram_swap_total_kb, 0);
+	ck_assert_uint_eq(s.zram_orig_kb, 0);
+	memset(&s, 0, sizeof(s));
+	read_both(&sm, 1000, &s);
+	ck_assert_uint_eq(s.zram_orig_kb, 65536);
 	ck_assert(!s.pagein_valid);
 	memset(&s, 0, sizeof(s));
 	read_both(&sm, 2000, &s);
