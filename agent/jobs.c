@@ -235,8 +235,6 @@ static void add_proc(struct proc_sampler *ps, struct job *j,
 		j->flags |= JOB_FOREIGN;
 	if (parent && job_shell_sees(p, parent))
 		j->flags |= JOB_SHELL;
-	if (jobs_traced(ps, p->pid) > 0)
-		j->flags |= JOB_TRACED;
 }
 
 /* Is @pid the build driver of one of @pausable? */
@@ -251,28 +249,50 @@ static bool is_driver(const struct sample *const *pausable, size_t n, pid_t pid)
 /*
  * What fans_out() found in this jobs_build(): a driver's dispatcher is
  * asked about once per job of the build (climb()), each pausable
- * process once more (jobs_build()); its children files are read once.
+ * process once more (jobs_build()); its children files are read once,
+ * and a job's root with one child or none is not read again below.
  */
 struct fan {
 	pid_t pid;
-	bool fans;
+	int n; /* children: 0, 1, -E2BIG (two or more) or -errno */
+	pid_t kid; /* the one, when n is 1 */
 };
 static struct fan fan_seen[JOBS_MAX * 2];
 static unsigned int nfan_seen;
 
+static const struct fan *fan_find(pid_t pid)
+{
+	for (unsigned int i = 0; i < nfan_seen; i++)
+		if (fan_seen[i].pid == pid)
+			return &fan_seen[i];
+	return NULL;
+}
+
 /* Has @p two children or more: does it run them side by side? */
 static bool fans_out(struct proc_sampler *ps, const struct job_proc *p)
 {
-	pid_t kid;
-	bool fans;
+	const struct fan *f = fan_find(p->pid);
+	struct fan now = { .pid = p->pid };
 
-	for (unsigned int i = 0; i < nfan_seen; i++)
-		if (fan_seen[i].pid == p->pid)
-			return fan_seen[i].fans;
-	fans = jobs_children_of(ps, p, &kid, 1) == -E2BIG;
+	if (f)
+		return f->n == -E2BIG;
+	now.n = jobs_children_of(ps, p, &now.kid, 1);
 	if (nfan_seen < sizeof(fan_seen) / sizeof(*fan_seen))
-		fan_seen[nfan_seen++] = (struct fan){ p->pid, fans };
-	return fans;
+		fan_seen[nfan_seen++] = now;
+	return now.n == -E2BIG;
+}
+
+/* jobs_children_of(), from what fans_out() read of @p if it says all. */
+static int children_of(struct proc_sampler *ps, const struct job_proc *p,
+		       pid_t *kids, unsigned int max)
+{
+	const struct fan *f = fan_find(p->pid);
+
+	if (!f || f->n < 0 || (unsigned int)f->n > max)
+		return jobs_children_of(ps, p, kids, max);
+	if (f->n)
+		kids[0] = f->kid;
+	return f->n;
 }
 
 /*
@@ -286,7 +306,7 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
 	pid_t kids[JOB_PROCS + 1];
 
 	for (unsigned int i = 0; i < j->n && !(j->flags & JOB_BIG); i++) {
-		int n = jobs_children_of(ps, &j->p[i], kids, JOB_PROCS + 1);
+		int n = children_of(ps, &j->p[i], kids, JOB_PROCS + 1);
 
 		if (n == -E2BIG && !j->driver)
 			j->flags |= JOB_BIG;
@@ -314,6 +334,9 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
  * chain as a parent, never a root.  -EBUSY below a process pause.c
  * stopped: that job takes it (pause_check()).
  */
+/* The driver as this jobs_build() read it: every job climbs to it. */
+static struct job_proc driver_read;
+
 static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
 		 pid_t driver, struct job_proc *chain, unsigned int *len,
 		 struct job **in, jobs_ours_fn ours, void *arg)
@@ -333,8 +356,12 @@ static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
 		*in = jobs_find(js, ppid);
 		if (*in)
 			return 0;
-		if (jobs_read_proc(ps, ppid, &chain[*len]))
+		if (ppid == driver && driver_read.pid == driver)
+			chain[*len] = driver_read;
+		else if (jobs_read_proc(ps, ppid, &chain[*len]))
 			return 0;
+		else if (ppid == driver)
+			driver_read = chain[*len];
 		(*len)++;
 		if (driver &&
 		    (ppid == driver || fans_out(ps, &chain[*len - 1])))
@@ -370,6 +397,7 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 	js->n = 0;
 	js->left_out = 0;
 	nfan_seen = 0;
+	driver_read.pid = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct job *in, *j;
 		unsigned int len;

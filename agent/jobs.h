@@ -22,7 +22,9 @@
  *     it has a controlling terminal (JOB_SHELL).  A pausable process
  *     that is such a leader is not taken as a job's root: its
  *     descendants (a make's compilers) form their own jobs;
- *   - a debugger sees every signal of its tracee (JOB_TRACED);
+ *   - a debugger sees every signal of its tracee: pause.c looks at the
+ *     stop (TracerPid is in the status file, the largest a read of the
+ *     jobs would take per process) and leaves such a job alone after;
  *   - someone who stopped a process (Ctrl-Z, kill -STOP, a debugger:
  *     state T or t) expects it to stay stopped; its job is neither
  *     stopped nor continued, and does not count as running (JOB_FOREIGN):
@@ -62,7 +64,6 @@
 /* job.flags: why a job may not be stopped, or does not run */
 #define JOB_FOREIGN 0x1 /* someone else stopped one of its processes */
 #define JOB_SHELL 0x2 /* a shell would see one of its processes stop */
-#define JOB_TRACED 0x4 /* one of its processes is ptrace()d */
 #define JOB_BIG 0x8 /* more than JOB_PROCS processes */
 #define JOB_OURS 0x10 /* holds processes pause.c stopped */
 

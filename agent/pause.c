@@ -443,13 +443,18 @@ int pause_stop(struct pause_set *ps, const struct job *src, uint64_t now_ms)
 	len = strnlen(root->comm, sizeof(j->comm) - 1);
 	memcpy(j->comm, root->comm, len);
 	if (ps->dry_run) {
-		for (unsigned int k = 0; k < src->n; k++)
+		ret = 0;
+		for (unsigned int k = 0; k < src->n && !ret; k++) {
 			j->p[j->n++] = (struct pause_proc){
 				.pid = src->p[k].pid,
 				.pgrp = src->p[k].pgrp,
 				.start_ticks = src->p[k].start_ticks,
 			};
-		ret = 0;
+			if (jobs_traced(ps->proc, src->p[k].pid) > 0)
+				ret = -EBUSY; /* as stop_one() would say */
+		}
+		if (ret)
+			ps->n--;
 	} else {
 		ret = stop_one(ps, j, root->pid, &root->start_ticks, NULL);
 		if (!ret) {
@@ -462,6 +467,14 @@ int pause_stop(struct pause_set *ps, const struct job *src, uint64_t now_ms)
 			ps->n--;
 		}
 	}
+	/*
+	 * Traced (jobs_build() does not look: a status read per process
+	 * per read), or stopped by someone since the read: never tried
+	 * again, or every tick would try it.
+	 */
+	if (ret == -EBUSY)
+		seen_get(ps, root->pid, root->start_ticks, now_ms)->hands_off =
+			true;
 	return ret < 0 ? ret : 0;
 }
 

@@ -95,7 +95,7 @@ struct pause_seen {
 	uint64_t start_ticks;
 	uint64_t used_ms; /* stopped, up to its last continue */
 	uint64_t last_ms; /* stopped or continued last, monotonic ms */
-	bool hands_off; /* someone else continued or stopped it */
+	bool hands_off; /* someone else continued or stopped it; traced */
 };
 
 /*

@@ -722,24 +722,33 @@ START_TEST(test_settled_reads_once)
 }
 END_TEST
 
-/* A debugger sees every signal of its tracee: never stopped. */
+/*
+ * A debugger sees every signal of its tracee: never stopped, and once
+ * refused not tried again (the jobs' reads do not look at TracerPid).
+ * A dry run refuses it too.
+ */
 START_TEST(test_traced)
 {
 	pid_t a = spawn_sleeper(), b = spawn_sleeper();
 	pid_t pausable[] = { a, b };
+	struct pause_set dry;
 	struct job j;
 
 	ck_assert_int_eq(ptrace(PTRACE_SEIZE, a, 0, 0), 0);
 	pause_init(&ps, &proc, false);
+	pause_init(&dry, &proc, true);
 	build(pausable, 2);
-	ck_assert(job_with(a)->flags & JOB_TRACED);
-	ck_assert(!pause_may_stop(&ps, &cfg, job_with(a)));
 	ck_assert(job_runs(job_with(a)));
 	ck_assert(job_stoppable(job_with(b)));
 	j = *job_with(a);
+	ck_assert(pause_may_stop(&ps, &cfg, &j));
+	ck_assert_int_eq(pause_stop(&dry, &j, 0), -EBUSY);
+	ck_assert_uint_eq(dry.n, 0);
 	ck_assert_int_eq(pause_stop(&ps, &j, 0), -EBUSY);
 	ck_assert_uint_eq(ps.n, 0);
 	ck_assert_int_ne(state_of(a), 'T');
+	ck_assert(!pause_may_stop(&ps, &cfg, &j));
+	ck_assert(pause_may_stop(&ps, &cfg, job_with(b)));
 	reap(a);
 	reap(b);
 }
