@@ -171,6 +171,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.o = o;
 	l.hooks.h.fd = -1;
 	l.sense.psi.fd = -1;
+	l.sense.meminfo_fd = -1;
 	l.sense.cg_psi.fd = -1;
 	l.sense.swm.swaps = l.sense.swm.vmstat = l.sense.swm.sys_block = -1;
 	l.ranking.source = -1;

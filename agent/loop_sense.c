@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loop_int.h"
 #include "proc_parse.h"
@@ -36,7 +37,29 @@ static void read_cgroup_mem(struct loop *l, struct pressure_sample *s)
 }
 
 /*
- * /proc/meminfo through the sampler's root and buffer (no allocation),
+ * /proc/meminfo into the sampler's buffer: through the descriptor kept
+ * open (an open and a close a tick saved), else opened now.  One
+ * pread(), as proc_read() reads: a short read is all of it.
+ */
+static int read_meminfo(struct loop *l, size_t *len)
+{
+	struct proc_sampler *ps = &l->a->sampler;
+	ssize_t n;
+
+	if (l->sense.meminfo_fd < 0)
+		return proc_read(ps, "meminfo", len);
+	n = pread(l->sense.meminfo_fd, ps->buf, sizeof(ps->buf) - 1, 0);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == sizeof(ps->buf) - 1)
+		return -EFBIG;
+	ps->buf[n] = '\0';
+	*len = (size_t)n;
+	return 0;
+}
+
+/*
+ * /proc/meminfo through the sampler's buffer (no allocation),
  * PSI averages from the trigger's own descriptor, then the page-in rate
  * when it may count (pressure_wants_pagein()); @psi_err gets the
  * averages' read errors (system, cgroup), or NULL.
@@ -50,7 +73,7 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = proc_read(&l->a->sampler, "meminfo", &len);
+	ret = read_meminfo(l, &len);
 	if (!ret)
 		ret = proc_parse_meminfo_buf(l->a->sampler.buf, len, &mi);
 	if (!ret) {

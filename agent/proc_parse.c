@@ -614,7 +614,8 @@ int proc_parse_meminfo_buf(const char *buf, size_t len, struct proc_meminfo *mi)
 	unsigned int seen = 0;
 	int ret = 0;
 
-	while (c.p < c.end) {
+	/* The four are near the top: the 40 lines below them are skipped. */
+	while (c.p < c.end && seen != 15) {
 		if (cur_key(&c, "MemTotal")) {
 			ret = parse_kb(&c, &mi->mem_total_kb);
 			seen |= 1;
