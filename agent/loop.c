@@ -2,7 +2,7 @@
 /*
  * The daemon loop; see loop.h.
  *
- * One ppoll() waits on up to three descriptors:
+ * One ppoll() waits on up to four descriptors:
  *   - the PSI trigger on /proc/pressure/memory, or on the memory.pressure
  *     of the [oomqd] cgroup watched (POLLPRI): stalls began;
  *   - the module's event socket (POLLIN): the kernel killed someone, so
@@ -11,7 +11,9 @@
  *   - a cgroup's memory.pressure trigger (psi_cgroup), like the first;
  * and sleeps at most what pressure.c says (at least 10 s when calm, less
  * than half the queue TTL under pressure), or less with pausing on (see
- * pause_wait_ms()).  Signals are blocked except inside ppoll(), so a
+ * pause_wait_ms()).  A wake-up that brings nothing a sample weighs (the
+ * module's echo of our own queue write) sleeps on to the sample due:
+ * tick_wanted().  Signals are blocked except inside ppoll(), so a
  * SIGTERM or SIGHUP is never lost between the check and the sleep.
  *
  * Without PSI (old kernel, psi=0) the timer alone drives /proc/meminfo
@@ -157,6 +159,19 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 	*n = ppoll(pfd, LOOP_NFDS, &ts, mask);
 }
 
+/*
+ * Does a wake-up before the next sample is due call for one now?  A
+ * PSI trigger, a kill (the kernel's, or ours ending) and a re-rank
+ * asked for do; the module's echo of our own queue write does not:
+ * a tick for each would double the samples while passes come fast.
+ */
+static bool tick_wanted(const struct loop *l, int n, const struct pollfd *pfd)
+{
+	return n <= 0 || l->sense.triggers || l->pressure.kills ||
+	       l->pressure.rerank || pfd[2].revents ||
+	       kill_busy(&l->killing.kill);
+}
+
 int loop_run(struct agent *a, const struct loop_opts *o)
 {
 	static struct loop l;
@@ -165,6 +180,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	sigset_t block, old;
 	const char *why;
 	uint32_t wait;
+	uint64_t due;
 	int ret = 0;
 
 	l.a = a;
@@ -204,9 +220,12 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		ret = -EINVAL; /* exit status 2: restarting cannot help */
 		goto out;
 	}
-	wait = loop_tick(&l, mono_ms());
+	due = mono_ms();
+	wait = loop_tick(&l, due);
+	due += wait;
 	while (!got_stop) {
 		struct pollfd pfd[LOOP_NFDS];
+		bool reloaded = false;
 		uint64_t now;
 		int n, kw;
 
@@ -226,6 +245,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		if (got_hup) {
 			got_hup = 0;
 			loop_reload(&l);
+			reloaded = true;
 		}
 		now = mono_ms();
 		if (n > 0 && pfd[0].revents)
@@ -247,7 +267,12 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 			logmsg(LOG_NOTICE, "oomq module found: events joined");
 			l.pressure.rerank = true;
 		}
+		if (now < due && !reloaded && !tick_wanted(&l, n, pfd)) {
+			wait = (uint32_t)(due - now);
+			continue;
+		}
 		wait = loop_tick(&l, now);
+		due = now + wait;
 	}
 	logmsg(LOG_INFO, "stopping");
 out:
