@@ -20,12 +20,14 @@ AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/swap_mem.c agent/nl.c \
 	lib/oomq_nl.c
 AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/loop_pass.c \
 	agent/loop_sense.c agent/loop_module.c agent/loop_kill.c \
-	agent/loop_pause.c agent/loop_start.c agent/loop_reload.c agent/log.c
+	agent/loop_pause.c agent/loop_start.c agent/loop_reload.c agent/log.c \
+	agent/prof.c
 AGENT_SRCS := $(AGENT_TOP_SRCS) $(AGENT_LIB_SRCS) $(AGENT_RUNTIME_SRCS)
 AGENT_HDRS := $(wildcard agent/*.h) lib/oomq_nl.h lib/oomq_tasks.h \
 	include/uapi/linux/oomq.h
 AGENT_CFLAGS = $(CFLAGS) $(WARN_CFLAGS) -Iinclude/uapi -Ilib \
-	-DOOMQ_VERSION='"$(VERSION)"' $$(pkg-config --cflags libnl-genl-3.0)
+	-DOOMQ_VERSION='"$(VERSION)"' $$(pkg-config --cflags libnl-genl-3.0) \
+	$(if $(OOMQD_PROF),-DOOMQD_PROF)
 AGENT_LIBS = -linih $$(pkg-config --libs libnl-genl-3.0)
 
 # Structured journal entries (log.c) and desktop notifications
@@ -41,10 +43,15 @@ AGENT_SD_CFLAGS = -DOOMQD_SYSTEMD $$(pkg-config --cflags libsystemd)
 AGENT_SD_LIBS = $$(pkg-config --libs libsystemd)
 endif
 
+# OOMQD_PROF=1 builds prof.h's sums in; a change of it rebuilds.
+AGENT_FLAGS_STAMP := $(BUILD)/agent-flags
+$(shell mkdir -p $(BUILD); [ "$$(cat $(AGENT_FLAGS_STAMP) 2>/dev/null)" = \
+	'prof=$(OOMQD_PROF)' ] || echo 'prof=$(OOMQD_PROF)' >$(AGENT_FLAGS_STAMP))
+
 .PHONY: agent
 agent: $(BUILD)/oomqd
 
-$(BUILD)/oomqd: $(AGENT_SRCS) $(AGENT_HDRS)
+$(BUILD)/oomqd: $(AGENT_SRCS) $(AGENT_HDRS) $(AGENT_FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(AGENT_CFLAGS) $(AGENT_SD_CFLAGS) -o $@ $(AGENT_SRCS) \
 		$(AGENT_LIBS) $(AGENT_SD_LIBS)
@@ -53,7 +60,8 @@ $(BUILD)/oomqd: $(AGENT_SRCS) $(AGENT_HDRS)
 # and small images.  agent/oomqd-static.ld puts the code it runs together:
 # its resident set is that, not all of the static glibc's text.
 AGENT_STATIC_LDFLAGS := -Wl,-T,agent/oomqd-static.ld
-$(BUILD)/static/oomqd: $(AGENT_SRCS) $(AGENT_HDRS) agent/oomqd-static.ld
+$(BUILD)/static/oomqd: $(AGENT_SRCS) $(AGENT_HDRS) agent/oomqd-static.ld \
+		$(AGENT_FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -static $(AGENT_CFLAGS) $(AGENT_STATIC_LDFLAGS) -o $@ \
 		$(AGENT_SRCS) -linih $$(pkg-config --static --libs libnl-genl-3.0)

@@ -2,7 +2,7 @@
 /*
  * The daemon loop; see loop.h.
  *
- * One ppoll() waits on up to four descriptors:
+ * One ppoll() waits on up to three descriptors:
  *   - the PSI trigger on /proc/pressure/memory, or on the memory.pressure
  *     of the [oomqd] cgroup watched (POLLPRI): stalls began;
  *   - the module's event socket (POLLIN): the kernel killed someone, so
@@ -11,9 +11,7 @@
  *   - a cgroup's memory.pressure trigger (psi_cgroup), like the first;
  * and sleeps at most what pressure.c says (at least 10 s when calm, less
  * than half the queue TTL under pressure), or less with pausing on (see
- * pause_wait_ms()).  A wake-up that brings nothing a sample weighs (the
- * module's echo of our own queue write) sleeps on to the sample due:
- * tick_wanted().  Signals are blocked except inside ppoll(), so a
+ * pause_wait_ms()).  Signals are blocked except inside ppoll(), so a
  * SIGTERM or SIGHUP is never lost between the check and the sleep.
  *
  * Without PSI (old kernel, psi=0) the timer alone drives /proc/meminfo
@@ -29,6 +27,7 @@
 #include <time.h>
 
 #include "loop_int.h"
+#include "prof.h"
 #include "thresholds.h"
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -107,9 +106,11 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 	struct pressure_sample s;
 	struct pressure_action act;
 	struct kill_ctl_decision kd;
+	uint64_t t0 = prof_begin();
 	int pw;
 
 	loop_sense_tick(l, &s);
+	prof_end(PROF_SAMPLE, t0);
 	s.kills = l->pressure.kills;
 	s.oom_kills = l->pressure.oom_kills;
 	l->pressure.kills = l->pressure.oom_kills = 0;
@@ -130,7 +131,10 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 		loop_kill_start(l, now);
 	if (kd.wait_ms < act.wait_ms)
 		act.wait_ms = kd.wait_ms;
+	t0 = prof_begin();
 	pw = loop_pause_tick(l, &s, now);
+	prof_end(PROF_PAUSE, t0);
+	prof_log(now, false);
 	/* Also the jobs that ended or were continued by someone else. */
 	l->metrics.m.jobs_stopped = l->pausing.paused.n;
 	if (pw < 0 || (uint32_t)pw > act.wait_ms)
@@ -156,7 +160,10 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 				  .events = POLLIN };
 	pfd[3] = (struct pollfd){ .fd = psi_fd(&l->sense.cg_psi),
 				  .events = POLLPRI };
+	uint64_t t0 = prof_begin();
+
 	*n = ppoll(pfd, LOOP_NFDS, &ts, mask);
+	prof_end(PROF_POLL, t0);
 }
 
 /*
@@ -220,6 +227,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		ret = -EINVAL; /* exit status 2: restarting cannot help */
 		goto out;
 	}
+	prof_started();
 	due = mono_ms();
 	wait = loop_tick(&l, due);
 	due += wait;
@@ -253,8 +261,12 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 				       l.sense.psi_path);
 		if (n > 0 && pfd[3].revents)
 			loop_cgroup_psi_event(&l.sense, pfd[3].revents);
-		if (n > 0 && pfd[1].revents)
+		if (n > 0 && pfd[1].revents) {
+			uint64_t t0 = prof_begin();
+
 			loop_module_drain(&l);
+			prof_end(PROF_EVENTS, t0);
+		}
 		if (kill_busy(&l.killing.kill))
 			loop_kill_step(&l, now);
 		if (!n && l.sense.cg_missing &&
@@ -275,6 +287,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 		due = now + wait;
 	}
 	logmsg(LOG_INFO, "stopping");
+	prof_log(mono_ms(), true);
 out:
 	loop_stop(&l);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "loop_int.h"
+#include "prof.h"
 
 static void log_pass_problems(struct loop *l)
 {
@@ -59,12 +60,14 @@ int loop_pass(struct loop *l)
 {
 	struct agent *a = l->a;
 	uint64_t start = mono_us(), now = start / 1000;
+	uint64_t t0 = prof_begin();
 	char why[160];
 	int ret, wret = 0;
 
 	ret = agent_rank(a);
 	if (!ret && !l->o->dry_run)
 		wret = agent_write_queue(a);
+	prof_end(PROF_PASS, t0);
 	if (!ret)
 		metrics_pass(&l->metrics.m, mono_us() - start,
 			     a->nranked < a->policy.queue_length ?

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "loop_int.h"
+#include "prof.h"
 
 static bool is_paused(pid_t pid, void *arg)
 {
@@ -276,7 +277,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
-	bool ordered = false;
+	bool ordered = false, read = false;
 	unsigned int n;
 	int wait;
 
@@ -289,12 +290,17 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	if (p->jobs_pass != l->ranking.npass)
 		p->pass_avail_kb = s->mem_avail_kb;
 	/* Low, the jobs of every pass are read: are there any to follow? */
-	if ((busy || w != PAUSE_CTL_CALM) &&
-	    read_jobs(l, now,
-		      busy && now - p->jobs_ms >=
-				      (pause_ctl_read_soon(&p->ctl) ?
-					       PAUSE_CTL_RATE_MS :
-					       PAUSE_READ_MS))) {
+	if (busy || w != PAUSE_CTL_CALM) {
+		uint64_t t0 = prof_begin();
+
+		read = read_jobs(l, now,
+				 busy && now - p->jobs_ms >=
+						 (pause_ctl_read_soon(&p->ctl) ?
+							  PAUSE_CTL_RATE_MS :
+							  PAUSE_READ_MS));
+		prof_end(PROF_JOBS, t0);
+	}
+	if (read) {
 		n = ctl_jobs(l, cj, src, refused);
 		pause_ctl_update(&p->ctl, cfg, cj, n, now);
 		if (busy && !p->following)
@@ -314,18 +320,25 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		return pause_wait_ms(&p->paused, cfg, s);
 	}
 	for (unsigned int round = 0; busy && round < CTL_JOBS; round++) {
+		uint64_t t0 = prof_begin();
+		bool refuse;
+
 		n = ctl_jobs(l, cj, src, refused);
 		o = pause_ctl_next(&p->ctl, cfg, s, cj, n, now);
+		prof_end(PROF_DECIDE, t0);
 		if (o.kind == PAUSE_CTL_NOTHING)
 			break;
-		if (o.kind == PAUSE_CTL_STOP &&
-		    !stop_job(l, &p->jobs.j[src[o.job]], s, o.why, now)) {
-			refused[src[o.job]] = true;
-			continue;
-		}
+		t0 = prof_begin();
+		refuse = o.kind == PAUSE_CTL_STOP &&
+			 !stop_job(l, &p->jobs.j[src[o.job]], s, o.why, now);
 		if (o.kind == PAUSE_CTL_CONT)
 			cont_job(l, (unsigned int)(-1 - src[o.job]), o.why,
 				 now);
+		prof_end(PROF_SIGNAL, t0);
+		if (refuse) {
+			refused[src[o.job]] = true;
+			continue;
+		}
 		pause_ctl_done(&p->ctl, &o, cj, s, now);
 		ordered = true;
 		if (o.kind == PAUSE_CTL_CONT)

@@ -13,6 +13,7 @@
 
 #include "loop_int.h"
 #include "notify.h"
+#include "prof.h"
 #include "protect.h"
 
 /* Whether rules on comm and uid read only new and changed processes. */
@@ -113,6 +114,7 @@ int loop_start(struct loop *l)
 	ret = loop_cgroup_psi_refused(ret, l->sense.cg_psi_path);
 	if (ret)
 		return ret;
+	prof_mark("memory and PSI");
 	ret = loop_module_open(l);
 	if (ret == -ENOENT) {
 		loop_module_gone(&l->link);
@@ -121,7 +123,9 @@ int loop_start(struct loop *l)
 		       "oomq netlink: %s: kill events will not be heard",
 		       strerror(-ret));
 	}
+	prof_mark("module");
 	agent_listen(l->a);
+	prof_mark("listen");
 	loop_log_events(l->a);
 	/* A dry run kills and stops nothing: nothing to count or run. */
 	if (!l->o->dry_run)
@@ -129,7 +133,9 @@ int loop_start(struct loop *l)
 	log_notices_structured(!l->o->dry_run);
 	loop_hooks_start(l);
 	/* Last: everything the loop needs is allocated by now. */
+	prof_mark("hooks");
 	protect_self(&pr);
+	prof_mark("protect");
 	log_protect(&pr);
 	logmsg(LOG_INFO,
 	       "started: policy %s, queue %u, TTL %u ms, calm refresh %u s, "

@@ -35,6 +35,7 @@
 #include "cgroup_mem.h"
 #include "log.h"
 #include "loop.h"
+#include "prof.h"
 #include "rank.h"
 #include "thresholds.h"
 
@@ -395,8 +396,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (o.check)
 		return check_config(&a.policy, o.check);
+	prof_mark("main");
 	if (load_policy(&a.policy, &o))
 		return EXIT_USAGE;
+	prof_mark("policy");
 
 	if (o.source && agent_source_parse(o.source, &a.source)) {
 		logmsg(LOG_ERR,
@@ -419,6 +422,7 @@ int main(int argc, char **argv)
 		logmsg(LOG_ERR, "%s: %s", o.proc_root, strerror(-ret));
 		return EXIT_RUNTIME;
 	}
+	prof_mark("agent_init");
 	/* The table shows every process, not only the candidates. */
 	a.full = o.list;
 	if (!o.list && !o.once) {
