@@ -326,6 +326,9 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
 	}
 }
 
+/* The driver as this jobs_build() read it: every job climbs to it. */
+static struct job_proc driver_read;
+
 /*
  * @pid and its ancestors, @pid first: chain[0..*len-1].  Stops at a
  * process with no parent (ppid 0: init, kthreadd), at one already in a
@@ -334,9 +337,6 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
  * chain as a parent, never a root.  -EBUSY below a process pause.c
  * stopped: that job takes it (pause_check()).
  */
-/* The driver as this jobs_build() read it: every job climbs to it. */
-static struct job_proc driver_read;
-
 static int climb(struct jobs *js, struct proc_sampler *ps, pid_t pid,
 		 pid_t driver, struct job_proc *chain, unsigned int *len,
 		 struct job **in, jobs_ours_fn ours, void *arg)

@@ -150,6 +150,7 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 {
 	struct timespec ts = { .tv_sec = wait_ms / 1000,
 			       .tv_nsec = (long)(wait_ms % 1000) * 1000000 };
+	uint64_t t0;
 
 	pfd[0] = (struct pollfd){ .fd = psi_fd(&l->sense.psi),
 				  .events = POLLPRI };
@@ -160,8 +161,7 @@ static void wait_for(struct loop *l, struct pollfd *pfd, uint32_t wait_ms,
 				  .events = POLLIN };
 	pfd[3] = (struct pollfd){ .fd = psi_fd(&l->sense.cg_psi),
 				  .events = POLLPRI };
-	uint64_t t0 = prof_begin();
-
+	t0 = prof_begin();
 	*n = ppoll(pfd, LOOP_NFDS, &ts, mask);
 	prof_end(PROF_POLL, t0);
 }
@@ -194,7 +194,6 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	l.o = o;
 	l.hooks.h.fd = -1;
 	l.sense.psi.fd = -1;
-	l.sense.meminfo_fd = -1;
 	l.sense.cg_psi.fd = -1;
 	l.sense.swm.swaps = l.sense.swm.vmstat = l.sense.swm.sys_block = -1;
 	l.ranking.source = -1;

@@ -54,7 +54,6 @@ struct loop_sense {
 	char cg_psi_path[PATH_MAX];
 	bool cg_missing; /* psi_cgroup is not there (yet): tried when calm */
 	struct swap_mem swm; /* zram and the page-in rate, machine-wide */
-	int meminfo_fd; /* /proc/meminfo, kept open: read every tick */
 	bool meminfo_bad; /* the last /proc/meminfo read failed (logged) */
 	int psi_err, cg_psi_err; /* the last tick's averages' read, or 0 */
 	uint32_t triggers; /* PSI firings since the last sample */

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "loop_int.h"
 #include "proc_parse.h"
@@ -37,30 +36,9 @@ static void read_cgroup_mem(struct loop *l, struct pressure_sample *s)
 }
 
 /*
- * /proc/meminfo into the sampler's buffer: through the descriptor kept
- * open (an open and a close a tick saved), else opened now.  One
- * pread(), as proc_read() reads: a short read is all of it.
- */
-static int read_meminfo(struct loop *l, size_t *len)
-{
-	struct proc_sampler *ps = &l->a->sampler;
-	ssize_t n;
-
-	if (l->sense.meminfo_fd < 0)
-		return proc_read(ps, "meminfo", len);
-	n = pread(l->sense.meminfo_fd, ps->buf, sizeof(ps->buf) - 1, 0);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n == sizeof(ps->buf) - 1)
-		return -EFBIG;
-	ps->buf[n] = '\0';
-	*len = (size_t)n;
-	return 0;
-}
-
-/*
- * /proc/meminfo through the sampler's buffer (no allocation),
- * PSI averages from the trigger's own descriptor, then the page-in rate
+ * /proc/meminfo through the sampler (proc_read_meminfo(): no
+ * allocation), PSI averages from the trigger's own descriptor, then the
+ * page-in rate
  * when it may count (pressure_wants_pagein()); @psi_err gets the
  * averages' read errors (system, cgroup), or NULL.
  */
@@ -69,13 +47,10 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 	struct proc_meminfo mi;
 	struct psi_stats ps;
 	int err[2] = { 0, 0 };
-	size_t len;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = read_meminfo(l, &len);
-	if (!ret)
-		ret = proc_parse_meminfo_buf(l->a->sampler.buf, len, &mi);
+	ret = proc_read_meminfo(&l->a->sampler, &mi);
 	if (!ret) {
 		s->mem_total_kb = mi.mem_total_kb;
 		s->mem_avail_kb = mi.mem_available_kb;

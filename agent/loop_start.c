@@ -6,10 +6,8 @@
  * allocated here, none later.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "loop_int.h"
 #include "notify.h"
@@ -100,9 +98,6 @@ int loop_start(struct loop *l)
 	if (strcmp(l->o->proc_root, "/proc"))
 		snprintf(sys, sizeof(sys), "%s/sys", l->o->proc_root);
 	swap_mem_open(&l->sense.swm, l->o->proc_root, sys);
-	/* Failing, each tick opens it (and says why). */
-	l->sense.meminfo_fd =
-		openat(l->a->sampler.root_fd, "meminfo", O_RDONLY | O_CLOEXEC);
 	ret = loop_cgroup_mem_open(l);
 	if (ret)
 		return ret;
@@ -170,9 +165,6 @@ void loop_stop(struct loop *l)
 	psi_close(&l->sense.psi);
 	psi_close(&l->sense.cg_psi);
 	swap_mem_close(&l->sense.swm);
-	if (l->sense.meminfo_fd >= 0)
-		close(l->sense.meminfo_fd);
-	l->sense.meminfo_fd = -1;
 	if (l->sense.cg_on)
 		cgroup_mem_close(&l->sense.cgm);
 }

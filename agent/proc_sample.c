@@ -28,6 +28,7 @@
 
 int proc_sampler_open(struct proc_sampler *ps, const char *root)
 {
+	ps->meminfo_fd = -1;
 	ps->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ps->root_fd < 0)
 		return -errno;
@@ -44,6 +45,9 @@ int proc_sampler_open(struct proc_sampler *ps, const char *root)
 void proc_sampler_close(struct proc_sampler *ps)
 {
 	proc_sampler_flush(ps);
+	if (ps->meminfo_fd >= 0)
+		close(ps->meminfo_fd);
+	ps->meminfo_fd = -1;
 	if (ps->root_fd >= 0)
 		close(ps->root_fd);
 	ps->root_fd = -1;
@@ -122,47 +126,53 @@ void proc_sampler_reset(struct proc_sampler *ps)
 }
 
 /*
- * Reads @path into ps->buf.  Leave one byte so a full buffer is seen:
- * a file that fills it is -EFBIG (@prefix: only its first bytes are
- * wanted, and they are there).  procfs files of a pid are single_open()
- * seq_files: one read() returns all of a file that fits, so a short read
- * is the end and the usual second read() that returns 0 is a syscall
- * saved (one per file per process).  Only a read that filled the room
- * loops.
+ * Reads the file open at @fd, from its start, into ps->buf.  Leave one
+ * byte so a full buffer is seen: a file that fills it is -EFBIG
+ * (@prefix: only its first bytes are wanted, and they are there).
+ * procfs files are single_open() seq_files: one read returns all of a
+ * file that fits, so a short read is the end and the usual second read
+ * that returns 0 is a syscall saved (one per file per process).  Only a
+ * read that filled the room loops.  pread(), so a descriptor kept open
+ * (meminfo's) reads the file again.
  */
-static int read_file(struct proc_sampler *ps, const char *path, size_t *len,
-		     bool defer, bool prefix)
+static int read_fd(struct proc_sampler *ps, int fd, size_t *len, bool prefix)
 {
 	size_t n = 0, room = sizeof(ps->buf) - 1;
-	int fd, err = 0;
 
-	fd = openat(ps->root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	while (n < room) {
-		ssize_t r = read(fd, ps->buf + n, room - n);
+		ssize_t r = pread(fd, ps->buf + n, room - n, (off_t)n);
 
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			err = -errno;
-			break;
+			return -errno;
 		}
 		n += r;
 		if (r == 0 || n < room)
 			break;
 	}
+	if (n == room && !prefix)
+		return -EFBIG;
+	ps->buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* Reads @path into ps->buf, as read_fd(); @defer: close it at the flush. */
+static int read_file(struct proc_sampler *ps, const char *path, size_t *len,
+		     bool defer, bool prefix)
+{
+	int fd, err;
+
+	fd = openat(ps->root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	err = read_fd(ps, fd, len, prefix);
 	if (defer)
 		close_later(ps, fd);
 	else
 		close(fd);
-	if (!err && n == room && !prefix)
-		err = -EFBIG;
-	if (err)
-		return err;
-	ps->buf[n] = '\0';
-	*len = n;
-	return 0;
+	return err;
 }
 
 /* Called with each line of a file, without its newline; see read_lines(). */
@@ -233,6 +243,31 @@ int proc_read(struct proc_sampler *ps, const char *path, size_t *len)
 	return failed(ps, path, read_file(ps, path, len, false, false));
 }
 
+/*
+ * Every tick and every pass read meminfo: its descriptor is kept open
+ * from the first read (an open and a close saved each time), and
+ * opened again after a read or a parse that failed.
+ */
+int proc_read_meminfo(struct proc_sampler *ps, struct proc_meminfo *mi)
+{
+	size_t len = 0;
+	int ret;
+
+	if (ps->meminfo_fd < 0)
+		ps->meminfo_fd = openat(ps->root_fd, "meminfo",
+					O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (ps->meminfo_fd < 0)
+		return failed(ps, "meminfo", -errno);
+	ret = read_fd(ps, ps->meminfo_fd, &len, false);
+	if (!ret)
+		ret = proc_parse_meminfo_buf(ps->buf, len, mi);
+	if (ret) {
+		close(ps->meminfo_fd);
+		ps->meminfo_fd = -1;
+	}
+	return failed(ps, "meminfo", ret);
+}
+
 int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
 {
 	struct proc_meminfo mi;
@@ -240,10 +275,7 @@ int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
 	size_t len;
 	int ret;
 
-	ret = proc_read(ps, "meminfo", &len);
-	if (!ret)
-		ret = failed(ps, "meminfo",
-			     proc_parse_meminfo_buf(ps->buf, len, &mi));
+	ret = proc_read_meminfo(ps, &mi);
 	if (ret)
 		return ret;
 	sys->mem_total_kb = mi.mem_total_kb;

@@ -41,6 +41,7 @@ struct proc_kin_slot {
 
 struct proc_sampler {
 	int root_fd; /* the /proc root, O_DIRECTORY */
+	int meminfo_fd; /* its meminfo, kept open: proc_read_meminfo() */
 	pid_t self; /* flagged SAMPLE_SELF, never queued */
 	unsigned int page_kb; /* stat's rss is in pages */
 	unsigned int skipped; /* last pass: processes that vanished */
@@ -77,6 +78,8 @@ void proc_sampler_close(struct proc_sampler *ps);
  * -EFBIG when it does not fit, or -errno.
  */
 int proc_read(struct proc_sampler *ps, const char *path, size_t *len);
+/* meminfo, read and parsed: 0, or -errno as proc_read() and the parse. */
+int proc_read_meminfo(struct proc_sampler *ps, struct proc_meminfo *mi);
 /*
  * Zeroes the counts of a pass and forgets its first failure.  A failure
  * (not a process that vanished) leaves its file and error in fail_path

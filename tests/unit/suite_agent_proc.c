@@ -658,6 +658,57 @@ START_TEST(test_large_stat_not_needed)
 }
 END_TEST
 
+static void write_meminfo(const char *dir, unsigned int avail_kb)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/meminfo", dir);
+	f = fopen(path, "w"); /* in place: a descriptor kept open sees it */
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+		"MemTotal: 400000 kB\nMemFree: 1000 kB\n"
+		"MemAvailable: %u kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n",
+		avail_kb);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * meminfo through the descriptor the sampler keeps: read again, it has
+ * what the file says now; gone, the read fails and names it; back, it
+ * is opened again.
+ */
+START_TEST(test_meminfo_kept_open)
+{
+	char dir[] = "/tmp/oomq-meminfo-XXXXXX", path[128];
+	struct proc_meminfo mi;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_meminfo(dir, 1000);
+	ck_assert_int_eq(proc_sampler_open(&sampler, dir), 0);
+	ck_assert_int_eq(proc_read_meminfo(&sampler, &mi), 0);
+	ck_assert_uint_eq(mi.mem_available_kb, 1000);
+	ck_assert_int_ge(sampler.meminfo_fd, 0);
+	write_meminfo(dir, 2000);
+	ck_assert_int_eq(proc_read_meminfo(&sampler, &mi), 0);
+	ck_assert_uint_eq(mi.mem_available_kb, 2000);
+	/* Cut to a line the parse does not take: failed, named. */
+	snprintf(path, sizeof(path), "%s/meminfo", dir);
+	ck_assert_int_eq(truncate(path, 5), 0);
+	ck_assert_int_ne(proc_read_meminfo(&sampler, &mi), 0);
+	ck_assert_str_eq(sampler.fail_path, "meminfo");
+	ck_assert_int_eq(unlink(path), 0);
+	proc_sampler_reset(&sampler);
+	write_meminfo(dir, 3000);
+	ck_assert_int_eq(proc_read_meminfo(&sampler, &mi), 0);
+	ck_assert_uint_eq(mi.mem_available_kb, 3000);
+	proc_sampler_close(&sampler);
+	ck_assert_int_eq(sampler.meminfo_fd, -1);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 /*
  * A user in 3,000 groups: status is 31 KiB and its Vm, Threads and Cap
  * lines come after an 18 KiB Groups line.  They are all read.
@@ -916,6 +967,7 @@ Suite *agent_proc_suite(void)
 	tc = tcase_create("large");
 	tcase_add_test(tc, test_large_file_refused);
 	tcase_add_test(tc, test_large_stat_not_needed);
+	tcase_add_test(tc, test_meminfo_kept_open);
 	tcase_add_test(tc, test_large_status);
 	tcase_add_test(tc, test_large_text);
 	suite_add_tcase(s, tc);
