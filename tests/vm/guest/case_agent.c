@@ -1773,7 +1773,8 @@ void case_agent_zram(struct outcome *o)
 	if (vmstat_oom_kill() != ooms)
 		failf(o, "the kernel OOMed first (oom_kill %lld -> %lld): %s",
 		      ooms, vmstat_oom_kill(), agent_log_tail());
-	else if (!agent_logged("proactive kill: SIGKILL to pid"))
+	/* oomqd says so after the signal: hog may be dead before the line. */
+	else if (!agent_logs("proactive kill: SIGKILL to pid", 2000))
 		failf(o, "hog died, but oomqd logged no kill: %s",
 		      agent_log_tail());
 	else if (!agent_logged(", zram 1023 of them holding"))
