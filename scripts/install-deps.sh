@@ -3,6 +3,7 @@
 # missing.  Needs root for apt-get; without root it only lists what is
 # missing and fails, so a developer sees what to install.
 set -eu
+. "$(dirname "$0")/retry.sh"
 
 PACKAGES="
 	make gcc libc6-dev pkg-config
@@ -26,6 +27,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# A suite whose lists fail is dropped; the install says what is missing.
+retry apt-get update -qq || echo "install-deps: going on with the lists that came" >&2
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -16,6 +16,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=${KAPT_DIR:-$top/build/apt}
+. "$top/scripts/retry.sh"
 
 die() {
 	echo "kernel-apt: $*" >&2
@@ -73,6 +74,31 @@ APT::Sandbox::User "root";
 CONF
 }
 
+# apt-get update; a list that does not match its Release (a mirror in
+# the middle of a sync, a proxy's stale copy) fails its whole suite, so
+# that suite's architecture is dropped from sources.list for the next
+# try: one armhf list must not hide bookworm-security's amd64 kernels.
+update_lists() {
+	apt-get -qq update 2>"$dir/update.err" && return 0
+	cat "$dir/update.err" >&2
+	sed -n 's|.*Failed to fetch .*/dists/\([^/ ]*\)/[^/ ]*/binary-\([^/ ]*\)/.*|\1 \2|p' \
+		"$dir/update.err" | sort -u | while read -r suite arch; do
+		echo "kernel-apt: $suite $arch dropped: its list failed" >&2
+		awk -v s="$suite" -v a="$arch" '$5 == s {
+			sub("arch=", "", $3); sub("]", "", $3)
+			n = split($3, as, ","); $3 = ""
+			for (i = 1; i <= n; i++)
+				if (as[i] != a)
+					$3 = $3 ($3 == "" ? "" : ",") as[i]
+			if ($3 == "")
+				next
+			$3 = "arch=" $3 "]"
+		} { print }' "$dir/sources.list" >"$dir/sources.list.new"
+		mv "$dir/sources.list.new" "$dir/sources.list"
+	done
+	return 1
+}
+
 export APT_CONFIG="$dir/apt.conf"
 case "${1:-}" in
 uri)
@@ -82,7 +108,14 @@ uri)
 	;;
 update)
 	setup
-	apt-get -qq update
+	# apt drops a suite whose lists do not match its Release and keeps
+	# the others: a kernel of that suite is then looked up in the
+	# lists there are (an older point release, or "no package").
+	if ! retry update_lists; then
+		ls "$dir/lists/"*_Packages >/dev/null 2>&1 ||
+			die "apt-get update failed, no list at all"
+		echo "kernel-apt: going on with the lists that came" >&2
+	fi
 	touch "$dir/updated"
 	;;
 get | cache)

@@ -15,6 +15,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/retry.sh"
 suite=trixie
 root=${KCHROOT_DIR:-$top/build/chroot/$suite}
 stamp=$root/.oomq-chroot
@@ -51,7 +52,8 @@ SOURCES
 	rm -f "$root/etc/apt/sources.list.d/"*
 	echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/99oomq"
 	in_chroot dpkg --add-architecture arm64
-	in_chroot apt-get -qq update
+	retry in_chroot apt-get -qq update ||
+		echo "kernel-chroot: going on with the lists that came" >&2
 	echo "$packages" >"$stamp"
 }
 
@@ -88,7 +90,7 @@ apt)
 	fi
 	# A day-old list may name headers the archive no longer has.
 	if [ -n "$(find "$stamp" -mmin +1440)" ]; then
-		in_chroot apt-get -qq update >&2 && touch "$stamp"
+		retry in_chroot apt-get -qq update >&2 && touch "$stamp"
 	fi
 	# An install cut short (a killed CI run) leaves dpkg half done, and
 	# apt refuses everything until it is finished.

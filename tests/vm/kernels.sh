@@ -33,6 +33,7 @@ vmdir=${VM_BUILD:-$top/build/vm}
 kdirs=$top/build/kernels
 kapt=$top/scripts/kernel-apt.sh
 kchroot=$top/scripts/kernel-chroot.sh
+. "$top/scripts/retry.sh"
 
 die() {
 	echo "kernels.sh: $*" >&2
@@ -201,7 +202,7 @@ install_host_headers() {
 			install -y -qq --no-install-recommends "linux-headers-$kver" >&2
 	}
 	# This machine's lists may be older than the kernel apt's.
-	i || { apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 && i; } ||
+	i || { retry apt-get -o DPkg::Lock::Timeout=600 update -qq >&2; i; } ||
 		die "cannot install linux-headers-$kver"
 }
 
@@ -243,8 +244,15 @@ fetch_image() {
 
 fetch() {
 	case $1 in
-	*.*.*) spec_of_kver "$1" && kver=$1 ;;
-	*) kver=$(resolve "$1") && spec "$1" ;;
+	# Not "a && b": a failure there would go on without a spec.
+	*.*.*)
+		spec_of_kver "$1" || exit 1
+		kver=$1
+		;;
+	*)
+		kver=$(resolve "$1") || exit 1
+		spec "$1"
+		;;
 	esac
 	case $mode in
 	host) install_host_headers "$kver" ;;
