@@ -212,6 +212,8 @@ static unsigned int ctl_jobs(struct loop *l, struct pause_ctl_job *out,
 			continue;
 		ctl_job_of(&out[n], j->p[0].pid, j->p[0].start_ticks,
 			   j->anon_kb, j->p[0].comm);
+		out[n].mapped_kb =
+			j->rss_kb > j->anon_kb ? j->rss_kb - j->anon_kb : 0;
 		out[n].runs = !(j->flags & JOB_FOREIGN);
 		out[n].age_ms = age_ms(&l->a->sys, j->p[0].start_ticks);
 		out[n].stoppable =

@@ -158,6 +158,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 {
 	c->updates++;
 	c->unrated = 0;
+	c->mapped_kb = 0;
 	for (unsigned int i = 0; i < c->n; i++)
 		c->t[i].seen = false;
 	for (unsigned int k = 0; k < n; k++) {
@@ -186,6 +187,12 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		}
 		track_read(t, cfg, j, now_ms);
 		c->unrated += j->runs && !j->stopped && !t->measured;
+		/*
+		 * The largest, not the sum: a build's jobs map the same
+		 * tool and data files, and each one's RSS counts them all.
+		 */
+		if (j->runs && !j->stopped && j->mapped_kb > c->mapped_kb)
+			c->mapped_kb = j->mapped_kb;
 	}
 	/* The jobs not read again have finished. */
 	for (unsigned int i = 0; i < c->n;) {
@@ -269,12 +276,16 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
 		       tool_find(c, j->comm));
 }
 
-static int64_t headroom_kb(const struct pressure_config *cfg,
+/* MemAvailable above the reserve (pause_ctl.h): what the jobs may take. */
+static int64_t headroom_kb(const struct pause_ctl *c,
+			   const struct pressure_config *cfg,
 			   const struct pressure_sample *s)
 {
 	double reserve =
 		(double)s->mem_total_kb * cfg->pause_at.mem_avail_pct / 100;
 
+	if ((double)c->mapped_kb > reserve)
+		reserve = (double)c->mapped_kb;
 	return (int64_t)s->mem_avail_kb - (int64_t)reserve;
 }
 
@@ -421,7 +432,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 				      unsigned int n, uint64_t now_ms)
 {
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
-	int64_t room = headroom_kb(cfg, s), need = 0, nc;
+	int64_t room = headroom_kb(c, cfg, s), need = 0, nc;
 	struct job_view v[PAUSE_CTL_NEXT_MAX];
 	uint32_t rate;
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
@@ -573,7 +584,7 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 				     const struct pressure_sample *s,
 				     uint64_t now_ms)
 {
-	int64_t room = headroom_kb(cfg, s);
+	int64_t room = headroom_kb(c, cfg, s);
 	uint64_t dt = now_ms - c->prev_ms;
 
 	if (c->sampled && dt >= 100) {
@@ -618,7 +629,7 @@ uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
 			   const struct pressure_sample *s, bool ordered)
 {
-	int64_t room = headroom_kb(cfg, s);
+	int64_t room = headroom_kb(c, cfg, s);
 	uint64_t ms;
 
 	if (ordered || room <= 0)

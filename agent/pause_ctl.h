@@ -29,7 +29,14 @@
  * 60 MiB they held).
  *
  * and the running jobs' projected need is kept within the headroom,
- * MemAvailable minus the reserve (pause_pct of MemTotal):
+ * MemAvailable minus the reserve: pause_pct of MemTotal, or the files
+ * the running jobs map (their shared RSS: the largest one job's), if
+ * that is more.  MemAvailable counts those pages as free, but the jobs
+ * read them over and over: with less left than that, they are evicted
+ * and read back, and everything stalls on the disk before MemAvailable
+ * is anywhere near the reserve (the bench's meltdown: 5 jobs admitted
+ * by 281 MiB of headroom, each mapping the same 96 MiB data file, read
+ * pages back at 6,000/s with 96 MiB still "available").
  *
  *	need > headroom		stop the youngest running jobs (the least
  *				progressed: a stop costs nothing, an old
@@ -116,6 +123,7 @@ struct pause_ctl_job {
 	pid_t root;
 	uint64_t start_ticks; /* the root's; also its age: larger, younger */
 	uint64_t rss_kb;
+	uint64_t mapped_kb; /* files and shmem it maps, resident: shared RSS */
 	uint64_t age_ms; /* the root's, 0: unknown */
 	char comm[SAMPLE_COMM_LEN]; /* the root's: its tool */
 	bool stopped; /* by oomqd */
@@ -162,6 +170,7 @@ struct pause_ctl {
 	uint64_t prev_ms,
 		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
 	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
+	uint64_t mapped_kb; /* the most a running job mapped, last read */
 	uint64_t watch_until_ms;
 	unsigned int unrated; /* running jobs of the last read, no rate
 			       * measured yet */
