@@ -627,12 +627,13 @@ bool pause_ctl_pass_due(bool following, bool jobs, uint64_t pass_ms,
 
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
-			   const struct pressure_sample *s, bool ordered)
+			   const struct pressure_sample *s, bool ordered,
+			   bool searching)
 {
 	int64_t room = headroom_kb(c, cfg, s);
 	uint64_t ms;
 
-	if (ordered || room <= 0)
+	if (ordered || room <= 0 || searching)
 		return cfg->pause_sample_ms;
 	ms = c->fall_kb_s ? (uint64_t)room * 1000 / c->fall_kb_s / 4 :
 			    PAUSE_CTL_SLOW_MS;

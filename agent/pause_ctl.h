@@ -250,13 +250,19 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
  * of the time MemAvailable, falling as fast as it did lately, takes to
  * reach the reserve, at least pause_sample_ms and at most
  * PAUSE_CTL_SLOW_MS; pause_sample_ms right after an order (@ordered:
- * one order brings the next) and at or below the reserve.  A build
- * that holds still, or grows slowly far above the reserve, is sampled
- * once a second, not five times.
+ * one order brings the next), at or below the reserve, and while
+ * @searching: following started lately and found no job yet.  That is
+ * how a build starts, and its jobs, found a second late, would each
+ * hold what they grew meanwhile for as long as they are stopped (the
+ * bench's meltdown: up to 64 MiB, a job and more, eaten between
+ * following's start and the first stops).  A build that holds still,
+ * or grows slowly far above the reserve, is sampled once a second, not
+ * five times.
  */
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
-			   const struct pressure_sample *s, bool ordered);
+			   const struct pressure_sample *s, bool ordered,
+			   bool searching);
 
 /*
  * Is a ranking pass due for the jobs at @now_ms, in a tick that follows

@@ -152,6 +152,12 @@ static void decide(struct sim *m)
 
 		if (o.kind == PAUSE_CTL_NOTHING)
 			break;
+		if (getenv("PAUSE_CTL_TRACE"))
+			fprintf(stderr, "t %llu %s job %d rss %llu: %s\n",
+				(unsigned long long)m->now,
+				o.kind == PAUSE_CTL_STOP ? "stop" : "cont",
+				m->idx[o.job],
+				(unsigned long long)c->rss_kb / MIB, o.why);
 		for (unsigned int i = 0; i < m->nseen; i++)
 			running += m->seen[i].runs && !m->j[m->idx[i]].done;
 		if (o.kind == PAUSE_CTL_STOP) {
@@ -951,9 +957,12 @@ START_TEST(test_wait)
 	pause_ctl_watch(&ctl, &cfg, &s, t);
 	for (t = 1000; t <= 3000; t += 1000)
 		pause_ctl_watch(&ctl, &cfg, &s, t);
-	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false, false),
 			  PAUSE_CTL_SLOW_MS);
-	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, true),
+	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, true, false),
+			  cfg.pause_sample_ms);
+	/* A build starting, its jobs not found yet. */
+	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false, true),
 			  cfg.pause_sample_ms);
 	/* 20 MiB/s for a while, 60 MiB above the reserve: 3 s away. */
 	s.mem_avail_kb = reserve + 80 * MIB;
@@ -962,12 +971,12 @@ START_TEST(test_wait)
 		s.mem_avail_kb -= 2 * MIB;
 		pause_ctl_watch(&ctl, &cfg, &s, t += 100);
 	}
-	ck_assert_uint_lt(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+	ck_assert_uint_lt(pause_ctl_wait_ms(&ctl, &cfg, &s, false, false),
 			  PAUSE_CTL_SLOW_MS);
-	ck_assert_uint_ge(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+	ck_assert_uint_ge(pause_ctl_wait_ms(&ctl, &cfg, &s, false, false),
 			  cfg.pause_sample_ms);
 	s.mem_avail_kb = reserve;
-	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false),
+	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false, false),
 			  cfg.pause_sample_ms);
 }
 END_TEST
