@@ -125,24 +125,28 @@ static void pause_noted(const struct pause_note *n, void *arg)
 /*
  * The stopped jobs checked and the pausable ones read again, after a
  * ranking pass that found a pausable process the last read did not
- * (a new job, one continued) and, when @again, from the last pass's
- * processes: the tree walk costs a few /proc reads per process of the
- * pausable trees.  A pass that found none new (the pressure's own
- * refresh, every 0.5 s when critical) leaves the jobs to the reads
- * every PAUSE_READ_MS.  Returns whether they were read.
+ * (a new job, one continued) or did not find one it did (a job ended:
+ * its tool's peak is known at once, not PAUSE_READ_MS later, and the
+ * next job's continue waits for it) and, when @again, from the last
+ * pass's processes: the tree walk costs a few /proc reads per process
+ * of the pausable trees.  A pass that found the same ones (the
+ * pressure's own refresh, every 0.5 s when critical) leaves the jobs
+ * to the reads every PAUSE_READ_MS.  Returns whether they were read.
  */
 static bool read_jobs(struct loop *l, uint64_t now, bool again)
 {
 	struct loop_pausing *p = &l->pausing;
 	const struct sample *run[JOBS_MAX * 2];
+	bool same;
 	size_t n;
 
 	if (p->jobs_pass == l->ranking.npass && !again)
 		return false;
 	n = agent_pausable(l->a, is_paused, &p->paused, run,
 			   sizeof(run) / sizeof(*run));
-	if (!again && p->jobs_ms &&
-	    jobs_all_seen(run, n, p->jobs_of, p->njobs_of)) {
+	same = jobs_all_seen(run, n, p->jobs_of, p->njobs_of) &&
+	       n == p->njobs_of;
+	if (!again && p->jobs_ms && same) {
 		p->jobs_pass = l->ranking.npass;
 		return false;
 	}
@@ -279,14 +283,20 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
+	bool starting = p->following && now - p->follow_ms < PAUSE_READ_MS;
 	bool ordered = false, read = false;
 	unsigned int n;
 	int wait;
 
-	/* A pass at once when following starts: the jobs before they grow. */
+	/*
+	 * A pass at once when following starts: the jobs before they grow.
+	 * A build starts them one after another, and causes the fall that
+	 * started following: in its first PAUSE_READ_MS, passes and samples
+	 * come as fast as memory falls, as before any job was found.
+	 */
 	if (busy &&
-	    pause_ctl_pass_due(p->following, p->jobs.n, l->ranking.pass_ms,
-			       p->pass_avail_kb, s, now))
+	    pause_ctl_pass_due(p->following, p->jobs.n && !starting,
+			       l->ranking.pass_ms, p->pass_avail_kb, s, now))
 		loop_pass(l);
 	/* A pass since the jobs' last read. */
 	if (p->jobs_pass != l->ranking.npass)
@@ -350,10 +360,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	}
 	if (!busy)
 		return pause_wait_ms(&p->paused, cfg, s);
-	/* A build's jobs show in the first seconds of the fall they cause. */
-	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered,
-				      !p->jobs.n && now - p->follow_ms <
-							    PAUSE_READ_MS);
+	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered, starting);
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
 	return pause_ctl_read_soon(&p->ctl) && wait > PAUSE_CTL_RATE_MS ?
 		       PAUSE_CTL_RATE_MS :
