@@ -97,6 +97,7 @@ struct loop_pausing {
 	unsigned int nresumed;
 	bool following; /* the last tick followed the jobs */
 	uint64_t follow_ms; /* when following started */
+	uint64_t found_ms; /* when a read found jobs where there were none */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
 	uint64_t jobs_ms; /* when they were read last */
 	uint64_t pass_avail_kb; /* MemAvailable at the last pass here */

@@ -171,6 +171,19 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 	return true;
 }
 
+/*
+ * Is a build starting: its first jobs found less than PAUSE_READ_MS
+ * ago?  It starts the others one after another, and each one found a
+ * second late has grown meanwhile, which it holds while it is stopped:
+ * passes come as fast as memory falls then, as before any job was
+ * found (the bench's meltdown: 10 of 14 jobs found, the other four by
+ * chance 1.7 s and 60 MiB later).
+ */
+static bool starting(const struct loop_pausing *p, uint64_t now)
+{
+	return p->jobs.n && now - p->found_ms < PAUSE_READ_MS;
+}
+
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
 _Static_assert(CTL_JOBS <= PAUSE_CTL_NEXT_MAX,
 	       "pause_ctl_next() looks at every job ctl_jobs() lists");
@@ -283,19 +296,13 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
-	bool starting = p->following && now - p->follow_ms < PAUSE_READ_MS;
 	bool ordered = false, read = false;
-	unsigned int n;
+	unsigned int n, had = p->jobs.n;
 	int wait;
 
-	/*
-	 * A pass at once when following starts: the jobs before they grow.
-	 * A build starts them one after another, and causes the fall that
-	 * started following: in its first PAUSE_READ_MS, passes and samples
-	 * come as fast as memory falls, as before any job was found.
-	 */
+	/* A pass at once when following starts: the jobs before they grow. */
 	if (busy &&
-	    pause_ctl_pass_due(p->following, p->jobs.n && !starting,
+	    pause_ctl_pass_due(p->following, p->jobs.n && !starting(p, now),
 			       l->ranking.pass_ms, p->pass_avail_kb, s, now))
 		loop_pass(l);
 	/* A pass since the jobs' last read. */
@@ -312,6 +319,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 							  PAUSE_READ_MS));
 		prof_end(PROF_JOBS, t0);
 	}
+	if (read && !had && p->jobs.n)
+		p->found_ms = now;
 	if (read) {
 		n = ctl_jobs(l, cj, src, refused);
 		pause_ctl_update(&p->ctl, cfg, cj, n, now);
@@ -360,7 +369,10 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	}
 	if (!busy)
 		return pause_wait_ms(&p->paused, cfg, s);
-	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered, starting);
+	wait = (int)pause_ctl_wait_ms(
+		&p->ctl, cfg, s, ordered,
+		starting(p, now) ||
+			(!p->jobs.n && now - p->follow_ms < PAUSE_READ_MS));
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
 	return pause_ctl_read_soon(&p->ctl) && wait > PAUSE_CTL_RATE_MS ?
 		       PAUSE_CTL_RATE_MS :
