@@ -83,19 +83,29 @@ static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
 /*
  * Where @t's growth is projected to take it: its RSS now plus its rate
  * over one and a half horizons.  Made when its rate is first known and
- * again only once it has grown past it (project()'s callers).
+ * again only once it has grown past it (project()'s callers).  Its rate
+ * is at least @share_kb_s, its share of how fast MemAvailable falls: a
+ * rate measured as a job started counts its exec and its loading, and
+ * its share of CPUs crowded by the whole build, and is the lower the
+ * more jobs start at once, while what they grow together shows in
+ * MemAvailable at once (the bench's meltdown: seven jobs projected to
+ * 26-40 MiB from 1.5 MiB/s each as memory fell by 54 MiB/s; they grew
+ * to 60 MiB, and six were stopped half grown below the reserve).
  */
 static void project(struct pause_ctl_track *t,
-		    const struct pressure_config *cfg, uint64_t rss_kb)
+		    const struct pressure_config *cfg, uint64_t rss_kb,
+		    uint64_t share_kb_s)
 {
-	t->expect_kb = rss_kb + (uint64_t)t->rate_kb_s * cfg->pause_horizon_ms *
-					3 / 2 / 1000;
+	uint64_t rate = t->rate_kb_s > share_kb_s ? t->rate_kb_s : share_kb_s;
+
+	t->expect_kb = rss_kb + rate * cfg->pause_horizon_ms * 3 / 2 / 1000;
 }
 
 /* @t read again: its RSS, its peak and, while it ran, its growth. */
 static void track_read(struct pause_ctl_track *t,
 		       const struct pressure_config *cfg,
-		       const struct pause_ctl_job *j, uint64_t now_ms)
+		       const struct pause_ctl_job *j, uint64_t share_kb_s,
+		       uint64_t now_ms)
 {
 	uint64_t dt = now_ms - t->rate_ms;
 	uint32_t inst;
@@ -137,7 +147,7 @@ static void track_read(struct pause_ctl_track *t,
 	 */
 	if (!t->measured) {
 		t->measured = true;
-		project(t, cfg, j->rss_kb);
+		project(t, cfg, j->rss_kb, share_kb_s);
 		return;
 	}
 	/*
@@ -147,7 +157,7 @@ static void track_read(struct pause_ctl_track *t,
 	 * still spell is a job the CPUs did not run, not a plateau).
 	 */
 	if (j->rss_kb > t->expect_kb)
-		project(t, cfg, j->rss_kb);
+		project(t, cfg, j->rss_kb, share_kb_s);
 	else if (!inst && dt >= PAUSE_CTL_FLAT_MS)
 		t->expect_kb = j->rss_kb;
 }
@@ -156,6 +166,12 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		      const struct pause_ctl_job *jobs, unsigned int n,
 		      uint64_t now_ms)
 {
+	uint64_t share = 0, running = 0;
+
+	for (unsigned int k = 0; k < n; k++)
+		running += jobs[k].runs && !jobs[k].stopped;
+	if (running)
+		share = c->fall_kb_s / running;
 	c->updates++;
 	c->unrated = 0;
 	c->mapped_kb = 0;
@@ -182,10 +198,10 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 			if (j->runs && j->age_ms >= AGE_MIN_MS) {
 				t->rate_kb_s = rate_of(j->rss_kb, j->age_ms);
 				t->rated = true;
-				project(t, cfg, j->rss_kb);
+				project(t, cfg, j->rss_kb, share);
 			}
 		}
-		track_read(t, cfg, j, now_ms);
+		track_read(t, cfg, j, share, now_ms);
 		c->unrated += j->runs && !j->stopped && !t->measured;
 		/*
 		 * The largest, not the sum: a build's jobs map the same

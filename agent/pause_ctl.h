@@ -16,7 +16,9 @@
  *				    growth was first measured (its RSS then
  *				    plus its growth per second, measured
  *				    while it ran, at first sight its RSS
- *				    over its age, over 1.5 pause_horizon_ms);
+ *				    over its age, at least its share of
+ *				    MemAvailable's fall, over 1.5
+ *				    pause_horizon_ms);
  *				    projected again from where it is once it
  *				    grows past that
  *
@@ -251,9 +253,10 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
  * reach the reserve, at least pause_sample_ms and at most
  * PAUSE_CTL_SLOW_MS; pause_sample_ms right after an order (@ordered:
  * one order brings the next), at or below the reserve, and while
- * @searching: following started lately.  That is how a build starts,
- * and its jobs, found a second late, would each hold what they grew
- * meanwhile for as long as they are stopped (the bench's meltdown: up
+ * @searching: following started lately and found no job yet, or a
+ * build's first jobs were found lately.  A build starts its jobs one
+ * after another, and each one found a second late would hold what it
+ * grew meanwhile for as long as it is stopped (the bench's meltdown: up
  * to 86 MiB, a job and more, eaten between following's start and the
  * last first stop).  A build that holds still,
  * or grows slowly far above the reserve, is sampled once a second, not
@@ -267,10 +270,10 @@ uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 /*
  * Is a ranking pass due for the jobs at @now_ms, in a tick that follows
  * them: when following starts (!@following), PAUSE_PASS_MS after the
- * last pass at @pass_ms (PAUSE_READ_MS while it found no job, or
- * while following has just started: !@jobs), or when MemAvailable rose
- * by PAUSE_PASS_RISE_PCT of MemTotal above @pass_avail_kb, its value
- * then (or, while !@jobs, fell by PAUSE_PASS_FALL_PCT below it: a build
+ * last pass at @pass_ms (PAUSE_READ_MS while it found no job, or a
+ * build's first ones just now: !@jobs), or when MemAvailable rose by
+ * PAUSE_PASS_RISE_PCT of MemTotal above @pass_avail_kb, its value then
+ * (or, while !@jobs, fell by PAUSE_PASS_FALL_PCT below it: a build
  * starts its jobs one after the other, and one found late has grown
  * meanwhile, which it holds while it is stopped).  A pass of this very
  * tick took its time after @now_ms was read: it is not due again.

@@ -441,6 +441,42 @@ START_TEST(test_projection_once)
 }
 END_TEST
 
+/*
+ * Two jobs measured at 1 MiB/s each while MemAvailable falls by 20 MiB/s
+ * (their exec and loading in the rate, the CPUs crowded): each is
+ * projected at its share of the fall, 10 MiB/s; with memory still,
+ * at its own rate.
+ */
+START_TEST(test_projection_share)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .mem_avail_kb = 300 * MIB };
+	struct pause_ctl_job js[2] = { { .root = 10, .runs = true },
+				       { .root = 11, .runs = true } };
+	uint64_t t;
+
+	for (t = 0; t <= 2000; t += 100) {
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+		s.mem_avail_kb -= 2 * MIB;
+	}
+	ck_assert_uint_ge(ctl.fall_kb_s, 19 * MIB);
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
+	js[0].rss_kb = js[1].rss_kb = 1 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 2, 2000);
+	ck_assert_uint_ge(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
+			  (uint64_t)(ctl.fall_kb_s / 2) * cfg.pause_horizon_ms *
+				  3 / 2 / 1000);
+
+	pause_ctl_init(&ctl);
+	js[0].rss_kb = js[1].rss_kb = 0;
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
+	js[0].rss_kb = js[1].rss_kb = 1 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 2, 2000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
+			  1 * MIB * cfg.pause_horizon_ms * 3 / 2 / 1000);
+}
+END_TEST
+
 static struct pause_ctl_job job(pid_t pid, uint64_t start, uint64_t rss_kb)
 {
 	struct pause_ctl_job j = { .root = pid,
@@ -1037,6 +1073,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_cont_before_end);
 	tcase_add_test(tc, test_need_from_rate);
 	tcase_add_test(tc, test_projection_once);
+	tcase_add_test(tc, test_projection_share);
 	tcase_add_test(tc, test_need_from_sibling);
 	tcase_add_test(tc, test_first_measure);
 	tcase_add_test(tc, test_stopped_first_sight);
