@@ -84,13 +84,14 @@ static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
  * Where @t's growth is projected to take it: its RSS now plus its rate
  * over one and a half horizons.  Made when its rate is first known and
  * again only once it has grown past it (project()'s callers).  Its rate
- * is at least @share_kb_s, its share of how fast MemAvailable falls: a
- * rate measured as a job started counts its exec and its loading, and
- * its share of CPUs crowded by the whole build, and is the lower the
- * more jobs start at once, while what they grow together shows in
- * MemAvailable at once (the bench's meltdown: seven jobs projected to
- * 26-40 MiB from 1.5 MiB/s each as memory fell by 54 MiB/s; they grew
- * to 60 MiB, and six were stopped half grown below the reserve).
+ * is at least @share_kb_s, its share of how fast MemAvailable fell
+ * since the last read, while the same jobs ran: a rate measured as a
+ * job started counts its exec and its loading, and its share of CPUs
+ * crowded by the whole build, and is the lower the more jobs start at
+ * once, while what they grow together shows in MemAvailable at once
+ * (the bench's meltdown: seven jobs projected to 26-40 MiB from
+ * 1.5 MiB/s each as memory fell by 54 MiB/s; they grew to 60 MiB, and
+ * six were stopped half grown below the reserve).
  */
 static void project(struct pause_ctl_track *t,
 		    const struct pressure_config *cfg, uint64_t rss_kb,
@@ -168,10 +169,15 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 {
 	uint64_t share = 0, running = 0;
 
+	/* MemAvailable's fall since the last read, over what ran since. */
 	for (unsigned int k = 0; k < n; k++)
 		running += jobs[k].runs && !jobs[k].stopped;
-	if (running)
-		share = c->fall_kb_s / running;
+	if (running && c->updates && now_ms > c->read_ms &&
+	    c->read_avail_kb > c->prev_avail_kb)
+		share = (c->read_avail_kb - c->prev_avail_kb) * 1000 /
+			(now_ms - c->read_ms) / running;
+	c->read_ms = now_ms;
+	c->read_avail_kb = c->prev_avail_kb;
 	c->updates++;
 	c->unrated = 0;
 	c->mapped_kb = 0;

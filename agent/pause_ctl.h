@@ -17,8 +17,8 @@
  *				    plus its growth per second, measured
  *				    while it ran, at first sight its RSS
  *				    over its age, at least its share of
- *				    MemAvailable's fall, over 1.5
- *				    pause_horizon_ms);
+ *				    MemAvailable's fall since the last
+ *				    read, over 1.5 pause_horizon_ms);
  *				    projected again from where it is once it
  *				    grows past that
  *
@@ -172,6 +172,8 @@ struct pause_ctl {
 	uint64_t prev_ms,
 		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
 	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
+	uint64_t read_ms,
+		read_avail_kb; /* the last update, MemAvailable then */
 	uint64_t mapped_kb; /* the most a running job mapped, last read */
 	uint64_t watch_until_ms;
 	unsigned int unrated; /* running jobs of the last read, no rate
