@@ -332,8 +332,6 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 			       (unsigned long long)s->mem_avail_kb / 1024,
 			       (unsigned long long)p->ctl.fall_kb_s / 1024);
 	}
-	if (busy && !p->following)
-		p->follow_ms = now;
 	p->following = busy;
 	if (!pause_cont_expired(&p->paused, cfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
@@ -369,10 +367,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	}
 	if (!busy)
 		return pause_wait_ms(&p->paused, cfg, s);
-	wait = (int)pause_ctl_wait_ms(
-		&p->ctl, cfg, s, ordered,
-		starting(p, now) ||
-			(!p->jobs.n && now - p->follow_ms < PAUSE_READ_MS));
+	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered,
+				      starting(p, now));
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
 	return pause_ctl_read_soon(&p->ctl) && wait > PAUSE_CTL_RATE_MS ?
 		       PAUSE_CTL_RATE_MS :

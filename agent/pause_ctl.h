@@ -255,12 +255,14 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
  * reach the reserve, at least pause_sample_ms and at most
  * PAUSE_CTL_SLOW_MS; pause_sample_ms right after an order (@ordered:
  * one order brings the next), at or below the reserve, and while
- * @searching: following started lately and found no job yet, or a
- * build's first jobs were found lately.  A build starts its jobs one
- * after another, and each one found a second late would hold what it
- * grew meanwhile for as long as it is stopped (the bench's meltdown: up
- * to 86 MiB, a job and more, eaten between following's start and the
- * last first stop).  A build that holds still,
+ * @searching: a build's first jobs were found lately.  It starts its
+ * jobs one after another, and each one found a second late would hold
+ * what it grew meanwhile for as long as it is stopped (the bench's
+ * meltdown: up to 86 MiB, a job and more, eaten between the first stops
+ * and the last).  Not before any job is found: a session starting makes
+ * memory fall as fast, and passes five times a second while it starts
+ * stalled it (the leak's heartbeat: 85 ms, 35-43 without).  A build
+ * that holds still,
  * or grows slowly far above the reserve, is sampled once a second, not
  * five times.
  */
