@@ -262,9 +262,8 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
  * and the last).  Not before any job is found: a session starting makes
  * memory fall as fast, and passes five times a second while it starts
  * stalled it (the leak's heartbeat: 85 ms, 35-43 without).  A build
- * that holds still,
- * or grows slowly far above the reserve, is sampled once a second, not
- * five times.
+ * that holds still, or grows slowly far above the reserve, is sampled
+ * once a second, not five times.
  */
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
