@@ -997,7 +997,7 @@ START_TEST(test_wait)
 			  PAUSE_CTL_SLOW_MS);
 	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, true, false),
 			  cfg.pause_sample_ms);
-	/* A build starting, its jobs not found yet. */
+	/* A build starting: its first jobs found lately. */
 	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false, true),
 			  cfg.pause_sample_ms);
 	/* 20 MiB/s for a while, 60 MiB above the reserve: 3 s away. */
