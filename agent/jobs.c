@@ -36,6 +36,7 @@ int jobs_read_proc(struct proc_sampler *ps, pid_t pid, struct job_proc *p)
 	p->state = st.state;
 	p->start_ticks = st.starttime;
 	p->rss_kb = st.rss * ps->page_kb;
+	p->cpu_ticks = st.utime + st.stime;
 	p->threads = st.threads;
 	memcpy(p->comm, st.comm, sizeof(p->comm) - 1);
 	p->comm[sizeof(p->comm) - 1] = '\0';
@@ -229,6 +230,7 @@ static void add_proc(struct proc_sampler *ps, struct job *j,
 	j->p[j->n++] = *p;
 	j->rss_kb += p->rss_kb;
 	j->anon_kb += anon_kb(ps, p);
+	j->cpu_ticks += p->cpu_ticks;
 	if (ours(p->pid, arg))
 		j->flags |= JOB_OURS;
 	else if (job_state_stopped(p->state))
@@ -441,6 +443,7 @@ void jobs_build(struct jobs *js, struct proc_sampler *ps,
 		j->rss_kb = 0;
 		j->driver = pausable[i]->driver;
 		j->anon_kb = 0;
+		j->cpu_ticks = 0;
 		add_proc(ps, j, &chain[root], &chain[root + 1], ours, arg);
 		add_descendants(ps, j, pausable, n, ours, arg);
 	}

@@ -76,6 +76,7 @@ struct job_proc {
 	char state; /* R, S, D, T (stopped), t (traced and stopped), Z ... */
 	uint64_t start_ticks; /* its identity with the pid */
 	uint64_t rss_kb;
+	uint64_t cpu_ticks; /* utime + stime */
 	int threads; /* 1: its children are its main thread's */
 	char comm[SAMPLE_COMM_LEN];
 };
@@ -91,6 +92,7 @@ struct job {
 	 */
 	pid_t driver;
 	uint64_t anon_kb; /* of all its processes, resident less shared */
+	uint64_t cpu_ticks; /* of all its processes, as they are now */
 };
 
 struct jobs {

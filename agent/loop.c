@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "loop_int.h"
 #include "prof.h"
@@ -188,6 +189,7 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	const char *why;
 	uint32_t wait;
 	uint64_t due;
+	long ncpus;
 	int ret = 0;
 
 	l.a = a;
@@ -205,6 +207,9 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	kill_ctl_init(&l.killing.ctl);
 	pause_init(&l.pausing.paused, &a->sampler, o->dry_run);
 	pause_ctl_init(&l.pausing.ctl);
+	/* Crowded CPUs slow a build's growth: pause_ctl.c counts them. */
+	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	l.pausing.ctl.ncpus = ncpus > 0 ? (unsigned int)ncpus : 0;
 	/* First: a second oomqd must leave the first one's state alone. */
 	ret = loop_pause_file_open(&l);
 	if (ret)

@@ -233,6 +233,8 @@ static unsigned int ctl_jobs(struct loop *l, struct pause_ctl_job *out,
 			j->rss_kb > j->anon_kb ? j->rss_kb - j->anon_kb : 0;
 		out[n].runs = !(j->flags & JOB_FOREIGN);
 		out[n].age_ms = age_ms(&l->a->sys, j->p[0].start_ticks);
+		if (l->a->sys.clk_tck)
+			out[n].cpu_ms = j->cpu_ticks * 1000 / l->a->sys.clk_tck;
 		out[n].stoppable =
 			!refused[i] &&
 			pause_may_stop(&p->paused, &l->pressure.cfg, j);

@@ -81,6 +81,40 @@ static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
 }
 
 /*
+ * What a CPU @t takes when it has one to itself, per mille: its own
+ * share while the CPUs were not crowded, else the most one of its
+ * siblings (its tool's jobs) took so, else all of one.
+ */
+static uint32_t demand_pm(const struct pause_ctl *c,
+			  const struct pause_ctl_track *t)
+{
+	uint32_t d = t->demand_pm;
+
+	for (unsigned int i = 0; !t->demand_pm && i < c->n; i++)
+		if (c->t[i].demand_pm > d &&
+		    !strncmp(c->t[i].comm, t->comm, SAMPLE_COMM_LEN))
+			d = c->t[i].demand_pm;
+	return d ? d : 1000;
+}
+
+/*
+ * How fast @t grows once fewer run, while the CPUs are crowded: its
+ * growth per second of CPU times its demand; 0 uncrowded or unknown.
+ * A build of more jobs than CPUs shares them: each grows at a fraction
+ * of its speed, and once the others are stopped at all of it (the
+ * simulation's CPU-bound jobs, 14 on two CPUs: projected to 8 MiB at a
+ * seventh of their speed, they grew to 20 before memory ran low, and
+ * all 14 were stopped holding 280 MiB).
+ */
+static uint32_t uncrowded_rate(const struct pause_ctl *c,
+			       const struct pause_ctl_track *t)
+{
+	if (!c->crowded || !t->cpu_rate_kb_s)
+		return 0;
+	return (uint32_t)((uint64_t)t->cpu_rate_kb_s * demand_pm(c, t) / 1000);
+}
+
+/*
  * Where @t's growth is projected to take it: its RSS now plus its rate
  * over one and a half horizons.  Made when its rate is first known and
  * again only once it has grown past it (project()'s callers).  Its rate
@@ -93,22 +127,65 @@ static uint32_t rate_of(uint64_t grown_kb, uint64_t ms)
  * 1.5 MiB/s each as memory fell by 54 MiB/s; they grew to 60 MiB, and
  * six were stopped half grown below the reserve).
  */
-static void project(struct pause_ctl_track *t,
+static void project(const struct pause_ctl *c, struct pause_ctl_track *t,
 		    const struct pressure_config *cfg, uint64_t rss_kb,
 		    uint64_t share_kb_s)
 {
-	uint64_t rate = t->rate_kb_s > share_kb_s ? t->rate_kb_s : share_kb_s;
+	uint32_t rate = t->rate_kb_s > share_kb_s ? t->rate_kb_s :
+						    (uint32_t)share_kb_s;
+	uint32_t own = uncrowded_rate(c, t);
 
-	t->expect_kb = rss_kb + rate * cfg->pause_horizon_ms * 3 / 2 / 1000;
+	t->crowded = own > rate;
+	if (t->crowded)
+		rate = own;
+	t->expect_rate_kb_s = rate;
+	t->expect_base_kb = rss_kb;
+	t->expect_kb =
+		rss_kb + (uint64_t)rate * cfg->pause_horizon_ms * 3 / 2 / 1000;
+}
+
+/* What @j took of a CPU since @t's last measure (its life if new), ‰. */
+static uint64_t cpu_pm(const struct pause_ctl_track *t,
+		       const struct pause_ctl_job *j, uint64_t now_ms)
+{
+	if (!t)
+		return j->age_ms >= AGE_MIN_MS ? j->cpu_ms * 1000 / j->age_ms :
+						 0;
+	if (!t->rate_cpu_ms || j->cpu_ms < t->rate_cpu_ms ||
+	    now_ms - t->rate_ms < PAUSE_CTL_RATE_MS)
+		return 0;
+	return (j->cpu_ms - t->rate_cpu_ms) * 1000 / (now_ms - t->rate_ms);
+}
+
+/*
+ * @t grew @grown_kb in @dt_ms, taking @cpu_ms of CPU: its growth per
+ * second of CPU (half the last, half the new, as its rate) and, with
+ * the CPUs not crowded, its demand.
+ */
+static void cpu_read(const struct pause_ctl *c, struct pause_ctl_track *t,
+		     uint64_t grown_kb, uint64_t cpu_ms, uint64_t dt_ms)
+{
+	uint32_t inst, share;
+
+	if (!cpu_ms || !dt_ms)
+		return;
+	inst = rate_of(grown_kb, cpu_ms);
+	share = rate_of(cpu_ms, dt_ms); /* ms of CPU a second: per mille */
+	t->cpu_rate_kb_s =
+		t->cpu_rate_kb_s ?
+			(uint32_t)(((uint64_t)t->cpu_rate_kb_s + inst) / 2) :
+			inst;
+	if (!c->crowded)
+		t->demand_pm = share ? share : 1;
 }
 
 /* @t read again: its RSS, its peak and, while it ran, its growth. */
-static void track_read(struct pause_ctl_track *t,
+static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		       const struct pressure_config *cfg,
 		       const struct pause_ctl_job *j, uint64_t share_kb_s,
 		       uint64_t now_ms)
 {
-	uint64_t dt = now_ms - t->rate_ms;
+	uint64_t dt = now_ms - t->rate_ms, grown;
 	uint32_t inst;
 
 	t->rss_kb = j->rss_kb;
@@ -120,14 +197,19 @@ static void track_read(struct pause_ctl_track *t,
 		/* A stopped job's rate is the one it will have again. */
 		t->rate_ms = now_ms;
 		t->rate_rss_kb = j->rss_kb;
+		if (j->cpu_ms)
+			t->rate_cpu_ms = j->cpu_ms;
 		t->grew_ms = now_ms; /* stopped, it holds no peak */
 		return;
 	}
 	if (dt < PAUSE_CTL_RATE_MS)
 		return;
-	inst = rate_of(j->rss_kb > t->rate_rss_kb ? j->rss_kb - t->rate_rss_kb :
-						    0,
-		       dt);
+	grown = j->rss_kb > t->rate_rss_kb ? j->rss_kb - t->rate_rss_kb : 0;
+	inst = rate_of(grown, dt);
+	if (t->rate_cpu_ms && j->cpu_ms > t->rate_cpu_ms)
+		cpu_read(c, t, grown, j->cpu_ms - t->rate_cpu_ms, dt);
+	if (j->cpu_ms)
+		t->rate_cpu_ms = j->cpu_ms;
 	/* Half the last measure, half the new: noise evens out. */
 	t->rate_kb_s = t->rated ?
 			       (uint32_t)(((uint64_t)t->rate_kb_s + inst) / 2) :
@@ -146,9 +228,21 @@ static void track_read(struct pause_ctl_track *t,
 	 * its first moments, then holds, grows slower.  Projected again
 	 * from the two rates' mean.
 	 */
+	/*
+	 * Projected for a crowd of CPUs that is gone: again from where it
+	 * was projected (its growth since counts), at the rate it grows
+	 * now; the rate it had in the crowd says nothing of it.
+	 */
+	if (t->crowded && !c->crowded) {
+		t->measured = true;
+		t->rate_kb_s = inst;
+		project(c, t, cfg, t->expect_base_kb, share_kb_s);
+		if (t->expect_kb >= j->rss_kb)
+			return;
+	}
 	if (!t->measured) {
 		t->measured = true;
-		project(t, cfg, j->rss_kb, share_kb_s);
+		project(c, t, cfg, j->rss_kb, share_kb_s);
 		return;
 	}
 	/*
@@ -157,8 +251,10 @@ static void track_read(struct pause_ctl_track *t,
 	 * projection no longer held against the others' room (a shorter
 	 * still spell is a job the CPUs did not run, not a plateau).
 	 */
-	if (j->rss_kb > t->expect_kb)
-		project(t, cfg, j->rss_kb, share_kb_s);
+	if (j->rss_kb > t->expect_kb ||
+	    (t->rate_kb_s > share_kb_s ? t->rate_kb_s : share_kb_s) * 2 >
+		    (uint64_t)t->expect_rate_kb_s * 3)
+		project(c, t, cfg, j->rss_kb, share_kb_s);
 	else if (!inst && dt >= PAUSE_CTL_FLAT_MS)
 		t->expect_kb = j->rss_kb;
 }
@@ -167,11 +263,24 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		      const struct pause_ctl_job *jobs, unsigned int n,
 		      uint64_t now_ms)
 {
-	uint64_t share = 0, running = 0;
+	uint64_t share = 0, running = 0, busy_pm = 0;
 
-	/* MemAvailable's fall since the last read, over what ran since. */
-	for (unsigned int k = 0; k < n; k++)
-		running += jobs[k].runs && !jobs[k].stopped;
+	/*
+	 * MemAvailable's fall since the last read, over what ran since;
+	 * and the CPU they took.
+	 */
+	for (unsigned int k = 0; k < n; k++) {
+		if (!jobs[k].runs || jobs[k].stopped)
+			continue;
+		running++;
+		if (jobs[k].cpu_ms)
+			busy_pm += cpu_pm(track_find(c, jobs[k].root,
+						     jobs[k].start_ticks),
+					  &jobs[k], now_ms);
+	}
+	/* More than one a CPU, and the CPUs busy: some waited for one. */
+	c->crowded = c->ncpus && running > c->ncpus &&
+		     busy_pm * 4 >= c->ncpus * 3000ULL;
 	if (running && c->updates && now_ms > c->read_ms &&
 	    c->read_avail_kb > c->prev_avail_kb)
 		share = (c->read_avail_kb - c->prev_avail_kb) * 1000 /
@@ -180,6 +289,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 	c->read_avail_kb = c->prev_avail_kb;
 	c->updates++;
 	c->unrated = 0;
+	c->stopped_since_read = false;
 	c->mapped_kb = 0;
 	for (unsigned int i = 0; i < c->n; i++)
 		c->t[i].seen = false;
@@ -204,10 +314,12 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 			if (j->runs && j->age_ms >= AGE_MIN_MS) {
 				t->rate_kb_s = rate_of(j->rss_kb, j->age_ms);
 				t->rated = true;
-				project(t, cfg, j->rss_kb, share);
+				cpu_read(c, t, j->rss_kb, j->cpu_ms, j->age_ms);
+				project(c, t, cfg, j->rss_kb, share);
 			}
+			t->rate_cpu_ms = j->cpu_ms;
 		}
-		track_read(t, cfg, j, share, now_ms);
+		track_read(c, t, cfg, j, share, now_ms);
 		c->unrated += j->runs && !j->stopped && !t->measured;
 		/*
 		 * The largest, not the sum: a build's jobs map the same
@@ -460,6 +572,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
+	bool gauged = true; /* every running job's demand of CPU known */
 
 	if (n > PAUSE_CTL_NEXT_MAX)
 		n = PAUSE_CTL_NEXT_MAX;
@@ -477,6 +590,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		if (!j->runs)
 			continue;
 		running++;
+		gauged = gauged && v[i].t && v[i].t->demand_pm;
 		nj = (int64_t)need_kb(c, j, v[i].t, v[i].tool);
 		need += nj;
 		if (!j->stoppable)
@@ -558,9 +672,10 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * not short; lost, it stops jobs half grown below the reserve
 	 * (the bench's meltdown: a fifth continued a second in, four
 	 * stopped holding 45 MiB each).  It waits for a finish or a
-	 * plateau.
+	 * plateau, unless each running job's rate was measured with the
+	 * CPUs not crowded (its demand of CPU known): what it will grow.
 	 */
-	if (!v[oldest].tool &&
+	if (!v[oldest].tool && !gauged &&
 	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin)
 		return o;
 	nc = (int64_t)need_kb(c, &jobs[oldest], v[oldest].t, v[oldest].tool);
@@ -590,6 +705,7 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 		c->stop_ms = now_ms;
 		c->stop_avail_kb = s->mem_avail_kb;
 		c->stopped_once = true;
+		c->stopped_since_read = true;
 	} else if (o->kind == PAUSE_CTL_CONT) {
 		c->cont_ms = now_ms;
 		c->cont_once = true;

@@ -20,7 +20,16 @@
  *				    MemAvailable's fall since the last
  *				    read, over 1.5 pause_horizon_ms);
  *				    projected again from where it is once it
- *				    grows past that
+ *				    grows past that, or its rate rose by
+ *				    half (fewer share the CPUs)
+ *
+ * With more jobs running than CPUs and the CPUs busy (crowded), each
+ * grows at the share of a CPU it gets, and once the others are stopped
+ * at its own speed: it is projected at its growth per second of CPU
+ * times its demand, what it took of a CPU while they were not crowded
+ * (its own, else its siblings', else all of one).  Once the crowd is
+ * gone and its rate measured, it is projected again from where it was
+ * at that rate; and the rates are measured again soon after a stop.
  *
  * A projection is made once, not again at every read: a job growing at
  * a steady rate would otherwise be expected to grow by as much again
@@ -127,6 +136,7 @@ struct pause_ctl_job {
 	uint64_t rss_kb;
 	uint64_t mapped_kb; /* files and shmem it maps, resident: shared RSS */
 	uint64_t age_ms; /* the root's, 0: unknown */
+	uint64_t cpu_ms; /* CPU time of its processes, 0: unknown */
 	char comm[SAMPLE_COMM_LEN]; /* the root's: its tool */
 	bool stopped; /* by oomqd */
 	bool runs; /* counts as running (not stopped by anyone) */
@@ -146,6 +156,12 @@ struct pause_ctl_track {
 	uint64_t seen_ms; /* the last read that found it */
 	uint64_t grew_ms; /* the last read that found it grown or stopped */
 	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
+	uint32_t expect_rate_kb_s; /* the rate expect_kb was projected at */
+	uint64_t expect_base_kb; /* the RSS expect_kb was projected from */
+	uint64_t rate_cpu_ms; /* its CPU time at rate_ms, 0: unknown */
+	uint32_t cpu_rate_kb_s; /* growth per second of CPU it got */
+	uint32_t demand_pm; /* per mille of a CPU it takes uncrowded, 0: ? */
+	bool crowded; /* expect_kb assumed its demand, the CPUs crowded */
 	bool rated; /* rate_kb_s known, at first sight or measured */
 	bool measured; /* a rate measured while it ran, between reads */
 	bool continued; /* cont_ms is set */
@@ -178,6 +194,13 @@ struct pause_ctl {
 	uint64_t watch_until_ms;
 	unsigned int unrated; /* running jobs of the last read, no rate
 			       * measured yet */
+	bool stopped_since_read; /* the others' rates are of a larger crowd */
+	/*
+	 * The running jobs took 3/4 of the CPUs or more at the last read:
+	 * each grew as fast as its share allowed, not as fast as it will.
+	 */
+	bool crowded;
+	unsigned int ncpus; /* online CPUs, 0: not known */
 	bool stopped_once, cont_once, sampled;
 };
 
@@ -242,11 +265,12 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 		    const struct pressure_sample *s, uint64_t now_ms);
 /*
  * Are the jobs to be read again soon (PAUSE_CTL_RATE_MS), rather than
- * at the loop's leisure: some run with no rate measured yet.
+ * at the loop's leisure: some run with no rate measured yet, or some
+ * were stopped since the last read (the others' rates rise).
  */
 static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
 {
-	return c->unrated != 0;
+	return c->unrated != 0 || c->stopped_since_read;
 }
 
 /*

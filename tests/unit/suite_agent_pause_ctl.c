@@ -27,6 +27,7 @@
 struct simjob {
 	uint64_t start_ms; /* appears */
 	uint64_t ran_ms; /* ran so far */
+	uint64_t cpu_ms; /* CPU time so far, with sim.job_cpu_permille */
 	uint64_t stopped_at, stopped_ms; /* last stop, time stopped in all */
 	uint64_t idle_ms; /* before it grows: exec, loading, parsing */
 	uint64_t grow_ms, work_ms, peak_kb;
@@ -43,6 +44,13 @@ struct sim {
 	 */
 	uint64_t ws_kb;
 	uint64_t thrash_ms; /* sampled with MemAvailable below ws_kb */
+	/*
+	 * CPUs, 0: as many as jobs; and what one running job takes of one,
+	 * per mille: more running than that many fit share them, and each
+	 * one's step of 100 ms runs for less (the bench's two vCPUs, 14
+	 * jobs starting at once: their first rates a third of their own).
+	 */
+	unsigned int cpus, job_cpu_permille;
 	struct pause_ctl_job seen[NJOBS]; /* as of the last read */
 	int idx[NJOBS];
 	unsigned int nseen;
@@ -106,6 +114,7 @@ static void read_jobs(struct sim *m)
 					     .rss_kb = rss_of(j),
 					     .mapped_kb = mapped_of(m, j),
 					     .age_ms = m->now - j->start_ms,
+					     .cpu_ms = j->cpu_ms,
 					     .stopped = j->stopped,
 					     .runs = !j->stopped,
 					     .stoppable = !j->stopped };
@@ -113,6 +122,19 @@ static void read_jobs(struct sim *m)
 		m->idx[m->nseen++] = (int)i;
 	}
 	pause_ctl_update(&ctl, &cfg, m->seen, m->nseen, m->now);
+	if (!getenv("PAUSE_CTL_TRACE"))
+		return;
+	/* Job: RSS/need MiB, "s" for stopped. */
+	fprintf(stderr, "t %llu read, avail %llu:", (unsigned long long)m->now,
+		(unsigned long long)avail_kb(m) / MIB);
+	for (unsigned int i = 0; i < m->nseen; i++)
+		fprintf(stderr, " %d%s%llu/%llu", m->idx[i],
+			m->seen[i].stopped ? "s" : ":",
+			(unsigned long long)m->seen[i].rss_kb / MIB,
+			(unsigned long long)pause_ctl_need_kb(&ctl, &cfg,
+							      &m->seen[i]) /
+				MIB);
+	fprintf(stderr, "\n");
 }
 
 static void check_order(struct sim *m, unsigned int k)
@@ -209,9 +231,15 @@ static void run(struct sim *m, uint64_t limit_ms)
 	m->min_avail_kb = AVAIL0_KB;
 	m->min_running_first = NJOBS;
 	for (m->now = 0; m->now < limit_ms; m->now += 100) {
-		unsigned int running = 0, left = 0;
+		unsigned int running = 0, left = 0, step = 100;
 		uint64_t a;
 
+		for (unsigned int i = 0; i < m->n; i++)
+			running += live(&m->j[i], m->now) && !m->j[i].stopped;
+		if (m->cpus && running * m->job_cpu_permille > m->cpus * 1000)
+			step = 100 * m->cpus * 1000 /
+			       (running * m->job_cpu_permille);
+		running = 0;
 		for (unsigned int i = 0; i < m->n; i++) {
 			struct simjob *j = &m->j[i];
 
@@ -221,7 +249,8 @@ static void run(struct sim *m, uint64_t limit_ms)
 			if (j->stopped)
 				continue;
 			running++;
-			j->ran_ms += 100;
+			j->ran_ms += step;
+			j->cpu_ms += step * m->job_cpu_permille / 1000;
 			if (j->ran_ms >= j->idle_ms + j->grow_ms + j->work_ms) {
 				j->done = true;
 				m->finished_any = true;
@@ -352,6 +381,68 @@ START_TEST(test_meltdown_mapped)
 		"running, MemAvailable at least %llu MiB\n",
 		(unsigned long long)sim.end_ms, sim.max_running,
 		(unsigned long long)sim.min_avail_kb / MIB);
+}
+END_TEST
+
+/*
+ * The mapped meltdown on @cpus CPUs, each job taking @pm per mille of
+ * one while it runs, run to its end; what it did, on stderr.
+ */
+static void crowded(struct sim *m, unsigned int cpus, unsigned int pm)
+{
+	cfg.pause_at.mem_avail_pct = 15;
+	cfg.watch_at.mem_avail_pct = 40;
+	meltdown(m);
+	m->ws_kb = 96 * MIB;
+	m->cpus = cpus;
+	m->job_cpu_permille = pm;
+	ctl.ncpus = cpus;
+	for (unsigned int i = 0; i < NJOBS; i++)
+		m->j[i].idle_ms = 800;
+	run(m, 400000);
+	for (unsigned int i = 0; i < NJOBS; i++)
+		ck_assert(m->j[i].done);
+	ck_assert(!m->last_stopped);
+	ck_assert_uint_eq(m->conts, m->stops);
+	fprintf(stderr,
+		"pause_ctl meltdown, 96 MiB mapped, %u CPUs, jobs of %u per "
+		"mille: %llu ms, %u at least running before a finish, "
+		"MemAvailable at least %llu MiB, %llu ms below the file\n",
+		cpus, pm, (unsigned long long)m->end_ms, m->min_running_first,
+		(unsigned long long)m->min_avail_kb / MIB,
+		(unsigned long long)m->thrash_ms);
+}
+
+/*
+ * The bench's guest: two CPUs, a job taking a third of one.  The 14
+ * starting at once run at a seventh of their speed, and so grow: their
+ * projections from those rates let six run, which then grew three
+ * times as fast, and five were stopped half grown below the file (12 s
+ * read back from disk, 87 s).  From their growth per second of CPU,
+ * 11 are stopped at once holding a MiB each, and the rest admitted as
+ * their own rates are measured: three and more run until a finish.
+ */
+START_TEST(test_meltdown_crowded)
+{
+	crowded(&sim, 2, 350);
+	ck_assert_uint_eq(sim.thrash_ms, 0);
+	ck_assert_uint_ge(sim.min_running_first, 3);
+	ck_assert_uint_le(sim.end_ms, 80000);
+}
+END_TEST
+
+/*
+ * A compiler's jobs, each as fast as the CPU it gets, 14 on four CPUs:
+ * all 14 ran at 2/7 of their speed, projected to little, until memory
+ * ran low, then were stopped holding 20 MiB each, and the build ran
+ * one job at a time below the reserve (37 MiB left, 126 s).
+ */
+START_TEST(test_meltdown_cpu_bound)
+{
+	crowded(&sim, 4, 1000);
+	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
+	ck_assert_uint_ge(sim.min_running_first, 3);
+	ck_assert_uint_le(sim.end_ms, 90000);
 }
 END_TEST
 
@@ -488,6 +579,58 @@ static struct pause_ctl_job job(pid_t pid, uint64_t start, uint64_t rss_kb)
 	snprintf(j.comm, sizeof(j.comm), "cc1");
 	return j;
 }
+
+/*
+ * 14 jobs on two CPUs, each 2 MiB grown in its first second with 143 ms
+ * of CPU: the CPUs crowded, each grows at a seventh of its speed, and
+ * is projected at its growth per second of CPU (14 MiB/s), not at the
+ * 2 MiB/s its share allowed.  Once three run, uncrowded, each taking
+ * 350 per mille and growing 5 MiB/s, they are projected again from
+ * where they were, at that rate: 62 MiB.  More than one job a CPU is
+ * needed for a crowd: two on two CPUs grow at their own speed.
+ */
+START_TEST(test_projection_crowded)
+{
+	struct pause_ctl_job js[NJOBS];
+	uint64_t h = cfg.pause_horizon_ms * 3 / 2; /* the projection's, ms */
+
+	ctl.ncpus = 2;
+	for (unsigned int i = 0; i < NJOBS; i++) {
+		js[i] = (struct pause_ctl_job){ .root = 100 + (pid_t)i,
+						.start_ticks = 1,
+						.rss_kb = 2 * MIB,
+						.age_ms = 1000,
+						.cpu_ms = 143,
+						.runs = true,
+						.stoppable = true };
+		snprintf(js[i].comm, sizeof(js[i].comm), "cc1");
+	}
+	pause_ctl_update(&ctl, &cfg, js, NJOBS, 1000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
+			  2 * MIB * 1000 / 143 * h / 1000);
+
+	for (unsigned int i = 3; i < NJOBS; i++) {
+		js[i].stopped = true;
+		js[i].runs = js[i].stoppable = false;
+	}
+	for (unsigned int i = 0; i < 3; i++) {
+		js[i].rss_kb += 2560;
+		js[i].cpu_ms += 175;
+	}
+	pause_ctl_update(&ctl, &cfg, js, NJOBS, 1500);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
+			  2 * MIB + 5 * MIB * h / 1000 - js[0].rss_kb);
+
+	/* Two on two CPUs, both busy: no crowd, their own rate. */
+	pause_ctl_init(&ctl);
+	ctl.ncpus = 2;
+	js[0].rss_kb = js[1].rss_kb = 2 * MIB;
+	js[0].cpu_ms = js[1].cpu_ms = 1000;
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
+			  2 * MIB * h / 1000);
+}
+END_TEST
 
 /*
  * A job at the peak its tool's jobs finished at needs nothing, whatever
@@ -1068,8 +1211,11 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_meltdown);
 	tcase_add_test(tc, test_meltdown_mapped);
+	tcase_add_test(tc, test_meltdown_crowded);
+	tcase_add_test(tc, test_meltdown_cpu_bound);
 	tcase_add_test(tc, test_need_from_finished);
 	tcase_add_test(tc, test_need_at_tool_peak);
+	tcase_add_test(tc, test_projection_crowded);
 	tcase_add_test(tc, test_cont_before_end);
 	tcase_add_test(tc, test_need_from_rate);
 	tcase_add_test(tc, test_projection_once);
