@@ -144,17 +144,25 @@ static void project(const struct pause_ctl *c, struct pause_ctl_track *t,
 		rss_kb + (uint64_t)rate * cfg->pause_horizon_ms * 3 / 2 / 1000;
 }
 
-/* What @j took of a CPU since @t's last measure (its life if new), ‰. */
-static uint64_t cpu_pm(const struct pause_ctl_track *t,
-		       const struct pause_ctl_job *j, uint64_t now_ms)
+/*
+ * What @j took of a CPU since @t's last measure (its life if new, @t
+ * NULL), per mille, into *@pm; false if that cannot be told yet.
+ */
+static bool cpu_pm(const struct pause_ctl_track *t,
+		   const struct pause_ctl_job *j, uint64_t now_ms, uint64_t *pm)
 {
-	if (!t)
-		return j->age_ms >= AGE_MIN_MS ? j->cpu_ms * 1000 / j->age_ms :
-						 0;
+	if (!j->cpu_ms)
+		return false;
+	if (!t) {
+		*pm = j->age_ms >= AGE_MIN_MS ? j->cpu_ms * 1000 / j->age_ms :
+						0;
+		return j->age_ms >= AGE_MIN_MS;
+	}
 	if (!t->rate_cpu_ms || j->cpu_ms < t->rate_cpu_ms ||
 	    now_ms - t->rate_ms < PAUSE_CTL_RATE_MS)
-		return 0;
-	return (j->cpu_ms - t->rate_cpu_ms) * 1000 / (now_ms - t->rate_ms);
+		return false;
+	*pm = (j->cpu_ms - t->rate_cpu_ms) * 1000 / (now_ms - t->rate_ms);
+	return true;
 }
 
 /*
@@ -263,7 +271,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		      const struct pause_ctl_job *jobs, unsigned int n,
 		      uint64_t now_ms)
 {
-	uint64_t share = 0, running = 0, busy_pm = 0;
+	uint64_t share = 0, running = 0, busy_pm = 0, gauged = 0, pm;
 
 	/*
 	 * MemAvailable's fall since the last read, over what ran since;
@@ -273,14 +281,21 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		if (!jobs[k].runs || jobs[k].stopped)
 			continue;
 		running++;
-		if (jobs[k].cpu_ms)
-			busy_pm += cpu_pm(track_find(c, jobs[k].root,
-						     jobs[k].start_ticks),
-					  &jobs[k], now_ms);
+		if (cpu_pm(track_find(c, jobs[k].root, jobs[k].start_ticks),
+			   &jobs[k], now_ms, &pm)) {
+			busy_pm += pm;
+			gauged++;
+		}
 	}
-	/* More than one a CPU, and the CPUs busy: some waited for one. */
-	c->crowded = c->ncpus && running > c->ncpus &&
-		     busy_pm * 4 >= c->ncpus * 3000ULL;
+	/*
+	 * More than one a CPU, and the CPUs busy: some waited for one.  A
+	 * read too soon after the last to tell for most keeps the verdict.
+	 */
+	if (gauged * 2 >= running && gauged)
+		c->crowded = c->ncpus && running > c->ncpus &&
+			     busy_pm * running * 4 >= gauged * c->ncpus * 3000;
+	else if (running <= c->ncpus)
+		c->crowded = false;
 	if (running && c->updates && now_ms > c->read_ms &&
 	    c->read_avail_kb > c->prev_avail_kb)
 		share = (c->read_avail_kb - c->prev_avail_kb) * 1000 /
