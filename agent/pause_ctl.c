@@ -229,14 +229,6 @@ static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 	t->rate_ms = now_ms;
 	t->rate_rss_kb = j->rss_kb;
 	/*
-	 * The first rate measured while it ran, where its first projection
-	 * came from its RSS over its age: a build's jobs start side by side
-	 * and share the CPUs, and once most are stopped the others grow
-	 * faster than they started; a process that took what it holds in
-	 * its first moments, then holds, grows slower.  Projected again
-	 * from the two rates' mean.
-	 */
-	/*
 	 * Projected for a crowd of CPUs that is gone: again from where it
 	 * was projected (its growth since counts), at the rate it grows
 	 * now; the rate it had in the crowd says nothing of it.
@@ -248,16 +240,26 @@ static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		if (t->expect_kb >= j->rss_kb)
 			return;
 	}
+	/*
+	 * The first rate measured while it ran, where its first projection
+	 * came from its RSS over its age: a build's jobs start side by side
+	 * and share the CPUs, and once most are stopped the others grow
+	 * faster than they started; a process that took what it holds in
+	 * its first moments, then holds, grows slower.  Projected again
+	 * from the two rates' mean.
+	 */
 	if (!t->measured) {
 		t->measured = true;
 		project(c, t, cfg, j->rss_kb, share_kb_s);
 		return;
 	}
 	/*
-	 * Grown past its projection: projected again from here.  Not grown
-	 * at all for PAUSE_CTL_FLAT_MS: at its plateau for now, its stale
-	 * projection no longer held against the others' room (a shorter
-	 * still spell is a job the CPUs did not run, not a plateau).
+	 * Grown past its projection, or growing half as fast again as it
+	 * was projected at (fewer share the CPUs since): projected again
+	 * from here.  Not grown at all for PAUSE_CTL_FLAT_MS: at its
+	 * plateau for now, its stale projection no longer held against the
+	 * others' room (a shorter still spell is a job the CPUs did not
+	 * run, not a plateau).
 	 */
 	if (j->rss_kb > t->expect_kb ||
 	    (t->rate_kb_s > share_kb_s ? t->rate_kb_s : share_kb_s) * 2 >
@@ -587,7 +589,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
-	bool gauged = true; /* every running job's demand of CPU known */
+	bool demands = true; /* every running job's demand of CPU known */
 
 	if (n > PAUSE_CTL_NEXT_MAX)
 		n = PAUSE_CTL_NEXT_MAX;
@@ -605,7 +607,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		if (!j->runs)
 			continue;
 		running++;
-		gauged = gauged && v[i].t && v[i].t->demand_pm;
+		demands = demands && v[i].t && v[i].t->demand_pm;
 		nj = (int64_t)need_kb(c, j, v[i].t, v[i].tool);
 		need += nj;
 		if (!j->stoppable)
@@ -690,7 +692,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * plateau, unless each running job's rate was measured with the
 	 * CPUs not crowded (its demand of CPU known): what it will grow.
 	 */
-	if (!v[oldest].tool && !gauged &&
+	if (!v[oldest].tool && !demands &&
 	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin)
 		return o;
 	nc = (int64_t)need_kb(c, &jobs[oldest], v[oldest].t, v[oldest].tool);
