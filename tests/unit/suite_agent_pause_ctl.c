@@ -586,12 +586,14 @@ static struct pause_ctl_job job(pid_t pid, uint64_t start, uint64_t rss_kb)
  * is projected at its growth per second of CPU (14 MiB/s), not at the
  * 2 MiB/s its share allowed.  Once three run, uncrowded, each taking
  * 350 per mille and growing 5 MiB/s, they are projected again from
- * where they were, at that rate: 62 MiB.  More than one job a CPU is
- * needed for a crowd: two on two CPUs grow at their own speed.
+ * where they were, at that rate: 62 MiB.  A read 200 ms after the
+ * crowded one, too soon to tell what the others took, keeps the crowd
+ * for a job first seen then.  More than one job a CPU is needed for a
+ * crowd: two on two CPUs grow at their own speed.
  */
 START_TEST(test_projection_crowded)
 {
-	struct pause_ctl_job js[NJOBS];
+	struct pause_ctl_job js[NJOBS + 1];
 	uint64_t h = cfg.pause_horizon_ms * 3 / 2; /* the projection's, ms */
 
 	ctl.ncpus = 2;
@@ -608,8 +610,13 @@ START_TEST(test_projection_crowded)
 	pause_ctl_update(&ctl, &cfg, js, NJOBS, 1000);
 	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
 			  2 * MIB * 1000 / 143 * h / 1000);
+	js[NJOBS] = js[0];
+	js[NJOBS].root = 100 + NJOBS;
+	pause_ctl_update(&ctl, &cfg, js, NJOBS + 1, 1200);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[NJOBS]),
+			  2 * MIB * 1000 / 143 * h / 1000);
 
-	for (unsigned int i = 3; i < NJOBS; i++) {
+	for (unsigned int i = 3; i <= NJOBS; i++) {
 		js[i].stopped = true;
 		js[i].runs = js[i].stoppable = false;
 	}
@@ -617,7 +624,7 @@ START_TEST(test_projection_crowded)
 		js[i].rss_kb += 2560;
 		js[i].cpu_ms += 175;
 	}
-	pause_ctl_update(&ctl, &cfg, js, NJOBS, 1500);
+	pause_ctl_update(&ctl, &cfg, js, NJOBS + 1, 1500);
 	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
 			  2 * MIB + 5 * MIB * h / 1000 - js[0].rss_kb);
 
