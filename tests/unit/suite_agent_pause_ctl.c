@@ -48,7 +48,7 @@ struct sim {
 	 * CPUs, 0: as many as jobs; and what one running job takes of one,
 	 * per mille: more running than that many fit share them, and each
 	 * one's step of 100 ms runs for less (the bench's two vCPUs, 14
-	 * jobs starting at once: their first rates a third of their own).
+	 * jobs starting at once: their first rates two fifths of their own).
 	 */
 	unsigned int cpus, job_cpu_permille;
 	struct pause_ctl_job seen[NJOBS]; /* as of the last read */
@@ -415,10 +415,10 @@ static void crowded(struct sim *m, unsigned int cpus, unsigned int pm)
 
 /*
  * The bench's guest: two CPUs, a job taking a third of one.  The 14
- * starting at once run at a seventh of their speed, and so grow: their
- * projections from those rates let six run, which then grew three
- * times as fast, and five were stopped half grown below the file (12 s
- * read back from disk, 87 s).  From their growth per second of CPU,
+ * starting at once get a seventh of a CPU each, two fifths of what they
+ * take, and grow that fast: their projections from those rates let six
+ * run, which then grew more than twice as fast, and five were stopped
+ * half grown below the file (12 s read back from disk, 87 s).  From their growth per second of CPU,
  * 11 are stopped at once holding a MiB each, and the rest admitted as
  * their own rates are measured: three and more run until a finish.
  */
@@ -582,7 +582,7 @@ static struct pause_ctl_job job(pid_t pid, uint64_t start, uint64_t rss_kb)
 
 /*
  * 14 jobs on two CPUs, each 2 MiB grown in its first second with 143 ms
- * of CPU: the CPUs crowded, each grows at a seventh of its speed, and
+ * of CPU: the CPUs crowded, each gets a seventh of one, and
  * is projected at its growth per second of CPU (14 MiB/s), not at the
  * 2 MiB/s its share allowed.  Once three run, uncrowded, each taking
  * 350 per mille and growing 5 MiB/s, they are projected again from
