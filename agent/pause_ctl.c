@@ -35,6 +35,15 @@ static struct pause_ctl_tool *tool_find(const struct pause_ctl *c,
 }
 
 /*
+ * Half the last measure, half the new: one read's noise (a job the CPUs
+ * did not run, a burst of reclaim) evens out over the next.
+ */
+static uint64_t halfway(uint64_t last, uint64_t now)
+{
+	return (last + now) / 2;
+}
+
+/*
  * A job of @t's tool finished at @t->peak_kb: a larger peak is the
  * estimate at once, a smaller one takes a quarter of the way, so one
  * small job does not let the next big ones all in.
@@ -67,9 +76,8 @@ static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t,
 		tool->peak_kb -= (tool->peak_kb - t->peak_kb) / 4;
 	}
 	tool->used = c->updates;
-	/* Half the last, half the new, as the jobs' rates. */
 	if (held)
-		tool->held_ms = tool->held_ms ? (tool->held_ms + held) / 2 :
+		tool->held_ms = tool->held_ms ? halfway(tool->held_ms, held) :
 						held;
 }
 
@@ -114,6 +122,12 @@ static uint32_t uncrowded_rate(const struct pause_ctl *c,
 	return (uint32_t)((uint64_t)t->cpu_rate_kb_s * demand_pm(c, t) / 1000);
 }
 
+/* @t's rate, at least its share of MemAvailable's fall (project()). */
+static uint32_t rate_floor(const struct pause_ctl_track *t, uint64_t share_kb_s)
+{
+	return t->rate_kb_s > share_kb_s ? t->rate_kb_s : (uint32_t)share_kb_s;
+}
+
 /*
  * Where @t's growth is projected to take it: its RSS now plus its rate
  * over one and a half horizons.  Made when its rate is first known and
@@ -131,9 +145,7 @@ static void project(const struct pause_ctl *c, struct pause_ctl_track *t,
 		    const struct pressure_config *cfg, uint64_t rss_kb,
 		    uint64_t share_kb_s)
 {
-	uint32_t rate = t->rate_kb_s > share_kb_s ? t->rate_kb_s :
-						    (uint32_t)share_kb_s;
-	uint32_t own = uncrowded_rate(c, t);
+	uint32_t rate = rate_floor(t, share_kb_s), own = uncrowded_rate(c, t);
 
 	t->crowded = own > rate;
 	if (t->crowded)
@@ -167,8 +179,8 @@ static bool cpu_pm(const struct pause_ctl_track *t,
 
 /*
  * @t grew @grown_kb in @dt_ms, taking @cpu_ms of CPU: its growth per
- * second of CPU (half the last, half the new, as its rate) and, with
- * the CPUs not crowded, its demand.
+ * second of CPU (halfway(), as its rate) and, with the CPUs not
+ * crowded, its demand.
  */
 static void cpu_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		     uint64_t grown_kb, uint64_t cpu_ms, uint64_t dt_ms)
@@ -179,10 +191,9 @@ static void cpu_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		return;
 	inst = rate_of(grown_kb, cpu_ms);
 	share = rate_of(cpu_ms, dt_ms); /* ms of CPU a second: per mille */
-	t->cpu_rate_kb_s =
-		t->cpu_rate_kb_s ?
-			(uint32_t)(((uint64_t)t->cpu_rate_kb_s + inst) / 2) :
-			inst;
+	t->cpu_rate_kb_s = t->cpu_rate_kb_s ?
+				   (uint32_t)halfway(t->cpu_rate_kb_s, inst) :
+				   inst;
 	if (!c->crowded)
 		t->demand_pm = share ? share : 1;
 }
@@ -218,10 +229,7 @@ static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		cpu_read(c, t, grown, j->cpu_ms - t->rate_cpu_ms, dt);
 	if (j->cpu_ms)
 		t->rate_cpu_ms = j->cpu_ms;
-	/* Half the last measure, half the new: noise evens out. */
-	t->rate_kb_s = t->rated ?
-			       (uint32_t)(((uint64_t)t->rate_kb_s + inst) / 2) :
-			       inst;
+	t->rate_kb_s = t->rated ? (uint32_t)halfway(t->rate_kb_s, inst) : inst;
 	t->rated = true;
 	/* By more than 1/64: a page table, a buffer is no growth. */
 	if (j->rss_kb > t->rate_rss_kb + t->rate_rss_kb / 64)
@@ -262,7 +270,7 @@ static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 	 * run, not a plateau).
 	 */
 	if (j->rss_kb > t->expect_kb ||
-	    (t->rate_kb_s > share_kb_s ? t->rate_kb_s : share_kb_s) * 2 >
+	    (uint64_t)rate_floor(t, share_kb_s) * 2 >
 		    (uint64_t)t->expect_rate_kb_s * 3)
 		project(c, t, cfg, j->rss_kb, share_kb_s);
 	else if (!inst && dt >= PAUSE_CTL_FLAT_MS)
@@ -274,17 +282,21 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		      uint64_t now_ms)
 {
 	uint64_t share = 0, running = 0, busy_pm = 0, gauged = 0, pm;
+	/* Each job's track, found once (NULL: first seen now). */
+	struct pause_ctl_track *found[PAUSE_CTL_NEXT_MAX];
 
+	if (n > PAUSE_CTL_NEXT_MAX)
+		n = PAUSE_CTL_NEXT_MAX;
 	/*
 	 * MemAvailable's fall since the last read, over what ran since;
 	 * and the CPU they took.
 	 */
 	for (unsigned int k = 0; k < n; k++) {
+		found[k] = track_find(c, jobs[k].root, jobs[k].start_ticks);
 		if (!jobs[k].runs || jobs[k].stopped)
 			continue;
 		running++;
-		if (cpu_pm(track_find(c, jobs[k].root, jobs[k].start_ticks),
-			   &jobs[k], now_ms, &pm)) {
+		if (cpu_pm(found[k], &jobs[k], now_ms, &pm)) {
 			busy_pm += pm;
 			gauged++;
 		}
@@ -312,8 +324,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		c->t[i].seen = false;
 	for (unsigned int k = 0; k < n; k++) {
 		const struct pause_ctl_job *j = &jobs[k];
-		struct pause_ctl_track *t =
-			track_find(c, j->root, j->start_ticks);
+		struct pause_ctl_track *t = found[k];
 
 		if (!t) {
 			if (c->n == PAUSE_CTL_JOBS)
@@ -748,8 +759,7 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 						1000 / dt :
 					0;
 
-		/* Half the last, half the new, as the jobs' rates. */
-		c->fall_kb_s = (c->fall_kb_s + fall) / 2;
+		c->fall_kb_s = halfway(c->fall_kb_s, fall);
 	}
 	if (!c->sampled || dt >= 100) {
 		c->prev_ms = now_ms;

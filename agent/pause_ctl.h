@@ -239,15 +239,16 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
  * The jobs as read at @now_ms (every job the loop knows, stopped or
  * not): rates measured, projections made, peaks kept, and the jobs
  * gone since the last read counted as finished for their tool's
- * estimate.
+ * estimate.  Of @n jobs, the first PAUSE_CTL_NEXT_MAX.
  */
 void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		      const struct pause_ctl_job *jobs, unsigned int n,
 		      uint64_t now_ms);
 /*
  * The next order after sample @s: a stop or a continue of jobs[job], or
- * nothing; of @n jobs, the first PAUSE_CTL_NEXT_MAX.  The caller marks the job (stopped, runs) once it is carried
- * out, and calls again; pause_ctl_done() tells an order's time.
+ * nothing; of @n jobs, the first PAUSE_CTL_NEXT_MAX.  The caller marks
+ * the job (stopped, runs) once it is carried out, and calls again;
+ * pause_ctl_done() tells an order's time.
  */
 struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 				      const struct pressure_config *cfg,

@@ -234,12 +234,12 @@ static void run(struct sim *m, uint64_t limit_ms)
 		unsigned int running = 0, left = 0, step = 100;
 		uint64_t a;
 
+		/* More running than the CPUs take: each runs for less. */
 		for (unsigned int i = 0; i < m->n; i++)
 			running += live(&m->j[i], m->now) && !m->j[i].stopped;
 		if (m->cpus && running * m->job_cpu_permille > m->cpus * 1000)
 			step = 100 * m->cpus * 1000 /
 			       (running * m->job_cpu_permille);
-		running = 0;
 		for (unsigned int i = 0; i < m->n; i++) {
 			struct simjob *j = &m->j[i];
 
@@ -248,7 +248,6 @@ static void run(struct sim *m, uint64_t limit_ms)
 			left++;
 			if (j->stopped)
 				continue;
-			running++;
 			j->ran_ms += step;
 			j->cpu_ms += step * m->job_cpu_permille / 1000;
 			if (j->ran_ms >= j->idle_ms + j->grow_ms + j->work_ms) {
