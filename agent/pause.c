@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,17 +26,20 @@ void pause_init(struct pause_set *ps, struct proc_sampler *proc, bool dry_run)
 	ps->fd = -1;
 }
 
-/* The set into the record file, in place: no allocation. */
-static void sync_file(struct pause_set *ps)
+/*
+ * Jobs @from to @to (not included) into the record file's rows, in
+ * place: no allocation.  Only the rows that changed: the first wave of
+ * a build's stops writes a row twice a process, and the whole table is
+ * 16 KiB.
+ */
+static void sync_rows(struct pause_set *ps, unsigned int from, unsigned int to)
 {
 	struct pause_table *t = &ps->table;
 
-	if (ps->fd < 0)
+	if (ps->fd < 0 || from >= to)
 		return;
-	memset(t->r, 0, sizeof(t->r));
-	t->magic = PAUSE_FILE_MAGIC;
-	t->holder = getpid();
-	for (unsigned int i = 0; i < ps->n; i++)
+	memset(t->r[from], 0, (to - from) * sizeof(t->r[0]));
+	for (unsigned int i = from; i < to && i < ps->n; i++)
 		for (unsigned int k = 0; k < ps->j[i].n; k++) {
 			const struct pause_proc *p = &ps->j[i].p[k];
 
@@ -51,7 +55,16 @@ static void sync_file(struct pause_set *ps)
 			};
 		}
 	/* A failed write only loses the record; the set in memory is right. */
-	(void)!pwrite(ps->fd, t, sizeof(*t), 0);
+	(void)!pwrite(ps->fd, t->r[from], (to - from) * sizeof(t->r[0]),
+		      (off_t)offsetof(struct pause_table, r[from]));
+}
+
+/* Job @j's row. */
+static void sync_job(struct pause_set *ps, const struct pause_job *j)
+{
+	unsigned int i = (unsigned int)(j - ps->j);
+
+	sync_rows(ps, i, i + 1);
 }
 
 static struct pause_seen *seen_find(const struct pause_set *ps, pid_t pid,
@@ -267,13 +280,13 @@ static int stop_one(struct pause_set *ps, struct pause_job *j, pid_t pid,
 		 * that it went out, since a process recorded but never sent
 		 * a stop and found stopped is someone else's.
 		 */
-		sync_file(ps);
+		sync_job(ps, j);
 		err = ps->send(fd, SIGSTOP);
 		if (err)
 			j->n--;
 		else
 			p->sent = true;
-		sync_file(ps);
+		sync_job(ps, j);
 	}
 	close(fd);
 	return err;
@@ -337,7 +350,7 @@ static void confirm_job(struct pause_set *ps, struct pause_job *j)
 		delay.tv_nsec *= 2;
 	}
 	if (changed)
-		sync_file(ps);
+		sync_job(ps, j);
 }
 
 static bool job_has(const struct pause_job *j, pid_t pid)
@@ -401,7 +414,7 @@ static void drop_job(struct pause_set *ps, unsigned int i)
 {
 	memmove(&ps->j[i], &ps->j[i + 1], (ps->n - i - 1) * sizeof(ps->j[i]));
 	ps->n--;
-	sync_file(ps);
+	sync_rows(ps, i, ps->n + 1);
 }
 
 /* SIGCONT to job @i, children first, which leaves the set. */
@@ -624,7 +637,7 @@ unsigned int pause_check(struct pause_set *ps, uint64_t now_ms,
 				tell(note, arg, PAUSE_NOTE_JOINED,
 				     j->p[j->n - 1].pid, j);
 			else if (changed)
-				sync_file(ps);
+				sync_job(ps, j);
 			i++;
 			continue;
 		}
@@ -751,9 +764,13 @@ int pause_file_open(struct pause_set *ps, int dir_fd, const char *name,
 					     t->r[i][k].pid, NULL);
 			}
 	}
+	memset(t, 0, sizeof(*t));
+	t->magic = PAUSE_FILE_MAGIC;
+	t->holder = getpid();
 	memcpy(t->boot_id, boot_id, sizeof(boot_id));
 	ps->fd = fd;
-	sync_file(ps);
+	/* Whole, once: later writes are of the rows that change. */
+	(void)!pwrite(fd, t, sizeof(*t), 0);
 	return cont;
 }
 

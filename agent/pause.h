@@ -102,8 +102,8 @@ struct pause_seen {
  * The record file (pause_file_open()): who is stopped, rewritten in
  * place before every stop and after every continue, so an oomqd that
  * starts after one was SIGKILLed continues what that one had stopped.
- * Fixed size, written whole: no allocation.  Its lock keeps a second
- * oomqd from starting.
+ * Fixed size, written whole at the start and a job's rows at a time
+ * after: no allocation.  Its lock keeps a second oomqd from starting.
  */
 struct pause_record {
 	int32_t pid; /* 0: unused */

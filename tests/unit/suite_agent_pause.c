@@ -1039,6 +1039,57 @@ START_TEST(test_file)
 END_TEST
 
 /*
+ * The file is written a job's rows at a time: a continue of the first
+ * of three moves the others up a row, and the third's old row is
+ * emptied, or the next oomqd would find a job twice (or a ghost).
+ */
+START_TEST(test_file_rows)
+{
+	char path[] = "/tmp/oomq-pause-XXXXXX";
+	int dfd = record_dir(path), fd;
+	pid_t pid[] = { spawn_sleeper(), spawn_sleeper(), spawn_sleeper() };
+	pid_t holder;
+	struct pause_table read_back;
+
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(
+		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
+	build(pid, 3);
+	for (unsigned int i = 0; i < 3; i++) {
+		struct job j = *job_with(pid[i]);
+
+		ck_assert_int_eq(pause_stop(&ps, &j, 10 * i), 0);
+		ck_assert_int_eq(next_change(pid[i]), 's');
+	}
+	ck_assert_int_eq(pause_cont(&ps, 0, 40, NULL), 0);
+	ck_assert_int_eq(next_change(pid[0]), 'c');
+	crash(&ps);
+	fd = openat(dfd, "stopped", O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, &read_back, sizeof(read_back), 0),
+			 sizeof(read_back));
+	close(fd);
+	ck_assert_uint_eq(read_back.magic, PAUSE_FILE_MAGIC);
+	ck_assert_int_eq(read_back.holder, getpid());
+	ck_assert_int_eq(read_back.r[0][0].pid, pid[1]);
+	ck_assert_int_eq(read_back.r[1][0].pid, pid[2]);
+	for (unsigned int i = 2; i < PAUSE_MAX; i++)
+		for (unsigned int k = 0; k < JOB_PROCS; k++)
+			ck_assert_int_eq(read_back.r[i][k].pid, 0);
+
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(
+		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 2);
+	ck_assert_int_eq(next_change(pid[1]), 'c');
+	ck_assert_int_eq(next_change(pid[2]), 'c');
+	pause_file_close(&ps);
+	for (unsigned int i = 0; i < 3; i++)
+		reap(pid[i]);
+	record_dir_rm(dfd, path);
+}
+END_TEST
+
+/*
  * A record must never make oomqd continue what it did not stop:
  *  - stale: oomqd stopped it and died; someone continued it and
  *    stopped it again (kill -STOP): it ran since, it is theirs;
@@ -1396,6 +1447,7 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_traced);
 	tcase_add_test(tc, test_shell_job);
 	tcase_add_test(tc, test_file);
+	tcase_add_test(tc, test_file_rows);
 	tcase_add_test(tc, test_file_not_ours);
 	tcase_add_test(tc, test_file_other_boot);
 	tcase_add_test(tc, test_file_second_instance);
