@@ -20,13 +20,13 @@
  * (policy_uses_regex()).
  *
  * One table of a fixed number of slots, allocated once, open addressing
- * by pid (pidtab.h, as vcache.h's).  Each entry carries the pass that last added
- * it; mcache_end() removes those the pass did not add, so a process that
- * vanished is not carried over and the cache never holds more than one
- * pass's processes.  At most 3/4 of the slots are used (a free slot ends
- * every probe); when that many are, a process not in the table is
- * classified every pass without being remembered: correct, only slower,
- * and regexec() then allocates in the pass.
+ * by pid (pidtab.h, as vcache.h's).  Each entry carries the pass that
+ * last added it; mcache_end() removes those the pass did not add, so a
+ * process that vanished is not carried over and the cache never holds
+ * more than one pass's processes.  At most 3/4 of the slots are used (a
+ * free slot ends every probe); when that many are, a process not in the
+ * table is classified every pass without being remembered: correct,
+ * only slower, and regexec() then allocates in the pass.
  */
 #ifndef _OOMQ_AGENT_MCACHE_H
 #define _OOMQ_AGENT_MCACHE_H

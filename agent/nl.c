@@ -308,7 +308,10 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Send @msg (freed here), wait for the ACK: 0, the kernel's or a local -errno. */
+/*
+ * Send @msg (freed here), wait for the ACK: 0, the kernel's or a local
+ * -errno.
+ */
 static int request(struct nlc *nl, struct nl_msg *msg, struct nlc_status *st)
 {
 	struct reply r = { .st = st };

@@ -126,7 +126,10 @@ struct proc_vmstat {
 	bool has_refault;
 };
 
-/* /sys/block/zramN/mm_stat, bytes (Documentation/admin-guide/blockdev/zram.rst). */
+/*
+ * /sys/block/zramN/mm_stat, bytes
+ * (Documentation/admin-guide/blockdev/zram.rst).
+ */
 struct zram_mm_stat {
 	uint64_t orig_data_size; /* what was swapped to it, uncompressed */
 	uint64_t compr_data_size;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prof.h's sums, of each part's own time.  CLOCK_PROCESS_CPUTIME_ID, not the ticks of
- * /proc/self/stat the bench reads: those are 10 ms apart, and most
- * parts take less than one.
+ * prof.h's sums, of each part's own time.  CLOCK_PROCESS_CPUTIME_ID,
+ * not the ticks of /proc/self/stat the bench reads: those are 10 ms
+ * apart, and most parts take less than one.
  */
 #ifdef OOMQD_PROF
 #include <stdbool.h>

@@ -417,9 +417,10 @@ static void crowded(struct sim *m, unsigned int cpus, unsigned int pm)
  * starting at once get a seventh of a CPU each, two fifths of what they
  * take, and grow that fast: their projections from those rates let six
  * run, which then grew more than twice as fast, and five were stopped
- * half grown below the file (12 s read back from disk, 87 s).  From their growth per second of CPU,
- * 11 are stopped at once holding a MiB each, and the rest admitted as
- * their own rates are measured: three and more run until a finish.
+ * half grown below the file (12 s read back from disk, 87 s).  From
+ * their growth per second of CPU, 11 are stopped at once holding a MiB
+ * each, and the rest admitted as their own rates are measured: three
+ * and more run until a finish.
  */
 START_TEST(test_meltdown_crowded)
 {
