@@ -10,8 +10,9 @@
 #   scripts/kernel-chroot.sh run CMD...     CMD inside it (cwd /), as root
 #   scripts/kernel-chroot.sh apt ARGS...    apt-get ARGS inside it
 #
-# Needs root (debootstrap, chroot).  /proc is mounted while a command
-# runs, and unmounted again: nothing stays mounted.
+# Needs root (debootstrap, chroot, unshare).  A command gets /proc in a
+# mount namespace of its own (unshare): it goes with the command, even a
+# killed one, and nothing is ever mounted in the machine's namespace.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +36,11 @@ make_chroot() {
 			install -y -qq --no-install-recommends debootstrap >&2
 	uri=$("$top/scripts/kernel-apt.sh" uri)
 	echo "kernel-chroot: debootstrap $suite into $root (once per machine)" >&2
+	# A /proc that an older in_chroot() mounted and never unmounted (its
+	# run killed): rm would walk into it.
+	while mountpoint -q "$root/proc" 2>/dev/null; do
+		umount "$root/proc" || die "cannot unmount $root/proc"
+	done
 	rm -rf "$root"
 	mkdir -p "$root"
 	debootstrap --variant=minbase --include="$(echo $packages | tr ' ' ,)" \
@@ -57,13 +63,12 @@ SOURCES
 	echo "$packages" >"$stamp"
 }
 
+# /proc mounted here and unmounted after left it mounted when the run
+# was killed (a CI run cut short): the next rm -rf of build/ failed on it.
 in_chroot() {
-	mount -t proc proc "$root/proc"
-	rc=0
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
-		PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$root" "$@" || rc=$?
-	umount "$root/proc"
-	return $rc
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		unshare --mount-proc="$root/proc" chroot "$root" "$@"
 }
 
 [ -f "$stamp" ] || make_chroot
