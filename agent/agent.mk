@@ -15,7 +15,8 @@ AGENT_LIB_SRCS := agent/proc_parse.c agent/proc_sample.c agent/lineage.c \
 	agent/queued.c agent/verdicts.c agent/cn_proc.c agent/notice.c \
 	agent/metrics.c agent/cgroup_mem.c lib/oomq_tasks.c
 AGENT_RUNTIME_SRCS := agent/pressure.c agent/psi.c agent/swap_mem.c agent/nl.c \
-	agent/kill.c agent/kill_ctl.c agent/jobs.c agent/pause.c agent/pause_ctl.c \
+	agent/kill.c agent/kill_ctl.c agent/jobs.c agent/job_cpus.c agent/pause.c \
+	agent/pause_ctl.c \
 	agent/protect.c agent/thresholds.c agent/hooks.c agent/notify.c \
 	lib/oomq_nl.c
 AGENT_TOP_SRCS := agent/main.c agent/loop.c agent/loop_pass.c \

@@ -186,10 +186,10 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct kill_config kc;
 	sigset_t block, old;
+	char sys[PATH_MAX];
 	const char *why;
 	uint32_t wait;
 	uint64_t due;
-	long ncpus;
 	int ret = 0;
 
 	l.a = a;
@@ -208,8 +208,9 @@ int loop_run(struct agent *a, const struct loop_opts *o)
 	pause_init(&l.pausing.paused, &a->sampler, o->dry_run);
 	pause_ctl_init(&l.pausing.ctl);
 	/* Crowded CPUs slow a build's growth: pause_ctl.c counts them. */
-	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	l.pausing.ctl.ncpus = ncpus > 0 ? (unsigned int)ncpus : 0;
+	loop_sys_dir(o, sys, sizeof(sys));
+	job_cpus_init(&l.pausing.cpus, &a->sampler, sys);
+	l.pausing.ctl.cpus_pm = l.pausing.cpus.online_pm;
 	/* First: a second oomqd must leave the first one's state alone. */
 	ret = loop_pause_file_open(&l);
 	if (ret)

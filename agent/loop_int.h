@@ -20,6 +20,7 @@
 
 #include "cgroup_mem.h"
 #include "hooks.h"
+#include "job_cpus.h"
 #include "jobs.h"
 #include "kill.h"
 #include "kill_ctl.h"
@@ -92,6 +93,7 @@ struct loop_pausing {
 	struct pause_set paused;
 	struct jobs jobs; /* the pausable jobs, as of jobs_pass */
 	struct pause_ctl ctl; /* who runs: pause_ctl.c */
+	struct job_cpus cpus; /* the CPU the jobs can have: ctl.cpus_pm */
 	/* Continued since jobs_pass: running, as the next read will find. */
 	struct pause_ctl_job resumed[PAUSE_MAX];
 	unsigned int nresumed;
@@ -174,6 +176,7 @@ bool loop_still_critical(void *arg);
 /* loop_start.c */
 void loop_hooks_start(struct loop *l);
 void loop_log_events(const struct agent *a);
+void loop_sys_dir(const struct loop_opts *o, char *sys, size_t size);
 int loop_start(struct loop *l);
 void loop_stop(struct loop *l);
 

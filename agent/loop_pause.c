@@ -255,6 +255,21 @@ static unsigned int ctl_jobs(struct loop *l, struct pause_ctl_job *out,
 	return n;
 }
 
+/*
+ * The CPU the running jobs can have (job_cpus.h), of the first one: a
+ * build's jobs share their driver's affinity and cgroup.  None running:
+ * as before.
+ */
+static uint32_t jobs_cpus_pm(struct loop_pausing *p,
+			     const struct pause_ctl_job *cj, unsigned int n,
+			     uint64_t now)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (cj[i].runs && !cj[i].stopped)
+			return job_cpus_pm(&p->cpus, cj[i].root, now);
+	return p->ctl.cpus_pm;
+}
+
 /* Continue job @i of p->paused; it runs, as far as the controller knows. */
 static void cont_job(struct loop *l, unsigned int i, const char *why,
 		     uint64_t now)
@@ -325,6 +340,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		p->found_ms = now;
 	if (read) {
 		n = ctl_jobs(l, cj, src, refused);
+		p->ctl.cpus_pm = jobs_cpus_pm(p, cj, n, now);
 		pause_ctl_update(&p->ctl, cfg, cj, n, now);
 		if (busy && !p->following)
 			logmsg(LOG_INFO,

@@ -86,17 +86,24 @@ void loop_hooks_start(struct loop *l)
 		       (int)l->hooks.h.helper);
 }
 
+/* /sys, or a fake /proc's (tests), which has its /sys inside. */
+void loop_sys_dir(const struct loop_opts *o, char *sys, size_t size)
+{
+	if (strcmp(o->proc_root, "/proc"))
+		snprintf(sys, size, "%s/sys", o->proc_root);
+	else
+		snprintf(sys, size, "/sys");
+}
+
 /* 0, or -errno when the config cannot run here (loop_cgroup_psi_refused()). */
 int loop_start(struct loop *l)
 {
-	char sys[PATH_MAX] = "/sys";
+	char sys[PATH_MAX];
 	struct protect_report pr;
 	int ret;
 
 	pressure_init(&l->pressure.st, &l->pressure.cfg, mono_ms());
-	/* A fake /proc (tests) has its /sys inside. */
-	if (strcmp(l->o->proc_root, "/proc"))
-		snprintf(sys, sizeof(sys), "%s/sys", l->o->proc_root);
+	loop_sys_dir(l->o, sys, sizeof(sys));
 	swap_mem_open(&l->sense.swm, l->o->proc_root, sys);
 	ret = loop_cgroup_mem_open(l);
 	if (ret)

@@ -306,9 +306,9 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 	 * read too soon after the last to tell for most keeps the verdict.
 	 */
 	if (gauged * 2 >= running && gauged)
-		c->crowded = c->ncpus && running > c->ncpus &&
-			     busy_pm * running * 4 >= gauged * c->ncpus * 3000;
-	else if (running <= c->ncpus)
+		c->crowded = c->cpus_pm && running * 1000 > c->cpus_pm &&
+			     busy_pm * running * 4 >= gauged * c->cpus_pm * 3;
+	else if (running * 1000 <= c->cpus_pm)
 		c->crowded = false;
 	if (running && c->updates && now_ms > c->read_ms &&
 	    c->read_avail_kb > c->prev_avail_kb)

@@ -200,7 +200,7 @@ struct pause_ctl {
 	 * each grew as fast as its share allowed, not as fast as it will.
 	 */
 	bool crowded;
-	unsigned int ncpus; /* online CPUs, 0: not known */
+	uint32_t cpus_pm; /* the jobs' CPUs, per mille (job_cpus.h); 0: unknown */
 	bool stopped_once, cont_once, sampled;
 };
 

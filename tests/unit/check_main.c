@@ -41,6 +41,7 @@ int main(void)
 	srunner_add_suite(sr, agent_classify_suite());
 	srunner_add_suite(sr, agent_vcache_suite());
 	srunner_add_suite(sr, agent_pidtab_suite());
+	srunner_add_suite(sr, agent_job_cpus_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

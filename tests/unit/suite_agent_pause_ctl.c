@@ -395,7 +395,7 @@ static void crowded(struct sim *m, unsigned int cpus, unsigned int pm)
 	m->ws_kb = 96 * MIB;
 	m->cpus = cpus;
 	m->job_cpu_permille = pm;
-	ctl.ncpus = cpus;
+	ctl.cpus_pm = cpus * 1000;
 	for (unsigned int i = 0; i < NJOBS; i++)
 		m->j[i].idle_ms = 800;
 	run(m, 400000);
@@ -596,7 +596,7 @@ START_TEST(test_projection_crowded)
 	struct pause_ctl_job js[NJOBS + 1];
 	uint64_t h = cfg.pause_horizon_ms * 3 / 2; /* the projection's, ms */
 
-	ctl.ncpus = 2;
+	ctl.cpus_pm = 2000;
 	for (unsigned int i = 0; i < NJOBS; i++) {
 		js[i] = (struct pause_ctl_job){ .root = 100 + (pid_t)i,
 						.start_ticks = 1,
@@ -630,12 +630,29 @@ START_TEST(test_projection_crowded)
 
 	/* Two on two CPUs, both busy: no crowd, their own rate. */
 	pause_ctl_init(&ctl);
-	ctl.ncpus = 2;
+	ctl.cpus_pm = 2000;
 	js[0].rss_kb = js[1].rss_kb = 2 * MIB;
 	js[0].cpu_ms = js[1].cpu_ms = 1000;
 	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
 	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
 			  2 * MIB * h / 1000);
+
+	/*
+	 * Two taking 700 per mille each: on two CPUs, their own rate; with
+	 * a quota of one and a half (cpu.max, job_cpus.h) they are crowded,
+	 * projected at their growth per second of CPU.
+	 */
+	js[0].cpu_ms = js[1].cpu_ms = 700;
+	pause_ctl_init(&ctl);
+	ctl.cpus_pm = 2000;
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
+			  2 * MIB * h / 1000);
+	pause_ctl_init(&ctl);
+	ctl.cpus_pm = 1500;
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]),
+			  2 * MIB * 1000 / 700 * h / 1000);
 }
 END_TEST
 

@@ -33,5 +33,6 @@ Suite *agent_cgroup_suite(void);
 Suite *agent_classify_suite(void);
 Suite *agent_vcache_suite(void);
 Suite *agent_pidtab_suite(void);
+Suite *agent_job_cpus_suite(void);
 
 #endif /* _OOMQ_TESTS_SUITES_H */
