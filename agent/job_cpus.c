@@ -62,6 +62,12 @@ int job_cpus_parse_max(const char *buf, size_t len, uint32_t *pm)
 
 #define CPU_MAX "/cpu.max"
 
+/* The smaller of two amounts of CPU, where 0 is "not known". */
+static uint32_t tighter(uint32_t a, uint32_t b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
 /*
  * cpu.max of the @len bytes of @dir, per mille, which has room for its
  * name after them; 0 where it has none or it does not parse.
@@ -102,11 +108,9 @@ static uint32_t quota_pm(const struct job_cpus *jc, const char *path)
 	memcpy(dir, jc->root, top);
 	memcpy(dir + top, path, len - top + 1);
 	while (len > top + 1) {
-		uint32_t pm = level_pm(dir, len);
 		char *slash;
 
-		if (pm && (!min || pm < min))
-			min = pm;
+		min = tighter(min, level_pm(dir, len));
 		slash = strrchr(dir + top, '/');
 		*slash = '\0';
 		len = (size_t)(slash - dir);
@@ -120,21 +124,16 @@ uint32_t job_cpus_pm(struct job_cpus *jc, pid_t pid, uint64_t now_ms)
 	uint32_t pm = jc->online_pm;
 	cpu_set_t set;
 
-	if (!sched_getaffinity(pid, sizeof(set), &set)) {
-		uint32_t allowed = (uint32_t)CPU_COUNT(&set) * 1000;
-
-		if (allowed && (!pm || allowed < pm))
-			pm = allowed;
-	}
+	if (!sched_getaffinity(pid, sizeof(set), &set))
+		pm = tighter(pm, (uint32_t)CPU_COUNT(&set) * 1000);
 	if (!jc->root[0] || proc_read_cgroup(jc->proc, pid, path, sizeof(path)))
 		return pm;
-	if (strcmp(path, jc->path) || !jc->read_ms ||
+	/* jc->path starts "": never a cgroup's path, which starts '/'. */
+	if (strcmp(path, jc->path) ||
 	    now_ms - jc->read_ms >= JOB_CPUS_REREAD_MS) {
 		jc->quota_pm = quota_pm(jc, path);
 		memcpy(jc->path, path, sizeof(jc->path));
-		jc->read_ms = now_ms ? now_ms : 1;
+		jc->read_ms = now_ms;
 	}
-	if (jc->quota_pm && (!pm || jc->quota_pm < pm))
-		pm = jc->quota_pm;
-	return pm;
+	return tighter(pm, jc->quota_pm);
 }
