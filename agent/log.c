@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -18,6 +19,7 @@
 
 static bool journal; /* stderr is the journal's stream: <N> prefixes */
 static bool notices_plain; /* a dry run's: no event happened */
+static bool stamped; /* "[seconds.micros] " first, as the kernel's log */
 static log_notice_fn notice_sink;
 static void *notice_sink_arg;
 
@@ -50,6 +52,11 @@ void log_init(void)
 	journal = log_is_journal(getenv("JOURNAL_STREAM"), STDERR_FILENO);
 }
 
+void log_timestamps(bool on)
+{
+	stamped = on;
+}
+
 bool log_limit_pass(struct log_limit *l, uint64_t now_ms, unsigned int *missed)
 {
 	if (l->started && now_ms < l->next_ms) {
@@ -71,6 +78,13 @@ static void vlog(int prio, unsigned int missed, const char *fmt, va_list ap)
 	/* Built in one buffer and written at once, so lines never mix. */
 	if (journal)
 		n = snprintf(line, sizeof(line), "<%d>", prio);
+	if (stamped) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		n += snprintf(line + n, sizeof(line) - n, "[%5lld.%06ld] ",
+			      (long long)ts.tv_sec, ts.tv_nsec / 1000);
+	}
 	n += snprintf(line + n, sizeof(line) - n, "oomqd: ");
 	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (missed && n < (int)sizeof(line))

@@ -35,6 +35,12 @@ struct log_limit {
 };
 
 void log_init(void);
+/*
+ * On: each line starts with CLOCK_MONOTONIC's "[seconds.micros] ", the
+ * kernel log's clock and format, for logs that carry no time of their
+ * own (a console, a file, a bench's capture; the journal stamps its own).
+ */
+void log_timestamps(bool on);
 /* Does JOURNAL_STREAM's "dev:inode" (@env, may be NULL) name @fd? */
 bool log_is_journal(const char *env, int fd);
 /*

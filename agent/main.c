@@ -85,6 +85,9 @@ static void usage(FILE *f)
 		"                         oomq module's task dump when it answers,\n"
 		"                         else /proc; the default), proc, or\n"
 		"                         netlink (the dump only)\n"
+		"  -t, --timestamps       start each log line with the seconds\n"
+		"                         since boot (CLOCK_MONOTONIC), as the\n"
+		"                         kernel's log does\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"\n"
@@ -123,6 +126,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "check", required_argument, NULL, 'C' },
 		{ "proc-root", required_argument, NULL, 'r' },
 		{ "source", required_argument, NULL, 's' },
+		{ "timestamps", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -130,7 +134,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "la1np:q:c:C:r:s:Vh", longopts,
+	while ((c = getopt_long(argc, argv, "la1np:q:c:C:r:s:tVh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -169,6 +173,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 's':
 			o->source = optarg;
+			break;
+		case 't':
+			log_timestamps(true);
 			break;
 		case 'V':
 			printf("oomqd %s\n", OOMQ_VERSION);

@@ -76,6 +76,23 @@ JOURNAL_STREAM=$(stat -c %d:%i "$tmp/err") \
 got=$?
 check 1 "<3>oomqd: $tmp/none:"
 
+# --timestamps: every line stamped with the seconds since boot, and a
+# journal's <N> before it, as the kernel's console lines are.
+what="--timestamps"
+: >"$tmp/err"
+JOURNAL_STREAM=$(stat -c %d:%i "$tmp/err") \
+	"$oomqd" --timestamps --list --proc-root "$tmp/none" 2>>"$tmp/err"
+got=$?
+check 1 "oomqd: $tmp/none:"
+n=$((n + 1))
+up=$(cut -d. -f1 /proc/uptime)
+stamp=$(sed -n 's/^<3>\[ *\([0-9]*\)\.[0-9]\{6\}\] oomqd: .*/\1/p' "$tmp/err")
+# CLOCK_MONOTONIC is /proc/uptime's clock less suspended time.
+if [ -z "$stamp" ] || [ "$stamp" -gt "$up" ] ||
+	[ "$(grep -vc '^<[0-9]>\[ *[0-9]*\.[0-9]\{6\}\] oomqd: ' "$tmp/err")" != 0 ]; then
+	fail "$what: a line without its stamp or a stamp past $up s"
+fi
+
 # A reader that went away: a failed write, not death by SIGPIPE (141).
 what="--list into a closed pipe"
 {
