@@ -783,6 +783,9 @@ static int run(void)
 
 	map_shared(1);
 	S->t0_ns = now_ns();
+	/* The contenders' logs stamp CLOCK_MONOTONIC: t= is this after it. */
+	printf("SCN-EVENT t=0 monotonic_ms=%lld\n",
+	       (long long)(S->t0_ns / 1000000));
 	link_roles();
 	/* Not PID 1 in the systemd guest: the orphans still come here. */
 	if (in_systemd && prctl(PR_SET_CHILD_SUBREAPER, 1))
