@@ -172,16 +172,30 @@ static bool read_jobs(struct loop *l, uint64_t now, bool again)
 }
 
 /*
- * Is a build starting: its first jobs found less than PAUSE_READ_MS
- * ago?  It starts the others one after another, and each one found a
- * second late has grown meanwhile, which it holds while it is stopped:
- * passes come as fast as memory falls then, as before any job was
- * found (the bench's meltdown: 10 of 14 jobs found, the other four by
- * chance 1.7 s and 60 MiB later).
+ * Are the jobs searched for: none found while following, or a build's
+ * first ones less than PAUSE_READ_MS ago?  A build starts its jobs one
+ * after another, and each one found a second late has grown meanwhile,
+ * which it holds while it is stopped: passes come as fast as memory
+ * falls then (the bench's meltdown: 10 of 14 jobs found, the other four
+ * by chance 1.7 s and 60 MiB later; with none found yet, the first
+ * stops 1.1-1.4 s after the build began).
  */
-static bool starting(const struct loop_pausing *p, uint64_t now)
+static bool searching(const struct loop_pausing *p, uint64_t now)
 {
-	return p->jobs.n && now - p->found_ms < PAUSE_READ_MS;
+	return !p->jobs.n || now - p->found_ms < PAUSE_READ_MS;
+}
+
+/*
+ * Was a process (or thread) created since the last pass here?  Without
+ * one, a pass finds no job the last did not: a session starting makes
+ * memory fall as fast as a build does, and a pass five times a second
+ * while it fills stalled it (the leak's heartbeat: 85 ms, 35-43
+ * without).  Not known: as if one was.
+ */
+static bool created_since_pass(struct loop *l, uint64_t *last_pid)
+{
+	return proc_read_last_pid(&l->a->sampler, last_pid) ||
+	       *last_pid != l->pausing.pass_last_pid;
 }
 
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
@@ -315,13 +329,19 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	struct pause_job j;
 	bool ordered = false, read = false;
 	unsigned int n, had = p->jobs.n;
+	bool look = busy && searching(p, now);
+	uint64_t last_pid = 0;
+	bool created = look && created_since_pass(l, &last_pid);
 	int wait;
 
 	/* A pass at once when following starts: the jobs before they grow. */
 	if (busy &&
-	    pause_ctl_pass_due(p->following, p->jobs.n && !starting(p, now),
-			       l->ranking.pass_ms, p->pass_avail_kb, s, now))
+	    pause_ctl_pass_due(p->following, !look, created, l->ranking.pass_ms,
+			       p->pass_avail_kb, s, now)) {
+		if (look)
+			p->pass_last_pid = last_pid;
 		loop_pass(l);
+	}
 	/* A pass since the jobs' last read. */
 	if (p->jobs_pass != l->ranking.npass)
 		p->pass_avail_kb = s->mem_avail_kb;
@@ -342,14 +362,13 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		n = ctl_jobs(l, cj, src, refused);
 		p->ctl.cpus_pm = jobs_cpus_pm(p, cj, n, now);
 		pause_ctl_update(&p->ctl, cfg, cj, n, now);
-		if (busy && !p->following)
-			logmsg(LOG_INFO,
-			       "pause: following %u jobs: MemAvailable %llu "
-			       "MiB, falling %llu MiB/s",
-			       p->jobs.n,
-			       (unsigned long long)s->mem_avail_kb / 1024,
-			       (unsigned long long)p->ctl.fall_kb_s / 1024);
 	}
+	if (busy && !p->following)
+		logmsg(LOG_INFO,
+		       "pause: following %u jobs: MemAvailable %llu MiB, "
+		       "falling %llu MiB/s",
+		       p->jobs.n, (unsigned long long)s->mem_avail_kb / 1024,
+		       (unsigned long long)p->ctl.fall_kb_s / 1024);
 	p->following = busy;
 	if (!pause_cont_expired(&p->paused, cfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
@@ -386,7 +405,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	if (!busy)
 		return pause_wait_ms(&p->paused, cfg, s);
 	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered,
-				      starting(p, now));
+				      searching(p, now));
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
 	return pause_ctl_read_soon(&p->ctl) && wait > PAUSE_CTL_RATE_MS ?
 		       PAUSE_CTL_RATE_MS :

@@ -775,9 +775,9 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 							  PAUSE_CTL_CALM;
 }
 
-bool pause_ctl_pass_due(bool following, bool jobs, uint64_t pass_ms,
-			uint64_t pass_avail_kb, const struct pressure_sample *s,
-			uint64_t now_ms)
+bool pause_ctl_pass_due(bool following, bool jobs, bool created,
+			uint64_t pass_ms, uint64_t pass_avail_kb,
+			const struct pressure_sample *s, uint64_t now_ms)
 {
 	uint64_t age = now_ms > pass_ms ? now_ms - pass_ms : 0;
 
@@ -785,7 +785,7 @@ bool pause_ctl_pass_due(bool following, bool jobs, uint64_t pass_ms,
 	       s->mem_avail_kb >= pass_avail_kb + s->mem_total_kb *
 							  PAUSE_PASS_RISE_PCT /
 							  100 ||
-	       (!jobs &&
+	       (!jobs && created &&
 		s->mem_avail_kb + s->mem_total_kb * PAUSE_PASS_FALL_PCT / 100 <=
 			pass_avail_kb);
 }

@@ -122,10 +122,11 @@
 #define PAUSE_PASS_RISE_PCT 2
 /*
  * While none were found, a pass also when MemAvailable fell by this %
- * of MemTotal since the last: following may have started on something
- * else (a session starting), and a build starting later must be found
- * as it starts, not on the next PAUSE_READ_MS, its jobs grown by then
- * (stopped, they hold what they grew).
+ * of MemTotal since the last and a process was created since: following
+ * may have started on something else (a session starting), and a build
+ * starting later must be found as it starts, not on the next
+ * PAUSE_READ_MS, its jobs grown by then (stopped, they hold what they
+ * grew).
  */
 #define PAUSE_PASS_FALL_PCT 1
 
@@ -280,15 +281,15 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
  * reach the reserve, at least pause_sample_ms and at most
  * PAUSE_CTL_SLOW_MS; pause_sample_ms right after an order (@ordered:
  * one order brings the next), at or below the reserve, and while
- * @searching: a build's first jobs were found lately.  It starts its
- * jobs one after another, and each one found a second late would hold
- * what it grew meanwhile for as long as it is stopped (the bench's
- * meltdown: up to 86 MiB, a job and more, eaten between the first stops
- * and the last).  Not before any job is found: a session starting makes
- * memory fall as fast, and passes five times a second while it starts
- * stalled it (the leak's heartbeat: 85 ms, 35-43 without).  A build
- * that holds still, or grows slowly far above the reserve, is sampled
- * once a second, not five times.
+ * @searching: no job found yet, or a build's first ones lately.  It
+ * starts its jobs one after another, and each one found a second late
+ * would hold what it grew meanwhile for as long as it is stopped (the
+ * bench's meltdown: up to 86 MiB, a job and more, eaten between the
+ * first stops and the last; with none found yet, its first stops came
+ * 1.1-1.4 s after it began).  Such a tick costs a sample; its passes
+ * come only as pause_ctl_pass_due() says.  A build that holds still,
+ * or grows slowly far above the reserve, is sampled once a second, not
+ * five times.
  */
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
@@ -301,14 +302,16 @@ uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
  * last pass at @pass_ms (PAUSE_READ_MS while it found no job, or a
  * build's first ones just now: !@jobs), or when MemAvailable rose by
  * PAUSE_PASS_RISE_PCT of MemTotal above @pass_avail_kb, its value then
- * (or, while !@jobs, fell by PAUSE_PASS_FALL_PCT below it: a build
- * starts its jobs one after the other, and one found late has grown
- * meanwhile, which it holds while it is stopped).  A pass of this very
- * tick took its time after @now_ms was read: it is not due again.
+ * (or, while !@jobs, fell by PAUSE_PASS_FALL_PCT below it and a process
+ * was @created since that pass: a build starts its jobs one after the
+ * other, and one found late has grown meanwhile, which it holds while
+ * it is stopped; without a new process no new job is found).  A pass of
+ * this very tick took its time after @now_ms was read: it is not due
+ * again.
  */
-bool pause_ctl_pass_due(bool following, bool jobs, uint64_t pass_ms,
-			uint64_t pass_avail_kb, const struct pressure_sample *s,
-			uint64_t now_ms);
+bool pause_ctl_pass_due(bool following, bool jobs, bool created,
+			uint64_t pass_ms, uint64_t pass_avail_kb,
+			const struct pressure_sample *s, uint64_t now_ms);
 
 /* What @j is projected to need still, KiB (for tests and the log). */
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,

@@ -906,3 +906,30 @@ int proc_parse_zram_mm_stat_buf(const char *buf, size_t len,
 	}
 	return cur_eol(&c) || c.p != c.end ? -EINVAL : 0;
 }
+
+/*
+ * /proc/loadavg (fs/proc/loadavg.c): three load averages, running and
+ * all threads, and the last PID the reader's namespace gave out (a
+ * process's or a thread's):
+ *
+ *   0.20 0.18 0.12 1/80 11206
+ */
+int proc_parse_loadavg_last_pid_buf(const char *buf, size_t len,
+				    uint64_t *last_pid)
+{
+	struct cur c = { buf, buf + len };
+	const char *w;
+	uint64_t pid;
+	size_t n;
+	int ret = 0;
+
+	for (int i = 0; i < 4 && !ret; i++)
+		ret = cur_word(&c, &w, &n) ?: cur_blanks(&c);
+	if (!ret)
+		ret = cur_u64(&c, &pid);
+	if (!ret && (cur_eol(&c) || c.p != c.end))
+		ret = -EINVAL;
+	if (!ret)
+		*last_pid = pid;
+	return ret;
+}

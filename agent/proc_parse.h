@@ -144,5 +144,7 @@ int proc_parse_zram_mm_stat_buf(const char *buf, size_t len,
 int proc_parse_schedstat_buf(const char *buf, size_t len,
 			     struct proc_schedstat *ss);
 int proc_parse_uptime_buf(const char *buf, size_t len, uint64_t *uptime_ms);
+int proc_parse_loadavg_last_pid_buf(const char *buf, size_t len,
+				    uint64_t *last_pid);
 
 #endif /* _OOMQD_PROC_PARSE_H */

@@ -268,6 +268,18 @@ int proc_read_meminfo(struct proc_sampler *ps, struct proc_meminfo *mi)
 	return failed(ps, "meminfo", ret);
 }
 
+int proc_read_last_pid(struct proc_sampler *ps, uint64_t *last_pid)
+{
+	size_t len;
+	int ret = proc_read(ps, "loadavg", &len);
+
+	if (!ret)
+		ret = failed(ps, "loadavg",
+			     proc_parse_loadavg_last_pid_buf(ps->buf, len,
+							     last_pid));
+	return ret;
+}
+
 int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)
 {
 	struct proc_meminfo mi;

@@ -81,6 +81,11 @@ int proc_read(struct proc_sampler *ps, const char *path, size_t *len);
 /* meminfo, read and parsed: 0, or -errno as proc_read() and the parse. */
 int proc_read_meminfo(struct proc_sampler *ps, struct proc_meminfo *mi);
 /*
+ * The last PID given out (loadavg's last field): when it moved, a
+ * process or a thread was created since.  0, or -errno.
+ */
+int proc_read_last_pid(struct proc_sampler *ps, uint64_t *last_pid);
+/*
  * Zeroes the counts of a pass and forgets its first failure.  A failure
  * (not a process that vanished) leaves its file and error in fail_path
  * and fail_err until then, so the top can name it.

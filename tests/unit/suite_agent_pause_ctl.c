@@ -1164,7 +1164,7 @@ START_TEST(test_wait)
 			  PAUSE_CTL_SLOW_MS);
 	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, true, false),
 			  cfg.pause_sample_ms);
-	/* A build starting: its first jobs found lately. */
+	/* Searching: no job found yet, or a build's first ones lately. */
 	ck_assert_uint_eq(pause_ctl_wait_ms(&ctl, &cfg, &s, false, true),
 			  cfg.pause_sample_ms);
 	/* 20 MiB/s for a while, 60 MiB above the reserve: 3 s away. */
@@ -1196,33 +1196,43 @@ START_TEST(test_pass_due)
 				     .mem_avail_kb = 100 * MIB };
 	uint64_t t = 100000;
 
-	ck_assert(pause_ctl_pass_due(false, true, t, s.mem_avail_kb, &s, t));
-	ck_assert(
-		!pause_ctl_pass_due(true, true, t - 1, s.mem_avail_kb, &s, t));
-	ck_assert(
-		!pause_ctl_pass_due(true, true, t + 3, s.mem_avail_kb, &s, t));
-	ck_assert(!pause_ctl_pass_due(true, true, t - PAUSE_PASS_MS + 1,
+	ck_assert(pause_ctl_pass_due(false, true, true, t, s.mem_avail_kb, &s,
+				     t));
+	ck_assert(!pause_ctl_pass_due(true, true, true, t - 1, s.mem_avail_kb,
+				      &s, t));
+	ck_assert(!pause_ctl_pass_due(true, true, true, t + 3, s.mem_avail_kb,
+				      &s, t));
+	ck_assert(!pause_ctl_pass_due(true, true, true, t - PAUSE_PASS_MS + 1,
 				      s.mem_avail_kb, &s, t));
-	ck_assert(pause_ctl_pass_due(true, true, t - PAUSE_PASS_MS,
+	ck_assert(pause_ctl_pass_due(true, true, true, t - PAUSE_PASS_MS,
 				     s.mem_avail_kb, &s, t));
-	ck_assert(pause_ctl_pass_due(true, false, t - PAUSE_READ_MS,
+	ck_assert(pause_ctl_pass_due(true, false, true, t - PAUSE_READ_MS,
 				     s.mem_avail_kb, &s, t));
 	/* A job ended: MemAvailable up by 2 % of MemTotal. */
-	ck_assert(!pause_ctl_pass_due(true, true, t + 3,
+	ck_assert(!pause_ctl_pass_due(true, true, true, t + 3,
 				      s.mem_avail_kb - TOTAL_KB * 2 / 100 + 1,
 				      &s, t));
-	ck_assert(pause_ctl_pass_due(
-		true, true, t + 3, s.mem_avail_kb - TOTAL_KB * 2 / 100, &s, t));
+	ck_assert(pause_ctl_pass_due(true, true, true, t + 3,
+				     s.mem_avail_kb - TOTAL_KB * 2 / 100, &s,
+				     t));
 	/*
 	 * None found yet (following began on something else): a build
-	 * starting shows as MemAvailable down 1 % of MemTotal.
+	 * starting shows as MemAvailable down 1 % of MemTotal, with a
+	 * process created since the last pass.
 	 */
-	ck_assert(!pause_ctl_pass_due(true, false, t + 3,
+	ck_assert(!pause_ctl_pass_due(true, false, true, t + 3,
 				      s.mem_avail_kb + TOTAL_KB / 100 - 1, &s,
 				      t));
-	ck_assert(pause_ctl_pass_due(true, false, t + 3,
+	ck_assert(pause_ctl_pass_due(true, false, true, t + 3,
 				     s.mem_avail_kb + TOTAL_KB / 100, &s, t));
-	ck_assert(!pause_ctl_pass_due(true, true, t + 3,
+	/* No process created since: no new job to find. */
+	ck_assert(!pause_ctl_pass_due(true, false, false, t + 3,
+				      s.mem_avail_kb + TOTAL_KB / 100, &s, t));
+	ck_assert(pause_ctl_pass_due(false, false, false, t + 3,
+				     s.mem_avail_kb + TOTAL_KB / 100, &s, t));
+	ck_assert(pause_ctl_pass_due(true, false, false, t - PAUSE_READ_MS,
+				     s.mem_avail_kb, &s, t));
+	ck_assert(!pause_ctl_pass_due(true, true, true, t + 3,
 				      s.mem_avail_kb + TOTAL_KB / 100, &s, t));
 }
 END_TEST

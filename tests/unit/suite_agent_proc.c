@@ -448,6 +448,31 @@ START_TEST(test_uptime)
 }
 END_TEST
 
+static const struct buf_case loadavg_cases[] = {
+	{ "typical", LIT("0.20 0.18 0.12 1/80 11206\n"), 0, 11206 },
+	{ "no newline", LIT("0.00 0.00 0.00 1/1 1"), 0, 1 },
+	{ "wrapped", LIT("9.99 9.99 9.99 12/4000 301\n"), 0, 301 },
+	{ "four fields", LIT("0.20 0.18 0.12 1/80\n"), -EINVAL },
+	{ "six fields", LIT("0.20 0.18 0.12 1/80 5 6\n"), -EINVAL },
+	{ "negative", LIT("0.20 0.18 0.12 1/80 -5\n"), -EINVAL },
+	{ "overflow", LIT("0 0 0 1/1 99999999999999999999\n"), -ERANGE },
+	{ "empty", LIT(""), -EINVAL },
+};
+
+START_TEST(test_loadavg)
+{
+	const struct buf_case *c = &loadavg_cases[_i];
+	char *buf = agent_exact_copy(c->in, c->len);
+	uint64_t pid = 7;
+	int ret = proc_parse_loadavg_last_pid_buf(buf, c->len, &pid);
+
+	free(buf);
+	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
+		      c->ret);
+	ck_assert_uint_eq(pid, ret ? 7 : (uint64_t)c->v1);
+}
+END_TEST
+
 static const struct buf_case schedstat_cases[] = {
 	{ "typical", LIT("162202960 48867749 475\n"), 0, 162202960, 48867749,
 	  475 },
@@ -949,6 +974,7 @@ Suite *agent_proc_suite(void)
 	tcase_add_test(tc, test_cut_lines);
 	tcase_add_loop_test(tc, test_meminfo, 0, ARRAY_SIZE(meminfo_cases));
 	tcase_add_loop_test(tc, test_uptime, 0, ARRAY_SIZE(uptime_cases));
+	tcase_add_loop_test(tc, test_loadavg, 0, ARRAY_SIZE(loadavg_cases));
 	tcase_add_loop_test(tc, test_schedstat, 0, ARRAY_SIZE(schedstat_cases));
 	suite_add_tcase(s, tc);
 
