@@ -486,7 +486,9 @@ START_TEST(test_meltdown_cpu_bound)
 	crowded(&sim, 4, 1000);
 	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
 	ck_assert_uint_ge(sim.min_running_first, 3);
-	ck_assert_uint_le(sim.end_ms, 90000);
+	/* 84.9 s, 3.2 s below the file, where it waited for a plateau. */
+	ck_assert_uint_le(sim.end_ms, 84000);
+	ck_assert_uint_le(sim.thrash_ms, 2000);
 }
 END_TEST
 
