@@ -28,7 +28,7 @@
 
 int proc_sampler_open(struct proc_sampler *ps, const char *root)
 {
-	ps->meminfo_fd = -1;
+	ps->meminfo_fd = ps->loadavg_fd = -1;
 	ps->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ps->root_fd < 0)
 		return -errno;
@@ -47,7 +47,9 @@ void proc_sampler_close(struct proc_sampler *ps)
 	proc_sampler_flush(ps);
 	if (ps->meminfo_fd >= 0)
 		close(ps->meminfo_fd);
-	ps->meminfo_fd = -1;
+	if (ps->loadavg_fd >= 0)
+		close(ps->loadavg_fd);
+	ps->meminfo_fd = ps->loadavg_fd = -1;
 	if (ps->root_fd >= 0)
 		close(ps->root_fd);
 	ps->root_fd = -1;
@@ -244,40 +246,50 @@ int proc_read(struct proc_sampler *ps, const char *path, size_t *len)
 }
 
 /*
- * Every tick and every pass read meminfo: its descriptor is kept open
- * from the first read (an open and a close saved each time), and
- * opened again after a read or a parse that failed.
+ * @name, read again and again (meminfo every tick and pass, loadavg
+ * every tick that searches for jobs), into ps->buf through *@fd: kept
+ * open from the first read (an open and a close saved each time) and
+ * opened again after a read or a parse that failed (@parse's -errno).
  */
+static int read_kept(struct proc_sampler *ps, int *fd, const char *name,
+		     size_t *len)
+{
+	if (*fd < 0)
+		*fd = openat(ps->root_fd, name,
+			     O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		return -errno;
+	return read_fd(ps, *fd, len, false);
+}
+
+static int kept_done(struct proc_sampler *ps, int *fd, const char *name,
+		     int ret)
+{
+	if (ret && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return failed(ps, name, ret);
+}
+
 int proc_read_meminfo(struct proc_sampler *ps, struct proc_meminfo *mi)
 {
 	size_t len = 0;
-	int ret;
+	int ret = read_kept(ps, &ps->meminfo_fd, "meminfo", &len);
 
-	if (ps->meminfo_fd < 0)
-		ps->meminfo_fd = openat(ps->root_fd, "meminfo",
-					O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (ps->meminfo_fd < 0)
-		return failed(ps, "meminfo", -errno);
-	ret = read_fd(ps, ps->meminfo_fd, &len, false);
 	if (!ret)
 		ret = proc_parse_meminfo_buf(ps->buf, len, mi);
-	if (ret) {
-		close(ps->meminfo_fd);
-		ps->meminfo_fd = -1;
-	}
-	return failed(ps, "meminfo", ret);
+	return kept_done(ps, &ps->meminfo_fd, "meminfo", ret);
 }
 
 int proc_read_last_pid(struct proc_sampler *ps, uint64_t *last_pid)
 {
-	size_t len;
-	int ret = proc_read(ps, "loadavg", &len);
+	size_t len = 0;
+	int ret = read_kept(ps, &ps->loadavg_fd, "loadavg", &len);
 
 	if (!ret)
-		ret = failed(ps, "loadavg",
-			     proc_parse_loadavg_last_pid_buf(ps->buf, len,
-							     last_pid));
-	return ret;
+		ret = proc_parse_loadavg_last_pid_buf(ps->buf, len, last_pid);
+	return kept_done(ps, &ps->loadavg_fd, "loadavg", ret);
 }
 
 int proc_sample_sys(struct proc_sampler *ps, struct sample_sys *sys)

@@ -42,6 +42,7 @@ struct proc_kin_slot {
 struct proc_sampler {
 	int root_fd; /* the /proc root, O_DIRECTORY */
 	int meminfo_fd; /* its meminfo, kept open: proc_read_meminfo() */
+	int loadavg_fd; /* its loadavg, kept open: proc_read_last_pid() */
 	pid_t self; /* flagged SAMPLE_SELF, never queued */
 	unsigned int page_kb; /* stat's rss is in pages */
 	unsigned int skipped; /* last pass: processes that vanished */

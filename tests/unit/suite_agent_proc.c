@@ -734,6 +734,41 @@ START_TEST(test_meminfo_kept_open)
 }
 END_TEST
 
+/* loadavg's last PID through its kept descriptor, as meminfo above. */
+START_TEST(test_last_pid_kept_open)
+{
+	char dir[] = "/tmp/oomq-loadavg-XXXXXX", path[128];
+	uint64_t pid = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/loadavg", dir);
+	ck_assert_int_eq(proc_sampler_open(&sampler, dir), 0);
+	ck_assert_int_eq(proc_read_last_pid(&sampler, &pid), -ENOENT);
+	ck_assert_int_eq(sampler.loadavg_fd, -1);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("0.20 0.18 0.12 1/80 11206\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(proc_read_last_pid(&sampler, &pid), 0);
+	ck_assert_uint_eq(pid, 11206);
+	ck_assert_int_ge(sampler.loadavg_fd, 0);
+	f = fopen(path, "w"); /* in place: the kept descriptor sees it */
+	ck_assert_ptr_nonnull(f);
+	fputs("0.20 0.18 0.12 2/81 11300\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(proc_read_last_pid(&sampler, &pid), 0);
+	ck_assert_uint_eq(pid, 11300);
+	ck_assert_int_eq(truncate(path, 5), 0);
+	ck_assert_int_ne(proc_read_last_pid(&sampler, &pid), 0);
+	ck_assert_uint_eq(pid, 11300);
+	ck_assert_int_eq(sampler.loadavg_fd, -1);
+	proc_sampler_close(&sampler);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 /*
  * A user in 3,000 groups: status is 31 KiB and its Vm, Threads and Cap
  * lines come after an 18 KiB Groups line.  They are all read.
@@ -975,6 +1010,7 @@ Suite *agent_proc_suite(void)
 	tcase_add_loop_test(tc, test_meminfo, 0, ARRAY_SIZE(meminfo_cases));
 	tcase_add_loop_test(tc, test_uptime, 0, ARRAY_SIZE(uptime_cases));
 	tcase_add_loop_test(tc, test_loadavg, 0, ARRAY_SIZE(loadavg_cases));
+	tcase_add_test(tc, test_last_pid_kept_open);
 	tcase_add_loop_test(tc, test_schedstat, 0, ARRAY_SIZE(schedstat_cases));
 	suite_add_tcase(s, tc);
 
