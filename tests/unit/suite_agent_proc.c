@@ -434,17 +434,23 @@ static const struct buf_case uptime_cases[] = {
 	{ "overflow", LIT("99999999999999999999.00 1.00\n"), -ERANGE },
 };
 
-START_TEST(test_uptime)
+/* A parse of one number: @c's value, or the output left alone. */
+static void check_u64_case(const struct buf_case *c,
+			   int (*parse)(const char *, size_t, uint64_t *))
 {
-	const struct buf_case *c = &uptime_cases[_i];
 	char *buf = agent_exact_copy(c->in, c->len);
-	uint64_t ms = 7;
-	int ret = proc_parse_uptime_buf(buf, c->len, &ms);
+	uint64_t v = 7;
+	int ret = parse(buf, c->len, &v);
 
 	free(buf);
 	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
 		      c->ret);
-	ck_assert_uint_eq(ms, ret ? 7 : (uint64_t)c->v1);
+	ck_assert_uint_eq(v, ret ? 7 : (uint64_t)c->v1);
+}
+
+START_TEST(test_uptime)
+{
+	check_u64_case(&uptime_cases[_i], proc_parse_uptime_buf);
 }
 END_TEST
 
@@ -461,15 +467,7 @@ static const struct buf_case loadavg_cases[] = {
 
 START_TEST(test_loadavg)
 {
-	const struct buf_case *c = &loadavg_cases[_i];
-	char *buf = agent_exact_copy(c->in, c->len);
-	uint64_t pid = 7;
-	int ret = proc_parse_loadavg_last_pid_buf(buf, c->len, &pid);
-
-	free(buf);
-	ck_assert_msg(ret == c->ret, "%s: returned %d, want %d", c->name, ret,
-		      c->ret);
-	ck_assert_uint_eq(pid, ret ? 7 : (uint64_t)c->v1);
+	check_u64_case(&loadavg_cases[_i], proc_parse_loadavg_last_pid_buf);
 }
 END_TEST
 
