@@ -10,6 +10,8 @@
 #define MARGIN_PCT 2
 /* A first rate from a job's age needs it this old, ms. */
 #define AGE_MIN_MS 200
+/* MemAvailable up this much in one sample, % of RAM: something ended. */
+#define RISE_PCT 1
 
 void pause_ctl_init(struct pause_ctl *c)
 {
@@ -52,8 +54,14 @@ static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t,
 			  uint64_t now_ms)
 {
 	struct pause_ctl_tool *tool = tool_find(c, t->comm);
-	/* It ended between the last read that found it and this one. */
-	uint64_t end_ms = t->seen_ms + (now_ms - t->seen_ms) / 2;
+	/*
+	 * It ended between the last read that found it and this one: when
+	 * MemAvailable last rose at once, if it did since (an exit frees
+	 * its memory in one sample), else halfway.
+	 */
+	uint64_t end_ms = c->rise_ms > t->seen_ms && c->rise_ms <= now_ms ?
+				  c->rise_ms :
+				  t->seen_ms + (now_ms - t->seen_ms) / 2;
 	/* Ended while it grew: it says nothing of how long a peak holds. */
 	uint64_t held = end_ms > t->grew_ms + PAUSE_CTL_FLAT_MS ?
 				end_ms - t->grew_ms :
@@ -205,7 +213,7 @@ static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		       uint64_t now_ms)
 {
 	uint64_t dt = now_ms - t->rate_ms, grown;
-	uint32_t inst;
+	uint32_t inst, prior = t->rated ? t->rate_kb_s : 0;
 
 	t->rss_kb = j->rss_kb;
 	if (j->rss_kb > t->peak_kb)
@@ -231,9 +239,19 @@ static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		t->rate_cpu_ms = j->cpu_ms;
 	t->rate_kb_s = t->rated ? (uint32_t)halfway(t->rate_kb_s, inst) : inst;
 	t->rated = true;
-	/* By more than 1/64: a page table, a buffer is no growth. */
-	if (j->rss_kb > t->rate_rss_kb + t->rate_rss_kb / 64)
+	/*
+	 * By more than 1/64: a page table, a buffer is no growth.  It grew
+	 * until some time since the last measure: at the rate it had, when
+	 * it had grown this much (a job's end is predicted from its last
+	 * growth; the read, up to PAUSE_READ_MS later, would put it late).
+	 */
+	t->grows = j->rss_kb > t->rate_rss_kb + t->rate_rss_kb / 64;
+	if (t->grows) {
+		t->grew_rate_kb_s = t->rate_kb_s;
 		t->grew_ms = now_ms;
+		if (prior && t->rate_ms + grown * 1000 / prior < now_ms)
+			t->grew_ms = t->rate_ms + grown * 1000 / prior;
+	}
 	t->rate_ms = now_ms;
 	t->rate_rss_kb = j->rss_kb;
 	/*
@@ -479,16 +497,82 @@ static bool at_plateau(const struct pause_ctl_job *j,
  * found once: track_find() and tool_find() walk their tables, and
  * called per job in every walk of the jobs they made each decision
  * quadratic in the jobs.  view_jobs() fills one a job; the rest read.
+ * A running job's course is what it is expected to do from now on:
+ * grow by need_kb at rate_kb_s, and end at end_ms, freeing what it
+ * holds then.
  */
 struct job_view {
 	const struct pause_ctl_track *t; /* NULL: not followed */
 	const struct pause_ctl_tool *tool; /* NULL: none of its tool ended */
 	bool plateau; /* running, and at its plateau (at_plateau()) */
+	uint64_t need_kb; /* need_kb() */
+	uint32_t rate_kb_s; /* 0: not known, its need counts at once */
+	uint64_t end_ms; /* UINT64_MAX: not known */
 };
+
+/*
+ * When the running job of @v is expected to end: a job at its plateau
+ * of a tool whose finished jobs held theirs for a while, that long
+ * after its last growth (if it still grew at the last read, after it
+ * reaches the tool's peak at its rate); one past that time a second
+ * from now, unless it is past it by a quarter of that while (it works
+ * on longer than its tool's jobs did: no end known).
+ */
+static uint64_t end_of(const struct job_view *v, uint64_t now_ms)
+{
+	const struct pause_ctl_track *t = v->t; /* a plateau's: not NULL */
+	uint64_t end;
+
+	if (!v->plateau || !v->tool || !v->tool->held_ms)
+		return UINT64_MAX;
+	end = t->grew_ms;
+	if (t->grows && t->rss_kb > v->tool->peak_kb + v->tool->peak_kb / 64)
+		return UINT64_MAX; /* past its tool's peak, and growing */
+	if (t->grows && t->rss_kb < v->tool->peak_kb) {
+		if (!t->rate_kb_s)
+			return UINT64_MAX;
+		end = t->seen_ms +
+		      (v->tool->peak_kb - t->rss_kb) * 1000 / t->rate_kb_s;
+	}
+	end += v->tool->held_ms;
+	if (end + v->tool->held_ms / 4 < now_ms)
+		return UINT64_MAX;
+	return end > now_ms + 1000 ? end : now_ms + 1000;
+}
+
+/*
+ * How fast @t is expected to grow once continued: its own rate or its
+ * siblings' (the jobs of its tool, as they grew: at their plateau their
+ * rates fall to nothing), whichever is faster; 0: not known.
+ */
+static uint32_t cont_rate(const struct pause_ctl *c,
+			  const struct pause_ctl_track *t)
+{
+	uint32_t rate = t->rated ? t->rate_kb_s : 0;
+
+	for (unsigned int i = 0; i < c->n; i++)
+		if (c->t[i].measured && c->t[i].grew_rate_kb_s > rate &&
+		    !strncmp(c->t[i].comm, t->comm, SAMPLE_COMM_LEN))
+			rate = c->t[i].grew_rate_kb_s;
+	return rate;
+}
+
+/*
+ * How fast the job of @t is expected to grow: at its rate, once
+ * measured while it ran; before, as one continued (cont_rate()); 0: not
+ * known.
+ */
+static uint32_t course_rate(const struct pause_ctl *c,
+			    const struct pause_ctl_track *t)
+{
+	if (!t)
+		return 0;
+	return t->measured ? t->rate_kb_s : cont_rate(c, t);
+}
 
 static void view_jobs(const struct pause_ctl *c,
 		      const struct pause_ctl_job *jobs, unsigned int n,
-		      struct job_view *v)
+		      uint64_t now_ms, bool ends, struct job_view *v)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
@@ -497,91 +581,72 @@ static void view_jobs(const struct pause_ctl *c,
 		v[i].tool = tool_find(c, j->comm);
 		v[i].plateau = !j->stopped && j->runs &&
 			       at_plateau(j, v[i].t, v[i].tool);
+		v[i].need_kb = need_kb(c, j, v[i].t, v[i].tool);
+		v[i].rate_kb_s = course_rate(c, v[i].t);
+		v[i].end_ms = ends ? end_of(&v[i], now_ms) : UINT64_MAX;
 	}
 }
 
 /*
- * The running job expected to end first, -1 if none: one at its plateau,
- * of a tool whose finished jobs held theirs for a while; *@in_ms is how
- * soon (a second at least: one past its time may work on).
+ * What @v grows by from @now_ms to @at_ms: at its rate, one and a half
+ * times (as its projection), up to its need.
  */
-static int ends_first(const struct job_view *v, unsigned int n, uint64_t now_ms,
-		      uint64_t *in_ms)
+static uint64_t grown_by(const struct job_view *v, uint64_t at_ms,
+			 uint64_t now_ms)
 {
-	int first = -1;
+	uint64_t in = at_ms - now_ms, g;
 
-	for (unsigned int i = 0; i < n; i++) {
-		uint64_t end, in;
+	/* Never (UINT64_MAX), or far enough to overflow: all of it. */
+	if (!v->rate_kb_s || in > UINT64_MAX / 3 / UINT32_MAX)
+		return v->need_kb;
+	g = (uint64_t)v->rate_kb_s * in * 3 / 2 / 1000;
+	return g < v->need_kb ? g : v->need_kb;
+}
 
-		if (!v[i].plateau || !v[i].tool || !v[i].tool->held_ms)
-			continue;
-		end = v[i].t->grew_ms + v[i].tool->held_ms;
-		in = end > now_ms + 1000 ? end - now_ms : 1000;
-		if (first < 0 || in < *in_ms) {
-			first = (int)i;
-			*in_ms = in;
+/*
+ * The most memory the running jobs of @jobs (and @cand, if not NULL: a
+ * stopped one about to go on) are expected to take beyond what they
+ * hold, at any time from @now_ms on: their courses' growth less what
+ * the ended ones held, the most at the moment before an end, or after
+ * the last.  With no end known it is their needs' sum.  A build's jobs
+ * end one by one, and one that waits to start for an end leaves that
+ * memory idle for its whole growth; a job that goes on before several
+ * ends, on what they will free in time, keeps the build's memory busy
+ * (in the bench's meltdown four jobs fit at their peak, five at
+ * different ages).  An end that comes later than expected shows as
+ * need above room, and the youngest growing job is stopped as before.
+ */
+static int64_t peak_take(const struct pause_ctl_job *jobs,
+			 const struct job_view *v, unsigned int n,
+			 const struct job_view *cand, uint64_t now_ms)
+{
+	int64_t peak = INT64_MIN;
+	bool last = false;
+
+	for (unsigned int e = 0; !last; e++) {
+		uint64_t at = UINT64_MAX;
+		int64_t take;
+
+		/* The next moment: before the end of jobs[e], at last none. */
+		while (e < n && (jobs[e].stopped || !jobs[e].runs ||
+				 v[e].end_ms == UINT64_MAX))
+			e++;
+		if (e < n)
+			at = v[e].end_ms;
+		last = e >= n;
+		take = cand ? (int64_t)grown_by(cand, at, now_ms) : 0;
+		for (unsigned int i = 0; i < n; i++) {
+			if (jobs[i].stopped || !jobs[i].runs)
+				continue;
+			if (v[i].end_ms < at)
+				take -= (int64_t)jobs[i].rss_kb;
+			else
+				take += (int64_t)grown_by(&v[i], at, now_ms);
 		}
+		if (take > peak)
+			peak = take;
 	}
-	return first;
-}
-
-/*
- * The headroom once the running job expected to end first has ended:
- * @room plus what it holds, if the growth of the others (at their
- * rates, and @extra_kb_s more: a job about to be continued) until then,
- * over one and a half times that, fits in @room less @margin now.  A
- * build's jobs end one by one; admitting the next only once one has
- * ended leaves its memory idle for the next one's whole growth.  Wrong,
- * the growing job is stopped again as before (need above room).  None
- * while pages come back in at the thrashing rate: the page cache holds
- * less than the jobs read already, MemAvailable overstates the room.
- * That rate is read only near thrashing (pressure_wants_pagein()):
- * away from it the sample has none and the end counts, rightly, since
- * the read starts well before pages come back at that rate
- * (pressure_pages_coming_back()).  Never read with thrashing off or a
- * watched cgroup, it never refuses there.
- */
-static int64_t room_at_end(const struct pressure_config *cfg,
-			   const struct pressure_sample *s,
-			   const struct pause_ctl_job *jobs,
-			   const struct job_view *v, unsigned int n,
-			   int64_t room, int64_t margin, uint64_t extra_kb_s,
-			   uint64_t now_ms)
-{
-	uint64_t in_ms = 0, rate = extra_kb_s;
-	int e = ends_first(v, n, now_ms, &in_ms);
-
-	if (e < 0 || pressure_pages_coming_back(cfg, s))
-		return room;
-	for (unsigned int i = 0; i < n; i++) {
-		const struct pause_ctl_job *j = &jobs[i];
-		const struct pause_ctl_track *t = v[i].t;
-
-		if (j->stopped || !j->runs || v[i].plateau)
-			continue;
-		if (!t || !t->rated)
-			return room; /* growth not known: no credit */
-		rate += t->rate_kb_s;
-	}
-	if ((int64_t)(rate * in_ms * 3 / 2 / 1000) + margin > room)
-		return room;
-	return room + (int64_t)jobs[e].rss_kb;
-}
-
-/*
- * How fast @t is expected to grow once continued: its own rate or its
- * siblings' (the jobs of its tool), whichever is faster; 0: not known.
- */
-static uint32_t cont_rate(const struct pause_ctl *c,
-			  const struct pause_ctl_track *t)
-{
-	uint32_t rate = t->rated ? t->rate_kb_s : 0;
-
-	for (unsigned int i = 0; i < c->n; i++)
-		if (c->t[i].measured && c->t[i].rate_kb_s > rate &&
-		    !strncmp(c->t[i].comm, t->comm, SAMPLE_COMM_LEN))
-			rate = c->t[i].rate_kb_s;
-	return rate;
+	return peak;
 }
 
 static bool recently_continued(const struct pause_ctl_track *t, uint64_t now_ms)
@@ -606,8 +671,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 {
 	struct pause_ctl_order o = { .kind = PAUSE_CTL_NOTHING };
 	int64_t room = headroom_kb(c, cfg, s), need = 0, nc;
-	struct job_view v[PAUSE_CTL_NEXT_MAX];
-	uint32_t rate;
+	struct job_view v[PAUSE_CTL_NEXT_MAX], cand;
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
@@ -616,7 +680,17 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 
 	if (n > PAUSE_CTL_NEXT_MAX)
 		n = PAUSE_CTL_NEXT_MAX;
-	view_jobs(c, jobs, n, v);
+	/*
+	 * No end is counted on while pages come back in at the thrashing
+	 * rate: the page cache holds less than the jobs read already, and
+	 * MemAvailable overstates the room.  That rate is read only near
+	 * thrashing (pressure_wants_pagein()): away from it the sample has
+	 * none and the ends count, rightly, since the read starts well
+	 * before pages come back at that rate
+	 * (pressure_pages_coming_back()).  Never read with thrashing off or
+	 * a watched cgroup, it never refuses there.
+	 */
+	view_jobs(c, jobs, n, now_ms, !pressure_pages_coming_back(cfg, s), v);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct pause_ctl_job *j = &jobs[i];
 		int64_t nj;
@@ -633,7 +707,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		demands = demands && v[i].t && v[i].t->demand_pm;
 		seasoned = seasoned && v[i].t && v[i].t->measured &&
 			   j->age_ms >= PAUSE_CTL_MIN_RUN_MS;
-		nj = (int64_t)need_kb(c, j, v[i].t, v[i].tool);
+		nj = (int64_t)v[i].need_kb;
 		need += nj;
 		if (!j->stoppable)
 			continue;
@@ -653,7 +727,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * reserve is there for that), not stopped by the next sample.
 	 */
 	if (running > 1 && growing >= 0 &&
-	    need > room_at_end(cfg, s, jobs, v, n, room, margin, 0, now_ms) &&
+	    peak_take(jobs, v, n, NULL, now_ms) > room &&
 	    !recently_continued(v[growing].t, now_ms)) {
 		/* Stopping one that does not grow would not help this. */
 		o.kind = PAUSE_CTL_STOP;
@@ -722,7 +796,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * CPU-bound jobs on four CPUs: 2 s sooner, 1.1 s below the data
 	 * file where it waited for a plateau 3.2 s).
 	 */
-	nc = (int64_t)need_kb(c, &jobs[oldest], v[oldest].t, v[oldest].tool);
+	nc = (int64_t)v[oldest].need_kb;
 	if (!v[oldest].tool && !demands &&
 	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin &&
 	    !(seasoned && room >= 2 * (need + nc) + margin))
@@ -732,13 +806,13 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		o.why = "memory is back";
 		return o;
 	}
-	rate = v[oldest].t ? cont_rate(c, v[oldest].t) : 0;
-	if (!rate)
-		return o; /* its growth not known: no credit */
-	room = room_at_end(cfg, s, jobs, v, n, room, margin, rate, now_ms);
-	if (room - need >= nc + margin) {
+	/* Its growth not known: no credit for the ends. */
+	cand = v[oldest];
+	cand.rate_kb_s = v[oldest].t ? cont_rate(c, v[oldest].t) : 0;
+	if (cand.rate_kb_s &&
+	    peak_take(jobs, v, n, &cand, now_ms) + margin <= room) {
 		o.kind = PAUSE_CTL_CONT;
-		o.why = "a running job is expected to end soon";
+		o.why = "running jobs are expected to end in time";
 	}
 	return o;
 }
@@ -780,6 +854,9 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 					0;
 
 		c->fall_kb_s = halfway(c->fall_kb_s, fall);
+		if (s->mem_avail_kb >=
+		    c->prev_avail_kb + s->mem_total_kb * RISE_PCT / 100)
+			c->rise_ms = now_ms;
 	}
 	if (!c->sampled || dt >= 100) {
 		c->prev_ms = now_ms;

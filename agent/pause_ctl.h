@@ -69,14 +69,17 @@
  *	plus a margin		with memory above watch_at and still, if
  *				no job of its tool finished (its need
  *				may be stale)
- *	... or will cover it	the same, before a running job at its
- *	when a running job	plateau ends, when its tool's finished
- *	ends			jobs held their peak for a while (their
- *				last growth to their end): once the
- *				growth of all that runs, the oldest
- *				included, until that end fits (one and a
- *				half times, plus the margin); the end
- *				frees the rest in time
+ *	... or will cover it	the same, before running jobs at their
+ *	as running jobs end	plateau end, when their tool's finished
+ *				jobs held their peak for a while (their
+ *				last growth to their end): once at
+ *				every moment ahead, before each end and
+ *				after the last, the growth of all that
+ *				runs, the oldest included (one and a
+ *				half times their rates), less what the
+ *				ended jobs held, fits with the margin;
+ *				the stops for need above room look
+ *				ahead the same way
  *
  * Pure: no I/O, no clock, no allocation.  The loop passes the jobs it
  * read (pause_ctl_update()) and asks, sample by sample, for one order
@@ -157,6 +160,7 @@ struct pause_ctl_track {
 	uint64_t seen_ms; /* the last read that found it */
 	uint64_t grew_ms; /* the last read that found it grown or stopped */
 	uint32_t rate_kb_s; /* growth while it ran, KiB/s */
+	uint32_t grew_rate_kb_s; /* rate_kb_s when it last grew */
 	uint32_t expect_rate_kb_s; /* the rate expect_kb was projected at */
 	uint64_t expect_base_kb; /* the RSS expect_kb was projected from */
 	uint64_t rate_cpu_ms; /* its CPU time at rate_ms, 0: unknown */
@@ -167,6 +171,7 @@ struct pause_ctl_track {
 	bool measured; /* a rate measured while it ran, between reads */
 	bool continued; /* cont_ms is set */
 	bool seen; /* in the last read */
+	bool grows; /* grew since the measure before the last */
 	char comm[SAMPLE_COMM_LEN];
 };
 
@@ -189,6 +194,7 @@ struct pause_ctl {
 	uint64_t prev_ms,
 		prev_avail_kb; /* the last sample pause_ctl_watch() saw */
 	uint64_t fall_kb_s; /* how fast MemAvailable falls, KiB/s */
+	uint64_t rise_ms; /* when it last rose at once (RISE_PCT), ms */
 	uint64_t read_ms,
 		read_avail_kb; /* the last update, MemAvailable then */
 	uint64_t mapped_kb; /* the most a running job mapped, last read */
