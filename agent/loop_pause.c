@@ -405,7 +405,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	if (!busy)
 		return pause_wait_ms(&p->paused, cfg, s);
 	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered,
-				      searching(p, now));
+				      searching(p, now), now);
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */
 	return pause_ctl_read_soon(&p->ctl) && wait > PAUSE_CTL_RATE_MS ?
 		       PAUSE_CTL_RATE_MS :

@@ -890,13 +890,16 @@ bool pause_ctl_pass_due(bool following, bool jobs, bool created,
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
 			   const struct pressure_sample *s, bool ordered,
-			   bool searching)
+			   bool searching, uint64_t now_ms)
 {
 	int64_t room = headroom_kb(c, cfg, s);
-	uint64_t ms;
+	uint64_t last = c->cont_ms > c->stop_ms ? c->cont_ms : c->stop_ms, ms;
 
 	if (ordered || room <= 0 || searching)
 		return cfg->pause_sample_ms;
+	if ((c->cont_once || c->stopped_once) &&
+	    now_ms < last + cfg->resume_gap_ms)
+		return (uint32_t)(last + cfg->resume_gap_ms - now_ms);
 	ms = c->fall_kb_s ? (uint64_t)room * 1000 / c->fall_kb_s / 4 :
 			    PAUSE_CTL_SLOW_MS;
 	if (ms > PAUSE_CTL_SLOW_MS)

@@ -295,12 +295,15 @@ static inline bool pause_ctl_read_soon(const struct pause_ctl *c)
  * 1.1-1.4 s after it began).  Such a tick costs a sample; its passes
  * come only as pause_ctl_pass_due() says.  A build that holds still,
  * or grows slowly far above the reserve, is sampled once a second, not
- * five times.
+ * five times.  But within resume_gap_ms of the last order, at @now_ms,
+ * no later than that gap's end: the next continue waits for it alone
+ * (a build's next jobs went on 1.2 s apart, each one's first sample
+ * refused by the gap and the next a second later).
  */
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   const struct pressure_config *cfg,
 			   const struct pressure_sample *s, bool ordered,
-			   bool searching);
+			   bool searching, uint64_t now_ms);
 
 /*
  * Is a ranking pass due for the jobs at @now_ms, in a tick that follows
