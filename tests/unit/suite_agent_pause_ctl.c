@@ -1039,7 +1039,8 @@ END_TEST
  * A stopped job keeps the rate it was stopped with, which may be stale
  * for good where no job of its tool ends (it grew fast at its start,
  * then held): with memory above watch_at and not falling it goes on
- * anyway; while memory falls, only its room counts.
+ * anyway, but not within a horizon of a stop; while memory falls, only
+ * its room counts.
  */
 START_TEST(test_cont_when_calm)
 {
@@ -1047,7 +1048,7 @@ START_TEST(test_cont_when_calm)
 				     .mem_avail_kb = TOTAL_KB * 80 / 100 };
 	struct pause_ctl_job js[2] = { job(10, 1, 8 * MIB),
 				       job(11, 2, 8 * MIB) };
-	struct pause_ctl_order o;
+	struct pause_ctl_order o, stop = { .kind = PAUSE_CTL_STOP };
 
 	/* 8 MiB in 0.2 s, then 20 MiB in 0.5 s: 40 MiB/s, measured. */
 	js[1].age_ms = 200;
@@ -1070,6 +1071,19 @@ START_TEST(test_cont_when_calm)
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 12000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
 	ck_assert_uint_eq(o.job, 1);
+	/*
+	 * Still since a stop a moment ago: the stop stilled it, what runs
+	 * may grow yet.  Calm only a horizon after the stop.
+	 */
+	stop.job = 0;
+	pause_ctl_done(&ctl, &stop, js, &s, 12000);
+	for (uint64_t t = 13000; t <= 12000 + cfg.pause_horizon_ms; t += 1000)
+		pause_ctl_watch(&ctl, &cfg, &s, t);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 13000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 12000 + cfg.pause_horizon_ms);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_str_eq(o.why, "memory is calm");
 }
 END_TEST
 
