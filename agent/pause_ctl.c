@@ -505,7 +505,7 @@ struct job_view {
 	const struct pause_ctl_track *t; /* NULL: not followed */
 	const struct pause_ctl_tool *tool; /* NULL: none of its tool ended */
 	bool plateau; /* running, and at its plateau (at_plateau()) */
-	uint64_t need_kb; /* need_kb() */
+	uint64_t need_kb; /* need_kb(), of a running job: 0 stopped */
 	uint32_t rate_kb_s; /* 0: not known, its need counts at once */
 	uint64_t end_ms; /* UINT64_MAX: not known */
 };
@@ -581,9 +581,16 @@ static void view_jobs(const struct pause_ctl *c,
 		v[i].tool = tool_find(c, j->comm);
 		v[i].plateau = !j->stopped && j->runs &&
 			       at_plateau(j, v[i].t, v[i].tool);
+		v[i].need_kb = 0;
+		v[i].rate_kb_s = 0;
+		v[i].end_ms = UINT64_MAX;
+		/* A stopped job's course is made for its continue alone. */
+		if (j->stopped || !j->runs)
+			continue;
 		v[i].need_kb = need_kb(c, j, v[i].t, v[i].tool);
 		v[i].rate_kb_s = course_rate(c, v[i].t);
-		v[i].end_ms = ends ? end_of(&v[i], now_ms) : UINT64_MAX;
+		if (ends)
+			v[i].end_ms = end_of(&v[i], now_ms);
 	}
 }
 
@@ -801,7 +808,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * CPU-bound jobs on four CPUs: 2 s sooner, 1.1 s below the data
 	 * file where it waited for a plateau 3.2 s).
 	 */
-	nc = (int64_t)v[oldest].need_kb;
+	nc = (int64_t)need_kb(c, &jobs[oldest], v[oldest].t, v[oldest].tool);
 	if (!v[oldest].tool && !demands &&
 	    (int64_t)(c->fall_kb_s * cfg->pause_horizon_ms / 1000) > margin &&
 	    !(seasoned && room >= 2 * (need + nc) + margin))
@@ -813,6 +820,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	}
 	/* Its growth not known: no credit for the ends. */
 	cand = v[oldest];
+	cand.need_kb = (uint64_t)nc;
 	cand.rate_kb_s = v[oldest].t ? cont_rate(c, v[oldest].t) : 0;
 	if (cand.rate_kb_s &&
 	    peak_take(jobs, v, n, &cand, now_ms) + margin <= room) {
