@@ -656,6 +656,25 @@ static int64_t peak_take(const struct pause_ctl_job *jobs,
 	return peak;
 }
 
+/*
+ * What is left at @now_ms of resume_gap_ms after the last order, ms; 0:
+ * none (a continue may come).
+ */
+static uint64_t gap_left_ms(const struct pause_ctl *c,
+			    const struct pressure_config *cfg, uint64_t now_ms)
+{
+	uint64_t last = 0;
+
+	if (c->cont_once)
+		last = c->cont_ms;
+	if (c->stopped_once && c->stop_ms > last)
+		last = c->stop_ms;
+	if ((!c->cont_once && !c->stopped_once) ||
+	    now_ms >= last + cfg->resume_gap_ms)
+		return 0;
+	return last + cfg->resume_gap_ms - now_ms;
+}
+
 static bool recently_continued(const struct pause_ctl_track *t, uint64_t now_ms)
 {
 	return t && t->continued && now_ms - t->cont_ms < PAUSE_CTL_MIN_RUN_MS;
@@ -767,8 +786,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		o.why = "none of the others runs";
 		return o;
 	}
-	if ((c->cont_once && now_ms - c->cont_ms < cfg->resume_gap_ms) ||
-	    (c->stopped_once && now_ms - c->stop_ms < cfg->resume_gap_ms))
+	if (gap_left_ms(c, cfg, now_ms))
 		return o;
 	/*
 	 * Memory above watch_at and not falling (pause_ctl_watch() would
@@ -906,13 +924,12 @@ uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
 			   bool searching, uint64_t now_ms)
 {
 	int64_t room = headroom_kb(c, cfg, s);
-	uint64_t last = c->cont_ms > c->stop_ms ? c->cont_ms : c->stop_ms, ms;
+	uint64_t gap = gap_left_ms(c, cfg, now_ms), ms;
 
 	if (ordered || room <= 0 || searching)
 		return cfg->pause_sample_ms;
-	if ((c->cont_once || c->stopped_once) &&
-	    now_ms < last + cfg->resume_gap_ms)
-		return (uint32_t)(last + cfg->resume_gap_ms - now_ms);
+	if (gap)
+		return (uint32_t)gap;
 	ms = c->fall_kb_s ? (uint64_t)room * 1000 / c->fall_kb_s / 4 :
 			    PAUSE_CTL_SLOW_MS;
 	if (ms > PAUSE_CTL_SLOW_MS)
