@@ -703,6 +703,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
 	bool demands = true; /* every running job's demand of CPU known */
 	bool seasoned = true; /* every running job's rate measured long */
+	bool settled = true; /* ... and none continued a moment ago */
 
 	if (n > PAUSE_CTL_NEXT_MAX)
 		n = PAUSE_CTL_NEXT_MAX;
@@ -733,6 +734,7 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		demands = demands && v[i].t && v[i].t->demand_pm;
 		seasoned = seasoned && v[i].t && v[i].t->measured &&
 			   j->age_ms >= PAUSE_CTL_MIN_RUN_MS;
+		settled = settled && !recently_continued(v[i].t, now_ms);
 		nj = (int64_t)v[i].need_kb;
 		need += nj;
 		if (!j->stoppable)
@@ -800,11 +802,15 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 * of it.  Nor within a horizon of a stop: the stop stills memory
 	 * at once, whatever the jobs left running grow (the bench's
 	 * meltdown: twelve stopped 1.1 s in, three continued within a
-	 * second as "calm", and four stopped half grown at 12-14 s).
+	 * second as "calm", and four stopped half grown at 12-14 s);
+	 * unless each job left running ran PAUSE_CTL_MIN_RUN_MS, its rate
+	 * measured, since it started or was continued: what they grow
+	 * shows by then (the bench's big: one job ran alone for 8 s with
+	 * 136 MiB of room, the stopped ones' needs stale).
 	 */
 	if (now_ms >= c->watch_until_ms && !v[oldest].tool &&
-	    (!c->stopped_once ||
-	     now_ms >= c->stop_ms + cfg->pause_horizon_ms) &&
+	    (!c->stopped_once || now_ms >= c->stop_ms + cfg->pause_horizon_ms ||
+	     (seasoned && settled)) &&
 	    !pressure_memory_meets(&cfg->watch_at, s)) {
 		o.kind = PAUSE_CTL_CONT;
 		o.why = "memory is calm";

@@ -53,6 +53,7 @@ struct sim {
 	 * freed at once: a leak, killed.
 	 */
 	uint64_t hog_kb, hog_until_ms;
+	uint64_t held_kb; /* held by the session throughout (the big) */
 	/*
 	 * CPUs, 0: as many as jobs; and what one running job takes of one,
 	 * per mille: more running than that many fit share them, and each
@@ -103,7 +104,7 @@ static bool live(const struct simjob *j, uint64_t now)
 
 static uint64_t avail_kb(const struct sim *m)
 {
-	uint64_t used = 0;
+	uint64_t used = m->held_kb;
 
 	for (unsigned int i = 0; i < m->n; i++)
 		if (live(&m->j[i], m->now))
@@ -427,11 +428,13 @@ END_TEST
  * The mapped meltdown on @cpus CPUs, each job taking @pm per mille of
  * one while it runs, run to its end; what it did, on stderr.
  */
-static void crowded(struct sim *m, unsigned int cpus, unsigned int pm)
+static void crowded(struct sim *m, unsigned int cpus, unsigned int pm,
+		    uint64_t held_kb)
 {
 	cfg.pause_at.mem_avail_pct = 15;
 	cfg.watch_at.mem_avail_pct = 40;
 	meltdown(m);
+	m->held_kb = held_kb;
 	m->ws_kb = 96 * MIB;
 	m->cpus = cpus;
 	m->job_cpu_permille = pm;
@@ -464,7 +467,7 @@ static void crowded(struct sim *m, unsigned int cpus, unsigned int pm)
  */
 START_TEST(test_meltdown_crowded)
 {
-	crowded(&sim, 2, 350);
+	crowded(&sim, 2, 350, 0);
 	ck_assert_uint_eq(sim.thrash_ms, 0);
 	ck_assert_uint_ge(sim.min_running_first, 3);
 	/* 78.7 s when a continue refused by the gap waited a sample. */
@@ -472,12 +475,6 @@ START_TEST(test_meltdown_crowded)
 }
 END_TEST
 
-/*
- * A compiler's jobs, each as fast as the CPU it gets, 14 on four CPUs:
- * all 14 ran at 2/7 of their speed, projected to little, until memory
- * ran low, then were stopped holding 20 MiB each, and the build ran
- * one job at a time below the reserve (37 MiB left, 126 s).
- */
 /*
  * The bench's mix: a browser tab leaks 150 MiB beside the build's
  * start and is killed 11 s in.  While it leaked, the one job left
@@ -512,9 +509,29 @@ START_TEST(test_meltdown_hog)
 }
 END_TEST
 
+/*
+ * The bench's big: the crowded meltdown beside an 80 MiB session
+ * manager, 192 MiB above the data file, where two jobs fit at their
+ * peak with the stopped ones' first megabytes and the margin, and a
+ * third only beside ones that end.  Nothing read back from disk.
+ */
+START_TEST(test_meltdown_big)
+{
+	crowded(&sim, 2, 350, 80 * MIB);
+	ck_assert_uint_eq(sim.thrash_ms, 0);
+	ck_assert_uint_le(sim.end_ms, 118000);
+}
+END_TEST
+
+/*
+ * A compiler's jobs, each as fast as the CPU it gets, 14 on four CPUs:
+ * all 14 ran at 2/7 of their speed, projected to little, until memory
+ * ran low, then were stopped holding 20 MiB each, and the build ran
+ * one job at a time below the reserve (37 MiB left, 126 s).
+ */
 START_TEST(test_meltdown_cpu_bound)
 {
-	crowded(&sim, 4, 1000);
+	crowded(&sim, 4, 1000, 0);
 	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
 	ck_assert_uint_ge(sim.min_running_first, 3);
 	/*
@@ -1084,6 +1101,19 @@ START_TEST(test_cont_when_calm)
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 12000 + cfg.pause_horizon_ms);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
 	ck_assert_str_eq(o.why, "memory is calm");
+	/*
+	 * Unless what runs ran long enough to show its growth: then the
+	 * stillness is its own, not the stop's.
+	 */
+	js[0].age_ms = PAUSE_CTL_MIN_RUN_MS;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 13000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_str_eq(o.why, "memory is calm");
+	/* Not if it was continued a moment ago. */
+	o.job = 0;
+	pause_ctl_done(&ctl, &o, js, &s, 12500);
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 13000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
 }
 END_TEST
 
@@ -1411,6 +1441,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_meltdown_crowded);
 	tcase_add_test(tc, test_meltdown_cpu_bound);
 	tcase_add_test(tc, test_meltdown_hog);
+	tcase_add_test(tc, test_meltdown_big);
 	tcase_add_test(tc, test_need_from_finished);
 	tcase_add_test(tc, test_need_at_tool_peak);
 	tcase_add_test(tc, test_projection_crowded);
