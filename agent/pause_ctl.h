@@ -42,7 +42,7 @@
  * and the running jobs' projected need is kept within the headroom,
  * MemAvailable minus the reserve: pause_pct of MemTotal, or the files
  * the running jobs map (their shared RSS: the largest one job's), if
- * that is more.  MemAvailable counts those pages as free, but the jobs
+ * that is more; plus a quarter of the free swap on a disk.  MemAvailable counts those pages as free, but the jobs
  * read them over and over: with less left than that, they are evicted
  * and read back, and everything stalls on the disk before MemAvailable
  * is anywhere near the reserve (the bench's meltdown: 5 jobs admitted

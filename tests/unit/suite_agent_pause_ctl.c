@@ -1053,6 +1053,42 @@ START_TEST(test_cont_when_room)
 END_TEST
 
 /*
+ * A quarter of the free swap on a disk is room: the stopped jobs' pages go
+ * out to it.  zram's is not (RAM, and worth nothing before it shows its
+ * compression).
+ */
+START_TEST(test_room_from_swap)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
+	struct pause_ctl_job js[2] = { job(10, 1, 60 * MIB),
+				       job(11, 2, 20 * MIB) };
+	struct pause_ctl_job done = job(9, 0, 60 * MIB);
+	struct pause_ctl_order o;
+	uint64_t reserve = TOTAL_KB * 20 / 100, margin = TOTAL_KB * 2 / 100;
+
+	pause_ctl_update(&ctl, &cfg, &done, 1, 0);
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000); /* cc1 peaks at 60 MiB */
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	/* 11 needs 40 MiB: 20 of RAM and 80 of free swap cover it. */
+	s.mem_avail_kb = reserve + 20 * MIB + margin;
+	s.swap_total_kb = 128 * MIB;
+	s.swap_free_kb = 80 * MIB - 1;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	s.swap_free_kb = 80 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_uint_eq(o.job, 1);
+	/* All of it zram, with nothing in it yet: no room. */
+	s.zram_swap_total_kb = s.swap_total_kb;
+	s.zram_swap_free_kb = s.swap_free_kb;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+}
+END_TEST
+
+/*
  * A stopped job keeps the rate it was stopped with, which may be stale
  * for good where no job of its tool ends (it grew fast at its start,
  * then held): with memory above watch_at and not falling it goes on
@@ -1457,6 +1493,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
 	tcase_add_test(tc, test_cont_when_room);
+	tcase_add_test(tc, test_room_from_swap);
 	tcase_add_test(tc, test_cont_when_calm);
 	tcase_add_test(tc, test_watch);
 	tcase_add_test(tc, test_continued_runs);
