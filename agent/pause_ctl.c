@@ -914,18 +914,9 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 					0;
 
 		c->fall_kb_s = halfway(c->fall_kb_s, fall);
-		/*
-		 * Something ended, or was killed: the fall that set the
-		 * watch was answered, and the next sample says whether
-		 * memory still falls (the bench's mix: the stopped jobs
-		 * waited 8 s after the leaking tab's kill for a watch that
-		 * no fall kept up any more).
-		 */
 		if (s->mem_avail_kb >=
-		    c->prev_avail_kb + s->mem_total_kb * RISE_PCT / 100) {
+		    c->prev_avail_kb + s->mem_total_kb * RISE_PCT / 100)
 			c->rise_ms = now_ms;
-			c->watch_until_ms = now_ms;
-		}
 	}
 	if (!c->sampled || dt >= 100) {
 		c->prev_ms = now_ms;

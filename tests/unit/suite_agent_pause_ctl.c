@@ -484,8 +484,7 @@ END_TEST
  * on as the tab's memory comes back, not once it is done growing
  * (87.5 s, it alone until 17.6 s; 78.7 s, sampled five times a second;
  * sampled as the loop does, 86.2 s, and 84.4 s with a continue refused
- * by the gap coming when it ends; 79.1 s once the leak's end ends the
- * watch its fall set, where the others waited a horizon for it).
+ * by the gap coming when it ends).
  */
 START_TEST(test_meltdown_hog)
 {
@@ -500,7 +499,7 @@ START_TEST(test_meltdown_hog)
 	ck_assert(!sim.last_stopped);
 	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
 	ck_assert_uint_ge(sim.max_running_first, 2);
-	ck_assert_uint_le(sim.end_ms, 80000);
+	ck_assert_uint_le(sim.end_ms, 85000);
 	fprintf(stderr,
 		"pause_ctl meltdown beside a 150 MiB leak killed at 11 s: "
 		"%llu ms, %u at most running before a finish, MemAvailable at "
@@ -520,7 +519,7 @@ START_TEST(test_meltdown_big)
 {
 	crowded(&sim, 2, 350, 80 * MIB);
 	ck_assert_uint_eq(sim.thrash_ms, 0);
-	ck_assert_uint_le(sim.end_ms, 116000);
+	ck_assert_uint_le(sim.end_ms, 118000);
 }
 END_TEST
 
@@ -1350,19 +1349,6 @@ START_TEST(test_watch)
 	for (uint64_t end = t + cfg.pause_horizon_ms; t < end; t += 200)
 		pause_ctl_watch(&ctl, &cfg, &s, t);
 	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t), PAUSE_CTL_CALM);
-	/*
-	 * Falling again, then a leak is killed: memory back by 100 MiB in
-	 * one sample, the watch is over at once, unless it falls again.
-	 */
-	s.mem_avail_kb -= 14 * MIB;
-	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
-			 PAUSE_CTL_FALLING);
-	s.mem_avail_kb += 100 * MIB;
-	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
-			 PAUSE_CTL_CALM);
-	s.mem_avail_kb -= 30 * MIB;
-	ck_assert_int_eq(pause_ctl_watch(&ctl, &cfg, &s, t += 200),
-			 PAUSE_CTL_FALLING);
 	/* Sitting at watch_at (50 %): low, not falling. */
 	pause_ctl_init(&ctl);
 	s.mem_avail_kb = TOTAL_KB / 2;
