@@ -1021,22 +1021,33 @@ START_TEST(test_low_stops_while_falling)
 END_TEST
 
 /*
+ * Into @js: job 10 at its tool's peak (60 MiB, where a finished cc1
+ * peaked) and job 11 stopped at 20 MiB, needing 40 more.
+ */
+static void one_at_peak_one_stopped(struct pause_ctl_job js[2])
+{
+	struct pause_ctl_job done = job(9, 0, 60 * MIB);
+
+	js[0] = job(10, 1, 60 * MIB);
+	js[1] = job(11, 2, 20 * MIB);
+	pause_ctl_update(&ctl, &cfg, &done, 1, 0);
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+}
+
+/*
  * A continue comes when the headroom covers the oldest's need and a
  * margin, resume_gap_ms after the last order.
  */
 START_TEST(test_cont_when_room)
 {
 	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
-	struct pause_ctl_job js[2] = { job(10, 1, 60 * MIB),
-				       job(11, 2, 20 * MIB) };
-	struct pause_ctl_job done = job(9, 0, 60 * MIB);
+	struct pause_ctl_job js[2];
 	struct pause_ctl_order o;
 	uint64_t reserve = TOTAL_KB * 20 / 100, margin = TOTAL_KB * 2 / 100;
 
-	pause_ctl_update(&ctl, &cfg, &done, 1, 0);
-	pause_ctl_update(&ctl, &cfg, js, 2, 1000); /* cc1 peaks at 60 MiB */
-	js[1].stopped = true;
-	js[1].runs = js[1].stoppable = false;
+	one_at_peak_one_stopped(js);
 	/* 11 needs 40 MiB: not with 40 MiB of room. */
 	s.mem_avail_kb = reserve + 40 * MIB + margin - 1;
 	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 5000);
@@ -1060,16 +1071,11 @@ END_TEST
 START_TEST(test_room_from_swap)
 {
 	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
-	struct pause_ctl_job js[2] = { job(10, 1, 60 * MIB),
-				       job(11, 2, 20 * MIB) };
-	struct pause_ctl_job done = job(9, 0, 60 * MIB);
+	struct pause_ctl_job js[2];
 	struct pause_ctl_order o;
 	uint64_t reserve = TOTAL_KB * 20 / 100, margin = TOTAL_KB * 2 / 100;
 
-	pause_ctl_update(&ctl, &cfg, &done, 1, 0);
-	pause_ctl_update(&ctl, &cfg, js, 2, 1000); /* cc1 peaks at 60 MiB */
-	js[1].stopped = true;
-	js[1].runs = js[1].stoppable = false;
+	one_at_peak_one_stopped(js);
 	/* 11 needs 40 MiB: 20 of RAM and 80 of free swap cover it. */
 	s.mem_avail_kb = reserve + 20 * MIB + margin;
 	s.swap_total_kb = 128 * MIB;
