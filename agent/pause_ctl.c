@@ -474,9 +474,9 @@ uint64_t pause_ctl_need_kb(const struct pause_ctl *c,
  * bench's swap load (128 MiB) the build took 76-78 s with it (longest
  * stall 19-65 ms), 79 and 99 s without (39, 40 ms); with half, 64-83 s,
  * but it swapped so hard that the session stalled for up to 290 ms and
- * PSI put the machine at critical.  The credit shrinks as
- * swap fills.  zram's free swap is RAM, and worth nothing before it
- * shows its compression (pressure_effective()): none of it.
+ * PSI put the machine at critical.  The credit shrinks as swap fills.
+ * zram's free swap is RAM, and worth nothing before it shows its
+ * compression (pressure_effective()): none of it.
  */
 static uint64_t swap_credit_kb(const struct pressure_sample *s)
 {

@@ -42,12 +42,13 @@
  * and the running jobs' projected need is kept within the headroom,
  * MemAvailable minus the reserve: pause_pct of MemTotal, or the files
  * the running jobs map (their shared RSS: the largest one job's), if
- * that is more; plus a quarter of the free swap on a disk.  MemAvailable counts those pages as free, but the jobs
+ * that is more.  MemAvailable counts those pages as free, but the jobs
  * read them over and over: with less left than that, they are evicted
  * and read back, and everything stalls on the disk before MemAvailable
  * is anywhere near the reserve (the bench's meltdown: 5 jobs admitted
  * by 281 MiB of headroom, each mapping the same 96 MiB data file, read
- * pages back at 6,000/s with 96 MiB still "available").
+ * pages back at 6,000/s with 96 MiB still "available").  A quarter of
+ * the free swap on a disk is headroom too (pause_ctl.c, swap_credit_kb()).
  *
  *	need > headroom		stop the youngest running jobs (the least
  *				progressed: a stop costs nothing, an old
