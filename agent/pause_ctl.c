@@ -396,6 +396,24 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 	}
 }
 
+void pause_ctl_killed(struct pause_ctl *c, const struct pressure_config *cfg,
+		      pid_t pid)
+{
+	for (unsigned int i = 0; i < c->n; i++)
+		if (c->t[i].root == pid)
+			return; /* a job's end, not something beside them */
+	for (unsigned int i = 0; i < c->n; i++) {
+		struct pause_ctl_track *t = &c->t[i], was = *t;
+
+		if (!t->rated || t->crowded ||
+		    t->expect_rate_kb_s <= t->rate_kb_s)
+			continue;
+		project(c, t, cfg, t->expect_base_kb, 0);
+		if (t->expect_kb > was.expect_kb) /* plateaued since */
+			*t = was;
+	}
+}
+
 /*
  * A job too young for a rate of its own (a build's jobs start side by
  * side) is expected to grow like its siblings, the jobs of the same

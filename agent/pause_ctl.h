@@ -273,6 +273,18 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 		    const struct pause_ctl_job *jobs,
 		    const struct pressure_sample *s, uint64_t now_ms);
 /*
+ * oomqd killed @pid, which is not one of the jobs (a leak beside the
+ * build): while it grew, the jobs' projections took their share of
+ * MemAvailable's fall for their own growth (project()), and their needs,
+ * and the stopped ones' by their siblings', count its growth.  Each one
+ * projected above its own rate is projected again from where it was, at
+ * that rate.  In the bench's mix the stopped jobs waited 10 s after the
+ * tab's kill, 173 MiB of room beside one job, for needs made of the
+ * tab's 20 MiB a second.
+ */
+void pause_ctl_killed(struct pause_ctl *c, const struct pressure_config *cfg,
+		      pid_t pid);
+/*
  * Are the jobs to be read again soon (PAUSE_CTL_RATE_MS), rather than
  * at the loop's leisure: some run with no rate measured yet, or some
  * were stopped since the last read (the others' rates rise).
