@@ -529,6 +529,28 @@ static uint32_t mem_line_wait_ms(const struct pressure_config *cfg,
 	return UINT32_MAX;
 }
 
+/*
+ * How often the queue is refreshed at @level: its interval, but at
+ * critical with memory not near its line, as at high: the kernel's OOM,
+ * which the queue is for, is not near, and a refresh reads every
+ * process.  So it is for the dwell after a kill gave memory back (the
+ * bench's mix: 20 passes in the 10 s after the tab's kill, 3 ms each,
+ * with 37 % of RAM available), and at critical reached by stalls alone
+ * (a build thrashing its files while pausing holds MemAvailable up,
+ * swap filling with half of it free: in one swap load 96 of 114 passes
+ * came at critical with a fifth of RAM available).  Near the line, a
+ * refresh every interval; and a level change refreshes at once anyway.
+ */
+static uint32_t refresh_ms(const struct pressure_config *cfg,
+			   const struct pressure_sample *s,
+			   enum pressure_level level)
+{
+	if (level == PRESSURE_CRITICAL &&
+	    !memory_short(&cfg->enter[PRESSURE_CRITICAL], s, cfg->mem_hyst_pct))
+		return pressure_interval_ms(cfg, PRESSURE_HIGH);
+	return pressure_interval_ms(cfg, level);
+}
+
 /**
  * pressure_update - feed one sample, get what to do
  * @st: the state, from pressure_init()
@@ -553,7 +575,7 @@ struct pressure_action pressure_update(struct pressure_state *st,
 	struct pressure_action a = { .prev = st->level };
 	enum pressure_level target = target_level(cfg, s);
 	enum pressure_level level = st->level;
-	uint32_t interval;
+	uint32_t interval, refresh;
 
 	if (now_ms < st->entered_ms) /* a clock that went back */
 		st->entered_ms = now_ms;
@@ -572,11 +594,12 @@ struct pressure_action pressure_update(struct pressure_state *st,
 	a.changed = level != a.prev;
 
 	interval = pressure_interval_ms(cfg, level);
+	refresh = refresh_ms(cfg, s, level);
 	a.rerank = a.changed || s->kills || !st->ranked_once ||
-		   now_ms - st->ranked_ms >= interval;
+		   now_ms - st->ranked_ms >= refresh;
 	if (a.rerank)
 		pressure_ranked(st, now_ms);
-	a.wait_ms = min_u32(interval, interval - (now_ms - st->ranked_ms));
+	a.wait_ms = min_u32(interval, refresh - (now_ms - st->ranked_ms));
 	measure_fall(st, s, now_ms);
 	a.wait_ms = min_u32(a.wait_ms, fall_wait_ms(st, cfg, s, level));
 	a.wait_ms = min_u32(a.wait_ms, mem_line_wait_ms(cfg, s, level));

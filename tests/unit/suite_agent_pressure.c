@@ -107,6 +107,9 @@ static const struct step mem_steps[] = {
 	{ 12000, 30, -1, -1, -1, 0, 0, CALM, 1, 0 }, /* dwell over: down */
 	{ 13000, 4, -1, -1, -1, 0, 0, CRIT, 1, 0 }, /* no swap: 0 % free */
 	{ 14000, 8, -1, -1, -1, 0, 0, CRIT, 1, 0 }, /* 8 <= 5 + 5 */
+	/* Memory back (a kill): the dwell, refreshed as at high. */
+	{ 15000, 40, -1, -1, -1, 0, 0, CRIT, 0, 0 },
+	{ 16000, 40, -1, -1, -1, 0, 0, CRIT, 1, 0 },
 	{ 24000, 8, -1, -1, -1, 0, 0, CRIT, -1, 0 }, /* still stays */
 	{ 25000, 12, -1, -1, -1, 0, 0, HIGH, 1, 0 }, /* 12 <= 10 + 5 */
 	{ 26000, 40, -1, -1, -1, 0, 0, HIGH, -1, 0 }, /* dwell again */
@@ -129,6 +132,7 @@ static const struct step swap_steps[] = {
 	{ 2000, 4, 9, -1, -1, 0, 0, CRIT, 1, 0 }, /* swap <= 10 % */
 	{ 3000, 4, 14, -1, -1, 0, 0, CRIT, 1, 0 }, /* 14 <= 10 + 5 */
 	{ 3400, 4, 14, -1, -1, 0, 0, CRIT, 0, 0 }, /* 500 ms refresh */
+	{ 3500, 4, 14, -1, -1, 0, 0, CRIT, 1, 0 },
 };
 
 START_TEST(test_swap)
@@ -148,7 +152,12 @@ static const struct step psi_steps[] = {
 	{ 2000, 80, -1, 26, 0, 0, 0, HIGH, 1, 0 }, /* some >= 25 */
 	{ 3000, 80, -1, 20, 31, 0, 0, CRIT, 1, 0 }, /* full >= 30 */
 	{ 3499, 80, -1, 46, 26, 0, 0, CRIT, 0, 0 }, /* some >= 50 - 5 */
-	{ 4000, 80, -1, 46, 26, 0, 0, CRIT, 1, 0 },
+	/* Memory far from its line: refreshed as at high, every 2 s. */
+	{ 4000, 80, -1, 46, 26, 0, 0, CRIT, 0, 0 },
+	{ 5000, 80, -1, 46, 26, 0, 0, CRIT, 1, 0 },
+	/* Near it (within the 5 points of hysteresis): every 500 ms. */
+	{ 5400, 10, -1, 46, 26, 0, 0, CRIT, 0, 0 },
+	{ 5500, 10, -1, 46, 26, 0, 0, CRIT, 1, 0 },
 	{ 12999, 80, -1, 44, 24, 0, 0, CRIT, -1, 0 }, /* dwell */
 	{ 13000, 80, -1, 44, 24, 0, 0, HIGH, 1, 0 },
 	{ 24000, 80, -1, 4, 0, 0, 0, CALM, 1, 0 },
