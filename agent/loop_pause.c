@@ -302,6 +302,44 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 	}
 }
 
+#ifdef OOMQD_PROF
+/*
+ * The jobs as order @o saw them, for the profiling build's log: each
+ * one's pid, anonymous RSS and projected need in MiB, "s" for stopped.
+ */
+static void trace_order(struct loop *l, const struct pause_ctl_order *o,
+			const struct pause_ctl_job *cj, unsigned int n,
+			const struct pressure_sample *s)
+{
+	const struct pause_ctl *c = &l->pausing.ctl;
+	char buf[1536];
+	size_t len = 0;
+
+	for (unsigned int i = 0; i < n && len < sizeof(buf) - 32; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					" %d%s%llu/%llu", (int)cj[i].root,
+					cj[i].stopped ? "s" : ":",
+					(unsigned long long)cj[i].rss_kb / 1024,
+					(unsigned long long)pause_ctl_need_kb(
+						c, &l->pressure.cfg, &cj[i]) /
+						1024);
+	logmsg(LOG_INFO,
+	       "trace: %s %d: MemAvailable %llu MiB, mapped %llu MiB, "
+	       "fall %llu KiB/s, %scrowded:%s",
+	       o->kind == PAUSE_CTL_STOP ? "stop" : "cont",
+	       (int)cj[o->job].root, (unsigned long long)s->mem_avail_kb / 1024,
+	       (unsigned long long)c->mapped_kb / 1024,
+	       (unsigned long long)c->fall_kb_s, c->crowded ? "" : "not ", buf);
+}
+#else
+static void trace_order(struct loop *l, const struct pause_ctl_order *o,
+			const struct pause_ctl_job *cj, unsigned int n,
+			const struct pressure_sample *s)
+{
+	(void)l, (void)o, (void)cj, (void)n, (void)s;
+}
+#endif
+
 /*
  * pause.c's part of a tick; returns how long to sleep at most, or -1.
  * Who runs comes from jobs read at most PAUSE_READ_MS ago while the
@@ -386,6 +424,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		prof_end(PROF_DECIDE, t0);
 		if (o.kind == PAUSE_CTL_NOTHING)
 			break;
+		trace_order(l, &o, cj, n, s);
 		t0 = prof_begin();
 		refuse = o.kind == PAUSE_CTL_STOP &&
 			 !stop_job(l, &p->jobs.j[src[o.job]], s, o.why, now);
