@@ -1225,6 +1225,45 @@ START_TEST(test_continued_runs)
 END_TEST
 
 /*
+ * The last two running are projected to grow 120 MiB (5 MiB/s each over
+ * one and a half horizons): beside 100 MiB of room, which holds their
+ * growth over one horizon, both run on; beside 70 MiB, the younger is
+ * stopped.  Three are stopped for their full projections.
+ */
+START_TEST(test_last_two_run)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
+	struct pause_ctl_job js[3] = { job(10, 1, 0), job(11, 2, 0),
+				       job(12, 3, 0) };
+	int64_t reserve = (int64_t)(TOTAL_KB * 20 / 100);
+	struct pause_ctl_order o;
+
+	pause_ctl_update(&ctl, &cfg, js, 2, 0);
+	js[0].rss_kb = js[1].rss_kb = 5 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[0]), 60 * MIB);
+	s.mem_avail_kb = (uint64_t)reserve + 100 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	s.mem_avail_kb = (uint64_t)reserve + 70 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 1);
+
+	/* A third, growing as fast: 180 MiB in 150 of room. */
+	pause_ctl_init(&ctl);
+	js[0].rss_kb = js[1].rss_kb = 0;
+	pause_ctl_update(&ctl, &cfg, js, 3, 0);
+	js[0].rss_kb = js[1].rss_kb = js[2].rss_kb = 5 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 3, 1000);
+	s.mem_avail_kb = (uint64_t)reserve + 150 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 3, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 2);
+}
+END_TEST
+
+/*
  * A job that holds more than a quarter of what it still needs is not
  * stopped for its projected growth: stopped, it would hold that memory
  * and free none.  It runs on, and below the reserve it is stopped like
@@ -1521,6 +1560,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_first_measure);
 	tcase_add_test(tc, test_stopped_first_sight);
 	tcase_add_test(tc, test_half_grown_runs);
+	tcase_add_test(tc, test_last_two_run);
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
 	tcase_add_test(tc, test_cont_when_room);
