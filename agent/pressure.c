@@ -534,12 +534,13 @@ static uint32_t mem_line_wait_ms(const struct pressure_config *cfg,
  * critical with memory not near its line, as at high: the kernel's OOM,
  * which the queue is for, is not near, and a refresh reads every
  * process.  So it is for the dwell after a kill gave memory back (the
- * bench's mix: 20 passes in the 10 s after the tab's kill, 3 ms each,
- * with 37 % of RAM available), and at critical reached by stalls alone
- * (a build thrashing its files while pausing holds MemAvailable up,
- * swap filling with half of it free: in one swap load 96 of 114 passes
- * came at critical with a fifth of RAM available).  Near the line, a
- * refresh every interval; and a level change refreshes at once anyway.
+ * bench's mix: 20 passes, 3 ms each, in the 10 s around the tab's kill,
+ * 9 s of them at critical with 37 % of RAM available), and at critical
+ * reached by stalls alone (a build thrashing its files while pausing
+ * holds MemAvailable up, swap filling with half of it free: in one swap
+ * load 96 of 114 passes came at critical with a fifth of RAM
+ * available).  Near the line, a refresh every interval; and a level
+ * change refreshes at once anyway.
  */
 static uint32_t refresh_ms(const struct pressure_config *cfg,
 			   const struct pressure_sample *s,
