@@ -185,6 +185,7 @@ void loop_stop(struct loop *l);
 int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		    uint64_t now);
 int loop_pause_file_open(struct loop *l);
+void loop_pause_killed(struct loop *l, pid_t pid);
 
 /* loop_reload.c */
 void loop_reload(struct loop *l);

@@ -121,7 +121,7 @@ void loop_kill_step(struct loop *l, uint64_t now)
 			"proactive kill: pid %d (%s) is gone", (int)pid,
 			k->victim_comm);
 		l->pressure.kills++;
-		pause_ctl_killed(&l->pausing.ctl, &l->pressure.cfg, pid);
+		loop_pause_killed(l, pid);
 		break;
 	case KILL_KILLING:
 		if (before == KILL_TERMINATING) {

@@ -172,6 +172,7 @@ void loop_module_drain(struct loop *l)
 		switch (ev.type) {
 		case OOMQ_EVENT_KILL:
 			log_kill_event(&ev);
+			loop_pause_killed(l, (pid_t)ev.pid);
 			l->pressure.kills++;
 			l->pressure.oom_kills++;
 			break;

@@ -459,6 +459,20 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
  * other's stopped jobs.  A dry run stops nothing, continues nothing and
  * takes no lock.
  */
+/*
+ * @pid was killed, by oomqd or the kernel.  Something beside the jobs
+ * (a leak): what they were projected to from MemAvailable's fall was its
+ * growth (pause_ctl_killed()).  A process of a job, its root or one below
+ * it, stopped or not: the jobs' projections stand.
+ */
+void loop_pause_killed(struct loop *l, pid_t pid)
+{
+	struct loop_pausing *p = &l->pausing;
+
+	if (!pause_has(&p->paused, pid) && !jobs_find(&p->jobs, pid))
+		pause_ctl_killed(&p->ctl, &l->pressure.cfg, pid);
+}
+
 int loop_pause_file_open(struct loop *l)
 {
 	const char *dir = l->o->run_dir;

@@ -273,10 +273,11 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
 		    const struct pause_ctl_job *jobs,
 		    const struct pressure_sample *s, uint64_t now_ms);
 /*
- * oomqd killed @pid, which is not one of the jobs (a leak beside the
- * build): while it grew, the jobs' projections took their share of
- * MemAvailable's fall for their own growth (project()), and their needs,
- * and the stopped ones' by their siblings', count its growth.  Each one
+ * @pid, not one of the jobs (a leak beside the build), was killed, by
+ * oomqd or the kernel (loop_pause_killed()): while it grew, the jobs'
+ * projections took their share of MemAvailable's fall for their own
+ * growth (project()), and their needs, and the stopped ones' by their
+ * siblings', count its growth.  Each one
  * projected above its own rate is projected again from where it was, at
  * that rate.  In the bench's mix the stopped jobs waited 10 s after the
  * tab's kill, 173 MiB of room beside one job, for needs made of the
