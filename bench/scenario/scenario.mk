@@ -22,6 +22,8 @@
 #   make bench-scenario-oracle        find the oracle's -j per variant
 #                                     (else scn.c estimates it)
 #   make bench-scenario-report        render the store again, no boot
+#   make bench-startup                the contenders' start and idle CPU,
+#                                     cold and warm, in one boot
 #
 # Every run is appended to build/scenario/runs.jsonl with the commit its
 # guest was built from; the report (build/scenario/results.md,
@@ -51,7 +53,7 @@ export SCENARIO_VARIANTS SCENARIO_CONTENDERS SCENARIO_RUNS SCENARIO_ARGS \
 	SCENARIO_BOOT_TIMEOUT SCENARIO_MIN_RUNS SCENARIO_GUEST
 
 .PHONY: bench-scenario bench-scenario-oracle bench-scenario-report \
-	bench-scenario-image
+	bench-scenario-image bench-startup
 bench-scenario-image: $(BUILD)/static/oomqd
 	@command -v qemu-system-x86_64 >/dev/null || \
 		scripts/install-deps.sh qemu-system-x86
@@ -75,6 +77,13 @@ bench-scenario-oracle: bench-scenario-image
 	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RESULTS=$(SCENARIO_RESULTS) \
 		SCENARIO_SEARCH=1 bench/scenario/run.sh $(SCENARIO_IMAGE) $$kver
+
+# The contenders' start-up and idle CPU, cold and warm, in one boot of
+# the scenario guest (bench/scenario/startup.sh; about 2 minutes).
+bench-startup: bench-scenario-image
+	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) bench/scenario/startup.sh \
+		$(SCENARIO_BUILD) $$kver
 
 bench-scenario-report:
 	bench/scenario/report.py $(SCENARIO_RESULTS)/runs.jsonl \
