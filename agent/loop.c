@@ -123,8 +123,6 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 	if (act.rerank || l->pressure.rerank) {
 		l->pressure.rerank = false;
 		loop_pass(l);
-		if (!act.rerank)
-			pressure_ranked(&l->pressure.st, now);
 	}
 	kd = kill_ctl_decide(&l->killing.ctl, &l->pressure.cfg, act.level, &s,
 			     kill_busy(&l->killing.kill), now);

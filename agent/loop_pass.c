@@ -84,6 +84,11 @@ int loop_pass(struct loop *l)
 			       agent_strerror(a, ret, why, sizeof(why)));
 		return ret;
 	}
+	/*
+	 * Whatever asked for it (pausing's search for jobs, a kill), a pass
+	 * is a refresh: the next is timed from it.
+	 */
+	pressure_ranked(&l->pressure.st, now);
 	if (wret == -ENOENT) {
 		loop_module_gone(&l->link);
 	} else if (wret) {

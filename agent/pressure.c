@@ -428,8 +428,8 @@ void pressure_init(struct pressure_state *st, const struct pressure_config *cfg,
  * pressure_ranked - note a re-rank the loop did on its own
  *
  * pressure_update() already counts the re-ranks it asks for; call this
- * for others (SIGHUP, a config reload) so the next refresh is timed
- * from them.
+ * for every other (loop_pass() does: pausing's search for jobs, a kill,
+ * a reload) so the next refresh is timed from it.
  */
 void pressure_ranked(struct pressure_state *st, uint64_t now_ms)
 {

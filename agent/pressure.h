@@ -21,8 +21,8 @@
  *	for (;;) {
  *		... fill a struct pressure_sample ...
  *		act = pressure_update(&st, &cfg, &sample, now_ms);
- *		if (act.rerank) { rank; write /proc/oom;
- *				  pressure_ranked(&st, now_ms); }
+ *		if (act.rerank) { rank; write /proc/oom; }
+ *		... a rank for any other cause: pressure_ranked(&st, now_ms);
  *		kd = kill_ctl_decide(&kc, &cfg, act.level, &sample, ...);
  *		if (kd.verdict == KILL_CTL_NOW) kill_start(...);
  *		poll(fds, n, min(act.wait_ms, kd.wait_ms));
