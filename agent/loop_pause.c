@@ -341,11 +341,60 @@ static void trace_order(struct loop *l, const struct pause_ctl_order *o,
 #endif
 
 /*
+ * The jobs read (@again: even with no pass since the last read) and,
+ * if they were, told to the controller; @cj, @src and @refused as
+ * ctl_jobs()'s.  Return: whether they were read.
+ */
+static bool read_ctl(struct loop *l, uint64_t now, bool again,
+		     struct pause_ctl_job *cj, int *src, const bool *refused)
+{
+	struct loop_pausing *p = &l->pausing;
+	uint64_t t0 = prof_begin();
+	bool read = read_jobs(l, now, again);
+	unsigned int n;
+
+	prof_end(PROF_JOBS, t0);
+	if (read) {
+		n = ctl_jobs(l, cj, src, refused);
+		p->ctl.cpus_pm = jobs_cpus_pm(p, cj, n, now);
+		pause_ctl_update(&p->ctl, &l->pressure.cfg, cj, n, now);
+	}
+	return read;
+}
+
+/*
+ * Has a job the last read found running ended since?  Its memory is in
+ * MemAvailable already, and a continue made on its end would count it
+ * twice (a traced big run: of two jobs at their peak, expected to end,
+ * one had ended between the read and the continue, 0.4 s before it; the
+ * jobs then running took MemAvailable 60 MiB into the reserve, three
+ * were stopped half grown and their data read back from disk).
+ */
+static bool ended_since_read(struct loop *l)
+{
+	struct loop_pausing *p = &l->pausing;
+	struct job_proc now;
+
+	for (unsigned int i = 0; i < p->jobs.n; i++) {
+		const struct job_proc *root = &p->jobs.j[i].p[0];
+
+		if (!p->jobs.j[i].n || pause_has(&p->paused, root->pid))
+			continue;
+		if (jobs_read_proc(&l->a->sampler, root->pid, &now) ||
+		    now.start_ticks != root->start_ticks || now.state == 'Z' ||
+		    now.state == 'X')
+			return true;
+	}
+	return false;
+}
+
+/*
  * pause.c's part of a tick; returns how long to sleep at most, or -1.
  * Who runs comes from jobs read at most PAUSE_READ_MS ago while the
- * jobs are followed (pause_ctl_watch()) or some are stopped; what
- * pause_ctl.c orders is carried out one order at a time, each on the
- * jobs as that left them, at most one continue a tick.  While it
+ * jobs are followed (pause_ctl_watch()) or some are stopped, and again
+ * before a continue if one of them ended since; what pause_ctl.c orders
+ * is carried out one order at a time, each on the jobs as that left
+ * them, at most one continue a tick.  While it
  * follows, it samples as often as pause_ctl_wait_ms() says: every
  * pause_sample_ms near the reserve or after an order, up to once a
  * second where memory holds still.
@@ -365,7 +414,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
-	bool ordered = false, read = false;
+	bool ordered = false, read = false, rechecked = false;
 	unsigned int n, had = p->jobs.n;
 	bool look = busy && searching(p, now);
 	uint64_t last_pid = 0;
@@ -384,23 +433,15 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	if (p->jobs_pass != l->ranking.npass)
 		p->pass_avail_kb = s->mem_avail_kb;
 	/* Low, the jobs of every pass are read: are there any to follow? */
-	if (busy || w != PAUSE_CTL_CALM) {
-		uint64_t t0 = prof_begin();
-
-		read = read_jobs(l, now,
-				 busy && now - p->jobs_ms >=
-						 (pause_ctl_read_soon(&p->ctl) ?
-							  PAUSE_CTL_RATE_MS :
-							  PAUSE_READ_MS));
-		prof_end(PROF_JOBS, t0);
-	}
+	if (busy || w != PAUSE_CTL_CALM)
+		read = read_ctl(l, now,
+				busy && now - p->jobs_ms >=
+						(pause_ctl_read_soon(&p->ctl) ?
+							 PAUSE_CTL_RATE_MS :
+							 PAUSE_READ_MS),
+				cj, src, refused);
 	if (read && !had && p->jobs.n)
 		p->found_ms = now;
-	if (read) {
-		n = ctl_jobs(l, cj, src, refused);
-		p->ctl.cpus_pm = jobs_cpus_pm(p, cj, n, now);
-		pause_ctl_update(&p->ctl, cfg, cj, n, now);
-	}
 	if (busy && !p->following)
 		logmsg(LOG_INFO,
 		       "pause: following %u jobs: MemAvailable %llu MiB, "
@@ -424,6 +465,14 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		prof_end(PROF_DECIDE, t0);
 		if (o.kind == PAUSE_CTL_NOTHING)
 			break;
+		if (o.kind == PAUSE_CTL_CONT && !rechecked) {
+			rechecked = true;
+			if (ended_since_read(l)) {
+				memset(refused, 0, sizeof(refused));
+				read_ctl(l, now, true, cj, src, refused);
+				continue;
+			}
+		}
 		trace_order(l, &o, cj, n, s);
 		t0 = prof_begin();
 		refuse = o.kind == PAUSE_CTL_STOP &&
