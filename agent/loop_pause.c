@@ -305,9 +305,11 @@ static void cont_job(struct loop *l, unsigned int i, const char *why,
 #ifdef OOMQD_PROF
 /*
  * The jobs as order @o saw them, for the profiling build's log: each
- * one's pid, anonymous RSS and projected need in MiB, "s" for stopped.
+ * one's pid, anonymous RSS and projected need in MiB, "s" for stopped;
+ * @what says what became of it (NULL: it was carried out).
  */
-static void trace_order(struct loop *l, const struct pause_ctl_order *o,
+static void trace_order(struct loop *l, const char *what,
+			const struct pause_ctl_order *o,
 			const struct pause_ctl_job *cj, unsigned int n,
 			const struct pressure_sample *s)
 {
@@ -324,19 +326,20 @@ static void trace_order(struct loop *l, const struct pause_ctl_order *o,
 						c, &l->pressure.cfg, &cj[i]) /
 						1024);
 	logmsg(LOG_INFO,
-	       "trace: %s %d: MemAvailable %llu MiB, mapped %llu MiB, "
+	       "trace: %s%s %d: MemAvailable %llu MiB, mapped %llu MiB, "
 	       "fall %llu KiB/s, %scrowded:%s",
-	       o->kind == PAUSE_CTL_STOP ? "stop" : "cont",
+	       what ? what : "", o->kind == PAUSE_CTL_STOP ? "stop" : "cont",
 	       (int)cj[o->job].root, (unsigned long long)s->mem_avail_kb / 1024,
 	       (unsigned long long)c->mapped_kb / 1024,
 	       (unsigned long long)c->fall_kb_s, c->crowded ? "" : "not ", buf);
 }
 #else
-static void trace_order(struct loop *l, const struct pause_ctl_order *o,
+static void trace_order(struct loop *l, const char *what,
+			const struct pause_ctl_order *o,
 			const struct pause_ctl_job *cj, unsigned int n,
 			const struct pressure_sample *s)
 {
-	(void)l, (void)o, (void)cj, (void)n, (void)s;
+	(void)l, (void)what, (void)o, (void)cj, (void)n, (void)s;
 }
 #endif
 
@@ -468,12 +471,14 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		if (o.kind == PAUSE_CTL_CONT && !rechecked) {
 			rechecked = true;
 			if (ended_since_read(l)) {
+				trace_order(l, "a job ended: read again for a ",
+					    &o, cj, n, s);
 				memset(refused, 0, sizeof(refused));
 				read_ctl(l, now, true, cj, src, refused);
 				continue;
 			}
 		}
-		trace_order(l, &o, cj, n, s);
+		trace_order(l, NULL, &o, cj, n, s);
 		t0 = prof_begin();
 		refuse = o.kind == PAUSE_CTL_STOP &&
 			 !stop_job(l, &p->jobs.j[src[o.job]], s, o.why, now);
