@@ -397,10 +397,10 @@ static bool ended_since_read(struct loop *l)
  * jobs are followed (pause_ctl_watch()) or some are stopped, and again
  * before a continue if one of them ended since; what pause_ctl.c orders
  * is carried out one order at a time, each on the jobs as that left
- * them, at most one continue a tick.  While it
- * follows, it samples as often as pause_ctl_wait_ms() says: every
- * pause_sample_ms near the reserve or after an order, up to once a
- * second where memory holds still.
+ * them, at most one continue a tick.  While it follows, it samples as
+ * often as pause_ctl_wait_ms() says: every pause_sample_ms near the
+ * reserve or after an order, up to once a second where memory holds
+ * still.
  */
 int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		    uint64_t now)
@@ -506,6 +506,25 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 }
 
 /*
+ * @pid was killed, by oomqd or the kernel.  Something beside the jobs
+ * (a leak): what they were projected to from MemAvailable's fall was its
+ * growth (pause_ctl_killed()).  A process of a job, its root or one below
+ * it, running, stopped or continued since the jobs were read: the jobs'
+ * projections stand.
+ */
+void loop_pause_killed(struct loop *l, pid_t pid)
+{
+	struct loop_pausing *p = &l->pausing;
+
+	if (pause_has(&p->paused, pid) || jobs_find(&p->jobs, pid))
+		return;
+	for (unsigned int i = 0; i < p->nresumed; i++)
+		if (p->resumed[i].root == pid)
+			return;
+	pause_ctl_killed(&p->ctl, &l->pressure.cfg, pid);
+}
+
+/*
  * The record of what pause.c stopped (run_dir/stopped): an oomqd that
  * starts after one was SIGKILLed continues what that one left stopped.
  * Its lock is held while oomqd runs: a second one refuses to start
@@ -513,20 +532,6 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
  * other's stopped jobs.  A dry run stops nothing, continues nothing and
  * takes no lock.
  */
-/*
- * @pid was killed, by oomqd or the kernel.  Something beside the jobs
- * (a leak): what they were projected to from MemAvailable's fall was its
- * growth (pause_ctl_killed()).  A process of a job, its root or one below
- * it, stopped or not: the jobs' projections stand.
- */
-void loop_pause_killed(struct loop *l, pid_t pid)
-{
-	struct loop_pausing *p = &l->pausing;
-
-	if (!pause_has(&p->paused, pid) && !jobs_find(&p->jobs, pid))
-		pause_ctl_killed(&p->ctl, &l->pressure.cfg, pid);
-}
-
 int loop_pause_file_open(struct loop *l)
 {
 	const char *dir = l->o->run_dir;

@@ -277,11 +277,10 @@ void pause_ctl_done(struct pause_ctl *c, const struct pause_ctl_order *o,
  * oomqd or the kernel (loop_pause_killed()): while it grew, the jobs'
  * projections took their share of MemAvailable's fall for their own
  * growth (project()), and their needs, and the stopped ones' by their
- * siblings', count its growth.  Each one
- * projected above its own rate is projected again from where it was, at
- * that rate.  In the bench's mix the stopped jobs waited 10 s after the
- * tab's kill, 173 MiB of room beside one job, for needs made of the
- * tab's 20 MiB a second.
+ * siblings', count its growth.  Each one projected above its own rate
+ * is projected again from where it was, at that rate.  In the bench's
+ * mix the stopped jobs waited 10 s after the tab's kill, 173 MiB of
+ * room beside one job, for needs made of the tab's 20 MiB a second.
  */
 void pause_ctl_killed(struct pause_ctl *c, const struct pressure_config *cfg,
 		      pid_t pid);
