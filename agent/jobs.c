@@ -317,11 +317,10 @@ static void add_descendants(struct proc_sampler *ps, struct job *j,
 		for (int k = 0; k < n; k++) {
 			struct job_proc p;
 
-			/* A zombie holds nothing and takes no signal. */
 			if (in_job(j, kids[k]) ||
 			    is_driver(pausable, np, kids[k]) ||
-			    jobs_read_proc(ps, kids[k], &p) || p.state == 'Z' ||
-			    p.state == 'X')
+			    jobs_read_proc(ps, kids[k], &p) ||
+			    job_state_gone(p.state))
 				continue;
 			add_proc(ps, j, &p, &j->p[i], ours, arg);
 		}

@@ -154,6 +154,12 @@ static inline bool job_state_stopped(char state)
 	return state == 'T' || state == 't';
 }
 
+/* Exited: a zombie (Z) or dead (X) holds nothing and takes no signal. */
+static inline bool job_state_gone(char state)
+{
+	return state == 'Z' || state == 'X';
+}
+
 /* 0, -ESRCH (gone), or -errno. */
 int jobs_read_proc(struct proc_sampler *ps, pid_t pid, struct job_proc *p);
 /*

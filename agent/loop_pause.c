@@ -384,8 +384,8 @@ static bool ended_since_read(struct loop *l)
 		if (!p->jobs.j[i].n || pause_has(&p->paused, root->pid))
 			continue;
 		if (jobs_read_proc(&l->a->sampler, root->pid, &now) ||
-		    now.start_ticks != root->start_ticks || now.state == 'Z' ||
-		    now.state == 'X')
+		    now.start_ticks != root->start_ticks ||
+		    job_state_gone(now.state))
 			return true;
 	}
 	return false;

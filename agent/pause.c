@@ -184,9 +184,8 @@ static int pin(struct pause_set *ps, pid_t pid, const uint64_t *start,
 	if (fd < 0)
 		return fd;
 	ret = jobs_read_proc(ps->proc, pid, now);
-	if (!ret &&
-	    ((start && now->start_ticks != *start) || now->state == 'Z' ||
-	     now->state == 'X' || pidfd_exited(fd)))
+	if (!ret && ((start && now->start_ticks != *start) ||
+		     job_state_gone(now->state) || pidfd_exited(fd)))
 		ret = -ESRCH;
 	if (ret) {
 		close(fd);
@@ -549,8 +548,8 @@ static enum verdict look(struct pause_set *ps, struct pause_job *j, pid_t *who,
 		struct job_proc now;
 
 		if (jobs_read_proc(ps->proc, p->pid, &now) ||
-		    now.start_ticks != p->start_ticks || now.state == 'Z' ||
-		    now.state == 'X') {
+		    now.start_ticks != p->start_ticks ||
+		    job_state_gone(now.state)) {
 			memmove(p, p + 1, (j->n - k - 1) * sizeof(*p));
 			j->n--;
 			*changed = true;
