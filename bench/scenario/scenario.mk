@@ -79,7 +79,7 @@ bench-scenario-oracle: bench-scenario-image
 		SCENARIO_SEARCH=1 bench/scenario/run.sh $(SCENARIO_IMAGE) $$kver
 
 # The contenders' start-up and idle CPU, cold and warm, in one boot of
-# the scenario guest (bench/scenario/startup.sh; about 2 minutes).
+# the scenario guest (bench/scenario/startup.sh; about 3 minutes).
 bench-startup: bench-scenario-image
 	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) bench/scenario/startup.sh \

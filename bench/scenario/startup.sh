@@ -59,16 +59,17 @@ tr -d '\r' <"$log" | awk '
 		order[++nc] = c
 	}
 }
-function median(a, c, k,    m, i, j, t) {
-	m = n[c]
-	for (i = 1; i <= m; i++)
-		s[i] = a[c, i]
+# The median of a[c, from], ..., a[c, n[c]].
+function median(a, c, from,    m, i, j, t) {
+	m = 0
+	for (i = from; i <= n[c]; i++)
+		s[++m] = a[c, i]
 	for (i = 2; i <= m; i++)
 		for (j = i; j > 1 && s[j - 1] > s[j]; j--) {
 			t = s[j]; s[j] = s[j - 1]; s[j - 1] = t
 		}
-	if (k)
-		return s[1]
+	if (!m)
+		return -1
 	return m % 2 ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2
 }
 END {
@@ -77,15 +78,10 @@ END {
 	for (k = 1; k <= nc; k++) {
 		c = order[k]
 		# Round 1 is cold; the warm median is of the rounds after it.
-		for (i = 2; i <= n[c]; i++)
-			ws[c, i - 1] = start[c, i]
 		cold[c] = start[c, 1]
-		nn = n[c]
-		n[c] = nn - 1
-		warm[c] = n[c] ? median(ws, c, 0) : -1
-		n[c] = nn
+		warm[c] = median(start, c, 2)
 		printf "%-9s %9.1f %9.1f %9.1f %11.2f%s\n", c, cold[c], \
-			warm[c], cold[c] - warm[c], median(idle, c, 0), \
+			warm[c], cold[c] - warm[c], median(idle, c, 1), \
 			(c in died) ? "  (died in a round)" : ""
 	}
 	if ("earlyoom" in cold && "oomqd" in cold)
