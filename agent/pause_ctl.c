@@ -46,10 +46,30 @@ static uint64_t halfway(uint64_t last, uint64_t now)
 }
 
 /*
- * A job of @t's tool finished at @t->peak_kb: a larger peak is the
- * estimate at once, a smaller one takes a quarter of the way, so one
- * small job does not let the next big ones all in.
+ * The median of @tool's last peaks, the upper one of an even count: a
+ * build's jobs of one tool differ (a template-heavy unit, a link among
+ * small compiles), and one large job's end made every stopped small
+ * one count as large: a simulated build of 30 and 150 MiB jobs then ran
+ * its small ones one at a time beside a large one.  One small job among
+ * large ones does not let the next large ones all in either.
  */
+static uint64_t median_peak_kb(const struct pause_ctl_tool *tool)
+{
+	uint64_t v[PAUSE_CTL_PEAKS];
+	unsigned int n = tool->npeaks;
+
+	memcpy(v, tool->peaks_kb, sizeof(v));
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int k = i; k && v[k - 1] > v[k]; k--) {
+			uint64_t x = v[k];
+
+			v[k] = v[k - 1];
+			v[k - 1] = x;
+		}
+	return v[n / 2];
+}
+
+/* A job of @t's tool finished at @t->peak_kb. */
 static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t,
 			  uint64_t now_ms)
 {
@@ -75,14 +95,14 @@ static void tool_finished(struct pause_ctl *c, const struct pause_ctl_track *t,
 			for (unsigned int i = 1; i < PAUSE_CTL_TOOLS; i++)
 				if (c->tool[i].used < tool->used)
 					tool = &c->tool[i];
+		*tool = (struct pause_ctl_tool){ 0 };
 		memcpy(tool->comm, t->comm, sizeof(tool->comm));
-		tool->peak_kb = t->peak_kb;
-		tool->held_ms = 0;
-	} else if (t->peak_kb >= tool->peak_kb) {
-		tool->peak_kb = t->peak_kb;
-	} else {
-		tool->peak_kb -= (tool->peak_kb - t->peak_kb) / 4;
 	}
+	tool->peaks_kb[tool->next_peak] = t->peak_kb;
+	tool->next_peak = (tool->next_peak + 1) % PAUSE_CTL_PEAKS;
+	if (tool->npeaks < PAUSE_CTL_PEAKS)
+		tool->npeaks++;
+	tool->peak_kb = median_peak_kb(tool);
 	tool->used = c->updates;
 	if (held)
 		tool->held_ms = tool->held_ms ? halfway(tool->held_ms, held) :

@@ -100,6 +100,7 @@
 
 #define PAUSE_CTL_JOBS 64 /* jobs followed */
 #define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
+#define PAUSE_CTL_PEAKS 5 /* finished jobs' peaks kept a tool */
 /* The most jobs one pause_ctl_next() looks at (on its stack). */
 #define PAUSE_CTL_NEXT_MAX 128
 #define PAUSE_CTL_MIN_RUN_MS 5000
@@ -176,10 +177,12 @@ struct pause_ctl_track {
 	char comm[SAMPLE_COMM_LEN];
 };
 
-/* The peak of a tool's finished jobs, and how long they held it. */
+/* The peaks of a tool's last finished jobs, and how long they held them. */
 struct pause_ctl_tool {
 	char comm[SAMPLE_COMM_LEN];
-	uint64_t peak_kb;
+	uint64_t peak_kb; /* their median: a job of the tool is done there */
+	uint64_t peaks_kb[PAUSE_CTL_PEAKS]; /* the last ones, a ring */
+	unsigned int npeaks, next_peak;
 	uint64_t held_ms; /* from their last growth to their end, 0: unknown */
 	uint64_t used; /* update count when last set, for replacement */
 };

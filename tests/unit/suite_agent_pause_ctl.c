@@ -517,6 +517,48 @@ START_TEST(test_meltdown_hog)
 END_TEST
 
 /*
+ * A build whose jobs differ: eleven compiles of 30 MiB growing over 5 s
+ * and working 3 s more, and three of 150 MiB (a template-heavy unit, a
+ * link) growing over 15 s and working 10 s, all of one tool, as a
+ * build's cc1plus are.  Two large ones do not fit together beside
+ * anything (299 MiB above the reserve), so they run one after another:
+ * 25 s each, at least 55 s in all with the small ones beside them.
+ * When a tool's estimate was the largest peak it had seen, the first
+ * large job's end made the stopped small ones count as large, and they
+ * ran one at a time beside the next large one (81.2 s); with the median
+ * of the last peaks, 67.3 s.
+ */
+START_TEST(test_build_mixed_sizes)
+{
+	cfg.pause_at.mem_avail_pct = 15;
+	cfg.watch_at.mem_avail_pct = 40;
+	meltdown(&sim);
+	for (unsigned int i = 0; i < NJOBS; i++)
+		sim.j[i] = (struct simjob){ .start_ms = 50 * i,
+					    .grow_ms = 5000,
+					    .work_ms = 3000,
+					    .peak_kb = 30 * MIB };
+	for (unsigned int i = 3; i < NJOBS; i += 5)
+		sim.j[i] = (struct simjob){ .start_ms = 50 * i,
+					    .grow_ms = 15000,
+					    .work_ms = 10000,
+					    .peak_kb = 150 * MIB };
+	run(&sim, 400000);
+	for (unsigned int i = 0; i < NJOBS; i++)
+		ck_assert(sim.j[i].done);
+	ck_assert(!sim.last_stopped);
+	ck_assert_uint_eq(sim.conts, sim.stops);
+	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
+	ck_assert_uint_le(sim.end_ms, 70000);
+	fprintf(stderr,
+		"pause_ctl build of 30 and 150 MiB jobs: %llu ms, %u at most "
+		"running, MemAvailable at least %llu MiB\n",
+		(unsigned long long)sim.end_ms, sim.max_running,
+		(unsigned long long)sim.min_avail_kb / MIB);
+}
+END_TEST
+
+/*
  * The bench's big: the crowded meltdown beside an 80 MiB session
  * manager, 192 MiB above the data file, where two jobs fit at their
  * peak with the stopped ones' first megabytes and the margin, and a
@@ -1548,6 +1590,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_meltdown_cpu_bound);
 	tcase_add_test(tc, test_meltdown_hog);
 	tcase_add_test(tc, test_meltdown_big);
+	tcase_add_test(tc, test_build_mixed_sizes);
 	tcase_add_test(tc, test_need_from_finished);
 	tcase_add_test(tc, test_need_at_tool_peak);
 	tcase_add_test(tc, test_projection_crowded);
