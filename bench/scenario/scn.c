@@ -562,7 +562,10 @@ static int sh(void)
 			log_death(pid, st);
 			running--;
 		}
-		pid = spawn(R_WORKER, NULL);
+		char idx[16];
+
+		snprintf(idx, sizeof(idx), "%d", i);
+		pid = spawn(R_WORKER, idx);
 		if (pid > 0) {
 			running++;
 			if (queue)
@@ -573,6 +576,22 @@ static int sh(void)
 	return reap_children();
 }
 /*
+ * A job's size: every large_every-th job of the build (the 4th, the 9th,
+ * ...; 0: none) is a large one, a template-heavy unit or a link among
+ * compiles, of large_mib growing over large_grow_ms and working
+ * large_work_ms; the others are of worker_mib, grow_ms and work_ms.
+ * One tool's jobs all, as a build's are.
+ */
+static long job_param(long job, const char *name, const char *large, long def)
+{
+	long every = param("large_every", 0);
+
+	if (every > 0 && job % every == every - 2)
+		return param(large, param(name, def));
+	return param(name, def);
+}
+
+/*
  * A build job: grows to worker_mib over grow_ms while reading through the
  * file working set (the first ws_mib of ws.dat, read_kib every 100 ms,
  * from a per-worker offset, mapped shared like a tool's data files),
@@ -582,10 +601,12 @@ static int sh(void)
  * seconds in the 512 MiB guest, as in the issue; lighter ones (grow_ms
  * 4000, stagger_ms 200, ws_mib 64, read_kib 4096) hardly stall it.
  */
-static int worker(void)
+static int worker(long job)
 {
-	long mib = param("worker_mib", 60), grow = param("grow_ms", 12000);
-	long work = param("work_ms", 8000), step_ms = 100;
+	long mib = job_param(job, "worker_mib", "large_mib", 60);
+	long grow = job_param(job, "grow_ms", "large_grow_ms", 12000);
+	long work = job_param(job, "work_ms", "large_work_ms", 8000);
+	long step_ms = 100;
 	size_t ws_step = (size_t)param("read_kib", 8192) * 1024;
 	long steps = grow / step_ms, done = 0;
 	size_t len = mib * MIB, wslen = 0, wsoff = 0, have = 0;
@@ -969,7 +990,7 @@ int main(int argc, char **argv)
 	case R_SH:
 		return sh();
 	case R_WORKER:
-		return worker();
+		return worker(argc > 1 ? atol(argv[1]) : 0);
 	case R_HEARTBEAT:
 		return heartbeat();
 	default:
