@@ -344,6 +344,38 @@ static void trace_order(struct loop *l, const char *what,
 #endif
 
 /*
+ * Is @pid a process of a job: stopped, of the last read (the root or
+ * below it), or the root of one continued since?
+ */
+static bool of_jobs(const struct loop_pausing *p, pid_t pid)
+{
+	if (pause_has(&p->paused, pid) || jobs_find(&p->jobs, pid))
+		return true;
+	for (unsigned int i = 0; i < p->nresumed; i++)
+		if (p->resumed[i].root == pid)
+			return true;
+	return false;
+}
+
+/*
+ * The queue's head, read with the jobs and told to the controller
+ * (pause_ctl_other()) when it is none of theirs: the largest process
+ * beside them, and the one a leak makes it (in the bench's mix the tab,
+ * from the leak's first moments to its kill).
+ */
+static void read_other(struct loop *l)
+{
+	pid_t head = l->ranking.head;
+	struct job_proc jp;
+
+	if (head <= 0 || of_jobs(&l->pausing, head) ||
+	    jobs_read_proc(&l->a->sampler, head, &jp) ||
+	    job_state_gone(jp.state))
+		return;
+	pause_ctl_other(&l->pausing.ctl, head, jp.start_ticks, jp.rss_kb);
+}
+
+/*
  * The jobs read (@again: even with no pass since the last read) and,
  * if they were, told to the controller; @cj, @src and @refused as
  * ctl_jobs()'s.  Return: whether they were read.
@@ -360,6 +392,7 @@ static bool read_ctl(struct loop *l, uint64_t now, bool again,
 	if (read) {
 		n = ctl_jobs(l, cj, src, refused);
 		p->ctl.cpus_pm = jobs_cpus_pm(p, cj, n, now);
+		read_other(l);
 		pause_ctl_update(&p->ctl, &l->pressure.cfg, cj, n, now);
 	}
 	return read;
@@ -514,14 +547,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
  */
 void loop_pause_killed(struct loop *l, pid_t pid)
 {
-	struct loop_pausing *p = &l->pausing;
-
-	if (pause_has(&p->paused, pid) || jobs_find(&p->jobs, pid))
-		return;
-	for (unsigned int i = 0; i < p->nresumed; i++)
-		if (p->resumed[i].root == pid)
-			return;
-	pause_ctl_killed(&p->ctl, &l->pressure.cfg, pid);
+	if (!of_jobs(&l->pausing, pid))
+		pause_ctl_killed(&l->pausing.ctl, &l->pressure.cfg, pid);
 }
 
 /*

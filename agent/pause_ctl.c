@@ -326,6 +326,33 @@ static void track_read(const struct pause_ctl *c, struct pause_ctl_track *t,
 		project(c, t, cfg, j->rss_kb, share_kb_s);
 }
 
+void pause_ctl_other(struct pause_ctl *c, pid_t pid, uint64_t start_ticks,
+		     uint64_t rss_kb)
+{
+	c->other = (struct pause_ctl_other){ .pid = pid,
+					     .start_ticks = start_ticks,
+					     .rss_kb = rss_kb };
+}
+
+/*
+ * How far MemAvailable fell since the last read, less what the process
+ * beside the jobs grew meanwhile (pause_ctl_other()).
+ */
+static uint64_t jobs_fall_kb(const struct pause_ctl *c)
+{
+	const struct pause_ctl_other *o = &c->other, *was = &c->other_read;
+	uint64_t fall = c->read_avail_kb > c->prev_avail_kb ?
+				c->read_avail_kb - c->prev_avail_kb :
+				0;
+
+	if (o->pid && o->pid == was->pid &&
+	    o->start_ticks == was->start_ticks && o->rss_kb > was->rss_kb)
+		fall -= fall < o->rss_kb - was->rss_kb ?
+				fall :
+				o->rss_kb - was->rss_kb;
+	return fall;
+}
+
 void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 		      const struct pause_ctl_job *jobs, unsigned int n,
 		      uint64_t now_ms)
@@ -359,12 +386,13 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 			     busy_pm * running * 4 >= gauged * c->cpus_pm * 3;
 	else if (running * 1000 <= c->cpus_pm)
 		c->crowded = false;
-	if (running && c->updates && now_ms > c->read_ms &&
-	    c->read_avail_kb > c->prev_avail_kb)
-		share = (c->read_avail_kb - c->prev_avail_kb) * 1000 /
-			(now_ms - c->read_ms) / running;
+	if (running && c->updates && now_ms > c->read_ms)
+		share = jobs_fall_kb(c) * 1000 / (now_ms - c->read_ms) /
+			running;
 	c->read_ms = now_ms;
 	c->read_avail_kb = c->prev_avail_kb;
+	c->other_read = c->other;
+	c->other = (struct pause_ctl_other){ 0 };
 	c->updates++;
 	c->unrated = 0;
 	c->stopped_since_read = false;

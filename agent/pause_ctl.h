@@ -187,6 +187,13 @@ struct pause_ctl_tool {
 	uint64_t used; /* update count when last set, for replacement */
 };
 
+/* A process beside the jobs, as read with them; pid 0: none. */
+struct pause_ctl_other {
+	pid_t pid;
+	uint64_t start_ticks;
+	uint64_t rss_kb;
+};
+
 struct pause_ctl {
 	struct pause_ctl_track t[PAUSE_CTL_JOBS];
 	unsigned int n;
@@ -201,6 +208,8 @@ struct pause_ctl {
 	uint64_t rise_ms; /* when it last rose at once (RISE_PCT), ms */
 	uint64_t read_ms,
 		read_avail_kb; /* the last update, MemAvailable then */
+	/* pause_ctl_other()'s, for the next update, and at the last. */
+	struct pause_ctl_other other, other_read;
 	uint64_t mapped_kb; /* the most a running job mapped, last read */
 	uint64_t watch_until_ms;
 	unsigned int unrated; /* running jobs of the last read, no rate
@@ -246,6 +255,18 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
 				     const struct pressure_config *cfg,
 				     const struct pressure_sample *s,
 				     uint64_t now_ms);
+/*
+ * The largest process beside the jobs (@pid, started at @start_ticks,
+ * @rss_kb), read with them, told before pause_ctl_update(): what it
+ * grew since the last read is no job's growth, and MemAvailable's fall
+ * less that is what the jobs' rates are held to.  A leak beside a build
+ * made the running jobs' share of the fall three times their growth
+ * (the bench's mix, traced: a tab leaking 42 MiB/s, jobs of 60 MiB
+ * projected to 148, all but one stopped until the tab's kill 11 s
+ * later).  Not told before an update: none.
+ */
+void pause_ctl_other(struct pause_ctl *c, pid_t pid, uint64_t start_ticks,
+		     uint64_t rss_kb);
 /*
  * The jobs as read at @now_ms (every job the loop knows, stopped or
  * not): rates measured, projections made, peaks kept, and the jobs
