@@ -361,7 +361,7 @@ static bool of_jobs(const struct loop_pausing *p, pid_t pid)
  * The queue's head, read with the jobs and told to the controller
  * (pause_ctl_other()) when it is none of theirs: the largest process
  * beside them, and the one a leak makes it (in the bench's mix the tab,
- * from the leak's first moments to its kill).
+ * once it is the largest, until its kill).
  */
 static void read_other(struct loop *l)
 {

@@ -341,16 +341,14 @@ void pause_ctl_other(struct pause_ctl *c, pid_t pid, uint64_t start_ticks,
 static uint64_t jobs_fall_kb(const struct pause_ctl *c)
 {
 	const struct pause_ctl_other *o = &c->other, *was = &c->other_read;
-	uint64_t fall = c->read_avail_kb > c->prev_avail_kb ?
-				c->read_avail_kb - c->prev_avail_kb :
-				0;
+	uint64_t fall = 0, grown = 0;
 
+	if (c->read_avail_kb > c->prev_avail_kb)
+		fall = c->read_avail_kb - c->prev_avail_kb;
 	if (o->pid && o->pid == was->pid &&
 	    o->start_ticks == was->start_ticks && o->rss_kb > was->rss_kb)
-		fall -= fall < o->rss_kb - was->rss_kb ?
-				fall :
-				o->rss_kb - was->rss_kb;
-	return fall;
+		grown = o->rss_kb - was->rss_kb;
+	return fall > grown ? fall - grown : 0;
 }
 
 void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,

@@ -262,8 +262,7 @@ enum pause_ctl_watch pause_ctl_watch(struct pause_ctl *c,
  * less that is what the jobs' rates are held to.  A leak beside a build
  * made the running jobs' share of the fall three times their growth
  * (the bench's mix, traced: a tab leaking 42 MiB/s, jobs of 60 MiB
- * projected to 148, all but one stopped until the tab's kill 11 s
- * later).  Not told before an update: none.
+ * projected to 148).  Not told before an update: none.
  */
 void pause_ctl_other(struct pause_ctl *c, pid_t pid, uint64_t start_ticks,
 		     uint64_t rss_kb);
