@@ -333,6 +333,25 @@ static void run(struct sim *m, uint64_t limit_ms)
 	m->end_ms = limit_ms;
 }
 
+/* Every job of @m finished, the last running one never stopped. */
+static void check_all_done(const struct sim *m)
+{
+	for (unsigned int i = 0; i < m->n; i++)
+		ck_assert(m->j[i].done);
+	ck_assert(!m->last_stopped);
+	ck_assert_uint_eq(m->conts, m->stops);
+}
+
+/* What @m's run of the load @what did, on stderr. */
+static void print_run(const struct sim *m, const char *what)
+{
+	fprintf(stderr,
+		"pause_ctl %s: %llu ms, %u at most running, MemAvailable at "
+		"least %llu MiB\n",
+		what, (unsigned long long)m->end_ms, m->max_running,
+		(unsigned long long)m->min_avail_kb / MIB);
+}
+
 static void meltdown(struct sim *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -369,12 +388,9 @@ START_TEST(test_meltdown)
 	meltdown(&sim);
 	run(&sim, 400000);
 	ck_assert_uint_lt(sim.end_ms, 400000);
-	for (unsigned int i = 0; i < NJOBS; i++)
-		ck_assert(sim.j[i].done);
-	ck_assert(!sim.last_stopped);
+	check_all_done(&sim);
 	ck_assert(!sim.order_broken);
 	ck_assert_uint_gt(sim.stops, 0);
-	ck_assert_uint_eq(sim.conts, sim.stops);
 	/*
 	 * The machine kept busy: less than four at a time take, since the
 	 * next jobs start before the running ones end (79.9 s when they
@@ -420,17 +436,10 @@ START_TEST(test_meltdown_mapped)
 	for (unsigned int i = 0; i < NJOBS; i++)
 		sim.j[i].idle_ms = 800;
 	run(&sim, 400000);
-	for (unsigned int i = 0; i < NJOBS; i++)
-		ck_assert(sim.j[i].done);
-	ck_assert(!sim.last_stopped);
-	ck_assert_uint_eq(sim.conts, sim.stops);
+	check_all_done(&sim);
 	ck_assert_uint_eq(sim.thrash_ms, 0);
 	ck_assert_uint_le(sim.end_ms, 100000);
-	fprintf(stderr,
-		"pause_ctl meltdown, 96 MiB mapped: %llu ms, %u at most "
-		"running, MemAvailable at least %llu MiB\n",
-		(unsigned long long)sim.end_ms, sim.max_running,
-		(unsigned long long)sim.min_avail_kb / MIB);
+	print_run(&sim, "meltdown, 96 MiB mapped");
 }
 END_TEST
 
@@ -452,10 +461,7 @@ static void crowded(struct sim *m, unsigned int cpus, unsigned int pm,
 	for (unsigned int i = 0; i < NJOBS; i++)
 		m->j[i].idle_ms = 800;
 	run(m, 400000);
-	for (unsigned int i = 0; i < NJOBS; i++)
-		ck_assert(m->j[i].done);
-	ck_assert(!m->last_stopped);
-	ck_assert_uint_eq(m->conts, m->stops);
+	check_all_done(m);
 	fprintf(stderr,
 		"pause_ctl meltdown, 96 MiB mapped, %u CPUs, jobs of %u per "
 		"mille: %llu ms, %u at least running before a finish, "
@@ -510,9 +516,7 @@ START_TEST(test_meltdown_hog)
 	sim.hog_until_ms = 11000;
 	sim.hog_tells = true;
 	run(&sim, 400000);
-	for (unsigned int i = 0; i < NJOBS; i++)
-		ck_assert(sim.j[i].done);
-	ck_assert(!sim.last_stopped);
+	check_all_done(&sim);
 	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
 	ck_assert_uint_ge(sim.max_running_first, 2);
 	ck_assert_uint_le(sim.end_ms, 75000);
@@ -553,17 +557,10 @@ START_TEST(test_build_mixed_sizes)
 					    .work_ms = 10000,
 					    .peak_kb = 150 * MIB };
 	run(&sim, 400000);
-	for (unsigned int i = 0; i < NJOBS; i++)
-		ck_assert(sim.j[i].done);
-	ck_assert(!sim.last_stopped);
-	ck_assert_uint_eq(sim.conts, sim.stops);
+	check_all_done(&sim);
 	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
 	ck_assert_uint_le(sim.end_ms, 70000);
-	fprintf(stderr,
-		"pause_ctl build of 30 and 150 MiB jobs: %llu ms, %u at most "
-		"running, MemAvailable at least %llu MiB\n",
-		(unsigned long long)sim.end_ms, sim.max_running,
-		(unsigned long long)sim.min_avail_kb / MIB);
+	print_run(&sim, "build of 30 and 150 MiB jobs");
 }
 END_TEST
 
