@@ -87,14 +87,21 @@ static void numa_confine(const struct numa_setup *s, int node,
 
 /*
  * One OOM on node 1 under @mode: qa queued first, confined to @qa_node,
- * qb second, confined to node 1, big (96 MiB, anywhere) not queued.  The
- * first eligible queued process must die: qa when @qa_eligible, else qb.
+ * qb second and big (96 MiB, not queued) confined to node 1.  The first
+ * eligible queued process must die: qa when @qa_eligible, else qb.
+ *
+ * big is confined as well so that what it holds is on node 1.  Placed
+ * anywhere it may sit on node 0, still eligible; the kernel's follow-up
+ * kill (oomcheck.c) then takes it and frees nothing on node 1, and the
+ * next OOM finds no one left to kill and panics (CI, 6.12: "System is
+ * deadlocked on memory").
  */
 static bool numa_oom(struct outcome *o, const struct numa_setup *s,
 		     const char *mode, int qa_node, bool qa_eligible)
 {
 	struct holder_opts qa_opts = { .name = "qa", .mib = 24 };
 	struct holder_opts qb_opts = { .name = "qb", .mib = 24 };
+	struct holder_opts big_opts = { .name = "big", .mib = 96 };
 	struct oom_expect e = { .choices = "queue", .scope = "global" };
 	pid_t big, qa, qb;
 	int err;
@@ -104,8 +111,9 @@ static bool numa_oom(struct outcome *o, const struct numa_setup *s,
 		return failf(o, "mode=%s: %s", mode, strerror(-err));
 	numa_confine(s, qa_node, &qa_opts.cgroup, &qa_opts.bind);
 	numa_confine(s, 1, &qb_opts.cgroup, &qb_opts.bind);
+	numa_confine(s, 1, &big_opts.cgroup, &big_opts.bind);
 	numa_confine(s, 1, &e.cgroup, &e.bind);
-	big = spawn_big();
+	big = spawn_holder(&big_opts);
 	qa = spawn_holder(&qa_opts);
 	qb = spawn_holder(&qb_opts);
 	if (big <= 0 || qa <= 0 || qb <= 0)
