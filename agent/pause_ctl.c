@@ -461,6 +461,16 @@ void pause_ctl_killed(struct pause_ctl *c, const struct pressure_config *cfg,
 }
 
 /*
+ * Is @rss_kb past @tool's estimate (by more than 1/64: rounding, a page
+ * table)?  Then the job is larger than its tool's jobs were, and how
+ * large it gets is not known.  NULL: no estimate.
+ */
+static bool beyond_tool(uint64_t rss_kb, const struct pause_ctl_tool *tool)
+{
+	return tool && rss_kb > tool->peak_kb + tool->peak_kb / 64;
+}
+
+/*
  * A job too young for a rate of its own (a build's jobs start side by
  * side) is expected to grow like its siblings, the jobs of the same
  * tool that have one: as much as the one projected to grow most from
@@ -494,7 +504,7 @@ static uint64_t need_kb(const struct pause_ctl *c,
 	 * done, as the tool's jobs were; its projection, made while it
 	 * grew, would still count: only growth past it says otherwise.
 	 */
-	if (tool && tool->peak_kb + tool->peak_kb / 64 >= j->rss_kb)
+	if (tool && !beyond_tool(j->rss_kb, tool))
 		return tool->peak_kb > j->rss_kb ? tool->peak_kb - j->rss_kb :
 						   0;
 	/* No estimate, or past it: what its own growth was projected to. */
@@ -613,8 +623,15 @@ static uint64_t end_of(const struct job_view *v, uint64_t now_ms)
 	if (!v->plateau || !v->tool || !v->tool->held_ms)
 		return UINT64_MAX;
 	end = t->grew_ms;
-	if (t->grows && t->rss_kb > v->tool->peak_kb + v->tool->peak_kb / 64)
-		return UINT64_MAX; /* past its tool's peak, and growing */
+	/*
+	 * Past its tool's peak: larger than its tool's jobs, it may work
+	 * longer too (the simulation's large jobs among small ones: one at
+	 * its plateau, 150 MiB, expected to end with the small ones' 3 s of
+	 * work after it, worked 10 s; two continued on that end took
+	 * MemAvailable to 0).
+	 */
+	if (beyond_tool(t->rss_kb, v->tool))
+		return UINT64_MAX;
 	if (t->grows && t->rss_kb < v->tool->peak_kb) {
 		if (!t->rate_kb_s)
 			return UINT64_MAX;
@@ -744,6 +761,16 @@ static int64_t peak_take(const struct pause_ctl_job *jobs,
 }
 
 /*
+ * Has the running job of @v grown past its tool's estimate, and grows
+ * on: how large it gets is not known (a link among compiles).
+ */
+static bool past_estimate(const struct pause_ctl_job *j,
+			  const struct job_view *v)
+{
+	return v->t && v->t->grows && beyond_tool(j->rss_kb, v->tool);
+}
+
+/*
  * What is left at @now_ms of resume_gap_ms after the last order, ms; 0:
  * none (a continue may come).
  */
@@ -788,6 +815,11 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	int64_t margin = (int64_t)(s->mem_total_kb * MARGIN_PCT / 100);
 	unsigned int running = 0, nstopped = 0;
 	int youngest = -1, growing = -1, oldest = -1, big = -1;
+	/*
+	 * The oldest running job larger than its tool's estimate, and the
+	 * youngest one still growing past it.
+	 */
+	int past_first = -1, past = -1;
 	bool demands = true; /* every running job's demand of CPU known */
 	bool seasoned = true; /* every running job's rate measured long */
 	bool settled = true; /* ... and none continued a moment ago */
@@ -825,8 +857,14 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		settled = settled && !recently_continued(v[i].t, now_ms);
 		nj = (int64_t)v[i].need_kb;
 		need += nj;
+		if (beyond_tool(j->rss_kb, v[i].tool) &&
+		    (past_first < 0 || younger(&jobs[past_first], j)))
+			past_first = (int)i;
 		if (!j->stoppable)
 			continue;
+		if (past_estimate(j, &v[i]) &&
+		    (past < 0 || younger(j, &jobs[past])))
+			past = (int)i;
 		if (youngest < 0 || younger(j, &jobs[youngest]))
 			youngest = (int)i;
 		if (nj > margin && (big < 0 || younger(j, &jobs[big])))
@@ -851,7 +889,9 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 	 */
 	predict = running > 1 && growing >= 0 &&
 		  !recently_continued(v[growing].t, now_ms);
-	if (predict) {
+	if (past == past_first)
+		past = -1;
+	if (predict || (running > 1 && past >= 0)) {
 		take = peak_take(jobs, v, n, NULL, now_ms);
 		if (running == 2 && take > 0)
 			take = take * 2 / 3;
@@ -862,6 +902,23 @@ struct pause_ctl_order pause_ctl_next(const struct pause_ctl *c,
 		o.job = (unsigned int)growing;
 		o.why = "the running jobs' expected growth exceeds the "
 			"headroom";
+		return o;
+	}
+	/*
+	 * Of the jobs grown past their tool's estimate, only the oldest
+	 * grows on while the growth exceeds the room, even one continued a
+	 * moment ago: its continue counted on that estimate.  Each one is
+	 * as large as its own projection says.  Stopped only once memory
+	 * was under the reserve, each holding a third of its peak, they
+	 * took it down to 19 MiB in the simulation's build of 30 MiB
+	 * compiles, then three of 150 MiB, all three continued on the
+	 * median, 30 MiB; stopped as soon as a read shows them past it,
+	 * 86 MiB.
+	 */
+	if (running > 1 && past >= 0 && take > room) {
+		o.kind = PAUSE_CTL_STOP;
+		o.job = (unsigned int)past;
+		o.why = "grown past its tool's estimate, beside an older one";
 		return o;
 	}
 	/*

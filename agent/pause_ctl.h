@@ -9,8 +9,8 @@
  *
  *	expected peak - RSS now	    once a job of the same name (the same
  *				    tool: cc1, ld, rustc) has finished:
- *				    their peak is the estimate (it rises at
- *				    once, falls by a quarter a finish)
+ *				    the median of the last five such jobs'
+ *				    peaks is the estimate
  *	own projection - RSS now    before that, or past the estimate: the
  *				    RSS it was projected to reach when its
  *				    growth was first measured (its RSS then
@@ -59,7 +59,11 @@
  *				stopped half grown holds its memory
  *				and frees none, so one that holds more
  *				runs on and is stopped only below the
- *				reserve (next)
+ *				reserve (headroom < 0, below)
+ *	need > headroom, and	stop the youngest of them that grows,
+ *	jobs grown past their	whatever it holds: how large they get
+ *	tool's estimate		is not known, and only the oldest of
+ *				them grows on
  *	headroom < 0 anyway	stop the youngest still expected to grow
  *				by more than the margin below, else the
  *				youngest (working sets, page cache: what

@@ -530,37 +530,84 @@ START_TEST(test_meltdown_hog)
 END_TEST
 
 /*
- * A build whose jobs differ: eleven compiles of 30 MiB growing over 5 s
- * and working 3 s more, and three of 150 MiB (a template-heavy unit, a
+ * A build whose jobs differ: compiles of 30 MiB growing over 5 s and
+ * working 3 s more, and three of 150 MiB (a template-heavy unit, a
  * link) growing over 15 s and working 10 s, all of one tool, as a
- * build's cc1plus are.  Two large ones do not fit together beside
- * anything (299 MiB above the reserve), so they run one after another:
- * 25 s each, at least 55 s in all with the small ones beside them.
- * When a tool's estimate was the largest peak it had seen, the first
- * large job's end made the stopped small ones count as large, and they
- * ran one at a time beside the next large one (81.2 s); with the median
- * of the last peaks, 67.3 s.
+ * build's cc1plus are: the large ones are the jobs whose bits are set
+ * in @large.  Two large ones do not fit together beside anything
+ * (299 MiB above the reserve).
  */
-START_TEST(test_build_mixed_sizes)
+static void mixed_sizes(struct sim *m, unsigned int large)
 {
 	cfg.pause_at.mem_avail_pct = 15;
 	cfg.watch_at.mem_avail_pct = 40;
-	meltdown(&sim);
+	meltdown(m);
 	for (unsigned int i = 0; i < NJOBS; i++)
-		sim.j[i] = (struct simjob){ .start_ms = 50 * i,
-					    .grow_ms = 5000,
-					    .work_ms = 3000,
-					    .peak_kb = 30 * MIB };
-	for (unsigned int i = 3; i < NJOBS; i += 5)
-		sim.j[i] = (struct simjob){ .start_ms = 50 * i,
-					    .grow_ms = 15000,
-					    .work_ms = 10000,
-					    .peak_kb = 150 * MIB };
-	run(&sim, 400000);
-	check_all_done(&sim);
+		m->j[i] = (struct simjob){ .start_ms = 50 * i,
+					   .grow_ms = 5000,
+					   .work_ms = 3000,
+					   .peak_kb = 30 * MIB };
+	for (unsigned int i = 0; i < NJOBS; i++)
+		if (large & 1U << i)
+			m->j[i] = (struct simjob){ .start_ms = 50 * i,
+						   .grow_ms = 15000,
+						   .work_ms = 10000,
+						   .peak_kb = 150 * MIB };
+	run(m, 400000);
+	check_all_done(m);
+}
+
+/*
+ * The large ones 4th, 9th and 14th: they run one after another, 25 s
+ * each, at least 55 s in all with the small ones beside them.  When a
+ * tool's estimate was the largest peak it had seen, the first large
+ * job's end made the stopped small ones count as large, and they ran
+ * one at a time beside the next large one (81.2 s); with the median of
+ * the last peaks, 67.3 s.
+ */
+START_TEST(test_build_mixed_sizes)
+{
+	mixed_sizes(&sim, 1U << 3 | 1U << 8 | 1U << 13);
 	ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 15 / 100);
 	ck_assert_uint_le(sim.end_ms, 70000);
 	print_run(&sim, "build of 30 and 150 MiB jobs");
+}
+END_TEST
+
+/*
+ * The large ones where the small ones' estimate misleads: last (after
+ * eleven small ones, each large one is continued on the tool's median,
+ * 30 MiB, and all three were, to grow together), first, every other
+ * job, and all but the first.  Stopped only once memory was under the
+ * reserve, each holding a third of its need, they took MemAvailable to
+ * 19, 51, 59 and 37 MiB (66.9, 80.7, 61.4 and 252.9 s), the first and
+ * the last below oomqd's kill line (10 %, 46 MiB).  Of the jobs grown
+ * past their tool's estimate, only the oldest grows on while their
+ * projections exceed the room; the others are stopped as the next read
+ * shows them past it: 86, 51, 97 and 68 MiB (73.7, 80.7, 68.3 and
+ * 250.1 s).  Large ones first are the jobs before any estimate: they
+ * go under the reserve as like jobs do, stopped there (51 MiB).
+ */
+START_TEST(test_build_large_late)
+{
+	static const struct {
+		const char *what;
+		unsigned int large;
+		uint64_t max_ms;
+	} order[] = {
+		{ "large last", 1U << 11 | 1U << 12 | 1U << 13, 80000 },
+		{ "large first", 1U << 0 | 1U << 1 | 1U << 2, 85000 },
+		{ "large every other", 1U << 1 | 1U << 3 | 1U << 5, 75000 },
+		{ "one small, then large", ((1U << NJOBS) - 1) & ~1U, 260000 },
+	};
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		setup();
+		mixed_sizes(&sim, order[k].large);
+		print_run(&sim, order[k].what);
+		ck_assert_uint_gt(sim.min_avail_kb, TOTAL_KB * 10 / 100);
+		ck_assert_uint_le(sim.end_ms, order[k].max_ms);
+	}
 }
 END_TEST
 
@@ -1381,6 +1428,53 @@ START_TEST(test_half_grown_runs)
 END_TEST
 
 /*
+ * Two jobs of a tool whose jobs peaked at 30 MiB both grow past it: how
+ * large they get is not known, and while their projections exceed the
+ * room only the older grows on.  The younger is stopped though it
+ * holds more than a quarter of its need, and though it was continued a
+ * moment ago (on that estimate).  With room for both, or with one of
+ * them past the estimate, nothing is stopped.
+ */
+START_TEST(test_past_estimate_one_grows)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
+	struct pause_ctl_job js[2] = { job(10, 1, 20 * MIB),
+				       job(11, 2, 20 * MIB) };
+	struct pause_ctl_job done = job(9, 0, 30 * MIB);
+	uint64_t reserve = TOTAL_KB * 20 / 100;
+	struct pause_ctl_order o;
+
+	pause_ctl_update(&ctl, &cfg, &done, 1, 0);
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000); /* cc1 peaks at 30 MiB */
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	s.mem_avail_kb = reserve + 200 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 1000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	pause_ctl_done(&ctl, &o, js, &s, 1000);
+	js[1].stopped = false;
+	js[1].runs = js[1].stoppable = true;
+	/* 5 MiB/s, both: 35 MiB, 60 MiB more projected each. */
+	js[0].rss_kb = js[1].rss_kb = 35 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 2, 4000);
+	ck_assert_uint_ge(pause_ctl_need_kb(&ctl, &cfg, &js[1]), 60 * MIB);
+	s.mem_avail_kb = reserve + 300 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 4000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	s.mem_avail_kb = reserve + 70 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 4000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_STOP);
+	ck_assert_uint_eq(o.job, 1);
+	/* The older one alone past it, the younger within: no stop. */
+	js[1].rss_kb = 25 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 2, 7000);
+	s.mem_avail_kb = reserve + 30 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, js, 2, 7000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+}
+END_TEST
+
+/*
  * Before a job of its tool finished, a stopped job is not continued
  * while memory still falls: what runs is growing into projections made
  * while a whole build shared the CPUs.  Once memory holds, it is.
@@ -1634,6 +1728,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_meltdown_hog);
 	tcase_add_test(tc, test_meltdown_big);
 	tcase_add_test(tc, test_build_mixed_sizes);
+	tcase_add_test(tc, test_build_large_late);
 	tcase_add_test(tc, test_need_from_finished);
 	tcase_add_test(tc, test_need_at_tool_peak);
 	tcase_add_test(tc, test_projection_crowded);
@@ -1647,6 +1742,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_first_measure);
 	tcase_add_test(tc, test_stopped_first_sight);
 	tcase_add_test(tc, test_half_grown_runs);
+	tcase_add_test(tc, test_past_estimate_one_grows);
 	tcase_add_test(tc, test_last_two_run);
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
