@@ -33,7 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from record import read_store  # noqa: E402
 
 store, out = sys.argv[1], sys.argv[2]
-ORDER = ["meltdown", "big", "leak", "swap", "zram", "mix", "sizes"]
+ORDER = ["meltdown", "big", "leak", "swap", "zram", "mix", "sizes",
+         "late"]
 CONTENDERS = ["kernel", "earlyoom", "nohang", "systemd-oomd", "oracle",
               "oomq-hand", "oomqd"]
 PEERS = ["kernel", "earlyoom", "nohang", "systemd-oomd"]

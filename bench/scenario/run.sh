@@ -14,7 +14,7 @@
 #                         image's, build/scenario/systemd); its runs are
 #                         another load (guest=systemd), never in a table
 #                         with the busybox guest's
-#   SCENARIO_VARIANTS     meltdown big leak swap zram mix sizes (all)
+#   SCENARIO_VARIANTS     meltdown big leak swap zram mix sizes late (all)
 #   SCENARIO_CONTENDERS   kernel earlyoom nohang oracle oomq-hand oomqd;
 #                         oomqd-NAME runs the shipped config with the
 #                         knobs of bench/scenario/oomqd/NAME.conf; in
@@ -48,7 +48,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 res=${SCENARIO_RESULTS:-$out}
 store=$res/runs.jsonl
-variants=${SCENARIO_VARIANTS:-meltdown big leak swap zram mix sizes}
+variants=${SCENARIO_VARIANTS:-meltdown big leak swap zram mix sizes late}
 guest=${SCENARIO_GUEST:-busybox}
 case $guest in
 busybox)
@@ -83,6 +83,11 @@ variant_args() {
 	# A build of jobs of mixed sizes: 11 of 30 MiB, 3 of 120.
 	sizes) echo "scn.build=1 scn.worker_mib=30 scn.grow_ms=5000" \
 		"scn.work_ms=3000 scn.large_every=5 scn.large_mib=120" \
+		"scn.large_grow_ms=15000 scn.large_work_ms=10000" ;;
+	# The same jobs, the 3 large ones last: continued on the small
+	# ones' estimate.
+	late) echo "scn.build=1 scn.worker_mib=30 scn.grow_ms=5000" \
+		"scn.work_ms=3000 scn.large_from=12 scn.large_mib=120" \
 		"scn.large_grow_ms=15000 scn.large_work_ms=10000" ;;
 	*) return 1 ;;
 	esac

@@ -5,7 +5,8 @@
 # -j of 14 60 MiB workers beside a KDE-like session), big (an 80 MiB
 # session manager), leak (a browser tab leaks while two apps idle), swap
 # (128 MiB swap disk), zram (128 MiB zram swap), mix (meltdown + leak),
-# sizes (a build of 11 jobs of 30 MiB and 3 of 120); the workers, the tab and the apps get random names every run.
+# sizes (a build of 11 jobs of 30 MiB and 3 of 120), late (the same, the 3
+# large ones last); the workers, the tab and the apps get random names every run.
 # Contenders: the kernel alone, earlyoom and nohang (Debian's packages,
 # packaged defaults), the oracle (the same jobs at the largest -j memory
 # holds), oomq with a hand-written queue, oomq + oomqd with the shipped

@@ -575,18 +575,22 @@ static int sh(void)
 	}
 	return reap_children();
 }
+
 /*
- * A job's size: every large_every-th job of the build (the 4th, the 9th,
- * ...; 0: none) is a large one, a template-heavy unit or a link among
- * compiles, of large_mib growing over large_grow_ms and working
- * large_work_ms; the others are of worker_mib, grow_ms and work_ms.
- * One tool's jobs all, as a build's are.
+ * A job's size: the (large_every - 1)-th of every large_every jobs of
+ * the build (5: the 4th, the 9th, the 14th; 0: none), and every job
+ * from the large_from-th on (counted from 1; 0: none), is a large one,
+ * a template-heavy unit or a link among compiles, of large_mib growing
+ * over large_grow_ms and working large_work_ms; the others are of
+ * worker_mib, grow_ms and work_ms.  One tool's jobs all, as a build's
+ * are.
  */
 static long job_param(long job, const char *name, const char *large, long def)
 {
-	long every = param("large_every", 0);
+	long every = param("large_every", 0), from = param("large_from", 0);
 
-	if (every > 0 && job % every == every - 2)
+	if ((every > 1 && job % every == every - 2) ||
+	    (from > 0 && job + 1 >= from))
 		return param(large, param(name, def));
 	return param(name, def);
 }
