@@ -510,6 +510,22 @@ static uint64_t need_kb(const struct pause_ctl *c,
 	/* No estimate, or past it: what its own growth was projected to. */
 	if (t && !t->rated)
 		return sibling_need_kb(c, t, false);
+	/*
+	 * Stopped past its tool's estimate: continued, it grows on at the
+	 * rate it was projected at, and is projected again a horizon and a
+	 * half ahead once it passes the projection (track_read()); what
+	 * was left of the projection at its stop undercounts that (the
+	 * bench's sizes and late: a large job stopped and continued twice
+	 * in its last 10 s, each projection made after a continue
+	 * outgrowing what the continue counted on).
+	 */
+	if (t && tool && j->stopped) {
+		uint64_t span = t->expect_kb - t->expect_base_kb;
+		uint64_t left =
+			t->expect_kb > j->rss_kb ? t->expect_kb - j->rss_kb : 0;
+
+		return left > span ? left : span;
+	}
 	if (!t || t->expect_kb <= j->rss_kb)
 		return 0;
 	/*

@@ -1475,6 +1475,33 @@ START_TEST(test_past_estimate_one_grows)
 END_TEST
 
 /*
+ * A job stopped past its tool's estimate needs a whole projection, not
+ * what was left of the one made before its stop: continued, it grows on
+ * and is projected again from where it is (the bench's sizes: a large
+ * job stopped and continued twice in its last 10 s).
+ */
+START_TEST(test_past_estimate_stopped_need)
+{
+	struct pause_ctl_job js[2] = { job(10, 1, 20 * MIB),
+				       job(11, 2, 20 * MIB) };
+	struct pause_ctl_job done = job(9, 0, 30 * MIB);
+
+	pause_ctl_update(&ctl, &cfg, &done, 1, 0);
+	pause_ctl_update(&ctl, &cfg, js, 2, 1000); /* cc1 peaks at 30 MiB */
+	/* 5 MiB/s: projected from 35 MiB to 95. */
+	js[0].rss_kb = js[1].rss_kb = 35 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 2, 4000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[1]), 60 * MIB);
+	/* Stopped at 85 MiB: 10 MiB left of it, 60 once continued. */
+	js[1].rss_kb = 85 * MIB;
+	js[1].stopped = true;
+	js[1].runs = js[1].stoppable = false;
+	pause_ctl_update(&ctl, &cfg, js, 2, 5000);
+	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[1]), 60 * MIB);
+}
+END_TEST
+
+/*
  * Before a job of its tool finished, a stopped job is not continued
  * while memory still falls: what runs is growing into projections made
  * while a whole build shared the CPUs.  Once memory holds, it is.
@@ -1743,6 +1770,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_stopped_first_sight);
 	tcase_add_test(tc, test_half_grown_runs);
 	tcase_add_test(tc, test_past_estimate_one_grows);
+	tcase_add_test(tc, test_past_estimate_stopped_need);
 	tcase_add_test(tc, test_last_two_run);
 	tcase_add_test(tc, test_youngest_never_last);
 	tcase_add_test(tc, test_low_stops_while_falling);
