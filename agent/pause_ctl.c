@@ -517,9 +517,10 @@ static uint64_t need_kb(const struct pause_ctl *c,
 	 * was left of the projection at its stop undercounts that (the
 	 * bench's sizes and late: a large job stopped and continued twice
 	 * in its last 10 s, each projection made after a continue
-	 * outgrowing what the continue counted on).
+	 * outgrowing what the continue counted on).  Its rate measured
+	 * while it ran: a first-sight rate is guarded below.
 	 */
-	if (t && tool && j->stopped) {
+	if (t && tool && j->stopped && t->measured) {
 		uint64_t span = t->expect_kb - t->expect_base_kb;
 		uint64_t left =
 			t->expect_kb > j->rss_kb ? t->expect_kb - j->rss_kb : 0;

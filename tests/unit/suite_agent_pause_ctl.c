@@ -1482,7 +1482,7 @@ END_TEST
  */
 START_TEST(test_past_estimate_stopped_need)
 {
-	struct pause_ctl_job js[2] = { job(10, 1, 20 * MIB),
+	struct pause_ctl_job js[3] = { job(10, 1, 20 * MIB),
 				       job(11, 2, 20 * MIB) };
 	struct pause_ctl_job done = job(9, 0, 30 * MIB);
 
@@ -1498,6 +1498,18 @@ START_TEST(test_past_estimate_stopped_need)
 	js[1].runs = js[1].stoppable = false;
 	pause_ctl_update(&ctl, &cfg, js, 2, 5000);
 	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[1]), 60 * MIB);
+	/*
+	 * Seen running at first sight, 40 MiB in 400 ms, and stopped before
+	 * a rate was measured: not 100 MiB/s over a horizon and a half, but
+	 * its running sibling's projection.
+	 */
+	js[2] = job(12, 3, 40 * MIB);
+	js[2].age_ms = 400;
+	pause_ctl_update(&ctl, &cfg, js, 3, 5500);
+	js[2].stopped = true;
+	js[2].runs = js[2].stoppable = false;
+	pause_ctl_update(&ctl, &cfg, js, 3, 5600);
+	ck_assert_uint_le(pause_ctl_need_kb(&ctl, &cfg, &js[2]), 60 * MIB);
 }
 END_TEST
 
