@@ -99,9 +99,9 @@ static void numa_confine(const struct numa_setup *s, int node,
 static bool numa_oom(struct outcome *o, const struct numa_setup *s,
 		     const char *mode, int qa_node, bool qa_eligible)
 {
-	struct holder_opts qa_opts = { .name = "qa", .mib = 24 };
-	struct holder_opts qb_opts = { .name = "qb", .mib = 24 };
-	struct holder_opts big_opts = { .name = "big", .mib = 96 };
+	struct holder_opts qa_opts = small_holder("qa");
+	struct holder_opts qb_opts = small_holder("qb");
+	struct holder_opts big_opts = big_holder();
 	struct oom_expect e = { .choices = "queue", .scope = "global" };
 	pid_t big, qa, qb;
 	int err;

@@ -325,7 +325,7 @@ void case_sysrq(struct outcome *o)
 /* A frozen victim is still killed and gone quickly; nothing stalls. */
 void case_frozen(struct outcome *o)
 {
-	struct holder_opts fo = { .name = "frozen", .mib = 24 };
+	struct holder_opts fo = small_holder("frozen");
 	char cg[128];
 	pid_t big, frozen;
 	int err;

@@ -165,17 +165,27 @@ pid_t spawn_holder(const struct holder_opts *opts)
 	return spawn_holder_kind("holder", opts, NULL);
 }
 
+struct holder_opts small_holder(const char *name)
+{
+	return (struct holder_opts){ .name = name, .mib = 24 };
+}
+
 pid_t spawn_small(const char *name)
 {
-	struct holder_opts o = { .name = name, .mib = 24 };
+	struct holder_opts o = small_holder(name);
 
 	return spawn_holder(&o);
 }
 
 /* The kernel's own choice in every global case: by far the largest. */
+struct holder_opts big_holder(void)
+{
+	return (struct holder_opts){ .name = "big", .mib = 96 };
+}
+
 pid_t spawn_big(void)
 {
-	struct holder_opts o = { .name = "big", .mib = 96 };
+	struct holder_opts o = big_holder();
 
 	return spawn_holder(&o);
 }

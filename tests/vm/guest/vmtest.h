@@ -107,9 +107,12 @@ pid_t spawn_holder(const struct holder_opts *opts);
  * 24 MiB, adj 0, root cgroup: what the cases queue.  One kill must free
  * more than the gap to the high watermark that the allocator retries
  * against before it calls the OOM killer again, or a second victim dies.
+ * Their options, for a case that confines them (a cgroup, a node).
  */
+struct holder_opts small_holder(const char *name);
 pid_t spawn_small(const char *name);
 /* 96 MiB, adj 0: the kernel's own choice in every global case. */
+struct holder_opts big_holder(void);
 pid_t spawn_big(void);
 /* A holder with a second thread; *tid gets that thread's TID. */
 pid_t spawn_threaded(const char *name, pid_t *tid);
