@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Render the scenario bench's results store (bench/scenario/record.py).
 
-    report.py STORE OUT
+    report.py STORE OUT [--readme=FILE]
 
 Writes OUT/results.md (also printed), OUT/results.json and, when gnuplot
 is there, OUT/plot-VARIANT.png (every run's stall and build time per
@@ -15,7 +15,9 @@ or VARIANT=N words with N for the rest as a bare number; 5 for the
 meltdown and 2 for the others by default), else the newest build there
 is, marked incomplete. Under each table, issue 14's goals are checked
 for oomqd with the shipped config in every run (and shown, for
-comparison, for the oomqd-* variants). The systemd guest's runs (load
+comparison, for the oomqd-* variants), and an overview of them for
+every variant heads the report; --readme=FILE puts that overview into
+FILE too, between the two marker lines of README's Results. The systemd guest's runs (load
 word guest=systemd) make tables of their own, after the busybox
 guest's; their core contenders are kernel, earlyoom, systemd-oomd and
 oomqd.
@@ -23,6 +25,7 @@ oomqd.
 import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,6 +36,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from record import read_store  # noqa: E402
 
 store, out = sys.argv[1], sys.argv[2]
+# --readme=FILE: the goals' overview and every run's table replace what
+# FILE holds between these two lines (README's Results), the plots of
+# every run go to README_IMG beside it: what README shows is always the
+# store's, never copied by hand.
+readme = next((a.split("=", 1)[1] for a in sys.argv[3:]
+               if a.startswith("--readme=")), None)
+README_IMG = "docs/img/scenario"  # where, beside FILE, its plots go
+README_BEGIN = "<!-- report.py --readme: the goals' overview -->"
+README_END = "<!-- end of report.py's overview -->"
 ORDER = ["meltdown", "big", "leak", "swap", "zram", "mix", "sizes",
          "late"]
 CONTENDERS = ["kernel", "earlyoom", "nohang", "systemd-oomd", "oracle",
@@ -119,6 +131,28 @@ def jobs_from(r):
 
 def agent_cpu(r):
     return r["agent"]["cpu_ms"] if r.get("agent") else None
+
+
+def read_back_mib(r):
+    """What the guest read back from disk during the load (scn.c's pgin:
+    swap-ins and refaulted file pages), MiB, from the run's console; None
+    without one.  A build that fits only by evicting the files its jobs
+    read (the oracle's -jN) pays here, not in jobs lost."""
+    if "read_back" not in r:
+        r["read_back"] = None
+        try:
+            with open(os.path.join(os.path.dirname(store), r["log"]),
+                      errors="replace") as f:
+                pgin = [int(m.group(2)) for m in
+                        (re.search(r"SCN-SAMPLE t=(-?\d+) .*pgin=(-?\d+)",
+                                   line) for line in f)
+                        if m and int(m.group(1)) >= 0 and
+                        int(m.group(2)) >= 0]
+        except OSError:
+            pgin = []
+        if pgin:
+            r["read_back"] = (pgin[-1] - pgin[0]) * 4 / 1024
+    return r["read_back"]
 
 
 def only_leaker(r):
@@ -271,6 +305,97 @@ def search_md(runs):
     return md + [""]
 
 
+def met(ok):
+    return "yes" if ok else "**NO**"
+
+
+def overview_row(name, build, complete, d, all_runs, has_build, has_leak,
+                 best_peer, best_stall, oracle_wall, eo_cpu, oracle_back):
+    """One variant's line of the goals' overview: oomqd (shipped config)
+    in every run against the references of the same build."""
+    every = len(d) == len(all_runs)
+
+    def counted(key):
+        vals = [res(r, key) for r in d]
+        return f"{max(vals)} {met(every and not any(vals))}"
+
+    def against(get, ref, ref_name, scale, nd, limit):
+        """median [min-max] / the reference = ratio of the medians, and
+        whether every run is within limit x the reference."""
+        vals = [get(r) for r in d]
+        known = [v for v in vals if v is not None]
+        s = stat(d, get, scale, nd)
+        if ref is None:
+            return f"{s} / - (no {ref_name} at this build)"
+        ok = every and len(known) == len(vals) and \
+            all(v <= limit * ref for v in known)
+        ratio = f" = {med(known) / ref:.2f}" if known else ""
+        return f"{s} / {fmt(ref, scale, nd)} {ref_name}{ratio} {met(ok)}"
+
+    row = [name, f"`{build}`" + ("" if complete else " (incomplete)"),
+           f"{len(d)}/{len(all_runs)}", counted("innocents_killed")]
+    row.append(counted("jobs_killed") if has_build else "")
+    row.append(f"{sum(only_leaker(r) for r in d)} of {len(d)} "
+               f"{met(every and all(only_leaker(r) for r in d))}"
+               if has_leak else "")
+    row.append(against(lambda r: res(r, "max_stall_ms"), best_stall,
+                       best_peer or "peer", 1, 0, 0.5))
+    row.append(against(built, oracle_wall, "oracle", 1000, 1, 1.3)
+               if has_build else "")
+    row.append(against(agent_cpu, eo_cpu, "earlyoom", 1, 0, 1))
+    row.append(f"{stat(d, read_back_mib)} / {fmt(oracle_back)}"
+               if has_build else stat(d, read_back_mib))
+    return row
+
+
+def every_run_md(variant, cs, by_c):
+    """Every run of one table, folded."""
+    md = [f"<details><summary>{variant}: every run</summary>", "",
+          "| contender | when (UTC) | worker / tab names | innocents | "
+          "jobs killed / done | wall, s | leaker | stall, ms | kernel / "
+          "user kills | agent CPU ms | boot, s |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for c in cs:
+        for r in by_c[c]:
+            if not r["completed"]:
+                md.append(f"| {c} | {r['time']} | | cut off (rc "
+                          f"{r['rc']}, {r['log']}) | | | | | | | "
+                          f"{r['boot_s']} |")
+                continue
+            md.append(
+                f"| {c} | {r['time']} | {r['names'].get('worker', '-')} / "
+                f"{r['names'].get('tab', '-')} | {res(r, 'innocents')} | "
+                f"{res(r, 'jobs_killed')} / {res(r, 'jobs_done')} | "
+                f"{fmt(wall(r), 1000, 1)} | "
+                f"{res(r, 'leaker_how') if res(r, 'leak') else ''} | "
+                f"{res(r, 'max_stall_ms')} | {res(r, 'kernel_kills')} / "
+                f"{res(r, 'user_kills')} | {fmt(agent_cpu(r))} | "
+                f"{r['boot_s']} |")
+    return md + ["", "</details>", ""]
+
+
+def overview_md(rows, title=True):
+    """Issue 14's goals for every variant at once: the table README's
+    Results shows (--readme)."""
+    head = ["variant", "build", "runs", "innocents killed (0)",
+            "jobs killed (0)", "only the leaker killed",
+            "longest stall, ms / best peer's (<= 0.5x)",
+            "build, s / oracle's (<= 1.3x)",
+            "agent CPU, ms / earlyoom's (<= 1x)",
+            "read back from disk, MiB / oracle's"]
+    return ((["## Issue 14's goals: oomqd, shipped config, every run",
+              ""] if title else []) +
+            ["Per variant, oomqd's value (median [min-max] over its runs) "
+             "against the reference of the same build (the best peer's "
+             "median stall, the oracle's median build time, earlyoom's "
+             "median CPU) and the ratio of the medians; **yes** where "
+             "every run meets the goal. Not a goal, but what the "
+             "oracle's speed costs: what the guest read back from disk "
+             "during the load (the files the jobs read, evicted).", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)] +
+            ["| " + " | ".join(r) + " |" for r in rows] + [""])
+
+
 md = ["# Scenario bench (issue 14): the desktop meltdown and its variants",
       "",
       "512 MiB QEMU/TCG guest, Debian's 6.12 kernel. Per contender:",
@@ -281,6 +406,9 @@ md = ["# Scenario bench (issue 14): the desktop meltdown and its variants",
       "compared with the oracle's, only where every job finished.",
       "The oracle's -j: searched (make bench-scenario-oracle), set",
       "(SCENARIO_ORACLE_J) or estimated from the jobs' sizes.", ""]
+OVERVIEW_AT = len(md)  # the goals' overview goes first, once known
+overview = []
+readme_every, readme_plots = [], []  # every run's tables and plots
 report = {}
 plots = shutil.which("gnuplot") is not None
 if plots:
@@ -380,6 +508,7 @@ for key in sorted(groups, key=group_order):
     head += ["longest stall, ms",
              f"stall / best peer ({best_peer or '-'})",
              "kernel / user kills", "longest 4 KiB read, ms",
+             "read back from disk, MiB",
              "agent CPU ms", "agent peak RSS KiB"]
     rows = ["| " + " | ".join(head) + " |",
             "|" + "---|" * len(head)]
@@ -416,6 +545,7 @@ for key in sorted(groups, key=group_order):
                 f"{fmt(med([res(r, 'kernel_kills') for r in d]))} / "
                 f"{fmt(med([res(r, 'user_kills') for r in d]))}",
                 stat(d, lambda r: res(r, "max_read_ms")),
+                stat(d, read_back_mib),
                 stat(d, agent_cpu),
                 stat(d, lambda r: r["agent"]["hwm_kb"] if r.get("agent")
                      else None)]
@@ -492,6 +622,13 @@ for key in sorted(groups, key=group_order):
               None if eo_cpu is not None else
               "no earlyoom run at this build")
         goals[c] = [{"goal": w, "met": ok, "runs": det} for w, ok, det in g]
+        if c == "oomqd" and load == primary[(variant, guest)] and \
+                guest == "busybox":
+            overview.append(overview_row(
+                heading(variant, load), k, complete, d, by_c[c],
+                has_build, has_leak, best_peer, best_stall, oracle_wall,
+                eo_cpu, med([read_back_mib(r)
+                             for r in done.get("oracle", [])])))
         label = ("oomqd, shipped config" if c == "oomqd" else
                  f"{c} (a variant, for comparison)")
         md.append(f"Goals of issue 14, {label}, in every run "
@@ -501,29 +638,14 @@ for key in sorted(groups, key=group_order):
             md.append(f"- {w}: **{mark}** ({det})")
         md.append("")
 
-    # Per run.
-    md += [f"<details><summary>{variant}: every run</summary>", "",
-           "| contender | when (UTC) | worker / tab names | innocents | "
-           "jobs killed / done | wall, s | leaker | stall, ms | kernel / "
-           "user kills | agent CPU ms | boot, s |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for c in cs:
-        for r in by_c[c]:
-            if not r["completed"]:
-                md.append(f"| {c} | {r['time']} | | cut off (rc "
-                          f"{r['rc']}, {r['log']}) | | | | | | | "
-                          f"{r['boot_s']} |")
-                continue
-            md.append(
-                f"| {c} | {r['time']} | {r['names'].get('worker', '-')} / "
-                f"{r['names'].get('tab', '-')} | {res(r, 'innocents')} | "
-                f"{res(r, 'jobs_killed')} / {res(r, 'jobs_done')} | "
-                f"{fmt(wall(r), 1000, 1)} | "
-                f"{res(r, 'leaker_how') if res(r, 'leak') else ''} | "
-                f"{res(r, 'max_stall_ms')} | {res(r, 'kernel_kills')} / "
-                f"{res(r, 'user_kills')} | {fmt(agent_cpu(r))} | "
-                f"{r['boot_s']} |")
-    md += ["", "</details>", ""]
+    if load == primary[(variant, guest)] and guest == "busybox" and \
+            not done.get("oomqd"):
+        overview.append([heading(variant, load), f"`{k}`" + (
+                         "" if complete else " (incomplete)"), "0",
+                         "no run of oomqd at this build"] + [""] * 6)
+    runs_md = every_run_md(variant, cs, by_c)
+    md += runs_md
+    readme_runs = [] if load != primary[(variant, guest)] else runs_md
 
     md += search_md(groups[key])
 
@@ -536,6 +658,12 @@ for key in sorted(groups, key=group_order):
             vname += "-" + hashlib.sha1(load.encode()).hexdigest()[:6]
         plot_variant(vname, f"{heading(variant, load)}: every run at {k}",
                      [c for c in cs if done[c]], done, has_build)
+        if readme_runs:
+            readme_plots.append(f"{vname}.png")
+            readme_runs = readme_runs[:-2] + [
+                f"![{variant}: every run's longest stall and build time, "
+                f"per contender]({README_IMG}/{vname}.png)", ""] + \
+                readme_runs[-2:]
         md.append(f"Plots: {vname}.png; per contender, the run with the "
                   f"median stall: " +
                   ", ".join(f"{vname}-{c}.png" for c in cs if done[c]) +
@@ -550,6 +678,7 @@ for key in sorted(groups, key=group_order):
                      f"{heading(variant, load)}, {c} ({r['time']}): "
                      "MemAvailable, PSI "
                      "memory avg10, heartbeat delay, kills", r)
+    readme_every += readme_runs
     report[f"{variant} {load}"] = {
         "variant": variant, "load": load, "build": k,
         "complete": complete, "commit": commit,
@@ -557,9 +686,32 @@ for key in sorted(groups, key=group_order):
 
 if not groups:
     md.append(f"No runs in {store} yet: make bench-scenario.")
+if overview:
+    md = md[:OVERVIEW_AT] + overview_md(overview) + md[OVERVIEW_AT:]
 with open(f"{out}/results.md", "w") as f:
     f.write("\n".join(md) + "\n")
 with open(f"{out}/results.json", "w") as f:
     json.dump(report, f, indent=1)
 print("\n".join(md))
+if readme:
+    with open(readme) as f:
+        text = f.read()
+    if README_BEGIN not in text or README_END not in text:
+        sys.exit(f"report: {readme} has no {README_BEGIN} ... "
+                 f"{README_END} block")
+    head, rest = text.split(README_BEGIN, 1)
+    tail = rest.split(README_END, 1)[1]
+    img = os.path.join(os.path.dirname(os.path.abspath(readme)), README_IMG)
+    os.makedirs(img, exist_ok=True)
+    for f in os.listdir(img):
+        if f.startswith("plot-") and f not in readme_plots:
+            os.remove(os.path.join(img, f))
+    for f in readme_plots:
+        shutil.copy(os.path.join(out, f), img)
+    with open(readme, "w") as f:
+        f.write(head + README_BEGIN + "\n" +
+                "\n".join(overview_md(overview, title=False) +
+                          ["Every run, per variant:", ""] + readme_every) +
+                README_END + tail)
+    print(f"report: the goals' overview into {readme}", file=sys.stderr)
 print(f"report: wrote {out}/results.md and results.json", file=sys.stderr)

@@ -23,6 +23,9 @@
 #   make bench-scenario-oracle        find the oracle's -j per variant
 #                                     (else scn.c estimates it)
 #   make bench-scenario-report        render the store again, no boot
+#   make bench-scenario-report SCENARIO_README=README.md
+#                                     and put its goals' overview into
+#                                     README's Results
 #   make bench-startup                the contenders' start and idle CPU,
 #                                     cold and warm, in one boot
 #
@@ -88,4 +91,5 @@ bench-startup: bench-scenario-image
 
 bench-scenario-report:
 	bench/scenario/report.py $(SCENARIO_RESULTS)/runs.jsonl \
-		$(SCENARIO_RESULTS)
+		$(SCENARIO_RESULTS) \
+		$(if $(SCENARIO_README),--readme=$(SCENARIO_README))
