@@ -16,6 +16,9 @@
 #                         with the busybox guest's
 #   SCENARIO_VARIANTS     meltdown big leak swap zram mix sizes late (all)
 #   SCENARIO_CONTENDERS   kernel earlyoom nohang oracle oomq-hand oomqd;
+#                         oracle-fit: the oracle at the largest -j that
+#                         also reads its files back no more than
+#                         SCENARIO_FIT_READ_MIB (its own search, below);
 #                         oomqd-NAME runs the shipped config with the
 #                         knobs of bench/scenario/oomqd/NAME.conf; in
 #                         the systemd guest also systemd-oomd (and no
@@ -29,7 +32,8 @@
 #                         larger number extends it
 #   SCENARIO_ORACLE_J     the oracle's -j, as VARIANT=N words (else the
 #                         one bench-scenario-oracle found, else scn.c's
-#                         estimate from the jobs' sizes)
+#                         estimate from the jobs' sizes); the same for
+#                         oracle-fit: SCENARIO_ORACLE_FIT_J
 #   SCENARIO_SESSION_NAMES=random   the session's roles named at random
 #                         too (by default kdeinit, ksmserver, kwin,
 #                         terminal, as in KDE)
@@ -41,6 +45,12 @@
 #   SCENARIO_MEM, SCENARIO_BOOT_TIMEOUT   guest MiB (512), s per boot (720)
 #   SCENARIO_SEARCH=1     instead of the matrix, find each variant's
 #                         oracle -j (make bench-scenario-oracle)
+#   SCENARIO_SEARCH=fit   the same for oracle-fit (make
+#                         bench-scenario-oracle-fit): a -j fits only if
+#                         the guest also read back from disk no more
+#                         than SCENARIO_FIT_READ_MIB (32) during the
+#                         load: the largest make -j that runs without
+#                         evicting the files its jobs read
 set -eu
 
 out=$1 kver=$2
@@ -123,6 +133,7 @@ done
 for c in $contenders; do
 	case $guest/$c in
 	*/kernel | */earlyoom | */nohang | */oracle | */oomqd) ;;
+	busybox/oracle-fit) ;;
 	busybox/oomq-hand | systemd/systemd-oomd) ;;
 	*/oomqd-*)
 		[ -f "$here/oomqd/${c#oomqd-}.conf" ] || {
@@ -169,18 +180,23 @@ names_of_run() {
 
 # The oracle's -j for variant $1, as scn arguments: SCENARIO_ORACLE_J,
 # else the search's, else -1 (scn.c estimates it from the jobs' sizes and
-# MemAvailable); scn.jobs_from says which, for the report.
+# MemAvailable); scn.jobs_from says which, for the report.  With $2 =
+# fit, oracle-fit's: SCENARIO_ORACLE_FIT_J, else its own search's.
 oracle_j() {
-	for w in ${SCENARIO_ORACLE_J:-}; do
+	set=${SCENARIO_ORACLE_J:-} tsv=$res/oracle-j.tsv
+	if [ "${2:-}" = fit ]; then
+		set=${SCENARIO_ORACLE_FIT_J:-} tsv=$res/oracle-fit-j.tsv
+	fi
+	for w in $set; do
 		if [ "${w%%=*}" = "$1" ]; then
 			echo "scn.jobs=${w#*=} scn.jobs_from=set"
 			return
 		fi
 	done
 	j=
-	[ -f "$res/oracle-j.tsv" ] &&
+	[ -f "$tsv" ] &&
 		j=$(awk -v l="$(load_of "$1")" -F '\t' \
-			'$1 == l { j = $2 } END { print j }' "$res/oracle-j.tsv")
+			'$1 == l { j = $2 } END { print j }' "$tsv")
 	if [ -n "$j" ]; then
 		echo "scn.jobs=$j scn.jobs_from=searched"
 	else
@@ -197,7 +213,10 @@ boot() {
 	log=$res/logs/$v/$c-$stamp.log
 	[ "$guest" = busybox ] || log=$res/logs/$v/$guest-$c-$stamp.log
 	names=$(names_of_run)
-	args="scn.contender=$c $(variant_args "$v") ${SCENARIO_ARGS:-} $extra"
+	# The guest runs oracle-fit's (and its search's) make as the oracle.
+	gc=$c
+	case $c in oracle-fit*) gc=oracle ;; esac
+	args="scn.contender=$gc $(variant_args "$v") ${SCENARIO_ARGS:-} $extra"
 	[ "$guest" = systemd ] && args="$args scn.systemd=1"
 	for w in $names; do
 		args="$args scn.name.$w"
@@ -230,25 +249,45 @@ result() {
 		sed -n "s/^$2=//p"
 }
 
-if [ "${SCENARIO_SEARCH:-0}" = 1 ]; then
+# MiB the guest read back from disk during the load (log $1): swap-ins
+# and refaulted file pages (scn.c's pgin), from the load's first sample
+# to its last; empty without them.
+read_back_mib() {
+	tr -d '\r' <"$1" |
+		sed -n 's/.*SCN-SAMPLE t=[0-9][0-9]* .*pgin=\([0-9][0-9]*\).*/\1/p' |
+		sed -n '1p;$p' | tr '\n' ' ' |
+		awk 'NF == 2 { print int(($2 - $1) * 4 / 1024) }'
+}
+
+if [ "${SCENARIO_SEARCH:-0}" != 0 ]; then
 	# The oracle's -j, once per variant with a build: from scn.c's
 	# estimate up, one boot each, while a run kills no job and no
 	# innocent and is faster than the one with a job fewer (down if the
 	# estimate already kills). Every boot goes to the store as contender
 	# oracle-search; the -j found to oracle-j.tsv, which the oracle's
-	# runs take from then on.
+	# runs take from then on.  For oracle-fit (SCENARIO_SEARCH=fit) a
+	# run must also read back no more than SCENARIO_FIT_READ_MIB: boots
+	# as oracle-fit-search, the -j to oracle-fit-j.tsv.
+	c=oracle-search tsv=$res/oracle-j.tsv max_read=
+	if [ "$SCENARIO_SEARCH" = fit ]; then
+		c=oracle-fit-search tsv=$res/oracle-fit-j.tsv
+		max_read=${SCENARIO_FIT_READ_MIB:-32}
+	fi
 	for v in $variants; do
 		case $(variant_args "$v") in *scn.build=0*) continue ;; esac
 		best='' best_t='' j=-1 step=1
 		while :; do
-			boot "$v" oracle-search \
+			boot "$v" "$c" \
 				"scn.oracle=1 scn.jobs=$j scn.jobs_from=search"
 			jj=$(result "$log" jobs)
 			t=$(result "$log" t_workers_gone_ms)
 			total=$(result "$log" jobs_total)
+			read=$(read_back_mib "$log")
 			# The oracle's own kill of the tab is no OOM.
 			if [ -n "$jj" ] && [ "$(result "$log" jobs_done)" = "$total" ] &&
 				[ "$(result "$log" innocents_killed)" = 0 ] &&
+				{ [ -z "$max_read" ] ||
+					[ "${read:-$max_read}" -le "$max_read" ]; } &&
 				{ [ -z "$best_t" ] || [ "$t" -lt "$best_t" ]; }; then
 				best=$jj best_t=$t
 				if [ "$step" != 1 ] || [ "$jj" -ge "$total" ]; then
@@ -263,14 +302,13 @@ if [ "${SCENARIO_SEARCH:-0}" = 1 ]; then
 		done
 		if [ -n "$best" ]; then
 			printf '%s\t%s\t%s\t%s\n' "$(load_of "$v")" "$best" \
-				"$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-				>>"$res/oracle-j.tsv"
-			echo "scenario: $v: the oracle runs -j$best ($best_t ms)" >&2
+				"$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$tsv"
+			echo "scenario: $v: $c found -j$best ($best_t ms)" >&2
 		else
-			echo "scenario: $v: no -j ran without a kill" >&2
+			echo "scenario: $v: no -j ran without a kill${max_read:+ or more read back}" >&2
 		fi
 	done
-	echo "scenario: $(($(date +%s) - start)) s; wrote $res/oracle-j.tsv"
+	echo "scenario: $(($(date +%s) - start)) s; wrote $tsv"
 	exit 0
 fi
 
@@ -289,13 +327,13 @@ while [ "$n" -le "$max" ]; do
 		for c in $contenders; do
 			extra=
 			case $c in
-			oracle)
+			oracle | oracle-fit)
 				# No build, nothing for it to schedule: the
 				# oracle's answer to a lone leak is trivial.
 				case $(variant_args "$v") in
 				*scn.build=0*) continue ;;
 				esac
-				extra="scn.oracle=1 $(oracle_j "$v")"
+				extra="scn.oracle=1 $(oracle_j "$v" "${c#oracle-}")"
 				;;
 			oomq-hand) extra="scn.queue=1" ;;
 			esac

@@ -22,6 +22,10 @@
 #	SCENARIO_CONTENDERS="earlyoom oomqd oomqd-kill" SCENARIO_RUNS=1
 #   make bench-scenario-oracle        find the oracle's -j per variant
 #                                     (else scn.c estimates it)
+#   make bench-scenario-oracle-fit    and oracle-fit's: the largest -j
+#                                     that also reads its files back no
+#                                     more than SCENARIO_FIT_READ_MIB;
+#                                     then SCENARIO_CONTENDERS=oracle-fit
 #   make bench-scenario-report        render the store again, no boot
 #   make bench-scenario-report SCENARIO_README=README.md
 #                                     and put its goals' overview into
@@ -53,10 +57,12 @@ SCENARIO_GUEST ?= busybox
 SCENARIO_IMAGE := $(SCENARIO_BUILD)$(if \
 	$(filter-out busybox,$(SCENARIO_GUEST)),/$(SCENARIO_GUEST))
 export SCENARIO_VARIANTS SCENARIO_CONTENDERS SCENARIO_RUNS SCENARIO_ARGS \
-	SCENARIO_ORACLE_J SCENARIO_SESSION_NAMES SCENARIO_MEM \
+	SCENARIO_ORACLE_J SCENARIO_ORACLE_FIT_J SCENARIO_FIT_READ_MIB \
+	SCENARIO_SESSION_NAMES SCENARIO_MEM \
 	SCENARIO_BOOT_TIMEOUT SCENARIO_MIN_RUNS SCENARIO_GUEST
 
-.PHONY: bench-scenario bench-scenario-oracle bench-scenario-report \
+.PHONY: bench-scenario bench-scenario-oracle bench-scenario-oracle-fit \
+	bench-scenario-report \
 	bench-scenario-image bench-startup
 bench-scenario-image: $(BUILD)/static/oomqd
 	@command -v qemu-system-x86_64 >/dev/null || \
@@ -81,6 +87,11 @@ bench-scenario-oracle: bench-scenario-image
 	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
 	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RESULTS=$(SCENARIO_RESULTS) \
 		SCENARIO_SEARCH=1 bench/scenario/run.sh $(SCENARIO_IMAGE) $$kver
+
+bench-scenario-oracle-fit: bench-scenario-image
+	kver=$$(tests/vm/kernels.sh resolve $(SCENARIO_SERIES)) && \
+	VM_BUILD=$(CURDIR)/$(VM_BUILD) SCENARIO_RESULTS=$(SCENARIO_RESULTS) \
+		SCENARIO_SEARCH=fit bench/scenario/run.sh $(SCENARIO_IMAGE) $$kver
 
 # The contenders' start-up and idle CPU, cold and warm, in one boot of
 # the scenario guest (bench/scenario/startup.sh; about 3 minutes).
