@@ -47,10 +47,10 @@
 #                         oracle -j (make bench-scenario-oracle)
 #   SCENARIO_SEARCH=fit   the same for oracle-fit (make
 #                         bench-scenario-oracle-fit): a -j fits only if
-#                         the guest also read back from disk no more
-#                         than SCENARIO_FIT_READ_MIB (32) during the
-#                         load: the largest make -j that runs without
-#                         evicting the files its jobs read
+#                         the guest also read back (swap-ins, file
+#                         refaults) no more than SCENARIO_FIT_READ_MIB
+#                         (32) during the load: the largest make -j
+#                         that runs without evicting what its jobs read
 set -eu
 
 out=$1 kver=$2
@@ -249,7 +249,7 @@ result() {
 		sed -n "s/^$2=//p"
 }
 
-# MiB the guest read back from disk during the load (log $1): swap-ins
+# MiB the guest read back during the load (log $1): swap-ins
 # and refaulted file pages (scn.c's pgin), from the load's first sample
 # to its last; empty without them.
 read_back_mib() {
