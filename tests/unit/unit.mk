@@ -48,10 +48,11 @@ FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 FUZZ_RUN = $(FUZZ_BIN) -artifact_prefix=$(BUILD)/fuzz/ \
 	$(BUILD)/fuzz/corpus tests/fuzz/corpus
 
-.PHONY: check-unit check-tools check-oomqd check-events fuzz fuzz-smoke
+.PHONY: check-unit check-tools check-oomqd check-events \
+	check-bench-report fuzz fuzz-smoke
 
 check-unit: $(UNIT_BIN) $(MODULE_EVENTS_BIN) fuzz-smoke fuzz-smoke-agent \
-		check-tools check-oomqd check-events
+		check-tools check-oomqd check-events check-bench-report
 	$(UNIT_BIN)
 	$(MODULE_EVENTS_BIN)
 
@@ -142,6 +143,10 @@ check-oomqd: $(BUILD)/oomqd
 
 check-events: $(BUILD)/oomqd
 	sh tests/unit/oomqd_events.sh $(BUILD)/oomqd
+
+# The scenario bench's report and README's table made from it.
+check-bench-report:
+	sh tests/unit/bench_report.sh
 
 # A pause and oomqd's own kill shown by a real notification daemon
 # (dunst) on a real session bus under Xvfb, found through a faked
