@@ -362,13 +362,13 @@ def every_run_md(variant, cs, by_c):
     md = [f"<details><summary>{variant}: every run</summary>", "",
           "| contender | when (UTC) | worker / tab names | innocents | "
           "jobs killed / done | wall, s | leaker | stall, ms | kernel / "
-          "user kills | agent CPU ms | boot, s |",
-          "|---|---|---|---|---|---|---|---|---|---|---|"]
+          "user kills | read back, MiB | agent CPU ms | boot, s |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for c in cs:
         for r in by_c[c]:
             if not r["completed"]:
                 md.append(f"| {c} | {r['time']} | | cut off (rc "
-                          f"{r['rc']}, {r['log']}) | | | | | | | "
+                          f"{r['rc']}, {r['log']}) | | | | | | | | "
                           f"{r['boot_s']} |")
                 continue
             md.append(
@@ -378,8 +378,8 @@ def every_run_md(variant, cs, by_c):
                 f"{fmt(wall(r), 1000, 1)} | "
                 f"{res(r, 'leaker_how') if res(r, 'leak') else ''} | "
                 f"{res(r, 'max_stall_ms')} | {res(r, 'kernel_kills')} / "
-                f"{res(r, 'user_kills')} | {fmt(agent_cpu(r))} | "
-                f"{r['boot_s']} |")
+                f"{res(r, 'user_kills')} | {fmt(read_back_mib(r))} | "
+                f"{fmt(agent_cpu(r))} | {r['boot_s']} |")
     return md + ["", "</details>", ""]
 
 

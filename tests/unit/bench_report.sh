@@ -92,6 +92,7 @@ want "$tmp/line" '| 0 [0-1] / 200 |'
 want "$tmp/README.md" "# before
 kept above"
 want "$tmp/README.md" "late: every run"
+want "$tmp/README.md" "| 0 / 0 | 200 | - | 60 |" # the oracle's read back
 n=$((n + 1))
 [ "$(tail -n 1 "$tmp/README.md")" = "kept below" ] ||
 	fail "README's text after the markers changed"
