@@ -479,6 +479,10 @@ for key in sorted(groups, key=group_order):
         continue
     k, runs, complete, builds, core, need = choose_build(variant, guest,
                                                          table)
+    # The busybox guest's variant itself (not a load with more
+    # SCENARIO_ARGS, nor the systemd guest's): the overview's and
+    # README's.
+    in_readme = guest == "busybox" and load == primary[(variant, guest)]
     commit = runs[0]["commit"]
     has_build = any(res(r, "build") for r in runs if r["completed"])
     has_leak = any(res(r, "leak") for r in runs if r["completed"])
@@ -637,8 +641,7 @@ for key in sorted(groups, key=group_order):
               None if eo_cpu is not None else
               "no earlyoom run at this build")
         goals[c] = [{"goal": w, "met": ok, "runs": det} for w, ok, det in g]
-        if c == "oomqd" and load == primary[(variant, guest)] and \
-                guest == "busybox":
+        if c == "oomqd" and in_readme:
             overview.append(overview_row(
                 heading(variant, load), k, complete, d, by_c[c],
                 has_build, has_leak, {
@@ -657,14 +660,13 @@ for key in sorted(groups, key=group_order):
             md.append(f"- {w}: **{mark}** ({det})")
         md.append("")
 
-    if load == primary[(variant, guest)] and guest == "busybox" and \
-            not done.get("oomqd"):
+    if in_readme and not done.get("oomqd"):
         overview.append([heading(variant, load), f"`{k}`" + (
                          "" if complete else " (incomplete)"), "0",
                          "no run of oomqd at this build"] + [""] * 7)
     runs_md = every_run_md(variant, cs, by_c)
     md += runs_md
-    readme_runs = [] if load != primary[(variant, guest)] else runs_md
+    readme_runs = runs_md if in_readme else []
 
     md += search_md(groups[key])
 
