@@ -394,7 +394,15 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 	c->updates++;
 	c->unrated = 0;
 	c->stopped_since_read = false;
-	c->mapped_kb = 0;
+	/*
+	 * What the running jobs map; with none running, what they mapped
+	 * at the last read: the stopped ones map the same files, and go on
+	 * to read them (the simulation's meltdown: its first wave ended,
+	 * the reserve fell to pause_pct and four were continued where
+	 * three fit beside the data file).
+	 */
+	if (running)
+		c->mapped_kb = 0;
 	for (unsigned int i = 0; i < c->n; i++)
 		c->t[i].seen = false;
 	for (unsigned int k = 0; k < n; k++) {

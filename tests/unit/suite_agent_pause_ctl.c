@@ -425,7 +425,9 @@ END_TEST
  * large.  The jobs are kept from eating into the file (MemAvailable
  * never below it while they run: below, they would read it back from
  * disk; with the reserve alone, 9.5 s of that), and the build still
- * is not slowed: at most 100 s, five rounds of 20 s (77 s here).
+ * is not slowed: at most 100 s, five rounds of 20 s (77.6 s here;
+ * 79.6 s, MemAvailable down to 104 MiB, when a read that found every
+ * job stopped forgot the file).
  */
 START_TEST(test_meltdown_mapped)
 {
@@ -438,6 +440,7 @@ START_TEST(test_meltdown_mapped)
 	run(&sim, 400000);
 	check_all_done(&sim);
 	ck_assert_uint_eq(sim.thrash_ms, 0);
+	ck_assert_uint_ge(sim.min_avail_kb, sim.ws_kb + 10 * MIB);
 	ck_assert_uint_le(sim.end_ms, 100000);
 	print_run(&sim, "meltdown, 96 MiB mapped");
 }
@@ -675,6 +678,38 @@ START_TEST(test_need_from_finished)
 	a.root = 12;
 	snprintf(a.comm, sizeof(a.comm), "ld");
 	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &a), 0);
+}
+END_TEST
+
+/*
+ * A read that finds every job stopped keeps the files they mapped as
+ * the reserve: the jobs continued next read them again.  With the
+ * reserve down to pause_pct there (the simulation's meltdown, once its
+ * first wave had ended), four were continued where three fit beside
+ * the data file.
+ */
+START_TEST(test_mapped_while_stopped)
+{
+	struct pause_ctl_job j = { .root = 10,
+				   .start_ticks = 1,
+				   .rss_kb = 20 * MIB,
+				   .mapped_kb = 96 * MIB,
+				   .runs = true };
+
+	snprintf(j.comm, sizeof(j.comm), "cc1");
+	pause_ctl_update(&ctl, &cfg, &j, 1, 0);
+	ck_assert_uint_eq(ctl.mapped_kb, 96 * MIB);
+	j.stopped = true;
+	j.runs = false;
+	j.mapped_kb = 0; /* not read of a stopped job */
+	pause_ctl_update(&ctl, &cfg, &j, 1, 1000);
+	ck_assert_uint_eq(ctl.mapped_kb, 96 * MIB);
+	/* Running again, it maps what it maps now. */
+	j.stopped = false;
+	j.runs = true;
+	j.mapped_kb = 40 * MIB;
+	pause_ctl_update(&ctl, &cfg, &j, 1, 2000);
+	ck_assert_uint_eq(ctl.mapped_kb, 40 * MIB);
 }
 END_TEST
 
@@ -1774,6 +1809,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_cont_before_end);
 	tcase_add_test(tc, test_cont_before_ends);
 	tcase_add_test(tc, test_need_from_rate);
+	tcase_add_test(tc, test_mapped_while_stopped);
 	tcase_add_test(tc, test_projection_once);
 	tcase_add_test(tc, test_projection_share);
 	tcase_add_test(tc, test_projection_share_beside);
