@@ -12,6 +12,19 @@ void kill_ctl_init(struct kill_ctl *k)
 	k->level = PRESSURE_CALM;
 }
 
+/*
+ * Pausing has stopped all it can and memory is under its reserve while
+ * the process beside the jobs grows (pause_ctl_spent()), and pages come
+ * back in at the thrashing rate: what the jobs read is being evicted
+ * for that process's growth, and only its kill stops it.  Above the kill
+ * level and without its delay: the pages come back now.
+ */
+static bool beside_paused(const struct pressure_config *cfg,
+			  const struct pressure_sample *s)
+{
+	return s->pause_spent && pressure_pages_coming_back(cfg, s);
+}
+
 /**
  * kill_ctl_due_now - is memory itself at the kill level right now?
  *
@@ -33,7 +46,7 @@ bool kill_ctl_due_now(const struct pressure_config *cfg,
 	for (int l = PRESSURE_NR_LEVELS - 1; l >= (int)cfg->kill_level; l--)
 		if (pressure_memory_short(&cfg->enter[l], s))
 			return true;
-	return pressure_thrashing(cfg, s);
+	return pressure_thrashing(cfg, s) || beside_paused(cfg, s);
 }
 
 /*
@@ -76,6 +89,7 @@ struct kill_ctl_decision kill_ctl_decide(struct kill_ctl *k,
 					 bool dying, uint64_t now_ms)
 {
 	struct kill_ctl_decision d = { KILL_CTL_NO, UINT32_MAX };
+	bool beside = beside_paused(cfg, s);
 	uint64_t at_level, since_kill;
 
 	if (level != k->level && level >= cfg->kill_level &&
@@ -89,12 +103,12 @@ struct kill_ctl_decision kill_ctl_decide(struct kill_ctl *k,
 		k->oom_ms = now_ms;
 		k->oom_once = true;
 	}
-	if (!cfg->kill_enabled || level < cfg->kill_level ||
+	if (!cfg->kill_enabled || (level < cfg->kill_level && !beside) ||
 	    !kill_ctl_due_now(cfg, s))
 		return d;
 	at_level = now_ms - k->level_ms;
 	since_kill = now_ms - k->kill_ms;
-	if (at_level < cfg->kill_delay_ms && !deep_below(cfg, s)) {
+	if (!beside && at_level < cfg->kill_delay_ms && !deep_below(cfg, s)) {
 		d.verdict = KILL_CTL_NOT_YET;
 		d.wait_ms = left_ms(cfg->kill_delay_ms, at_level);
 	} else if (k->killed_once && since_kill < cfg->kill_cooldown_ms) {

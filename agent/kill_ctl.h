@@ -8,7 +8,12 @@
  * field of the snapshot and a rule in kill_ctl_due_now().  The answer:
  *
  *	KILL_CTL_NO	   off, below kill_level, or memory itself not
- *			   short (PSI alone never kills: its avg10 lags)
+ *			   short (PSI alone never kills: its avg10 lags);
+ *			   but below kill_level too, with no delay, once
+ *			   pausing has stopped all it can while the
+ *			   process beside the jobs grows (the snapshot's
+ *			   pause_spent) and pages come back in at the
+ *			   thrashing rate
  *	KILL_CTL_NOT_YET   kill_delay_ms at kill_level has not passed
  *	KILL_CTL_BACK_OFF  kill_cooldown_ms after the last proactive kill
  *			   (so the freed memory shows), KILL_CTL_OOM_MS

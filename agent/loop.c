@@ -114,6 +114,7 @@ static uint32_t loop_tick(struct loop *l, uint64_t now)
 	prof_end(PROF_SAMPLE, t0);
 	s.kills = l->pressure.kills;
 	s.oom_kills = l->pressure.oom_kills;
+	s.pause_spent = l->pausing.spent;
 	l->pressure.kills = l->pressure.oom_kills = 0;
 
 	act = pressure_update(&l->pressure.st, &l->pressure.cfg, &s, now);

@@ -98,6 +98,7 @@ struct loop_pausing {
 	struct pause_ctl_job resumed[PAUSE_MAX];
 	unsigned int nresumed;
 	bool following; /* the last tick followed the jobs */
+	bool spent; /* the last tick: pause_ctl_spent() */
 	uint64_t found_ms; /* when a read found jobs where there were none */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
 	uint64_t jobs_ms; /* when they were read last */

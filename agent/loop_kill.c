@@ -16,6 +16,7 @@ bool loop_still_critical(void *arg)
 	struct pressure_sample s;
 
 	loop_read_sample(l, &s, NULL);
+	s.pause_spent = l->pausing.spent;
 	return kill_ctl_due_now(&l->pressure.cfg, &s);
 }
 
@@ -68,7 +69,11 @@ void loop_kill_start(struct loop *l, uint64_t now)
 				     .pid = v->pid,
 				     .uid = v->uid,
 				     .rss_kb = v->rss_kb,
-				     .reason = "memory critical" };
+				     .reason = l->pausing.spent ?
+						       "jobs stopped, memory "
+						       "still short, pages "
+						       "coming back" :
+						       "memory critical" };
 	memcpy(k->victim.comm, v->comm, sizeof(k->victim.comm));
 	/* A stopped victim would hold its SIGTERM until continued. */
 	pause_release(&l->pausing.paused, v->pid, now);
@@ -77,14 +82,16 @@ void loop_kill_start(struct loop *l, uint64_t now)
 	case KILL_TERMINATING:
 		lognote(&k->victim, LOG_WARNING,
 			"proactive kill: SIGTERM to pid %d (%s), RSS %llu KiB; "
-			"SIGKILL in %u ms",
+			"SIGKILL in %u ms (%s)",
 			(int)v->pid, v->comm, (unsigned long long)v->rss_kb,
-			k->kill.cfg.grace_ms);
+			k->kill.cfg.grace_ms, k->victim.reason);
 		break;
 	case KILL_KILLING:
 		lognote(&k->victim, LOG_WARNING,
-			"proactive kill: SIGKILL to pid %d (%s), RSS %llu KiB",
-			(int)v->pid, v->comm, (unsigned long long)v->rss_kb);
+			"proactive kill: SIGKILL to pid %d (%s), RSS %llu KiB "
+			"(%s)",
+			(int)v->pid, v->comm, (unsigned long long)v->rss_kb,
+			k->victim.reason);
 		break;
 	case KILL_REAPED:
 		logmsg(LOG_INFO, "proactive kill: pid %d (%s) already gone",

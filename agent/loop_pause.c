@@ -488,6 +488,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	if (!pause_cont_expired(&p->paused, cfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
 	if (!cfg->pause_enabled) {
+		p->spent = false;
 		if (p->paused.n)
 			cont_job(l, 0, "pausing is off", now);
 		return pause_wait_ms(&p->paused, cfg, s);
@@ -528,8 +529,13 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		if (o.kind == PAUSE_CTL_CONT)
 			break;
 	}
+	p->spent = false;
 	if (!busy)
 		return pause_wait_ms(&p->paused, cfg, s);
+	if (p->paused.n) {
+		n = ctl_jobs(l, cj, src, refused);
+		p->spent = pause_ctl_spent(&p->ctl, cfg, s, cj, n);
+	}
 	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered,
 				      searching(p, now), now);
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */

@@ -76,8 +76,9 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
 			s->psi_full_avg10 = ps.full.avg10;
 	}
+	/* Pausing spent, the kill waits for pages coming back (kill_ctl). */
 	if (!ret && !l->sense.cg_on &&
-	    pressure_wants_pagein(&l->pressure.cfg, s))
+	    (pressure_wants_pagein(&l->pressure.cfg, s) || l->pausing.spent))
 		swap_mem_read_pagein(&l->sense.swm, mono_ms(), s);
 	if (psi_err)
 		memcpy(psi_err, err, sizeof(err));

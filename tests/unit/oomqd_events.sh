@@ -112,7 +112,7 @@ has "$tmp/entry" "OOMQ_VICTIM_PID=$victim" "journal: the kill"
 has "$tmp/entry" "OOMQ_VICTIM_COMM=sleep" "journal: the kill"
 has "$tmp/entry" "OOMQ_CHOICE=proactive" "journal: the kill"
 has "$tmp/entry" "PRIORITY=4" "journal: the kill"
-has "$tmp/entry" "MESSAGE=proactive kill: SIGTERM to pid $victim (sleep), RSS $(sed -n 's/^OOMQ_RSS_KB=//p' "$tmp/entry") KiB; SIGKILL in 1000 ms" "journal: the kill"
+has "$tmp/entry" "MESSAGE=proactive kill: SIGTERM to pid $victim (sleep), RSS $(sed -n 's/^OOMQ_RSS_KB=//p' "$tmp/entry") KiB; SIGKILL in 1000 ms (memory critical)" "journal: the kill"
 entry cdfed8686c784bc981ae6f645f2491d6
 has "$tmp/entry" "OOMQ_EVENT=killed" "journal: the victim gone"
 has "$tmp/entry" "OOMQ_VICTIM_PID=$victim" "journal: the victim gone"

@@ -28,6 +28,8 @@ struct fake {
 	bool dying; /* kill_busy() of the loop's struct kill */
 	uint32_t kills; /* seen since the last sample */
 	uint32_t oom_kills; /* of them, the kernel's */
+	bool spent; /* pausing has done all it can (pause_ctl_spent()) */
+	uint32_t pagein; /* pages read back a second, 0: not read */
 };
 
 static struct fake f;
@@ -60,6 +62,9 @@ static enum kill_ctl_verdict at(uint64_t t, double mem_pct, double swap_pct)
 		.swap_free_kb = (uint64_t)(swap_pct * TOTAL_KB / 100),
 		.kills = f.kills,
 		.oom_kills = f.oom_kills,
+		.pagein_valid = f.pagein != 0,
+		.pagein_per_s = f.pagein,
+		.pause_spent = f.spent,
 	};
 	struct pressure_action a;
 
@@ -149,6 +154,39 @@ START_TEST(test_off)
 	start(kill_off);
 	for (uint64_t t = 0; t < 60000; t += 500)
 		ck_assert_int_eq(at(t, 1, 1), NO);
+}
+END_TEST
+
+/*
+ * Pausing spent (every job it may stop stopped, memory under its reserve,
+ * the process beside the jobs growing) and pages coming back at the
+ * thrashing rate: a kill at once, well above the kill line; neither one
+ * alone kills there.  The back-off after a kill and kill = off hold.
+ */
+START_TEST(test_beside_paused)
+{
+	uint32_t thrash;
+
+	start(NULL);
+	thrash = f.pc.thrash_pagein_per_s;
+	ck_assert_int_eq(at(0, 50, 100), NO);
+	f.spent = true;
+	ck_assert_int_eq(at(200, 20, 100), NO); /* no pages coming back */
+	f.pagein = thrash;
+	ck_assert_int_eq(at(400, 20, 100), NOW);
+	f.spent = false;
+	ck_assert_int_eq(at(600, 20, 100), NO); /* thrashing alone: no */
+	f.spent = true;
+	f.pagein = thrash - 1;
+	ck_assert_int_eq(at(800, 20, 100), NO); /* below the rate */
+	f.pagein = thrash;
+	f.kills = 1;
+	ck_assert_int_eq(at(1000, 20, 100), BACK_OFF);
+
+	start(kill_off);
+	f.spent = true;
+	f.pagein = thrash;
+	ck_assert_int_eq(at(0, 20, 100), NO);
 }
 END_TEST
 
@@ -282,6 +320,7 @@ Suite *agent_kill_ctl_suite(void)
 	tcase_add_test(tc, test_ten_percent);
 	tcase_add_test(tc, test_deep_below);
 	tcase_add_test(tc, test_off);
+	tcase_add_test(tc, test_beside_paused);
 	tcase_add_test(tc, test_back_off);
 	tcase_add_test(tc, test_victim_never_dies);
 	tcase_add_test(tc, test_reload);

@@ -713,6 +713,56 @@ START_TEST(test_mapped_while_stopped)
 }
 END_TEST
 
+/*
+ * Pausing is spent once MemAvailable is under the reserve, jobs are
+ * stopped and one runs at most, and the process beside the jobs grew
+ * between the last two reads by more than a sixteenth; not while two
+ * jobs run, above the reserve, or with that process holding still.
+ */
+START_TEST(test_spent)
+{
+	struct pause_ctl_job js[3];
+	struct pressure_sample low = { .mem_total_kb = TOTAL_KB,
+				       .mem_avail_kb = 60 * MIB },
+			       high = { .mem_total_kb = TOTAL_KB,
+					.mem_avail_kb = 200 * MIB };
+
+	cfg.pause_at.mem_avail_pct = 15; /* a 69 MiB reserve */
+	for (unsigned int i = 0; i < 3; i++) {
+		js[i] = (struct pause_ctl_job){ .root = 10 + (pid_t)i,
+						.start_ticks = 1 + i,
+						.rss_kb = 20 * MIB,
+						.runs = true,
+						.stoppable = true };
+		snprintf(js[i].comm, sizeof(js[i].comm), "cc1");
+	}
+	js[1].stopped = js[2].stopped = true;
+	js[1].runs = js[2].runs = js[1].stoppable = js[2].stoppable = false;
+	pause_ctl_other(&ctl, 99, 5, 100 * MIB);
+	pause_ctl_update(&ctl, &cfg, js, 3, 0);
+	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3)); /* one read */
+	pause_ctl_other(&ctl, 99, 5, 160 * MIB);
+	pause_ctl_update(&ctl, &cfg, js, 3, 3000);
+	ck_assert(pause_ctl_spent(&ctl, &cfg, &low, js, 3));
+	ck_assert(!pause_ctl_spent(&ctl, &cfg, &high, js, 3));
+	js[1].stopped = false;
+	js[1].runs = js[1].stoppable = true;
+	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3)); /* two run */
+	js[1].stoppable = false; /* a shell's, or continued since the read */
+	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3));
+	js[1].stopped = true;
+	js[1].runs = false;
+	/* It holds still: no more spent. */
+	pause_ctl_other(&ctl, 99, 5, 162 * MIB);
+	pause_ctl_update(&ctl, &cfg, js, 3, 6000);
+	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3));
+	/* Another process at the head: its growth is not known yet. */
+	pause_ctl_other(&ctl, 98, 7, 200 * MIB);
+	pause_ctl_update(&ctl, &cfg, js, 3, 9000);
+	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3));
+}
+END_TEST
+
 /* Before any finished: growth per second over the horizon. */
 START_TEST(test_need_from_rate)
 {
@@ -1810,6 +1860,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_cont_before_ends);
 	tcase_add_test(tc, test_need_from_rate);
 	tcase_add_test(tc, test_mapped_while_stopped);
+	tcase_add_test(tc, test_spent);
 	tcase_add_test(tc, test_projection_once);
 	tcase_add_test(tc, test_projection_share);
 	tcase_add_test(tc, test_projection_share_beside);
