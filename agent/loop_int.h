@@ -98,7 +98,13 @@ struct loop_pausing {
 	struct pause_ctl_job resumed[PAUSE_MAX];
 	unsigned int nresumed;
 	bool following; /* the last tick followed the jobs */
-	bool spent; /* the last tick: pause_ctl_spent() */
+	/*
+	 * The last tick: pausing down to one job below its reserve
+	 * (pause_ctl_down()), and spent: what beside the jobs grows too
+	 * (pause_ctl.other_grows).
+	 */
+	bool down, spent;
+	struct log_limit lim_spent; /* "every job but one stopped" */
 	uint64_t found_ms; /* when a read found jobs where there were none */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
 	uint64_t jobs_ms; /* when they were read last */
@@ -187,6 +193,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		    uint64_t now);
 int loop_pause_file_open(struct loop *l);
 void loop_pause_killed(struct loop *l, pid_t pid);
+/* Is @pid a process of the jobs, running, stopped or continued? */
+bool loop_pause_of_jobs(const struct loop *l, pid_t pid);
 
 /* loop_reload.c */
 void loop_reload(struct loop *l);

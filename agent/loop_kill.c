@@ -22,7 +22,8 @@ bool loop_still_critical(void *arg)
 
 /*
  * The first queued process that is not a victim SIGKILL could not end
- * (kill.h), or NULL.
+ * (kill.h), nor, when pausing is spent, one of the jobs: it is what
+ * grows beside them that memory goes to then.  NULL: none.
  */
 static const struct sample *first_victim(struct loop *l)
 {
@@ -32,7 +33,8 @@ static const struct sample *first_victim(struct loop *l)
 	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
 		const struct sample *v = &a->tab[a->order[i]];
 
-		if (!kill_stuck(&k->kill, v->pid))
+		if (!kill_stuck(&k->kill, v->pid) &&
+		    !(l->pausing.spent && loop_pause_of_jobs(l, v->pid)))
 			return v;
 	}
 	return NULL;

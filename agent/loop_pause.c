@@ -201,6 +201,13 @@ static bool created_since_pass(struct loop *l, uint64_t *last_pid)
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
 _Static_assert(CTL_JOBS <= PAUSE_CTL_NEXT_MAX,
 	       "pause_ctl_next() looks at every job ctl_jobs() lists");
+/*
+ * While pausing is down to one job below its reserve, a ranking pass at
+ * most this often, ms: the pass before it may be seconds old, from
+ * before a leak beside the jobs grew to head the queue (the bench's mix:
+ * the terminal at its head from the build's start to the kill level).
+ */
+#define DOWN_PASS_MS 1000
 #define CTL_RESUMED INT_MIN /* ctl_jobs()'s @src of a job continued */
 
 /* Since @start_ticks, as of the last pass's uptime; 0 if not known. */
@@ -357,22 +364,33 @@ static bool of_jobs(const struct loop_pausing *p, pid_t pid)
 	return false;
 }
 
+bool loop_pause_of_jobs(const struct loop *l, pid_t pid)
+{
+	return of_jobs(&l->pausing, pid);
+}
+
 /*
- * The queue's head, read with the jobs and told to the controller
- * (pause_ctl_other()) when it is none of theirs: the largest process
+ * The first queued process that is none of the jobs', read with them
+ * and told to the controller (pause_ctl_other()): the largest process
  * beside them, and the one a leak makes it (in the bench's mix the tab,
  * once it is the largest, until its kill).
  */
 static void read_other(struct loop *l)
 {
-	pid_t head = l->ranking.head;
+	const struct agent *a = l->a;
 	struct job_proc jp;
 
-	if (head <= 0 || of_jobs(&l->pausing, head) ||
-	    jobs_read_proc(&l->a->sampler, head, &jp) ||
-	    job_state_gone(jp.state))
+	for (size_t i = 0; i < a->nranked && i < a->policy.queue_length; i++) {
+		pid_t pid = a->tab[a->order[i]].pid;
+
+		if (of_jobs(&l->pausing, pid))
+			continue;
+		if (!jobs_read_proc(&l->a->sampler, pid, &jp) &&
+		    !job_state_gone(jp.state))
+			pause_ctl_other(&l->pausing.ctl, pid, jp.start_ticks,
+					jp.rss_kb);
 		return;
-	pause_ctl_other(&l->pausing.ctl, head, jp.start_ticks, jp.rss_kb);
+	}
 }
 
 /*
@@ -450,17 +468,23 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	bool refused[JOBS_MAX] = { false };
 	struct pause_ctl_order o;
 	struct pause_job j;
-	bool ordered = false, read = false, rechecked = false;
+	bool ordered = false, read = false, rechecked = false, was_spent;
 	unsigned int n, had = p->jobs.n;
 	bool look = busy && searching(p, now);
 	uint64_t last_pid = 0;
 	bool created = look && created_since_pass(l, &last_pid);
 	int wait;
 
-	/* A pass at once when following starts: the jobs before they grow. */
+	/*
+	 * A pass at once when following starts: the jobs before they grow;
+	 * and while pausing is down to one job below the reserve, every
+	 * DOWN_PASS_MS: the queue's order names what beside them grows
+	 * (read_other()), and the kill takes it.
+	 */
 	if (busy &&
-	    pause_ctl_pass_due(p->following, !look, created, l->ranking.pass_ms,
-			       p->pass_avail_kb, s, now)) {
+	    (pause_ctl_pass_due(p->following, !look, created,
+				l->ranking.pass_ms, p->pass_avail_kb, s, now) ||
+	     (p->down && now - l->ranking.pass_ms >= DOWN_PASS_MS))) {
 		if (look)
 			p->pass_last_pid = last_pid;
 		loop_pass(l);
@@ -472,7 +496,8 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	if (busy || w != PAUSE_CTL_CALM)
 		read = read_ctl(l, now,
 				busy && now - p->jobs_ms >=
-						(pause_ctl_read_soon(&p->ctl) ?
+						(pause_ctl_read_soon(&p->ctl) ||
+								 p->down ?
 							 PAUSE_CTL_RATE_MS :
 							 PAUSE_READ_MS),
 				cj, src, refused);
@@ -488,7 +513,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	if (!pause_cont_expired(&p->paused, cfg, now, &j))
 		log_cont(l, &j, "stopped for pause_max_s in all", now);
 	if (!cfg->pause_enabled) {
-		p->spent = false;
+		p->down = p->spent = false;
 		if (p->paused.n)
 			cont_job(l, 0, "pausing is off", now);
 		return pause_wait_ms(&p->paused, cfg, s);
@@ -529,13 +554,27 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 		if (o.kind == PAUSE_CTL_CONT)
 			break;
 	}
-	p->spent = false;
+	was_spent = p->spent;
+	p->down = p->spent = false;
 	if (!busy)
 		return pause_wait_ms(&p->paused, cfg, s);
 	if (p->paused.n) {
 		n = ctl_jobs(l, cj, src, refused);
-		p->spent = pause_ctl_spent(&p->ctl, cfg, s, cj, n);
+		p->down = pause_ctl_down(&p->ctl, cfg, s, cj, n);
+		p->spent = p->down && p->ctl.other_grows;
 	}
+	if (p->spent && !was_spent)
+		logmsg_limited(
+			&p->lim_spent, now, LOG_NOTICE,
+			"pause: every job but one stopped, MemAvailable %llu "
+			"MiB under the reserve, and pid %d grows beside them "
+			"(%llu MiB)%s",
+			(unsigned long long)s->mem_avail_kb / 1024,
+			(int)p->ctl.other_read.pid,
+			(unsigned long long)p->ctl.other_read.rss_kb / 1024,
+			cfg->kill_enabled ? ": it is killed once pages come "
+					    "back" :
+					    "; kill = off");
 	wait = (int)pause_ctl_wait_ms(&p->ctl, cfg, s, ordered,
 				      searching(p, now), now);
 	/* Jobs without a rate yet: read again in PAUSE_CTL_RATE_MS. */

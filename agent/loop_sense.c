@@ -76,9 +76,13 @@ int loop_read_sample(struct loop *l, struct pressure_sample *s, int psi_err[2])
 		if (ps.has_full && ps.full.avg10 > s->psi_full_avg10)
 			s->psi_full_avg10 = ps.full.avg10;
 	}
-	/* Pausing spent, the kill waits for pages coming back (kill_ctl). */
+	/*
+	 * Pausing down to one job below its reserve: once it is spent, the
+	 * kill waits for pages coming back (kill_ctl.c), a rate that needs
+	 * its base read before.
+	 */
 	if (!ret && !l->sense.cg_on &&
-	    (pressure_wants_pagein(&l->pressure.cfg, s) || l->pausing.spent))
+	    (pressure_wants_pagein(&l->pressure.cfg, s) || l->pausing.down))
 		swap_mem_read_pagein(&l->sense.swm, mono_ms(), s);
 	if (psi_err)
 		memcpy(psi_err, err, sizeof(err));

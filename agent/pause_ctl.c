@@ -392,7 +392,7 @@ void pause_ctl_update(struct pause_ctl *c, const struct pressure_config *cfg,
 	c->other_grows = c->other.pid && c->other.pid == c->other_read.pid &&
 			 c->other.start_ticks == c->other_read.start_ticks &&
 			 c->other.rss_kb > c->other_read.rss_kb +
-						   c->other_read.rss_kb / 16;
+						   c->other_read.rss_kb / 64;
 	c->other_read = c->other;
 	c->other = (struct pause_ctl_other){ 0 };
 	c->updates++;
@@ -606,10 +606,10 @@ static int64_t headroom_kb(const struct pause_ctl *c,
 	       (int64_t)swap_credit_kb(s);
 }
 
-bool pause_ctl_spent(const struct pause_ctl *c,
-		     const struct pressure_config *cfg,
-		     const struct pressure_sample *s,
-		     const struct pause_ctl_job *jobs, unsigned int n)
+bool pause_ctl_down(const struct pause_ctl *c,
+		    const struct pressure_config *cfg,
+		    const struct pressure_sample *s,
+		    const struct pause_ctl_job *jobs, unsigned int n)
 {
 	unsigned int running = 0, stopped = 0;
 
@@ -617,8 +617,7 @@ bool pause_ctl_spent(const struct pause_ctl *c,
 		stopped += jobs[i].stopped;
 		running += jobs[i].runs && !jobs[i].stopped;
 	}
-	return c->other_grows && stopped && running <= 1 &&
-	       headroom_kb(c, cfg, s) < 0;
+	return stopped && running <= 1 && headroom_kb(c, cfg, s) < 0;
 }
 
 /*

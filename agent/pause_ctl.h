@@ -216,7 +216,7 @@ struct pause_ctl {
 	struct pause_ctl_other other, other_read;
 	/*
 	 * other_read grew between the last two reads by more than a
-	 * sixteenth: a leak beside the jobs (pause_ctl_spent()).
+	 * 64th: a leak beside the jobs (pause_ctl_down()).
 	 */
 	bool other_grows;
 	uint64_t mapped_kb; /* the most a running job mapped, last read */
@@ -319,19 +319,20 @@ void pause_ctl_killed(struct pause_ctl *c, const struct pressure_config *cfg,
 /*
  * Has pausing done all it can, with memory still short?  MemAvailable
  * under the reserve, jobs stopped and one left running at most (the
- * last running one is never stopped), and the process beside the
- * jobs (pause_ctl_other()) grew between the last two reads: what takes
- * the memory is that process, and only its kill frees any.  Waiting
- * for the kill level meanwhile evicts what the jobs read (the bench's
- * mix: a tab leaking 20 MiB a second beside a build stopped down to one
- * job, the jobs' data file read back at 7,700 pages a second for 3-4 s,
- * 170-220 MiB, before the kill at 10 %).  kill_ctl.c kills then once
- * pages come back at the thrashing rate.
+ * last running one is never stopped).  If the process beside the jobs
+ * (pause_ctl_other()) grew between the last two reads too
+ * (c->other_grows), pausing is spent: what takes the memory is that
+ * process, and only its kill frees any.  Waiting for the kill level
+ * meanwhile evicts what the jobs read (the bench's mix: a tab leaking
+ * 20 MiB a second beside a build stopped down to one job, the jobs'
+ * data file read back at 7,700 pages a second for 3-4 s, 170-220 MiB,
+ * before the kill at 10 %).  kill_ctl.c kills then once pages come back
+ * at the thrashing rate.
  */
-bool pause_ctl_spent(const struct pause_ctl *c,
-		     const struct pressure_config *cfg,
-		     const struct pressure_sample *s,
-		     const struct pause_ctl_job *jobs, unsigned int n);
+bool pause_ctl_down(const struct pause_ctl *c,
+		    const struct pressure_config *cfg,
+		    const struct pressure_sample *s,
+		    const struct pause_ctl_job *jobs, unsigned int n);
 /*
  * Are the jobs to be read again soon (PAUSE_CTL_RATE_MS), rather than
  * at the loop's leisure: some run with no rate measured yet, or some

@@ -713,10 +713,17 @@ START_TEST(test_mapped_while_stopped)
 }
 END_TEST
 
+/* pause_ctl_down() of @js at @s, and what beside the jobs grew. */
+static bool spent(const struct pressure_sample *s,
+		  const struct pause_ctl_job *js)
+{
+	return pause_ctl_down(&ctl, &cfg, s, js, 3) && ctl.other_grows;
+}
+
 /*
  * Pausing is spent once MemAvailable is under the reserve, jobs are
  * stopped and one runs at most, and the process beside the jobs grew
- * between the last two reads by more than a sixteenth; not while two
+ * between the last two reads by more than a 64th; not while two
  * jobs run, above the reserve, or with that process holding still.
  */
 START_TEST(test_spent)
@@ -740,26 +747,26 @@ START_TEST(test_spent)
 	js[1].runs = js[2].runs = js[1].stoppable = js[2].stoppable = false;
 	pause_ctl_other(&ctl, 99, 5, 100 * MIB);
 	pause_ctl_update(&ctl, &cfg, js, 3, 0);
-	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3)); /* one read */
+	ck_assert(!spent(&low, js)); /* one read */
 	pause_ctl_other(&ctl, 99, 5, 160 * MIB);
 	pause_ctl_update(&ctl, &cfg, js, 3, 3000);
-	ck_assert(pause_ctl_spent(&ctl, &cfg, &low, js, 3));
-	ck_assert(!pause_ctl_spent(&ctl, &cfg, &high, js, 3));
+	ck_assert(spent(&low, js));
+	ck_assert(!spent(&high, js));
 	js[1].stopped = false;
 	js[1].runs = js[1].stoppable = true;
-	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3)); /* two run */
+	ck_assert(!spent(&low, js)); /* two run */
 	js[1].stoppable = false; /* a shell's, or continued since the read */
-	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3));
+	ck_assert(!spent(&low, js));
 	js[1].stopped = true;
 	js[1].runs = false;
 	/* It holds still: no more spent. */
-	pause_ctl_other(&ctl, 99, 5, 162 * MIB);
+	pause_ctl_other(&ctl, 99, 5, 161 * MIB);
 	pause_ctl_update(&ctl, &cfg, js, 3, 6000);
-	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3));
+	ck_assert(!spent(&low, js));
 	/* Another process at the head: its growth is not known yet. */
 	pause_ctl_other(&ctl, 98, 7, 200 * MIB);
 	pause_ctl_update(&ctl, &cfg, js, 3, 9000);
-	ck_assert(!pause_ctl_spent(&ctl, &cfg, &low, js, 3));
+	ck_assert(!spent(&low, js));
 }
 END_TEST
 
