@@ -14,15 +14,23 @@ void kill_ctl_init(struct kill_ctl *k)
 
 /*
  * Pausing has stopped all it can and memory is under its reserve while
- * the process beside the jobs grows (pause_ctl_spent()), and pages come
+ * the process beside the jobs grows (pause_ctl_down()), and pages come
  * back in at the thrashing rate: what the jobs read is being evicted
  * for that process's growth, and only its kill stops it.  Above the kill
- * level and without its delay: the pages come back now.
+ * level and without its delay: the pages come back now.  The rate over
+ * the part of its window read so far counts, from KILL_CTL_PART_MS: a
+ * whole window is a second, and the bench's mix, killed a window after
+ * the pages began to come back, stalled its session for up to 146 ms
+ * meanwhile.
  */
 static bool beside_paused(const struct pressure_config *cfg,
 			  const struct pressure_sample *s)
 {
-	return s->pause_spent && pressure_pages_coming_back(cfg, s);
+	return s->pause_spent && (pressure_pages_coming_back(cfg, s) ||
+				  (s->pagein_part_ms >= KILL_CTL_PART_MS &&
+				   (uint64_t)s->pagein_part * 1000 >=
+					   (uint64_t)cfg->thrash_pagein_per_s *
+						   s->pagein_part_ms));
 }
 
 /**

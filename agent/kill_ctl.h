@@ -46,6 +46,11 @@
  * avoids.
  */
 #define KILL_CTL_OOM_MS 500
+/*
+ * Beside a spent pausing, pages coming back over at least this much of
+ * the page-in rate's window count, ms (kill_ctl.c, beside_paused()).
+ */
+#define KILL_CTL_PART_MS 200
 
 enum kill_ctl_verdict {
 	KILL_CTL_NO,

@@ -170,6 +170,11 @@ struct pressure_sample {
 	 * last second or more; false when /proc/vmstat has no counters. */
 	bool pagein_valid;
 	uint32_t pagein_per_s;
+	/*
+	 * Pages read back since that rate's window, and over how long, ms
+	 * (0: no base): what comes back now, before a window is whole.
+	 */
+	uint32_t pagein_part, pagein_part_ms;
 	uint32_t triggers; /* PSI trigger firings since the last sample */
 	uint32_t kills; /* OOM or proactive kills since the last sample */
 	uint32_t oom_kills; /* of them, the kernel's (or events lost) */

@@ -173,6 +173,10 @@ void swap_mem_read_pagein(struct swap_mem *sm, uint64_t now_ms,
 	}
 	s->pagein_valid = sm->pagein_valid;
 	s->pagein_per_s = sm->pagein_per_s;
+	s->pagein_part = in - sm->pagein > UINT32_MAX ?
+				 UINT32_MAX :
+				 (uint32_t)(in - sm->pagein);
+	s->pagein_part_ms = (uint32_t)(now_ms - sm->pagein_ms);
 }
 
 void swap_mem_close(struct swap_mem *sm)

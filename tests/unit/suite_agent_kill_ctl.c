@@ -30,6 +30,7 @@ struct fake {
 	uint32_t oom_kills; /* of them, the kernel's */
 	bool spent; /* pausing has done all it can (pause_ctl_spent()) */
 	uint32_t pagein; /* pages read back a second, 0: not read */
+	uint32_t part, part_ms; /* pages read back since its window */
 };
 
 static struct fake f;
@@ -64,6 +65,8 @@ static enum kill_ctl_verdict at(uint64_t t, double mem_pct, double swap_pct)
 		.oom_kills = f.oom_kills,
 		.pagein_valid = f.pagein != 0,
 		.pagein_per_s = f.pagein,
+		.pagein_part = f.part,
+		.pagein_part_ms = f.part_ms,
 		.pause_spent = f.spent,
 	};
 	struct pressure_action a;
@@ -165,7 +168,7 @@ END_TEST
  */
 START_TEST(test_beside_paused)
 {
-	uint32_t thrash;
+	uint32_t thrash, part;
 
 	start(NULL);
 	thrash = f.pc.thrash_pagein_per_s;
@@ -182,6 +185,22 @@ START_TEST(test_beside_paused)
 	f.pagein = thrash;
 	f.kills = 1;
 	ck_assert_int_eq(at(1000, 20, 100), BACK_OFF);
+
+	/*
+	 * Before a window of the rate is whole: its part read so far, from
+	 * KILL_CTL_PART_MS on.
+	 */
+	start(NULL);
+	f.spent = true;
+	part = (thrash * KILL_CTL_PART_MS + 999) / 1000; /* at the rate */
+	f.part = part;
+	f.part_ms = KILL_CTL_PART_MS - 1;
+	ck_assert_int_eq(at(0, 20, 100), NO);
+	f.part_ms = KILL_CTL_PART_MS;
+	f.part = part - 1;
+	ck_assert_int_eq(at(100, 20, 100), NO);
+	f.part = part;
+	ck_assert_int_eq(at(200, 20, 100), NOW);
 
 	start(kill_off);
 	f.spent = true;

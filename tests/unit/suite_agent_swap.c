@@ -573,11 +573,16 @@ START_TEST(test_reader_changes)
 	ck_assert_uint_eq(s.zram_orig_kb, 8);
 	ck_assert_uint_eq(s.zram_ram_kb, 4);
 	ck_assert(!s.pagein_valid);
+	/* What came back so far in the window: 3000 pages in 500 ms. */
+	ck_assert_uint_eq(s.pagein_part, 3000);
+	ck_assert_uint_eq(s.pagein_part_ms, 500);
 	/* Over the second since the first reading: 3000 pages/s. */
 	memset(&s, 0, sizeof(s));
 	read_both(&sm, 1000, &s);
 	ck_assert(s.pagein_valid);
 	ck_assert_uint_eq(s.pagein_per_s, 3000);
+	ck_assert_uint_eq(s.pagein_part, 0); /* a new window */
+	ck_assert_uint_eq(s.pagein_part_ms, 0);
 	/* A fast tick keeps the last rate. */
 	memset(&s, 0, sizeof(s));
 	read_both(&sm, 1200, &s);
