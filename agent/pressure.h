@@ -178,7 +178,7 @@ struct pressure_sample {
 	uint32_t triggers; /* PSI trigger firings since the last sample */
 	uint32_t kills; /* OOM or proactive kills since the last sample */
 	uint32_t oom_kills; /* of them, the kernel's (or events lost) */
-	bool pause_spent; /* pausing has done all it can (pause_ctl_spent()) */
+	bool pause_spent; /* pausing has done all it can (loop_pause.c) */
 };
 
 struct pressure_state {
