@@ -26,11 +26,9 @@ void kill_ctl_init(struct kill_ctl *k)
 static bool beside_paused(const struct pressure_config *cfg,
 			  const struct pressure_sample *s)
 {
-	return s->pause_spent && (pressure_pages_coming_back(cfg, s) ||
-				  (s->pagein_part_ms >= KILL_CTL_PART_MS &&
-				   (uint64_t)s->pagein_part * 1000 >=
-					   (uint64_t)cfg->thrash_pagein_per_s *
-						   s->pagein_part_ms));
+	return s->pause_spent &&
+	       (pressure_pages_coming_back(cfg, s) ||
+		pressure_pages_coming_back_part(cfg, s, KILL_CTL_PART_MS));
 }
 
 /**

@@ -301,6 +301,22 @@ bool pressure_pages_coming_back(const struct pressure_config *cfg,
 }
 
 /**
+ * pressure_pages_coming_back_part - ... so far in the rate's window?
+ *
+ * The same rate over the part of the window read since it began
+ * (pagein_part over pagein_part_ms), once that part is @min_ms long:
+ * what comes back now, before a whole window (SWAP_MEM_RATE_MS) says.
+ */
+bool pressure_pages_coming_back_part(const struct pressure_config *cfg,
+				     const struct pressure_sample *s,
+				     uint32_t min_ms)
+{
+	return s->pagein_part_ms >= min_ms &&
+	       (uint64_t)s->pagein_part * 1000 >=
+		       (uint64_t)cfg->thrash_pagein_per_s * s->pagein_part_ms;
+}
+
+/**
  * pressure_thrashing - stalled on pages coming back, with memory short?
  *
  * Thrashing with free swap (a large or slow swap device, or the page

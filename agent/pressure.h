@@ -227,6 +227,9 @@ void pressure_effective(const struct pressure_sample *s,
 			struct pressure_sample *eff);
 bool pressure_pages_coming_back(const struct pressure_config *cfg,
 				const struct pressure_sample *s);
+bool pressure_pages_coming_back_part(const struct pressure_config *cfg,
+				     const struct pressure_sample *s,
+				     uint32_t min_ms);
 bool pressure_thrashing(const struct pressure_config *cfg,
 			const struct pressure_sample *s);
 bool pressure_wants_pagein(const struct pressure_config *cfg,

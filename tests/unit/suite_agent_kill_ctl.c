@@ -28,7 +28,7 @@ struct fake {
 	bool dying; /* kill_busy() of the loop's struct kill */
 	uint32_t kills; /* seen since the last sample */
 	uint32_t oom_kills; /* of them, the kernel's */
-	bool spent; /* pausing has done all it can (pause_ctl_spent()) */
+	bool spent; /* pausing has done all it can (loop_pause.c) */
 	uint32_t pagein; /* pages read back a second, 0: not read */
 	uint32_t part, part_ms; /* pages read back since its window */
 };
