@@ -1080,6 +1080,44 @@ START_TEST(test_cont_before_end)
 END_TEST
 
 /*
+ * test_cont_before_end's bet, with 20 MiB of its room in swap on a disk
+ * (a quarter of 80 MiB free) instead of RAM: a continue on ends is not
+ * made on swap.  One that needs no bet, its need and the margin within
+ * the room, still counts it (test_room_from_swap).
+ */
+START_TEST(test_bet_without_swap)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
+				     .swap_total_kb = 128 * MIB,
+				     .swap_free_kb = 80 * MIB };
+	struct pause_ctl_job js[3] = { job(9, 0, 60 * MIB),
+				       job(10, 1, 20 * MIB),
+				       job(11, 2, 2 * MIB) };
+	uint64_t reserve = TOTAL_KB * 20 / 100;
+	struct pause_ctl_order o;
+
+	pause_ctl_update(&ctl, &cfg, js, 3, 0);
+	js[1].rss_kb = 25 * MIB;
+	js[2].rss_kb = 7 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 3, 1000);
+	js[2].stopped = true;
+	js[2].runs = js[2].stoppable = false;
+	js[1].rss_kb = 60 * MIB;
+	pause_ctl_update(&ctl, &cfg, js, 3, 8000);
+	pause_ctl_update(&ctl, &cfg, &js[1], 2, 9000); /* 9 ended at 8.5 s */
+	s.mem_avail_kb = reserve + 20 * MIB;
+	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 13000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
+	/* The same room in RAM: the bet is made. */
+	s.mem_avail_kb = reserve + 40 * MIB;
+	s.swap_free_kb = 0;
+	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 13000);
+	ck_assert_int_eq(o.kind, PAUSE_CTL_CONT);
+	ck_assert_str_eq(o.why, "running jobs are expected to end in time");
+}
+END_TEST
+
+/*
  * Before two ends.  cc1's first job held its 60 MiB 8.5 s to its end;
  * of two more at that peak, one reached it 6 s ago, the other 3 s ago:
  * they end in 2.5 and 5.5 s.  Beside them a third just started, and a
@@ -1882,6 +1920,7 @@ Suite *agent_pause_ctl_suite(void)
 	tcase_add_test(tc, test_low_stops_while_falling);
 	tcase_add_test(tc, test_cont_when_room);
 	tcase_add_test(tc, test_room_from_swap);
+	tcase_add_test(tc, test_bet_without_swap);
 	tcase_add_test(tc, test_cont_when_calm);
 	tcase_add_test(tc, test_watch);
 	tcase_add_test(tc, test_continued_runs);
