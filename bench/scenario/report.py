@@ -156,6 +156,15 @@ def read_back_mib(r):
     return r["read_back"]
 
 
+def load_stall(r):
+    """The longest heartbeat stall from the load's start: the samples'
+    per-window maxima at t >= 0.  max_stall_ms counts the whole boot,
+    where most runs' longest stall falls as the session starts, 8 s
+    before the load, with the contender starting beside it."""
+    vals = [s[4] for s in r.get("samples", []) if s[0] >= 0]
+    return max(vals) if vals else None
+
+
 def only_leaker(r):
     return res(r, "leaker_killed") == 1 and res(r, "total_kills") == 1
 
@@ -345,6 +354,12 @@ def overview_row(name, build, complete, d, all_runs, has_build, has_leak,
                if has_leak else "")
     row.append(against(lambda r: res(r, "max_stall_ms"), ref["stall"],
                        ref["peer"] or "peer", 1, 0, 0.5))
+    vals = [load_stall(r) for r in d]
+    known = [v for v in vals if v is not None]
+    row.append(f"{stat(d, load_stall)} / {fmt(ref['load_stall'])} "
+               f"{ref['load_peer'] or 'peer'}" +
+               (f" = {med(known) / ref['load_stall']:.2f}"
+                if known and ref["load_stall"] else ""))
     row.append(against(built, ref["oracle"], "oracle", 1000, 1, 1.3)
                if has_build else "")
     row.append(against(agent_cpu, ref["cpu"], "earlyoom", 1, 0, 1))
@@ -389,6 +404,7 @@ def overview_md(rows, title=True):
     head = ["variant", "build", "runs", "innocents killed (0)",
             "jobs killed (0)", "only the leaker killed",
             "longest stall, ms / best peer's (<= 0.5x)",
+            "longest stall from the load's start, ms / best peer's",
             "build, s / oracle's (<= 1.3x)",
             "agent CPU, ms / earlyoom's (<= 1x)",
             "read back (swap-ins, refaults), MiB / oracle's",
@@ -399,7 +415,10 @@ def overview_md(rows, title=True):
              "against the reference of the same build (the best peer's "
              "median stall, the oracle's median build time, earlyoom's "
              "median CPU) and the ratio of the medians; **yes** where "
-             "every run meets the goal. Not goals, but what the "
+             "every run meets the goal. Not goals: the longest stall "
+             "from the load's start (the goal's counts the whole boot, "
+             "the session's start 8 s before the load included, with "
+             "the contender starting beside it); what the "
              "oracle's speed costs: what the guest read back during the "
              "load (swap-ins, and the files the jobs read, evicted and "
              "read again from disk), and "
@@ -514,6 +533,10 @@ for key in sorted(groups, key=group_order):
                   for c in PEERS if done.get(c)}
     best_peer = min(peer_stall, key=peer_stall.get) if peer_stall else None
     best_stall = peer_stall.get(best_peer)
+    peer_load = {c: med([load_stall(r) for r in done[c]])
+                 for c in PEERS if done.get(c)}
+    peer_load = {c: v for c, v in peer_load.items() if v is not None}
+    load_peer = min(peer_load, key=peer_load.get) if peer_load else None
     oracle_wall = med([built(r) for r in done.get("oracle", [])])
     eo_cpu = med([agent_cpu(r) for r in done.get("earlyoom", [])])
 
@@ -646,6 +669,8 @@ for key in sorted(groups, key=group_order):
                 heading(variant, load), k, complete, d, by_c[c],
                 has_build, has_leak, {
                     "peer": best_peer, "stall": best_stall,
+                    "load_peer": load_peer,
+                    "load_stall": peer_load.get(load_peer),
                     "oracle": oracle_wall, "cpu": eo_cpu,
                     "oracle_back": med([read_back_mib(r) for r in
                                         done.get("oracle", [])]),
