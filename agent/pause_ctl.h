@@ -82,9 +82,11 @@
  *				after the last, the growth of all that
  *				runs, the oldest included (one and a
  *				half times their rates), less what the
- *				ended jobs held, fits with the margin;
- *				the stops for need above room look
- *				ahead the same way
+ *				ended jobs held, fits with the margin
+ *				in the room RAM gives (no swap credit:
+ *				a bet lost takes it from under the
+ *				files the jobs map); the stops for
+ *				need above room look ahead the same way
  *
  * Pure: no I/O, no clock, no allocation.  The loop passes the jobs it
  * read (pause_ctl_update()) and asks, sample by sample, for one order
