@@ -1036,15 +1036,16 @@ END_TEST
  * come back in at the thrashing rate; a sample that did not read the
  * rate (away from thrashing: pressure_wants_pagein()) refuses nothing.
  */
-START_TEST(test_cont_before_end)
+/*
+ * cc1's first job ended at 8.5 s after holding its 60 MiB peak; the
+ * second is at it since 8 s; the third, stopped at 7 MiB, grew 5 MiB/s.
+ * @js[1] and @js[2] are what runs and what waits, as read at 9 s.
+ */
+static void one_ended_one_at_peak(struct pause_ctl_job js[3])
 {
-	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
-	struct pause_ctl_job js[3] = { job(9, 0, 60 * MIB),
-				       job(10, 1, 20 * MIB),
-				       job(11, 2, 2 * MIB) };
-	uint64_t reserve = TOTAL_KB * 20 / 100;
-	struct pause_ctl_order o;
-
+	js[0] = job(9, 0, 60 * MIB);
+	js[1] = job(10, 1, 20 * MIB);
+	js[2] = job(11, 2, 2 * MIB);
 	pause_ctl_update(&ctl, &cfg, js, 3, 0);
 	js[1].rss_kb = 25 * MIB;
 	js[2].rss_kb = 7 * MIB;
@@ -1054,6 +1055,16 @@ START_TEST(test_cont_before_end)
 	js[1].rss_kb = 60 * MIB;
 	pause_ctl_update(&ctl, &cfg, js, 3, 8000);
 	pause_ctl_update(&ctl, &cfg, &js[1], 2, 9000); /* 9 ended at 8.5 s */
+}
+
+START_TEST(test_cont_before_end)
+{
+	struct pressure_sample s = { .mem_total_kb = TOTAL_KB };
+	struct pause_ctl_job js[3];
+	uint64_t reserve = TOTAL_KB * 20 / 100;
+	struct pause_ctl_order o;
+
+	one_ended_one_at_peak(js);
 	ck_assert_uint_eq(pause_ctl_need_kb(&ctl, &cfg, &js[2]), 53 * MIB);
 	s.mem_avail_kb = reserve + 40 * MIB;
 	/* 7.5 s before the end: 56 MiB of growth does not fit. */
@@ -1090,21 +1101,11 @@ START_TEST(test_bet_without_swap)
 	struct pressure_sample s = { .mem_total_kb = TOTAL_KB,
 				     .swap_total_kb = 128 * MIB,
 				     .swap_free_kb = 80 * MIB };
-	struct pause_ctl_job js[3] = { job(9, 0, 60 * MIB),
-				       job(10, 1, 20 * MIB),
-				       job(11, 2, 2 * MIB) };
+	struct pause_ctl_job js[3];
 	uint64_t reserve = TOTAL_KB * 20 / 100;
 	struct pause_ctl_order o;
 
-	pause_ctl_update(&ctl, &cfg, js, 3, 0);
-	js[1].rss_kb = 25 * MIB;
-	js[2].rss_kb = 7 * MIB;
-	pause_ctl_update(&ctl, &cfg, js, 3, 1000);
-	js[2].stopped = true;
-	js[2].runs = js[2].stoppable = false;
-	js[1].rss_kb = 60 * MIB;
-	pause_ctl_update(&ctl, &cfg, js, 3, 8000);
-	pause_ctl_update(&ctl, &cfg, &js[1], 2, 9000); /* 9 ended at 8.5 s */
+	one_ended_one_at_peak(js);
 	s.mem_avail_kb = reserve + 20 * MIB;
 	o = pause_ctl_next(&ctl, &cfg, &s, &js[1], 2, 13000);
 	ck_assert_int_eq(o.kind, PAUSE_CTL_NOTHING);
