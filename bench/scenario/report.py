@@ -335,15 +335,18 @@ def overview_row(name, build, complete, d, all_runs, has_build, has_leak,
 
     def against(get, ref, ref_name, scale, nd, limit):
         """median [min-max] / the reference = ratio of the medians, and
-        whether every run is within limit x the reference."""
+        whether every run is within limit x the reference (none: no
+        goal, the ratio alone)."""
         vals = [get(r) for r in d]
         known = [v for v in vals if v is not None]
         s = stat(d, get, scale, nd)
         if ref is None:
             return f"{s} / - (no {ref_name} at this build)"
+        ratio = f" = {med(known) / ref:.2f}" if known else ""
+        if limit is None:
+            return f"{s} / {fmt(ref, scale, nd)} {ref_name}{ratio}"
         ok = every and len(known) == len(vals) and \
             all(v <= limit * ref for v in known)
-        ratio = f" = {med(known) / ref:.2f}" if known else ""
         return f"{s} / {fmt(ref, scale, nd)} {ref_name}{ratio} {met(ok)}"
 
     row = [name, f"`{build}`" + ("" if complete else " (incomplete)"),
@@ -354,12 +357,8 @@ def overview_row(name, build, complete, d, all_runs, has_build, has_leak,
                if has_leak else "")
     row.append(against(lambda r: res(r, "max_stall_ms"), ref["stall"],
                        ref["peer"] or "peer", 1, 0, 0.5))
-    vals = [load_stall(r) for r in d]
-    known = [v for v in vals if v is not None]
-    row.append(f"{stat(d, load_stall)} / {fmt(ref['load_stall'])} "
-               f"{ref['load_peer'] or 'peer'}" +
-               (f" = {med(known) / ref['load_stall']:.2f}"
-                if known and ref["load_stall"] else ""))
+    row.append(against(load_stall, ref["load_stall"],
+                       ref["load_peer"] or "peer", 1, 0, None))
     row.append(against(built, ref["oracle"], "oracle", 1000, 1, 1.3)
                if has_build else "")
     row.append(against(agent_cpu, ref["cpu"], "earlyoom", 1, 0, 1))
@@ -529,14 +528,16 @@ for key in sorted(groups, key=group_order):
 
     # References: the best peer's median stall, the oracle's median wall
     # time, earlyoom's median CPU.
-    peer_stall = {c: med([res(r, "max_stall_ms") for r in done[c]])
-                  for c in PEERS if done.get(c)}
-    best_peer = min(peer_stall, key=peer_stall.get) if peer_stall else None
-    best_stall = peer_stall.get(best_peer)
-    peer_load = {c: med([load_stall(r) for r in done[c]])
-                 for c in PEERS if done.get(c)}
-    peer_load = {c: v for c, v in peer_load.items() if v is not None}
-    load_peer = min(peer_load, key=peer_load.get) if peer_load else None
+    def best_peer_of(get):
+        """The peer with the lowest median of get(run), and that median."""
+        meds = {c: med([get(r) for r in done[c]])
+                for c in PEERS if done.get(c)}
+        meds = {c: v for c, v in meds.items() if v is not None}
+        best = min(meds, key=meds.get) if meds else None
+        return best, meds.get(best)
+
+    best_peer, best_stall = best_peer_of(lambda r: res(r, "max_stall_ms"))
+    load_peer, load_peer_stall = best_peer_of(load_stall)
     oracle_wall = med([built(r) for r in done.get("oracle", [])])
     eo_cpu = med([agent_cpu(r) for r in done.get("earlyoom", [])])
 
@@ -670,7 +671,7 @@ for key in sorted(groups, key=group_order):
                 has_build, has_leak, {
                     "peer": best_peer, "stall": best_stall,
                     "load_peer": load_peer,
-                    "load_stall": peer_load.get(load_peer),
+                    "load_stall": load_peer_stall,
                     "oracle": oracle_wall, "cpu": eo_cpu,
                     "oracle_back": med([read_back_mib(r) for r in
                                         done.get("oracle", [])]),
