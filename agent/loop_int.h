@@ -105,6 +105,7 @@ struct loop_pausing {
 	 */
 	bool down, spent;
 	struct log_limit lim_spent; /* "every job but one stopped" */
+	struct log_limit lim_full; /* PAUSE_MAX jobs stopped */
 	uint64_t found_ms; /* when a read found jobs where there were none */
 	uint64_t jobs_pass; /* the pass the jobs were read after */
 	uint64_t jobs_ms; /* when they were read last */

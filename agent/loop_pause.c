@@ -52,6 +52,12 @@ static bool stop_job(struct loop *l, const struct job *j,
 		j->p[0].comm, p->paused.j[p->paused.n - 1].n - 1,
 		(unsigned long long)j->rss_kb, why,
 		(unsigned long long)s->mem_avail_kb / 1024, p->paused.n);
+	if (p->paused.n == PAUSE_MAX)
+		logmsg_limited(&p->lim_full, now, LOG_WARNING,
+			       "pause: %u jobs stopped, as many as oomqd "
+			       "stops at once: no other is stopped until one "
+			       "is continued or ends",
+			       p->paused.n);
 	return true;
 }
 
@@ -201,6 +207,9 @@ static bool created_since_pass(struct loop *l, uint64_t *last_pid)
 #define CTL_JOBS (JOBS_MAX + PAUSE_MAX + PAUSE_MAX)
 _Static_assert(CTL_JOBS <= PAUSE_CTL_NEXT_MAX,
 	       "pause_ctl_next() looks at every job ctl_jobs() lists");
+_Static_assert(JOBS_MAX + PAUSE_MAX <= PAUSE_CTL_JOBS,
+	       "every job read or stopped has a track: an untracked one "
+	       "would count as needing nothing");
 /*
  * While pausing is down to one job below its reserve, a ranking pass at
  * most this often, ms: the pass before it may be seconds old, from

@@ -161,7 +161,8 @@ bool pause_may_stop(const struct pause_set *ps,
 {
 	const struct pause_seen *s;
 
-	if (!job_stoppable(j) || !j->n)
+	/* The set full, a stop would be refused: none is ordered. */
+	if (ps->n == PAUSE_MAX || !job_stoppable(j) || !j->n)
 		return false;
 	s = seen_find(ps, j->p[0].pid, j->p[0].start_ticks);
 	return !s || (!s->hands_off && s->used_ms < cfg->pause_max_ms);
@@ -714,6 +715,38 @@ static void read_boot_id(struct pause_set *ps, char *id, size_t size)
 	memcpy(id, ps->proc->buf, len < size - 1 ? len : size - 1);
 }
 
+/*
+ * Every row the record at @fd holds, a job's JOB_PROCS at a time,
+ * continued as resume_recorded() says: as many as the file has, so a
+ * record of an oomqd built with a smaller PAUSE_MAX (32 before) is read
+ * whole.  Return: how many were continued.
+ */
+static int resume_file(struct pause_set *ps, int fd, pause_note_fn note,
+		       void *arg)
+{
+	struct pause_record row[JOB_PROCS];
+	off_t off = offsetof(struct pause_table, r);
+	ssize_t got;
+	int cont = 0;
+
+	while ((got = pread(fd, row, sizeof(row), off)) > 0) {
+		for (size_t k = 0; k < (size_t)got / sizeof(*row); k++) {
+			int ret;
+
+			if (row[k].pid <= 0)
+				continue;
+			ret = resume_recorded(ps, &row[k]);
+			if (ret > 0)
+				cont++;
+			else if (ret < 0)
+				tell(note, arg, PAUSE_NOTE_KEPT, row[k].pid,
+				     NULL);
+		}
+		off += got;
+	}
+	return cont;
+}
+
 int pause_file_open(struct pause_set *ps, int dir_fd, const char *name,
 		    pid_t *holder, pause_note_fn note, void *arg)
 {
@@ -746,23 +779,11 @@ int pause_file_open(struct pause_set *ps, int dir_fd, const char *name,
 		return err;
 	}
 	read_boot_id(ps, boot_id, sizeof(boot_id));
-	if (pread(fd, t, sizeof(*t), 0) == (ssize_t)sizeof(*t) &&
+	if (pread(fd, t, offsetof(struct pause_table, r), 0) ==
+		    (ssize_t)offsetof(struct pause_table, r) &&
 	    t->magic == PAUSE_FILE_MAGIC &&
-	    !memcmp(t->boot_id, boot_id, sizeof(boot_id))) {
-		for (unsigned int i = 0; i < PAUSE_MAX; i++)
-			for (unsigned int k = 0; k < JOB_PROCS; k++) {
-				int ret;
-
-				if (t->r[i][k].pid <= 0)
-					continue;
-				ret = resume_recorded(ps, &t->r[i][k]);
-				if (ret > 0)
-					cont++;
-				else if (ret < 0)
-					tell(note, arg, PAUSE_NOTE_KEPT,
-					     t->r[i][k].pid, NULL);
-			}
-	}
+	    !memcmp(t->boot_id, boot_id, sizeof(boot_id)))
+		cont = resume_file(ps, fd, note, arg);
 	memset(t, 0, sizeof(*t));
 	t->magic = PAUSE_FILE_MAGIC;
 	t->holder = getpid();

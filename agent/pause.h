@@ -50,7 +50,12 @@
 #include "proc_sample.h"
 #include "sample.h"
 
-#define PAUSE_MAX 32 /* jobs stopped at once */
+/*
+ * Jobs stopped at once: beyond them no stop is ordered (a make -j of 60
+ * short jobs had 32 stopped and the rest running).  The record file has
+ * a row of JOB_PROCS for each; one with fewer rows is read whole.
+ */
+#define PAUSE_MAX 64
 #define PAUSE_SEEN 128 /* jobs remembered after their stops */
 /* The fastest memory is assumed to fill, for the sampling: 1 GiB/s. */
 #define PAUSE_FILL_KB_PER_MS 1024
@@ -164,7 +169,7 @@ int pause_wait_ms(const struct pause_set *ps, const struct pressure_config *cfg,
 		  const struct pressure_sample *s);
 /* Is @pid a process of a stopped job? */
 bool pause_has(const struct pause_set *ps, pid_t pid);
-/* May @j be stopped: stoppable, not left alone, time left? */
+/* May @j be stopped: stoppable, not left alone, time left, room in @ps? */
 bool pause_may_stop(const struct pause_set *ps,
 		    const struct pressure_config *cfg, const struct job *j);
 /*

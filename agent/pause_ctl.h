@@ -104,11 +104,11 @@
 #include "pressure.h"
 #include "sample.h"
 
-#define PAUSE_CTL_JOBS 64 /* jobs followed */
+#define PAUSE_CTL_JOBS 96 /* jobs followed: JOBS_MAX + PAUSE_MAX */
 #define PAUSE_CTL_TOOLS 16 /* tools whose finished peak is kept */
 #define PAUSE_CTL_PEAKS 5 /* finished jobs' peaks kept a tool */
 /* The most jobs one pause_ctl_next() looks at (on its stack). */
-#define PAUSE_CTL_NEXT_MAX 128
+#define PAUSE_CTL_NEXT_MAX 160
 #define PAUSE_CTL_MIN_RUN_MS 5000
 /* The longest sleep while the jobs are followed, ms. */
 #define PAUSE_CTL_SLOW_MS 1000

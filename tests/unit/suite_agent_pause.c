@@ -139,14 +139,26 @@ START_TEST(test_wait_ms)
 }
 END_TEST
 
+/*
+ * PAUSE_MAX jobs stopped: no other may be (the controller orders no
+ * stop the set would refuse: the bench's 60 short jobs, a refused stop
+ * ordered again every sample, each logged), until one is continued.
+ */
 START_TEST(test_full)
 {
 	struct job one = fake_job(1);
+	struct pause_job last;
 
+	pressure_config_default(&cfg);
 	pause_init(&ps, &proc, true);
-	for (int i = 0; i < PAUSE_MAX; i++)
+	for (int i = 0; i < PAUSE_MAX; i++) {
+		ck_assert(pause_may_stop(&ps, &cfg, &one));
 		stop_fake(&ps, 100 + i, i * 200);
+	}
+	ck_assert(!pause_may_stop(&ps, &cfg, &one));
 	ck_assert_int_eq(pause_stop(&ps, &one, 0), -ENOSPC);
+	pause_cont(&ps, PAUSE_MAX - 1, PAUSE_MAX * 200, &last);
+	ck_assert(pause_may_stop(&ps, &cfg, &one));
 }
 END_TEST
 
@@ -1090,6 +1102,48 @@ START_TEST(test_file_rows)
 END_TEST
 
 /*
+ * A record written by an oomqd with room for fewer jobs (PAUSE_MAX was
+ * 32) has the same header and rows, fewer of them: read whole, so an
+ * upgrade continues what the oomqd before it left stopped.
+ */
+START_TEST(test_file_smaller)
+{
+	char path[] = "/tmp/oomq-pause-XXXXXX";
+	int dfd = record_dir(path), fd;
+	pid_t pid[] = { spawn_sleeper(), spawn_sleeper() }, holder;
+
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(
+		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
+	build(pid, 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct job j = *job_with(pid[i]);
+
+		ck_assert_int_eq(pause_stop(&ps, &j, 10 * i), 0);
+		ck_assert_int_eq(next_change(pid[i]), 's');
+	}
+	ck_assert(settled(&ps));
+	crash(&ps);
+	fd = openat(dfd, "stopped", O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, offsetof(struct pause_table, r) +
+					       32 * sizeof(ps.table.r[0])),
+			 0);
+	close(fd);
+
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(
+		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 2);
+	ck_assert_int_eq(next_change(pid[0]), 'c');
+	ck_assert_int_eq(next_change(pid[1]), 'c');
+	pause_file_close(&ps);
+	for (unsigned int i = 0; i < 2; i++)
+		reap(pid[i]);
+	record_dir_rm(dfd, path);
+}
+END_TEST
+
+/*
  * A record must never make oomqd continue what it did not stop:
  *  - stale: oomqd stopped it and died; someone continued it and
  *    stopped it again (kill -STOP): it ran since, it is theirs;
@@ -1448,6 +1502,7 @@ Suite *agent_pause_suite(void)
 	tcase_add_test(tc, test_shell_job);
 	tcase_add_test(tc, test_file);
 	tcase_add_test(tc, test_file_rows);
+	tcase_add_test(tc, test_file_smaller);
 	tcase_add_test(tc, test_file_not_ours);
 	tcase_add_test(tc, test_file_other_boot);
 	tcase_add_test(tc, test_file_second_instance);
