@@ -481,7 +481,9 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	unsigned int n, had = p->jobs.n;
 	bool look = busy && searching(p, now);
 	uint64_t last_pid = 0;
-	bool created = look && created_since_pass(l, &last_pid);
+	/* /proc/loadavg read only when a new process would make a pass. */
+	bool asked = busy && pause_ctl_fell(s, p->pass_avail_kb);
+	bool created = asked && created_since_pass(l, &last_pid);
 	int wait;
 
 	/*
@@ -494,7 +496,7 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	    (pause_ctl_pass_due(p->following, !look, created,
 				l->ranking.pass_ms, p->pass_avail_kb, s, now) ||
 	     (p->down && now - l->ranking.pass_ms >= DOWN_PASS_MS))) {
-		if (look)
+		if (asked)
 			p->pass_last_pid = last_pid;
 		loop_pass(l);
 	}

@@ -1127,9 +1127,7 @@ bool pause_ctl_pass_due(bool following, bool jobs, bool created,
 	       s->mem_avail_kb >= pass_avail_kb + s->mem_total_kb *
 							  PAUSE_PASS_RISE_PCT /
 							  100 ||
-	       (!jobs && created &&
-		s->mem_avail_kb + s->mem_total_kb * PAUSE_PASS_FALL_PCT / 100 <=
-			pass_avail_kb);
+	       (created && pause_ctl_fell(s, pass_avail_kb));
 }
 
 uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,

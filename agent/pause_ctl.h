@@ -132,12 +132,12 @@
 #define PAUSE_PASS_MS 9000
 #define PAUSE_PASS_RISE_PCT 2
 /*
- * While none were found, a pass also when MemAvailable fell by this %
- * of MemTotal since the last and a process was created since: following
- * may have started on something else (a session starting), and a build
- * starting later must be found as it starts, not on the next
- * PAUSE_READ_MS, its jobs grown by then (stopped, they hold what they
- * grew).
+ * A pass also when MemAvailable fell by this % of MemTotal since the
+ * last and a process was created since: following may have started on
+ * something else (a session starting), and a build starting later, or
+ * its next jobs, must be found as they start, not on the next
+ * PAUSE_READ_MS or PAUSE_PASS_MS, grown by then (stopped, they hold
+ * what they grew).
  */
 #define PAUSE_PASS_FALL_PCT 1
 
@@ -374,17 +374,28 @@ uint32_t pause_ctl_wait_ms(const struct pause_ctl *c,
  * them: when following starts (!@following), PAUSE_PASS_MS after the
  * last pass at @pass_ms (PAUSE_READ_MS while it found no job, or a
  * build's first ones just now: !@jobs), or when MemAvailable rose by
- * PAUSE_PASS_RISE_PCT of MemTotal above @pass_avail_kb, its value then
- * (or, while !@jobs, fell by PAUSE_PASS_FALL_PCT below it and a process
- * was @created since that pass: a build starts its jobs one after the
- * other, and one found late has grown meanwhile, which it holds while
- * it is stopped; without a new process no new job is found).  A pass of
- * this very tick took its time after @now_ms was read: it is not due
- * again.
+ * PAUSE_PASS_RISE_PCT of MemTotal above @pass_avail_kb, its value then,
+ * or fell by PAUSE_PASS_FALL_PCT below it (pause_ctl_fell()) and a
+ * process was @created since that pass.  A build starts its jobs one
+ * after the other, its first ones at once and the next as slots free,
+ * and one found late has grown meanwhile, which it holds while it is
+ * stopped (jobs of 60 MiB grown in half a second, started every half
+ * second: found by the pass every PAUSE_PASS_MS, four were stopped
+ * holding 43-148 MiB); without a new process no new job is found.  A
+ * pass of this very tick took its time after @now_ms was read: it is
+ * not due again.
  */
 bool pause_ctl_pass_due(bool following, bool jobs, bool created,
 			uint64_t pass_ms, uint64_t pass_avail_kb,
 			const struct pressure_sample *s, uint64_t now_ms);
+
+/* MemAvailable PAUSE_PASS_FALL_PCT of MemTotal or more below @was_kb? */
+static inline bool pause_ctl_fell(const struct pressure_sample *s,
+				  uint64_t was_kb)
+{
+	return s->mem_avail_kb + s->mem_total_kb * PAUSE_PASS_FALL_PCT / 100 <=
+	       was_kb;
+}
 
 /* What @j is projected to need still, KiB (for tests and the log). */
 uint64_t pause_ctl_need_kb(const struct pause_ctl *c,

@@ -1880,8 +1880,18 @@ START_TEST(test_pass_due)
 				     s.mem_avail_kb + TOTAL_KB / 100, &s, t));
 	ck_assert(pause_ctl_pass_due(true, false, false, t - PAUSE_READ_MS,
 				     s.mem_avail_kb, &s, t));
-	ck_assert(!pause_ctl_pass_due(true, true, true, t + 3,
+	/*
+	 * Jobs found: the build's next ones are found as they start too,
+	 * not PAUSE_PASS_MS later (jobs of 60 MiB in half a second, one
+	 * every half second: four stopped holding 43-145 MiB).
+	 */
+	ck_assert(pause_ctl_pass_due(true, true, true, t + 3,
+				     s.mem_avail_kb + TOTAL_KB / 100, &s, t));
+	ck_assert(!pause_ctl_pass_due(true, true, false, t + 3,
 				      s.mem_avail_kb + TOTAL_KB / 100, &s, t));
+	ck_assert(!pause_ctl_pass_due(true, true, true, t + 3,
+				      s.mem_avail_kb + TOTAL_KB / 100 - 1, &s,
+				      t));
 }
 END_TEST
 
