@@ -14,7 +14,8 @@
 #                         image's, build/scenario/systemd); its runs are
 #                         another load (guest=systemd), never in a table
 #                         with the busybox guest's
-#   SCENARIO_VARIANTS     meltdown big leak swap zram mix sizes late (all)
+#   SCENARIO_VARIANTS     meltdown big leak swap zram mix sizes late (the
+#                         matrix); short spike slow on demand
 #   SCENARIO_CONTENDERS   kernel earlyoom nohang oracle oomq-hand oomqd;
 #                         oracle-fit: the oracle at the largest -j that
 #                         also reads its files back no more than
@@ -99,6 +100,15 @@ variant_args() {
 	late) echo "scn.build=1 scn.worker_mib=30 scn.grow_ms=5000" \
 		"scn.work_ms=3000 scn.large_from=12 scn.large_mib=120" \
 		"scn.large_grow_ms=15000 scn.large_work_ms=10000" ;;
+	# Loads nobody tuned pausing to (not in the default matrix): 60
+	# short jobs of 25 MiB from an unbounded make -j; jobs that take
+	# their 60 MiB in half a second; jobs of 40 MiB growing over 30 s.
+	short) echo "scn.build=1 scn.workers=60 scn.worker_mib=25" \
+		"scn.grow_ms=1500 scn.work_ms=1000 scn.stagger_ms=100" ;;
+	spike) echo "scn.build=1 scn.grow_ms=500 scn.work_ms=10000" \
+		"scn.stagger_ms=500" ;;
+	slow) echo "scn.build=1 scn.worker_mib=40 scn.grow_ms=30000" \
+		"scn.work_ms=2000" ;;
 	*) return 1 ;;
 	esac
 }

@@ -6,7 +6,10 @@
 # session manager), leak (a browser tab leaks while two apps idle), swap
 # (128 MiB swap disk), zram (128 MiB zram swap), mix (meltdown + leak),
 # sizes (a build of 11 jobs of 30 MiB and 3 of 120), late (the same, the 3
-# large ones last); the workers, the tab and the apps get random names every run.
+# large ones last); on demand only: short (60 short jobs, make -j
+# unbounded), spike (jobs that take their memory in half a second), slow
+# (jobs growing over 30 s); the workers, the tab and the apps get random
+# names every run.
 # Contenders: the kernel alone, earlyoom and nohang (Debian's packages,
 # packaged defaults), the oracle (the same jobs at the largest -j memory
 # holds), oomq with a hand-written queue, oomq + oomqd with the shipped
