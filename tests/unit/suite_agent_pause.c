@@ -1050,6 +1050,44 @@ START_TEST(test_file)
 }
 END_TEST
 
+/* A fresh oomqd with its record in @dfd stops the @n sleepers @pid. */
+static void stop_sleepers(int dfd, const pid_t *pid, unsigned int n)
+{
+	pid_t holder;
+
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(
+		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
+	build(pid, n);
+	for (unsigned int i = 0; i < n; i++) {
+		struct job j = *job_with(pid[i]);
+
+		ck_assert_int_eq(pause_stop(&ps, &j, 10 * i), 0);
+		ck_assert_int_eq(next_change(pid[i]), 's');
+	}
+}
+
+/*
+ * The next oomqd continues @pid[@first] to @pid[@n - 1] from the record
+ * in @dfd; then the sleepers and the record go.
+ */
+static void resume_sleepers(int dfd, const char *path, const pid_t *pid,
+			    unsigned int first, unsigned int n)
+{
+	pid_t holder;
+
+	pause_init(&ps, &proc, false);
+	ck_assert_int_eq(pause_file_open(&ps, dfd, "stopped", &holder, NULL,
+					 NULL),
+			 (int)(n - first));
+	for (unsigned int i = first; i < n; i++)
+		ck_assert_int_eq(next_change(pid[i]), 'c');
+	pause_file_close(&ps);
+	for (unsigned int i = 0; i < n; i++)
+		reap(pid[i]);
+	record_dir_rm(dfd, path);
+}
+
 /*
  * The file is written a job's rows at a time: a continue of the first
  * of three moves the others up a row, and the third's old row is
@@ -1060,19 +1098,9 @@ START_TEST(test_file_rows)
 	char path[] = "/tmp/oomq-pause-XXXXXX";
 	int dfd = record_dir(path), fd;
 	pid_t pid[] = { spawn_sleeper(), spawn_sleeper(), spawn_sleeper() };
-	pid_t holder;
 	struct pause_table read_back;
 
-	pause_init(&ps, &proc, false);
-	ck_assert_int_eq(
-		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
-	build(pid, 3);
-	for (unsigned int i = 0; i < 3; i++) {
-		struct job j = *job_with(pid[i]);
-
-		ck_assert_int_eq(pause_stop(&ps, &j, 10 * i), 0);
-		ck_assert_int_eq(next_change(pid[i]), 's');
-	}
+	stop_sleepers(dfd, pid, 3);
 	ck_assert_int_eq(pause_cont(&ps, 0, 40, NULL), 0);
 	ck_assert_int_eq(next_change(pid[0]), 'c');
 	crash(&ps);
@@ -1089,15 +1117,7 @@ START_TEST(test_file_rows)
 		for (unsigned int k = 0; k < JOB_PROCS; k++)
 			ck_assert_int_eq(read_back.r[i][k].pid, 0);
 
-	pause_init(&ps, &proc, false);
-	ck_assert_int_eq(
-		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 2);
-	ck_assert_int_eq(next_change(pid[1]), 'c');
-	ck_assert_int_eq(next_change(pid[2]), 'c');
-	pause_file_close(&ps);
-	for (unsigned int i = 0; i < 3; i++)
-		reap(pid[i]);
-	record_dir_rm(dfd, path);
+	resume_sleepers(dfd, path, pid, 1, 3);
 }
 END_TEST
 
@@ -1110,18 +1130,9 @@ START_TEST(test_file_smaller)
 {
 	char path[] = "/tmp/oomq-pause-XXXXXX";
 	int dfd = record_dir(path), fd;
-	pid_t pid[] = { spawn_sleeper(), spawn_sleeper() }, holder;
+	pid_t pid[] = { spawn_sleeper(), spawn_sleeper() };
 
-	pause_init(&ps, &proc, false);
-	ck_assert_int_eq(
-		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 0);
-	build(pid, 2);
-	for (unsigned int i = 0; i < 2; i++) {
-		struct job j = *job_with(pid[i]);
-
-		ck_assert_int_eq(pause_stop(&ps, &j, 10 * i), 0);
-		ck_assert_int_eq(next_change(pid[i]), 's');
-	}
+	stop_sleepers(dfd, pid, 2);
 	ck_assert(settled(&ps));
 	crash(&ps);
 	fd = openat(dfd, "stopped", O_RDWR);
@@ -1131,15 +1142,7 @@ START_TEST(test_file_smaller)
 			 0);
 	close(fd);
 
-	pause_init(&ps, &proc, false);
-	ck_assert_int_eq(
-		pause_file_open(&ps, dfd, "stopped", &holder, NULL, NULL), 2);
-	ck_assert_int_eq(next_change(pid[0]), 'c');
-	ck_assert_int_eq(next_change(pid[1]), 'c');
-	pause_file_close(&ps);
-	for (unsigned int i = 0; i < 2; i++)
-		reap(pid[i]);
-	record_dir_rm(dfd, path);
+	resume_sleepers(dfd, path, pid, 0, 2);
 }
 END_TEST
 
