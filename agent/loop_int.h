@@ -111,6 +111,7 @@ struct loop_pausing {
 	uint64_t jobs_ms; /* when they were read last */
 	uint64_t pass_avail_kb; /* MemAvailable at the last pass here */
 	uint64_t pass_last_pid; /* the last PID given out, then: searching() */
+	uint64_t asked_ms; /* when /proc/loadavg was read for it last */
 	bool jobs_left_out; /* "more than JOBS_MAX jobs" logged */
 	/* The pausable processes that read was of: jobs_all_seen(). */
 	struct jobs_seen jobs_of[JOBS_MAX * 2];

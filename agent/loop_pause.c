@@ -481,11 +481,20 @@ int loop_pause_tick(struct loop *l, const struct pressure_sample *s,
 	unsigned int n, had = p->jobs.n;
 	bool look = busy && searching(p, now);
 	uint64_t last_pid = 0;
-	/* /proc/loadavg read only when a new process would make a pass. */
-	bool asked = busy && pause_ctl_fell(s, p->pass_avail_kb);
+	/*
+	 * /proc/loadavg read only when a new process would make a pass,
+	 * and past a build's first seconds at most every
+	 * PAUSE_CTL_RATE_MS: a build starts processes all the time (every
+	 * compiler, assembler, linker), and a pass for each, every sample,
+	 * would cost what sampling does several times over.
+	 */
+	bool asked = busy && pause_ctl_fell(s, p->pass_avail_kb) &&
+		     (look || now - p->asked_ms >= PAUSE_CTL_RATE_MS);
 	bool created = asked && created_since_pass(l, &last_pid);
 	int wait;
 
+	if (asked)
+		p->asked_ms = now;
 	/*
 	 * A pass at once when following starts: the jobs before they grow;
 	 * and while pausing is down to one job below the reserve, every
