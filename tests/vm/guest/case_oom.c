@@ -63,18 +63,24 @@ void case_control(struct outcome *o)
 		    });
 }
 
+/* How long a follow-up's victim seen dying may take to exit. */
+#define FOLLOW_UP_EXIT_MS 5000
+
 /* Queue order is kill order; an exhausted queue leaves the kernel's choice. */
 /*
  * oom_once() allows the kernel one follow-up kill of its own; when it
  * took a process the next step needs, start another of the same kind
- * (a small holder named @name, or big).
+ * (a small holder named @name, or big).  A follow-up's victim may still
+ * be on its way out (SIGKILL pending, exiting; on arm64 under TCG its
+ * exit took longer than the step's wait): taken too, and waited for,
+ * or the next step's OOM skips it and kills another.
  */
 static pid_t respawn_if_gone(struct outcome *o, pid_t pid, const char *name,
 			     bool big)
 {
-	if (is_alive(pid))
+	if (is_alive(pid) && !is_dying(pid))
 		return pid;
-	wait_killed(pid, 0); /* reap it */
+	wait_killed(pid, scaled_ms(FOLLOW_UP_EXIT_MS)); /* reap it */
 	notef(o, "the follow-up took %s: a new one", name);
 	return big ? spawn_big() : spawn_small(name);
 }

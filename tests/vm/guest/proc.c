@@ -389,6 +389,36 @@ bool wait_killed(pid_t pid, unsigned int timeout_ms)
 	return si.si_code == CLD_KILLED && si.si_status == SIGKILL;
 }
 
+/* Does /proc/<pid>/status's @field (a hex signal mask) hold SIGKILL? */
+static bool mask_has_kill(const char *status, const char *field)
+{
+	const char *p = strstr(status, field);
+
+	return p && (strtoull(p + strlen(field), NULL, 16) &
+		     (1ULL << (SIGKILL - 1)));
+}
+
+bool is_dying(pid_t pid)
+{
+	char path[64], buf[2048];
+	const char *p;
+	unsigned long flags = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return false;
+	if (mask_has_kill(buf, "\nShdPnd:") || mask_has_kill(buf, "\nSigPnd:"))
+		return true;
+	/* The 9th field of stat, after "pid (comm) state": flags. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return false;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & 0x4; /* PF_EXITING */
+}
+
 bool is_alive(pid_t pid)
 {
 	siginfo_t si = { 0 };

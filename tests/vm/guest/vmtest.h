@@ -148,6 +148,11 @@ pid_t spawn_fn(int (*fn)(void *), void *arg);
 bool wait_killed(pid_t pid, unsigned int timeout_ms);
 /* Is @pid alive and not a zombie?  Never reaps. */
 bool is_alive(pid_t pid);
+/*
+ * Is @pid on its way out: SIGKILL pending, or exiting (PF_EXITING), its
+ * memory not yet given back?  An OOM follow-up's victim is, for a while.
+ */
+bool is_dying(pid_t pid);
 /* kill -9 and reap one registered child / all of them. */
 void kill_reap(pid_t pid);
 void kill_all(void);
